@@ -1,0 +1,241 @@
+//! Command line and environment: what the binary does when it is not on Lambda, and the
+//! settings both share.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::auth::password;
+use crate::handler::App;
+use crate::store::sqlite::admin::{NewSession, Rights};
+use crate::store::sqlite::{Journal, SqliteOptions, SqliteStore, SqliteStores, Synchronous};
+use crate::store::Stores;
+use crate::time::Timestamp;
+use crate::{demo, server};
+
+type Failure = Box<dyn std::error::Error>;
+
+#[derive(Debug, Parser)]
+#[command(name = "chat-pickup", version, about = "SuperOffice-compatible chat-queue pickup service")]
+pub struct Cli {
+    /// The default database; created (with its schema) if missing.
+    #[arg(long, global = true, env = "CHAT_PICKUP_DB", default_value = "chat-pickup.db")]
+    pub db: PathBuf,
+    /// Journal mode: wal on local disks, delete on network file systems such as EFS.
+    #[arg(long, global = true, env = "CHAT_PICKUP_JOURNAL", value_enum, default_value = "wal")]
+    pub journal: Journal,
+    /// full: every pickup is on disk before it is answered; normal: faster under WAL, but a
+    /// power cut can lose (and so re-issue) the last pickups.
+    #[arg(long, global = true, env = "CHAT_PICKUP_SYNCHRONOUS", value_enum, default_value = "full")]
+    pub synchronous: Synchronous,
+    /// How long a pickup waits for another writer's lock before answering 503.
+    #[arg(long, global = true, env = "CHAT_PICKUP_BUSY_TIMEOUT_MS", default_value_t = 5000)]
+    pub busy_timeout_ms: u64,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API over local HTTP.
+    Serve(ServeArgs),
+    /// Seed demo data into a new or empty database.
+    Demo,
+    /// Manage associates, topics and the queue.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "CHAT_PICKUP_ADDR", default_value = "127.0.0.1:9000")]
+    pub addr: SocketAddr,
+    /// Directory of per-tenant databases: /{tenant}/api/... uses {dir}/{tenant}.db.
+    #[arg(long, env = "CHAT_PICKUP_TENANTS_DIR")]
+    pub tenants_dir: Option<PathBuf>,
+    /// Seed demo data first if the default database is new or empty.
+    #[arg(long, env = "CHAT_PICKUP_DEMO")]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Add a user agent that can log in with Basic authentication.
+    AddAssociate {
+        /// Login name.
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        full_name: String,
+        /// Stored only as an argon2id hash.
+        #[arg(long, env = "CHAT_PICKUP_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Add a chat topic.
+    AddTopic {
+        #[arg(long)]
+        name: String,
+        /// Plain text or multi-language: US:"Welcome!";NO:"Velkommen!". Empty: no welcome.
+        #[arg(long, default_value = "")]
+        welcome: String,
+        /// The customers' language, a SuperOffice prefix: US, NO, GE, SE, DA, NL, FR, FI.
+        #[arg(long)]
+        language: Option<String>,
+    },
+    /// Give a user agent rights in a topic.
+    AddMember {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        topic: String,
+        /// Comma-separated: listen, respond, manage, notify.
+        #[arg(long, value_delimiter = ',', default_value = "listen,respond")]
+        rights: Vec<RightName>,
+    },
+    /// Put a customer in a topic's queue.
+    Enqueue {
+        #[arg(long)]
+        topic: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        email: String,
+        #[arg(long, default_value = "")]
+        message: String,
+    },
+    /// List the sessions waiting in the queue, in pickup order.
+    Queue,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum RightName {
+    Listen,
+    Respond,
+    Manage,
+    Notify,
+}
+
+impl Cli {
+    pub fn sqlite_options(&self) -> SqliteOptions {
+        SqliteOptions {
+            journal: self.journal,
+            synchronous: self.synchronous,
+            busy_timeout: Duration::from_millis(self.busy_timeout_ms),
+        }
+    }
+}
+
+/// Runs the command (or the Lambda runtime, when `on_lambda`).
+pub async fn run(cli: Cli, on_lambda: bool) -> Result<(), Failure> {
+    match cli.command {
+        Some(Command::Serve(ref args)) if on_lambda => run_lambda(&cli, args).await,
+        Some(Command::Serve(ref args)) => run_server(&cli, args).await,
+        Some(Command::Demo) => seed_demo(&open(&cli)?),
+        Some(Command::Admin { ref command }) => administer(&open(&cli)?, command),
+        None => Err("no command given; try --help".into()),
+    }
+}
+
+fn open(cli: &Cli) -> Result<SqliteStore, Failure> {
+    Ok(SqliteStore::create(&cli.db, &cli.sqlite_options())?)
+}
+
+fn app(cli: &Cli, args: &ServeArgs) -> Result<Arc<App>, Failure> {
+    if args.demo {
+        seed_demo(&open(cli)?)?;
+    }
+    let stores = SqliteStores::new(cli.db.clone(), args.tenants_dir.clone(), cli.sqlite_options());
+    // Open the default database now, so a bad configuration shows at start-up.
+    if let Err(error) = stores.store(None) {
+        tracing::warn!(%error, "the default database is not available yet");
+    }
+    Ok(Arc::new(App::new(Arc::new(stores))))
+}
+
+async fn run_server(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
+    let app = app(cli, args)?;
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, db = %cli.db.display(), "serving");
+    server::serve(listener, app).await?;
+    Ok(())
+}
+
+async fn run_lambda(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
+    let app = app(cli, args)?;
+    lambda_http::run(lambda_http::service_fn(move |request| {
+        let app = app.clone();
+        async move { Ok::<_, lambda_http::Error>(app.handle(request).await) }
+    }))
+    .await
+    .map_err(|error| -> Failure { error.to_string().into() })
+}
+
+fn seed_demo(store: &SqliteStore) -> Result<(), Failure> {
+    if demo::seed(store)? {
+        tracing::info!("seeded demo data: log in as tje0 / Tje0");
+    } else {
+        tracing::info!("the database has associates already; demo data not added");
+    }
+    Ok(())
+}
+
+fn administer(store: &SqliteStore, command: &AdminCommand) -> Result<(), Failure> {
+    match command {
+        AdminCommand::AddAssociate { name, full_name, password: secret } => {
+            let id = store.add_associate(name, full_name, &password::hash(secret))?;
+            println!("associate {id}: {name}");
+        }
+        AdminCommand::AddTopic { name, welcome, language } => {
+            let id = store.add_topic(name, welcome, language.as_deref())?;
+            println!("topic {id}: {name}");
+        }
+        AdminCommand::AddMember { user, topic, rights } => {
+            store.add_member(user, topic, rights_from(rights))?;
+            println!("{user} in {topic}: {rights:?}");
+        }
+        AdminCommand::Enqueue { topic, name, email, message } => {
+            let new = NewSession {
+                topic: topic.clone(),
+                customer_name: name.clone(),
+                email: email.clone(),
+                first_message: message.clone(),
+                ..NewSession::default()
+            };
+            let id = store.enqueue(&new, Timestamp::now())?;
+            println!("session {id} queued in {topic}");
+        }
+        AdminCommand::Queue => print_queue(store)?,
+    }
+    Ok(())
+}
+
+fn rights_from(names: &[RightName]) -> Rights {
+    let has = |wanted: fn(&RightName) -> bool| names.iter().any(wanted);
+    Rights {
+        listen: has(|name| matches!(name, RightName::Listen)),
+        respond: has(|name| matches!(name, RightName::Respond)),
+        manage: has(|name| matches!(name, RightName::Manage)),
+        notify: has(|name| matches!(name, RightName::Notify)),
+    }
+}
+
+fn print_queue(store: &SqliteStore) -> Result<(), Failure> {
+    println!("{:>6}  {:<12}  {:<24}  {:<27}  {:>4}  bot", "id", "topic", "customer", "requested (UTC)", "pos");
+    for waiting in store.queue()? {
+        println!(
+            "{:>6}  {:<12}  {:<24}  {:<27}  {:>4}  {}",
+            waiting.session_id,
+            waiting.topic,
+            waiting.customer_name,
+            waiting.when_requested.to_dotnet(),
+            waiting.initial_queue_pos,
+            if waiting.chatbot_active { "yes" } else { "" }
+        );
+    }
+    Ok(())
+}

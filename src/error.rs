@@ -1,0 +1,130 @@
+//! Every way a request can fail, mapped to a status and a problem body in one place.
+//!
+//! Bodies are RFC 9457 problem details. What the caller reads says what went wrong and
+//! what to do; internal details (SQL, paths) go only to the log, tagged with the request id
+//! that the body carries as `instance`.
+
+use http::header::{ALLOW, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use http::{Response, StatusCode};
+use lambda_http::Body;
+use serde::Serialize;
+
+use crate::auth::{self, AuthError};
+use crate::routes::{self, RouteError};
+use crate::store::StoreError;
+
+/// Seconds a caller should wait after a busy database.
+const RETRY_AFTER_BUSY: &str = "1";
+
+#[derive(Debug)]
+pub enum ApiError {
+    Route(RouteError),
+    Auth(AuthError),
+    Store(StoreError),
+    /// A bug: a panic or a failed join of a blocking task.
+    Internal(String),
+}
+
+impl From<RouteError> for ApiError {
+    fn from(error: RouteError) -> Self {
+        ApiError::Route(error)
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::Store(error) => ApiError::Store(error),
+            other => ApiError::Auth(other),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        ApiError::Store(error)
+    }
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    instance: &'a str,
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Route(RouteError::NotFound) => StatusCode::NOT_FOUND,
+            ApiError::Route(RouteError::MethodNotAllowed) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Auth(AuthError::Store(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Auth(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Store(StoreError::UnknownTenant(_)) => StatusCode::NOT_FOUND,
+            ApiError::Store(StoreError::Busy(_) | StoreError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Store(StoreError::Internal(_)) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the caller reads: what went wrong and what to do about it.
+    fn detail(&self) -> String {
+        match self {
+            ApiError::Route(RouteError::NotFound) => {
+                "No such resource. The pickup is POST /api/v1/ChatSession/Pickup or \
+                 POST /api/v1/Agents/Chat/PickUpFirstChatSession, optionally after /{tenant}."
+                    .into()
+            }
+            ApiError::Route(RouteError::MethodNotAllowed) => "This resource only answers POST.".into(),
+            ApiError::Auth(AuthError::Missing) => "Authentication required: send Authorization: Basic.".into(),
+            ApiError::Auth(AuthError::Malformed(why)) => format!("Malformed Authorization header: {why}."),
+            ApiError::Auth(AuthError::UnsupportedScheme) => {
+                "This Authorization scheme is not accepted here; use Basic.".into()
+            }
+            ApiError::Auth(AuthError::Rejected) => "The user name or password is incorrect.".into(),
+            ApiError::Store(StoreError::UnknownTenant(tenant)) => format!("There is no tenant named {tenant}."),
+            ApiError::Store(StoreError::Busy(_)) => "The chat queue is busy; retry shortly.".into(),
+            ApiError::Store(StoreError::Unavailable(_)) => {
+                "The chat queue's database is unavailable; retry later or contact the administrator.".into()
+            }
+            ApiError::Auth(AuthError::Store(_)) | ApiError::Store(StoreError::Internal(_)) | ApiError::Internal(_) => {
+                "An internal error occurred; it has been logged under this request's id.".into()
+            }
+        }
+    }
+
+    /// The problem response; `realm` is for the `WWW-Authenticate` challenge.
+    pub fn into_response(self, request_id: &str, realm: &str) -> Response<Body> {
+        let status = self.status();
+        let detail = self.detail();
+        let problem = Problem {
+            kind: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            detail: &detail,
+            instance: request_id,
+        };
+        let body = serde_json::to_string(&problem).expect("a problem always serializes");
+        let mut response = Response::builder()
+            .status(status)
+            .header(CONTENT_TYPE, "application/problem+json; charset=utf-8");
+        response = match &self {
+            ApiError::Auth(error) if !matches!(error, AuthError::Store(_)) => response.header(WWW_AUTHENTICATE, auth::challenge(realm)),
+            ApiError::Route(RouteError::MethodNotAllowed) => response.header(ALLOW, routes::ALLOW),
+            ApiError::Store(StoreError::Busy(_)) => response.header(RETRY_AFTER, RETRY_AFTER_BUSY),
+            _ => response,
+        };
+        response.body(Body::Text(body)).expect("static headers are valid")
+    }
+
+    /// The text for the log: everything, including what the caller does not see.
+    pub fn log_detail(&self) -> String {
+        match self {
+            ApiError::Store(error) => error.to_string(),
+            ApiError::Internal(detail) => detail.clone(),
+            other => other.detail(),
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! chat-pickup: SuperOffice's `POST /api/v1/ChatSession/Pickup` as a Lambda function over
+//! SQLite.
+//!
+//! A request flows through these modules, in order:
+//!
+//! - [`handler`]: the one handler both runtimes call ([`handler::App::handle`]).
+//! - [`routes`]: method and path to an [`routes::Endpoint`] and optional [`tenant::Tenant`].
+//! - [`auth`]: the `Authorization` header to a [`auth::Principal`] (one file per scheme;
+//!   [`auth::password`] holds the argon2id hashing).
+//! - [`store`]: the narrow persistence interface ([`store::Stores`], [`store::Store`]) and its
+//!   SQLite backend, where the pickup transaction lives ([`store::sqlite`]).
+//! - [`entity`]: SuperOffice's carriers described as data; the store fills them, serde prints them.
+//! - [`render`] for the success body, [`error`] for every failure (mapped to HTTP in one place).
+//!
+//! Around them: [`time`] (UTC instants, stored and printed), [`locale`] (multi-language
+//! values), [`server`] (local HTTP with hyper), [`cli`] (commands and settings), [`demo`]
+//! (demo data), [`random`] and [`logging`].
+
+pub mod auth;
+pub mod cli;
+pub mod demo;
+pub mod entity;
+pub mod error;
+pub mod handler;
+pub mod locale;
+pub mod random;
+pub mod logging;
+pub mod render;
+pub mod routes;
+pub mod server;
+pub mod store;
+pub mod tenant;
+pub mod time;

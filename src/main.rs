@@ -1,0 +1,24 @@
+//! The `chat-pickup` binary: the Lambda runtime when `AWS_LAMBDA_RUNTIME_API` is set,
+//! otherwise the local server and admin commands.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use chat_pickup::cli::{self, Cli};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let on_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
+    chat_pickup::logging::init(on_lambda);
+    // On Lambda there are no arguments: the settings come from the environment.
+    let cli = if on_lambda { Cli::parse_from(["chat-pickup", "serve"]) } else { Cli::parse() };
+    match cli::run(cli, on_lambda).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "chat-pickup failed");
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Persistence behind a narrow interface.
+//!
+//! The handler sees only [`Stores`] (which database serves a tenant) and [`Store`] (look up
+//! an account, pick up a session). Both are synchronous: the handler runs them on tokio's
+//! blocking pool. SQLite is the backend today ([`sqlite`]); another (PostgreSQL, for fleets of
+//! Lambda instances) implements the same two traits without touching the handler.
+
+pub mod sqlite;
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::entity::Object;
+use crate::tenant::Tenant;
+use crate::time::Timestamp;
+
+/// An associate acting as a chat user agent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Agent {
+    pub associate_id: i64,
+    /// The login name (`tje0`).
+    pub name: String,
+    /// What customers see as the author of the agent's messages: the full name, or the login
+    /// name when the associate has none.
+    pub display_name: String,
+}
+
+/// What authentication needs to know about a login name.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub agent: Agent,
+    /// The argon2id PHC string, if the associate has a password.
+    pub password_hash: Option<String>,
+    pub deleted: bool,
+}
+
+/// A session the caller has just picked up.
+#[derive(Clone, Debug)]
+pub struct Pickup {
+    pub session_id: i64,
+    pub topic_id: i64,
+    /// How long the customer waited in the queue.
+    pub waited_ms: i64,
+    /// The ChatSessionEntity as committed, nested carriers loaded.
+    pub session: Object,
+}
+
+pub trait Store: Send + Sync {
+    /// The account with this login name (case-insensitive), deleted or not.
+    fn account(&self, login: &str) -> Result<Option<Account>, StoreError>;
+
+    /// Assigns the first available session of the queue to `agent` and posts the topic's
+    /// welcome message, in one transaction. `None`: nothing eligible, nothing changed.
+    fn pickup(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError>;
+}
+
+pub trait Stores: Send + Sync {
+    /// The store of `tenant`, or the default store. A tenant without a database is
+    /// [`StoreError::UnknownTenant`]; a tenant's database is never created on demand.
+    fn store(&self, tenant: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError>;
+}
+
+/// Why the store could not serve. The text is for the log only: it may name files and SQL.
+#[derive(Debug)]
+pub enum StoreError {
+    /// Another writer held the database past the busy timeout; retrying later helps.
+    Busy(String),
+    /// The database cannot be used: missing, read-only, corrupt, full or too new.
+    Unavailable(String),
+    UnknownTenant(Tenant),
+    /// A bug or an unexpected state.
+    Internal(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Busy(detail) => write!(f, "database busy: {detail}"),
+            StoreError::Unavailable(detail) => write!(f, "database unavailable: {detail}"),
+            StoreError::UnknownTenant(tenant) => write!(f, "no database for tenant {tenant}"),
+            StoreError::Internal(detail) => write!(f, "store failure: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}

@@ -1,0 +1,39 @@
+//! rusqlite errors as [`StoreError`]s: which failures are worth a retry, which mean the
+//! database cannot be used, and which are bugs.
+
+use std::path::Path;
+
+use rusqlite::ErrorCode;
+
+use crate::store::StoreError;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        let detail = error.to_string();
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy(detail),
+            Some(
+                ErrorCode::ReadOnly
+                | ErrorCode::CannotOpen
+                | ErrorCode::NotADatabase
+                | ErrorCode::DatabaseCorrupt
+                | ErrorCode::DiskFull
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::PermissionDenied
+                | ErrorCode::FileLockingProtocolFailed,
+            ) => StoreError::Unavailable(detail),
+            _ => StoreError::Internal(detail),
+        }
+    }
+}
+
+/// An error while opening `path`, with the path kept for the log.
+pub(super) fn opening(path: &Path, error: rusqlite::Error) -> StoreError {
+    match StoreError::from(error) {
+        StoreError::Busy(detail) => StoreError::Busy(format!("{}: {detail}", path.display())),
+        StoreError::Internal(detail) | StoreError::Unavailable(detail) => {
+            StoreError::Unavailable(format!("{}: {detail}", path.display()))
+        }
+        other => other,
+    }
+}

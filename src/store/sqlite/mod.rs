@@ -1,0 +1,174 @@
+//! The SQLite backend.
+//!
+//! One [`SqliteStore`] per database file, holding one connection behind a mutex: inside a
+//! process every write goes through that one writer instead of fighting over the file lock
+//! (SQLite's busy handler is unfair under contention). Across processes, each pickup is one
+//! short `BEGIN IMMEDIATE` transaction, and a lock not acquired within `busy_timeout` becomes
+//! [`StoreError::Busy`] - a 503, never a hang.
+
+pub mod admin;
+mod errors;
+mod load;
+mod pickup;
+mod tenants;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use super::{Account, Agent, Pickup, Store, StoreError};
+use crate::time::Timestamp;
+pub use tenants::SqliteStores;
+
+/// The schema, applied idempotently whenever a database is opened at an older version.
+pub const SCHEMA: &str = include_str!("../../../schema.sql");
+/// Must match the `PRAGMA user_version` at the end of `schema.sql`.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// How the journal is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Journal {
+    /// Write-ahead log: readers never block the writer. Local disks only.
+    Wal,
+    /// Rollback journal: works on network file systems (EFS), where WAL's shared memory
+    /// does not.
+    Delete,
+}
+
+/// `PRAGMA synchronous`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Synchronous {
+    /// Every commit reaches the disk before the caller is answered: a picked-up session
+    /// survives a power cut.
+    Full,
+    /// Faster commits under WAL; after a power cut (not a crash of this process) the last
+    /// pickups can be lost - and then handed out again to someone else.
+    Normal,
+}
+
+#[derive(Clone, Debug)]
+pub struct SqliteOptions {
+    pub journal: Journal,
+    pub synchronous: Synchronous,
+    pub busy_timeout: Duration,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self { journal: Journal::Wal, synchronous: Synchronous::Full, busy_timeout: Duration::from_secs(5) }
+    }
+}
+
+pub struct SqliteStore {
+    connection: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens the database at `path`, creating it (and its schema) if it does not exist.
+    pub fn create(path: &Path, options: &SqliteOptions) -> Result<Self, StoreError> {
+        let connection = Connection::open(path).map_err(|error| errors::opening(path, error))?;
+        Self::prepare(connection, path, options)
+    }
+
+    /// Opens an existing database; a missing file is an error, never a new database.
+    pub fn open_existing(path: &Path, options: &SqliteOptions) -> Result<Self, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::Unavailable(format!("{} does not exist", path.display())));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let connection = Connection::open_with_flags(path, flags).map_err(|error| errors::opening(path, error))?;
+        Self::prepare(connection, path, options)
+    }
+
+    fn prepare(mut connection: Connection, path: &Path, options: &SqliteOptions) -> Result<Self, StoreError> {
+        configure(&connection, options).map_err(|error| errors::opening(path, error))?;
+        migrate(&mut connection, path)?;
+        Ok(Self { connection: Mutex::new(connection) })
+    }
+
+    /// The one connection. A panic while it was held cannot leave a transaction open
+    /// (rusqlite rolls back on drop), so a poisoned lock is still safe to use.
+    pub fn connection(&self) -> MutexGuard<'_, Connection> {
+        self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn configure(connection: &Connection, options: &SqliteOptions) -> rusqlite::Result<()> {
+    connection.busy_timeout(options.busy_timeout)?;
+    let journal = match options.journal {
+        Journal::Wal => "WAL",
+        Journal::Delete => "DELETE",
+    };
+    let _mode: String = connection.query_row(&format!("PRAGMA journal_mode = {journal}"), [], |row| row.get(0))?;
+    let synchronous = match options.synchronous {
+        Synchronous::Full => "FULL",
+        Synchronous::Normal => "NORMAL",
+    };
+    connection.pragma_update(None, "synchronous", synchronous)?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Brings the schema up to [`SCHEMA_VERSION`]; refuses a database from a newer build.
+fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let failed = |error| errors::opening(path, error);
+    let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(failed)?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::Unavailable(format!(
+            "{}: schema version {version} is newer than this build's {SCHEMA_VERSION}",
+            path.display()
+        )));
+    }
+    if version < SCHEMA_VERSION {
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed)?;
+        transaction.execute_batch(SCHEMA).map_err(failed)?;
+        transaction.commit().map_err(failed)?;
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection.prepare_cached(
+            "SELECT a.associate_id, a.name, a.full_name, a.deleted, c.value FROM associate a \
+             LEFT JOIN credentials c ON c.associate_id = a.associate_id AND c.type = 'password' \
+             WHERE a.name = ?1 COLLATE NOCASE",
+        )?;
+        let account = statement
+            .query_row([login], |row| {
+                let name: String = row.get(1)?;
+                let full_name: String = row.get(2)?;
+                let display_name = if full_name.trim().is_empty() { name.clone() } else { full_name };
+                Ok(Account {
+                    agent: Agent { associate_id: row.get(0)?, name, display_name },
+                    deleted: row.get(3)?,
+                    password_hash: row.get(4)?,
+                })
+            })
+            .optional()?;
+        Ok(account)
+    }
+
+    fn pickup(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError> {
+        let mut connection = self.connection();
+        let Some(claimed) = pickup::pickup(&mut connection, agent, now)? else {
+            return Ok(None);
+        };
+        let session = load::load(&connection, &crate::entity::CHAT_SESSION_ENTITY, claimed.session_id)?
+            .ok_or_else(|| StoreError::Internal(format!("session {} vanished after pickup", claimed.session_id)))?;
+        Ok(Some(Pickup {
+            session_id: claimed.session_id,
+            topic_id: claimed.topic_id,
+            waited_ms: now.millis_since(claimed.when_requested),
+            session,
+        }))
+    }
+}
+
+/// Where a tenant's database lives: `{dir}/{tenant}.db`.
+pub fn tenant_path(dir: &Path, tenant: &crate::tenant::Tenant) -> PathBuf {
+    dir.join(format!("{tenant}.db"))
+}

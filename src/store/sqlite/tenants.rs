@@ -1,0 +1,61 @@
+//! Which SQLite file serves a request: the default database, or `{tenants dir}/{tenant}.db`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use super::{SqliteOptions, SqliteStore, tenant_path};
+use crate::store::{Store, StoreError, Stores};
+use crate::tenant::Tenant;
+
+/// Opens databases on first use and keeps them open for the life of the process (a Lambda
+/// instance serves many requests). A failed open is not remembered, so a database that
+/// becomes available is used on the next request.
+pub struct SqliteStores {
+    default_path: PathBuf,
+    tenants_dir: Option<PathBuf>,
+    options: SqliteOptions,
+    default: Mutex<Option<Arc<SqliteStore>>>,
+    tenants: Mutex<HashMap<Tenant, Arc<SqliteStore>>>,
+}
+
+impl SqliteStores {
+    pub fn new(default_path: PathBuf, tenants_dir: Option<PathBuf>, options: SqliteOptions) -> Self {
+        Self { default_path, tenants_dir, options, default: Mutex::default(), tenants: Mutex::default() }
+    }
+
+    fn default_store(&self) -> Result<Arc<SqliteStore>, StoreError> {
+        let mut slot = self.default.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(store) = slot.as_ref() {
+            return Ok(store.clone());
+        }
+        let store = Arc::new(SqliteStore::create(&self.default_path, &self.options)?);
+        *slot = Some(store.clone());
+        Ok(store)
+    }
+
+    fn tenant_store(&self, tenant: &Tenant) -> Result<Arc<SqliteStore>, StoreError> {
+        let unknown = || StoreError::UnknownTenant(tenant.clone());
+        let dir = self.tenants_dir.as_ref().ok_or_else(unknown)?;
+        let mut open = self.tenants.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(store) = open.get(tenant) {
+            return Ok(store.clone());
+        }
+        let path = tenant_path(dir, tenant);
+        if !path.is_file() {
+            return Err(unknown());
+        }
+        let store = Arc::new(SqliteStore::open_existing(&path, &self.options)?);
+        open.insert(tenant.clone(), store.clone());
+        Ok(store)
+    }
+}
+
+impl Stores for SqliteStores {
+    fn store(&self, tenant: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError> {
+        Ok(match tenant {
+            None => self.default_store()?,
+            Some(tenant) => self.tenant_store(tenant)?,
+        })
+    }
+}
