@@ -1,0 +1,76 @@
+//! Basic authentication (spec section 5): every failure is the same 401.
+
+use chat_pickup::store::sqlite::admin::NewSession;
+use http::header::WWW_AUTHENTICATE;
+use http::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+
+const PICKUP: &str = "/api/v1/ChatSession/Pickup";
+
+fn app() -> TestApp {
+    let app = TestApp::new();
+    app.agent("tje0");
+    app.agent("gone");
+    app.sql().execute("UPDATE associate SET deleted = 1 WHERE name = 'gone'", []).unwrap();
+    app.topic("Sales", "Hi!");
+    app.member("tje0", "Sales");
+    app.member("gone", "Sales");
+    app.enqueue_with(NewSession { topic: "Sales".into(), ..NewSession::default() }, 1);
+    app
+}
+
+fn assert_rejected(response: &TestResponse) -> Value {
+    assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{}", response.body);
+    let challenge = response.headers[WWW_AUTHENTICATE].to_str().unwrap();
+    assert!(challenge.starts_with("Basic realm=\""), "{challenge}");
+    let mut problem = response.json();
+    problem.as_object_mut().unwrap().remove("instance");
+    problem
+}
+
+#[tokio::test]
+async fn wrong_password_unknown_user_and_deleted_associate_look_the_same() {
+    let app = app();
+    let before = app.snapshot();
+    let wrong = assert_rejected(&app.send(Method::POST, PICKUP, Some(("tje0", "wrong"))).await);
+    let unknown = assert_rejected(&app.send(Method::POST, PICKUP, Some(("nobody", PASSWORD))).await);
+    let deleted = assert_rejected(&app.send(Method::POST, PICKUP, Some(("gone", PASSWORD))).await);
+    assert_eq!(wrong, unknown);
+    assert_eq!(wrong, deleted);
+    assert_eq!(wrong["status"], 401);
+    assert_eq!(app.snapshot(), before, "a refused caller changes nothing");
+}
+
+#[tokio::test]
+async fn missing_or_malformed_credentials_are_401_with_a_challenge() {
+    let app = app();
+    assert_rejected(&app.send(Method::POST, PICKUP, None).await);
+    for header in ["Basic !!!", "Basic", "Bearer abc", "Digest x", &basic("", "pw")] {
+        let request = http::Request::builder()
+            .method(Method::POST)
+            .uri(PICKUP)
+            .header("authorization", header)
+            .body(lambda_http::Body::Empty)
+            .unwrap();
+        let problem = assert_rejected(&app.call(request).await);
+        assert!(problem["detail"].as_str().unwrap().len() > 10, "{problem}");
+    }
+}
+
+#[tokio::test]
+async fn the_login_name_is_case_insensitive_the_password_is_not() {
+    let app = app();
+    assert_eq!(app.send(Method::POST, PICKUP, Some(("TJE0", PASSWORD))).await.status, StatusCode::OK);
+    assert_rejected(&app.send(Method::POST, PICKUP, Some(("tje0", &PASSWORD.to_uppercase()))).await);
+}
+
+#[tokio::test]
+async fn the_scheme_name_is_case_insensitive() {
+    let app = app();
+    let header = basic("tje0", PASSWORD).replacen("Basic", "bAsIc", 1);
+    let request =
+        http::Request::builder().method(Method::POST).uri(PICKUP).header("authorization", header).body(lambda_http::Body::Empty).unwrap();
+    assert_eq!(app.call(request).await.status, StatusCode::OK);
+}

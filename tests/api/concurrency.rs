@@ -1,0 +1,60 @@
+//! Eight threads, each with its own connection to one database file, pick until the queue is
+//! empty: every session goes to exactly one of them, with exactly one welcome message.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
+use chat_pickup::store::{Agent, Store};
+use chat_pickup::time::Timestamp;
+
+use crate::helpers::TestApp;
+
+const THREADS: usize = 8;
+const SESSIONS: usize = 400;
+
+#[test]
+fn eight_writers_never_share_a_session() {
+    let app = TestApp::new();
+    let mut agents = Vec::new();
+    app.topic("Sales", "Hi!");
+    for index in 0..THREADS {
+        let name = format!("agent{index}");
+        let id = app.agent(&name);
+        app.member(&name, "Sales");
+        agents.push(Agent { associate_id: id, name: name.clone(), display_name: name });
+    }
+    for minutes in 0..SESSIONS {
+        app.enqueue("Sales", "customer", minutes as i64);
+    }
+
+    let handles: Vec<_> = agents
+        .into_iter()
+        .map(|agent| {
+            let db = app.db.clone();
+            std::thread::spawn(move || {
+                // Its own connection, as a second process would have.
+                let store = Arc::new(SqliteStore::create(&db, &SqliteOptions::default()).unwrap());
+                let mut picked = Vec::new();
+                while let Some(pickup) = store.pickup(&agent, Timestamp::now()).unwrap() {
+                    picked.push(pickup.session_id);
+                }
+                picked
+            })
+        })
+        .collect();
+    let per_thread: Vec<Vec<i64>> = handles.into_iter().map(|handle| handle.join().unwrap()).collect();
+
+    let all: Vec<i64> = per_thread.iter().flatten().copied().collect();
+    let distinct: HashSet<i64> = all.iter().copied().collect();
+    assert_eq!(all.len(), SESSIONS, "every session picked once");
+    assert_eq!(distinct.len(), SESSIONS, "no session picked twice");
+    assert!(per_thread.iter().filter(|picked| !picked.is_empty()).count() > 1, "the threads really competed");
+    assert_eq!(app.int("SELECT count(*) FROM chat_session WHERE status = 4"), 0);
+    assert_eq!(app.int("SELECT count(*) FROM chat_message WHERE special_type = 1"), SESSIONS as i64);
+    assert_eq!(
+        app.int("SELECT count(*) FROM (SELECT session_id FROM chat_message WHERE special_type = 1 GROUP BY session_id HAVING count(*) = 1)"),
+        SESSIONS as i64
+    );
+    assert_eq!(app.int("SELECT accept_count FROM chat_topic"), SESSIONS as i64);
+}

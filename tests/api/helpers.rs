@@ -1,0 +1,184 @@
+//! `TestApp`: a real database file in a temporary directory, the real handler in front of
+//! it, and a second connection to look at what the handler did.
+
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chat_pickup::auth::password;
+use chat_pickup::handler::App;
+use chat_pickup::store::sqlite::admin::{Links, NewSession, Rights};
+use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
+use chat_pickup::time::Timestamp;
+use chrono::{Duration, TimeZone, Utc};
+use http::header::AUTHORIZATION;
+use http::{HeaderMap, Method, StatusCode};
+use lambda_http::{Body, Request};
+use rusqlite::Connection;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// Every test agent's password. Hashed once: argon2 is deliberately slow.
+pub const PASSWORD: &str = "s3cret:with colon";
+static PASSWORD_HASH: LazyLock<String> = LazyLock::new(|| password::hash(PASSWORD));
+
+pub const RESPOND: Rights = Rights { listen: true, respond: true, manage: false, notify: false };
+
+pub struct TestApp {
+    pub dir: TempDir,
+    pub db: PathBuf,
+    pub app: Arc<App>,
+    pub admin: SqliteStore,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("{error}: {}", self.body))
+    }
+}
+
+impl TestApp {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("default.db");
+        let admin = SqliteStore::create(&db, &SqliteOptions::default()).unwrap();
+        std::fs::create_dir(dir.path().join("tenants")).unwrap();
+        let stores = SqliteStores::new(db.clone(), Some(dir.path().join("tenants")), SqliteOptions::default());
+        let app = Arc::new(App::new(Arc::new(stores)));
+        Self { dir, db, app, admin }
+    }
+
+    /// A database file for `tenant`, for the admin to fill.
+    pub fn tenant(&self, tenant: &str) -> SqliteStore {
+        let path = self.dir.path().join("tenants").join(format!("{tenant}.db"));
+        SqliteStore::create(&path, &SqliteOptions::default()).unwrap()
+    }
+
+    pub fn agent(&self, name: &str) -> i64 {
+        add_agent(&self.admin, name)
+    }
+
+    pub fn topic(&self, name: &str, welcome: &str) -> i64 {
+        self.admin.add_topic(name, welcome, None).unwrap()
+    }
+
+    pub fn member(&self, user: &str, topic: &str) {
+        self.admin.add_member(user, topic, RESPOND).unwrap();
+    }
+
+    /// Queues a customer in `topic`, requested `minutes_ago`.
+    pub fn enqueue(&self, topic: &str, customer: &str, minutes_ago: i64) -> i64 {
+        self.enqueue_with(NewSession { topic: topic.into(), customer_name: customer.into(), ..NewSession::default() }, minutes_ago)
+    }
+
+    pub fn enqueue_with(&self, session: NewSession, minutes_ago: i64) -> i64 {
+        self.admin.enqueue(&session, minutes_before_fixed_now(minutes_ago)).unwrap()
+    }
+
+    pub async fn send(&self, method: Method, path: &str, credentials: Option<(&str, &str)>) -> TestResponse {
+        let mut request = http::Request::builder().method(method).uri(path);
+        if let Some((user, secret)) = credentials {
+            request = request.header(AUTHORIZATION, basic(user, secret));
+        }
+        self.call(request.body(Body::Empty).unwrap()).await
+    }
+
+    pub async fn call(&self, request: Request) -> TestResponse {
+        let response = self.app.handle(request).await;
+        let (parts, body) = response.into_parts();
+        TestResponse { status: parts.status, headers: parts.headers, body: String::from_utf8(body.to_vec()).unwrap() }
+    }
+
+    /// POST /api/v1/ChatSession/Pickup as `user`; the body (`null` for an empty queue).
+    pub async fn pickup(&self, user: &str) -> Value {
+        let response = self.send(Method::POST, "/api/v1/ChatSession/Pickup", Some((user, PASSWORD))).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+        response.json()
+    }
+
+    /// A second connection to the database file.
+    pub fn sql(&self) -> Connection {
+        Connection::open(&self.db).unwrap()
+    }
+
+    pub fn int(&self, sql: &str) -> i64 {
+        self.sql().query_row(sql, [], |row| row.get(0)).unwrap()
+    }
+
+    /// Every row of the tables a pickup writes, as text: equal snapshots mean nothing changed.
+    pub fn snapshot(&self) -> String {
+        let connection = self.sql();
+        ["chat_session", "chat_message", "chat_topic"]
+            .iter()
+            .map(|table| {
+                let mut statement = connection.prepare(&format!("SELECT * FROM {table} ORDER BY 1")).unwrap();
+                let columns = statement.column_count();
+                let rows: Vec<String> = statement
+                    .query_map([], |row| {
+                        Ok((0..columns).map(|index| format!("{:?}", row.get_ref(index).unwrap())).collect::<Vec<_>>().join("|"))
+                    })
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect();
+                format!("{table}:\n{}", rows.join("\n"))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+pub fn add_agent(store: &SqliteStore, name: &str) -> i64 {
+    store.add_associate(name, &format!("{name} Fullname"), &PASSWORD_HASH).unwrap()
+}
+
+pub fn basic(user: &str, secret: &str) -> String {
+    format!("Basic {}", STANDARD.encode(format!("{user}:{secret}")))
+}
+
+/// Request times relative to a fixed instant an hour ago, so waits are known and positive.
+pub fn minutes_before_fixed_now(minutes: i64) -> Timestamp {
+    let anchor = Utc.timestamp_opt(Utc::now().timestamp() - 3600, 0).unwrap();
+    Timestamp::from_utc(anchor - Duration::minutes(minutes))
+}
+
+pub fn links_all(app: &TestApp) -> Links {
+    app.sql()
+        .execute_batch(
+            "INSERT INTO contact (contact_id, name, department, postal_address1, postal_zipcode, postal_city) \
+               VALUES (7, 'Kuhn <Group> & \"Sons\"', 'Sales', 'Box 1', '0101', 'Oslo');
+             INSERT INTO person (person_id, contact_id, firstname, lastname) VALUES (8, 7, 'Mathias', 'Wilderman');
+             INSERT INTO project (project_id, name) VALUES (9, 'Launch');
+             INSERT INTO sale (sale_id, heading, amount, probability, earning, contact_id, person_id, project_id)
+               VALUES (10, 'Spring order', 1000, 50, 250, 7, 8, 9);
+             INSERT INTO ticket (id, title, cust_id, sale_id, project_id) VALUES (11, 'Broken', 8, 10, 9);",
+        )
+        .unwrap();
+    Links { person: Some(8), contact: Some(7), project: Some(9), sale: Some(10), ticket: Some(11) }
+}
+
+/// The member names of a JSON object, in document order (serde_json's `Map` sorts them).
+pub fn top_level_keys(json: &str) -> Vec<String> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    struct Keys;
+    impl<'de> Visitor<'de> for Keys {
+        type Value = Vec<String>;
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut keys = Vec::new();
+            while let Some((key, IgnoredAny)) = map.next_entry::<String, IgnoredAny>()? {
+                keys.push(key);
+            }
+            Ok(keys)
+        }
+    }
+    serde_json::Deserializer::from_str(json).deserialize_map(Keys).unwrap()
+}

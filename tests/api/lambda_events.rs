@@ -1,0 +1,103 @@
+//! The event fixtures that ship with `lambda_http`, replayed through
+//! `lambda_http::request::from_str` into the handler: REST v1 with a stage, HTTP v2 with the
+//! default and a named stage, ALB, and a Function URL.
+
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/lambda_http/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn app() -> TestApp {
+    let app = TestApp::new();
+    app.agent("tje0");
+    app.topic("Sales", "Hi!");
+    app.member("tje0", "Sales");
+    app.enqueue("Sales", "customer", 5);
+    app
+}
+
+async fn replay(app: &TestApp, event: Value) -> TestResponse {
+    let request = lambda_http::request::from_str(&event.to_string()).expect("the event parses");
+    app.call(request).await
+}
+
+fn authorize(event: &mut Value) {
+    event["headers"]["authorization"] = json!(basic("tje0", PASSWORD));
+}
+
+async fn assert_picks_up(app: &TestApp, event: Value) {
+    let response = replay(app, event).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(response.json()["CustomerName"], "customer");
+}
+
+#[tokio::test]
+async fn rest_api_v1_with_a_stage() {
+    let app = app();
+    let mut event = fixture("apigw_proxy_request");
+    assert_eq!(event["requestContext"]["stage"], "test");
+    event["httpMethod"] = json!("POST");
+    event["requestContext"]["httpMethod"] = json!("POST");
+    event["path"] = json!("/api/v1/ChatSession/Pickup");
+    authorize(&mut event);
+    assert_picks_up(&app, event).await;
+}
+
+#[tokio::test]
+async fn http_api_v2_default_stage_and_named_stage() {
+    let app = app();
+    let mut event = fixture("apigw_v2_proxy_request");
+    event["rawPath"] = json!("/api/v1/Agents/Chat/PickUpFirstChatSession");
+    event["requestContext"]["http"]["path"] = event["rawPath"].clone();
+    authorize(&mut event);
+    assert_picks_up(&app, event.clone()).await;
+
+    app.enqueue("Sales", "customer", 1);
+    event["requestContext"]["stage"] = json!("prod");
+    event["rawPath"] = json!("/prod/api/v1/ChatSession/Pickup");
+    assert_picks_up(&app, event).await;
+}
+
+#[tokio::test]
+async fn application_load_balancer() {
+    let app = app();
+    let mut event = fixture("alb_request");
+    event["httpMethod"] = json!("POST");
+    event["path"] = json!("/api/v1/ChatSession/Pickup");
+    authorize(&mut event);
+    assert_picks_up(&app, event).await;
+}
+
+#[tokio::test]
+async fn function_url() {
+    let app = app();
+    let mut event = fixture("lambda_function_url_request");
+    event["rawPath"] = json!("/api/v1/ChatSession/Pickup");
+    event["requestContext"]["http"]["method"] = json!("POST");
+    event["requestContext"]["http"]["path"] = event["rawPath"].clone();
+    authorize(&mut event);
+    assert_picks_up(&app, event).await;
+}
+
+#[tokio::test]
+async fn fixtures_as_shipped_are_answered_not_failed() {
+    let app = app();
+    let shipped = ["apigw_proxy_request", "apigw_v2_proxy_request", "alb_request", "lambda_function_url_request"];
+    for name in shipped {
+        let response = replay(&app, fixture(name)).await;
+        assert!(matches!(response.status.as_u16(), 404 | 405), "{name}: {}", response.status);
+        assert!(response.headers["content-type"].to_str().unwrap().starts_with("application/problem+json"));
+    }
+}
+
+#[tokio::test]
+async fn the_gateway_request_id_is_the_problem_instance() {
+    let app = app();
+    let response = replay(&app, fixture("apigw_proxy_request")).await;
+    assert_eq!(response.json()["instance"], "41b45ea3-70b5-11e6-b7bd-69b5aaebc7d9");
+}

@@ -1,0 +1,55 @@
+//! The local server over real loopback HTTP, serving the same handler.
+
+use std::net::SocketAddr;
+
+use http::StatusCode;
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde_json::Value;
+
+use crate::helpers::{PASSWORD, TestApp, basic};
+
+async fn start(app: &TestApp) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(chat_pickup::server::serve(listener, app.app.clone()));
+    addr
+}
+
+async fn post(addr: SocketAddr, path: &str, authorization: &str) -> (StatusCode, http::HeaderMap, String) {
+    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
+    let request = http::Request::post(format!("http://{addr}{path}"))
+        .header("authorization", authorization)
+        .body(Empty::new())
+        .unwrap();
+    let response = client.request(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.unwrap().to_bytes();
+    (parts.status, parts.headers, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn picks_up_over_loopback_http_then_answers_null() {
+    let app = TestApp::new();
+    app.agent("tje0");
+    app.topic("Sales", "Hi!");
+    app.member("tje0", "Sales");
+    let id = app.enqueue("Sales", "customer", 5);
+    let addr = start(&app).await;
+
+    let (status, headers, body) = post(addr, "/api/v1/ChatSession/Pickup", &basic("tje0", PASSWORD)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers["content-type"], "application/json; charset=utf-8");
+    let session: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(session["ChatSessionId"], id);
+    assert_eq!(session["Status"], "UserLast");
+
+    let (status, _, body) = post(addr, "/api/v1/Agents/Chat/PickUpFirstChatSession?$select=Rank", &basic("tje0", PASSWORD)).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "null"));
+
+    let (status, headers, _) = post(addr, "/api/v1/ChatSession/Pickup", &basic("tje0", "nope")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(headers.contains_key("www-authenticate"));
+}
