@@ -10,29 +10,55 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::auth::password;
 use crate::handler::App;
+use crate::store::Stores;
 use crate::store::sqlite::admin::{NewSession, Rights};
 use crate::store::sqlite::{Journal, SqliteOptions, SqliteStore, SqliteStores, Synchronous};
-use crate::store::Stores;
 use crate::time::Timestamp;
 use crate::{demo, server};
 
 type Failure = Box<dyn std::error::Error>;
 
 #[derive(Debug, Parser)]
-#[command(name = "chat-pickup", version, about = "SuperOffice-compatible chat-queue pickup service")]
+#[command(
+    name = "chat-pickup",
+    version,
+    about = "SuperOffice-compatible chat-queue pickup service"
+)]
 pub struct Cli {
     /// The default database; created (with its schema) if missing.
-    #[arg(long, global = true, env = "CHAT_PICKUP_DB", default_value = "chat-pickup.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "CHAT_PICKUP_DB",
+        default_value = "chat-pickup.db"
+    )]
     pub db: PathBuf,
     /// Journal mode: wal on local disks, delete on network file systems such as EFS.
-    #[arg(long, global = true, env = "CHAT_PICKUP_JOURNAL", value_enum, default_value = "wal")]
+    #[arg(
+        long,
+        global = true,
+        env = "CHAT_PICKUP_JOURNAL",
+        value_enum,
+        default_value = "wal"
+    )]
     pub journal: Journal,
     /// full: every pickup is on disk before it is answered; normal: faster under WAL, but a
     /// power cut can lose (and so re-issue) the last pickups.
-    #[arg(long, global = true, env = "CHAT_PICKUP_SYNCHRONOUS", value_enum, default_value = "full")]
+    #[arg(
+        long,
+        global = true,
+        env = "CHAT_PICKUP_SYNCHRONOUS",
+        value_enum,
+        default_value = "full"
+    )]
     pub synchronous: Synchronous,
     /// How long a pickup waits for another writer's lock before answering 503.
-    #[arg(long, global = true, env = "CHAT_PICKUP_BUSY_TIMEOUT_MS", default_value_t = 5000)]
+    #[arg(
+        long,
+        global = true,
+        env = "CHAT_PICKUP_BUSY_TIMEOUT_MS",
+        default_value_t = 5000
+    )]
     pub busy_timeout_ms: u64,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -149,7 +175,11 @@ fn app(cli: &Cli, args: &ServeArgs) -> Result<Arc<App>, Failure> {
     if args.demo {
         seed_demo(&open(cli)?)?;
     }
-    let stores = SqliteStores::new(cli.db.clone(), args.tenants_dir.clone(), cli.sqlite_options());
+    let stores = SqliteStores::new(
+        cli.db.clone(),
+        args.tenants_dir.clone(),
+        cli.sqlite_options(),
+    );
     // Open the default database now, so a bad configuration shows at start-up.
     if let Err(error) = stores.store(None) {
         tracing::warn!(%error, "the default database is not available yet");
@@ -186,19 +216,36 @@ fn seed_demo(store: &SqliteStore) -> Result<(), Failure> {
 
 fn administer(store: &SqliteStore, command: &AdminCommand) -> Result<(), Failure> {
     match command {
-        AdminCommand::AddAssociate { name, full_name, password: secret } => {
+        AdminCommand::AddAssociate {
+            name,
+            full_name,
+            password: secret,
+        } => {
             let id = store.add_associate(name, full_name, &password::hash(secret))?;
             println!("associate {id}: {name}");
         }
-        AdminCommand::AddTopic { name, welcome, language } => {
+        AdminCommand::AddTopic {
+            name,
+            welcome,
+            language,
+        } => {
             let id = store.add_topic(name, welcome, language.as_deref())?;
             println!("topic {id}: {name}");
         }
-        AdminCommand::AddMember { user, topic, rights } => {
+        AdminCommand::AddMember {
+            user,
+            topic,
+            rights,
+        } => {
             store.add_member(user, topic, rights_from(rights))?;
             println!("{user} in {topic}: {rights:?}");
         }
-        AdminCommand::Enqueue { topic, name, email, message } => {
+        AdminCommand::Enqueue {
+            topic,
+            name,
+            email,
+            message,
+        } => {
             let new = NewSession {
                 topic: topic.clone(),
                 customer_name: name.clone(),
@@ -225,7 +272,10 @@ fn rights_from(names: &[RightName]) -> Rights {
 }
 
 fn print_queue(store: &SqliteStore) -> Result<(), Failure> {
-    println!("{:>6}  {:<12}  {:<24}  {:<27}  {:>4}  bot", "id", "topic", "customer", "requested (UTC)", "pos");
+    println!(
+        "{:>6}  {:<12}  {:<24}  {:<27}  {:>4}  bot",
+        "id", "topic", "customer", "requested (UTC)", "pos"
+    );
     for waiting in store.queue()? {
         println!(
             "{:>6}  {:<12}  {:<24}  {:<27}  {:>4}  {}",

@@ -44,21 +44,33 @@ pub fn seed(store: &SqliteStore) -> Result<bool, AdminError> {
     }
     store.add_associate("tje0", "Thomas Jensen", &password::hash("Tje0"))?;
     store.add_associate("ana0", "Ana Nilsen", &password::hash("Ana0"))?;
-    store.connection().execute_batch(CRM).map_err(AdminError::from)?;
+    store
+        .connection()
+        .execute_batch(CRM)
+        .map_err(AdminError::from)?;
     add_topics(store)?;
     add_queue(store)?;
     Ok(true)
 }
 
 fn add_topics(store: &SqliteStore) -> Result<(), AdminError> {
-    store.add_topic("Sales", "Hello, this is Sales - what can we do for you?", Some("US"))?;
+    store.add_topic(
+        "Sales",
+        "Hello, this is Sales - what can we do for you?",
+        Some("US"),
+    )?;
     store.add_topic(
         "Support",
         r#"US:"Welcome! How can we help?";NO:"Velkommen! Hva kan vi hjelpe med?""#,
         Some("NO"),
     )?;
     store.add_topic("Billing", "", Some("US"))?;
-    let all = Rights { listen: true, respond: true, manage: false, notify: true };
+    let all = Rights {
+        listen: true,
+        respond: true,
+        manage: false,
+        notify: true,
+    };
     for topic in ["Sales", "Support", "Billing"] {
         store.add_member("tje0", topic, all)?;
     }
@@ -67,13 +79,56 @@ fn add_topics(store: &SqliteStore) -> Result<(), AdminError> {
 }
 
 fn add_queue(store: &SqliteStore) -> Result<(), AdminError> {
-    let linked = Links { person: Some(1), contact: Some(1), project: Some(1), sale: Some(1), ticket: Some(1) };
+    let linked = Links {
+        person: Some(1),
+        contact: Some(1),
+        project: Some(1),
+        sale: Some(1),
+        ticket: Some(1),
+    };
     let sessions = [
-        session("Sales", "Mathias Wilderman", "mathias@wildermankessler.example", "My order arrived damaged.", linked),
-        NewSession { chatbot_active: true, ..session("Support", "Jonas Berg", "jonas@example.com", "hello bot", Links::default()) },
-        session("Support", "Kari Nordmann", "kari@nordlys.example", "Skriveren min virker ikke.", Links { person: Some(2), contact: Some(2), ..Links::default() }),
-        session("Billing", "Ola Hansen", "ola@example.com", "My invoice looks wrong.", Links::default()),
-        session("Sales", "Emma Stone", "emma@example.com", "Do you ship to Iceland?", Links::default()),
+        session(
+            "Sales",
+            "Mathias Wilderman",
+            "mathias@wildermankessler.example",
+            "My order arrived damaged.",
+            linked,
+        ),
+        NewSession {
+            chatbot_active: true,
+            ..session(
+                "Support",
+                "Jonas Berg",
+                "jonas@example.com",
+                "hello bot",
+                Links::default(),
+            )
+        },
+        session(
+            "Support",
+            "Kari Nordmann",
+            "kari@nordlys.example",
+            "Skriveren min virker ikke.",
+            Links {
+                person: Some(2),
+                contact: Some(2),
+                ..Links::default()
+            },
+        ),
+        session(
+            "Billing",
+            "Ola Hansen",
+            "ola@example.com",
+            "My invoice looks wrong.",
+            Links::default(),
+        ),
+        session(
+            "Sales",
+            "Emma Stone",
+            "emma@example.com",
+            "Do you ship to Iceland?",
+            Links::default(),
+        ),
     ];
     let count = sessions.len() as i64;
     for (index, new) in (0..).zip(sessions.iter()) {

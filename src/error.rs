@@ -64,8 +64,12 @@ impl ApiError {
             ApiError::Auth(AuthError::Store(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Auth(_) => StatusCode::UNAUTHORIZED,
             ApiError::Store(StoreError::UnknownTenant(_)) => StatusCode::NOT_FOUND,
-            ApiError::Store(StoreError::Busy(_) | StoreError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Store(StoreError::Internal(_)) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Store(StoreError::Busy(_) | StoreError::Unavailable(_)) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            ApiError::Store(StoreError::Internal(_)) | ApiError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -111,12 +115,16 @@ impl ApiError {
             .status(status)
             .header(CONTENT_TYPE, "application/problem+json; charset=utf-8");
         response = match &self {
-            ApiError::Auth(error) if !matches!(error, AuthError::Store(_)) => response.header(WWW_AUTHENTICATE, auth::challenge(realm)),
+            ApiError::Auth(error) if !matches!(error, AuthError::Store(_)) => {
+                response.header(WWW_AUTHENTICATE, auth::challenge(realm))
+            }
             ApiError::Route(RouteError::MethodNotAllowed) => response.header(ALLOW, routes::ALLOW),
             ApiError::Store(StoreError::Busy(_)) => response.header(RETRY_AFTER, RETRY_AFTER_BUSY),
             _ => response,
         };
-        response.body(Body::Text(body)).expect("static headers are valid")
+        response
+            .body(Body::Text(body))
+            .expect("static headers are valid")
     }
 
     /// The text for the log: everything, including what the caller does not see.

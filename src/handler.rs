@@ -34,9 +34,19 @@ impl App {
             Err(error) => {
                 let status = error.status();
                 if status.is_server_error() {
-                    tracing::error!(request_id, status = status.as_u16(), error = error.log_detail(), "request failed");
+                    tracing::error!(
+                        request_id,
+                        status = status.as_u16(),
+                        error = error.log_detail(),
+                        "request failed"
+                    );
                 } else {
-                    tracing::info!(request_id, status = status.as_u16(), error = error.log_detail(), "request refused");
+                    tracing::info!(
+                        request_id,
+                        status = status.as_u16(),
+                        error = error.log_detail(),
+                        "request refused"
+                    );
                 }
                 error.into_response(&request_id, REALM)
             }
@@ -53,7 +63,11 @@ impl App {
         Ok(render::json(picked.as_ref().map(|pickup| &pickup.session)))
     }
 
-    async fn authenticate(&self, route: &Route, request: &Request) -> Result<(Arc<dyn Store>, Principal), ApiError> {
+    async fn authenticate(
+        &self,
+        route: &Route,
+        request: &Request,
+    ) -> Result<(Arc<dyn Store>, Principal), ApiError> {
         let stores = self.stores.clone();
         let tenant = route.tenant.clone();
         let headers = request.headers().clone();
@@ -67,8 +81,12 @@ impl App {
 }
 
 /// Runs blocking work (SQLite, argon2) off the async workers; a panic there is a 500.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(work).await.map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))
 }
 
 /// The request path as the application sees it, without an API Gateway stage.

@@ -12,11 +12,18 @@ async fn main() -> ExitCode {
     let on_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
     chat_pickup::logging::init(on_lambda);
     // On Lambda there are no arguments: the settings come from the environment.
-    let cli = if on_lambda { Cli::parse_from(["chat-pickup", "serve"]) } else { Cli::parse() };
+    let cli = if on_lambda {
+        Cli::parse_from(["chat-pickup", "serve"])
+    } else {
+        Cli::parse()
+    };
     match cli::run(cli, on_lambda).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
+        Err(error) if on_lambda => {
             tracing::error!(%error, "chat-pickup failed");
+            ExitCode::FAILURE
+        }
+        Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
         }

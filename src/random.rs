@@ -11,7 +11,10 @@ pub fn bytes<const N: usize>() -> [u8; N] {
 
 /// `N` random bytes as lowercase hex.
 pub fn hex<const N: usize>() -> String {
-    bytes::<N>().iter().map(|byte| format!("{byte:02x}")).collect()
+    bytes::<N>()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 #[cfg(test)]

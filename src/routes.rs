@@ -17,8 +17,14 @@ pub enum Endpoint {
 }
 
 const ROUTES: [(Endpoint, &[&str]); 2] = [
-    (Endpoint::ChatSessionPickup, &["api", "v1", "chatsession", "pickup"]),
-    (Endpoint::AgentsPickUpFirstChatSession, &["api", "v1", "agents", "chat", "pickupfirstchatsession"]),
+    (
+        Endpoint::ChatSessionPickup,
+        &["api", "v1", "chatsession", "pickup"],
+    ),
+    (
+        Endpoint::AgentsPickUpFirstChatSession,
+        &["api", "v1", "agents", "chat", "pickupfirstchatsession"],
+    ),
 ];
 
 /// The methods the pickup routes answer, for `Allow`.
@@ -38,18 +44,30 @@ pub enum RouteError {
 
 /// Resolves `path` (without any API Gateway stage) and `method` to a route.
 pub fn resolve(method: &Method, path: &str) -> Result<Route, RouteError> {
-    let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
+    let segments: Vec<&str> = path
+        .split('/')
+        .filter(|segment| !segment.is_empty())
+        .collect();
     let route = ROUTES.iter().find_map(|(endpoint, pattern)| {
         let (prefix, tail) = segments.split_at(segments.len().checked_sub(pattern.len())?);
-        let matches = tail.iter().zip(pattern.iter()).all(|(segment, want)| segment.eq_ignore_ascii_case(want));
+        let matches = tail
+            .iter()
+            .zip(pattern.iter())
+            .all(|(segment, want)| segment.eq_ignore_ascii_case(want));
         let tenant = match prefix {
             [] => None,
             [tenant] => Some(Tenant::parse(tenant)),
             _ => return None,
         };
         match (matches, tenant) {
-            (true, None) => Some(Some(Route { endpoint: *endpoint, tenant: None })),
-            (true, Some(Some(tenant))) => Some(Some(Route { endpoint: *endpoint, tenant: Some(tenant) })),
+            (true, None) => Some(Some(Route {
+                endpoint: *endpoint,
+                tenant: None,
+            })),
+            (true, Some(Some(tenant))) => Some(Some(Route {
+                endpoint: *endpoint,
+                tenant: Some(tenant),
+            })),
             (true, Some(None)) => Some(None),
             (false, _) => None,
         }
@@ -66,7 +84,10 @@ pub fn without_stage<'a>(raw: &'a str, stage: Option<&str>) -> &'a str {
     let Some(stage) = stage.filter(|stage| !stage.is_empty() && *stage != "$default") else {
         return raw;
     };
-    match raw.strip_prefix('/').and_then(|rest| rest.strip_prefix(stage)) {
+    match raw
+        .strip_prefix('/')
+        .and_then(|rest| rest.strip_prefix(stage))
+    {
         Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
         _ => raw,
     }
@@ -82,8 +103,19 @@ mod tests {
 
     #[test]
     fn both_routes_any_case_with_or_without_trailing_slash() {
-        for path in ["/api/v1/ChatSession/Pickup", "/API/V1/chatsession/PICKUP", "/api/v1/ChatSession/Pickup/"] {
-            assert_eq!(post(path).unwrap(), Route { endpoint: Endpoint::ChatSessionPickup, tenant: None }, "{path}");
+        for path in [
+            "/api/v1/ChatSession/Pickup",
+            "/API/V1/chatsession/PICKUP",
+            "/api/v1/ChatSession/Pickup/",
+        ] {
+            assert_eq!(
+                post(path).unwrap(),
+                Route {
+                    endpoint: Endpoint::ChatSessionPickup,
+                    tenant: None
+                },
+                "{path}"
+            );
         }
         let agents = post("/api/v1/Agents/Chat/PickUpFirstChatSession").unwrap();
         assert_eq!(agents.endpoint, Endpoint::AgentsPickUpFirstChatSession);
@@ -97,7 +129,14 @@ mod tests {
 
     #[test]
     fn anything_else_is_not_found() {
-        for path in ["/", "/api/v1/ChatSession", "/api/v1/ChatSession/Pickups", "/a/b/api/v1/ChatSession/Pickup", "/a.b/api/v1/ChatSession/Pickup", "/api/v2/ChatSession/Pickup"] {
+        for path in [
+            "/",
+            "/api/v1/ChatSession",
+            "/api/v1/ChatSession/Pickups",
+            "/a/b/api/v1/ChatSession/Pickup",
+            "/a.b/api/v1/ChatSession/Pickup",
+            "/api/v2/ChatSession/Pickup",
+        ] {
             assert_eq!(post(path), Err(RouteError::NotFound), "{path}");
         }
     }
@@ -105,7 +144,10 @@ mod tests {
     #[test]
     fn other_methods_on_a_pickup_route_are_not_allowed() {
         for method in [Method::GET, Method::PUT, Method::DELETE, Method::HEAD] {
-            assert_eq!(resolve(&method, "/api/v1/ChatSession/Pickup"), Err(RouteError::MethodNotAllowed));
+            assert_eq!(
+                resolve(&method, "/api/v1/ChatSession/Pickup"),
+                Err(RouteError::MethodNotAllowed)
+            );
         }
         assert_eq!(resolve(&Method::GET, "/nope"), Err(RouteError::NotFound));
     }
@@ -114,7 +156,10 @@ mod tests {
     fn strips_a_named_stage_only() {
         assert_eq!(without_stage("/prod/api/v1/x", Some("prod")), "/api/v1/x");
         assert_eq!(without_stage("/api/v1/x", Some("prod")), "/api/v1/x");
-        assert_eq!(without_stage("/production/api", Some("prod")), "/production/api");
+        assert_eq!(
+            without_stage("/production/api", Some("prod")),
+            "/production/api"
+        );
         assert_eq!(without_stage("/api/v1/x", Some("$default")), "/api/v1/x");
         assert_eq!(without_stage("/api/v1/x", None), "/api/v1/x");
     }

@@ -30,7 +30,10 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> 
                 let app = app.clone();
                 async move { Ok::<_, Infallible>(respond(&app, request).await) }
             });
-            if let Err(error) = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await {
+            if let Err(error) = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await
+            {
                 tracing::debug!(%peer, %error, "connection closed with an error");
             }
         });
@@ -43,8 +46,17 @@ async fn respond(app: &App, request: hyper::Request<Incoming>) -> hyper::Respons
         Ok(collected) => collected.to_bytes(),
         Err(_) => return too_large(),
     };
-    let query = parts.uri.query().map(QueryMap::from_str).and_then(Result::ok).unwrap_or_default();
-    let body = if bytes.is_empty() { Body::Empty } else { Body::Binary(bytes.to_vec()) };
+    let query = parts
+        .uri
+        .query()
+        .map(QueryMap::from_str)
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let body = if bytes.is_empty() {
+        Body::Empty
+    } else {
+        Body::Binary(bytes.to_vec())
+    };
     let request = lambda_http::Request::from_parts(parts, body).with_query_string_parameters(query);
     let response = app.handle(request).await;
     let (parts, body) = response.into_parts();

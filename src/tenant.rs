@@ -10,7 +10,9 @@ pub struct Tenant(String);
 impl Tenant {
     pub fn parse(name: &str) -> Option<Self> {
         let valid = (1..=64).contains(&name.len())
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         valid.then(|| Self(name.to_string()))
     }
 

@@ -68,7 +68,8 @@ impl ToSql for Timestamp {
 impl FromSql for Timestamp {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         let text = value.as_str()?;
-        Self::parse_stored(text).ok_or_else(|| FromSqlError::Other(format!("not a stored date-time: {text:?}").into()))
+        Self::parse_stored(text)
+            .ok_or_else(|| FromSqlError::Other(format!("not a stored date-time: {text:?}").into()))
     }
 }
 
@@ -78,7 +79,10 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(nanos: u32) -> Timestamp {
-        Timestamp(Utc.with_ymd_and_hms(2018, 12, 24, 12, 34, 45).unwrap() + chrono::Duration::nanoseconds(nanos.into()))
+        Timestamp(
+            Utc.with_ymd_and_hms(2018, 12, 24, 12, 34, 45).unwrap()
+                + chrono::Duration::nanoseconds(nanos.into()),
+        )
     }
 
     #[test]

@@ -20,15 +20,25 @@ pub(super) fn authenticate(encoded: &str, store: &dyn Store) -> Result<Principal
         password::verify_dummy(&secret);
         return Err(AuthError::Rejected);
     };
-    if password::verify(&secret, hash) { Ok(Principal { agent: account.agent }) } else { Err(AuthError::Rejected) }
+    if password::verify(&secret, hash) {
+        Ok(Principal {
+            agent: account.agent,
+        })
+    } else {
+        Err(AuthError::Rejected)
+    }
 }
 
 /// `dGplMDpUamUw` -> ("tje0", "Tje0").
 fn decode(encoded: &str) -> Result<(String, String), AuthError> {
-    let bytes = STANDARD.decode(encoded).map_err(|_| AuthError::Malformed("Basic credentials must be base64"))?;
-    let text = String::from_utf8(bytes).map_err(|_| AuthError::Malformed("Basic credentials must be UTF-8"))?;
-    let (login, secret) =
-        text.split_once(':').ok_or(AuthError::Malformed("Basic credentials must be user:password"))?;
+    let bytes = STANDARD
+        .decode(encoded)
+        .map_err(|_| AuthError::Malformed("Basic credentials must be base64"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| AuthError::Malformed("Basic credentials must be UTF-8"))?;
+    let (login, secret) = text.split_once(':').ok_or(AuthError::Malformed(
+        "Basic credentials must be user:password",
+    ))?;
     if login.is_empty() {
         return Err(AuthError::Malformed("Basic credentials name no user"));
     }
@@ -41,19 +51,33 @@ mod tests {
 
     #[test]
     fn decodes_the_seed_sample() {
-        assert_eq!(decode("dGplMDpUamUw").unwrap(), ("tje0".to_string(), "Tje0".to_string()));
+        assert_eq!(
+            decode("dGplMDpUamUw").unwrap(),
+            ("tje0".to_string(), "Tje0".to_string())
+        );
     }
 
     #[test]
     fn a_password_may_contain_colons() {
         let encoded = STANDARD.encode("ana:pa:ss");
-        assert_eq!(decode(&encoded).unwrap(), ("ana".to_string(), "pa:ss".to_string()));
+        assert_eq!(
+            decode(&encoded).unwrap(),
+            ("ana".to_string(), "pa:ss".to_string())
+        );
     }
 
     #[test]
     fn rejects_what_is_not_user_colon_password() {
-        for bad in ["%%%".to_string(), STANDARD.encode("nocolon"), STANDARD.encode(":pw"), STANDARD.encode([0xff, b':'])] {
-            assert!(matches!(decode(&bad), Err(AuthError::Malformed(_))), "{bad}");
+        for bad in [
+            "%%%".to_string(),
+            STANDARD.encode("nocolon"),
+            STANDARD.encode(":pw"),
+            STANDARD.encode([0xff, b':']),
+        ] {
+            assert!(
+                matches!(decode(&bad), Err(AuthError::Malformed(_))),
+                "{bad}"
+            );
         }
     }
 }

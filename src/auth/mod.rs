@@ -44,7 +44,9 @@ pub fn challenge(realm: &str) -> String {
 /// Authenticates the request. Blocking: it verifies a slow password hash.
 pub fn authenticate(headers: &HeaderMap, store: &dyn Store) -> Result<Principal, AuthError> {
     let header = headers.get(AUTHORIZATION).ok_or(AuthError::Missing)?;
-    let header = header.to_str().map_err(|_| AuthError::Malformed("the Authorization header is not ASCII"))?;
+    let header = header
+        .to_str()
+        .map_err(|_| AuthError::Malformed("the Authorization header is not ASCII"))?;
     let (scheme, credentials) = header.trim().split_once(' ').unwrap_or((header.trim(), ""));
     if scheme.eq_ignore_ascii_case("basic") {
         return basic::authenticate(credentials.trim(), store);

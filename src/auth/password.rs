@@ -1,15 +1,16 @@
 //! Password hashes: argon2id with the crate's defaults (19 MiB, 2 passes), stored as PHC
 //! strings. Verification is constant-time in the hash comparison.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 /// A hash of a random password with the same parameters as [`hash`], verified against when
 /// there is no real hash, so that path costs what a real verification costs.
 const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$iUuvthQ9WDYyTNu0Ovd5+w$PY/tcMEdY1dTKK2A1lQDpL+zGSOPGMGuLuT2p/5XOuk";
 
 pub fn hash(password: &str) -> String {
-    let salt = SaltString::encode_b64(&crate::random::bytes::<16>()).expect("16 bytes make a valid salt");
+    let salt =
+        SaltString::encode_b64(&crate::random::bytes::<16>()).expect("16 bytes make a valid salt");
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .expect("argon2 with default parameters accepts any password")
@@ -19,7 +20,11 @@ pub fn hash(password: &str) -> String {
 /// Whether `password` matches the PHC string `hash`; an unreadable hash matches nothing.
 pub fn verify(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

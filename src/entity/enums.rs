@@ -108,12 +108,24 @@ pub static ADDRESS_TYPE: EnumDef = EnumDef {
 
 pub static SALE_STATUS: EnumDef = EnumDef {
     name: "SaleStatus",
-    members: &[("Unknown", 0), ("Open", 1), ("Sold", 2), ("Lost", 3), ("Stalled", 4), ("SaintAll", 5)],
+    members: &[
+        ("Unknown", 0),
+        ("Open", 1),
+        ("Sold", 2),
+        ("Lost", 3),
+        ("Stalled", 4),
+        ("SaintAll", 5),
+    ],
 };
 
 pub static ACTIVITY_STATUS: EnumDef = EnumDef {
     name: "ActivityStatus",
-    members: &[("Unknown", 0), ("NotStarted", 1), ("Started", 2), ("Completed", 3)],
+    members: &[
+        ("Unknown", 0),
+        ("NotStarted", 1),
+        ("Started", 2),
+        ("Completed", 3),
+    ],
 };
 
 pub static TICKET_SECURITY_LEVEL: EnumDef = EnumDef {

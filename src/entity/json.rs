@@ -64,8 +64,18 @@ impl Serialize for FieldProperties {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.fields.len()))?;
         for field in self.0.fields {
-            let length = if field.kind.dotnet_type() == "System.String" { TEXT_LENGTH } else { 0 };
-            map.serialize_entry(field.name, &FieldProperty { kind: field.kind.dotnet_type(), length })?;
+            let length = if field.kind.dotnet_type() == "System.String" {
+                TEXT_LENGTH
+            } else {
+                0
+            };
+            map.serialize_entry(
+                field.name,
+                &FieldProperty {
+                    kind: field.kind.dotnet_type(),
+                    length,
+                },
+            )?;
         }
         map.end()
     }
@@ -104,10 +114,22 @@ mod tests {
                 _ => Value::Int(7),
             })
             .collect();
-        let json = serde_json::to_string(&Object { shape: &ASSOCIATE, values }).unwrap();
-        assert!(json.starts_with(r#"{"AssociateId":7,"Name":"name","PersonId":7,"#), "{json}");
+        let json = serde_json::to_string(&Object {
+            shape: &ASSOCIATE,
+            values,
+        })
+        .unwrap();
+        assert!(
+            json.starts_with(r#"{"AssociateId":7,"Name":"name","PersonId":7,"#),
+            "{json}"
+        );
         assert!(json.contains(r#""Type":"InternalAssociate""#), "{json}");
         assert!(json.contains(r#""ExtraFields":{},"CustomFields":{},"TableRight":{"Mask":"Select, Update, Delete","Reason":""},"FieldProperties":{"AssociateId":{"FieldRight":null,"FieldType":"System.Int32","FieldLength":0}"#), "{json}");
-        assert!(json.contains(r#""Name":{"FieldRight":null,"FieldType":"System.String","FieldLength":255}"#), "{json}");
+        assert!(
+            json.contains(
+                r#""Name":{"FieldRight":null,"FieldType":"System.String","FieldLength":255}"#
+            ),
+            "{json}"
+        );
     }
 }

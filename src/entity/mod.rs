@@ -14,7 +14,8 @@ mod shapes;
 pub use enums::{CHAT_SESSION_STATUS, EnumDef, TABLE_RIGHT};
 pub use model::{Field, Kind, Object, Shape, Value};
 pub use shapes::{
-    ADDRESS, ASSOCIATE, CHAT_SESSION_ENTITY, CONTACT, PERSON, POSTAL_ADDRESS, PROJECT, SALE, STREET_ADDRESS, TICKET,
+    ADDRESS, ASSOCIATE, CHAT_SESSION_ENTITY, CONTACT, PERSON, POSTAL_ADDRESS, PROJECT, SALE,
+    STREET_ADDRESS, TICKET,
 };
 
 /// SuperOffice's ChatSessionStatus values the pickup reads and writes.

@@ -60,7 +60,10 @@ pub struct Shape {
 
 impl Shape {
     pub fn field(&self, name: &str) -> Option<(usize, &'static Field)> {
-        self.fields.iter().enumerate().find(|(_, field)| field.name.eq_ignore_ascii_case(name))
+        self.fields
+            .iter()
+            .enumerate()
+            .find(|(_, field)| field.name.eq_ignore_ascii_case(name))
     }
 }
 

@@ -2,8 +2,8 @@
 //! TypeScript client's Carriers.ts) in wire order, each mapped onto `schema.sql`.
 
 use super::enums::{
-    ACTIVITY_STATUS, ADDRESS_TYPE, CHAT_SESSION_FLAGS, CHAT_SESSION_STATUS, SALE_STATUS, TICKET_BASE_STATUS,
-    TICKET_ORIGIN, TICKET_READ_STATUS, TICKET_SECURITY_LEVEL, USER_TYPE,
+    ACTIVITY_STATUS, ADDRESS_TYPE, CHAT_SESSION_FLAGS, CHAT_SESSION_STATUS, SALE_STATUS,
+    TICKET_BASE_STATUS, TICKET_ORIGIN, TICKET_READ_STATUS, TICKET_SECURITY_LEVEL, USER_TYPE,
 };
 use super::model::{Field, Kind, Shape};
 use Kind::{Bool, Date, Dictionary, Double, Enum, Flags, Int, Layout, Nested, Text};
@@ -16,8 +16,13 @@ const fn f(name: &'static str, kind: Kind, column: &'static str) -> Field {
 macro_rules! full_name {
     ($alias:literal) => {
         concat!(
-            "concat_ws(' ', nullif(", $alias, ".firstname, ''), nullif(", $alias, ".middlename, ''), nullif(",
-            $alias, ".lastname, ''))"
+            "concat_ws(' ', nullif(",
+            $alias,
+            ".firstname, ''), nullif(",
+            $alias,
+            ".middlename, ''), nullif(",
+            $alias,
+            ".lastname, ''))"
         )
     };
 }
@@ -26,8 +31,17 @@ macro_rules! full_name {
 macro_rules! formatted_address {
     ($prefix:literal) => {
         concat!(
-            "concat_ws(', ', nullif(c.", $prefix, "_address1, ''), nullif(c.", $prefix, "_address2, ''), nullif(c.",
-            $prefix, "_address3, ''), nullif(trim(c.", $prefix, "_zipcode || ' ' || c.", $prefix, "_city), ''))"
+            "concat_ws(', ', nullif(c.",
+            $prefix,
+            "_address1, ''), nullif(c.",
+            $prefix,
+            "_address2, ''), nullif(c.",
+            $prefix,
+            "_address3, ''), nullif(trim(c.",
+            $prefix,
+            "_zipcode || ' ' || c.",
+            $prefix,
+            "_city), ''))"
         )
     };
 }
@@ -113,7 +127,15 @@ pub static PERSON: Shape = Shape {
         f("Email", Text, "p.email"),
         f("FullName", Text, full_name!("p")),
         f("DirectPhone", Text, "p.direct_phone"),
-        f("FormalName", Text, concat!("concat_ws(' ', nullif(p.mrmrs, ''), nullif(", full_name!("p"), ", ''))")),
+        f(
+            "FormalName",
+            Text,
+            concat!(
+                "concat_ws(' ', nullif(p.mrmrs, ''), nullif(",
+                full_name!("p"),
+                ", ''))"
+            ),
+        ),
         f("CountryId", Int, "p.country_id"),
         f("ContactId", Int, "p.contact_id"),
         f("ContactName", Text, "c.name"),
@@ -133,7 +155,11 @@ pub static PERSON: Shape = Shape {
         f("Kanafname", Text, "p.kanafname"),
         f("Kanalname", Text, "p.kanalname"),
         f("EmailName", Text, "p.email_name"),
-        f("ContactFullName", Text, "concat_ws(' ', nullif(c.name, ''), nullif(c.department, ''))"),
+        f(
+            "ContactFullName",
+            Text,
+            "concat_ws(' ', nullif(c.name, ''), nullif(c.department, ''))",
+        ),
         f("ActiveErpLinks", Int, "0"),
         f("TicketPriorityId", Int, "p.ticket_priority_id"),
         f("SupportLanguageId", Int, "p.support_language_id"),
@@ -154,7 +180,11 @@ pub static CONTACT: Shape = Shape {
         f("OrgNr", Text, "c.orgnr"),
         f("Department", Text, "c.department"),
         f("URL", Text, "c.url"),
-        f("City", Text, "coalesce(nullif(c.postal_city, ''), c.street_city)"),
+        f(
+            "City",
+            Text,
+            "coalesce(nullif(c.postal_city, ''), c.street_city)",
+        ),
         f("DirectPhone", Text, "c.phone"),
         f("AssociateId", Int, "c.associate_id"),
         f("CountryId", Int, "c.country_id"),
@@ -168,7 +198,11 @@ pub static CONTACT: Shape = Shape {
         f("CountryName", Text, "c.country_name"),
         f("Address", Nested(&ADDRESS), "c.contact_id"),
         f("FormattedAddress", Text, formatted_address!("postal")),
-        f("FullName", Text, "concat_ws(' ', nullif(c.name, ''), nullif(c.department, ''))"),
+        f(
+            "FullName",
+            Text,
+            "concat_ws(' ', nullif(c.name, ''), nullif(c.department, ''))",
+        ),
         f("IsOwnerContact", Bool, "c.is_owner"),
         f("ActiveErpLinks", Int, "0"),
     ],
@@ -261,9 +295,17 @@ pub static SALE: Shape = Shape {
         f("AssociateFullName", Text, "saa.full_name"),
         f("Description", Text, "sa.description"),
         f("Status", Enum(&SALE_STATUS), "sa.status"),
-        f("WeightedAmount", Double, "sa.amount * sa.probability / 100.0"),
+        f(
+            "WeightedAmount",
+            Double,
+            "sa.amount * sa.probability / 100.0",
+        ),
         f("ProjectId", Int, "sa.project_id"),
-        f("EarningPercent", Double, "CASE WHEN sa.amount = 0 THEN 0.0 ELSE sa.earning * 100.0 / sa.amount END"),
+        f(
+            "EarningPercent",
+            Double,
+            "CASE WHEN sa.amount = 0 THEN 0.0 ELSE sa.earning * 100.0 / sa.amount END",
+        ),
         f("Earning", Double, "sa.earning"),
         f("ContactId", Int, "sa.contact_id"),
         f("AssociateId", Int, "sa.associate_id"),
@@ -331,10 +373,22 @@ pub static TICKET: Shape = Shape {
         f("TimeSpentInternally", Int, "t.time_spent_internally"),
         f("TimeSpentExternally", Int, "t.time_spent_externally"),
         f("TimeSpentQueue", Int, "t.time_spent_queue"),
-        f("RealTimeSpentInternally", Int, "t.real_time_spent_internally"),
-        f("RealTimeSpentExternally", Int, "t.real_time_spent_externally"),
+        f(
+            "RealTimeSpentInternally",
+            Int,
+            "t.real_time_spent_internally",
+        ),
+        f(
+            "RealTimeSpentExternally",
+            Int,
+            "t.real_time_spent_externally",
+        ),
         f("RealTimeSpentQueue", Int, "t.real_time_spent_queue"),
-        f("TimeSpent", Int, "t.time_spent_internally + t.time_spent_externally + t.time_spent_queue"),
+        f(
+            "TimeSpent",
+            Int,
+            "t.time_spent_internally + t.time_spent_externally + t.time_spent_queue",
+        ),
         f("HasAttachment", Bool, "t.has_attachment"),
         f("NumReplies", Int, "t.num_replies"),
         f("NumMessages", Int, "t.num_messages"),
@@ -361,7 +415,11 @@ mod tests {
 
     #[test]
     fn chat_session_entity_has_the_specs_31_own_properties_in_order() {
-        let names: Vec<_> = CHAT_SESSION_ENTITY.fields.iter().map(|field| field.name).collect();
+        let names: Vec<_> = CHAT_SESSION_ENTITY
+            .fields
+            .iter()
+            .map(|field| field.name)
+            .collect();
         assert_eq!(
             names.join(","),
             "ChatSessionId,TopicId,User,Person,CustomerAlias,CustomerHost,CustomerName,CustomerEmail,\
@@ -373,8 +431,22 @@ mod tests {
 
     #[test]
     fn no_shape_repeats_a_property_name() {
-        for shape in [&CHAT_SESSION_ENTITY, &ASSOCIATE, &PERSON, &CONTACT, &ADDRESS, &STREET_ADDRESS, &PROJECT, &SALE, &TICKET] {
-            let mut names: Vec<_> = shape.fields.iter().map(|field| field.name.to_ascii_lowercase()).collect();
+        for shape in [
+            &CHAT_SESSION_ENTITY,
+            &ASSOCIATE,
+            &PERSON,
+            &CONTACT,
+            &ADDRESS,
+            &STREET_ADDRESS,
+            &PROJECT,
+            &SALE,
+            &TICKET,
+        ] {
+            let mut names: Vec<_> = shape
+                .fields
+                .iter()
+                .map(|field| field.name.to_ascii_lowercase())
+                .collect();
             names.sort();
             names.dedup();
             assert_eq!(names.len(), shape.fields.len(), "{}", shape.name);

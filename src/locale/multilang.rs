@@ -16,8 +16,15 @@ pub fn resolve<'a>(value: &'a str, language: Option<&str>) -> Cow<'a, str> {
     let Some(variants) = parse(value) else {
         return Cow::Borrowed(value);
     };
-    let pick = |code: &str| variants.iter().find(|(prefix, _)| prefix.eq_ignore_ascii_case(code));
-    let chosen = language.and_then(pick).or_else(|| pick(ENGLISH)).unwrap_or(&variants[0]);
+    let pick = |code: &str| {
+        variants
+            .iter()
+            .find(|(prefix, _)| prefix.eq_ignore_ascii_case(code))
+    };
+    let chosen = language
+        .and_then(pick)
+        .or_else(|| pick(ENGLISH))
+        .unwrap_or(&variants[0]);
     Cow::Owned(chosen.1.to_string())
 }
 
@@ -39,23 +46,33 @@ fn parse(value: &str) -> Option<Vec<(&str, &str)>> {
 
 /// Splits `text"; rest` at the quote that closes the text.
 fn quoted_text(after_open: &str) -> Option<(&str, &str)> {
-    after_open.match_indices('"').map(|(at, _)| at).find_map(|at| {
-        let rest = &after_open[at + 1..];
-        let next = rest.trim_start();
-        (next.is_empty() || next.starts_with(';')).then(|| (&after_open[..at], rest))
-    })
+    after_open
+        .match_indices('"')
+        .map(|(at, _)| at)
+        .find_map(|at| {
+            let rest = &after_open[at + 1..];
+            let next = rest.trim_start();
+            (next.is_empty() || next.starts_with(';')).then(|| (&after_open[..at], rest))
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const WELCOME: &str = r#"US:"Welcome! How can we help?";NO:"Velkommen! Hva kan vi hjelpe med?""#;
+    const WELCOME: &str =
+        r#"US:"Welcome! How can we help?";NO:"Velkommen! Hva kan vi hjelpe med?""#;
 
     #[test]
     fn picks_the_language_then_english_then_the_first() {
-        assert_eq!(resolve(WELCOME, Some("NO")), "Velkommen! Hva kan vi hjelpe med?");
-        assert_eq!(resolve(WELCOME, Some("no")), "Velkommen! Hva kan vi hjelpe med?");
+        assert_eq!(
+            resolve(WELCOME, Some("NO")),
+            "Velkommen! Hva kan vi hjelpe med?"
+        );
+        assert_eq!(
+            resolve(WELCOME, Some("no")),
+            "Velkommen! Hva kan vi hjelpe med?"
+        );
         assert_eq!(resolve(WELCOME, Some("GE")), "Welcome! How can we help?");
         assert_eq!(resolve(WELCOME, None), "Welcome! How can we help?");
         assert_eq!(resolve(r#"NO:"Hei";GE:"Hallo";"#, Some("SE")), "Hei");
@@ -63,12 +80,22 @@ mod tests {
 
     #[test]
     fn keeps_inner_quotes_and_accepts_a_trailing_separator() {
-        assert_eq!(resolve(r#"US:"Say "hi" to us"; NO:"Si hei";"#, Some("US")), r#"Say "hi" to us"#);
+        assert_eq!(
+            resolve(r#"US:"Say "hi" to us"; NO:"Si hei";"#, Some("US")),
+            r#"Say "hi" to us"#
+        );
     }
 
     #[test]
     fn plain_text_is_returned_unchanged() {
-        for plain in ["Hello there", "Note: \"quoted\"", "", "US:unquoted", r#"US:"open"#, r#"1:"x""#] {
+        for plain in [
+            "Hello there",
+            "Note: \"quoted\"",
+            "",
+            "US:unquoted",
+            r#"US:"open"#,
+            r#"1:"x""#,
+        ] {
             assert_eq!(resolve(plain, Some("US")), plain);
         }
     }

@@ -13,16 +13,29 @@ fn app() -> TestApp {
     let app = TestApp::new();
     app.agent("tje0");
     app.agent("gone");
-    app.sql().execute("UPDATE associate SET deleted = 1 WHERE name = 'gone'", []).unwrap();
+    app.sql()
+        .execute("UPDATE associate SET deleted = 1 WHERE name = 'gone'", [])
+        .unwrap();
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
     app.member("gone", "Sales");
-    app.enqueue_with(NewSession { topic: "Sales".into(), ..NewSession::default() }, 1);
+    app.enqueue_with(
+        NewSession {
+            topic: "Sales".into(),
+            ..NewSession::default()
+        },
+        1,
+    );
     app
 }
 
 fn assert_rejected(response: &TestResponse) -> Value {
-    assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{}", response.body);
+    assert_eq!(
+        response.status,
+        StatusCode::UNAUTHORIZED,
+        "{}",
+        response.body
+    );
     let challenge = response.headers[WWW_AUTHENTICATE].to_str().unwrap();
     assert!(challenge.starts_with("Basic realm=\""), "{challenge}");
     let mut problem = response.json();
@@ -34,9 +47,18 @@ fn assert_rejected(response: &TestResponse) -> Value {
 async fn wrong_password_unknown_user_and_deleted_associate_look_the_same() {
     let app = app();
     let before = app.snapshot();
-    let wrong = assert_rejected(&app.send(Method::POST, PICKUP, Some(("tje0", "wrong"))).await);
-    let unknown = assert_rejected(&app.send(Method::POST, PICKUP, Some(("nobody", PASSWORD))).await);
-    let deleted = assert_rejected(&app.send(Method::POST, PICKUP, Some(("gone", PASSWORD))).await);
+    let wrong = assert_rejected(
+        &app.send(Method::POST, PICKUP, Some(("tje0", "wrong")))
+            .await,
+    );
+    let unknown = assert_rejected(
+        &app.send(Method::POST, PICKUP, Some(("nobody", PASSWORD)))
+            .await,
+    );
+    let deleted = assert_rejected(
+        &app.send(Method::POST, PICKUP, Some(("gone", PASSWORD)))
+            .await,
+    );
     assert_eq!(wrong, unknown);
     assert_eq!(wrong, deleted);
     assert_eq!(wrong["status"], 401);
@@ -47,7 +69,13 @@ async fn wrong_password_unknown_user_and_deleted_associate_look_the_same() {
 async fn missing_or_malformed_credentials_are_401_with_a_challenge() {
     let app = app();
     assert_rejected(&app.send(Method::POST, PICKUP, None).await);
-    for header in ["Basic !!!", "Basic", "Bearer abc", "Digest x", &basic("", "pw")] {
+    for header in [
+        "Basic !!!",
+        "Basic",
+        "Bearer abc",
+        "Digest x",
+        &basic("", "pw"),
+    ] {
         let request = http::Request::builder()
             .method(Method::POST)
             .uri(PICKUP)
@@ -62,15 +90,31 @@ async fn missing_or_malformed_credentials_are_401_with_a_challenge() {
 #[tokio::test]
 async fn the_login_name_is_case_insensitive_the_password_is_not() {
     let app = app();
-    assert_eq!(app.send(Method::POST, PICKUP, Some(("TJE0", PASSWORD))).await.status, StatusCode::OK);
-    assert_rejected(&app.send(Method::POST, PICKUP, Some(("tje0", &PASSWORD.to_uppercase()))).await);
+    assert_eq!(
+        app.send(Method::POST, PICKUP, Some(("TJE0", PASSWORD)))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_rejected(
+        &app.send(
+            Method::POST,
+            PICKUP,
+            Some(("tje0", &PASSWORD.to_uppercase())),
+        )
+        .await,
+    );
 }
 
 #[tokio::test]
 async fn the_scheme_name_is_case_insensitive() {
     let app = app();
     let header = basic("tje0", PASSWORD).replacen("Basic", "bAsIc", 1);
-    let request =
-        http::Request::builder().method(Method::POST).uri(PICKUP).header("authorization", header).body(lambda_http::Body::Empty).unwrap();
+    let request = http::Request::builder()
+        .method(Method::POST)
+        .uri(PICKUP)
+        .header("authorization", header)
+        .body(lambda_http::Body::Empty)
+        .unwrap();
     assert_eq!(app.call(request).await.status, StatusCode::OK);
 }

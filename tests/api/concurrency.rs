@@ -22,7 +22,11 @@ fn eight_writers_never_share_a_session() {
         let name = format!("agent{index}");
         let id = app.agent(&name);
         app.member(&name, "Sales");
-        agents.push(Agent { associate_id: id, name: name.clone(), display_name: name });
+        agents.push(Agent {
+            associate_id: id,
+            name: name.clone(),
+            display_name: name,
+        });
     }
     for minutes in 0..SESSIONS {
         app.enqueue("Sales", "customer", minutes as i64);
@@ -43,18 +47,37 @@ fn eight_writers_never_share_a_session() {
             })
         })
         .collect();
-    let per_thread: Vec<Vec<i64>> = handles.into_iter().map(|handle| handle.join().unwrap()).collect();
+    let per_thread: Vec<Vec<i64>> = handles
+        .into_iter()
+        .map(|handle| handle.join().unwrap())
+        .collect();
 
     let all: Vec<i64> = per_thread.iter().flatten().copied().collect();
     let distinct: HashSet<i64> = all.iter().copied().collect();
     assert_eq!(all.len(), SESSIONS, "every session picked once");
     assert_eq!(distinct.len(), SESSIONS, "no session picked twice");
-    assert!(per_thread.iter().filter(|picked| !picked.is_empty()).count() > 1, "the threads really competed");
-    assert_eq!(app.int("SELECT count(*) FROM chat_session WHERE status = 4"), 0);
-    assert_eq!(app.int("SELECT count(*) FROM chat_message WHERE special_type = 1"), SESSIONS as i64);
+    assert!(
+        per_thread
+            .iter()
+            .filter(|picked| !picked.is_empty())
+            .count()
+            > 1,
+        "the threads really competed"
+    );
+    assert_eq!(
+        app.int("SELECT count(*) FROM chat_session WHERE status = 4"),
+        0
+    );
+    assert_eq!(
+        app.int("SELECT count(*) FROM chat_message WHERE special_type = 1"),
+        SESSIONS as i64
+    );
     assert_eq!(
         app.int("SELECT count(*) FROM (SELECT session_id FROM chat_message WHERE special_type = 1 GROUP BY session_id HAVING count(*) = 1)"),
         SESSIONS as i64
     );
-    assert_eq!(app.int("SELECT accept_count FROM chat_topic"), SESSIONS as i64);
+    assert_eq!(
+        app.int("SELECT accept_count FROM chat_topic"),
+        SESSIONS as i64
+    );
 }

@@ -23,7 +23,12 @@ use tempfile::TempDir;
 pub const PASSWORD: &str = "s3cret:with colon";
 static PASSWORD_HASH: LazyLock<String> = LazyLock::new(|| password::hash(PASSWORD));
 
-pub const RESPOND: Rights = Rights { listen: true, respond: true, manage: false, notify: false };
+pub const RESPOND: Rights = Rights {
+    listen: true,
+    respond: true,
+    manage: false,
+    notify: false,
+};
 
 pub struct TestApp {
     pub dir: TempDir,
@@ -50,9 +55,18 @@ impl TestApp {
         let db = dir.path().join("default.db");
         let admin = SqliteStore::create(&db, &SqliteOptions::default()).unwrap();
         std::fs::create_dir(dir.path().join("tenants")).unwrap();
-        let stores = SqliteStores::new(db.clone(), Some(dir.path().join("tenants")), SqliteOptions::default());
+        let stores = SqliteStores::new(
+            db.clone(),
+            Some(dir.path().join("tenants")),
+            SqliteOptions::default(),
+        );
         let app = Arc::new(App::new(Arc::new(stores)));
-        Self { dir, db, app, admin }
+        Self {
+            dir,
+            db,
+            app,
+            admin,
+        }
     }
 
     /// A database file for `tenant`, for the admin to fill.
@@ -75,14 +89,28 @@ impl TestApp {
 
     /// Queues a customer in `topic`, requested `minutes_ago`.
     pub fn enqueue(&self, topic: &str, customer: &str, minutes_ago: i64) -> i64 {
-        self.enqueue_with(NewSession { topic: topic.into(), customer_name: customer.into(), ..NewSession::default() }, minutes_ago)
+        self.enqueue_with(
+            NewSession {
+                topic: topic.into(),
+                customer_name: customer.into(),
+                ..NewSession::default()
+            },
+            minutes_ago,
+        )
     }
 
     pub fn enqueue_with(&self, session: NewSession, minutes_ago: i64) -> i64 {
-        self.admin.enqueue(&session, minutes_before_fixed_now(minutes_ago)).unwrap()
+        self.admin
+            .enqueue(&session, minutes_before_fixed_now(minutes_ago))
+            .unwrap()
     }
 
-    pub async fn send(&self, method: Method, path: &str, credentials: Option<(&str, &str)>) -> TestResponse {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        credentials: Option<(&str, &str)>,
+    ) -> TestResponse {
         let mut request = http::Request::builder().method(method).uri(path);
         if let Some((user, secret)) = credentials {
             request = request.header(AUTHORIZATION, basic(user, secret));
@@ -93,12 +121,22 @@ impl TestApp {
     pub async fn call(&self, request: Request) -> TestResponse {
         let response = self.app.handle(request).await;
         let (parts, body) = response.into_parts();
-        TestResponse { status: parts.status, headers: parts.headers, body: String::from_utf8(body.to_vec()).unwrap() }
+        TestResponse {
+            status: parts.status,
+            headers: parts.headers,
+            body: String::from_utf8(body.to_vec()).unwrap(),
+        }
     }
 
     /// POST /api/v1/ChatSession/Pickup as `user`; the body (`null` for an empty queue).
     pub async fn pickup(&self, user: &str) -> Value {
-        let response = self.send(Method::POST, "/api/v1/ChatSession/Pickup", Some((user, PASSWORD))).await;
+        let response = self
+            .send(
+                Method::POST,
+                "/api/v1/ChatSession/Pickup",
+                Some((user, PASSWORD)),
+            )
+            .await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.body);
         response.json()
     }
@@ -118,11 +156,16 @@ impl TestApp {
         ["chat_session", "chat_message", "chat_topic"]
             .iter()
             .map(|table| {
-                let mut statement = connection.prepare(&format!("SELECT * FROM {table} ORDER BY 1")).unwrap();
+                let mut statement = connection
+                    .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+                    .unwrap();
                 let columns = statement.column_count();
                 let rows: Vec<String> = statement
                     .query_map([], |row| {
-                        Ok((0..columns).map(|index| format!("{:?}", row.get_ref(index).unwrap())).collect::<Vec<_>>().join("|"))
+                        Ok((0..columns)
+                            .map(|index| format!("{:?}", row.get_ref(index).unwrap()))
+                            .collect::<Vec<_>>()
+                            .join("|"))
                     })
                     .unwrap()
                     .map(Result::unwrap)
@@ -135,7 +178,9 @@ impl TestApp {
 }
 
 pub fn add_agent(store: &SqliteStore, name: &str) -> i64 {
-    store.add_associate(name, &format!("{name} Fullname"), &PASSWORD_HASH).unwrap()
+    store
+        .add_associate(name, &format!("{name} Fullname"), &PASSWORD_HASH)
+        .unwrap()
 }
 
 pub fn basic(user: &str, secret: &str) -> String {
@@ -160,7 +205,13 @@ pub fn links_all(app: &TestApp) -> Links {
              INSERT INTO ticket (id, title, cust_id, sale_id, project_id) VALUES (11, 'Broken', 8, 10, 9);",
         )
         .unwrap();
-    Links { person: Some(8), contact: Some(7), project: Some(9), sale: Some(10), ticket: Some(11) }
+    Links {
+        person: Some(8),
+        contact: Some(7),
+        project: Some(9),
+        sale: Some(10),
+        ticket: Some(11),
+    }
 }
 
 /// The member names of a JSON object, in document order (serde_json's `Map` sorts them).
@@ -180,5 +231,7 @@ pub fn top_level_keys(json: &str) -> Vec<String> {
             Ok(keys)
         }
     }
-    serde_json::Deserializer::from_str(json).deserialize_map(Keys).unwrap()
+    serde_json::Deserializer::from_str(json)
+        .deserialize_map(Keys)
+        .unwrap()
 }

@@ -8,7 +8,10 @@ use serde_json::{Value, json};
 use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/lambda_http/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/lambda_http/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -87,11 +90,25 @@ async fn function_url() {
 #[tokio::test]
 async fn fixtures_as_shipped_are_answered_not_failed() {
     let app = app();
-    let shipped = ["apigw_proxy_request", "apigw_v2_proxy_request", "alb_request", "lambda_function_url_request"];
+    let shipped = [
+        "apigw_proxy_request",
+        "apigw_v2_proxy_request",
+        "alb_request",
+        "lambda_function_url_request",
+    ];
     for name in shipped {
         let response = replay(&app, fixture(name)).await;
-        assert!(matches!(response.status.as_u16(), 404 | 405), "{name}: {}", response.status);
-        assert!(response.headers["content-type"].to_str().unwrap().starts_with("application/problem+json"));
+        assert!(
+            matches!(response.status.as_u16(), 404 | 405),
+            "{name}: {}",
+            response.status
+        );
+        assert!(
+            response.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/problem+json")
+        );
     }
 }
 
@@ -99,5 +116,8 @@ async fn fixtures_as_shipped_are_answered_not_failed() {
 async fn the_gateway_request_id_is_the_problem_instance() {
     let app = app();
     let response = replay(&app, fixture("apigw_proxy_request")).await;
-    assert_eq!(response.json()["instance"], "41b45ea3-70b5-11e6-b7bd-69b5aaebc7d9");
+    assert_eq!(
+        response.json()["instance"],
+        "41b45ea3-70b5-11e6-b7bd-69b5aaebc7d9"
+    );
 }

@@ -17,7 +17,11 @@ fn app() -> TestApp {
 #[tokio::test]
 async fn both_routes_pick_up_in_any_case() {
     let app = app();
-    let paths = ["/api/v1/ChatSession/Pickup", "/api/v1/Agents/Chat/PickUpFirstChatSession", "/API/V1/chatsession/pickup"];
+    let paths = [
+        "/api/v1/ChatSession/Pickup",
+        "/api/v1/Agents/Chat/PickUpFirstChatSession",
+        "/API/V1/chatsession/pickup",
+    ];
     for (minutes, path) in (1..).zip(paths) {
         let id = app.enqueue("Sales", "customer", minutes);
         let response = app.send(Method::POST, path, Some(("tje0", PASSWORD))).await;
@@ -29,13 +33,24 @@ async fn both_routes_pick_up_in_any_case() {
 #[tokio::test]
 async fn unknown_paths_are_404_and_other_methods_405() {
     let app = app();
-    for path in ["/", "/api/v1/ChatSession", "/api/v1/ChatSession/Pickupx", "/x/y/api/v1/ChatSession/Pickup"] {
+    for path in [
+        "/",
+        "/api/v1/ChatSession",
+        "/api/v1/ChatSession/Pickupx",
+        "/x/y/api/v1/ChatSession/Pickup",
+    ] {
         let response = app.send(Method::POST, path, Some(("tje0", PASSWORD))).await;
         assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(response.json()["status"], 404);
     }
     for method in [Method::GET, Method::PUT, Method::DELETE, Method::PATCH] {
-        let response = app.send(method.clone(), "/api/v1/ChatSession/Pickup", Some(("tje0", PASSWORD))).await;
+        let response = app
+            .send(
+                method.clone(),
+                "/api/v1/ChatSession/Pickup",
+                Some(("tje0", PASSWORD)),
+            )
+            .await;
         assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
         assert_eq!(response.headers[ALLOW], "POST");
     }
@@ -48,27 +63,68 @@ async fn a_tenant_prefix_selects_the_tenants_database() {
     let tenant = app.tenant("Cust12345");
     add_agent(&tenant, "tje0");
     tenant.add_topic("Support", "Hei!", None).unwrap();
-    tenant.add_member("tje0", "Support", crate::helpers::RESPOND).unwrap();
-    let new = chat_pickup::store::sqlite::admin::NewSession { topic: "Support".into(), customer_name: "tenant customer".into(), ..Default::default() };
-    tenant.enqueue(&new, chat_pickup::time::Timestamp::now()).unwrap();
+    tenant
+        .add_member("tje0", "Support", crate::helpers::RESPOND)
+        .unwrap();
+    let new = chat_pickup::store::sqlite::admin::NewSession {
+        topic: "Support".into(),
+        customer_name: "tenant customer".into(),
+        ..Default::default()
+    };
+    tenant
+        .enqueue(&new, chat_pickup::time::Timestamp::now())
+        .unwrap();
 
-    let picked = app.send(Method::POST, "/Cust12345/api/v1/ChatSession/Pickup", Some(("tje0", PASSWORD))).await.json();
+    let picked = app
+        .send(
+            Method::POST,
+            "/Cust12345/api/v1/ChatSession/Pickup",
+            Some(("tje0", PASSWORD)),
+        )
+        .await
+        .json();
     assert_eq!(picked["CustomerName"], "tenant customer");
     assert_eq!(picked["LastMessage"], "Hei!");
-    let picked = app.send(Method::POST, "/Cust12345/api/v1/Agents/Chat/PickUpFirstChatSession", Some(("tje0", PASSWORD))).await;
+    let picked = app
+        .send(
+            Method::POST,
+            "/Cust12345/api/v1/Agents/Chat/PickUpFirstChatSession",
+            Some(("tje0", PASSWORD)),
+        )
+        .await;
     assert_eq!(picked.json(), Value::Null);
-    assert_eq!(app.int(&format!("SELECT status FROM chat_session WHERE id = {default_session}")), 4, "default untouched");
+    assert_eq!(
+        app.int(&format!(
+            "SELECT status FROM chat_session WHERE id = {default_session}"
+        )),
+        4,
+        "default untouched"
+    );
 }
 
 #[tokio::test]
 async fn an_unknown_tenant_is_404_and_no_database_is_created() {
     let app = app();
     for tenant in ["nosuch", "NOSUCH2"] {
-        let response = app.send(Method::POST, &format!("/{tenant}/api/v1/ChatSession/Pickup"), Some(("tje0", PASSWORD))).await;
+        let response = app
+            .send(
+                Method::POST,
+                &format!("/{tenant}/api/v1/ChatSession/Pickup"),
+                Some(("tje0", PASSWORD)),
+            )
+            .await;
         assert_eq!(response.status, StatusCode::NOT_FOUND);
         assert!(response.json()["detail"].as_str().unwrap().contains(tenant));
-        assert!(!app.dir.path().join("tenants").join(format!("{tenant}.db")).exists());
+        assert!(
+            !app.dir
+                .path()
+                .join("tenants")
+                .join(format!("{tenant}.db"))
+                .exists()
+        );
     }
-    let names: Vec<_> = std::fs::read_dir(app.dir.path().join("tenants")).unwrap().collect();
+    let names: Vec<_> = std::fs::read_dir(app.dir.path().join("tenants"))
+        .unwrap()
+        .collect();
     assert!(names.is_empty(), "{names:?}");
 }

@@ -18,7 +18,11 @@ async fn start(app: &TestApp) -> SocketAddr {
     addr
 }
 
-async fn post(addr: SocketAddr, path: &str, authorization: &str) -> (StatusCode, http::HeaderMap, String) {
+async fn post(
+    addr: SocketAddr,
+    path: &str,
+    authorization: &str,
+) -> (StatusCode, http::HeaderMap, String) {
     let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
     let request = http::Request::post(format!("http://{addr}{path}"))
         .header("authorization", authorization)
@@ -27,7 +31,11 @@ async fn post(addr: SocketAddr, path: &str, authorization: &str) -> (StatusCode,
     let response = client.request(request).await.unwrap();
     let (parts, body) = response.into_parts();
     let body = body.collect().await.unwrap().to_bytes();
-    (parts.status, parts.headers, String::from_utf8(body.to_vec()).unwrap())
+    (
+        parts.status,
+        parts.headers,
+        String::from_utf8(body.to_vec()).unwrap(),
+    )
 }
 
 #[tokio::test]
@@ -39,17 +47,24 @@ async fn picks_up_over_loopback_http_then_answers_null() {
     let id = app.enqueue("Sales", "customer", 5);
     let addr = start(&app).await;
 
-    let (status, headers, body) = post(addr, "/api/v1/ChatSession/Pickup", &basic("tje0", PASSWORD)).await;
+    let (status, headers, body) =
+        post(addr, "/api/v1/ChatSession/Pickup", &basic("tje0", PASSWORD)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(headers["content-type"], "application/json; charset=utf-8");
     let session: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(session["ChatSessionId"], id);
     assert_eq!(session["Status"], "UserLast");
 
-    let (status, _, body) = post(addr, "/api/v1/Agents/Chat/PickUpFirstChatSession?$select=Rank", &basic("tje0", PASSWORD)).await;
+    let (status, _, body) = post(
+        addr,
+        "/api/v1/Agents/Chat/PickUpFirstChatSession?$select=Rank",
+        &basic("tje0", PASSWORD),
+    )
+    .await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "null"));
 
-    let (status, headers, _) = post(addr, "/api/v1/ChatSession/Pickup", &basic("tje0", "nope")).await;
+    let (status, headers, _) =
+        post(addr, "/api/v1/ChatSession/Pickup", &basic("tje0", "nope")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(headers.contains_key("www-authenticate"));
 }

@@ -13,9 +13,15 @@ use crate::time::Timestamp;
 #[derive(Debug)]
 pub enum AdminError {
     /// A name that does not exist (`what` is "associate", "topic", "language").
-    Unknown { what: &'static str, name: String },
+    Unknown {
+        what: &'static str,
+        name: String,
+    },
     /// A name that is taken.
-    Exists { what: &'static str, name: String },
+    Exists {
+        what: &'static str,
+        name: String,
+    },
     Store(StoreError),
 }
 
@@ -23,7 +29,9 @@ impl fmt::Display for AdminError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AdminError::Unknown { what, name } => write!(f, "there is no {what} named {name:?}"),
-            AdminError::Exists { what, name } => write!(f, "an {what} named {name:?} exists already"),
+            AdminError::Exists { what, name } => {
+                write!(f, "an {what} named {name:?} exists already")
+            }
             AdminError::Store(error) => error.fmt(f),
         }
     }
@@ -82,14 +90,29 @@ pub struct Waiting {
 
 impl SqliteStore {
     /// Adds an associate with an argon2id `password_hash` (a PHC string, never a password).
-    pub fn add_associate(&self, name: &str, full_name: &str, password_hash: &str) -> Result<i64, AdminError> {
+    pub fn add_associate(
+        &self,
+        name: &str,
+        full_name: &str,
+        password_hash: &str,
+    ) -> Result<i64, AdminError> {
         let mut connection = self.connection();
         let transaction = connection.transaction()?;
-        let exists = id_of(&transaction, "SELECT associate_id FROM associate WHERE name = ?1 COLLATE NOCASE", name)?;
+        let exists = id_of(
+            &transaction,
+            "SELECT associate_id FROM associate WHERE name = ?1 COLLATE NOCASE",
+            name,
+        )?;
         if exists.is_some() {
-            return Err(AdminError::Exists { what: "associate", name: name.to_string() });
+            return Err(AdminError::Exists {
+                what: "associate",
+                name: name.to_string(),
+            });
         }
-        transaction.execute("INSERT INTO associate (name, full_name) VALUES (?1, ?2)", [name, full_name])?;
+        transaction.execute(
+            "INSERT INTO associate (name, full_name) VALUES (?1, ?2)",
+            [name, full_name],
+        )?;
         let id = transaction.last_insert_rowid();
         transaction.execute(
             "INSERT INTO credentials (associate_id, type, value) VALUES (?1, 'password', ?2)",
@@ -101,17 +124,38 @@ impl SqliteStore {
 
     /// Adds a topic. `language` is a SuperOffice prefix (`US`, `NO`): the customers' language,
     /// which picks the variant of a multi-language welcome message.
-    pub fn add_topic(&self, name: &str, welcome_message: &str, language: Option<&str>) -> Result<i64, AdminError> {
+    pub fn add_topic(
+        &self,
+        name: &str,
+        welcome_message: &str,
+        language: Option<&str>,
+    ) -> Result<i64, AdminError> {
         let connection = self.connection();
         let language_id = match language {
             None => None,
             Some(code) => Some(
-                id_of(&connection, "SELECT id FROM language WHERE code = ?1 COLLATE NOCASE", code)?
-                    .ok_or_else(|| AdminError::Unknown { what: "language", name: code.to_string() })?,
+                id_of(
+                    &connection,
+                    "SELECT id FROM language WHERE code = ?1 COLLATE NOCASE",
+                    code,
+                )?
+                .ok_or_else(|| AdminError::Unknown {
+                    what: "language",
+                    name: code.to_string(),
+                })?,
             ),
         };
-        if id_of(&connection, "SELECT id FROM chat_topic WHERE name = ?1 COLLATE NOCASE", name)?.is_some() {
-            return Err(AdminError::Exists { what: "topic", name: name.to_string() });
+        if id_of(
+            &connection,
+            "SELECT id FROM chat_topic WHERE name = ?1 COLLATE NOCASE",
+            name,
+        )?
+        .is_some()
+        {
+            return Err(AdminError::Exists {
+                what: "topic",
+                name: name.to_string(),
+            });
         }
         connection.execute(
             "INSERT INTO chat_topic (name, welcome_message, language_id) VALUES (?1, ?2, ?3)",
@@ -138,7 +182,8 @@ impl SqliteStore {
     /// Puts a customer in the queue of a topic, with their first message, at `now`.
     pub fn enqueue(&self, session: &NewSession, now: Timestamp) -> Result<i64, AdminError> {
         let mut connection = self.connection();
-        let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let transaction =
+            connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let topic_id = topic_id(&transaction, &session.topic)?;
         let waiting: i64 = transaction.query_row(
             "SELECT count(*) FROM chat_session WHERE topic_id = ?1 AND status = ?2",
@@ -214,23 +259,40 @@ impl SqliteStore {
     /// Whether the database has no associates yet (a fresh database for `--demo`).
     pub fn has_no_associates(&self) -> Result<bool, AdminError> {
         let connection = self.connection();
-        let count: i64 = connection.query_row("SELECT count(*) FROM associate", [], |row| row.get(0))?;
+        let count: i64 =
+            connection.query_row("SELECT count(*) FROM associate", [], |row| row.get(0))?;
         Ok(count == 0)
     }
 }
 
 fn id_of(connection: &Connection, sql: &str, name: &str) -> rusqlite::Result<Option<i64>> {
-    connection.query_row(sql, [name], |row| row.get(0)).optional()
+    connection
+        .query_row(sql, [name], |row| row.get(0))
+        .optional()
 }
 
 fn associate_id(connection: &Connection, name: &str) -> Result<i64, AdminError> {
-    id_of(connection, "SELECT associate_id FROM associate WHERE name = ?1 COLLATE NOCASE", name)?
-        .ok_or_else(|| AdminError::Unknown { what: "associate", name: name.to_string() })
+    id_of(
+        connection,
+        "SELECT associate_id FROM associate WHERE name = ?1 COLLATE NOCASE",
+        name,
+    )?
+    .ok_or_else(|| AdminError::Unknown {
+        what: "associate",
+        name: name.to_string(),
+    })
 }
 
 fn topic_id(connection: &Connection, name: &str) -> Result<i64, AdminError> {
-    id_of(connection, "SELECT id FROM chat_topic WHERE name = ?1 COLLATE NOCASE", name)?
-        .ok_or_else(|| AdminError::Unknown { what: "topic", name: name.to_string() })
+    id_of(
+        connection,
+        "SELECT id FROM chat_topic WHERE name = ?1 COLLATE NOCASE",
+        name,
+    )?
+    .ok_or_else(|| AdminError::Unknown {
+        what: "topic",
+        name: name.to_string(),
+    })
 }
 
 /// A random key for the customer's side of the session (128 bits, hex).

@@ -8,18 +8,24 @@ use crate::entity::{Kind, Object, Shape, Value};
 use crate::time::Timestamp;
 
 /// The carrier of `shape` with id `key`, or `None` if there is no such row.
-pub(super) fn load(connection: &Connection, shape: &'static Shape, key: i64) -> rusqlite::Result<Option<Object>> {
+pub(super) fn load(
+    connection: &Connection,
+    shape: &'static Shape,
+    key: i64,
+) -> rusqlite::Result<Option<Object>> {
     let mut statement = connection.prepare_cached(&select(shape))?;
-    let Some(cells) = statement.query_row([key], |row| read(shape, row)).optional()? else {
+    let Some(cells) = statement
+        .query_row([key], |row| read(shape, row))
+        .optional()?
+    else {
         return Ok(None);
     };
     let values = cells
         .into_iter()
         .map(|cell| match cell {
             Cell::Ready(value) => Ok(value),
-            Cell::Link(nested, Some(id)) => {
-                Ok(load(connection, nested, id)?.map_or(Value::Null, |object| Value::Object(Box::new(object))))
-            }
+            Cell::Link(nested, Some(id)) => Ok(load(connection, nested, id)?
+                .map_or(Value::Null, |object| Value::Object(Box::new(object)))),
             Cell::Link(_, None) => Ok(Value::Null),
         })
         .collect::<rusqlite::Result<_>>()?;
@@ -28,7 +34,12 @@ pub(super) fn load(connection: &Connection, shape: &'static Shape, key: i64) -> 
 
 pub(super) fn select(shape: &Shape) -> String {
     let columns: Vec<&str> = shape.fields.iter().map(|field| field.column).collect();
-    format!("SELECT {} FROM {} WHERE {} = ?1", columns.join(", "), shape.from, shape.key)
+    format!(
+        "SELECT {} FROM {} WHERE {} = ?1",
+        columns.join(", "),
+        shape.from,
+        shape.key
+    )
 }
 
 /// A value as read from the row; links are followed once the statement is done.
@@ -38,7 +49,12 @@ enum Cell {
 }
 
 fn read(shape: &Shape, row: &Row) -> rusqlite::Result<Vec<Cell>> {
-    shape.fields.iter().enumerate().map(|(index, field)| cell(field.kind, row, index)).collect()
+    shape
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| cell(field.kind, row, index))
+        .collect()
 }
 
 /// NULL reads as the type's empty value, as SuperOffice's carriers have no nulls but links.
@@ -65,21 +81,38 @@ fn text(value: ValueRef) -> String {
         ValueRef::Null => String::new(),
         ValueRef::Integer(number) => number.to_string(),
         ValueRef::Real(number) => number.to_string(),
-        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
+            String::from_utf8_lossy(bytes).into_owned()
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entity::{ADDRESS, ASSOCIATE, CHAT_SESSION_ENTITY, CONTACT, PERSON, POSTAL_ADDRESS, PROJECT, SALE, TICKET};
+    use crate::entity::{
+        ADDRESS, ASSOCIATE, CHAT_SESSION_ENTITY, CONTACT, PERSON, POSTAL_ADDRESS, PROJECT, SALE,
+        TICKET,
+    };
 
     #[test]
     fn every_shape_query_compiles_against_the_schema() {
         let connection = Connection::open_in_memory().unwrap();
         connection.execute_batch(super::super::SCHEMA).unwrap();
-        for shape in [&CHAT_SESSION_ENTITY, &ASSOCIATE, &PERSON, &CONTACT, &ADDRESS, &POSTAL_ADDRESS, &PROJECT, &SALE, &TICKET] {
-            connection.prepare(&select(shape)).unwrap_or_else(|error| panic!("{}: {error}", shape.name));
+        for shape in [
+            &CHAT_SESSION_ENTITY,
+            &ASSOCIATE,
+            &PERSON,
+            &CONTACT,
+            &ADDRESS,
+            &POSTAL_ADDRESS,
+            &PROJECT,
+            &SALE,
+            &TICKET,
+        ] {
+            connection
+                .prepare(&select(shape))
+                .unwrap_or_else(|error| panic!("{}: {error}", shape.name));
         }
     }
 }

@@ -57,7 +57,11 @@ pub struct SqliteOptions {
 
 impl Default for SqliteOptions {
     fn default() -> Self {
-        Self { journal: Journal::Wal, synchronous: Synchronous::Full, busy_timeout: Duration::from_secs(5) }
+        Self {
+            journal: Journal::Wal,
+            synchronous: Synchronous::Full,
+            busy_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -75,23 +79,37 @@ impl SqliteStore {
     /// Opens an existing database; a missing file is an error, never a new database.
     pub fn open_existing(path: &Path, options: &SqliteOptions) -> Result<Self, StoreError> {
         if !path.is_file() {
-            return Err(StoreError::Unavailable(format!("{} does not exist", path.display())));
+            return Err(StoreError::Unavailable(format!(
+                "{} does not exist",
+                path.display()
+            )));
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-        let connection = Connection::open_with_flags(path, flags).map_err(|error| errors::opening(path, error))?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let connection = Connection::open_with_flags(path, flags)
+            .map_err(|error| errors::opening(path, error))?;
         Self::prepare(connection, path, options)
     }
 
-    fn prepare(mut connection: Connection, path: &Path, options: &SqliteOptions) -> Result<Self, StoreError> {
+    fn prepare(
+        mut connection: Connection,
+        path: &Path,
+        options: &SqliteOptions,
+    ) -> Result<Self, StoreError> {
         configure(&connection, options).map_err(|error| errors::opening(path, error))?;
         migrate(&mut connection, path)?;
-        Ok(Self { connection: Mutex::new(connection) })
+        Ok(Self {
+            connection: Mutex::new(connection),
+        })
     }
 
     /// The one connection. A panic while it was held cannot leave a transaction open
     /// (rusqlite rolls back on drop), so a poisoned lock is still safe to use.
     pub fn connection(&self) -> MutexGuard<'_, Connection> {
-        self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -101,7 +119,10 @@ fn configure(connection: &Connection, options: &SqliteOptions) -> rusqlite::Resu
         Journal::Wal => "WAL",
         Journal::Delete => "DELETE",
     };
-    let _mode: String = connection.query_row(&format!("PRAGMA journal_mode = {journal}"), [], |row| row.get(0))?;
+    let _mode: String =
+        connection.query_row(&format!("PRAGMA journal_mode = {journal}"), [], |row| {
+            row.get(0)
+        })?;
     let synchronous = match options.synchronous {
         Synchronous::Full => "FULL",
         Synchronous::Normal => "NORMAL",
@@ -114,7 +135,9 @@ fn configure(connection: &Connection, options: &SqliteOptions) -> rusqlite::Resu
 /// Brings the schema up to [`SCHEMA_VERSION`]; refuses a database from a newer build.
 fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
     let failed = |error| errors::opening(path, error);
-    let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(failed)?;
+    let version: i64 = connection
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(failed)?;
     if version > SCHEMA_VERSION {
         return Err(StoreError::Unavailable(format!(
             "{}: schema version {version} is newer than this build's {SCHEMA_VERSION}",
@@ -122,7 +145,9 @@ fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
         )));
     }
     if version < SCHEMA_VERSION {
-        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed)?;
+        let transaction = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(failed)?;
         transaction.execute_batch(SCHEMA).map_err(failed)?;
         transaction.commit().map_err(failed)?;
     }
@@ -141,9 +166,17 @@ impl Store for SqliteStore {
             .query_row([login], |row| {
                 let name: String = row.get(1)?;
                 let full_name: String = row.get(2)?;
-                let display_name = if full_name.trim().is_empty() { name.clone() } else { full_name };
+                let display_name = if full_name.trim().is_empty() {
+                    name.clone()
+                } else {
+                    full_name
+                };
                 Ok(Account {
-                    agent: Agent { associate_id: row.get(0)?, name, display_name },
+                    agent: Agent {
+                        associate_id: row.get(0)?,
+                        name,
+                        display_name,
+                    },
                     deleted: row.get(3)?,
                     password_hash: row.get(4)?,
                 })
@@ -157,8 +190,17 @@ impl Store for SqliteStore {
         let Some(claimed) = pickup::pickup(&mut connection, agent, now)? else {
             return Ok(None);
         };
-        let session = load::load(&connection, &crate::entity::CHAT_SESSION_ENTITY, claimed.session_id)?
-            .ok_or_else(|| StoreError::Internal(format!("session {} vanished after pickup", claimed.session_id)))?;
+        let session = load::load(
+            &connection,
+            &crate::entity::CHAT_SESSION_ENTITY,
+            claimed.session_id,
+        )?
+        .ok_or_else(|| {
+            StoreError::Internal(format!(
+                "session {} vanished after pickup",
+                claimed.session_id
+            ))
+        })?;
         Ok(Some(Pickup {
             session_id: claimed.session_id,
             topic_id: claimed.topic_id,

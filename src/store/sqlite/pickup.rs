@@ -28,13 +28,21 @@ pub(super) const FIRST_IN_QUEUE: &str = "\
 /// Runs the whole pickup as one `BEGIN IMMEDIATE` transaction: the write lock is taken
 /// before the queue is read, so two connections - in this process or another - can never
 /// choose the same session. Any error rolls everything back.
-pub(super) fn pickup(connection: &mut Connection, agent: &Agent, now: Timestamp) -> rusqlite::Result<Option<Claimed>> {
+pub(super) fn pickup(
+    connection: &mut Connection,
+    agent: &Agent,
+    now: Timestamp,
+) -> rusqlite::Result<Option<Claimed>> {
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let Some(candidate) = first_in_queue(&transaction, agent.associate_id)? else {
         return Ok(None);
     };
     let welcome = welcome_message(&transaction, candidate.topic_id)?;
-    let status = if welcome.is_some() { status::USER_LAST } else { status::CUSTOMER_LAST };
+    let status = if welcome.is_some() {
+        status::USER_LAST
+    } else {
+        status::CUSTOMER_LAST
+    };
     let rank = free_rank(&transaction, agent.associate_id)?;
     if !claim(&transaction, &candidate, agent, now, rank, status)? {
         return Err(rusqlite::Error::QueryReturnedNoRows);
@@ -42,7 +50,12 @@ pub(super) fn pickup(connection: &mut Connection, agent: &Agent, now: Timestamp)
     if let Some(text) = welcome {
         post_welcome(&transaction, candidate.session_id, &text, agent, now)?;
     }
-    count_accept(&transaction, candidate.topic_id, now.millis_since(candidate.when_requested), now)?;
+    count_accept(
+        &transaction,
+        candidate.topic_id,
+        now.millis_since(candidate.when_requested),
+        now,
+    )?;
     transaction.commit()?;
     Ok(Some(candidate))
 }
@@ -51,7 +64,11 @@ fn first_in_queue(transaction: &Transaction, agent: i64) -> rusqlite::Result<Opt
     transaction
         .prepare_cached(FIRST_IN_QUEUE)?
         .query_row(params![status::IN_QUEUE, agent], |row| {
-            Ok(Claimed { session_id: row.get(0)?, topic_id: row.get(1)?, when_requested: row.get(2)? })
+            Ok(Claimed {
+                session_id: row.get(0)?,
+                topic_id: row.get(1)?,
+                when_requested: row.get(2)?,
+            })
         })
         .optional()
 }
@@ -72,7 +89,10 @@ fn welcome_message(transaction: &Transaction, topic: i64) -> rusqlite::Result<Op
 fn free_rank(transaction: &Transaction, agent: i64) -> rusqlite::Result<i64> {
     let taken = transaction
         .prepare_cached("SELECT rank FROM chat_session WHERE user_id = ?1 AND status IN (?2, ?3)")?
-        .query_map(params![agent, status::CUSTOMER_LAST, status::USER_LAST], |row| row.get::<_, i64>(0))?
+        .query_map(
+            params![agent, status::CUSTOMER_LAST, status::USER_LAST],
+            |row| row.get::<_, i64>(0),
+        )?
         .collect::<rusqlite::Result<BTreeSet<i64>>>()?;
     Ok((1..).find(|rank| !taken.contains(rank)).unwrap_or(1))
 }
@@ -93,14 +113,28 @@ fn claim(
             "UPDATE chat_session SET user_id = ?1, when_started = ?2, rank = ?3, status = ?4 \
              WHERE id = ?5 AND status = ?6 RETURNING id",
         )?
-        .query_row(params![agent.associate_id, now, rank, status, candidate.session_id, status::IN_QUEUE], |row| {
-            row.get::<_, i64>(0)
-        })
+        .query_row(
+            params![
+                agent.associate_id,
+                now,
+                rank,
+                status,
+                candidate.session_id,
+                status::IN_QUEUE
+            ],
+            |row| row.get::<_, i64>(0),
+        )
         .optional()
         .map(|claimed| claimed.is_some())
 }
 
-fn post_welcome(transaction: &Transaction, session: i64, text: &str, agent: &Agent, now: Timestamp) -> rusqlite::Result<()> {
+fn post_welcome(
+    transaction: &Transaction,
+    session: i64,
+    text: &str,
+    agent: &Agent,
+    now: Timestamp,
+) -> rusqlite::Result<()> {
     transaction
         .prepare_cached(
             "INSERT INTO chat_message (session_id, message, when_posted, type, special_type, special_param, \
@@ -125,7 +159,12 @@ fn post_welcome(transaction: &Transaction, session: i64, text: &str, agent: &Age
 }
 
 /// `last_accept` := now; `seconds_pr_accept` := running average of the queue wait.
-fn count_accept(transaction: &Transaction, topic: i64, waited_ms: i64, now: Timestamp) -> rusqlite::Result<()> {
+fn count_accept(
+    transaction: &Transaction,
+    topic: i64,
+    waited_ms: i64,
+    now: Timestamp,
+) -> rusqlite::Result<()> {
     transaction
         .prepare_cached(
             "UPDATE chat_topic SET last_accept = ?2, \
@@ -134,4 +173,27 @@ fn count_accept(transaction: &Transaction, topic: i64, waited_ms: i64, now: Time
         )?
         .execute(params![topic, now, waited_ms.max(0) as f64 / 1000.0])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The queue walk uses the queue index in order: no sort, however many topics the agent
+    /// has and however long the queue is.
+    #[test]
+    fn the_queue_lookup_walks_the_index_without_sorting() {
+        let connection = Connection::open_in_memory().unwrap();
+        connection.execute_batch(super::super::SCHEMA).unwrap();
+        let plan: Vec<String> = connection
+            .prepare(&format!("EXPLAIN QUERY PLAN {FIRST_IN_QUEUE}"))
+            .unwrap()
+            .query_map(params![status::IN_QUEUE, 1], |row| row.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let plan = plan.join("\n");
+        assert!(plan.contains("SEARCH s USING INDEX chat_session_queue (status=?)"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    }
 }

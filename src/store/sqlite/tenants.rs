@@ -20,12 +20,25 @@ pub struct SqliteStores {
 }
 
 impl SqliteStores {
-    pub fn new(default_path: PathBuf, tenants_dir: Option<PathBuf>, options: SqliteOptions) -> Self {
-        Self { default_path, tenants_dir, options, default: Mutex::default(), tenants: Mutex::default() }
+    pub fn new(
+        default_path: PathBuf,
+        tenants_dir: Option<PathBuf>,
+        options: SqliteOptions,
+    ) -> Self {
+        Self {
+            default_path,
+            tenants_dir,
+            options,
+            default: Mutex::default(),
+            tenants: Mutex::default(),
+        }
     }
 
     fn default_store(&self) -> Result<Arc<SqliteStore>, StoreError> {
-        let mut slot = self.default.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut slot = self
+            .default
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(store) = slot.as_ref() {
             return Ok(store.clone());
         }
@@ -37,7 +50,10 @@ impl SqliteStores {
     fn tenant_store(&self, tenant: &Tenant) -> Result<Arc<SqliteStore>, StoreError> {
         let unknown = || StoreError::UnknownTenant(tenant.clone());
         let dir = self.tenants_dir.as_ref().ok_or_else(unknown)?;
-        let mut open = self.tenants.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut open = self
+            .tenants
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(store) = open.get(tenant) {
             return Ok(store.clone());
         }
