@@ -193,7 +193,10 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         let plan = plan.join("\n");
-        assert!(plan.contains("SEARCH s USING INDEX chat_session_queue (status=?)"), "{plan}");
+        assert!(
+            plan.contains("SEARCH s USING INDEX chat_session_queue (status=?)"),
+            "{plan}"
+        );
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
 }
