@@ -23,6 +23,7 @@ pub mod entity;
 pub mod error;
 pub mod handler;
 pub mod locale;
+pub mod negotiate;
 pub mod logging;
 pub mod random;
 pub mod render;
