@@ -7,6 +7,8 @@
 use std::time::{Duration, Instant};
 
 use chat_pickup::auth::password;
+use chat_pickup::negotiate::Format;
+use chat_pickup::render;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
 use chat_pickup::store::{Agent, Store};
 use chat_pickup::time::Timestamp;
@@ -107,8 +109,12 @@ fn render(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let (store, agent) = database(dir.path(), 10, Synchronous::Normal);
     let picked = store.pickup(&agent, Timestamp::now()).unwrap().unwrap();
+    let session = Some(&picked.session);
     c.bench_function("render/json", |b| {
-        b.iter(|| chat_pickup::render::json(Some(&picked.session)))
+        b.iter(|| render::entity(Format::JSON, session))
+    });
+    c.bench_function("render/xml", |b| {
+        b.iter(|| render::entity(Format::Xml("application/xml"), session))
     });
 }
 

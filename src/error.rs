@@ -10,6 +10,8 @@ use lambda_http::Body;
 use serde::Serialize;
 
 use crate::auth::{self, AuthError};
+use crate::negotiate::{Format, NegotiationError, PRODUCIBLE};
+use crate::render;
 use crate::routes::{self, RouteError};
 use crate::store::StoreError;
 
@@ -21,6 +23,7 @@ pub enum ApiError {
     Route(RouteError),
     Auth(AuthError),
     Store(StoreError),
+    Negotiation(NegotiationError),
     /// A bug: a panic or a failed join of a blocking task.
     Internal(String),
 }
@@ -40,14 +43,23 @@ impl From<AuthError> for ApiError {
     }
 }
 
+impl From<NegotiationError> for ApiError {
+    fn from(error: NegotiationError) -> Self {
+        ApiError::Negotiation(error)
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         ApiError::Store(error)
     }
 }
 
+/// RFC 9457 problem details; in XML, the `urn:ietf:rfc:7807` vocabulary of its appendix.
 #[derive(Serialize)]
 struct Problem<'a> {
+    #[serde(rename = "@xmlns", skip_serializing_if = "Option::is_none")]
+    namespace: Option<&'static str>,
     #[serde(rename = "type")]
     kind: &'a str,
     title: &'a str,
@@ -62,6 +74,8 @@ impl ApiError {
             ApiError::Route(RouteError::NotFound) => StatusCode::NOT_FOUND,
             ApiError::Route(RouteError::MethodNotAllowed) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Auth(AuthError::Store(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Negotiation(NegotiationError::Malformed(_)) => StatusCode::BAD_REQUEST,
+            ApiError::Negotiation(NegotiationError::NotAcceptable) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Auth(_) => StatusCode::UNAUTHORIZED,
             ApiError::Store(StoreError::UnknownTenant(_)) => StatusCode::NOT_FOUND,
             ApiError::Store(StoreError::Busy(_) | StoreError::Unavailable(_)) => {
@@ -87,6 +101,13 @@ impl ApiError {
             ApiError::Auth(AuthError::UnsupportedScheme) => {
                 "This Authorization scheme is not accepted here; use Basic.".into()
             }
+            ApiError::Negotiation(NegotiationError::Malformed(what)) => {
+                format!("Malformed Accept header: {what}. Send a list of media ranges such as application/json.")
+            }
+            ApiError::Negotiation(NegotiationError::NotAcceptable) => format!(
+                "None of the media types in Accept can be produced. Available: {}.",
+                PRODUCIBLE.map(|(media, _)| media).join(", ")
+            ),
             ApiError::Auth(AuthError::Rejected) => "The user name or password is incorrect.".into(),
             ApiError::Store(StoreError::UnknownTenant(tenant)) => format!("There is no tenant named {tenant}."),
             ApiError::Store(StoreError::Busy(_)) => "The chat queue is busy; retry shortly.".into(),
@@ -100,20 +121,30 @@ impl ApiError {
     }
 
     /// The problem response; `realm` is for the `WWW-Authenticate` challenge.
-    pub fn into_response(self, request_id: &str, realm: &str) -> Response<Body> {
+    pub fn into_response(self, format: Format, request_id: &str, realm: &str) -> Response<Body> {
         let status = self.status();
         let detail = self.detail();
         let problem = Problem {
+            namespace: matches!(format, Format::Xml(_)).then_some("urn:ietf:rfc:7807"),
             kind: "about:blank",
             title: status.canonical_reason().unwrap_or("Error"),
             status: status.as_u16(),
             detail: &detail,
             instance: request_id,
         };
-        let body = serde_json::to_string(&problem).expect("a problem always serializes");
+        let body = match format {
+            Format::Json(_) => {
+                serde_json::to_string(&problem).expect("a problem always serializes")
+            }
+            Format::Xml(_) => {
+                let mut out = String::from(r#"<?xml version="1.0" encoding="utf-8"?>"#);
+                render::write_xml(&mut out, "problem", &problem);
+                out
+            }
+        };
         let mut response = Response::builder()
             .status(status)
-            .header(CONTENT_TYPE, "application/problem+json; charset=utf-8");
+            .header(CONTENT_TYPE, format.problem_content_type());
         response = match &self {
             ApiError::Auth(error) if !matches!(error, AuthError::Store(_)) => {
                 response.header(WWW_AUTHENTICATE, auth::challenge(realm))

@@ -10,6 +10,7 @@ use lambda_http::{Body, Request, RequestExt, Response};
 
 use crate::auth::{self, Principal};
 use crate::error::ApiError;
+use crate::negotiate::{self, Format, NegotiationError};
 use crate::render;
 use crate::routes::{self, Route};
 use crate::store::{Pickup, Store, Stores};
@@ -29,7 +30,12 @@ impl App {
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
         let request_id = request_id(&request);
-        match self.serve(request, &request_id).await {
+        let negotiated = negotiate::negotiate(request.headers());
+        let error_format = match &negotiated {
+            Ok(format) => *format,
+            Err(_) => negotiate::fallback(request.headers()),
+        };
+        match self.serve(request, &request_id, negotiated).await {
             Ok(response) => response,
             Err(error) => {
                 let status = error.status();
@@ -48,19 +54,29 @@ impl App {
                         "request refused"
                     );
                 }
-                error.into_response(&request_id, REALM)
+                error.into_response(error_format, &request_id, REALM)
             }
         }
     }
 
-    async fn serve(&self, request: Request, request_id: &str) -> Result<Response<Body>, ApiError> {
+    async fn serve(
+        &self,
+        request: Request,
+        request_id: &str,
+        negotiated: Result<Format, NegotiationError>,
+    ) -> Result<Response<Body>, ApiError> {
         let route = routes::resolve(request.method(), path(&request))?;
+        // Before anything changes: a pickup whose answer cannot be sent must not happen.
+        let format = negotiated?;
         let (store, principal) = self.authenticate(&route, &request).await?;
         let agent = principal.agent.clone();
         let now = Timestamp::now();
         let picked = blocking(move || store.pickup(&agent, now)).await??;
         log_pickup(request_id, &route, &principal, picked.as_ref());
-        Ok(render::json(picked.as_ref().map(|pickup| &pickup.session)))
+        Ok(render::entity(
+            format,
+            picked.as_ref().map(|pickup| &pickup.session),
+        ))
     }
 
     async fn authenticate(

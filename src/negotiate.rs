@@ -44,8 +44,14 @@ pub const PRODUCIBLE: [(&str, Format); 6] = [
     ("text/json", Format::Json("text/json")),
     ("application/xml", Format::Xml("application/xml")),
     ("text/xml", Format::Xml("text/xml")),
-    ("application/json-patch+json", Format::Json("application/json")),
-    ("application/merge-patch+json", Format::Json("application/json")),
+    (
+        "application/json-patch+json",
+        Format::Json("application/json"),
+    ),
+    (
+        "application/merge-patch+json",
+        Format::Json("application/json"),
+    ),
 ];
 
 #[derive(Debug, PartialEq, Eq)]
@@ -70,7 +76,9 @@ pub fn negotiate(headers: &HeaderMap) -> Result<Format, NegotiationError> {
     }
     let mut best: Option<(u16, usize, Format)> = None;
     for (media, format) in PRODUCIBLE {
-        let Some((position, quality)) = match_of(&ranges, media) else { continue };
+        let Some((position, quality)) = match_of(&ranges, media) else {
+            continue;
+        };
         if quality == 0 {
             continue;
         }
@@ -79,7 +87,8 @@ pub fn negotiate(headers: &HeaderMap) -> Result<Format, NegotiationError> {
             best = Some((quality, position, format));
         }
     }
-    best.map(|(_, _, format)| format).ok_or(NegotiationError::NotAcceptable)
+    best.map(|(_, _, format)| format)
+        .ok_or(NegotiationError::NotAcceptable)
 }
 
 /// A format for error bodies when negotiation itself failed: XML if the caller mentions XML
@@ -90,7 +99,11 @@ pub fn fallback(headers: &HeaderMap) -> Format {
         .iter()
         .filter_map(|value| value.to_str().ok())
         .any(|value| value.to_ascii_lowercase().contains("xml"));
-    if mentions_xml { Format::Xml("application/xml") } else { Format::JSON }
+    if mentions_xml {
+        Format::Xml("application/xml")
+    } else {
+        Format::JSON
+    }
 }
 
 fn ranges(headers: &HeaderMap) -> Result<Vec<Range>, NegotiationError> {
@@ -99,7 +112,11 @@ fn ranges(headers: &HeaderMap) -> Result<Vec<Range>, NegotiationError> {
         let text = value
             .to_str()
             .map_err(|_| NegotiationError::Malformed("the Accept header is not ASCII".into()))?;
-        for item in text.split(',').map(str::trim).filter(|item| !item.is_empty()) {
+        for item in text
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+        {
             ranges.push(parse_range(item)?);
         }
     }
@@ -114,8 +131,9 @@ fn parse_range(item: &str) -> Result<Range, NegotiationError> {
     }
     let quality = match mime.get_param("q") {
         None => 1000,
-        Some(q) => parse_quality(q.as_str())
-            .ok_or_else(|| NegotiationError::Malformed(format!("{item:?} has a q-value outside 0..1")))?,
+        Some(q) => parse_quality(q.as_str()).ok_or_else(|| {
+            NegotiationError::Malformed(format!("{item:?} has a q-value outside 0..1"))
+        })?,
     };
     // `essence_str` keeps a `+json` suffix, which `subtype` drops.
     let (kind, subtype) = mime.essence_str().split_once('/').ok_or_else(malformed)?;
@@ -132,7 +150,9 @@ fn parse_quality(text: &str) -> Option<u16> {
 
 /// The position and quality of the most specific range matching `media`.
 fn match_of(ranges: &[Range], media: &str) -> Option<(usize, u16)> {
-    let (kind, subtype) = media.split_once('/').expect("producible types have a slash");
+    let (kind, subtype) = media
+        .split_once('/')
+        .expect("producible types have a slash");
     ranges
         .iter()
         .enumerate()
@@ -171,32 +191,62 @@ mod tests {
         let cases: &[(&[&str], Option<Format>)] = &[
             (&[], Some(Json("application/json"))),
             (&["application/json"], Some(Json("application/json"))),
-            (&["application/json; charset=utf-8"], Some(Json("application/json"))),
+            (
+                &["application/json; charset=utf-8"],
+                Some(Json("application/json")),
+            ),
             (&["text/json"], Some(Json("text/json"))),
             (&["application/xml"], Some(Xml("application/xml"))),
             (&["text/xml"], Some(Xml("text/xml"))),
             (&["TEXT/XML"], Some(Xml("text/xml"))),
-            (&["application/json-patch+json"], Some(Json("application/json"))),
-            (&["application/merge-patch+json"], Some(Json("application/json"))),
+            (
+                &["application/json-patch+json"],
+                Some(Json("application/json")),
+            ),
+            (
+                &["application/merge-patch+json"],
+                Some(Json("application/json")),
+            ),
             (&["*/*"], Some(Json("application/json"))),
             (&["application/*"], Some(Json("application/json"))),
             (&["text/*"], Some(Json("text/json"))),
             (&["image/png"], None),
             (&["image/png, */*;q=0.1"], Some(Json("application/json"))),
-            (&["text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8"], Some(Xml("application/xml"))),
+            (
+                &["text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8"],
+                Some(Xml("application/xml")),
+            ),
             (&["application/json;q=0.5, text/xml"], Some(Xml("text/xml"))),
             (&["text/xml, application/json"], Some(Xml("text/xml"))),
-            (&["application/json, text/xml"], Some(Json("application/json"))),
-            (&["application/xml;q=0.8, application/json;q=0.8"], Some(Xml("application/xml"))),
+            (
+                &["application/json, text/xml"],
+                Some(Json("application/json")),
+            ),
+            (
+                &["application/xml;q=0.8, application/json;q=0.8"],
+                Some(Xml("application/xml")),
+            ),
             (&["application/json;q=0"], None),
             (&["application/json;q=0, */*"], Some(Json("text/json"))),
             (&["*/*;q=0"], None),
-            (&["text/*;q=0, application/xml"], Some(Xml("application/xml"))),
+            (
+                &["text/*;q=0, application/xml"],
+                Some(Xml("application/xml")),
+            ),
             (&["application/xml"], Some(Xml("application/xml"))),
             (&["text/plain", "text/xml;q=0.3"], Some(Xml("text/xml"))),
-            (&["application/*;q=0.2, text/json;q=0.1"], Some(Json("application/json"))),
-            (&["application/xml;q=1.0, text/xml;q=1"], Some(Xml("application/xml"))),
-            (&["application/json; q=0.001"], Some(Json("application/json"))),
+            (
+                &["application/*;q=0.2, text/json;q=0.1"],
+                Some(Json("application/json")),
+            ),
+            (
+                &["application/xml;q=1.0, text/xml;q=1"],
+                Some(Xml("application/xml")),
+            ),
+            (
+                &["application/json; q=0.001"],
+                Some(Json("application/json")),
+            ),
         ];
         for (values, expected) in cases {
             let got = accept(values).ok();
@@ -206,9 +256,17 @@ mod tests {
 
     #[test]
     fn malformed_ranges_are_named() {
-        for bad in ["json", "application/json;q=2", "application/json;q=abc", "*/json", "application/json;q=0.0001"] {
+        for bad in [
+            "json",
+            "application/json;q=2",
+            "application/json;q=abc",
+            "*/json",
+            "application/json;q=0.0001",
+        ] {
             match accept(&[bad]) {
-                Err(NegotiationError::Malformed(message)) => assert!(message.contains(bad.split(';').next().unwrap())),
+                Err(NegotiationError::Malformed(message)) => {
+                    assert!(message.contains(bad.split(';').next().unwrap()))
+                }
                 other => panic!("{bad}: {other:?}"),
             }
         }
@@ -216,7 +274,15 @@ mod tests {
 
     #[test]
     fn patch_types_are_answered_as_json_with_utf8() {
-        assert_eq!(accept(&["application/merge-patch+json"]).unwrap().content_type(), "application/json; charset=utf-8");
-        assert_eq!(accept(&["text/xml"]).unwrap().content_type(), "text/xml; charset=utf-8");
+        assert_eq!(
+            accept(&["application/merge-patch+json"])
+                .unwrap()
+                .content_type(),
+            "application/json; charset=utf-8"
+        );
+        assert_eq!(
+            accept(&["text/xml"]).unwrap().content_type(),
+            "text/xml; charset=utf-8"
+        );
     }
 }

@@ -1,17 +1,55 @@
-//! The successful response: the picked-up ChatSessionEntity, or `null` for an empty queue
-//! (the official client turns a `null` body into `null`; a 204 would become a bogus object).
+//! Response bodies in the negotiated [`Format`]: the picked-up ChatSessionEntity, or a null
+//! for an empty queue - `null` in JSON (the official client turns a `null` body into `null`;
+//! a 204 would become a bogus object), a nil root element in XML.
 
 use http::header::CONTENT_TYPE;
 use http::{Response, StatusCode};
 use lambda_http::Body;
+use serde::Serialize;
 
-use crate::entity::Object;
+use crate::entity::{CHAT_SESSION_ENTITY, Dialect, Object, Wire, XSI};
+use crate::negotiate::Format;
 
-pub fn json(session: Option<&Object>) -> Response<Body> {
-    let body = serde_json::to_string(&session).expect("entities always serialize");
+const XML_DECLARATION: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
+
+pub fn entity(format: Format, session: Option<&Object>) -> Response<Body> {
+    let body = match format {
+        Format::Json(_) => serde_json::to_string(&session).expect("entities always serialize"),
+        Format::Xml(_) => xml(session),
+    };
     Response::builder()
         .status(StatusCode::OK)
-        .header(CONTENT_TYPE, "application/json; charset=utf-8")
+        .header(CONTENT_TYPE, format.content_type())
         .body(Body::Text(body))
         .expect("static headers are valid")
+}
+
+/// The entity as XML, root element named after the carrier.
+pub fn xml(session: Option<&Object>) -> String {
+    let mut out = String::from(XML_DECLARATION);
+    match session {
+        None => out.push_str(&format!(
+            r#"<{} i:nil="true" xmlns:i="{XSI}"/>"#,
+            CHAT_SESSION_ENTITY.name
+        )),
+        Some(object) => {
+            let wire = Wire {
+                object,
+                dialect: Dialect::Xml,
+                root: true,
+            };
+            write_xml(&mut out, object.shape.name, &wire);
+        }
+    }
+    out
+}
+
+/// Appends `value` as the element `root`. Our types only ever produce serializable XML
+/// (no maps with non-string keys, no bare sequences at the top), so failing here is a bug.
+pub fn write_xml(out: &mut String, root: &str, value: &impl Serialize) {
+    let serializer = quick_xml::se::Serializer::with_root(&mut *out, Some(root))
+        .expect("valid root element name");
+    value
+        .serialize(serializer)
+        .expect("our types serialize to XML");
 }

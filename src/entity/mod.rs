@@ -7,9 +7,9 @@
 //! [`CHAT_SESSION_ENTITY`] is the entity the pickup returns.
 
 mod enums;
-mod json;
 mod model;
 mod shapes;
+mod wire;
 
 pub use enums::{CHAT_SESSION_STATUS, EnumDef, TABLE_RIGHT};
 pub use model::{Field, Kind, Object, Shape, Value};
@@ -17,6 +17,7 @@ pub use shapes::{
     ADDRESS, ASSOCIATE, CHAT_SESSION_ENTITY, CONTACT, PERSON, POSTAL_ADDRESS, PROJECT, SALE,
     STREET_ADDRESS, TICKET,
 };
+pub use wire::{Dialect, Wire, XSI, printable};
 
 /// SuperOffice's ChatSessionStatus values the pickup reads and writes.
 pub mod status {
