@@ -51,15 +51,16 @@ impl TestResponse {
 
 impl TestApp {
     pub fn new() -> Self {
+        Self::with_options(SqliteOptions::default())
+    }
+
+    /// The handler's stores use `options` (the admin connection keeps the defaults).
+    pub fn with_options(options: SqliteOptions) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("default.db");
         let admin = SqliteStore::create(&db, &SqliteOptions::default()).unwrap();
         std::fs::create_dir(dir.path().join("tenants")).unwrap();
-        let stores = SqliteStores::new(
-            db.clone(),
-            Some(dir.path().join("tenants")),
-            SqliteOptions::default(),
-        );
+        let stores = SqliteStores::new(db.clone(), Some(dir.path().join("tenants")), options);
         let app = Arc::new(App::new(Arc::new(stores)));
         Self {
             dir,
@@ -103,6 +104,18 @@ impl TestApp {
         self.admin
             .enqueue(&session, minutes_before_fixed_now(minutes_ago))
             .unwrap()
+    }
+
+    /// POST `path` as `user` with the given `Accept`.
+    pub async fn post_accepting(&self, path: &str, user: &str, accept: &str) -> TestResponse {
+        let request = http::Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(AUTHORIZATION, basic(user, PASSWORD))
+            .header(http::header::ACCEPT, accept)
+            .body(Body::Empty)
+            .unwrap();
+        self.call(request).await
     }
 
     pub async fn send(

@@ -2,6 +2,8 @@
 
 mod auth;
 mod concurrency;
+mod failures;
+mod formats;
 mod helpers;
 mod lambda_events;
 mod pickup;
