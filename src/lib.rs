@@ -10,6 +10,7 @@
 //! - [`store`]: the narrow persistence interface ([`store::Stores`], [`store::Store`]) and its
 //!   SQLite backend, where the pickup transaction lives ([`store::sqlite`]).
 //! - [`entity`]: SuperOffice's carriers described as data; the store fills them, serde prints them.
+//! - [`negotiate`]: `Accept` to a [`negotiate::Format`], before anything changes.
 //! - [`render`] for the success body, [`error`] for every failure (mapped to HTTP in one place).
 //!
 //! Around them: [`time`] (UTC instants, stored and printed), [`locale`] (multi-language

@@ -2,7 +2,7 @@
 //!
 //! Each carrier is a [`Shape`]: its properties in wire order, each with a [`Kind`] and the
 //! expression in SuperOffice's database schema it is read from. That one list drives
-//! everything that depends on it - the store's query, the member order of the JSON, the
+//! everything that depends on it - the store's query, the element order of JSON and XML, the
 //! `FieldProperties` block - so there is no second field list to keep in step.
 //! [`CHAT_SESSION_ENTITY`] is the entity the pickup returns.
 
