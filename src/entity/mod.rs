@@ -14,8 +14,8 @@ mod wire;
 pub use enums::{CHAT_SESSION_STATUS, EnumDef, TABLE_RIGHT};
 pub use model::{Field, Kind, Object, Shape, Value};
 pub use shapes::{
-    ADDRESS, ASSOCIATE, CHAT_SESSION_ENTITY, CONTACT, PERSON, POSTAL_ADDRESS, PROJECT, SALE,
-    STREET_ADDRESS, TICKET,
+    ADDRESS, ALL as ALL_SHAPES, ASSOCIATE, CHAT_SESSION_ENTITY, CONTACT, PERSON, POSTAL_ADDRESS,
+    PROJECT, SALE, STREET_ADDRESS, TICKET,
 };
 pub use wire::{Dialect, Wire, XSI, printable};
 

@@ -95,13 +95,6 @@ impl Object {
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.shape.field(name).map(|(index, _)| &self.values[index])
     }
-
-    pub fn int(&self, name: &str) -> Option<i64> {
-        match self.get(name)? {
-            Value::Int(value) | Value::Enum(_, value) => Some(*value),
-            _ => None,
-        }
-    }
 }
 
 impl PartialEq for Shape {

@@ -409,6 +409,20 @@ pub static TICKET: Shape = Shape {
     ],
 };
 
+/// Every shape, for checks that must cover them all.
+pub static ALL: [&Shape; 10] = [
+    &CHAT_SESSION_ENTITY,
+    &ASSOCIATE,
+    &PERSON,
+    &CONTACT,
+    &ADDRESS,
+    &STREET_ADDRESS,
+    &POSTAL_ADDRESS,
+    &PROJECT,
+    &SALE,
+    &TICKET,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,17 +445,7 @@ mod tests {
 
     #[test]
     fn no_shape_repeats_a_property_name() {
-        for shape in [
-            &CHAT_SESSION_ENTITY,
-            &ASSOCIATE,
-            &PERSON,
-            &CONTACT,
-            &ADDRESS,
-            &STREET_ADDRESS,
-            &PROJECT,
-            &SALE,
-            &TICKET,
-        ] {
+        for shape in ALL {
             let mut names: Vec<_> = shape
                 .fields
                 .iter()

@@ -76,13 +76,7 @@ async fn missing_or_malformed_credentials_are_401_with_a_challenge() {
         "Digest x",
         &basic("", "pw"),
     ] {
-        let request = http::Request::builder()
-            .method(Method::POST)
-            .uri(PICKUP)
-            .header("authorization", header)
-            .body(lambda_http::Body::Empty)
-            .unwrap();
-        let problem = assert_rejected(&app.call(request).await);
+        let problem = assert_rejected(&app.post_with(PICKUP, &[("authorization", header)]).await);
         assert!(problem["detail"].as_str().unwrap().len() > 10, "{problem}");
     }
 }
@@ -110,11 +104,6 @@ async fn the_login_name_is_case_insensitive_the_password_is_not() {
 async fn the_scheme_name_is_case_insensitive() {
     let app = app();
     let header = basic("tje0", PASSWORD).replacen("Basic", "bAsIc", 1);
-    let request = http::Request::builder()
-        .method(Method::POST)
-        .uri(PICKUP)
-        .header("authorization", header)
-        .body(lambda_http::Body::Empty)
-        .unwrap();
-    assert_eq!(app.call(request).await.status, StatusCode::OK);
+    let response = app.post_with(PICKUP, &[("authorization", &header)]).await;
+    assert_eq!(response.status, StatusCode::OK);
 }

@@ -108,14 +108,21 @@ impl TestApp {
 
     /// POST `path` as `user` with the given `Accept`.
     pub async fn post_accepting(&self, path: &str, user: &str, accept: &str) -> TestResponse {
-        let request = http::Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header(AUTHORIZATION, basic(user, PASSWORD))
-            .header(http::header::ACCEPT, accept)
-            .body(Body::Empty)
-            .unwrap();
-        self.call(request).await
+        let authorization = basic(user, PASSWORD);
+        self.post_with(
+            path,
+            &[(AUTHORIZATION.as_str(), &authorization), ("accept", accept)],
+        )
+        .await
+    }
+
+    /// POST `path` with exactly these headers and no body.
+    pub async fn post_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut request = http::Request::builder().method(Method::POST).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.call(request.body(Body::Empty).unwrap()).await
     }
 
     pub async fn send(

@@ -90,26 +90,13 @@ fn text(value: ValueRef) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entity::{
-        ADDRESS, ASSOCIATE, CHAT_SESSION_ENTITY, CONTACT, PERSON, POSTAL_ADDRESS, PROJECT, SALE,
-        TICKET,
-    };
+    use crate::entity::ALL_SHAPES;
 
     #[test]
     fn every_shape_query_compiles_against_the_schema() {
         let connection = Connection::open_in_memory().unwrap();
         connection.execute_batch(super::super::SCHEMA).unwrap();
-        for shape in [
-            &CHAT_SESSION_ENTITY,
-            &ASSOCIATE,
-            &PERSON,
-            &CONTACT,
-            &ADDRESS,
-            &POSTAL_ADDRESS,
-            &PROJECT,
-            &SALE,
-            &TICKET,
-        ] {
+        for shape in ALL_SHAPES {
             connection
                 .prepare(&select(shape))
                 .unwrap_or_else(|error| panic!("{}: {error}", shape.name));
