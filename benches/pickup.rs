@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use chat_pickup::auth::password;
 use chat_pickup::negotiate::Format;
-use chat_pickup::render;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
 use chat_pickup::store::{Agent, Store};
 use chat_pickup::time::Timestamp;
+use chat_pickup::{render, select};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 /// A database with `queued` sessions waiting in "Sales" (and as many closed ones), and the
@@ -111,10 +111,10 @@ fn render(c: &mut Criterion) {
     let picked = store.pickup(&agent, Timestamp::now()).unwrap().unwrap();
     let session = Some(&picked.session);
     c.bench_function("render/json", |b| {
-        b.iter(|| render::entity(Format::JSON, session))
+        b.iter(|| render::entity(Format::JSON, session, &select::ALL))
     });
     c.bench_function("render/xml", |b| {
-        b.iter(|| render::entity(Format::Xml("application/xml"), session))
+        b.iter(|| render::entity(Format::Xml("application/xml"), session, &select::ALL))
     });
 }
 

@@ -10,9 +10,11 @@ use lambda_http::Body;
 use serde::Serialize;
 
 use crate::auth::{self, AuthError};
+use crate::entity::{Dialect, printable};
 use crate::negotiate::{Format, NegotiationError, PRODUCIBLE};
 use crate::render;
 use crate::routes::{self, RouteError};
+use crate::select::SelectError;
 use crate::store::StoreError;
 
 /// Seconds a caller should wait after a busy database.
@@ -24,6 +26,7 @@ pub enum ApiError {
     Auth(AuthError),
     Store(StoreError),
     Negotiation(NegotiationError),
+    Select(SelectError),
     /// A bug: a panic or a failed join of a blocking task.
     Internal(String),
 }
@@ -46,6 +49,12 @@ impl From<AuthError> for ApiError {
 impl From<NegotiationError> for ApiError {
     fn from(error: NegotiationError) -> Self {
         ApiError::Negotiation(error)
+    }
+}
+
+impl From<SelectError> for ApiError {
+    fn from(error: SelectError) -> Self {
+        ApiError::Select(error)
     }
 }
 
@@ -74,7 +83,9 @@ impl ApiError {
             ApiError::Route(RouteError::NotFound) => StatusCode::NOT_FOUND,
             ApiError::Route(RouteError::MethodNotAllowed) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Auth(AuthError::Store(_)) => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Negotiation(NegotiationError::Malformed(_)) => StatusCode::BAD_REQUEST,
+            ApiError::Negotiation(NegotiationError::Malformed(_)) | ApiError::Select(_) => {
+                StatusCode::BAD_REQUEST
+            }
             ApiError::Negotiation(NegotiationError::NotAcceptable) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Auth(_) => StatusCode::UNAUTHORIZED,
             ApiError::Store(StoreError::UnknownTenant(_)) => StatusCode::NOT_FOUND,
@@ -108,6 +119,9 @@ impl ApiError {
                 "None of the media types in Accept can be produced. Available: {}.",
                 PRODUCIBLE.map(|(media, _)| media).join(", ")
             ),
+            ApiError::Select(error) => format!(
+                "Bad $select: {error}. List top-level properties of ChatSessionEntity, separated by commas, such as $select=ChatSessionId,User,Status."
+            ),
             ApiError::Auth(AuthError::Rejected) => "The user name or password is incorrect.".into(),
             ApiError::Store(StoreError::UnknownTenant(tenant)) => format!("There is no tenant named {tenant}."),
             ApiError::Store(StoreError::Busy(_)) => "The chat queue is busy; retry shortly.".into(),
@@ -124,6 +138,11 @@ impl ApiError {
     pub fn into_response(self, format: Format, request_id: &str, realm: &str) -> Response<Body> {
         let status = self.status();
         let detail = self.detail();
+        // The detail may echo the caller's input, which XML may not be able to carry.
+        let detail = match format {
+            Format::Json(_) => printable(&detail, Dialect::Json),
+            Format::Xml(_) => printable(&detail, Dialect::Xml),
+        };
         let problem = Problem {
             namespace: matches!(format, Format::Xml(_)).then_some("urn:ietf:rfc:7807"),
             kind: "about:blank",

@@ -9,10 +9,12 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 
 use crate::auth::{self, Principal};
+use crate::entity::CHAT_SESSION_ENTITY;
 use crate::error::ApiError;
 use crate::negotiate::{self, Format, NegotiationError};
 use crate::render;
 use crate::routes::{self, Route};
+use crate::select::{SelectError, Selection};
 use crate::store::{Pickup, Store, Stores};
 use crate::time::Timestamp;
 
@@ -68,6 +70,7 @@ impl App {
         let route = routes::resolve(request.method(), path(&request))?;
         // Before anything changes: a pickup whose answer cannot be sent must not happen.
         let format = negotiated?;
+        let selection = selection(&request)?;
         let (store, principal) = self.authenticate(&route, &request).await?;
         let agent = principal.agent.clone();
         let now = Timestamp::now();
@@ -76,6 +79,7 @@ impl App {
         Ok(render::entity(
             format,
             picked.as_ref().map(|pickup| &pickup.session),
+            &selection,
         ))
     }
 
@@ -103,6 +107,18 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))
+}
+
+/// The `$select` query parameters (the name matched case-insensitively, as ASP.NET does).
+fn selection(request: &Request) -> Result<Selection, SelectError> {
+    let lists: Vec<&str> = request
+        .query_string_parameters_ref()
+        .into_iter()
+        .flat_map(|query| query.iter())
+        .filter(|(name, _)| name.eq_ignore_ascii_case("$select"))
+        .map(|(_, value)| value)
+        .collect();
+    Selection::parse(lists, &CHAT_SESSION_ENTITY)
 }
 
 /// The request path as the application sees it, without an API Gateway stage.

@@ -10,7 +10,8 @@
 //! - [`store`]: the narrow persistence interface ([`store::Stores`], [`store::Store`]) and its
 //!   SQLite backend, where the pickup transaction lives ([`store::sqlite`]).
 //! - [`entity`]: SuperOffice's carriers described as data; the store fills them, serde prints them.
-//! - [`negotiate`]: `Accept` to a [`negotiate::Format`], before anything changes.
+//! - [`negotiate`]: `Accept` to a [`negotiate::Format`], and [`select`]: `$select` to a
+//!   [`select::Selection`] - both before anything changes.
 //! - [`render`] for the success body, [`error`] for every failure (mapped to HTTP in one place).
 //!
 //! Around them: [`time`] (UTC instants, stored and printed), [`locale`] (multi-language
@@ -29,6 +30,7 @@ pub mod negotiate;
 pub mod random;
 pub mod render;
 pub mod routes;
+pub mod select;
 pub mod server;
 pub mod store;
 pub mod tenant;

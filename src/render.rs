@@ -9,13 +9,15 @@ use serde::Serialize;
 
 use crate::entity::{CHAT_SESSION_ENTITY, Dialect, Object, Wire, XSI};
 use crate::negotiate::Format;
+use crate::select::Selection;
 
 const XML_DECLARATION: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
 
-pub fn entity(format: Format, session: Option<&Object>) -> Response<Body> {
+/// The entity (or the empty queue's null), properties outside `selection` as null.
+pub fn entity(format: Format, session: Option<&Object>, selection: &Selection) -> Response<Body> {
     let body = match format {
-        Format::Json(_) => serde_json::to_string(&session).expect("entities always serialize"),
-        Format::Xml(_) => xml(session),
+        Format::Json(_) => json(session, selection),
+        Format::Xml(_) => xml(session, selection),
     };
     Response::builder()
         .status(StatusCode::OK)
@@ -24,8 +26,18 @@ pub fn entity(format: Format, session: Option<&Object>) -> Response<Body> {
         .expect("static headers are valid")
 }
 
+pub fn json(session: Option<&Object>, selection: &Selection) -> String {
+    let wire = session.map(|object| Wire {
+        object,
+        dialect: Dialect::Json,
+        root: true,
+        selection,
+    });
+    serde_json::to_string(&wire).expect("entities always serialize")
+}
+
 /// The entity as XML, root element named after the carrier.
-pub fn xml(session: Option<&Object>) -> String {
+pub fn xml(session: Option<&Object>, selection: &Selection) -> String {
     let mut out = String::from(XML_DECLARATION);
     match session {
         None => out.push_str(&format!(
@@ -37,6 +49,7 @@ pub fn xml(session: Option<&Object>) -> String {
                 object,
                 dialect: Dialect::Xml,
                 root: true,
+                selection,
             };
             write_xml(&mut out, object.shape.name, &wire);
         }

@@ -58,7 +58,23 @@ pub struct Shape {
     pub fields: &'static [Field],
 }
 
+/// What every carrier adds after its own fields, in this order.
+pub const CARRIER_PROPERTIES: [&str; 2] = ["TableRight", "FieldProperties"];
+
 impl Shape {
+    /// Every top-level property name on the wire, in order.
+    pub fn property_names(&self) -> impl Iterator<Item = &'static str> {
+        let extras: &'static [&'static str] = if self.carrier {
+            &CARRIER_PROPERTIES
+        } else {
+            &[]
+        };
+        self.fields
+            .iter()
+            .map(|field| field.name)
+            .chain(extras.iter().copied())
+    }
+
     pub fn field(&self, name: &str) -> Option<(usize, &'static Field)> {
         self.fields
             .iter()

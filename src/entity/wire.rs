@@ -9,7 +9,8 @@ use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 use std::borrow::Cow;
 
 use super::enums::TABLE_RIGHT;
-use super::model::{Object, Shape, Value};
+use super::model::{CARRIER_PROPERTIES, Object, Shape, Value};
+use crate::select::{self, Selection};
 use crate::time::NEVER;
 
 /// The caller may read, update and delete what a pickup hands over. Field rights are not
@@ -27,11 +28,13 @@ pub enum Dialect {
     Xml,
 }
 
-/// `object` as it is written in `dialect`; `root` adds the `xmlns:i` declaration.
+/// `object` as it is written in `dialect`; `root` adds the `xmlns:i` declaration. Properties
+/// outside `selection` are written as null.
 pub struct Wire<'a> {
     pub object: &'a Object,
     pub dialect: Dialect,
     pub root: bool,
+    pub selection: &'a Selection,
 }
 
 impl Serialize for Object {
@@ -40,6 +43,7 @@ impl Serialize for Object {
             object: self,
             dialect: Dialect::Json,
             root: false,
+            selection: &select::ALL,
         }
         .serialize(serializer)
     }
@@ -53,18 +57,31 @@ impl Serialize for Wire<'_> {
         if self.root && dialect == Dialect::Xml {
             out.serialize_field("@xmlns:i", XSI)?;
         }
+        let selected = |name| self.selection.includes(name);
         for (field, value) in object.shape.fields.iter().zip(&object.values) {
+            let value = if selected(field.name) {
+                value
+            } else {
+                &Value::Null
+            };
             out.serialize_field(field.name, &WireValue { value, dialect })?;
         }
         if object.shape.carrier {
-            out.serialize_field("TableRight", &TableRight)?;
-            out.serialize_field(
-                "FieldProperties",
-                &FieldProperties {
-                    shape: object.shape,
-                    dialect,
-                },
-            )?;
+            let [table_right, field_properties] = CARRIER_PROPERTIES;
+            if selected(table_right) {
+                out.serialize_field(table_right, &TableRight)?;
+            } else {
+                out.serialize_field(table_right, &Nil(dialect))?;
+            }
+            let properties = FieldProperties {
+                shape: object.shape,
+                dialect,
+            };
+            if selected(field_properties) {
+                out.serialize_field(field_properties, &properties)?;
+            } else {
+                out.serialize_field(field_properties, &Nil(dialect))?;
+            }
         }
         out.end()
     }
@@ -92,6 +109,7 @@ impl Serialize for WireValue<'_> {
                 object,
                 dialect,
                 root: false,
+                selection: &select::ALL,
             }
             .serialize(serializer),
             Value::Dictionary => serializer.serialize_map(Some(0))?.end(),

@@ -2,6 +2,7 @@
 //! it, and a second connection to look at what the handler did.
 
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::{Arc, LazyLock};
 
 use base64::Engine;
@@ -14,7 +15,8 @@ use chat_pickup::time::Timestamp;
 use chrono::{Duration, TimeZone, Utc};
 use http::header::AUTHORIZATION;
 use http::{HeaderMap, Method, StatusCode};
-use lambda_http::{Body, Request};
+use lambda_http::aws_lambda_events::query_map::QueryMap;
+use lambda_http::{Body, Request, RequestExt};
 use rusqlite::Connection;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -138,7 +140,16 @@ impl TestApp {
         self.call(request.body(Body::Empty).unwrap()).await
     }
 
+    /// Through the handler. Query parameters travel as `lambda_http`'s extension, as both
+    /// runtimes deliver them; a test that wrote them into the URI gets them moved there.
     pub async fn call(&self, request: Request) -> TestResponse {
+        let request = match (request.uri().query(), request.query_string_parameters_ref()) {
+            (Some(query), None) => {
+                let query = QueryMap::from_str(query).unwrap();
+                request.with_query_string_parameters(query)
+            }
+            _ => request,
+        };
         let response = self.app.handle(request).await;
         let (parts, body) = response.into_parts();
         TestResponse {

@@ -132,3 +132,19 @@ async fn the_gateway_request_id_is_the_problem_instance() {
         "41b45ea3-70b5-11e6-b7bd-69b5aaebc7d9"
     );
 }
+
+#[tokio::test]
+async fn select_travels_in_the_events_query_parameters() {
+    let app = app();
+    let mut event = fixture("apigw_proxy_request");
+    event["httpMethod"] = json!("POST");
+    event["path"] = json!("/api/v1/Agents/Chat/PickUpFirstChatSession");
+    event["queryStringParameters"] = json!({ "$select": "Rank" });
+    event["multiValueQueryStringParameters"] = json!({ "$select": ["Rank"] });
+    authorize(&mut event);
+    let response = replay(&app, event).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let session = response.json();
+    assert_eq!(session["Rank"], 1);
+    assert_eq!(session["CustomerName"], Value::Null);
+}

@@ -8,4 +8,6 @@ mod helpers;
 mod lambda_events;
 mod pickup;
 mod routes;
+mod select;
 mod server;
+mod xml;
