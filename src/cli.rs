@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::auth::password;
+use crate::cors::Cors;
 use crate::handler::App;
 use crate::store::Stores;
 use crate::store::sqlite::admin::{NewSession, Rights};
@@ -87,6 +88,11 @@ pub struct ServeArgs {
     /// Seed demo data first if the default database is new or empty.
     #[arg(long, env = "CHAT_PICKUP_DEMO")]
     pub demo: bool,
+    /// Web origins whose pages may call the API (CORS with credentials), comma-separated:
+    /// https://agents.example.com,http://localhost:5173. Empty: CORS off. Pages from any
+    /// other origin (except the API's own host) are refused with 403.
+    #[arg(long, env = "CHAT_PICKUP_CORS_ORIGINS", default_value = "")]
+    pub cors_origins: Cors,
 }
 
 #[derive(Debug, Subcommand)]
@@ -184,7 +190,9 @@ fn app(cli: &Cli, args: &ServeArgs) -> Result<Arc<App>, Failure> {
     if let Err(error) = stores.store(None) {
         tracing::warn!(%error, "the default database is not available yet");
     }
-    Ok(Arc::new(App::new(Arc::new(stores))))
+    Ok(Arc::new(
+        App::new(Arc::new(stores)).with_cors(args.cors_origins.clone()),
+    ))
 }
 
 async fn run_server(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {

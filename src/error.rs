@@ -27,6 +27,10 @@ pub enum ApiError {
     Store(StoreError),
     Negotiation(NegotiationError),
     Select(SelectError),
+    /// A body beyond [`crate::handler::MAX_BODY`] on a route that takes none.
+    BodyTooLarge,
+    /// A browser page from an origin that may not call this API; the text is its `Origin`.
+    ForeignOrigin(String),
     /// A bug: a panic or a failed join of a blocking task.
     Internal(String),
 }
@@ -88,6 +92,8 @@ impl ApiError {
             }
             ApiError::Negotiation(NegotiationError::NotAcceptable) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Auth(_) => StatusCode::UNAUTHORIZED,
+            ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
+            ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Store(StoreError::UnknownTenant(_)) => StatusCode::NOT_FOUND,
             ApiError::Store(StoreError::Busy(_) | StoreError::Unavailable(_)) => {
                 StatusCode::SERVICE_UNAVAILABLE
@@ -121,6 +127,13 @@ impl ApiError {
             ),
             ApiError::Select(error) => format!(
                 "Bad $select: {error}. List top-level properties of ChatSessionEntity, separated by commas, such as $select=ChatSessionId,User,Status."
+            ),
+            ApiError::ForeignOrigin(origin) => format!(
+                "Pages from {origin:?} may not call this API. Its administrator can allow an origin in CHAT_PICKUP_CORS_ORIGINS."
+            ),
+            ApiError::BodyTooLarge => format!(
+                "The pickup takes no request body; send none (at most {} bytes are tolerated).",
+                crate::handler::MAX_BODY
             ),
             ApiError::Auth(AuthError::Rejected) => "The user name or password is incorrect.".into(),
             ApiError::Store(StoreError::UnknownTenant(tenant)) => format!("There is no tenant named {tenant}."),

@@ -3,12 +3,18 @@
 //! Route, choose the tenant's store, authenticate, pick up, render. Every failure is an
 //! ordinary response (a `lambda_http` handler returning `Err` would become an opaque 502).
 
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+
+use futures_util::FutureExt;
+use http::{Method, StatusCode};
 
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 
 use crate::auth::{self, Principal};
+use crate::cors::{self, Cors, Verdict};
 use crate::entity::CHAT_SESSION_ENTITY;
 use crate::error::ApiError;
 use crate::negotiate::{self, Format, NegotiationError};
@@ -21,61 +27,109 @@ use crate::time::Timestamp;
 /// The realm named in `WWW-Authenticate`.
 pub const REALM: &str = "chat-pickup";
 
+/// The largest body accepted. The pickup takes no body; a client may still send `{}`.
+pub const MAX_BODY: usize = 1024;
+
 pub struct App {
     stores: Arc<dyn Stores>,
+    cors: Cors,
 }
 
-impl App {
-    pub fn new(stores: Arc<dyn Stores>) -> Self {
-        Self { stores }
-    }
+/// What is known about a request before it is served: enough to answer any failure.
+struct Exchange {
+    request_id: String,
+    negotiated: Result<Format, NegotiationError>,
+    /// The format of a problem body: the negotiated one, or a best guess when Accept failed.
+    error_format: Format,
+    origin: Verdict,
+    preflight: bool,
+}
 
-    pub async fn handle(&self, request: Request) -> Response<Body> {
-        let request_id = request_id(&request);
+impl Exchange {
+    fn of(request: &Request, cors: &Cors) -> Self {
         let negotiated = negotiate::negotiate(request.headers());
         let error_format = match &negotiated {
             Ok(format) => *format,
             Err(_) => negotiate::fallback(request.headers()),
         };
-        match self.serve(request, &request_id, negotiated).await {
-            Ok(response) => response,
-            Err(error) => {
-                let status = error.status();
-                if status.is_server_error() {
-                    tracing::error!(
-                        request_id,
-                        status = status.as_u16(),
-                        error = error.log_detail(),
-                        "request failed"
-                    );
-                } else {
-                    tracing::info!(
-                        request_id,
-                        status = status.as_u16(),
-                        error = error.log_detail(),
-                        "request refused"
-                    );
-                }
-                error.into_response(error_format, &request_id, REALM)
-            }
+        Exchange {
+            request_id: request_id(request),
+            negotiated,
+            error_format,
+            origin: cors.judge(request.headers()),
+            preflight: cors::is_preflight(request.method(), request.headers()),
         }
+    }
+}
+
+impl App {
+    /// An app with CORS off.
+    pub fn new(stores: Arc<dyn Stores>) -> Self {
+        Self {
+            stores,
+            cors: Cors::default(),
+        }
+    }
+
+    pub fn with_cors(self, cors: Cors) -> Self {
+        Self { cors, ..self }
+    }
+
+    /// Answers `request`. Never fails and never panics: every failure, a bug included, is a
+    /// problem response in the caller's format.
+    pub async fn handle(&self, request: Request) -> Response<Body> {
+        let exchange = Exchange::of(&request, &self.cors);
+        let served = AssertUnwindSafe(self.serve(request, &exchange))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| Err(ApiError::Internal(panic_message(panic.as_ref()))));
+        self.finish(&exchange, served)
+    }
+
+    /// Answers a request that cannot be served (the local server's oversized bodies) with
+    /// `error`, exactly as [`App::handle`] would.
+    pub fn refuse(&self, request: &Request, error: ApiError) -> Response<Body> {
+        let exchange = Exchange::of(request, &self.cors);
+        self.finish(&exchange, Err(error))
+    }
+
+    fn finish(
+        &self,
+        exchange: &Exchange,
+        served: Result<Response<Body>, ApiError>,
+    ) -> Response<Body> {
+        let mut response = served.unwrap_or_else(|error| {
+            log_failure(&exchange.request_id, &error);
+            error.into_response(exchange.error_format, &exchange.request_id, REALM)
+        });
+        cors::decorate(response.headers_mut(), &exchange.origin, exchange.preflight);
+        response
     }
 
     async fn serve(
         &self,
         request: Request,
-        request_id: &str,
-        negotiated: Result<Format, NegotiationError>,
+        exchange: &Exchange,
     ) -> Result<Response<Body>, ApiError> {
+        if let Verdict::Foreign(origin) = &exchange.origin {
+            return Err(ApiError::ForeignOrigin(origin.clone()));
+        }
+        if exchange.preflight {
+            routes::resolve(&Method::POST, path(&request))?;
+            return Ok(preflight_answer());
+        }
         let route = routes::resolve(request.method(), path(&request))?;
+        if request.body().len() > MAX_BODY {
+            return Err(ApiError::BodyTooLarge);
+        }
         // Before anything changes: a pickup whose answer cannot be sent must not happen.
-        let format = negotiated?;
+        let format = exchange.negotiated.clone()?;
         let selection = selection(&request)?;
         let (store, principal) = self.authenticate(&route, &request).await?;
         let agent = principal.agent.clone();
         let now = Timestamp::now();
         let picked = blocking(move || store.pickup(&agent, now)).await??;
-        log_pickup(request_id, &route, &principal, picked.as_ref());
+        log_pickup(&exchange.request_id, &route, &principal, picked.as_ref());
         Ok(render::entity(
             format,
             picked.as_ref().map(|pickup| &pickup.session),
@@ -98,6 +152,34 @@ impl App {
         })
         .await?
     }
+}
+
+/// The answer to an allowed preflight; [`cors::decorate`] adds the grant.
+fn preflight_answer() -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::NO_CONTENT)
+        .body(Body::Empty)
+        .expect("a bare response is valid")
+}
+
+fn log_failure(request_id: &str, error: &ApiError) {
+    let status = error.status().as_u16();
+    let detail = error.log_detail();
+    if error.status().is_server_error() {
+        tracing::error!(request_id, status, error = detail, "request failed");
+    } else {
+        tracing::info!(request_id, status, error = detail, "request refused");
+    }
+}
+
+/// What a panic said, for the log.
+fn panic_message(panic: &(dyn Any + Send)) -> String {
+    let text = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without a message");
+    format!("panic: {text}")
 }
 
 /// Runs blocking work (SQLite, argon2) off the async workers; a panic there is a 500.

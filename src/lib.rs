@@ -4,6 +4,7 @@
 //! A request flows through these modules, in order:
 //!
 //! - [`handler`]: the one handler both runtimes call ([`handler::App::handle`]).
+//! - [`cors`]: which web pages may call; a foreign page is refused before anything happens.
 //! - [`routes`]: method and path to an [`routes::Endpoint`] and optional [`tenant::Tenant`].
 //! - [`auth`]: the `Authorization` header to a [`auth::Principal`] (one file per scheme;
 //!   [`auth::password`] holds the argon2id hashing).
@@ -20,6 +21,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod cors;
 pub mod demo;
 pub mod entity;
 pub mod error;

@@ -54,7 +54,7 @@ pub const PRODUCIBLE: [(&str, Format); 6] = [
     ),
 ];
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NegotiationError {
     /// A media range that does not parse; the text names it.
     Malformed(String),

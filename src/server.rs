@@ -15,10 +15,8 @@ use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::{Body, RequestExt};
 use tokio::net::TcpListener;
 
-use crate::handler::App;
-
-/// Bodies beyond this are not read (the pickup takes none).
-const MAX_BODY: usize = 64 * 1024;
+use crate::error::ApiError;
+use crate::handler::{App, MAX_BODY};
 
 /// Serves `app` on `listener` until the process ends.
 pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> {
@@ -42,30 +40,30 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> 
 
 async fn respond(app: &App, request: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
-    let bytes = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => return too_large(),
-    };
     let query = parts
         .uri
         .query()
         .map(QueryMap::from_str)
         .and_then(Result::ok)
         .unwrap_or_default();
-    let body = if bytes.is_empty() {
-        Body::Empty
-    } else {
-        Body::Binary(bytes.to_vec())
+    // Read no more than the handler accepts: a larger body is refused unread.
+    let response = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => {
+            let bytes = collected.to_bytes();
+            let body = if bytes.is_empty() {
+                Body::Empty
+            } else {
+                Body::Binary(bytes.to_vec())
+            };
+            let request = lambda_http::Request::from_parts(parts, body);
+            app.handle(request.with_query_string_parameters(query))
+                .await
+        }
+        Err(_) => {
+            let request = lambda_http::Request::from_parts(parts, Body::Empty);
+            app.refuse(&request, ApiError::BodyTooLarge)
+        }
     };
-    let request = lambda_http::Request::from_parts(parts, body).with_query_string_parameters(query);
-    let response = app.handle(request).await;
     let (parts, body) = response.into_parts();
     hyper::Response::from_parts(parts, Full::new(Bytes::from(body.to_vec())))
-}
-
-fn too_large() -> hyper::Response<Full<Bytes>> {
-    hyper::Response::builder()
-        .status(http::StatusCode::PAYLOAD_TOO_LARGE)
-        .body(Full::new(Bytes::from_static(b"")))
-        .expect("static response")
 }

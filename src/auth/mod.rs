@@ -43,7 +43,13 @@ pub fn challenge(realm: &str) -> String {
 
 /// Authenticates the request. Blocking: it verifies a slow password hash.
 pub fn authenticate(headers: &HeaderMap, store: &dyn Store) -> Result<Principal, AuthError> {
-    let header = headers.get(AUTHORIZATION).ok_or(AuthError::Missing)?;
+    let mut all = headers.get_all(AUTHORIZATION).iter();
+    let header = all.next().ok_or(AuthError::Missing)?;
+    if all.next().is_some() {
+        return Err(AuthError::Malformed(
+            "send one Authorization header, not several",
+        ));
+    }
     let header = header
         .to_str()
         .map_err(|_| AuthError::Malformed("the Authorization header is not ASCII"))?;

@@ -79,6 +79,18 @@ async fn missing_or_malformed_credentials_are_401_with_a_challenge() {
         let problem = assert_rejected(&app.post_with(PICKUP, &[("authorization", header)]).await);
         assert!(problem["detail"].as_str().unwrap().len() > 10, "{problem}");
     }
+    let good = basic("tje0", PASSWORD);
+    let twice = [
+        ("authorization", good.as_str()),
+        ("authorization", "Basic x"),
+    ];
+    let problem = assert_rejected(&app.post_with(PICKUP, &twice).await);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("one Authorization header")
+    );
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ use std::sync::{Arc, LazyLock};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chat_pickup::auth::password;
+use chat_pickup::cors::Cors;
 use chat_pickup::handler::App;
 use chat_pickup::store::sqlite::admin::{Links, NewSession, Rights};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
@@ -58,12 +59,21 @@ impl TestApp {
 
     /// The handler's stores use `options` (the admin connection keeps the defaults).
     pub fn with_options(options: SqliteOptions) -> Self {
+        Self::build(options, Cors::default())
+    }
+
+    /// CORS for `origins`, as `CHAT_PICKUP_CORS_ORIGINS` would set it.
+    pub fn with_cors(origins: &str) -> Self {
+        Self::build(SqliteOptions::default(), origins.parse().unwrap())
+    }
+
+    fn build(options: SqliteOptions, cors: Cors) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("default.db");
         let admin = SqliteStore::create(&db, &SqliteOptions::default()).unwrap();
         std::fs::create_dir(dir.path().join("tenants")).unwrap();
         let stores = SqliteStores::new(db.clone(), Some(dir.path().join("tenants")), options);
-        let app = Arc::new(App::new(Arc::new(stores)));
+        let app = Arc::new(App::new(Arc::new(stores)).with_cors(cors));
         Self {
             dir,
             db,

@@ -2,6 +2,7 @@
 
 mod auth;
 mod concurrency;
+mod cors;
 mod failures;
 mod formats;
 mod helpers;

@@ -1,0 +1,294 @@
+//! Which web pages may call the API: CORS for browser-based agent front ends, and a refusal
+//! of requests that a foreign page sends on an agent's behalf.
+//!
+//! The configured origins (`CHAT_PICKUP_CORS_ORIGINS`) get CORS with credentials; nobody else
+//! gets any CORS header. A request whose `Origin` is neither listed nor the API's own host is
+//! refused with 403 *before* anything happens: a pickup is a side effect, and a cross-site
+//! form POST carries the browser's cached Basic credentials (CSRF). Requests without `Origin`
+//! (curl, servers, same-origin GETs) are not browsers acting for someone else and pass.
+
+use std::fmt;
+use std::str::FromStr;
+
+use http::header::{
+    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
+    ACCESS_CONTROL_REQUEST_METHOD, HOST, ORIGIN, VARY,
+};
+use http::uri::{Authority, Scheme};
+use http::{HeaderMap, HeaderValue, Method, Uri};
+
+/// The request headers an agent front end may send.
+const ALLOW_HEADERS: &str = "Authorization, Accept, Accept-Language, Content-Type, \
+     SO-Language, SO-Culture, SO-TimeZone, SO-AppToken, X-XSRF-TOKEN, X-Requested-With";
+/// The response headers a script may read besides the CORS-safelisted ones.
+const EXPOSE_HEADERS: &str = "Retry-After, WWW-Authenticate";
+/// The longest part of a foreign `Origin` kept for the answer and the log.
+const ECHO_LIMIT: usize = 100;
+/// How long a browser may cache a preflight answer, in seconds.
+const MAX_AGE: &str = "600";
+
+/// A web origin, normalized: lowercase scheme and host, the port only when not the default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    scheme: String,
+    host: String,
+    port: u16,
+}
+
+impl FromStr for Origin {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("{text:?} is not an origin such as https://agents.example.com");
+        let uri: Uri = text.parse().map_err(|_| bad())?;
+        let scheme = uri.scheme().ok_or_else(bad)?;
+        let port = match (uri.port_u16(), scheme) {
+            (Some(port), _) => port,
+            (None, scheme) if *scheme == Scheme::HTTPS => 443,
+            (None, scheme) if *scheme == Scheme::HTTP => 80,
+            _ => return Err(bad()),
+        };
+        let path_is_empty = matches!(uri.path(), "" | "/") && uri.query().is_none();
+        let host = uri.host().filter(|host| !host.is_empty()).ok_or_else(bad)?;
+        if !path_is_empty || text.contains('@') {
+            return Err(bad());
+        }
+        Ok(Origin {
+            scheme: scheme.as_str().to_ascii_lowercase(),
+            host: host.to_ascii_lowercase(),
+            port,
+        })
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let default = if self.scheme == "https" { 443 } else { 80 };
+        write!(f, "{}://{}", self.scheme, self.host)?;
+        if self.port != default {
+            write!(f, ":{}", self.port)?;
+        }
+        Ok(())
+    }
+}
+
+impl Origin {
+    /// Whether `host` (a `Host` header) names this origin's host and port.
+    fn is_host(&self, host: &str) -> bool {
+        let Ok(authority) = host.parse::<Authority>() else {
+            return false;
+        };
+        // Without a port the API is on a default one; TLS may end before us, so either.
+        let port_matches = match authority.port_u16() {
+            Some(port) => port == self.port,
+            None => matches!(self.port, 80 | 443),
+        };
+        authority.host().eq_ignore_ascii_case(&self.host) && port_matches
+    }
+}
+
+/// The configured origins; empty means CORS is off.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cors {
+    origins: Vec<Origin>,
+}
+
+impl FromStr for Cors {
+    type Err = String;
+
+    /// A comma-separated list of origins; blank entries are skipped.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let origins = text
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(Origin::from_str)
+            .collect::<Result<_, _>>()?;
+        Ok(Cors { origins })
+    }
+}
+
+/// Where a request comes from, as far as CORS is concerned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// No `Origin`: not a cross-origin browser request.
+    NoOrigin,
+    /// A page served from the API's own host.
+    SameOrigin,
+    /// A configured origin: answered with CORS headers, credentials allowed.
+    Listed(Origin),
+    /// Anyone else; the text is the `Origin` as sent.
+    Foreign(String),
+}
+
+impl Cors {
+    pub fn judge(&self, headers: &HeaderMap) -> Verdict {
+        let Some(value) = headers.get(ORIGIN) else {
+            return Verdict::NoOrigin;
+        };
+        let text = String::from_utf8_lossy(value.as_bytes());
+        let foreign = || Verdict::Foreign(text.chars().take(ECHO_LIMIT).collect());
+        let Ok(origin) = text.parse::<Origin>() else {
+            return foreign();
+        };
+        if self.origins.contains(&origin) {
+            return Verdict::Listed(origin);
+        }
+        let host = headers.get(HOST).and_then(|host| host.to_str().ok());
+        if host.is_some_and(|host| origin.is_host(host)) {
+            return Verdict::SameOrigin;
+        }
+        foreign()
+    }
+}
+
+/// Whether `method` and `headers` make a CORS preflight rather than a call.
+pub fn is_preflight(method: &Method, headers: &HeaderMap) -> bool {
+    method == Method::OPTIONS && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD)
+}
+
+/// Adds what `verdict` calls for to a response: `Vary: Origin` always (the answer depends on
+/// it), the CORS headers for a listed origin, the preflight's as well if `preflight`.
+pub fn decorate(headers: &mut HeaderMap, verdict: &Verdict, preflight: bool) {
+    headers.append(VARY, HeaderValue::from_static("Origin"));
+    let Verdict::Listed(origin) = verdict else {
+        return;
+    };
+    let origin = HeaderValue::from_str(&origin.to_string()).expect("a parsed origin is ASCII");
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.insert(
+        ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        HeaderValue::from_static("true"),
+    );
+    if preflight {
+        let allow = [
+            (ACCESS_CONTROL_ALLOW_METHODS, "POST"),
+            (ACCESS_CONTROL_ALLOW_HEADERS, ALLOW_HEADERS),
+            (ACCESS_CONTROL_MAX_AGE, MAX_AGE),
+        ];
+        for (name, value) in allow {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    } else {
+        headers.insert(
+            ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSE_HEADERS),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(name, value)| {
+                (
+                    http::HeaderName::from_static(name),
+                    HeaderValue::from_str(value).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn origins_are_normalized() {
+        let cors: Cors = " HTTPS://Agents.Example.com/ , http://localhost:5173,,https://x.io:443"
+            .parse()
+            .unwrap();
+        let shown: Vec<String> = cors.origins.iter().map(Origin::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "https://agents.example.com",
+                "http://localhost:5173",
+                "https://x.io"
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_configuration_is_refused() {
+        for bad in [
+            "agents.example.com",
+            "https://a.b/path",
+            "ftp://a.b",
+            "null",
+            "*",
+            "https://u@a.b",
+        ] {
+            assert!(bad.parse::<Cors>().is_err(), "{bad}");
+        }
+        assert_eq!("".parse::<Cors>(), Ok(Cors::default()));
+    }
+
+    #[test]
+    fn requests_are_judged_by_origin_and_host() {
+        let cors: Cors = "https://agents.example.com".parse().unwrap();
+        let cases = [
+            (vec![], Verdict::NoOrigin),
+            (
+                vec![("origin", "https://AGENTS.example.com")],
+                Verdict::Listed("https://agents.example.com".parse().unwrap()),
+            ),
+            (
+                vec![
+                    ("origin", "https://api.example.com"),
+                    ("host", "api.example.com:443"),
+                ],
+                Verdict::SameOrigin,
+            ),
+            (
+                vec![
+                    ("origin", "https://api.example.com:8443"),
+                    ("host", "api.example.com"),
+                ],
+                Verdict::Foreign("https://api.example.com:8443".into()),
+            ),
+            (
+                vec![
+                    ("origin", "https://evil.example"),
+                    ("host", "api.example.com"),
+                ],
+                Verdict::Foreign("https://evil.example".into()),
+            ),
+            (vec![("origin", "null")], Verdict::Foreign("null".into())),
+        ];
+        for (pairs, verdict) in cases {
+            assert_eq!(cors.judge(&headers(&pairs)), verdict, "{pairs:?}");
+        }
+    }
+
+    #[test]
+    fn only_listed_origins_get_cors_headers() {
+        let mut listed = HeaderMap::new();
+        let origin = "http://localhost:5173".parse().unwrap();
+        decorate(&mut listed, &Verdict::Listed(origin), true);
+        assert_eq!(listed[ACCESS_CONTROL_ALLOW_ORIGIN], "http://localhost:5173");
+        assert_eq!(listed[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+        assert_eq!(listed[ACCESS_CONTROL_ALLOW_METHODS], "POST");
+        let mut same = HeaderMap::new();
+        decorate(&mut same, &Verdict::SameOrigin, false);
+        assert_eq!(same.len(), 1);
+        assert_eq!(same[VARY], "Origin");
+    }
+
+    proptest! {
+        #[test]
+        fn any_origin_header_is_judged_without_panicking(text in "[ -~]{0,80}") {
+            let cors: Cors = "https://agents.example.com".parse().unwrap();
+            if let Ok(value) = HeaderValue::from_str(&text) {
+                let mut map = HeaderMap::new();
+                map.insert(ORIGIN, value);
+                map.insert(HOST, HeaderValue::from_static("api.example.com"));
+                let verdict = cors.judge(&map);
+                let listed = text.eq_ignore_ascii_case("https://agents.example.com");
+                prop_assert!(!listed || matches!(verdict, Verdict::Listed(_)));
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! CORS for listed origins, preflights, and the 403 for pages from anywhere else.
+
+use http::Method;
+use http::StatusCode;
+use http::header::{
+    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, AUTHORIZATION, VARY,
+};
+use lambda_http::Body;
+
+use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+use crate::xml::parse;
+
+const PICKUP: &str = "/api/v1/ChatSession/Pickup";
+const AGENTS_UI: &str = "http://localhost:5173";
+
+fn app(origins: &str) -> TestApp {
+    let app = TestApp::with_cors(origins);
+    app.agent("tje0");
+    app.topic("Sales", "Hi!");
+    app.member("tje0", "Sales");
+    app.enqueue("Sales", "customer", 5);
+    app
+}
+
+async fn from(app: &TestApp, method: Method, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+    let mut request = http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", "api.example.com");
+    if !headers.iter().any(|(name, _)| *name == "authorization") {
+        request = request.header(AUTHORIZATION, basic("tje0", PASSWORD));
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    app.call(request.body(Body::Empty).unwrap()).await
+}
+
+async fn preflight(app: &TestApp, origin: &str, path: &str) -> TestResponse {
+    let headers = [
+        ("origin", origin),
+        ("access-control-request-method", "POST"),
+        (
+            "access-control-request-headers",
+            "authorization,so-language",
+        ),
+    ];
+    from(app, Method::OPTIONS, path, &headers).await
+}
+
+#[tokio::test]
+async fn a_listed_origin_passes_the_preflight_and_gets_credentials() {
+    let app = app(&format!("https://agents.example.com, {AGENTS_UI}"));
+    let before = app.snapshot();
+    let answer = preflight(&app, AGENTS_UI, PICKUP).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{}", answer.body);
+    assert_eq!(answer.headers[ACCESS_CONTROL_ALLOW_ORIGIN], AGENTS_UI);
+    assert_eq!(answer.headers[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+    assert_eq!(answer.headers[ACCESS_CONTROL_ALLOW_METHODS], "POST");
+    let allowed = answer.headers[ACCESS_CONTROL_ALLOW_HEADERS]
+        .to_str()
+        .unwrap();
+    assert!(allowed.contains("Authorization") && allowed.contains("SO-Language"));
+    assert_eq!(answer.headers[VARY], "Origin");
+    assert_eq!(app.snapshot(), before, "a preflight changes nothing");
+
+    let call = from(&app, Method::POST, PICKUP, &[("origin", AGENTS_UI)]).await;
+    assert_eq!(call.status, StatusCode::OK, "{}", call.body);
+    assert_eq!(call.headers[ACCESS_CONTROL_ALLOW_ORIGIN], AGENTS_UI);
+    assert_eq!(call.headers[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+    assert_eq!(call.headers[VARY], "Origin");
+    assert_eq!(call.json()["CustomerName"], "customer");
+}
+
+#[tokio::test]
+async fn errors_to_a_listed_origin_carry_cors_headers_too() {
+    let app = app(AGENTS_UI);
+    let typo = preflight(&app, AGENTS_UI, "/api/v1/ChatSession/Pickupp").await;
+    assert_eq!(typo.status, StatusCode::NOT_FOUND);
+    assert_eq!(typo.headers[ACCESS_CONTROL_ALLOW_ORIGIN], AGENTS_UI);
+    let denied = from(
+        &app,
+        Method::POST,
+        PICKUP,
+        &[("origin", AGENTS_UI), ("authorization", "Basic x")],
+    )
+    .await;
+    assert_eq!(denied.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(denied.headers[ACCESS_CONTROL_ALLOW_ORIGIN], AGENTS_UI);
+}
+
+#[tokio::test]
+async fn a_foreign_page_is_refused_with_403_before_anything_happens() {
+    for origins in ["", AGENTS_UI] {
+        let app = app(origins);
+        let before = app.snapshot();
+        for (accept, origin) in [
+            ("application/json", "https://evil.example"),
+            ("text/xml", "null"),
+        ] {
+            let headers = [("origin", origin), ("accept", accept)];
+            let response = from(&app, Method::POST, PICKUP, &headers).await;
+            assert_eq!(
+                response.status,
+                StatusCode::FORBIDDEN,
+                "{origins:?} {origin}"
+            );
+            assert!(!response.headers.contains_key(ACCESS_CONTROL_ALLOW_ORIGIN));
+            assert_eq!(response.headers[VARY], "Origin");
+            let detail = if accept == "text/xml" {
+                parse(&response.body).child("detail").text.clone()
+            } else {
+                response.json()["detail"].as_str().unwrap().to_owned()
+            };
+            assert!(
+                detail.contains(&format!("{origin:?} may not call")),
+                "{detail}"
+            );
+            let refused = preflight(&app, origin, PICKUP).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        }
+        assert_eq!(app.snapshot(), before, "{origins:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_apis_own_pages_and_non_browsers_need_no_cors() {
+    let app = app("");
+    app.enqueue("Sales", "second", 1);
+    let same = from(
+        &app,
+        Method::POST,
+        PICKUP,
+        &[("origin", "https://api.example.com")],
+    )
+    .await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.body);
+    assert!(!same.headers.contains_key(ACCESS_CONTROL_ALLOW_ORIGIN));
+    let curl = from(&app, Method::POST, PICKUP, &[]).await;
+    assert_eq!(curl.status, StatusCode::OK, "{}", curl.body);
+    assert_eq!(curl.json()["CustomerName"], "second");
+}
