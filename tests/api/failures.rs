@@ -1,12 +1,28 @@
-//! The store failing for real: a database locked by another writer.
+//! Failures for real: a database locked by another writer, missing, corrupt or read-only,
+//! and a panic inside the handler.
 
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
 use std::time::Duration;
 
-use chat_pickup::store::sqlite::SqliteOptions;
+use chat_pickup::auth::password;
+use chat_pickup::entity::{Object, Shape};
+use chat_pickup::handler::App;
+use chat_pickup::store::sqlite::admin::NewSession;
+use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
+use chat_pickup::store::{Account, Agent, Pickup, Store, StoreError, Stores};
+use chat_pickup::tenant::Tenant;
+use chat_pickup::time::Timestamp;
 use http::StatusCode;
-use http::header::RETRY_AFTER;
+use http::header::{ACCEPT, AUTHORIZATION, RETRY_AFTER};
+use lambda_http::Body;
 
-use crate::helpers::TestApp;
+use crate::helpers::{
+    PASSWORD, RESPOND, TestApp, TestResponse, add_agent, basic, minutes_before_fixed_now,
+};
+use crate::xml::parse;
 
 #[tokio::test]
 async fn a_database_locked_by_another_writer_is_503_with_retry_after_and_changes_nothing() {
@@ -56,4 +72,227 @@ async fn a_database_locked_by_another_writer_is_503_with_retry_after_and_changes
         picked["ChatSessionId"], session,
         "served once the lock is gone"
     );
+}
+
+/// A handler whose default database is `db`, and nothing else.
+fn app_on(db: &Path) -> App {
+    App::new(Arc::new(SqliteStores::new(
+        db.to_path_buf(),
+        None,
+        SqliteOptions::default(),
+    )))
+}
+
+async fn post(app: &App, accept: &str) -> TestResponse {
+    let request = http::Request::post("/api/v1/ChatSession/Pickup")
+        .header(AUTHORIZATION, basic("tje0", PASSWORD))
+        .header(ACCEPT, accept)
+        .body(Body::Empty)
+        .unwrap();
+    let (parts, body) = app.handle(request).await.into_parts();
+    TestResponse {
+        status: parts.status,
+        headers: parts.headers,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    }
+}
+
+/// A 503 problem in each format that names no file, without `Retry-After`: waiting for an
+/// administrator is not a retry.
+async fn assert_unavailable(app: &App, hidden: &Path) {
+    for accept in ["application/json", "text/xml"] {
+        let response = post(app, accept).await;
+        assert_eq!(
+            response.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            response.body
+        );
+        let problem = if accept == "text/xml" {
+            parse(&response.body).child("detail").text.clone()
+        } else {
+            response.json()["detail"].as_str().unwrap().to_owned()
+        };
+        assert!(problem.contains("unavailable"), "{problem}");
+        let dir = hidden.parent().unwrap().to_str().unwrap();
+        assert!(!response.body.contains(dir), "a path reached the caller");
+        assert!(!response.headers.contains_key(RETRY_AFTER));
+    }
+}
+
+#[tokio::test]
+async fn a_missing_database_directory_is_503_and_nothing_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("not-mounted").join("chat.db");
+    assert_unavailable(&app_on(&db), &db).await;
+    assert!(!db.parent().unwrap().exists());
+}
+
+#[tokio::test]
+async fn a_corrupt_database_is_503_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chat.db");
+    let garbage = b"this is not an SQLite database, just text. ".repeat(200);
+    std::fs::write(&db, &garbage).unwrap();
+    assert_unavailable(&app_on(&db), &db).await;
+    assert_eq!(std::fs::read(&db).unwrap(), garbage);
+}
+
+#[tokio::test]
+async fn a_corrupt_tenant_database_is_503() {
+    let app = TestApp::new();
+    let path = app.dir.path().join("tenants").join("acme.db");
+    std::fs::write(&path, vec![0x5a; 8192]).unwrap();
+    let response = app
+        .post_accepting(
+            "/acme/api/v1/ChatSession/Pickup",
+            "tje0",
+            "application/json",
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        response.body
+    );
+}
+
+#[tokio::test]
+async fn a_read_only_database_is_503_and_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chat.db");
+    {
+        let admin = SqliteStore::create(&db, &SqliteOptions::default()).unwrap();
+        add_agent(&admin, "tje0");
+        admin.add_topic("Sales", "Hi!", None).unwrap();
+        admin.add_member("tje0", "Sales", RESPOND).unwrap();
+        let customer = NewSession {
+            topic: "Sales".into(),
+            customer_name: "customer".into(),
+            ..NewSession::default()
+        };
+        admin
+            .enqueue(&customer, minutes_before_fixed_now(1))
+            .unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    let guard = ReadOnly::make(&db);
+    assert_unavailable(&app_on(&db), &db).await;
+    drop(guard);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+/// Makes a database read-only for this process, as a read-only volume would: by its mode,
+/// or - where modes do not bind (root) - with the immutable attribute on the file and its
+/// directory. Undone on drop.
+struct ReadOnly {
+    immutable: Vec<PathBuf>,
+}
+
+impl ReadOnly {
+    fn make(db: &Path) -> Self {
+        std::fs::set_permissions(db, std::fs::Permissions::from_mode(0o444)).unwrap();
+        if std::fs::OpenOptions::new().write(true).open(db).is_err() {
+            return ReadOnly { immutable: vec![] };
+        }
+        let immutable = vec![db.to_path_buf(), db.parent().unwrap().to_path_buf()];
+        for path in &immutable {
+            let status = Command::new("chattr").arg("+i").arg(path).status();
+            assert!(
+                status.is_ok_and(|status| status.success()),
+                "cannot make {} read-only: running as root without chattr",
+                path.display()
+            );
+        }
+        ReadOnly { immutable }
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        for path in &self.immutable {
+            let _ = Command::new("chattr").arg("-i").arg(path).status();
+        }
+    }
+}
+
+/// A store that fails in the one way the real ones never should: by panicking. `Broken`
+/// returns a carrier whose name is not an XML name, so rendering XML panics in the async
+/// part of the handler; `Panicking` panics in the blocking part.
+enum Fault {
+    Panicking,
+    Broken,
+}
+
+static BROKEN: Shape = Shape {
+    name: "not an element name",
+    carrier: false,
+    from: "",
+    key: "",
+    fields: &[],
+};
+
+impl Stores for Fault {
+    fn store(&self, _: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError> {
+        match self {
+            Fault::Panicking => panic!("secret internal detail"),
+            Fault::Broken => Ok(Arc::new(Fault::Broken)),
+        }
+    }
+}
+
+impl Store for Fault {
+    fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
+        Ok(Some(Account {
+            agent: Agent {
+                associate_id: 1,
+                name: login.into(),
+                display_name: login.into(),
+            },
+            password_hash: Some(password::hash(PASSWORD)),
+            deleted: false,
+        }))
+    }
+
+    fn pickup(&self, _: &Agent, _: Timestamp) -> Result<Option<Pickup>, StoreError> {
+        Ok(Some(Pickup {
+            session_id: 1,
+            topic_id: 1,
+            waited_ms: 0,
+            session: Object {
+                shape: &BROKEN,
+                values: Vec::new(),
+            },
+        }))
+    }
+}
+
+#[tokio::test]
+async fn a_panic_anywhere_is_a_generic_500_problem() {
+    for (fault, accept) in [
+        (Fault::Panicking, "application/json"),
+        (Fault::Broken, "application/xml"),
+    ] {
+        let app = App::new(Arc::new(fault));
+        let response = post(&app, accept).await;
+        assert_eq!(
+            response.status,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{}",
+            response.body
+        );
+        assert!(
+            response.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/problem+"),
+        );
+        assert!(
+            response.body.contains("internal error"),
+            "{}",
+            response.body
+        );
+        assert!(!response.body.contains("secret") && !response.body.contains("element name"));
+    }
 }

@@ -148,3 +148,36 @@ async fn select_travels_in_the_events_query_parameters() {
     assert_eq!(session["Rank"], 1);
     assert_eq!(session["CustomerName"], Value::Null);
 }
+
+#[tokio::test]
+async fn a_body_beyond_the_limit_is_413_and_a_small_one_is_ignored() {
+    let app = app();
+    let mut event = fixture("apigw_v2_proxy_request");
+    event["rawPath"] = json!("/api/v1/ChatSession/Pickup");
+    event["isBase64Encoded"] = json!(false);
+    event["body"] = json!("x".repeat(chat_pickup::handler::MAX_BODY + 1));
+    authorize(&mut event);
+    set_header(&mut event, "accept", "application/xml");
+    let before = app.snapshot();
+    let response = replay(&app, event.clone()).await;
+    assert_eq!(
+        response.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        response.body
+    );
+    assert_eq!(
+        response.headers["content-type"],
+        "application/problem+xml; charset=utf-8"
+    );
+    assert!(
+        response.body.contains("takes no request body"),
+        "{}",
+        response.body
+    );
+    assert_eq!(app.snapshot(), before);
+
+    event["body"] = json!("{}");
+    set_header(&mut event, "accept", "application/json");
+    assert_picks_up(&app, event).await;
+}

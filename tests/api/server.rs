@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use http::StatusCode;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -67,4 +67,26 @@ async fn picks_up_over_loopback_http_then_answers_null() {
         post(addr, "/api/v1/ChatSession/Pickup", &basic("tje0", "nope")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(headers.contains_key("www-authenticate"));
+}
+
+#[tokio::test]
+async fn a_large_body_is_refused_unread_with_a_problem() {
+    let app = TestApp::new();
+    let addr = start(&app).await;
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let request = http::Request::post(format!("http://{addr}/api/v1/ChatSession/Pickup"))
+        .header("authorization", basic("tje0", PASSWORD))
+        .header("accept", "text/json")
+        .body(Full::new(Bytes::from(vec![b'x'; 100_000])))
+        .unwrap();
+    let response = client.request(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json; charset=utf-8"
+    );
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let problem: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(problem["status"], 413);
+    assert!(problem["instance"].as_str().unwrap().starts_with("local-"));
 }
