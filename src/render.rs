@@ -60,9 +60,18 @@ pub fn xml(session: Option<&Object>, selection: &Selection) -> String {
 /// Appends `value` as the element `root`. Our types only ever produce serializable XML
 /// (no maps with non-string keys, no bare sequences at the top), so failing here is a bug.
 pub fn write_xml(out: &mut String, root: &str, value: &impl Serialize) {
+    let start = out.len();
     let serializer = quick_xml::se::Serializer::with_root(&mut *out, Some(root))
         .expect("valid root element name");
     value
         .serialize(serializer)
         .expect("our types serialize to XML");
+    // A raw carriage return reaches an XML reader as a line feed (XML 1.0, 2.11); only a
+    // character reference keeps it. quick-xml writes no line breaks of its own, so every CR
+    // here comes from a value.
+    if out[start..].contains('\r') {
+        let kept = out[start..].replace('\r', "&#xD;");
+        out.truncate(start);
+        out.push_str(&kept);
+    }
 }

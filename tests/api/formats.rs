@@ -182,3 +182,13 @@ async fn errors_answer_in_xml_when_xml_was_asked_for() {
         .unwrap();
     assert_eq!(status.text, "404");
 }
+
+#[tokio::test]
+async fn carriage_returns_survive_xml_line_end_normalization() {
+    let app = linked_app("two\r\nlines\rand\nmore");
+    let response = app.post_accepting(PICKUP, "tje0", "text/xml").await;
+    assert_eq!(
+        parse(&response.body).child("CustomerName").text,
+        "two\r\nlines\rand\nmore"
+    );
+}

@@ -31,12 +31,24 @@ pub fn parse(xml: &str) -> Element {
                 let done = stack.pop().unwrap();
                 stack.last_mut().unwrap().children.push(done);
             }
-            Event::Text(text) => stack.last_mut().unwrap().text += &text.decode().unwrap(),
+            Event::Text(text) => {
+                // What every conforming parser does to line ends in text (XML 1.0, 2.11).
+                let text = text
+                    .decode()
+                    .unwrap()
+                    .replace("\r\n", "\n")
+                    .replace('\r', "\n");
+                stack.last_mut().unwrap().text += &text;
+            }
             Event::GeneralRef(reference) => {
-                let name = reference.decode().unwrap();
-                let resolved =
-                    quick_xml::escape::resolve_predefined_entity(&name).expect("predefined entity");
-                stack.last_mut().unwrap().text += resolved;
+                let text = &mut stack.last_mut().unwrap().text;
+                if let Some(resolved) = reference.resolve_char_ref().unwrap() {
+                    text.push(resolved);
+                } else {
+                    let name = reference.decode().unwrap();
+                    *text += quick_xml::escape::resolve_predefined_entity(&name)
+                        .expect("predefined entity");
+                }
             }
             Event::Eof => break,
             _ => {}
