@@ -1,7 +1,9 @@
 //! The one request handler, shared by the Lambda runtime and the local server.
 //!
-//! Route, choose the tenant's store, authenticate, pick up, render. Every failure is an
-//! ordinary response (a `lambda_http` handler returning `Err` would become an opaque 502).
+//! Refuse foreign pages, answer preflights, route, check the body size, `Accept` and
+//! `$select` - all before anything changes - then choose the tenant's store, authenticate,
+//! pick up, render. Every failure, a panic included, is an ordinary problem response (a
+//! `lambda_http` handler returning `Err` would become an opaque 502, a panic a dead instance).
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;

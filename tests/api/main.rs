@@ -9,6 +9,7 @@ mod golden;
 mod helpers;
 mod lambda_events;
 mod pickup;
+mod problems;
 mod properties;
 mod routes;
 mod select;

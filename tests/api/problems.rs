@@ -1,0 +1,140 @@
+//! Every 4xx the handler gives, provoked for real and read back in both formats: the right
+//! status, the problem media type, and a body whose fields agree. (503 and 500 are in
+//! `failures.rs`, also in both formats.)
+
+use http::{Method, StatusCode};
+use lambda_http::Body;
+use serde_json::Value;
+
+use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+use crate::xml::parse;
+
+const PICKUP: &str = "/api/v1/ChatSession/Pickup";
+
+struct Case {
+    status: StatusCode,
+    method: Method,
+    path: &'static str,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+fn case(status: u16, method: Method, path: &'static str) -> Case {
+    Case {
+        status: StatusCode::from_u16(status).unwrap(),
+        method,
+        path,
+        headers: vec![("authorization", basic("tje0", PASSWORD))],
+        body: Vec::new(),
+    }
+}
+
+impl Case {
+    fn with(mut self, name: &'static str, value: &str) -> Self {
+        self.headers.retain(|(existing, _)| *existing != name);
+        self.headers.push((name, value.to_owned()));
+        self
+    }
+
+    /// `accept` for a format: the Accept header unless the case sets its own.
+    async fn send(&self, app: &TestApp, accept: &str) -> TestResponse {
+        let mut request = http::Request::builder()
+            .method(self.method.clone())
+            .uri(self.path);
+        if !self.headers.iter().any(|(name, _)| *name == "accept") {
+            request = request.header("accept", accept);
+        }
+        for (name, value) in &self.headers {
+            request = request.header(*name, value);
+        }
+        let body = if self.body.is_empty() {
+            Body::Empty
+        } else {
+            Body::Binary(self.body.clone())
+        };
+        app.call(request.body(body).unwrap()).await
+    }
+}
+
+/// The problem's fields, from JSON or XML as the content type says.
+fn fields(response: &TestResponse) -> Value {
+    let content_type = response.headers["content-type"].to_str().unwrap();
+    if content_type == "application/problem+json; charset=utf-8" {
+        return response.json();
+    }
+    assert_eq!(content_type, "application/problem+xml; charset=utf-8");
+    let root = parse(&response.body);
+    assert_eq!(root.name, "problem");
+    let text = |name: &str| Value::String(root.child(name).text.clone());
+    serde_json::json!({
+        "type": text("type"), "title": text("title"), "detail": text("detail"),
+        "instance": text("instance"),
+        "status": root.child("status").text.parse::<u16>().unwrap(),
+    })
+}
+
+#[tokio::test]
+async fn every_client_error_is_a_problem_in_json_and_in_xml() {
+    let app = TestApp::new();
+    app.agent("tje0");
+    app.topic("Sales", "Hi!");
+    app.member("tje0", "Sales");
+    app.enqueue("Sales", "customer", 1);
+    let before = app.snapshot();
+    let cases = [
+        case(
+            400,
+            Method::POST,
+            "/api/v1/Agents/Chat/PickUpFirstChatSession?$select=Nope",
+        ),
+        case(401, Method::POST, PICKUP).with("authorization", &basic("tje0", "wrong")),
+        case(403, Method::POST, PICKUP).with("origin", "https://evil.example"),
+        case(404, Method::POST, "/api/v1/ChatSession/Pickupp"),
+        case(404, Method::POST, "/nosuchtenant/api/v1/ChatSession/Pickup"),
+        case(405, Method::GET, PICKUP),
+        Case {
+            body: vec![b'{'; 2000],
+            ..case(413, Method::POST, PICKUP)
+        },
+    ];
+    for case in &cases {
+        for (accept, xml) in [("application/json", false), ("text/xml", true)] {
+            let response = case.send(&app, accept).await;
+            assert_problem(&response, case.status, xml);
+        }
+    }
+    // When Accept itself is the problem, the body follows what it seems to want.
+    for (accept, status, xml) in [
+        ("application/json;q=2", 400, false),
+        ("application/xml;q=2", 400, true),
+        ("image/png", 406, false),
+        ("text/xml;q=0, image/png", 406, true),
+    ] {
+        let response = case(status, Method::POST, PICKUP)
+            .with("accept", accept)
+            .send(&app, accept)
+            .await;
+        assert_problem(&response, StatusCode::from_u16(status).unwrap(), xml);
+    }
+    assert_eq!(
+        app.snapshot(),
+        before,
+        "no refused request changed anything"
+    );
+}
+
+fn assert_problem(response: &TestResponse, status: StatusCode, xml: bool) {
+    assert_eq!(response.status, status, "{}", response.body);
+    let content_type = response.headers["content-type"].to_str().unwrap();
+    assert_eq!(
+        content_type.contains("xml"),
+        xml,
+        "{status}: {content_type}"
+    );
+    let problem = fields(response);
+    assert_eq!(problem["status"], status.as_u16());
+    assert_eq!(problem["type"], "about:blank");
+    assert_eq!(problem["title"], status.canonical_reason().unwrap());
+    assert!(problem["detail"].as_str().unwrap().len() > 20, "{problem}");
+    assert!(problem["instance"].as_str().unwrap().starts_with("local-"));
+}
