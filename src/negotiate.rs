@@ -285,4 +285,25 @@ mod tests {
             "text/xml; charset=utf-8"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_visible_accept_negotiates_or_fails_cleanly(text in "[ -~]{0,80}") {
+            match accept(&[&text]) {
+                Ok(format) => {
+                    let (Format::Json(media) | Format::Xml(media)) = format;
+                    proptest::prop_assert!(PRODUCIBLE.iter().any(|(_, f)| f == &format), "{media}");
+                }
+                Err(NegotiationError::Malformed(what)) => proptest::prop_assert!(!what.is_empty()),
+                Err(NegotiationError::NotAcceptable) => {}
+            }
+        }
+
+        #[test]
+        fn a_listed_type_is_never_refused(index in 0..PRODUCIBLE.len(), q in 1..=1000u16) {
+            let (media, format) = PRODUCIBLE[index];
+            let value = format!("{media};q={}", f64::from(q) / 1000.0);
+            proptest::prop_assert_eq!(accept(&[&value]), Ok(format));
+        }
+    }
 }

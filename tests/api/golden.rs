@@ -125,3 +125,16 @@ fn problem_instance(response: &TestResponse) -> String {
         None => response.json()["instance"].as_str().unwrap().to_owned(),
     }
 }
+
+#[test]
+fn the_golden_xml_carries_the_golden_json() {
+    let read = |name: &str| {
+        std::fs::read_to_string(format!(
+            "{}/tests/golden/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&read("session.json")).unwrap();
+    crate::xml::assert_same(&parse(&read("session.xml")), &json, "ChatSessionEntity");
+}
