@@ -15,7 +15,7 @@ use http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
     ACCESS_CONTROL_REQUEST_METHOD, HOST, ORIGIN, VARY,
 };
-use http::uri::{Authority, Scheme};
+use http::uri::Authority;
 use http::{HeaderMap, HeaderValue, Method, Uri};
 
 /// The request headers an agent front end may send.
@@ -41,21 +41,22 @@ impl FromStr for Origin {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let bad = || format!("{text:?} is not an origin such as https://agents.example.com");
+        if text.contains(['@', '#']) {
+            return Err(bad());
+        }
         let uri: Uri = text.parse().map_err(|_| bad())?;
-        let scheme = uri.scheme().ok_or_else(bad)?;
-        let port = match (uri.port_u16(), scheme) {
-            (Some(port), _) => port,
-            (None, scheme) if *scheme == Scheme::HTTPS => 443,
-            (None, scheme) if *scheme == Scheme::HTTP => 80,
-            _ => return Err(bad()),
-        };
-        let path_is_empty = matches!(uri.path(), "" | "/") && uri.query().is_none();
+        let scheme = uri.scheme_str().ok_or_else(bad)?.to_ascii_lowercase();
+        let port = uri
+            .port_u16()
+            .or(default_port(&scheme))
+            .filter(|_| default_port(&scheme).is_some())
+            .ok_or_else(bad)?;
         let host = uri.host().filter(|host| !host.is_empty()).ok_or_else(bad)?;
-        if !path_is_empty || text.contains('@') {
+        if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
             return Err(bad());
         }
         Ok(Origin {
-            scheme: scheme.as_str().to_ascii_lowercase(),
+            scheme,
             host: host.to_ascii_lowercase(),
             port,
         })
@@ -64,9 +65,8 @@ impl FromStr for Origin {
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let default = if self.scheme == "https" { 443 } else { 80 };
         write!(f, "{}://{}", self.scheme, self.host)?;
-        if self.port != default {
+        if default_port(&self.scheme) != Some(self.port) {
             write!(f, ":{}", self.port)?;
         }
         Ok(())
@@ -74,17 +74,25 @@ impl fmt::Display for Origin {
 }
 
 impl Origin {
-    /// Whether `host` (a `Host` header) names this origin's host and port.
-    fn is_host(&self, host: &str) -> bool {
-        let Ok(authority) = host.parse::<Authority>() else {
-            return false;
-        };
-        // Without a port the API is on a default one; TLS may end before us, so either.
-        let port_matches = match authority.port_u16() {
-            Some(port) => port == self.port,
-            None => matches!(self.port, 80 | 443),
-        };
-        authority.host().eq_ignore_ascii_case(&self.host) && port_matches
+    /// The API's own origin: the scheme it was reached by and its `Host` header.
+    fn own(scheme: &str, host: &str) -> Option<Origin> {
+        let authority: Authority = host.parse().ok()?;
+        let scheme = scheme.to_ascii_lowercase();
+        let port = authority.port_u16().or(default_port(&scheme))?;
+        Some(Origin {
+            scheme,
+            host: authority.host().to_ascii_lowercase(),
+            port,
+        })
+    }
+}
+
+/// Web origins are http or https; anything else is not one we serve.
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "https" => Some(443),
+        "http" => Some(80),
+        _ => None,
     }
 }
 
@@ -123,7 +131,10 @@ pub enum Verdict {
 }
 
 impl Cors {
-    pub fn judge(&self, headers: &HeaderMap) -> Verdict {
+    /// Judges a request to `uri` with `headers`. The API's own scheme is the URI's (set by
+    /// `lambda_http` from API Gateway's `X-Forwarded-Proto`), else `X-Forwarded-Proto` (a
+    /// page cannot set it on a request that skips the preflight), else plain HTTP.
+    pub fn judge(&self, uri: &Uri, headers: &HeaderMap) -> Verdict {
         let Some(value) = headers.get(ORIGIN) else {
             return Verdict::NoOrigin;
         };
@@ -135,8 +146,17 @@ impl Cors {
         if self.origins.contains(&origin) {
             return Verdict::Listed(origin);
         }
-        let host = headers.get(HOST).and_then(|host| host.to_str().ok());
-        if host.is_some_and(|host| origin.is_host(host)) {
+        let forwarded = headers
+            .get("x-forwarded-proto")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(',').next())
+            .map(str::trim);
+        let scheme = uri.scheme_str().or(forwarded).unwrap_or("http");
+        let own = headers
+            .get(HOST)
+            .and_then(|host| host.to_str().ok())
+            .and_then(|host| Origin::own(scheme, host));
+        if own.as_ref() == Some(&origin) {
             return Verdict::SameOrigin;
         }
         foreign()
@@ -216,7 +236,11 @@ mod tests {
         for bad in [
             "agents.example.com",
             "https://a.b/path",
+            "https://a.b?x=1",
+            "https://a.b#x",
             "ftp://a.b",
+            "ftp://a.b:21",
+            "javascript://a.b:80",
             "null",
             "*",
             "https://u@a.b",
@@ -226,40 +250,62 @@ mod tests {
         assert_eq!("".parse::<Cors>(), Ok(Cors::default()));
     }
 
-    #[test]
-    fn requests_are_judged_by_origin_and_host() {
+    type Pair = (&'static str, &'static str);
+
+    fn judge(uri: &str, pairs: &[(&'static str, &str)]) -> Verdict {
         let cors: Cors = "https://agents.example.com".parse().unwrap();
-        let cases = [
-            (vec![], Verdict::NoOrigin),
+        cors.judge(&uri.parse().unwrap(), &headers(pairs))
+    }
+
+    #[test]
+    fn requests_are_judged_by_origin_scheme_and_host() {
+        let api = [("host", "api.example.com")];
+        let https = [("host", "api.example.com"), ("x-forwarded-proto", "https")];
+        let cases: [(&str, &[Pair], &str, Verdict); 9] = [
+            ("/", &api, "", Verdict::NoOrigin),
             (
-                vec![("origin", "https://AGENTS.example.com")],
+                "/",
+                &[],
+                "https://AGENTS.example.com:443",
                 Verdict::Listed("https://agents.example.com".parse().unwrap()),
             ),
             (
-                vec![
-                    ("origin", "https://api.example.com"),
-                    ("host", "api.example.com:443"),
-                ],
+                "https://api.example.com/x",
+                &api,
+                "https://api.example.com",
                 Verdict::SameOrigin,
             ),
+            ("/", &https, "https://api.example.com", Verdict::SameOrigin),
             (
-                vec![
-                    ("origin", "https://api.example.com:8443"),
-                    ("host", "api.example.com"),
+                "/",
+                &[
+                    ("host", "api.example.com:443"),
+                    ("x-forwarded-proto", "https"),
                 ],
+                "https://api.example.com",
+                Verdict::SameOrigin,
+            ),
+            ("/", &api, "http://api.example.com", Verdict::SameOrigin),
+            (
+                "/",
+                &https,
+                "http://api.example.com",
+                Verdict::Foreign("http://api.example.com".into()),
+            ),
+            (
+                "https://api.example.com/x",
+                &api,
+                "https://api.example.com:8443",
                 Verdict::Foreign("https://api.example.com:8443".into()),
             ),
-            (
-                vec![
-                    ("origin", "https://evil.example"),
-                    ("host", "api.example.com"),
-                ],
-                Verdict::Foreign("https://evil.example".into()),
-            ),
-            (vec![("origin", "null")], Verdict::Foreign("null".into())),
+            ("/", &https, "null", Verdict::Foreign("null".into())),
         ];
-        for (pairs, verdict) in cases {
-            assert_eq!(cors.judge(&headers(&pairs)), verdict, "{pairs:?}");
+        for (uri, pairs, origin, verdict) in cases {
+            let mut pairs = pairs.to_vec();
+            if !origin.is_empty() {
+                pairs.push(("origin", origin));
+            }
+            assert_eq!(judge(uri, &pairs), verdict, "{uri} {pairs:?}");
         }
     }
 
@@ -279,15 +325,16 @@ mod tests {
 
     proptest! {
         #[test]
-        fn any_origin_header_is_judged_without_panicking(text in "[ -~]{0,80}") {
-            let cors: Cors = "https://agents.example.com".parse().unwrap();
+        fn only_the_listed_origin_is_listed(
+            text in prop_oneof!["[ -~]{0,80}", "[hH][tT][tT][pP][sS]://[aA][gG][eE][nN][tT][sS]\\.[eE][xX][aA][mM][pP][lL][eE]\\.[cC][oO][mM](:443|:444)?/?"],
+        ) {
             if let Ok(value) = HeaderValue::from_str(&text) {
-                let mut map = HeaderMap::new();
-                map.insert(ORIGIN, value);
-                map.insert(HOST, HeaderValue::from_static("api.example.com"));
-                let verdict = cors.judge(&map);
-                let listed = text.eq_ignore_ascii_case("https://agents.example.com");
-                prop_assert!(!listed || matches!(verdict, Verdict::Listed(_)));
+                let verdict = judge("https://api.example.com/", &[("origin", value.to_str().unwrap())]);
+                let lower = text.to_ascii_lowercase();
+                let listed = ["https://agents.example.com", "https://agents.example.com:443"]
+                    .iter()
+                    .any(|same| lower.strip_suffix('/').unwrap_or(&lower) == *same);
+                prop_assert_eq!(matches!(verdict, Verdict::Listed(_)), listed, "{}", text);
             }
         }
     }

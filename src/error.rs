@@ -10,6 +10,8 @@ use lambda_http::Body;
 use serde::Serialize;
 
 use crate::auth::{self, AuthError};
+use std::borrow::Cow;
+
 use crate::entity::{Dialect, printable};
 use crate::negotiate::{Format, NegotiationError, PRODUCIBLE};
 use crate::render;
@@ -153,7 +155,7 @@ impl ApiError {
         let detail = self.detail();
         // The detail may echo the caller's input, which XML may not be able to carry.
         let detail = match format {
-            Format::Json(_) => printable(&detail, Dialect::Json),
+            Format::Json(_) => Cow::Borrowed(detail.as_str()),
             Format::Xml(_) => printable(&detail, Dialect::Xml),
         };
         let problem = Problem {

@@ -58,7 +58,7 @@ impl Exchange {
             request_id: request_id(request),
             negotiated,
             error_format,
-            origin: cors.judge(request.headers()),
+            origin: cors.judge(request.uri(), request.headers()),
             preflight: cors::is_preflight(request.method(), request.headers()),
         }
     }
@@ -77,8 +77,9 @@ impl App {
         Self { cors, ..self }
     }
 
-    /// Answers `request`. Never fails and never panics: every failure, a bug included, is a
-    /// problem response in the caller's format.
+    /// Answers `request`; never fails. Every failure is a problem response in the caller's
+    /// format - a panic while serving too. (What runs before, reading the headers into an
+    /// `Exchange`, is property-tested parsing.)
     pub async fn handle(&self, request: Request) -> Response<Body> {
         let exchange = Exchange::of(&request, &self.cors);
         let served = AssertUnwindSafe(self.serve(request, &exchange))
@@ -86,13 +87,6 @@ impl App {
             .await
             .unwrap_or_else(|panic| Err(ApiError::Internal(panic_message(panic.as_ref()))));
         self.finish(&exchange, served)
-    }
-
-    /// Answers a request that cannot be served (the local server's oversized bodies) with
-    /// `error`, exactly as [`App::handle`] would.
-    pub fn refuse(&self, request: &Request, error: ApiError) -> Response<Body> {
-        let exchange = Exchange::of(request, &self.cors);
-        self.finish(&exchange, Err(error))
     }
 
     fn finish(
@@ -124,7 +118,8 @@ impl App {
         if request.body().len() > MAX_BODY {
             return Err(ApiError::BodyTooLarge);
         }
-        // Before anything changes: a pickup whose answer cannot be sent must not happen.
+        // Everything the caller can get wrong is checked before anything changes. (Rendering
+        // follows the commit and cannot fail short of a bug; the log line names the session.)
         let format = exchange.negotiated.clone()?;
         let selection = selection(&request)?;
         let (store, principal) = self.authenticate(&route, &request).await?;

@@ -6,7 +6,7 @@ use std::convert::Infallible;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -15,7 +15,6 @@ use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::{Body, RequestExt};
 use tokio::net::TcpListener;
 
-use crate::error::ApiError;
 use crate::handler::{App, MAX_BODY};
 
 /// Serves `app` on `listener` until the process ends.
@@ -46,24 +45,37 @@ async fn respond(app: &App, request: hyper::Request<Incoming>) -> hyper::Respons
         .map(QueryMap::from_str)
         .and_then(Result::ok)
         .unwrap_or_default();
-    // Read no more than the handler accepts: a larger body is refused unread.
-    let response = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => {
-            let bytes = collected.to_bytes();
-            let body = if bytes.is_empty() {
-                Body::Empty
-            } else {
-                Body::Binary(bytes.to_vec())
-            };
-            let request = lambda_http::Request::from_parts(parts, body);
-            app.handle(request.with_query_string_parameters(query))
-                .await
-        }
-        Err(_) => {
-            let request = lambda_http::Request::from_parts(parts, Body::Empty);
-            app.refuse(&request, ApiError::BodyTooLarge)
-        }
+    let Ok(bytes) = read_capped(body).await else {
+        // The client went away mid-body: serving it could pick up a session nobody sees.
+        return hyper::Response::builder()
+            .status(http::StatusCode::BAD_REQUEST)
+            .body(Full::default())
+            .expect("a bare response is valid");
     };
+    let body = if bytes.is_empty() {
+        Body::Empty
+    } else {
+        Body::Binary(bytes)
+    };
+    let request = lambda_http::Request::from_parts(parts, body).with_query_string_parameters(query);
+    let response = app.handle(request).await;
     let (parts, body) = response.into_parts();
     hyper::Response::from_parts(parts, Full::new(Bytes::from(body.to_vec())))
+}
+
+/// The body, or - when it is larger than the handler accepts - its first `MAX_BODY + 1`
+/// bytes: enough for the handler to refuse it (413) in its usual order of checks, without
+/// reading the rest.
+async fn read_capped(mut body: Incoming) -> Result<Vec<u8>, hyper::Error> {
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            bytes.extend_from_slice(&data);
+        }
+        if bytes.len() > MAX_BODY {
+            bytes.truncate(MAX_BODY + 1);
+            break;
+        }
+    }
+    Ok(bytes)
 }

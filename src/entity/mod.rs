@@ -12,7 +12,7 @@ mod shapes;
 mod wire;
 
 pub use enums::{CHAT_SESSION_STATUS, EnumDef, TABLE_RIGHT};
-pub use model::{CARRIER_PROPERTIES, Field, Kind, Object, Shape, Value};
+pub use model::{Field, Kind, Object, Shape, Value};
 pub use shapes::{
     ADDRESS, ALL as ALL_SHAPES, ASSOCIATE, CHAT_SESSION_ENTITY, CONTACT, PERSON, POSTAL_ADDRESS,
     PROJECT, SALE, STREET_ADDRESS, TICKET,

@@ -27,7 +27,8 @@ async fn from(app: &TestApp, method: Method, path: &str, headers: &[(&str, &str)
     let mut request = http::Request::builder()
         .method(method)
         .uri(path)
-        .header("host", "api.example.com");
+        .header("host", "api.example.com")
+        .header("x-forwarded-proto", "https");
     if !headers.iter().any(|(name, _)| *name == "authorization") {
         request = request.header(AUTHORIZATION, basic("tje0", PASSWORD));
     }
@@ -98,6 +99,7 @@ async fn a_foreign_page_is_refused_with_403_before_anything_happens() {
         for (accept, origin) in [
             ("application/json", "https://evil.example"),
             ("text/xml", "null"),
+            ("application/json", "http://api.example.com"),
         ] {
             let headers = [("origin", origin), ("accept", accept)];
             let response = from(&app, Method::POST, PICKUP, &headers).await;
