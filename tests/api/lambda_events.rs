@@ -181,3 +181,28 @@ async fn a_body_beyond_the_limit_is_413_and_a_small_one_is_ignored() {
     set_header(&mut event, "accept", "application/json");
     assert_picks_up(&app, event).await;
 }
+
+#[tokio::test]
+async fn a_page_from_the_functions_own_origin_passes_another_scheme_does_not() {
+    let app = app();
+    app.enqueue("Sales", "customer", 1);
+    let mut event = fixture("lambda_function_url_request");
+    event["rawPath"] = json!("/api/v1/ChatSession/Pickup");
+    event["requestContext"]["http"]["method"] = json!("POST");
+    event["requestContext"]["http"]["path"] = event["rawPath"].clone();
+    authorize(&mut event);
+    set_header(
+        &mut event,
+        "origin",
+        "https://id.lambda-url.eu-west-2.on.aws",
+    );
+    assert_picks_up(&app, event.clone()).await;
+
+    set_header(
+        &mut event,
+        "origin",
+        "http://id.lambda-url.eu-west-2.on.aws",
+    );
+    let response = replay(&app, event).await;
+    assert_eq!(response.status, StatusCode::FORBIDDEN, "{}", response.body);
+}
