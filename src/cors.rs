@@ -46,11 +46,8 @@ impl FromStr for Origin {
         }
         let uri: Uri = text.parse().map_err(|_| bad())?;
         let scheme = uri.scheme_str().ok_or_else(bad)?.to_ascii_lowercase();
-        let port = uri
-            .port_u16()
-            .or(default_port(&scheme))
-            .filter(|_| default_port(&scheme).is_some())
-            .ok_or_else(bad)?;
+        let default = default_port(&scheme).ok_or_else(bad)?;
+        let port = uri.port_u16().unwrap_or(default);
         let host = uri.host().filter(|host| !host.is_empty()).ok_or_else(bad)?;
         if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
             return Err(bad());

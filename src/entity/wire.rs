@@ -68,20 +68,13 @@ impl Serialize for Wire<'_> {
         }
         if object.shape.carrier {
             let [table_right, field_properties] = CARRIER_PROPERTIES;
-            if selected(table_right) {
-                out.serialize_field(table_right, &TableRight)?;
-            } else {
-                out.serialize_field(table_right, &Nil(dialect))?;
-            }
-            let properties = FieldProperties {
+            let right = selected(table_right).then_some(TableRight);
+            out.serialize_field(table_right, &OrNil(right, dialect))?;
+            let properties = selected(field_properties).then_some(FieldProperties {
                 shape: object.shape,
                 dialect,
-            };
-            if selected(field_properties) {
-                out.serialize_field(field_properties, &properties)?;
-            } else {
-                out.serialize_field(field_properties, &Nil(dialect))?;
-            }
+            });
+            out.serialize_field(field_properties, &OrNil(properties, dialect))?;
         }
         out.end()
     }
@@ -131,6 +124,18 @@ impl Serialize for Nil {
                 nil.serialize_field("@i:nil", "true")?;
                 nil.end()
             }
+        }
+    }
+}
+
+/// A value, or - when there is none - its null.
+struct OrNil<T>(Option<T>, Dialect);
+
+impl<T: Serialize> Serialize for OrNil<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Some(value) => value.serialize(serializer),
+            None => Nil(self.1).serialize(serializer),
         }
     }
 }
