@@ -9,7 +9,6 @@ use http::header::{
 use lambda_http::Body;
 
 use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
-use crate::xml::parse;
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 const AGENTS_UI: &str = "http://localhost:5173";
@@ -24,18 +23,13 @@ fn app(origins: &str) -> TestApp {
 }
 
 async fn from(app: &TestApp, method: Method, path: &str, headers: &[(&str, &str)]) -> TestResponse {
-    let mut request = http::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", "api.example.com")
-        .header("x-forwarded-proto", "https");
+    let authorization = basic("tje0", PASSWORD);
+    let mut all = vec![("host", "api.example.com"), ("x-forwarded-proto", "https")];
     if !headers.iter().any(|(name, _)| *name == "authorization") {
-        request = request.header(AUTHORIZATION, basic("tje0", PASSWORD));
+        all.push((AUTHORIZATION.as_str(), &authorization));
     }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    app.call(request.body(Body::Empty).unwrap()).await
+    all.extend_from_slice(headers);
+    app.request(method, path, &all, Body::Empty).await
 }
 
 async fn preflight(app: &TestApp, origin: &str, path: &str) -> TestResponse {
@@ -110,11 +104,9 @@ async fn a_foreign_page_is_refused_with_403_before_anything_happens() {
             );
             assert!(!response.headers.contains_key(ACCESS_CONTROL_ALLOW_ORIGIN));
             assert_eq!(response.headers[VARY], "Origin");
-            let detail = if accept == "text/xml" {
-                parse(&response.body).child("detail").text.clone()
-            } else {
-                response.json()["detail"].as_str().unwrap().to_owned()
-            };
+            assert_eq!(response.is_xml(), accept == "text/xml", "{accept}");
+            let problem = response.problem();
+            let detail = problem["detail"].as_str().unwrap();
             assert!(
                 detail.contains(&format!("{origin:?} may not call")),
                 "{detail}"

@@ -20,9 +20,8 @@ use http::header::{ACCEPT, AUTHORIZATION, RETRY_AFTER};
 use lambda_http::Body;
 
 use crate::helpers::{
-    PASSWORD, RESPOND, TestApp, TestResponse, add_agent, basic, minutes_before_fixed_now,
+    PASSWORD, RESPOND, TestApp, TestResponse, add_agent, basic, minutes_before_fixed_now, respond,
 };
-use crate::xml::parse;
 
 #[tokio::test]
 async fn a_database_locked_by_another_writer_is_503_with_retry_after_and_changes_nothing() {
@@ -89,12 +88,7 @@ async fn post(app: &App, accept: &str) -> TestResponse {
         .header(ACCEPT, accept)
         .body(Body::Empty)
         .unwrap();
-    let (parts, body) = app.handle(request).await.into_parts();
-    TestResponse {
-        status: parts.status,
-        headers: parts.headers,
-        body: String::from_utf8(body.to_vec()).unwrap(),
-    }
+    respond(app, request).await
 }
 
 /// A 503 problem in each format that names no file, without `Retry-After`: waiting for an
@@ -108,12 +102,12 @@ async fn assert_unavailable(app: &App, hidden: &Path) {
             "{}",
             response.body
         );
-        let problem = if accept == "text/xml" {
-            parse(&response.body).child("detail").text.clone()
-        } else {
-            response.json()["detail"].as_str().unwrap().to_owned()
-        };
-        assert!(problem.contains("unavailable"), "{problem}");
+        assert_eq!(response.is_xml(), accept == "text/xml", "{accept}");
+        let problem = response.problem();
+        assert!(
+            problem["detail"].as_str().unwrap().contains("unavailable"),
+            "{problem}"
+        );
         let dir = hidden.parent().unwrap().to_str().unwrap();
         assert!(!response.body.contains(dir), "a path reached the caller");
         assert!(!response.headers.contains_key(RETRY_AFTER));

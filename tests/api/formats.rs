@@ -71,14 +71,7 @@ async fn xml_carries_the_same_values_as_json() {
     let mut json = json;
     // The second pickup started later; everything else is the same session.
     for moment in ["WhenStarted", "WhenIdle"] {
-        json[moment] = Value::String(
-            xml.children
-                .iter()
-                .find(|c| c.name == moment)
-                .unwrap()
-                .text
-                .clone(),
-        );
+        json[moment] = Value::String(xml.child(moment).text.clone());
     }
     assert_same(&xml, &json, "ChatSessionEntity");
     assert_eq!(json["CustomerName"], "Ann <O'Neil> & \"Co\" 😀");
@@ -92,12 +85,7 @@ async fn control_characters_become_replacement_characters_in_xml_only() {
         .await
         .body;
     assert_eq!(
-        parse(&xml)
-            .children
-            .iter()
-            .find(|c| c.name == "CustomerName")
-            .unwrap()
-            .text,
+        parse(&xml).child("CustomerName").text,
         "bell\u{fffd} tab\t nul\u{fffd} end"
     );
     let json = app
@@ -175,12 +163,7 @@ async fn errors_answer_in_xml_when_xml_was_asked_for() {
     );
     let problem = parse(&response.body);
     assert_eq!(problem.name, "problem");
-    let status = problem
-        .children
-        .iter()
-        .find(|child| child.name == "status")
-        .unwrap();
-    assert_eq!(status.text, "404");
+    assert_eq!(problem.child("status").text, "404");
 }
 
 #[tokio::test]

@@ -22,6 +22,8 @@ use rusqlite::Connection;
 use serde_json::Value;
 use tempfile::TempDir;
 
+use crate::xml::parse;
+
 /// Every test agent's password. Hashed once: argon2 is deliberately slow.
 pub const PASSWORD: &str = "s3cret:with colon";
 static PASSWORD_HASH: LazyLock<String> = LazyLock::new(|| password::hash(PASSWORD));
@@ -49,6 +51,31 @@ pub struct TestResponse {
 impl TestResponse {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("{error}: {}", self.body))
+    }
+
+    /// Whether the body is XML, by its content type.
+    pub fn is_xml(&self) -> bool {
+        self.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("xml")
+    }
+
+    /// The problem's fields, from JSON or XML as the content type says.
+    pub fn problem(&self) -> Value {
+        let content_type = self.headers["content-type"].to_str().unwrap();
+        if content_type == "application/problem+json; charset=utf-8" {
+            return self.json();
+        }
+        assert_eq!(content_type, "application/problem+xml; charset=utf-8");
+        let root = parse(&self.body);
+        assert_eq!(root.name, "problem");
+        let text = |name: &str| Value::String(root.child(name).text.clone());
+        serde_json::json!({
+            "type": text("type"), "title": text("title"), "detail": text("detail"),
+            "instance": text("instance"),
+            "status": root.child("status").text.parse::<u16>().unwrap(),
+        })
     }
 }
 
@@ -130,11 +157,22 @@ impl TestApp {
 
     /// POST `path` with exactly these headers and no body.
     pub async fn post_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
-        let mut request = http::Request::builder().method(Method::POST).uri(path);
+        self.request(Method::POST, path, headers, Body::Empty).await
+    }
+
+    /// `method` on `path` with exactly these headers and `body`.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Body,
+    ) -> TestResponse {
+        let mut request = http::Request::builder().method(method).uri(path);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        self.call(request.body(Body::Empty).unwrap()).await
+        self.call(request.body(body).unwrap()).await
     }
 
     pub async fn send(
@@ -160,13 +198,7 @@ impl TestApp {
             }
             _ => request,
         };
-        let response = self.app.handle(request).await;
-        let (parts, body) = response.into_parts();
-        TestResponse {
-            status: parts.status,
-            headers: parts.headers,
-            body: String::from_utf8(body.to_vec()).unwrap(),
-        }
+        respond(&self.app, request).await
     }
 
     /// POST /api/v1/ChatSession/Pickup as `user`; the body (`null` for an empty queue).
@@ -215,6 +247,16 @@ impl TestApp {
             })
             .collect::<Vec<_>>()
             .join("\n")
+    }
+}
+
+/// `request` through `app`'s handler.
+pub async fn respond(app: &App, request: Request) -> TestResponse {
+    let (parts, body) = app.handle(request).await.into_parts();
+    TestResponse {
+        status: parts.status,
+        headers: parts.headers,
+        body: String::from_utf8(body.to_vec()).unwrap(),
     }
 }
 

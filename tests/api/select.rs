@@ -94,11 +94,9 @@ async fn an_unknown_property_is_400_naming_it_and_nothing_changes() {
         );
         let response = app.post_accepting(&path, "tje0", accept).await;
         assert_eq!(response.status, StatusCode::BAD_REQUEST, "{name}");
-        let detail = if accept == "application/json" {
-            response.json()["detail"].as_str().unwrap().to_owned()
-        } else {
-            parse(&response.body).child("detail").text.clone()
-        };
+        assert_eq!(response.is_xml(), accept == "application/xml", "{accept}");
+        let problem = response.problem();
+        let detail = problem["detail"].as_str().unwrap();
         assert!(
             detail.contains(&format!("{name:?} is not a property")),
             "{detail}"
