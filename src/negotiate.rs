@@ -142,7 +142,7 @@ fn parse_range(item: &str) -> Result<Range, NegotiationError> {
 }
 
 /// RFC 9110 qvalue: `0`, `1`, or up to three decimals.
-fn parse_quality(text: &str) -> Option<u16> {
+pub(crate) fn parse_quality(text: &str) -> Option<u16> {
     let value: f64 = text.parse().ok()?;
     let valid = (0.0..=1.0).contains(&value) && text.len() <= 5 && !text.starts_with(['+', '-']);
     valid.then(|| (value * 1000.0).round() as u16)

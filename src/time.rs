@@ -47,16 +47,22 @@ impl Timestamp {
         (self.0 - earlier.0).num_milliseconds()
     }
 
-    /// The .NET round-trip form without a zone designator: `2018-12-24T12:34:45.1234`.
+    /// The UTC time in .NET's round-trip form without a zone designator.
     pub fn to_dotnet(&self) -> String {
-        let whole = self.0.format("%Y-%m-%dT%H:%M:%S").to_string();
-        let ticks = self.0.timestamp_subsec_nanos() / 100;
-        if ticks == 0 {
-            return whole;
-        }
-        let fraction = format!("{ticks:07}");
-        format!("{whole}.{}", fraction.trim_end_matches('0'))
+        dotnet(self.0.naive_utc())
     }
+}
+
+/// .NET's round-trip form without a zone designator: `2018-12-24T12:34:45.1234` - up to
+/// seven fractional digits (100 ns ticks), trailing zeros dropped.
+pub fn dotnet(at: NaiveDateTime) -> String {
+    let whole = at.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let ticks = at.and_utc().timestamp_subsec_nanos() / 100;
+    if ticks == 0 {
+        return whole;
+    }
+    let fraction = format!("{ticks:07}");
+    format!("{whole}.{}", fraction.trim_end_matches('0'))
 }
 
 impl ToSql for Timestamp {

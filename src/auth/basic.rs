@@ -23,6 +23,7 @@ pub(super) fn authenticate(encoded: &str, store: &dyn Store) -> Result<Principal
     if password::verify(&secret, hash) {
         Ok(Principal {
             agent: account.agent,
+            time_zone: account.time_zone,
         })
     } else {
         Err(AuthError::Rejected)

@@ -15,6 +15,8 @@ use crate::store::{Agent, Store, StoreError};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
     pub agent: Agent,
+    /// The associate's own time zone (an IANA name), if one is set.
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug)]

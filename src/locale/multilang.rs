@@ -7,23 +7,20 @@
 
 use std::borrow::Cow;
 
-/// The prefix SuperOffice uses for English, the fallback language.
-const ENGLISH: &str = "US";
+use super::Language;
 
-/// The variant of `value` for `language` (a SuperOffice prefix such as `NO`), falling back
-/// to English and then to the first variant. Plain text comes back unchanged.
-pub fn resolve<'a>(value: &'a str, language: Option<&str>) -> Cow<'a, str> {
+/// The variant of `value` for `language`, falling back to English and then to the first
+/// variant. Plain text comes back unchanged.
+pub fn resolve(value: &str, language: Language) -> Cow<'_, str> {
+    if !value.contains(":\"") {
+        return Cow::Borrowed(value);
+    }
     let Some(variants) = parse(value) else {
         return Cow::Borrowed(value);
     };
-    let pick = |code: &str| {
-        variants
-            .iter()
-            .find(|(prefix, _)| prefix.eq_ignore_ascii_case(code))
-    };
-    let chosen = language
-        .and_then(pick)
-        .or_else(|| pick(ENGLISH))
+    let pick = |wanted: Language| variants.iter().find(|(prefix, _)| wanted.has_prefix(prefix));
+    let chosen = pick(language)
+        .or_else(|| pick(Language::ENGLISH))
         .unwrap_or(&variants[0]);
     Cow::Owned(chosen.1.to_string())
 }
@@ -38,8 +35,7 @@ fn parse(value: &str) -> Option<Vec<(&str, &str)>> {
         }
         let (text, after) = quoted_text(after)?;
         variants.push((prefix, text));
-        rest = after.trim_start();
-        rest = rest.strip_prefix(';').unwrap_or(rest).trim_start();
+        rest = after.trim_start_matches(|c: char| c == ';' || c.is_whitespace());
     }
     (!variants.is_empty()).then_some(variants)
 }
@@ -63,27 +59,45 @@ mod tests {
     const WELCOME: &str =
         r#"US:"Welcome! How can we help?";NO:"Velkommen! Hva kan vi hjelpe med?""#;
 
+    fn language(prefix: &str) -> Language {
+        Language::from_prefix(prefix).unwrap()
+    }
+
     #[test]
     fn picks_the_language_then_english_then_the_first() {
         assert_eq!(
-            resolve(WELCOME, Some("NO")),
+            resolve(WELCOME, language("NO")),
             "Velkommen! Hva kan vi hjelpe med?"
         );
-        assert_eq!(
-            resolve(WELCOME, Some("no")),
-            "Velkommen! Hva kan vi hjelpe med?"
-        );
-        assert_eq!(resolve(WELCOME, Some("GE")), "Welcome! How can we help?");
-        assert_eq!(resolve(WELCOME, None), "Welcome! How can we help?");
-        assert_eq!(resolve(r#"NO:"Hei";GE:"Hallo";"#, Some("SE")), "Hei");
+        assert_eq!(resolve(WELCOME, language("GE")), "Welcome! How can we help?");
+        assert_eq!(resolve(r#"NO:"Hei";GE:"Hallo";"#, language("SW")), "Hei");
+        assert_eq!(resolve(r#"NO:"Hei";GE:"Hallo""#, language("GE")), "Hallo");
+    }
+
+    #[test]
+    fn reads_the_prefixes_of_all_twelve_languages_and_their_aliases() {
+        let value = r#"US:"en";NO:"no";GE:"ge";SW:"sw";DA:"da";NL:"nl";FR:"fr";FI:"fi";SP:"sp";IT:"it";CZ:"cz";PL:"pl";"#;
+        for wanted in Language::all() {
+            assert_eq!(resolve(value, wanted), wanted.prefix().to_lowercase().replace("us", "en"));
+        }
+        assert_eq!(resolve(r#"US:"en";SE:"svenska""#, language("SW")), "svenska");
+        assert_eq!(resolve(r#"US:"en";ES:"español""#, language("SP")), "español");
     }
 
     #[test]
     fn keeps_inner_quotes_and_accepts_a_trailing_separator() {
         assert_eq!(
-            resolve(r#"US:"Say "hi" to us"; NO:"Si hei";"#, Some("US")),
+            resolve(r#"US:"Say "hi" to us"; NO:"Si hei";"#, Language::ENGLISH),
             r#"Say "hi" to us"#
         );
+        assert_eq!(resolve(r#"US:"a";NO:"b";;"#, language("NO")), "b");
+        assert_eq!(resolve(r#"US:"";NO:"b""#, Language::ENGLISH), "");
+    }
+
+    #[test]
+    fn a_missing_language_falls_back_to_english_then_the_first_variant() {
+        assert_eq!(resolve(r#"NO:"Hei";US:"Hi""#, language("PL")), "Hi");
+        assert_eq!(resolve(r#"NO:"Hei";GE:"Hallo""#, language("PL")), "Hei");
     }
 
     #[test]
@@ -95,8 +109,10 @@ mod tests {
             "US:unquoted",
             r#"US:"open"#,
             r#"1:"x""#,
+            "Time: 12:30",
+            r#"Meeting at 10:"late""#,
         ] {
-            assert_eq!(resolve(plain, Some("US")), plain);
+            assert_eq!(resolve(plain, Language::ENGLISH), plain);
         }
     }
 }

@@ -11,6 +11,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::entity::Object;
+use crate::locale::zone::ZoneName;
+use crate::locale::{Language, Resources};
 use crate::tenant::Tenant;
 use crate::time::Timestamp;
 
@@ -32,6 +34,8 @@ pub struct Account {
     /// The argon2id PHC string, if the associate has a password.
     pub password_hash: Option<String>,
     pub deleted: bool,
+    /// The IANA zone of the associate's own time-zone location, if one is set.
+    pub time_zone: Option<String>,
 }
 
 /// A session the caller has just picked up.
@@ -52,6 +56,12 @@ pub trait Store: Send + Sync {
     /// Assigns the first available session of the queue to `agent` and posts the topic's
     /// welcome message, in one transaction. `None`: nothing eligible, nothing changed.
     fn pickup(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError>;
+
+    /// The IANA zone of a time-zone location named by code or id; `None` if there is none.
+    fn location(&self, name: &ZoneName) -> Result<Option<String>, StoreError>;
+
+    /// The string resources in `language`, English where it has none.
+    fn resources(&self, language: Language) -> Result<Resources, StoreError>;
 }
 
 pub trait Stores: Send + Sync {

@@ -11,6 +11,7 @@ mod errors;
 mod load;
 mod pickup;
 mod tenants;
+mod welcome;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -19,13 +20,23 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use super::{Account, Agent, Pickup, Store, StoreError};
+use crate::locale::zone::ZoneName;
+use crate::locale::{Language, Resources};
 use crate::time::Timestamp;
 pub use tenants::SqliteStores;
 
 /// The schema, applied idempotently whenever a database is opened at an older version.
 pub const SCHEMA: &str = include_str!("../../../schema.sql");
 /// Must match the `PRAGMA user_version` at the end of `schema.sql`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// What `CREATE TABLE IF NOT EXISTS` cannot do for a database made by an older schema: the
+/// columns added since, applied before the schema when upgrading from below each version.
+const ADDED_COLUMNS: [(i64, &str); 1] = [(
+    2,
+    "ALTER TABLE associate ADD COLUMN tzlocation_id INTEGER REFERENCES tzlocation (tzlocation_id);
+     ALTER TABLE chat_topic ADD COLUMN widget_agent_use_firstname INTEGER NOT NULL DEFAULT 0;",
+)];
 
 /// How the journal is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -148,6 +159,12 @@ fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
         let transaction = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(failed)?;
+        // Version 0 is a new database: the schema creates every column.
+        for (added_in, sql) in ADDED_COLUMNS {
+            if (1..added_in).contains(&version) {
+                transaction.execute_batch(sql).map_err(failed)?;
+            }
+        }
         transaction.execute_batch(SCHEMA).map_err(failed)?;
         transaction.commit().map_err(failed)?;
     }
@@ -158,8 +175,9 @@ impl Store for SqliteStore {
     fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
         let connection = self.connection();
         let mut statement = connection.prepare_cached(
-            "SELECT a.associate_id, a.name, a.full_name, a.deleted, c.value FROM associate a \
+            "SELECT a.associate_id, a.name, a.full_name, a.deleted, c.value, z.iana_zone FROM associate a \
              LEFT JOIN credentials c ON c.associate_id = a.associate_id AND c.type = 'password' \
+             LEFT JOIN tzlocation z ON z.tzlocation_id = a.tzlocation_id \
              WHERE a.name = ?1 COLLATE NOCASE",
         )?;
         let account = statement
@@ -179,6 +197,7 @@ impl Store for SqliteStore {
                     },
                     deleted: row.get(3)?,
                     password_hash: row.get(4)?,
+                    time_zone: row.get(5)?,
                 })
             })
             .optional()?;
@@ -207,6 +226,35 @@ impl Store for SqliteStore {
             waited_ms: now.millis_since(claimed.when_requested),
             session,
         }))
+    }
+
+    fn location(&self, name: &ZoneName) -> Result<Option<String>, StoreError> {
+        Ok(self.location_zone(name)?)
+    }
+
+    fn resources(&self, language: Language) -> Result<Resources, StoreError> {
+        Ok(welcome::resources(&self.connection(), language)?)
+    }
+}
+
+impl SqliteStore {
+    fn location_zone(&self, name: &ZoneName) -> rusqlite::Result<Option<String>> {
+        let connection = self.connection();
+        let (sql, key): (&str, &dyn rusqlite::ToSql) = match name {
+            ZoneName::Location(code) => (
+                "SELECT iana_zone FROM tzlocation WHERE location_code = ?1",
+                code,
+            ),
+            ZoneName::Id(id) => (
+                "SELECT iana_zone FROM tzlocation WHERE tzlocation_id = ?1",
+                id,
+            ),
+            ZoneName::Known(zone) => return Ok(Some(zone.label().to_string())),
+        };
+        connection
+            .prepare_cached(sql)?
+            .query_row([key], |row| row.get(0))
+            .optional()
     }
 }
 

@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
+use super::welcome;
 use crate::entity::{message, status};
-use crate::locale;
 use crate::store::Agent;
 use crate::time::Timestamp;
 
@@ -37,7 +37,12 @@ pub(super) fn pickup(
     let Some(candidate) = first_in_queue(&transaction, agent.associate_id)? else {
         return Ok(None);
     };
-    let welcome = welcome_message(&transaction, candidate.topic_id)?;
+    let welcome = welcome::welcome_message(
+        &transaction,
+        candidate.topic_id,
+        candidate.session_id,
+        agent,
+    )?;
     let status = if welcome.is_some() {
         status::USER_LAST
     } else {
@@ -71,18 +76,6 @@ fn first_in_queue(transaction: &Transaction, agent: i64) -> rusqlite::Result<Opt
             })
         })
         .optional()
-}
-
-/// The topic's welcome text in the topic's customer language; `None` when there is none.
-fn welcome_message(transaction: &Transaction, topic: i64) -> rusqlite::Result<Option<String>> {
-    let (raw, language): (String, Option<String>) = transaction
-        .prepare_cached(
-            "SELECT t.welcome_message, l.code FROM chat_topic t \
-             LEFT JOIN language l ON l.id = t.language_id WHERE t.id = ?1",
-        )?
-        .query_row([topic], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    let text = locale::resolve(&raw, language.as_deref());
-    Ok((!text.trim().is_empty()).then(|| text.into_owned()))
 }
 
 /// The lowest positive number not used by the agent's other active sessions.

@@ -1,0 +1,278 @@
+//! Time zones: `SO-TimeZone`, `SO-Browser-TZ-Offset`, and instants printed in a zone.
+//!
+//! `SO-TimeZone` names a zone - a SuperOffice location code (`NO`, `US-NY`), its numeric id
+//! (resolved against the store's `tzlocation` table), or an IANA name (`Europe/Oslo`) - and
+//! may add `includeTZOffset` after a comma, or alone for the default zone with offsets.
+//! Without the option an instant prints as local time without designator
+//! (`2018-12-24T13:34:45`); with it, with the offset (`+01:00`, or `Z` for UTC).
+
+use std::borrow::Cow;
+use std::str::FromStr;
+
+use chrono::{FixedOffset, Offset, TimeZone};
+use chrono_tz::Tz;
+
+use super::HeaderError;
+use crate::time::{Timestamp, dotnet};
+
+/// A zone instants are printed in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Zone {
+    /// What the `SO-TimeZone` response header says: an IANA name, `UTC`, or `UTC+05:30`.
+    label: Cow<'static, str>,
+    rule: Rule,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Rule {
+    Named(Tz),
+    Fixed(FixedOffset),
+}
+
+/// The largest browser offset accepted, in minutes: UTC-14:00 to UTC+14:00.
+const MAX_OFFSET_MINUTES: i32 = 14 * 60;
+
+impl Zone {
+    pub const UTC: Zone = Zone {
+        label: Cow::Borrowed("UTC"),
+        rule: Rule::Named(Tz::UTC),
+    };
+
+    /// The IANA zone `name` (any case); `UTC` too.
+    pub fn from_iana(name: &str) -> Option<Zone> {
+        let tz = Tz::from_str_insensitive(name.trim()).ok()?;
+        Some(Zone::named(tz))
+    }
+
+    fn named(tz: Tz) -> Zone {
+        if tz == Tz::UTC {
+            return Zone::UTC;
+        }
+        Zone {
+            label: Cow::Borrowed(tz.name()),
+            rule: Rule::Named(tz),
+        }
+    }
+
+    /// `SO-Browser-TZ-Offset`: the browser's offset in whole minutes east of UTC.
+    pub fn from_browser_offset(value: &str) -> Result<Zone, HeaderError> {
+        let minutes = value
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|minutes| minutes.abs() <= MAX_OFFSET_MINUTES)
+            .ok_or_else(|| HeaderError {
+                header: "SO-Browser-TZ-Offset",
+                problem: format!(
+                    "{value:?} is not a UTC offset; send whole minutes east of UTC between \
+                     -{MAX_OFFSET_MINUTES} and {MAX_OFFSET_MINUTES} (60 for UTC+01:00)"
+                ),
+            })?;
+        let offset = FixedOffset::east_opt(minutes * 60).expect("within a day");
+        if minutes == 0 {
+            return Ok(Zone::UTC);
+        }
+        Ok(Zone {
+            label: Cow::Owned(format!("UTC{offset}")),
+            rule: Rule::Fixed(offset),
+        })
+    }
+
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// `at` in this zone, .NET style; with `offset`, followed by `+01:00` or `Z`.
+    pub fn render(&self, at: Timestamp, offset: bool) -> String {
+        let (local, seconds_east) = match self.rule {
+            Rule::Named(tz) => {
+                let local = tz.from_utc_datetime(&at.utc().naive_utc());
+                (local.naive_local(), local.offset().fix().local_minus_utc())
+            }
+            Rule::Fixed(fixed) => {
+                let local = fixed.from_utc_datetime(&at.utc().naive_utc());
+                (local.naive_local(), fixed.local_minus_utc())
+            }
+        };
+        let mut text = dotnet(local);
+        if offset {
+            match seconds_east {
+                0 => text.push('Z'),
+                east => text.push_str(&FixedOffset::east_opt(east).expect("a real offset").to_string()),
+            }
+        }
+        text
+    }
+}
+
+/// What `SO-TimeZone` asked for, before location codes are looked up.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ZoneRequest {
+    pub named: Option<ZoneName>,
+    /// `includeTZOffset`: print offsets.
+    pub with_offset: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ZoneName {
+    /// A zone known without the store: an IANA name or `UTC`.
+    Known(Zone),
+    /// A location code (`NO`, `US-NY`), upper case.
+    Location(String),
+    /// A location's numeric id.
+    Id(i64),
+}
+
+/// The accepted forms, for error messages.
+pub const ZONE_FORMS: &str = "a location code (UTC, NO, DK, US-NY, AU-WA), its numeric id, or an \
+    IANA zone name (Europe/Oslo), optionally followed by \",includeTZOffset\"; or \
+    \"includeTZOffset\" alone";
+
+impl ZoneRequest {
+    pub fn parse(value: &str) -> Result<ZoneRequest, HeaderError> {
+        let error = |problem: String| HeaderError {
+            header: "SO-TimeZone",
+            problem: format!("{problem}; send {ZONE_FORMS}"),
+        };
+        let mut request = ZoneRequest::default();
+        for part in value.split(',').map(str::trim).filter(|part| !part.is_empty()) {
+            if part.eq_ignore_ascii_case("includeTZOffset") {
+                request.with_offset = true;
+            } else if request.named.is_some() {
+                return Err(error(format!("{value:?} names more than one zone")));
+            } else {
+                let named = ZoneName::parse(part)
+                    .ok_or_else(|| error(format!("{part:?} is not a time zone")))?;
+                request.named = Some(named);
+            }
+        }
+        Ok(request)
+    }
+}
+
+impl ZoneName {
+    fn parse(text: &str) -> Option<ZoneName> {
+        if text.bytes().all(|b| b.is_ascii_digit()) {
+            return text.parse().ok().map(ZoneName::Id);
+        }
+        if is_location_code(text) && !text.eq_ignore_ascii_case("UTC") {
+            return Some(ZoneName::Location(text.to_ascii_uppercase()));
+        }
+        Zone::from_iana(text).map(ZoneName::Known)
+    }
+}
+
+/// `NO`, `US-NY`, `AU-ACT`: a country code, optionally a subdivision.
+fn is_location_code(text: &str) -> bool {
+    let (country, region) = text.split_once('-').unwrap_or((text, "X"));
+    country.len() == 2
+        && country.bytes().all(|b| b.is_ascii_alphabetic())
+        && (1..=3).contains(&region.len())
+        && region.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+impl FromStr for Zone {
+    type Err = String;
+
+    /// A configured default zone: an IANA name or `UTC`.
+    fn from_str(text: &str) -> Result<Zone, String> {
+        Zone::from_iana(text).ok_or_else(|| format!("{text:?} is not an IANA time zone name such as Europe/Oslo or UTC"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Timestamp {
+        Timestamp::from_utc(Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap())
+    }
+
+    fn oslo() -> Zone {
+        Zone::from_iana("Europe/Oslo").unwrap()
+    }
+
+    fn new_york() -> Zone {
+        Zone::from_iana("america/new_york").unwrap()
+    }
+
+    #[test]
+    fn offsets_follow_daylight_saving_time() {
+        let cases = [
+            // Oslo: CET +01:00, CEST +02:00 from 2026-03-29 01:00 UTC to 2026-10-25 01:00 UTC.
+            (oslo(), at(2026, 1, 15, 12, 0, 0), "2026-01-15T13:00:00+01:00"),
+            (oslo(), at(2026, 7, 15, 12, 0, 0), "2026-07-15T14:00:00+02:00"),
+            (oslo(), at(2026, 3, 29, 0, 59, 59), "2026-03-29T01:59:59+01:00"),
+            (oslo(), at(2026, 3, 29, 1, 0, 0), "2026-03-29T03:00:00+02:00"),
+            // The repeated hour in autumn: 02:30 happens twice, with two offsets.
+            (oslo(), at(2026, 10, 25, 0, 30, 0), "2026-10-25T02:30:00+02:00"),
+            (oslo(), at(2026, 10, 25, 1, 30, 0), "2026-10-25T02:30:00+01:00"),
+            // New York: EST -05:00, EDT -04:00 from 2026-03-08 07:00 UTC to 2026-11-01 06:00 UTC.
+            (new_york(), at(2026, 3, 8, 6, 59, 0), "2026-03-08T01:59:00-05:00"),
+            (new_york(), at(2026, 3, 8, 7, 0, 0), "2026-03-08T03:00:00-04:00"),
+            (new_york(), at(2026, 11, 1, 5, 30, 0), "2026-11-01T01:30:00-04:00"),
+            (new_york(), at(2026, 11, 1, 6, 30, 0), "2026-11-01T01:30:00-05:00"),
+            (Zone::UTC, at(2026, 1, 1, 0, 0, 0), "2026-01-01T00:00:00Z"),
+        ];
+        for (zone, instant, expected) in cases {
+            assert_eq!(zone.render(instant, true), expected, "{}", zone.label());
+        }
+    }
+
+    #[test]
+    fn without_the_option_local_time_has_no_designator() {
+        assert_eq!(oslo().render(at(2026, 7, 15, 12, 0, 0), false), "2026-07-15T14:00:00");
+        assert_eq!(Zone::UTC.render(at(2026, 7, 15, 12, 0, 0), false), "2026-07-15T12:00:00");
+    }
+
+    #[test]
+    fn conversion_can_change_the_day() {
+        assert_eq!(oslo().render(at(2026, 12, 31, 23, 30, 0), false), "2027-01-01T00:30:00");
+        assert_eq!(new_york().render(at(2026, 1, 1, 3, 0, 0), true), "2025-12-31T22:00:00-05:00");
+    }
+
+    #[test]
+    fn browser_offsets_are_fixed_zones() {
+        let india = Zone::from_browser_offset("330").unwrap();
+        assert_eq!(india.label(), "UTC+05:30");
+        assert_eq!(india.render(at(2026, 1, 1, 0, 0, 0), true), "2026-01-01T05:30:00+05:30");
+        assert_eq!(Zone::from_browser_offset(" -300 ").unwrap().label(), "UTC-05:00");
+        assert_eq!(Zone::from_browser_offset("0").unwrap(), Zone::UTC);
+        for bad in ["", "60.5", "abc", "841", "-900", "+-1", "99999999999"] {
+            let error = Zone::from_browser_offset(bad).unwrap_err();
+            assert_eq!(error.header, "SO-Browser-TZ-Offset", "{bad}");
+        }
+    }
+
+    #[test]
+    fn so_timezone_forms() {
+        let parse = |value| ZoneRequest::parse(value).unwrap();
+        assert_eq!(parse("NO").named, Some(ZoneName::Location("NO".into())));
+        assert_eq!(parse("us-ny , INCLUDETZOFFSET"), ZoneRequest {
+            named: Some(ZoneName::Location("US-NY".into())),
+            with_offset: true,
+        });
+        assert_eq!(parse("AU-ACT").named, Some(ZoneName::Location("AU-ACT".into())));
+        assert_eq!(parse("261").named, Some(ZoneName::Id(261)));
+        assert_eq!(parse("UTC,includeTZOffset").named, Some(ZoneName::Known(Zone::UTC)));
+        assert_eq!(parse("Europe/Oslo").named, Some(ZoneName::Known(oslo())));
+        assert_eq!(parse("includeTZOffset"), ZoneRequest { named: None, with_offset: true });
+        assert_eq!(parse(""), ZoneRequest::default());
+    }
+
+    #[test]
+    fn so_timezone_refusals_say_what_is_accepted() {
+        for bad in ["Mars/Olympus", "NO,DK", "N", "US-NEWYORK", "Europe/Osl", "99999999999999999999", "NO;includeTZOffset"] {
+            let error = ZoneRequest::parse(bad).unwrap_err();
+            assert_eq!(error.header, "SO-TimeZone");
+            assert!(error.problem.contains("IANA zone name"), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn fractions_print_as_dotnet_does() {
+        let instant = Timestamp::from_utc(Utc.with_ymd_and_hms(2026, 7, 1, 10, 0, 0).unwrap() + chrono::Duration::microseconds(123_400));
+        assert_eq!(oslo().render(instant, true), "2026-07-01T12:00:00.1234+02:00");
+    }
+}
