@@ -7,7 +7,9 @@
 use std::time::{Duration, Instant};
 
 use chat_pickup::auth::password;
+use chat_pickup::locale::{Culture, Language, Localizer, Zone};
 use chat_pickup::negotiate::Format;
+use chat_pickup::render::View;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
 use chat_pickup::store::{Agent, Store};
 use chat_pickup::time::Timestamp;
@@ -105,17 +107,33 @@ fn pickup(c: &mut Criterion) {
     group.finish();
 }
 
+/// Rendering raw (no language, UTC) against rendering translated (Norwegian, Oslo time with
+/// offsets, every string through the localizer): the cost of localization is their ratio.
 fn render(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let (store, agent) = database(dir.path(), 10, Synchronous::Normal);
     let picked = store.pickup(&agent, Timestamp::now()).unwrap().unwrap();
     let session = Some(&picked.session);
-    c.bench_function("render/json", |b| {
-        b.iter(|| render::entity(Format::JSON, session, &select::ALL))
-    });
-    c.bench_function("render/xml", |b| {
-        b.iter(|| render::entity(Format::Xml("application/xml"), session, &select::ALL))
-    });
+    let norwegian = Language::from_prefix("NO").unwrap();
+    let oslo = Zone::from_iana("Europe/Oslo").unwrap();
+    let translated = Localizer::new(oslo, true).translating(
+        norwegian,
+        Culture::default_for(norwegian),
+        store.resources(norwegian).unwrap(),
+    );
+    let views = [("raw", &Localizer::RAW), ("norwegian", &translated)];
+    for (name, localizer) in views {
+        let view = View {
+            selection: &select::ALL,
+            localizer,
+        };
+        c.bench_function(&format!("render/json/{name}"), |b| {
+            b.iter(|| render::entity(Format::JSON, session, view))
+        });
+        c.bench_function(&format!("render/xml/{name}"), |b| {
+            b.iter(|| render::entity(Format::Xml("application/xml"), session, view))
+        });
+    }
 }
 
 criterion_group!(benches, pickup, render);

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::auth::password;
 use crate::cors::Cors;
 use crate::handler::App;
+use crate::locale::Zone;
 use crate::store::Stores;
 use crate::store::sqlite::admin::{NewSession, Rights};
 use crate::store::sqlite::{Journal, SqliteOptions, SqliteStore, SqliteStores, Synchronous};
@@ -93,6 +94,10 @@ pub struct ServeArgs {
     /// other origin (except the API's own host) are refused with 403.
     #[arg(long, env = "CHAT_PICKUP_CORS_ORIGINS", default_value = "")]
     pub cors_origins: Cors,
+    /// The time zone (an IANA name such as Europe/Oslo) for callers who name none in
+    /// SO-TimeZone and send no SO-Browser-TZ-Offset, and whose associate has none.
+    #[arg(long, env = "CHAT_PICKUP_DEFAULT_TZ", default_value = "UTC")]
+    pub default_tz: Zone,
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,9 +120,21 @@ pub enum AdminCommand {
         /// Plain text or multi-language: US:"Welcome!";NO:"Velkommen!". Empty: no welcome.
         #[arg(long, default_value = "")]
         welcome: String,
-        /// The customers' language, a SuperOffice prefix: US, NO, GE, SE, DA, NL, FR, FI.
+        /// The customers' language, a SuperOffice prefix: US, NO, GE, SW, DA, NL, FR, FI,
+        /// SP, IT, CZ, PL.
         #[arg(long)]
         language: Option<String>,
+        /// {agent} in the welcome message is the agent's first name, not the full name.
+        #[arg(long)]
+        agent_first_name: bool,
+    },
+    /// Set the time zone a user agent reads times in when a request names none.
+    SetTimeZone {
+        #[arg(long)]
+        user: String,
+        /// A location code (NO, US-NY) or its id; empty to clear.
+        #[arg(long)]
+        zone: String,
     },
     /// Give a user agent rights in a topic.
     AddMember {
@@ -191,7 +208,9 @@ fn app(cli: &Cli, args: &ServeArgs) -> Result<Arc<App>, Failure> {
         tracing::warn!(%error, "the default database is not available yet");
     }
     Ok(Arc::new(
-        App::new(Arc::new(stores)).with_cors(args.cors_origins.clone()),
+        App::new(Arc::new(stores))
+            .with_cors(args.cors_origins.clone())
+            .with_default_zone(args.default_tz.clone()),
     ))
 }
 
@@ -236,9 +255,19 @@ fn administer(store: &SqliteStore, command: &AdminCommand) -> Result<(), Failure
             name,
             welcome,
             language,
+            agent_first_name,
         } => {
             let id = store.add_topic(name, welcome, language.as_deref())?;
+            if *agent_first_name {
+                store.use_agent_first_name(name)?;
+            }
             println!("topic {id}: {name}");
+        }
+        AdminCommand::SetTimeZone { user, zone } => {
+            match store.set_time_zone(user, zone)? {
+                Some(iana) => println!("{user} reads times in {zone} ({iana})"),
+                None => println!("{user} has no time zone of their own"),
+            }
         }
         AdminCommand::AddMember {
             user,

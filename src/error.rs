@@ -13,6 +13,7 @@ use crate::auth::{self, AuthError};
 use std::borrow::Cow;
 
 use crate::entity::{Dialect, printable};
+use crate::locale::HeaderError;
 use crate::negotiate::{Format, NegotiationError, PRODUCIBLE};
 use crate::render;
 use crate::routes::{self, RouteError};
@@ -29,6 +30,8 @@ pub enum ApiError {
     Store(StoreError),
     Negotiation(NegotiationError),
     Select(SelectError),
+    /// A language, culture or time-zone header that cannot be honoured.
+    Locale(HeaderError),
     /// A body beyond [`crate::handler::MAX_BODY`] on a route that takes none.
     BodyTooLarge,
     /// A browser page from an origin that may not call this API; the text is its `Origin`.
@@ -64,6 +67,12 @@ impl From<SelectError> for ApiError {
     }
 }
 
+impl From<HeaderError> for ApiError {
+    fn from(error: HeaderError) -> Self {
+        ApiError::Locale(error)
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         ApiError::Store(error)
@@ -89,9 +98,9 @@ impl ApiError {
             ApiError::Route(RouteError::NotFound) => StatusCode::NOT_FOUND,
             ApiError::Route(RouteError::MethodNotAllowed) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Auth(AuthError::Store(_)) => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Negotiation(NegotiationError::Malformed(_)) | ApiError::Select(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            ApiError::Negotiation(NegotiationError::Malformed(_))
+            | ApiError::Select(_)
+            | ApiError::Locale(_) => StatusCode::BAD_REQUEST,
             ApiError::Negotiation(NegotiationError::NotAcceptable) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Auth(_) => StatusCode::UNAUTHORIZED,
             ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
@@ -130,6 +139,7 @@ impl ApiError {
             ApiError::Select(error) => format!(
                 "Bad $select: {error}. List top-level properties of ChatSessionEntity, separated by commas, such as $select=ChatSessionId,User,Status."
             ),
+            ApiError::Locale(HeaderError { header, problem }) => format!("Bad {header} header: {problem}."),
             ApiError::ForeignOrigin(origin) => format!(
                 "Pages from {origin:?} may not call this API. Its administrator can allow an origin in CHAT_PICKUP_CORS_ORIGINS."
             ),

@@ -1,8 +1,8 @@
 //! The one request handler, shared by the Lambda runtime and the local server.
 //!
-//! Refuse foreign pages, answer preflights, route, check the body size, `Accept` and
-//! `$select` - all before anything changes - then choose the tenant's store, authenticate,
-//! pick up, render. Every failure, a panic included, is an ordinary problem response (a
+//! Refuse foreign pages, answer preflights, route, check the body size, `Accept`, the
+//! language and time-zone headers and `$select` - all before anything changes - then choose
+//! the tenant's store, authenticate, resolve the zone and string resources, pick up, render. Every failure, a panic included, is an ordinary problem response (a
 //! `lambda_http` handler returning `Err` would become an opaque 502, a panic a dead instance).
 
 use std::any::Any;
@@ -10,7 +10,8 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use futures_util::FutureExt;
-use http::{Method, StatusCode};
+use http::header::{CONTENT_LANGUAGE, HeaderValue};
+use http::{HeaderMap, Method, StatusCode};
 
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
@@ -19,8 +20,10 @@ use crate::auth::{self, Principal};
 use crate::cors::{self, Cors, Verdict};
 use crate::entity::CHAT_SESSION_ENTITY;
 use crate::error::ApiError;
+use crate::locale::zone::{ZONE_FORMS, ZoneName};
+use crate::locale::{HeaderError, LocaleRequest, Localizer, Zone};
 use crate::negotiate::{self, Format, NegotiationError};
-use crate::render;
+use crate::render::{self, View};
 use crate::routes::{self, Route};
 use crate::select::{SelectError, Selection};
 use crate::store::{Pickup, Store, Stores};
@@ -32,9 +35,14 @@ pub const REALM: &str = "chat-pickup";
 /// The largest body accepted. The pickup takes no body; a client may still send `{}`.
 pub const MAX_BODY: usize = 1024;
 
+/// The response header naming the zone instants are printed in.
+pub const SO_TIMEZONE: &str = "SO-TimeZone";
+
 pub struct App {
     stores: Arc<dyn Stores>,
     cors: Cors,
+    /// The zone when neither the request nor the associate names one.
+    default_zone: Zone,
 }
 
 /// What is known about a request before it is served: enough to answer any failure.
@@ -45,21 +53,31 @@ struct Exchange {
     error_format: Format,
     origin: Verdict,
     preflight: bool,
+    locale: Result<LocaleRequest, HeaderError>,
+    /// The zone as far as the headers tell, for responses that end before the store is asked.
+    early_zone: Zone,
 }
 
 impl Exchange {
-    fn of(request: &Request, cors: &Cors) -> Self {
+    fn of(request: &Request, cors: &Cors, default_zone: &Zone) -> Self {
         let negotiated = negotiate::negotiate(request.headers());
         let error_format = match &negotiated {
             Ok(format) => *format,
             Err(_) => negotiate::fallback(request.headers()),
         };
+        let locale = LocaleRequest::parse(request.headers());
+        let early_zone = locale.as_ref().map_or_else(
+            |_| default_zone.clone(),
+            |locale| locale.zone_before_lookup(default_zone),
+        );
         Exchange {
             request_id: request_id(request),
             negotiated,
             error_format,
             origin: cors.judge(request.uri(), request.headers()),
             preflight: cors::is_preflight(request.method(), request.headers()),
+            locale,
+            early_zone,
         }
     }
 }
@@ -70,6 +88,7 @@ impl App {
         Self {
             stores,
             cors: Cors::default(),
+            default_zone: Zone::UTC,
         }
     }
 
@@ -77,11 +96,19 @@ impl App {
         Self { cors, ..self }
     }
 
+    /// The zone for callers who name none and whose associate has none (default UTC).
+    pub fn with_default_zone(self, default_zone: Zone) -> Self {
+        Self {
+            default_zone,
+            ..self
+        }
+    }
+
     /// Answers `request`; never fails. Every failure is a problem response in the caller's
     /// format - a panic while serving too. (What runs before, reading the headers into an
     /// `Exchange`, is property-tested parsing.)
     pub async fn handle(&self, request: Request) -> Response<Body> {
-        let exchange = Exchange::of(&request, &self.cors);
+        let exchange = Exchange::of(&request, &self.cors, &self.default_zone);
         let served = AssertUnwindSafe(self.serve(request, &exchange))
             .catch_unwind()
             .await
@@ -99,6 +126,9 @@ impl App {
             error.into_response(exchange.error_format, &exchange.request_id, REALM)
         });
         cors::decorate(response.headers_mut(), &exchange.origin, exchange.preflight);
+        if !response.headers().contains_key(SO_TIMEZONE) {
+            name_zone(response.headers_mut(), &exchange.early_zone);
+        }
         response
     }
 
@@ -121,33 +151,91 @@ impl App {
         // Everything the caller can get wrong is checked before anything changes. (Rendering
         // follows the commit and cannot fail short of a bug; the log line names the session.)
         let format = exchange.negotiated.clone()?;
+        let locale = exchange.locale.clone()?;
         let selection = selection(&request)?;
-        let (store, principal) = self.authenticate(&route, &request).await?;
+        let (store, principal, localizer) = self.authenticate(&route, &request, locale).await?;
         let agent = principal.agent.clone();
         let now = Timestamp::now();
         let picked = blocking(move || store.pickup(&agent, now)).await??;
         log_pickup(&exchange.request_id, &route, &principal, picked.as_ref());
-        Ok(render::entity(
-            format,
-            picked.as_ref().map(|pickup| &pickup.session),
-            &selection,
-        ))
+        let view = View {
+            selection: &selection,
+            localizer: &localizer,
+        };
+        let mut response =
+            render::entity(format, picked.as_ref().map(|pickup| &pickup.session), view);
+        name_zone(response.headers_mut(), localizer.zone());
+        if let Some(language) = localizer.language() {
+            response
+                .headers_mut()
+                .insert(CONTENT_LANGUAGE, HeaderValue::from_static(language.iso()));
+        }
+        Ok(response)
     }
 
+    /// Chooses the store, authenticates, and - still before anything changes - resolves the
+    /// caller's zone and loads the string resources of their language.
     async fn authenticate(
         &self,
         route: &Route,
         request: &Request,
-    ) -> Result<(Arc<dyn Store>, Principal), ApiError> {
+        locale: LocaleRequest,
+    ) -> Result<(Arc<dyn Store>, Principal, Localizer), ApiError> {
         let stores = self.stores.clone();
         let tenant = route.tenant.clone();
         let headers = request.headers().clone();
+        let default_zone = self.default_zone.clone();
         blocking(move || {
             let store = stores.store(tenant.as_ref())?;
             let principal = auth::authenticate(&headers, store.as_ref())?;
-            Ok((store, principal))
+            let zone = zone(&locale, store.as_ref(), &principal, &default_zone)?;
+            let localizer = Localizer::new(zone, locale.zone.with_offset);
+            let localizer = match (&locale.language, locale.culture()) {
+                (Some(requested), Some(culture)) => {
+                    let resources = store.resources(requested.language)?;
+                    localizer.translating(requested.language, culture, resources)
+                }
+                _ => localizer,
+            };
+            Ok((store, principal, localizer))
         })
         .await?
+    }
+}
+
+/// The zone instants are printed in: the one `SO-TimeZone` names (looking up location codes
+/// in the store), else the associate's, the browser's or the default.
+fn zone(
+    locale: &LocaleRequest,
+    store: &dyn Store,
+    principal: &Principal,
+    default: &Zone,
+) -> Result<Zone, ApiError> {
+    let name = match &locale.zone.named {
+        None => return Ok(locale.fallback_zone(principal.time_zone.as_deref(), default)),
+        Some(ZoneName::Known(zone)) => return Ok(zone.clone()),
+        Some(name) => name,
+    };
+    let found = store.location(name)?;
+    found.as_deref().and_then(Zone::from_iana).ok_or_else(|| {
+        let named = match name {
+            ZoneName::Id(id) => format!("id {id}"),
+            ZoneName::Location(code) => code.clone(),
+            ZoneName::Known(zone) => zone.label().to_string(),
+        };
+        ApiError::Locale(HeaderError {
+            header: "SO-TimeZone",
+            problem: format!(
+                "there is no time-zone location {named} (a country spanning several zones \
+                 needs its region, as in US-NY); send {ZONE_FORMS}"
+            ),
+        })
+    })
+}
+
+fn name_zone(headers: &mut HeaderMap, zone: &Zone) {
+    if let Ok(value) = HeaderValue::from_str(zone.label()) {
+        headers.insert(SO_TIMEZONE, value);
     }
 }
 

@@ -8,16 +8,24 @@ use lambda_http::Body;
 use serde::Serialize;
 
 use crate::entity::{CHAT_SESSION_ENTITY, Dialect, Object, Wire, XSI};
+use crate::locale::Localizer;
 use crate::negotiate::Format;
 use crate::select::Selection;
 
 const XML_DECLARATION: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
 
-/// The entity (or the empty queue's null), properties outside `selection` as null.
-pub fn entity(format: Format, session: Option<&Object>, selection: &Selection) -> Response<Body> {
+/// What a body is made of besides the entity: which properties, in which language and zone.
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    pub selection: &'a Selection,
+    pub localizer: &'a Localizer,
+}
+
+/// The entity (or the empty queue's null), properties outside the selection as null.
+pub fn entity(format: Format, session: Option<&Object>, view: View) -> Response<Body> {
     let body = match format {
-        Format::Json(_) => json(session, selection),
-        Format::Xml(_) => xml(session, selection),
+        Format::Json(_) => json(session, view),
+        Format::Xml(_) => xml(session, view),
     };
     Response::builder()
         .status(StatusCode::OK)
@@ -26,18 +34,19 @@ pub fn entity(format: Format, session: Option<&Object>, selection: &Selection) -
         .expect("static headers are valid")
 }
 
-pub fn json(session: Option<&Object>, selection: &Selection) -> String {
+pub fn json(session: Option<&Object>, view: View) -> String {
     let wire = session.map(|object| Wire {
         object,
         dialect: Dialect::Json,
         root: true,
-        selection,
+        selection: view.selection,
+        localizer: view.localizer,
     });
     serde_json::to_string(&wire).expect("entities always serialize")
 }
 
 /// The entity as XML, root element named after the carrier.
-pub fn xml(session: Option<&Object>, selection: &Selection) -> String {
+pub fn xml(session: Option<&Object>, view: View) -> String {
     let mut out = String::from(XML_DECLARATION);
     match session {
         None => out.push_str(&format!(
@@ -49,7 +58,8 @@ pub fn xml(session: Option<&Object>, selection: &Selection) -> String {
                 object,
                 dialect: Dialect::Xml,
                 root: true,
-                selection,
+                selection: view.selection,
+                localizer: view.localizer,
             };
             write_xml(&mut out, object.shape.name, &wire);
         }

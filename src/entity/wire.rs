@@ -4,12 +4,14 @@
 //! differ only where the formats do: a null is `null` in JSON and an empty element with
 //! `i:nil="true"` in XML, and XML cannot carry most control characters (they become U+FFFD,
 //! the replacement character - XML 1.0 has no way to write them, not even escaped).
+//! Every string and instant passes through the request's [`Localizer`] on the way out.
 
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 use std::borrow::Cow;
 
 use super::enums::TABLE_RIGHT;
 use super::model::{CARRIER_PROPERTIES, Object, Shape, Value};
+use crate::locale::Localizer;
 use crate::select::{self, Selection};
 use crate::time::NEVER;
 
@@ -29,12 +31,13 @@ pub enum Dialect {
 }
 
 /// `object` as it is written in `dialect`; `root` adds the `xmlns:i` declaration. Properties
-/// outside `selection` are written as null.
+/// outside `selection` are written as null; strings and instants as `localizer` says.
 pub struct Wire<'a> {
     pub object: &'a Object,
     pub dialect: Dialect,
     pub root: bool,
     pub selection: &'a Selection,
+    pub localizer: &'a Localizer,
 }
 
 impl Serialize for Object {
@@ -44,6 +47,7 @@ impl Serialize for Object {
             dialect: Dialect::Json,
             root: false,
             selection: &select::ALL,
+            localizer: &Localizer::RAW,
         }
         .serialize(serializer)
     }
@@ -64,7 +68,14 @@ impl Serialize for Wire<'_> {
             } else {
                 &Value::Null
             };
-            out.serialize_field(field.name, &WireValue { value, dialect })?;
+            out.serialize_field(
+                field.name,
+                &WireValue {
+                    value,
+                    dialect,
+                    localizer: self.localizer,
+                },
+            )?;
         }
         if object.shape.carrier {
             let [table_right, field_properties] = CARRIER_PROPERTIES;
@@ -83,6 +94,7 @@ impl Serialize for Wire<'_> {
 struct WireValue<'a> {
     value: &'a Value,
     dialect: Dialect,
+    localizer: &'a Localizer,
 }
 
 impl Serialize for WireValue<'_> {
@@ -91,10 +103,13 @@ impl Serialize for WireValue<'_> {
         match self.value {
             Value::Null => Nil(dialect).serialize(serializer),
             Value::Int(value) => serializer.serialize_i64(*value),
-            Value::Text(text) => serializer.serialize_str(&printable(text, dialect)),
+            Value::Text(text) => {
+                let text = self.localizer.text(text);
+                serializer.serialize_str(&printable(&text, dialect))
+            }
             Value::Bool(value) => serializer.serialize_bool(*value),
             Value::Double(value) => serializer.serialize_f64(*value),
-            Value::Date(Some(at)) => serializer.serialize_str(&at.to_dotnet()),
+            Value::Date(Some(at)) => serializer.serialize_str(&self.localizer.instant(*at)),
             Value::Date(None) => serializer.serialize_str(NEVER),
             Value::Enum(def, value) => serializer.serialize_str(&def.name_of(*value)),
             Value::Flags(def, value) => serializer.serialize_str(&def.flags_of(*value)),
@@ -103,6 +118,7 @@ impl Serialize for WireValue<'_> {
                 dialect,
                 root: false,
                 selection: &select::ALL,
+                localizer: self.localizer,
             }
             .serialize(serializer),
             Value::Dictionary => serializer.serialize_map(Some(0))?.end(),

@@ -7,6 +7,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chat_pickup::locale::zone::ZoneName;
+use chat_pickup::locale::{Language, Resources};
 use chat_pickup::auth::password;
 use chat_pickup::entity::{Object, Shape};
 use chat_pickup::handler::App;
@@ -246,6 +248,7 @@ impl Store for Fault {
             },
             password_hash: Some(password::hash(PASSWORD)),
             deleted: false,
+            time_zone: None,
         }))
     }
 
@@ -259,6 +262,14 @@ impl Store for Fault {
                 values: Vec::new(),
             },
         }))
+    }
+
+    fn location(&self, _: &ZoneName) -> Result<Option<String>, StoreError> {
+        Ok(None)
+    }
+
+    fn resources(&self, _: Language) -> Result<Resources, StoreError> {
+        Ok(Resources::default())
     }
 }
 

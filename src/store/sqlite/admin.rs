@@ -12,7 +12,7 @@ use crate::time::Timestamp;
 
 #[derive(Debug)]
 pub enum AdminError {
-    /// A name that does not exist (`what` is "associate", "topic", "language").
+    /// A name that does not exist (`what` is "associate", "topic", "language"...).
     Unknown {
         what: &'static str,
         name: String,
@@ -162,6 +162,45 @@ impl SqliteStore {
             params![name, welcome_message, language_id],
         )?;
         Ok(connection.last_insert_rowid())
+    }
+
+    /// Makes `{agent}` in the topic's welcome message the agent's first name.
+    pub fn use_agent_first_name(&self, topic: &str) -> Result<(), AdminError> {
+        let connection = self.connection();
+        let id = topic_id(&connection, topic)?;
+        connection.execute(
+            "UPDATE chat_topic SET widget_agent_use_firstname = 1 WHERE id = ?1",
+            [id],
+        )?;
+        Ok(())
+    }
+
+    /// Sets `user`'s own time zone to the location `zone` (a code or id); empty clears it.
+    /// Returns the IANA zone it keeps time by.
+    pub fn set_time_zone(&self, user: &str, zone: &str) -> Result<Option<String>, AdminError> {
+        let connection = self.connection();
+        let user_id = associate_id(&connection, user)?;
+        let location: Option<(i64, String)> = if zone.trim().is_empty() {
+            None
+        } else {
+            let found = connection
+                .query_row(
+                    "SELECT tzlocation_id, iana_zone FROM tzlocation \
+                     WHERE location_code = ?1 OR CAST(tzlocation_id AS TEXT) = ?1",
+                    [zone.trim()],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            Some(found.ok_or_else(|| AdminError::Unknown {
+                what: "time-zone location",
+                name: zone.to_string(),
+            })?)
+        };
+        connection.execute(
+            "UPDATE associate SET tzlocation_id = ?2 WHERE associate_id = ?1",
+            params![user_id, location.as_ref().map(|(id, _)| *id)],
+        )?;
+        Ok(location.map(|(_, iana)| iana))
     }
 
     /// Makes `user` a member of `topic` with `rights`, replacing earlier rights.
