@@ -263,12 +263,10 @@ fn administer(store: &SqliteStore, command: &AdminCommand) -> Result<(), Failure
             }
             println!("topic {id}: {name}");
         }
-        AdminCommand::SetTimeZone { user, zone } => {
-            match store.set_time_zone(user, zone)? {
-                Some(iana) => println!("{user} reads times in {zone} ({iana})"),
-                None => println!("{user} has no time zone of their own"),
-            }
-        }
+        AdminCommand::SetTimeZone { user, zone } => match store.set_time_zone(user, zone)? {
+            Some(iana) => println!("{user} reads times in {zone} ({iana})"),
+            None => println!("{user} has no time zone of their own"),
+        },
         AdminCommand::AddMember {
             user,
             topic,

@@ -43,6 +43,8 @@ pub struct App {
     cors: Cors,
     /// The zone when neither the request nor the associate names one.
     default_zone: Zone,
+    /// What time it is; tests set it to see a pickup in winter and in summer.
+    clock: fn() -> Timestamp,
 }
 
 /// What is known about a request before it is served: enough to answer any failure.
@@ -89,11 +91,17 @@ impl App {
             stores,
             cors: Cors::default(),
             default_zone: Zone::UTC,
+            clock: Timestamp::now,
         }
     }
 
     pub fn with_cors(self, cors: Cors) -> Self {
         Self { cors, ..self }
+    }
+
+    /// Reads the time from `clock` instead of the system clock.
+    pub fn with_clock(self, clock: fn() -> Timestamp) -> Self {
+        Self { clock, ..self }
     }
 
     /// The zone for callers who name none and whose associate has none (default UTC).
@@ -155,7 +163,7 @@ impl App {
         let selection = selection(&request)?;
         let (store, principal, localizer) = self.authenticate(&route, &request, locale).await?;
         let agent = principal.agent.clone();
-        let now = Timestamp::now();
+        let now = (self.clock)();
         let picked = blocking(move || store.pickup(&agent, now)).await??;
         log_pickup(&exchange.request_id, &route, &principal, picked.as_ref());
         let view = View {

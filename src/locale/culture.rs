@@ -44,7 +44,8 @@ impl Culture {
                 .unwrap_or(locale.id.language);
         }
         if locale.id.region.is_none() {
-            return Culture::parse(language.default_culture()).map(|default| Culture { tag, ..default });
+            return Culture::parse(language.default_culture())
+                .map(|default| Culture { tag, ..default });
         }
         Ok(Culture { tag, locale })
     }
@@ -55,10 +56,12 @@ impl Culture {
         if matches!(value, "" | "*" | "x" | "X" | "-") {
             return Ok(None);
         }
-        Culture::parse(value).map(Some).map_err(|problem| HeaderError {
-            header: "SO-Culture",
-            problem: format!("{problem}; send {}", accepted_forms()),
-        })
+        Culture::parse(value)
+            .map(Some)
+            .map_err(|problem| HeaderError {
+                header: "SO-Culture",
+                problem: format!("{problem}; send {}", accepted_forms()),
+            })
     }
 
     /// The culture of `language` when nothing else names one.
@@ -80,7 +83,10 @@ impl Culture {
     /// An amount with two decimals, rounded half away from zero as .NET's `N2` does.
     pub fn money(&self, value: &Decimal) -> String {
         let mut value = value.clone();
-        value.round_with_mode(-2, SignedRoundingMode::Unsigned(UnsignedRoundingMode::HalfExpand));
+        value.round_with_mode(
+            -2,
+            SignedRoundingMode::Unsigned(UnsignedRoundingMode::HalfExpand),
+        );
         value.absolute.pad_end(-2);
         self.number(&value)
     }

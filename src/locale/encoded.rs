@@ -58,7 +58,9 @@ fn date(text: &str) -> Option<Date<Gregorian>> {
         let parts = numbers('.')?;
         (parts[2], parts[1], parts[0])
     };
-    let year = i32::try_from(year).ok().filter(|year| (1..=9999).contains(year))?;
+    let year = i32::try_from(year)
+        .ok()
+        .filter(|year| (1..=9999).contains(year))?;
     Date::try_new_gregorian(year, u8::try_from(month).ok()?, u8::try_from(day).ok()?).ok()
 }
 
@@ -78,7 +80,9 @@ fn time(text: &str) -> Option<(Time, bool)> {
         .collect::<Option<_>>()?;
     let nanos = format!("{fraction:0<9}").parse().ok()?;
     match parts[..] {
-        [hour, minute] if fraction.is_empty() => Some((Time::try_new(hour, minute, 0, 0).ok()?, false)),
+        [hour, minute] if fraction.is_empty() => {
+            Some((Time::try_new(hour, minute, 0, 0).ok()?, false))
+        }
         [hour, minute, second] => Some((Time::try_new(hour, minute, second, nanos).ok()?, true)),
         _ => None,
     }
@@ -121,7 +125,10 @@ mod tests {
             nb("DT", "04/28/2024 20:28:37.0000000").as_deref(),
             Some("28.04.2024, 20:28:37")
         );
-        assert_eq!(nb("DT", "2024-04-28T20:28:37").as_deref(), Some("28.04.2024, 20:28:37"));
+        assert_eq!(
+            nb("DT", "2024-04-28T20:28:37").as_deref(),
+            Some("28.04.2024, 20:28:37")
+        );
         assert_eq!(nb("T", "14:52").as_deref(), Some("14:52"));
         assert_eq!(en("T", "14:52").as_deref(), Some("2:52\u{202f}PM"));
         assert_eq!(nb("T", "14:52:07").as_deref(), Some("14:52:07"));

@@ -101,7 +101,13 @@ impl Language {
 
     /// The language of an ISO 639-1 code (`nb`, `de`), any case.
     pub fn from_iso(code: &str) -> Option<Language> {
-        Self::all().find(|language| language.0.iso.iter().any(|iso| iso.eq_ignore_ascii_case(code)))
+        Self::all().find(|language| {
+            language
+                .0
+                .iso
+                .iter()
+                .any(|iso| iso.eq_ignore_ascii_case(code))
+        })
     }
 
     /// The language of a multi-language prefix (`US`, `GE`, or an alias such as `SE`).
@@ -145,7 +151,7 @@ pub fn accepted_forms() -> String {
 pub fn parse_so_language(value: &str) -> Result<Option<Requested>, HeaderError> {
     let error = |problem: String| HeaderError {
         header: "SO-Language",
-        problem,
+        problem: format!("{problem}; send {}", accepted_forms()),
     };
     let value = value.trim();
     if is_off(value) {
@@ -167,10 +173,14 @@ pub fn parse_so_language(value: &str) -> Result<Option<Requested>, HeaderError> 
 pub fn parse_accept_language(value: &str) -> Result<Option<Requested>, HeaderError> {
     let error = |problem: String| HeaderError {
         header: "Accept-Language",
-        problem,
+        problem: format!("{problem}; languages here: {}", accepted_forms()),
     };
     let mut ranges = Vec::new();
-    for item in value.split(',').map(str::trim).filter(|item| !item.is_empty()) {
+    for item in value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+    {
         let (tag, quality) = weighted(item).ok_or_else(|| {
             error(format!(
                 "{item:?} is not a language range with an optional ;q=0.0-1.0"
@@ -223,8 +233,11 @@ fn weighted(item: &str) -> Option<(&str, u16)> {
 fn split_tag(tag: &str) -> Option<(&str, Option<&str>)> {
     let mut subtags = tag.split(['-', '_']);
     let primary = subtags.next()?;
-    let alpha = |text: &str| (1..=8).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphabetic());
-    let alnum = |text: &str| (1..=8).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric());
+    let alpha =
+        |text: &str| (1..=8).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphabetic());
+    let alnum = |text: &str| {
+        (1..=8).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
     if !alpha(primary) {
         return None;
     }
@@ -240,11 +253,15 @@ mod tests {
     use super::*;
 
     fn so(value: &str) -> Option<&'static str> {
-        parse_so_language(value).unwrap().map(|r| r.language.prefix())
+        parse_so_language(value)
+            .unwrap()
+            .map(|r| r.language.prefix())
     }
 
     fn accept(value: &str) -> Option<&'static str> {
-        parse_accept_language(value).unwrap().map(|r| r.language.prefix())
+        parse_accept_language(value)
+            .unwrap()
+            .map(|r| r.language.prefix())
     }
 
     #[test]

@@ -66,7 +66,9 @@ impl Localizer {
     }
 
     pub fn language(&self) -> Option<Language> {
-        self.translation.as_ref().map(|translation| translation.language)
+        self.translation
+            .as_ref()
+            .map(|translation| translation.language)
     }
 
     pub fn zone(&self) -> &Zone {
@@ -163,13 +165,19 @@ mod tests {
             ("[SR_TICKET_STATUS_OPEN]", "Åpen"),
             ("Status: [SR_TICKET_STATUS_OPEN].", "Status: Åpen."),
             ("[SR_UNKNOWN_KEY]", "[SR_UNKNOWN_KEY]"),
-            ("Total [M:1234.5] for [I:3] items", "Total 1\u{a0}234,50 for 3 items"),
+            (
+                "Total [M:1234.5] for [I:3] items",
+                "Total 1\u{a0}234,50 for 3 items",
+            ),
             ("Due [D:12/24/2018]", "Due 24.12.2018"),
             ("[I:x] [I:2000]", "[I:x] 2\u{a0}000"),
             ("[a [SR_TICKET_STATUS_OPEN]]", "[a Åpen]"),
             ("unclosed [I:5", "unclosed [I:5"),
             ("[] [:] [SR_]", "[] [:] [SR_]"),
-            (r#"US:"Open";NO:"[SR_TICKET_STATUS_OPEN] [I:1000]""#, "Åpen 1\u{a0}000"),
+            (
+                r#"US:"Open";NO:"[SR_TICKET_STATUS_OPEN] [I:1000]""#,
+                "Åpen 1\u{a0}000",
+            ),
             ("plain", "plain"),
         ];
         for (text, expected) in table {

@@ -18,7 +18,11 @@ pub fn resolve(value: &str, language: Language) -> Cow<'_, str> {
     let Some(variants) = parse(value) else {
         return Cow::Borrowed(value);
     };
-    let pick = |wanted: Language| variants.iter().find(|(prefix, _)| wanted.has_prefix(prefix));
+    let pick = |wanted: Language| {
+        variants
+            .iter()
+            .find(|(prefix, _)| wanted.has_prefix(prefix))
+    };
     let chosen = pick(language)
         .or_else(|| pick(Language::ENGLISH))
         .unwrap_or(&variants[0]);
@@ -69,7 +73,10 @@ mod tests {
             resolve(WELCOME, language("NO")),
             "Velkommen! Hva kan vi hjelpe med?"
         );
-        assert_eq!(resolve(WELCOME, language("GE")), "Welcome! How can we help?");
+        assert_eq!(
+            resolve(WELCOME, language("GE")),
+            "Welcome! How can we help?"
+        );
         assert_eq!(resolve(r#"NO:"Hei";GE:"Hallo";"#, language("SW")), "Hei");
         assert_eq!(resolve(r#"NO:"Hei";GE:"Hallo""#, language("GE")), "Hallo");
     }
@@ -78,10 +85,19 @@ mod tests {
     fn reads_the_prefixes_of_all_twelve_languages_and_their_aliases() {
         let value = r#"US:"en";NO:"no";GE:"ge";SW:"sw";DA:"da";NL:"nl";FR:"fr";FI:"fi";SP:"sp";IT:"it";CZ:"cz";PL:"pl";"#;
         for wanted in Language::all() {
-            assert_eq!(resolve(value, wanted), wanted.prefix().to_lowercase().replace("us", "en"));
+            assert_eq!(
+                resolve(value, wanted),
+                wanted.prefix().to_lowercase().replace("us", "en")
+            );
         }
-        assert_eq!(resolve(r#"US:"en";SE:"svenska""#, language("SW")), "svenska");
-        assert_eq!(resolve(r#"US:"en";ES:"español""#, language("SP")), "español");
+        assert_eq!(
+            resolve(r#"US:"en";SE:"svenska""#, language("SW")),
+            "svenska"
+        );
+        assert_eq!(
+            resolve(r#"US:"en";ES:"español""#, language("SP")),
+            "español"
+        );
     }
 
     #[test]

@@ -113,28 +113,55 @@ mod tests {
     }
 
     fn prefix(pairs: &[(&'static str, &str)]) -> Option<&'static str> {
-        request(pairs).unwrap().language.map(|requested| requested.language.prefix())
+        request(pairs)
+            .unwrap()
+            .language
+            .map(|requested| requested.language.prefix())
     }
 
     #[test]
     fn so_language_wins_over_accept_language() {
-        assert_eq!(prefix(&[("Accept-Language", "de"), ("SO-Language", "sv")]), Some("SW"));
-        assert_eq!(prefix(&[("Accept-Language", "de"), ("SO-Language", "")]), None);
+        assert_eq!(
+            prefix(&[("Accept-Language", "de"), ("SO-Language", "sv")]),
+            Some("SW")
+        );
+        assert_eq!(
+            prefix(&[("Accept-Language", "de"), ("SO-Language", "")]),
+            None
+        );
         assert_eq!(prefix(&[("Accept-Language", "de")]), Some("GE"));
-        assert_eq!(prefix(&[("accept-language", "*"), ("so-language", "x")]), None);
+        assert_eq!(
+            prefix(&[("accept-language", "*"), ("so-language", "x")]),
+            None
+        );
         assert_eq!(prefix(&[]), None);
     }
 
     #[test]
     fn the_culture_defaults_to_the_language_and_needs_one() {
         let culture = |pairs: &[(&'static str, &str)]| {
-            request(pairs).unwrap().culture().map(|culture| culture.tag().to_string())
+            request(pairs)
+                .unwrap()
+                .culture()
+                .map(|culture| culture.tag().to_string())
         };
         assert_eq!(culture(&[("SO-Language", "no")]).as_deref(), Some("nb-NO"));
-        assert_eq!(culture(&[("SO-Language", "en-GB")]).as_deref(), Some("en-GB"));
-        assert_eq!(culture(&[("Accept-Language", "fr-CA")]).as_deref(), Some("fr-CA"));
-        assert_eq!(culture(&[("SO-Language", "no"), ("SO-Culture", "sv")]).as_deref(), Some("sv"));
-        assert_eq!(culture(&[("SO-Language", "no"), ("SO-Culture", "")]).as_deref(), Some("nb-NO"));
+        assert_eq!(
+            culture(&[("SO-Language", "en-GB")]).as_deref(),
+            Some("en-GB")
+        );
+        assert_eq!(
+            culture(&[("Accept-Language", "fr-CA")]).as_deref(),
+            Some("fr-CA")
+        );
+        assert_eq!(
+            culture(&[("SO-Language", "no"), ("SO-Culture", "sv")]).as_deref(),
+            Some("sv")
+        );
+        assert_eq!(
+            culture(&[("SO-Language", "no"), ("SO-Culture", "")]).as_deref(),
+            Some("nb-NO")
+        );
         assert_eq!(culture(&[("SO-Culture", "sv")]), None);
     }
 
@@ -152,7 +179,10 @@ mod tests {
         }
         let mut headers = HeaderMap::new();
         headers.insert("SO-Language", HeaderValue::from_bytes(b"n\xf8").unwrap());
-        assert_eq!(LocaleRequest::parse(&headers).unwrap_err().header, "SO-Language");
+        assert_eq!(
+            LocaleRequest::parse(&headers).unwrap_err().header,
+            "SO-Language"
+        );
     }
 
     #[test]
@@ -160,9 +190,17 @@ mod tests {
         let oslo = Zone::from_iana("Europe/Oslo").unwrap();
         let with_browser = request(&[("SO-Browser-TZ-Offset", "-300")]).unwrap();
         let bare = request(&[]).unwrap();
-        assert_eq!(with_browser.fallback_zone(Some("Asia/Tokyo"), &oslo).label(), "Asia/Tokyo");
+        assert_eq!(
+            with_browser
+                .fallback_zone(Some("Asia/Tokyo"), &oslo)
+                .label(),
+            "Asia/Tokyo"
+        );
         assert_eq!(with_browser.fallback_zone(None, &oslo).label(), "UTC-05:00");
         assert_eq!(bare.fallback_zone(None, &oslo).label(), "Europe/Oslo");
-        assert_eq!(bare.fallback_zone(Some("not/a zone"), &Zone::UTC).label(), "UTC");
+        assert_eq!(
+            bare.fallback_zone(Some("not/a zone"), &Zone::UTC).label(),
+            "UTC"
+        );
     }
 }

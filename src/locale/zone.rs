@@ -98,7 +98,11 @@ impl Zone {
         if offset {
             match seconds_east {
                 0 => text.push('Z'),
-                east => text.push_str(&FixedOffset::east_opt(east).expect("a real offset").to_string()),
+                east => text.push_str(
+                    &FixedOffset::east_opt(east)
+                        .expect("a real offset")
+                        .to_string(),
+                ),
             }
         }
         text
@@ -135,7 +139,11 @@ impl ZoneRequest {
             problem: format!("{problem}; send {ZONE_FORMS}"),
         };
         let mut request = ZoneRequest::default();
-        for part in value.split(',').map(str::trim).filter(|part| !part.is_empty()) {
+        for part in value
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+        {
             if part.eq_ignore_ascii_case("includeTZOffset") {
                 request.with_offset = true;
             } else if request.named.is_some() {
@@ -176,7 +184,9 @@ impl FromStr for Zone {
 
     /// A configured default zone: an IANA name or `UTC`.
     fn from_str(text: &str) -> Result<Zone, String> {
-        Zone::from_iana(text).ok_or_else(|| format!("{text:?} is not an IANA time zone name such as Europe/Oslo or UTC"))
+        Zone::from_iana(text).ok_or_else(|| {
+            format!("{text:?} is not an IANA time zone name such as Europe/Oslo or UTC")
+        })
     }
 }
 
@@ -201,18 +211,58 @@ mod tests {
     fn offsets_follow_daylight_saving_time() {
         let cases = [
             // Oslo: CET +01:00, CEST +02:00 from 2026-03-29 01:00 UTC to 2026-10-25 01:00 UTC.
-            (oslo(), at(2026, 1, 15, 12, 0, 0), "2026-01-15T13:00:00+01:00"),
-            (oslo(), at(2026, 7, 15, 12, 0, 0), "2026-07-15T14:00:00+02:00"),
-            (oslo(), at(2026, 3, 29, 0, 59, 59), "2026-03-29T01:59:59+01:00"),
-            (oslo(), at(2026, 3, 29, 1, 0, 0), "2026-03-29T03:00:00+02:00"),
+            (
+                oslo(),
+                at(2026, 1, 15, 12, 0, 0),
+                "2026-01-15T13:00:00+01:00",
+            ),
+            (
+                oslo(),
+                at(2026, 7, 15, 12, 0, 0),
+                "2026-07-15T14:00:00+02:00",
+            ),
+            (
+                oslo(),
+                at(2026, 3, 29, 0, 59, 59),
+                "2026-03-29T01:59:59+01:00",
+            ),
+            (
+                oslo(),
+                at(2026, 3, 29, 1, 0, 0),
+                "2026-03-29T03:00:00+02:00",
+            ),
             // The repeated hour in autumn: 02:30 happens twice, with two offsets.
-            (oslo(), at(2026, 10, 25, 0, 30, 0), "2026-10-25T02:30:00+02:00"),
-            (oslo(), at(2026, 10, 25, 1, 30, 0), "2026-10-25T02:30:00+01:00"),
+            (
+                oslo(),
+                at(2026, 10, 25, 0, 30, 0),
+                "2026-10-25T02:30:00+02:00",
+            ),
+            (
+                oslo(),
+                at(2026, 10, 25, 1, 30, 0),
+                "2026-10-25T02:30:00+01:00",
+            ),
             // New York: EST -05:00, EDT -04:00 from 2026-03-08 07:00 UTC to 2026-11-01 06:00 UTC.
-            (new_york(), at(2026, 3, 8, 6, 59, 0), "2026-03-08T01:59:00-05:00"),
-            (new_york(), at(2026, 3, 8, 7, 0, 0), "2026-03-08T03:00:00-04:00"),
-            (new_york(), at(2026, 11, 1, 5, 30, 0), "2026-11-01T01:30:00-04:00"),
-            (new_york(), at(2026, 11, 1, 6, 30, 0), "2026-11-01T01:30:00-05:00"),
+            (
+                new_york(),
+                at(2026, 3, 8, 6, 59, 0),
+                "2026-03-08T01:59:00-05:00",
+            ),
+            (
+                new_york(),
+                at(2026, 3, 8, 7, 0, 0),
+                "2026-03-08T03:00:00-04:00",
+            ),
+            (
+                new_york(),
+                at(2026, 11, 1, 5, 30, 0),
+                "2026-11-01T01:30:00-04:00",
+            ),
+            (
+                new_york(),
+                at(2026, 11, 1, 6, 30, 0),
+                "2026-11-01T01:30:00-05:00",
+            ),
             (Zone::UTC, at(2026, 1, 1, 0, 0, 0), "2026-01-01T00:00:00Z"),
         ];
         for (zone, instant, expected) in cases {
@@ -222,22 +272,40 @@ mod tests {
 
     #[test]
     fn without_the_option_local_time_has_no_designator() {
-        assert_eq!(oslo().render(at(2026, 7, 15, 12, 0, 0), false), "2026-07-15T14:00:00");
-        assert_eq!(Zone::UTC.render(at(2026, 7, 15, 12, 0, 0), false), "2026-07-15T12:00:00");
+        assert_eq!(
+            oslo().render(at(2026, 7, 15, 12, 0, 0), false),
+            "2026-07-15T14:00:00"
+        );
+        assert_eq!(
+            Zone::UTC.render(at(2026, 7, 15, 12, 0, 0), false),
+            "2026-07-15T12:00:00"
+        );
     }
 
     #[test]
     fn conversion_can_change_the_day() {
-        assert_eq!(oslo().render(at(2026, 12, 31, 23, 30, 0), false), "2027-01-01T00:30:00");
-        assert_eq!(new_york().render(at(2026, 1, 1, 3, 0, 0), true), "2025-12-31T22:00:00-05:00");
+        assert_eq!(
+            oslo().render(at(2026, 12, 31, 23, 30, 0), false),
+            "2027-01-01T00:30:00"
+        );
+        assert_eq!(
+            new_york().render(at(2026, 1, 1, 3, 0, 0), true),
+            "2025-12-31T22:00:00-05:00"
+        );
     }
 
     #[test]
     fn browser_offsets_are_fixed_zones() {
         let india = Zone::from_browser_offset("330").unwrap();
         assert_eq!(india.label(), "UTC+05:30");
-        assert_eq!(india.render(at(2026, 1, 1, 0, 0, 0), true), "2026-01-01T05:30:00+05:30");
-        assert_eq!(Zone::from_browser_offset(" -300 ").unwrap().label(), "UTC-05:00");
+        assert_eq!(
+            india.render(at(2026, 1, 1, 0, 0, 0), true),
+            "2026-01-01T05:30:00+05:30"
+        );
+        assert_eq!(
+            Zone::from_browser_offset(" -300 ").unwrap().label(),
+            "UTC-05:00"
+        );
         assert_eq!(Zone::from_browser_offset("0").unwrap(), Zone::UTC);
         for bad in ["", "60.5", "abc", "841", "-900", "+-1", "99999999999"] {
             let error = Zone::from_browser_offset(bad).unwrap_err();
@@ -249,21 +317,44 @@ mod tests {
     fn so_timezone_forms() {
         let parse = |value| ZoneRequest::parse(value).unwrap();
         assert_eq!(parse("NO").named, Some(ZoneName::Location("NO".into())));
-        assert_eq!(parse("us-ny , INCLUDETZOFFSET"), ZoneRequest {
-            named: Some(ZoneName::Location("US-NY".into())),
-            with_offset: true,
-        });
-        assert_eq!(parse("AU-ACT").named, Some(ZoneName::Location("AU-ACT".into())));
+        assert_eq!(
+            parse("us-ny , INCLUDETZOFFSET"),
+            ZoneRequest {
+                named: Some(ZoneName::Location("US-NY".into())),
+                with_offset: true,
+            }
+        );
+        assert_eq!(
+            parse("AU-ACT").named,
+            Some(ZoneName::Location("AU-ACT".into()))
+        );
         assert_eq!(parse("261").named, Some(ZoneName::Id(261)));
-        assert_eq!(parse("UTC,includeTZOffset").named, Some(ZoneName::Known(Zone::UTC)));
+        assert_eq!(
+            parse("UTC,includeTZOffset").named,
+            Some(ZoneName::Known(Zone::UTC))
+        );
         assert_eq!(parse("Europe/Oslo").named, Some(ZoneName::Known(oslo())));
-        assert_eq!(parse("includeTZOffset"), ZoneRequest { named: None, with_offset: true });
+        assert_eq!(
+            parse("includeTZOffset"),
+            ZoneRequest {
+                named: None,
+                with_offset: true
+            }
+        );
         assert_eq!(parse(""), ZoneRequest::default());
     }
 
     #[test]
     fn so_timezone_refusals_say_what_is_accepted() {
-        for bad in ["Mars/Olympus", "NO,DK", "N", "US-NEWYORK", "Europe/Osl", "99999999999999999999", "NO;includeTZOffset"] {
+        for bad in [
+            "Mars/Olympus",
+            "NO,DK",
+            "N",
+            "US-NEWYORK",
+            "Europe/Osl",
+            "99999999999999999999",
+            "NO;includeTZOffset",
+        ] {
             let error = ZoneRequest::parse(bad).unwrap_err();
             assert_eq!(error.header, "SO-TimeZone");
             assert!(error.problem.contains("IANA zone name"), "{error:?}");
@@ -272,7 +363,13 @@ mod tests {
 
     #[test]
     fn fractions_print_as_dotnet_does() {
-        let instant = Timestamp::from_utc(Utc.with_ymd_and_hms(2026, 7, 1, 10, 0, 0).unwrap() + chrono::Duration::microseconds(123_400));
-        assert_eq!(oslo().render(instant, true), "2026-07-01T12:00:00.1234+02:00");
+        let instant = Timestamp::from_utc(
+            Utc.with_ymd_and_hms(2026, 7, 1, 10, 0, 0).unwrap()
+                + chrono::Duration::microseconds(123_400),
+        );
+        assert_eq!(
+            oslo().render(instant, true),
+            "2026-07-01T12:00:00.1234+02:00"
+        );
     }
 }

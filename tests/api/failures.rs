@@ -7,11 +7,11 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chat_pickup::locale::zone::ZoneName;
-use chat_pickup::locale::{Language, Resources};
 use chat_pickup::auth::password;
 use chat_pickup::entity::{Object, Shape};
 use chat_pickup::handler::App;
+use chat_pickup::locale::zone::ZoneName;
+use chat_pickup::locale::{Language, Resources};
 use chat_pickup::store::sqlite::admin::NewSession;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
 use chat_pickup::store::{Account, Agent, Pickup, Store, StoreError, Stores};

@@ -109,6 +109,13 @@ impl TestApp {
         }
     }
 
+    /// The same database behind a handler changed by `configure` (a clock, a default zone).
+    pub fn reconfigured(mut self, configure: impl FnOnce(App) -> App) -> Self {
+        let stores = SqliteStores::new(self.db.clone(), None, SqliteOptions::default());
+        self.app = Arc::new(configure(App::new(Arc::new(stores))));
+        self
+    }
+
     /// A database file for `tenant`, for the admin to fill.
     pub fn tenant(&self, tenant: &str) -> SqliteStore {
         let path = self.dir.path().join("tenants").join(format!("{tenant}.db"));

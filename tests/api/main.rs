@@ -8,6 +8,7 @@ mod formats;
 mod golden;
 mod helpers;
 mod lambda_events;
+mod locale;
 mod pickup;
 mod problems;
 mod properties;

@@ -48,10 +48,18 @@ pub(super) fn welcome_message(
             };
             let names = Names {
                 agent,
-                customer: if customer.trim().is_empty() { alias } else { customer },
+                customer: if customer.trim().is_empty() {
+                    alias
+                } else {
+                    customer
+                },
                 topic: row.get(2)?,
             };
-            Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?, names))
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, Option<i64>>(1)?,
+                names,
+            ))
         })?;
     let language = language_id
         .and_then(Language::from_id)
@@ -61,8 +69,7 @@ pub(super) fn welcome_message(
     } else {
         Resources::default()
     };
-    let localizer =
-        Localizer::RAW.translating(language, Culture::default_for(language), resources);
+    let localizer = Localizer::RAW.translating(language, Culture::default_for(language), resources);
     let text = fill(&localizer.text(&raw), &names);
     Ok((!text.trim().is_empty()).then_some(text))
 }
@@ -71,7 +78,13 @@ pub(super) fn welcome_message(
 fn first_name(agent: &Agent, person_first_name: Option<String>) -> String {
     person_first_name
         .filter(|name| !name.trim().is_empty())
-        .or_else(|| agent.display_name.split_whitespace().next().map(str::to_string))
+        .or_else(|| {
+            agent
+                .display_name
+                .split_whitespace()
+                .next()
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| agent.display_name.clone())
 }
 
@@ -106,7 +119,10 @@ fn fill(text: &str, names: &Names) -> String {
 }
 
 /// The resources in `language`, with English for the keys it lacks.
-pub(super) fn resources(connection: &Connection, language: Language) -> rusqlite::Result<Resources> {
+pub(super) fn resources(
+    connection: &Connection,
+    language: Language,
+) -> rusqlite::Result<Resources> {
     let mut statement = connection.prepare_cached(
         "SELECT resource_key, text FROM resource WHERE language_id IN (?1, ?2) \
          ORDER BY language_id = ?1",
@@ -134,7 +150,10 @@ mod tests {
     #[test]
     fn fills_known_placeholders_and_leaves_the_rest() {
         let table = [
-            ("Hi {customer}, I am {agent} from {topic}.", "Hi Kari {topic}, I am Thomas Jensen from Support."),
+            (
+                "Hi {customer}, I am {agent} from {topic}.",
+                "Hi Kari {topic}, I am Thomas Jensen from Support.",
+            ),
             ("{unknown} {agent", "{unknown} {agent"),
             ("{{agent}}", "{Thomas Jensen}"),
             ("no placeholders", "no placeholders"),
@@ -170,7 +189,13 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         let code: Vec<(i64, String, String)> = Language::all()
-            .map(|language| (language.id(), language.prefix().into(), language.iso().into()))
+            .map(|language| {
+                (
+                    language.id(),
+                    language.prefix().into(),
+                    language.iso().into(),
+                )
+            })
             .collect();
         assert_eq!(rows, code);
     }

@@ -1,0 +1,371 @@
+//! Language, culture and time zone (spec section 6) through the handler: what the caller
+//! reads changes with `SO-Language`, `Accept-Language`, `SO-Culture`, `SO-TimeZone` and
+//! `SO-Browser-TZ-Offset`, and the welcome message reaches the customer in the topic's
+//! language.
+
+use chat_pickup::locale::Zone;
+use chat_pickup::store::sqlite::admin::NewSession;
+use chat_pickup::time::Timestamp;
+use chrono::{Duration, TimeZone, Utc};
+use http::StatusCode;
+use http::header::AUTHORIZATION;
+use serde_json::Value;
+
+use crate::helpers::{PASSWORD, RESPOND, TestApp, TestResponse, basic};
+use crate::xml::parse;
+
+const PICKUP: &str = "/api/v1/ChatSession/Pickup";
+
+/// 2026-01-15 12:00:00.123456 UTC: Oslo is on CET (+01:00), New York on EST (-05:00).
+fn winter() -> Timestamp {
+    Timestamp::from_utc(
+        Utc.with_ymd_and_hms(2026, 1, 15, 12, 0, 0).unwrap() + Duration::microseconds(123_456),
+    )
+}
+
+/// 2026-07-15 12:00:00 UTC: Oslo is on CEST (+02:00), New York on EDT (-04:00).
+fn summer() -> Timestamp {
+    Timestamp::from_utc(Utc.with_ymd_and_hms(2026, 7, 15, 12, 0, 0).unwrap())
+}
+
+/// An agent `tje0` in a Norwegian topic with one customer waiting, the clock at `now`.
+fn queue_at(now: fn() -> Timestamp) -> TestApp {
+    let app = TestApp::new().reconfigured(|app| app.with_clock(now));
+    app.agent("tje0");
+    app.admin
+        .add_topic("Support", r#"US:"Welcome!";NO:"Velkommen!""#, Some("NO"))
+        .unwrap();
+    app.admin.add_member("tje0", "Support", RESPOND).unwrap();
+    app.enqueue_with(
+        NewSession {
+            topic: "Support".into(),
+            customer_name: "Kari".into(),
+            first_message: r#"US:"My printer is broken";NO:"Skriveren min virker ikke";"#.into(),
+            company: "Order [I:12345] of [D:12/24/2026], [M:1234.5] NOK, [SR_TICKET_STATUS_OPEN]"
+                .into(),
+            ..NewSession::default()
+        },
+        5,
+    );
+    app
+}
+
+async fn pickup(app: &TestApp, headers: &[(&str, &str)]) -> TestResponse {
+    let authorization = basic("tje0", PASSWORD);
+    let mut all = vec![(AUTHORIZATION.as_str(), authorization.as_str())];
+    all.extend_from_slice(headers);
+    app.post_with(PICKUP, &all).await
+}
+
+async fn session(app: &TestApp, headers: &[(&str, &str)]) -> (Value, TestResponse) {
+    let response = pickup(app, headers).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    (response.json(), response)
+}
+
+fn zone_header(response: &TestResponse) -> &str {
+    response.headers["so-timezone"].to_str().unwrap()
+}
+
+#[tokio::test]
+async fn norway_with_offsets_is_plus_one_in_winter_and_plus_two_in_summer() {
+    let cases = [
+        (
+            winter as fn() -> Timestamp,
+            "2026-01-15T13:00:00.123456+01:00",
+        ),
+        (summer, "2026-07-15T14:00:00+02:00"),
+    ];
+    for (clock, expected) in cases {
+        let app = queue_at(clock);
+        let (body, response) = session(&app, &[("SO-TimeZone", "NO,includeTZOffset")]).await;
+        assert_eq!(body["WhenStarted"], expected);
+        assert_eq!(body["WhenIdle"], expected, "the welcome message's time");
+        assert_eq!(zone_header(&response), "Europe/Oslo");
+    }
+}
+
+#[tokio::test]
+async fn new_york_is_local_time_without_an_offset() {
+    for (clock, expected) in [
+        (winter as fn() -> Timestamp, "2026-01-15T07:00:00.123456"),
+        (summer, "2026-07-15T08:00:00"),
+    ] {
+        let app = queue_at(clock);
+        let (body, response) = session(&app, &[("SO-TimeZone", "US-NY")]).await;
+        assert_eq!(body["WhenStarted"], expected);
+        assert_eq!(zone_header(&response), "America/New_York");
+    }
+}
+
+#[tokio::test]
+async fn every_form_of_so_timezone_names_the_same_zone() {
+    let id =
+        queue_at(winter).int("SELECT tzlocation_id FROM tzlocation WHERE location_code = 'NO'");
+    let id = id.to_string();
+    for value in [
+        "NO",
+        "no",
+        " NO , includetzoffset",
+        "Europe/Oslo",
+        "europe/oslo",
+        id.as_str(),
+    ] {
+        let app = queue_at(winter);
+        let (body, response) = session(&app, &[("so-timezone", value)]).await;
+        assert_eq!(zone_header(&response), "Europe/Oslo", "{value}");
+        assert!(
+            body["WhenStarted"]
+                .as_str()
+                .unwrap()
+                .starts_with("2026-01-15T13:00:00"),
+            "{value}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn utc_with_offsets_is_marked_z_so_clients_anywhere_read_it_right() {
+    let app = queue_at(winter);
+    let (body, response) = session(&app, &[("SO-Timezone", "UTC,includeTZOffset")]).await;
+    assert_eq!(body["WhenStarted"], "2026-01-15T12:00:00.123456Z");
+    assert_eq!(zone_header(&response), "UTC");
+}
+
+#[tokio::test]
+async fn without_a_named_zone_the_associate_then_the_browser_then_the_default_decide() {
+    let oslo = || Zone::from_iana("Europe/Oslo").unwrap();
+    let configured =
+        |app: TestApp| app.reconfigured(|app| app.with_clock(winter).with_default_zone(oslo()));
+    let app = configured(queue_at(winter));
+    let (body, response) = session(&app, &[("SO-Browser-TZ-Offset", "330")]).await;
+    assert_eq!(zone_header(&response), "UTC+05:30");
+    assert_eq!(body["WhenStarted"], "2026-01-15T17:30:00.123456");
+
+    let app = configured(queue_at(winter));
+    let (body, response) = session(&app, &[("SO-TimeZone", "includeTZOffset")]).await;
+    assert_eq!(zone_header(&response), "Europe/Oslo");
+    assert_eq!(body["WhenStarted"], "2026-01-15T13:00:00.123456+01:00");
+
+    let app = configured(queue_at(winter));
+    app.admin.set_time_zone("tje0", "JP").unwrap();
+    let (body, response) = session(&app, &[("SO-Browser-TZ-Offset", "330")]).await;
+    assert_eq!(zone_header(&response), "Asia/Tokyo");
+    assert_eq!(body["WhenStarted"], "2026-01-15T21:00:00.123456");
+
+    let app = queue_at(winter);
+    let (body, response) = session(&app, &[]).await;
+    assert_eq!(zone_header(&response), "UTC");
+    assert_eq!(body["WhenStarted"], "2026-01-15T12:00:00.123456");
+}
+
+#[tokio::test]
+async fn so_language_picks_the_variant_of_a_multi_language_value() {
+    let cases = [
+        (
+            vec![("SO-Language", "no")],
+            "Skriveren min virker ikke",
+            Some("no"),
+        ),
+        (
+            vec![("SO-Language", "NO")],
+            "Skriveren min virker ikke",
+            Some("no"),
+        ),
+        (
+            vec![("SO-Language", "en")],
+            "My printer is broken",
+            Some("en"),
+        ),
+        (
+            vec![("SO-Language", "de")],
+            "My printer is broken",
+            Some("de"),
+        ),
+        (
+            vec![("Accept-Language", "nb-NO,en;q=0.5")],
+            "Skriveren min virker ikke",
+            Some("no"),
+        ),
+        (
+            vec![("Accept-Language", "no"), ("SO-Language", "en")],
+            "My printer is broken",
+            Some("en"),
+        ),
+        (
+            vec![("SO-Language", "*")],
+            r#"US:"My printer is broken";NO:"Skriveren min virker ikke";"#,
+            None,
+        ),
+        (
+            vec![("Accept-Language", "no"), ("SO-Language", "")],
+            r#"US:"My printer is broken";NO:"Skriveren min virker ikke";"#,
+            None,
+        ),
+        (
+            vec![],
+            r#"US:"My printer is broken";NO:"Skriveren min virker ikke";"#,
+            None,
+        ),
+    ];
+    for (headers, expected, language) in cases {
+        let app = queue_at(winter);
+        let (body, response) = session(&app, &headers).await;
+        assert_eq!(body["FirstMessage"], expected, "{headers:?}");
+        let content_language = response.headers.get("content-language");
+        assert_eq!(
+            content_language.map(|value| value.to_str().unwrap()),
+            language
+        );
+    }
+}
+
+#[tokio::test]
+async fn xml_is_translated_like_json() {
+    let app = queue_at(winter);
+    let response = pickup(
+        &app,
+        &[("SO-Language", "no"), ("Accept", "application/xml")],
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let root = parse(&response.body);
+    assert_eq!(root.child("FirstMessage").text, "Skriveren min virker ikke");
+    assert_eq!(
+        root.child("CustomerCompanyName").text,
+        "Order 12\u{a0}345 of 24.12.2026, 1\u{a0}234,50 NOK, Åpen"
+    );
+}
+
+#[tokio::test]
+async fn references_and_encoded_values_follow_the_language_and_culture() {
+    let cases = [
+        (
+            vec![("SO-Language", "no")],
+            "Order 12\u{a0}345 of 24.12.2026, 1\u{a0}234,50 NOK, Åpen",
+        ),
+        (
+            vec![("SO-Language", "en")],
+            "Order 12,345 of 12/24/2026, 1,234.50 NOK, Open",
+        ),
+        (
+            vec![("SO-Language", "en-GB")],
+            "Order 12,345 of 24/12/2026, 1,234.50 NOK, Open",
+        ),
+        (
+            vec![("SO-Language", "no"), ("SO-Culture", "en-US")],
+            "Order 12,345 of 12/24/2026, 1,234.50 NOK, Åpen",
+        ),
+        (
+            vec![("SO-Language", "de")],
+            "Order 12.345 of 24.12.2026, 1.234,50 NOK, Offen",
+        ),
+        // Polish groups thousands only from five digits on (CLDR's minimum grouping).
+        (
+            vec![("SO-Language", "pl")],
+            "Order 12\u{a0}345 of 24.12.2026, 1234,50 NOK, Otwarty",
+        ),
+        (
+            vec![("SO-Culture", "de")],
+            "Order [I:12345] of [D:12/24/2026], [M:1234.5] NOK, [SR_TICKET_STATUS_OPEN]",
+        ),
+    ];
+    for (headers, expected) in cases {
+        let app = queue_at(winter);
+        let (body, _) = session(&app, &headers).await;
+        assert_eq!(body["CustomerCompanyName"], expected, "{headers:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_welcome_message_is_stored_in_the_topic_language_with_placeholders_filled() {
+    let app = queue_at(winter);
+    app.admin
+        .add_topic(
+            "Kundeservice",
+            "[SR_CHAT_WELCOME] {customer} @ {topic} {unknown}",
+            Some("NO"),
+        )
+        .unwrap();
+    app.admin
+        .add_topic("Firstname", "Hi, I am {agent}.", Some("US"))
+        .unwrap();
+    app.admin.use_agent_first_name("Firstname").unwrap();
+    for topic in ["Kundeservice", "Firstname"] {
+        app.admin.add_member("tje0", topic, RESPOND).unwrap();
+    }
+    app.sql()
+        .execute("UPDATE chat_session SET status = 9", [])
+        .unwrap();
+    app.enqueue_with(
+        NewSession {
+            topic: "Kundeservice".into(),
+            customer_name: "Kari {topic}".into(),
+            ..NewSession::default()
+        },
+        2,
+    );
+    app.enqueue_with(
+        NewSession {
+            topic: "Firstname".into(),
+            ..NewSession::default()
+        },
+        1,
+    );
+    for expected in [
+        "Hei, jeg heter tje0 Fullname. Hva kan jeg hjelpe deg med? Kari {topic} @ Kundeservice {unknown}",
+        "Hi, I am tje0.",
+    ] {
+        // English caller, raw output: the stored row is in the topic's language regardless.
+        let (body, _) = session(&app, &[("SO-Language", "en")]).await;
+        let id = body["ChatSessionId"].as_i64().unwrap();
+        let stored: String = app
+            .sql()
+            .query_row(
+                "SELECT message FROM chat_message WHERE session_id = ?1 AND special_type = 1",
+                [id],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(stored, expected);
+        assert_eq!(body["LastMessage"], expected);
+    }
+}
+
+#[tokio::test]
+async fn every_bad_locale_header_is_a_400_naming_it_and_nothing_changes() {
+    let cases = [
+        ("SO-TimeZone", "Mars/Olympus", "IANA zone name"),
+        ("SO-TimeZone", "XX", "no time-zone location XX"),
+        ("SO-TimeZone", "US", "needs its region"),
+        ("SO-TimeZone", "999999", "no time-zone location id 999999"),
+        ("SO-TimeZone", "NO,DK", "more than one zone"),
+        ("SO-TimeZone", "NO;includeTZOffset", "includeTZOffset"),
+        ("SO-Language", "klingon", "ISO 639-1"),
+        ("SO-Language", "ja", "not a language this service has"),
+        ("SO-Language", "en US", "not a language tag"),
+        ("Accept-Language", "en;q=5", "q=0.0-1.0"),
+        ("Accept-Language", "en US", "not a language tag"),
+        ("SO-Culture", "ja-JP", "ISO 639-1"),
+        ("SO-Culture", "en-", "not a culture tag"),
+        ("SO-Browser-TZ-Offset", "CET", "minutes east of UTC"),
+        ("SO-Browser-TZ-Offset", "900", "minutes east of UTC"),
+    ];
+    for (header, value, says) in cases {
+        for accept in ["application/json", "text/xml"] {
+            let app = queue_at(winter);
+            let before = app.snapshot();
+            let response = pickup(&app, &[(header, value), ("Accept", accept)]).await;
+            assert_eq!(
+                response.status,
+                StatusCode::BAD_REQUEST,
+                "{header}: {value}"
+            );
+            let detail = response.problem()["detail"].as_str().unwrap().to_string();
+            assert!(detail.contains(&format!("Bad {header} header")), "{detail}");
+            assert!(detail.contains(says), "{header}: {value}: {detail}");
+            assert!(response.headers.contains_key("so-timezone"));
+            assert_eq!(app.snapshot(), before, "{header}: {value}");
+        }
+    }
+}
