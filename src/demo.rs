@@ -1,6 +1,8 @@
 //! Demo data for a new database: the seed's agent `tje0` (password `Tje0`), a second agent,
 //! three topics (one with a multi-language welcome, one without a welcome), CRM records, and
 //! a queue with a session linked to every kind of record plus one a chatbot is handling.
+//! List texts (categories, statuses, priorities) are string references, as in SuperOffice, so
+//! `SO-Language` shows them translated; `ana0` reads times in Norwegian time.
 
 use chrono::{Duration, Utc};
 
@@ -15,17 +17,17 @@ INSERT INTO contact (contact_id, name, department, orgnr, url, phone, email, ass
     country_name, business_name, category_name, postal_address1, postal_zipcode, postal_city,
     street_address1, street_zipcode, street_city)
 VALUES (1, 'Kuhn Group', 'Purchasing', '912345678', 'https://kuhn.example', '+47 22 00 00 00',
-        'post@kuhn.example', 1, 578, 'Norway', 'Retail', 'Customer', 'Postboks 12', '0101', 'Oslo',
+        'post@kuhn.example', 1, 578, 'Norway', 'Retail', '[SR_CATEGORY_CUSTOMER]', 'Postboks 12', '0101', 'Oslo',
         'Storgata 1', '0155', 'Oslo'),
        (2, 'Nordlys AS', '', '987654321', '', '+47 55 00 00 00', 'post@nordlys.example', 1, 578,
-        'Norway', 'Energy', 'Prospect', '', '5003', 'Bergen', 'Bryggen 3', '5003', 'Bergen');
+        'Norway', 'Energy', '[SR_CATEGORY_PROSPECT]', '', '5003', 'Bergen', 'Bryggen 3', '5003', 'Bergen');
 INSERT INTO person (person_id, contact_id, firstname, lastname, mrmrs, title, position, email,
     direct_phone, mobile_phone, associate_id, country_id)
 VALUES (1, 1, 'Mathias', 'Wilderman', 'Mr.', 'Head of purchasing', 'Manager',
         'mathias@wildermankessler.example', '+47 22 00 00 01', '+47 900 00 001', 1, 578),
        (2, 2, 'Kari', 'Nordmann', 'Ms.', '', 'Engineer', 'kari@nordlys.example', '', '+47 900 00 002', 1, 578);
 INSERT INTO project (project_id, name, description, type_name, associate_id, status_name, project_number, start_date)
-VALUES (1, 'Web shop launch', 'New web shop for Kuhn Group', 'Implementation', 1, 'In progress', 'P-1001',
+VALUES (1, 'Web shop launch', 'New web shop for Kuhn Group', 'Implementation', 1, '[SR_PROJECT_STATUS_IN_PROGRESS]', 'P-1001',
         '2026-09-01 08:00:00.000000');
 INSERT INTO sale (sale_id, heading, saledate, probability, amount, earning, currency, status, completed,
     contact_id, person_id, project_id, associate_id, sale_type_name, number1)
@@ -34,7 +36,7 @@ VALUES (1, 'Spring order', '2026-12-15 12:00:00.000000', 60, 125000, 30000, 'NOK
 INSERT INTO ticket (id, title, created_at, created_by, author, owned_by, category_name, priority_name,
     base_status, ticket_status_name, origin, cust_id, sale_id, project_id, num_messages)
 VALUES (1, 'Order 1001 arrived damaged', '2026-11-20 09:30:00.000000', 1, 'Mathias Wilderman', 1,
-        'Complaints', 'High', 1, 'Open', 1, 1, 1, 1, 2);
+        'Complaints', '[SR_PRIORITY_HIGH]', 1, '[SR_TICKET_STATUS_OPEN]', 1, 1, 1, 1, 2);
 ";
 
 /// Seeds the demo into `store` if it has no associates yet; `false` if it had data already.
@@ -44,6 +46,7 @@ pub fn seed(store: &SqliteStore) -> Result<bool, AdminError> {
     }
     store.add_associate("tje0", "Thomas Jensen", &password::hash("Tje0"))?;
     store.add_associate("ana0", "Ana Nilsen", &password::hash("Ana0"))?;
+    store.set_time_zone("ana0", "NO")?;
     store
         .connection()
         .execute_batch(CRM)

@@ -203,4 +203,31 @@ mod tests {
             "UTC"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_header_text_makes_a_parser_panic(text in "\\PC{0,40}") {
+            let _ = language::parse_so_language(&text);
+            let _ = language::parse_accept_language(&text);
+            let _ = Culture::from_header(&text);
+            let _ = ZoneRequest::parse(&text);
+            let _ = Zone::from_browser_offset(&text);
+        }
+
+        #[test]
+        fn translation_never_panics_and_leaves_bracket_free_plain_text_alone(
+            text in "([a-zA-Z0-9 ]|\\[|\\]|:|;|\"|SR_|I:|M:|D:|DT:|T:|US:\"|NO:\"|/|\\.){0,40}",
+        ) {
+            let norwegian = super::super::Language::from_prefix("NO").unwrap();
+            let localizer = super::super::Localizer::RAW.translating(
+                norwegian,
+                Culture::default_for(norwegian),
+                Default::default(),
+            );
+            let translated = localizer.text(&text);
+            if !text.contains('[') && !text.contains(":\"") {
+                proptest::prop_assert_eq!(translated.as_ref(), text.as_str());
+            }
+        }
+    }
 }

@@ -40,7 +40,13 @@ impl Zone {
 
     /// The IANA zone `name` (any case); `UTC` too.
     pub fn from_iana(name: &str) -> Option<Zone> {
-        let tz = Tz::from_str_insensitive(name.trim()).ok()?;
+        let name = name.trim();
+        // IANA names are matched in any case, as SuperOffice matches its codes.
+        let tz = Tz::from_str(name).ok().or_else(|| {
+            chrono_tz::TZ_VARIANTS
+                .into_iter()
+                .find(|tz| tz.name().eq_ignore_ascii_case(name))
+        })?;
         Some(Zone::named(tz))
     }
 

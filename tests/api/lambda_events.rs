@@ -206,3 +206,24 @@ async fn a_page_from_the_functions_own_origin_passes_another_scheme_does_not() {
     let response = replay(&app, event).await;
     assert_eq!(response.status, StatusCode::FORBIDDEN, "{}", response.body);
 }
+
+/// What SuperOffice's client sends on every call, through a real HTTP API event: the ISO
+/// code in both language headers, its zone spelling `SO-Timezone`, and the browser offset.
+#[tokio::test]
+async fn the_official_clients_locale_headers_through_an_http_api_event() {
+    let app = app();
+    let mut event = fixture("apigw_v2_proxy_request");
+    event["rawPath"] = json!("/api/v1/Agents/Chat/PickUpFirstChatSession");
+    event["requestContext"]["http"]["path"] = event["rawPath"].clone();
+    authorize(&mut event);
+    set_header(&mut event, "accept-language", "sv");
+    set_header(&mut event, "so-language", "sv");
+    set_header(&mut event, "so-timezone", "AU-WA,includeTZOffset");
+    set_header(&mut event, "so-browser-tz-offset", "60");
+    let response = replay(&app, event).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(response.headers["so-timezone"], "Australia/Perth");
+    assert_eq!(response.headers["content-language"], "sv");
+    let started = response.json()["WhenStarted"].as_str().unwrap().to_string();
+    assert!(started.ends_with("+08:00"), "{started}");
+}

@@ -1,6 +1,7 @@
-//! Property tests through the whole handler: arbitrary `Accept` bytes, `$select` text and
-//! customer names never produce a panic or a 500, and every body is well-formed in the
-//! format its `Content-Type` names.
+//! Property tests through the whole handler: arbitrary `Accept` bytes, language and
+//! time-zone header bytes, `$select` text and customer names (raw and translated) never
+//! produce a panic or a 500, and every body is well-formed in the format its `Content-Type`
+//! names.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -57,12 +58,22 @@ fn enqueue(app: &TestApp, customer: &str) {
 }
 
 fn post(app: &TestApp, accept: Option<HeaderValue>, select: Option<&str>) -> TestResponse {
+    let headers: Vec<(&'static str, HeaderValue)> =
+        accept.map(|accept| ("accept", accept)).into_iter().collect();
+    post_with(app, headers, select)
+}
+
+fn post_with(
+    app: &TestApp,
+    headers: Vec<(&'static str, HeaderValue)>,
+    select: Option<&str>,
+) -> TestResponse {
     let mut request = http::Request::post(PICKUP)
         .header("authorization", basic(USER, SECRET))
         .body(Body::Empty)
         .unwrap();
-    if let Some(accept) = accept {
-        request.headers_mut().insert("accept", accept);
+    for (name, value) in headers {
+        request.headers_mut().append(name, value);
     }
     let query: HashMap<String, String> = select
         .map(|select| HashMap::from([("$select".to_owned(), select.to_owned())]))
@@ -99,6 +110,50 @@ proptest! {
             [StatusCode::OK, StatusCode::BAD_REQUEST, StatusCode::NOT_ACCEPTABLE].contains(&status),
             "{status}: {}", response.body
         );
+        assert_well_formed(&response)?;
+    }
+
+    #[test]
+    fn any_locale_header_is_answered(
+        header in prop::sample::select(vec![
+            "so-language", "accept-language", "so-culture", "so-timezone", "so-browser-tz-offset",
+        ]),
+        bytes in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..40),
+            "[a-zA-Z*_ ,;=.0-9/-]{0,30}".prop_map(String::into_bytes),
+        ],
+        xml in any::<bool>(),
+    ) {
+        static APP: LazyLock<TestApp> = LazyLock::new(app);
+        let Ok(value) = HeaderValue::from_bytes(&bytes) else {
+            return Ok(());
+        };
+        let accept = HeaderValue::from_static(if xml { "text/xml" } else { "application/json" });
+        let response = post_with(&APP, vec![(header, value), ("accept", accept)], None);
+        let status = response.status;
+        prop_assert!(
+            [StatusCode::OK, StatusCode::BAD_REQUEST].contains(&status),
+            "{status}: {}", response.body
+        );
+        prop_assert!(response.headers.contains_key("so-timezone"));
+        assert_well_formed(&response)?;
+    }
+
+    #[test]
+    fn any_text_survives_translation(
+        name in "([a-zA-Z0-9 ]|\\[|\\]|:|;|\"|SR_|I:|F:|M:|D:|DT:|T:|US:\"|NO:\"|/|\\.|-){0,30}",
+        xml in any::<bool>(),
+    ) {
+        static APP: LazyLock<TestApp> = LazyLock::new(app);
+        enqueue(&APP, &name);
+        let accept = HeaderValue::from_static(if xml { "text/xml" } else { "application/json" });
+        let headers = vec![
+            ("accept", accept),
+            ("so-language", HeaderValue::from_static("no")),
+            ("so-timezone", HeaderValue::from_static("NO,includeTZOffset")),
+        ];
+        let response = post_with(&APP, headers, None);
+        prop_assert_eq!(response.status, StatusCode::OK, "{}", &response.body);
         assert_well_formed(&response)?;
     }
 

@@ -262,3 +262,88 @@ impl SqliteStore {
 pub fn tenant_path(dir: &Path, tenant: &crate::tenant::Tenant) -> PathBuf {
     dir.join(format!("{tenant}.db"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::locale::Zone;
+
+    fn store_at(dir: &tempfile::TempDir) -> (PathBuf, SqliteStore) {
+        let path = dir.path().join("db.sqlite");
+        let store = SqliteStore::create(&path, &SqliteOptions::default()).unwrap();
+        (path, store)
+    }
+
+    #[test]
+    fn a_version_1_database_is_upgraded_and_keeps_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(include_str!("../../../tests/fixtures/schema_v1.sql"))
+            .unwrap();
+        old.execute_batch(
+            "INSERT INTO associate (associate_id, name) VALUES (1, 'tje0');
+             INSERT INTO chat_topic (id, name, language_id) VALUES (1, 'Support', 4);",
+        )
+        .unwrap();
+        drop(old);
+        let store = SqliteStore::create(&path, &SqliteOptions::default()).unwrap();
+        let connection = store.connection();
+        let (version, swedish, zone, first_name): (i64, String, Option<i64>, i64) = connection
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), l.code, a.tzlocation_id, \
+                 t.widget_agent_use_firstname FROM chat_topic t JOIN language l ON l.id = t.language_id \
+                 JOIN associate a ON a.associate_id = 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!((version, swedish.as_str(), zone, first_name), (SCHEMA_VERSION, "SW", None, 0));
+    }
+
+    #[test]
+    fn every_location_keeps_time_by_a_zone_chrono_tz_knows() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, store) = store_at(&dir);
+        let connection = store.connection();
+        let rows: Vec<(i64, String, String)> = connection
+            .prepare("SELECT tzlocation_id, location_code, iana_zone FROM tzlocation")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(rows.len() > 300, "{} locations", rows.len());
+        for (_, code, zone) in &rows {
+            assert!(Zone::from_iana(zone).is_some(), "{code}: {zone}");
+        }
+        let zone_of = |code: &str| {
+            rows.iter()
+                .find(|(_, known, _)| known == code)
+                .map(|(_, _, zone)| zone.as_str())
+        };
+        assert_eq!(rows.iter().find(|(id, _, _)| *id == 1).unwrap().1, "UTC");
+        let expected = [
+            ("NO", "Europe/Oslo"),
+            ("DK", "Europe/Copenhagen"),
+            ("FR", "Europe/Paris"),
+            ("DE", "Europe/Berlin"),
+            ("ES", "Europe/Madrid"),
+            ("US-NY", "America/New_York"),
+            ("US-CA", "America/Los_Angeles"),
+            ("US-HI", "Pacific/Honolulu"),
+            ("AU-WA", "Australia/Perth"),
+            ("AU-NSW", "Australia/Sydney"),
+            ("CA-NT", "America/Edmonton"),
+            ("CA-QC", "America/Toronto"),
+            ("CA-NL", "America/St_Johns"),
+        ];
+        for (code, zone) in expected {
+            assert_eq!(zone_of(code), Some(zone), "{code}");
+        }
+        // A country spanning several zones has no code of its own: its regions do.
+        for code in ["US", "CA", "AU", "RU"] {
+            assert_eq!(zone_of(code), None, "{code}");
+        }
+    }
+}
