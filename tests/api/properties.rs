@@ -58,8 +58,10 @@ fn enqueue(app: &TestApp, customer: &str) {
 }
 
 fn post(app: &TestApp, accept: Option<HeaderValue>, select: Option<&str>) -> TestResponse {
-    let headers: Vec<(&'static str, HeaderValue)> =
-        accept.map(|accept| ("accept", accept)).into_iter().collect();
+    let headers: Vec<(&'static str, HeaderValue)> = accept
+        .map(|accept| ("accept", accept))
+        .into_iter()
+        .collect();
     post_with(app, headers, select)
 }
 

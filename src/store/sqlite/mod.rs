@@ -298,7 +298,10 @@ mod tests {
                 |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
             )
             .unwrap();
-        assert_eq!((version, swedish.as_str(), zone, first_name), (SCHEMA_VERSION, "SW", None, 0));
+        assert_eq!(
+            (version, swedish.as_str(), zone, first_name),
+            (SCHEMA_VERSION, "SW", None, 0)
+        );
     }
 
     #[test]
