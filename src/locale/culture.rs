@@ -1,8 +1,12 @@
-//! The culture numbers and dates are formatted in (`SO-Culture`), with ICU4X's CLDR data.
+//! The culture numbers and dates are formatted in (`SO-Culture`), with ICU4X and CLDR data.
 //!
 //! A culture is a BCP 47 tag whose language is one of ours ([`super::Language`]): `nb-NO`,
 //! `en-GB`, `de-CH`, or a bare language (`sv`). It defaults to the language's own culture
 //! (`en` formats as `en-US`).
+//!
+//! The CLDR data is compiled in from `cldr/`: decimal and Gregorian date/time formats for our
+//! twelve languages and their regional variants only (ICU4X's stock data holds every locale
+//! and is several times larger). `tools/icu-data` regenerates it.
 
 use std::str::FromStr;
 
@@ -17,6 +21,17 @@ use icu_time::{DateTime, Time};
 
 use super::HeaderError;
 use super::language::{Language, accepted_forms};
+
+use cldr::Cldr;
+
+mod cldr {
+    //! ICU4X's data provider over the compiled-in CLDR data (generated code).
+    #![allow(clippy::all)]
+    include!("cldr/mod.rs");
+
+    pub(super) struct Cldr;
+    impl_data_provider!(Cldr);
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Culture {
@@ -75,7 +90,7 @@ impl Culture {
 
     /// `1234567` as `1 234 567`, `1,234,567`, `1.234.567`...
     pub fn number(&self, value: &Decimal) -> String {
-        DecimalFormatter::try_new((&self.locale).into(), Default::default())
+        DecimalFormatter::try_new_unstable(&Cldr, (&self.locale).into(), Default::default())
             .map(|formatter| formatter.format(value).to_string())
             .unwrap_or_else(|_| value.to_string())
     }
@@ -94,24 +109,36 @@ impl Culture {
     /// The culture's short date with a four-digit year.
     pub fn date(&self, date: Date<Gregorian>) -> String {
         let fields = YMD::short().with_year_style(YearStyle::Full);
-        FixedCalendarDateTimeFormatter::<Gregorian, _>::try_new((&self.locale).into(), fields)
-            .map(|formatter| formatter.format(&date).to_string())
-            .unwrap_or_else(|_| format!("{date:?}"))
+        FixedCalendarDateTimeFormatter::<Gregorian, _>::try_new_unstable(
+            &Cldr,
+            (&self.locale).into(),
+            fields,
+        )
+        .map(|formatter| formatter.format(&date).to_string())
+        .unwrap_or_else(|_| format!("{date:?}"))
     }
 
     pub fn date_time(&self, at: DateTime<Gregorian>) -> String {
         let fields = YMDT::short().with_year_style(YearStyle::Full);
-        FixedCalendarDateTimeFormatter::<Gregorian, _>::try_new((&self.locale).into(), fields)
-            .map(|formatter| formatter.format(&at).to_string())
-            .unwrap_or_else(|_| format!("{at:?}"))
+        FixedCalendarDateTimeFormatter::<Gregorian, _>::try_new_unstable(
+            &Cldr,
+            (&self.locale).into(),
+            fields,
+        )
+        .map(|formatter| formatter.format(&at).to_string())
+        .unwrap_or_else(|_| format!("{at:?}"))
     }
 
     /// A time of day, to the minute or, with `seconds`, to the second.
     pub fn time(&self, time: Time, seconds: bool) -> String {
         let fields = if seconds { T::hms() } else { T::hm() };
-        FixedCalendarDateTimeFormatter::<Gregorian, _>::try_new((&self.locale).into(), fields)
-            .map(|formatter| formatter.format(&time).to_string())
-            .unwrap_or_else(|_| format!("{time:?}"))
+        FixedCalendarDateTimeFormatter::<Gregorian, _>::try_new_unstable(
+            &Cldr,
+            (&self.locale).into(),
+            fields,
+        )
+        .map(|formatter| formatter.format(&time).to_string())
+        .unwrap_or_else(|_| format!("{time:?}"))
     }
 }
 
@@ -131,6 +158,9 @@ mod tests {
         assert_eq!(culture("nb-NO").number(&value), "1\u{a0}234\u{a0}567,5");
         assert_eq!(culture("no").number(&value), "1\u{a0}234\u{a0}567,5");
         assert_eq!(culture("fr-FR").number(&value), "1\u{202f}234\u{202f}567,5");
+        // Regional variants are in the compiled-in data too, not only the languages.
+        assert_eq!(culture("de-CH").number(&value), "1'234'567.5");
+        assert_eq!(culture("en-IN").number(&value), "12,34,567.5");
     }
 
     #[test]
