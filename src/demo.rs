@@ -12,7 +12,7 @@ use crate::store::sqlite::admin::{AdminError, Links, NewSession, Rights};
 use crate::time::Timestamp;
 
 /// CRM records the demo sessions link to; associate 1 is `tje0`.
-const CRM: &str = "
+const CRM: &str = r#"
 INSERT INTO contact (contact_id, name, department, orgnr, url, phone, email, associate_id, country_id,
     country_name, business_name, category_name, postal_address1, postal_zipcode, postal_city,
     street_address1, street_zipcode, street_city)
@@ -36,8 +36,8 @@ VALUES (1, 'Spring order', '2026-12-15 12:00:00.000000', 60, 125000, 30000, 'NOK
 INSERT INTO ticket (id, title, created_at, created_by, author, owned_by, category_name, priority_name,
     base_status, ticket_status_name, origin, cust_id, sale_id, project_id, num_messages)
 VALUES (1, 'Order 1001 arrived damaged', '2026-11-20 09:30:00.000000', 1, 'Mathias Wilderman', 1,
-        'Complaints', '[SR_PRIORITY_HIGH]', 1, '[SR_TICKET_STATUS_OPEN]', 1, 1, 1, 1, 2);
-";
+        'US:"Complaints";NO:"Reklamasjoner";GE:"Beschwerden";SW:"Reklamationer";', '[SR_PRIORITY_HIGH]', 1, '[SR_TICKET_STATUS_OPEN]', 1, 1, 1, 1, 2);
+"#;
 
 /// Seeds the demo into `store` if it has no associates yet; `false` if it had data already.
 pub fn seed(store: &SqliteStore) -> Result<bool, AdminError> {

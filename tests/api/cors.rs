@@ -4,7 +4,7 @@ use http::Method;
 use http::StatusCode;
 use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
-    ACCESS_CONTROL_ALLOW_ORIGIN, AUTHORIZATION, VARY,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, AUTHORIZATION, VARY,
 };
 use lambda_http::Body;
 
@@ -56,7 +56,15 @@ async fn a_listed_origin_passes_the_preflight_and_gets_credentials() {
     let allowed = answer.headers[ACCESS_CONTROL_ALLOW_HEADERS]
         .to_str()
         .unwrap();
-    assert!(allowed.contains("Authorization") && allowed.contains("SO-Language"));
+    for header in [
+        "Authorization",
+        "SO-Language",
+        "SO-Culture",
+        "SO-TimeZone",
+        "SO-Browser-TZ-Offset",
+    ] {
+        assert!(allowed.contains(header), "{header}: {allowed}");
+    }
     assert_eq!(answer.headers[VARY], "Origin");
     assert_eq!(app.snapshot(), before, "a preflight changes nothing");
 
@@ -65,6 +73,13 @@ async fn a_listed_origin_passes_the_preflight_and_gets_credentials() {
     assert_eq!(call.headers[ACCESS_CONTROL_ALLOW_ORIGIN], AGENTS_UI);
     assert_eq!(call.headers[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
     assert_eq!(call.headers[VARY], "Origin");
+    let exposed = call.headers[ACCESS_CONTROL_EXPOSE_HEADERS]
+        .to_str()
+        .unwrap();
+    assert!(
+        exposed.contains("SO-TimeZone"),
+        "the client reads the zone used: {exposed}"
+    );
     assert_eq!(call.json()["CustomerName"], "customer");
 }
 

@@ -369,3 +369,39 @@ async fn every_bad_locale_header_is_a_400_naming_it_and_nothing_changes() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_demo_data_reads_in_the_callers_language() {
+    let app = TestApp::new();
+    assert!(chat_pickup::demo::seed(&app.admin).unwrap());
+    let authorization = basic("tje0", "Tje0");
+    let ticket = |response: &TestResponse| response.json()["Ticket"].clone();
+    let norwegian = app
+        .post_with(
+            PICKUP,
+            &[("authorization", &authorization), ("SO-Language", "no")],
+        )
+        .await;
+    assert_eq!(norwegian.status, StatusCode::OK, "{}", norwegian.body);
+    assert_eq!(ticket(&norwegian)["CategoryName"], "Reklamasjoner");
+    assert_eq!(ticket(&norwegian)["PriorityName"], "Høy");
+    assert_eq!(norwegian.json()["Contact"]["CategoryName"], "Kunde");
+
+    app.sql()
+        .execute(
+            "UPDATE chat_session SET status = 4, user_id = NULL WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    let raw = app
+        .post_with(
+            PICKUP,
+            &[("authorization", &authorization), ("SO-Language", "*")],
+        )
+        .await;
+    assert_eq!(
+        ticket(&raw)["CategoryName"],
+        r#"US:"Complaints";NO:"Reklamasjoner";GE:"Beschwerden";SW:"Reklamationer";"#
+    );
+    assert_eq!(ticket(&raw)["PriorityName"], "[SR_PRIORITY_HIGH]");
+}
