@@ -20,7 +20,6 @@ use crate::auth::{self, Principal};
 use crate::cors::{self, Cors, Verdict};
 use crate::entity::CHAT_SESSION_ENTITY;
 use crate::error::ApiError;
-use crate::locale::zone::{ZONE_FORMS, ZoneName};
 use crate::locale::{HeaderError, LocaleRequest, Localizer, Zone};
 use crate::negotiate::{self, Format, NegotiationError};
 use crate::render::{self, View};
@@ -196,7 +195,11 @@ impl App {
         blocking(move || {
             let store = stores.store(tenant.as_ref())?;
             let principal = auth::authenticate(&headers, store.as_ref())?;
-            let zone = zone(&locale, store.as_ref(), &principal, &default_zone)?;
+            let zone = locale.zone(
+                |name| store.location(name).map_err(ApiError::from),
+                principal.time_zone.as_deref(),
+                &default_zone,
+            )?;
             let localizer = Localizer::new(zone, locale.zone.with_offset);
             let localizer = match (&locale.language, locale.culture()) {
                 (Some(requested), Some(culture)) => {
@@ -209,36 +212,6 @@ impl App {
         })
         .await?
     }
-}
-
-/// The zone instants are printed in: the one `SO-TimeZone` names (looking up location codes
-/// in the store), else the associate's, the browser's or the default.
-fn zone(
-    locale: &LocaleRequest,
-    store: &dyn Store,
-    principal: &Principal,
-    default: &Zone,
-) -> Result<Zone, ApiError> {
-    let name = match &locale.zone.named {
-        None => return Ok(locale.fallback_zone(principal.time_zone.as_deref(), default)),
-        Some(ZoneName::Known(zone)) => return Ok(zone.clone()),
-        Some(name) => name,
-    };
-    let found = store.location(name)?;
-    found.as_deref().and_then(Zone::from_iana).ok_or_else(|| {
-        let named = match name {
-            ZoneName::Id(id) => format!("id {id}"),
-            ZoneName::Location(code) => code.clone(),
-            ZoneName::Known(zone) => zone.label().to_string(),
-        };
-        ApiError::Locale(HeaderError {
-            header: "SO-TimeZone",
-            problem: format!(
-                "there is no time-zone location {named} (a country spanning several zones \
-                 needs its region, as in US-NY); send {ZONE_FORMS}"
-            ),
-        })
-    })
 }
 
 fn name_zone(headers: &mut HeaderMap, zone: &Zone) {

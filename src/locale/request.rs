@@ -3,7 +3,7 @@
 use http::HeaderMap;
 
 use super::language::{self, Requested};
-use super::zone::{ZoneName, ZoneRequest};
+use super::zone::{ZONE_FORMS, ZoneName, ZoneRequest};
 use super::{Culture, HeaderError, Zone};
 
 /// What the caller asked for; the zone may still need the store (location codes).
@@ -65,6 +65,26 @@ impl LocaleRequest {
         )
     }
 
+    /// The zone instants are printed in: the one `SO-TimeZone` names - location codes and ids
+    /// looked up with `lookup` (the store's location table) - else the fallback zone.
+    pub fn zone<E: From<HeaderError>>(
+        &self,
+        lookup: impl FnOnce(&ZoneName) -> Result<Option<String>, E>,
+        associate: Option<&str>,
+        default: &Zone,
+    ) -> Result<Zone, E> {
+        let name = match &self.zone.named {
+            None => return Ok(self.fallback_zone(associate, default)),
+            Some(ZoneName::Known(zone)) => return Ok(zone.clone()),
+            Some(name) => name,
+        };
+        let found = lookup(name)?;
+        found
+            .as_deref()
+            .and_then(Zone::from_iana)
+            .ok_or_else(|| E::from(unknown_location(name)))
+    }
+
     /// The zone when the header names none: the associate's own (an IANA name from the
     /// store), else the browser's offset, else `default`.
     pub fn fallback_zone(&self, associate: Option<&str>, default: &Zone) -> Zone {
@@ -80,6 +100,21 @@ impl LocaleRequest {
             Some(ZoneName::Known(zone)) => zone.clone(),
             _ => self.fallback_zone(None, default),
         }
+    }
+}
+
+fn unknown_location(name: &ZoneName) -> HeaderError {
+    let named = match name {
+        ZoneName::Id(id) => format!("id {id}"),
+        ZoneName::Location(code) => code.clone(),
+        ZoneName::Known(zone) => zone.label().to_string(),
+    };
+    HeaderError {
+        header: "SO-TimeZone",
+        problem: format!(
+            "there is no time-zone location {named} (a country spanning several zones needs \
+             its region, as in US-NY); send {ZONE_FORMS}"
+        ),
     }
 }
 
@@ -202,6 +237,29 @@ mod tests {
             bare.fallback_zone(Some("not/a zone"), &Zone::UTC).label(),
             "UTC"
         );
+    }
+
+    #[test]
+    fn named_zones_are_looked_up_and_unknown_ones_refused() {
+        let lookup = |name: &ZoneName| -> Result<Option<String>, HeaderError> {
+            Ok((name == &ZoneName::Location("NO".into())).then(|| "Europe/Oslo".into()))
+        };
+        let zone = |value: &str| {
+            request(&[("SO-TimeZone", value)])
+                .unwrap()
+                .zone(lookup, Some("Asia/Tokyo"), &Zone::UTC)
+                .map(|zone| zone.label().to_string())
+        };
+        assert_eq!(zone("no").unwrap(), "Europe/Oslo");
+        assert_eq!(zone("America/Chicago").unwrap(), "America/Chicago");
+        assert_eq!(zone("includeTZOffset").unwrap(), "Asia/Tokyo");
+        let unknown = zone("DK").unwrap_err();
+        assert_eq!(unknown.header, "SO-TimeZone");
+        assert!(
+            unknown.problem.contains("no time-zone location DK"),
+            "{unknown:?}"
+        );
+        assert!(zone("42").unwrap_err().problem.contains("id 42"));
     }
 
     proptest::proptest! {
