@@ -2,7 +2,7 @@
 //! empty: every session goes to exactly one of them, with exactly one welcome message.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, Barrier};
 
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
 use chat_pickup::store::{Agent, Store};
@@ -32,13 +32,18 @@ fn eight_writers_never_share_a_session() {
         app.enqueue("Sales", "customer", minutes as i64);
     }
 
+    // All start picking at once: a thread that got going early could otherwise drain the
+    // queue alone on a loaded machine, and nothing would have been contended.
+    let start = Arc::new(Barrier::new(THREADS));
     let handles: Vec<_> = agents
         .into_iter()
         .map(|agent| {
             let db = app.db.clone();
+            let start = start.clone();
             std::thread::spawn(move || {
                 // Its own connection, as a second process would have.
                 let store = Arc::new(SqliteStore::create(&db, &SqliteOptions::default()).unwrap());
+                start.wait();
                 let mut picked = Vec::new();
                 while let Some(pickup) = store.pickup(&agent, Timestamp::now()).unwrap() {
                     picked.push(pickup.session_id);
