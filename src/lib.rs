@@ -13,10 +13,11 @@
 //! - [`entity`]: SuperOffice's carriers described as data; the store fills them, serde prints them.
 //! - [`negotiate`]: `Accept` to a [`negotiate::Format`], and [`select`]: `$select` to a
 //!   [`select::Selection`] - both before anything changes.
+//! - [`locale`]: the language, culture and time-zone headers to a [`locale::LocaleRequest`],
+//!   and the [`locale::Localizer`] every string and date of the response passes through.
 //! - [`render`] for the success body, [`error`] for every failure (mapped to HTTP in one place).
 //!
-//! Around them: [`time`] (UTC instants, stored and printed), [`locale`] (multi-language
-//! values), [`server`] (local HTTP with hyper), [`cli`] (commands and settings), [`demo`]
+//! Around them: [`time`] (UTC instants, stored and printed), [`server`] (local HTTP with hyper), [`cli`] (commands and settings), [`demo`]
 //! (demo data), [`random`] and [`logging`].
 
 pub mod auth;
