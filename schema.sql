@@ -484,6 +484,28 @@ CREATE TABLE IF NOT EXISTS credentials (
     UNIQUE (associate_id, type)
 );
 
+-- Tickets (SOTicket 7T:...) and API tokens (Bearer 8A:...) issued by the admin CLI. Only the
+-- SHA-256 of a secret is kept; `expires` NULL means no expiry.
+CREATE TABLE IF NOT EXISTS auth_secret (
+    id            INTEGER PRIMARY KEY,
+    associate_id  INTEGER NOT NULL REFERENCES associate (associate_id),
+    kind          TEXT NOT NULL,                         -- 'ticket' or 'token'
+    fingerprint   TEXT NOT NULL UNIQUE,                  -- SHA-256 of the secret, hex
+    created       TEXT NOT NULL,
+    expires       TEXT,
+    revoked       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS auth_secret_associate ON auth_secret (associate_id, kind);
+
+-- Partner apps that call with SO-AppToken; only the token's SHA-256 is kept.
+CREATE TABLE IF NOT EXISTS partner_app (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    fingerprint  TEXT NOT NULL UNIQUE,
+    created      TEXT NOT NULL,
+    revoked      INTEGER NOT NULL DEFAULT 0
+);
+
 CREATE TABLE IF NOT EXISTS contact (
     contact_id          INTEGER PRIMARY KEY,
     name                TEXT NOT NULL DEFAULT '',
@@ -725,4 +747,4 @@ CREATE TABLE IF NOT EXISTS chat_message (
 CREATE INDEX IF NOT EXISTS chat_message_session ON chat_message (session_id, id);
 
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

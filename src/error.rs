@@ -9,7 +9,7 @@ use http::{Response, StatusCode};
 use lambda_http::Body;
 use serde::Serialize;
 
-use crate::auth::{self, AuthError};
+use crate::auth::AuthError;
 use std::borrow::Cow;
 
 use crate::entity::{Dialect, printable};
@@ -102,6 +102,7 @@ impl ApiError {
             | ApiError::Select(_)
             | ApiError::Locale(_) => StatusCode::BAD_REQUEST,
             ApiError::Negotiation(NegotiationError::NotAcceptable) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::Auth(AuthError::NotAnAgent) => StatusCode::FORBIDDEN,
             ApiError::Auth(_) => StatusCode::UNAUTHORIZED,
             ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
             ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -124,7 +125,9 @@ impl ApiError {
                     .into()
             }
             ApiError::Route(RouteError::MethodNotAllowed) => "This resource only answers POST.".into(),
-            ApiError::Auth(AuthError::Missing) => "Authentication required: send Authorization: Basic.".into(),
+            ApiError::Auth(AuthError::Missing) => {
+                "Authentication required: send an Authorization header with one of the schemes WWW-Authenticate lists.".into()
+            }
             ApiError::Auth(AuthError::Malformed(why)) => format!("Malformed Authorization header: {why}."),
             ApiError::Auth(AuthError::UnsupportedScheme) => {
                 "This Authorization scheme is not accepted here; use Basic.".into()
@@ -147,7 +150,15 @@ impl ApiError {
                 "The pickup takes no request body; send none (at most {} bytes are tolerated).",
                 crate::handler::MAX_BODY
             ),
-            ApiError::Auth(AuthError::Rejected) => "The user name or password is incorrect.".into(),
+            ApiError::Auth(AuthError::Rejected) => {
+                "The credentials are not valid: wrong, expired or revoked, or the user does not exist.".into()
+            }
+            ApiError::Auth(AuthError::AppTokenRequired) => {
+                "This installation only serves registered partner apps: send SO-AppToken.".into()
+            }
+            ApiError::Auth(AuthError::NotAnAgent) => {
+                "Only internal associates (user agents) may pick up chat sessions.".into()
+            }
             ApiError::Store(StoreError::UnknownTenant(tenant)) => format!("There is no tenant named {tenant}."),
             ApiError::Store(StoreError::Busy(_)) => "The chat queue is busy; retry shortly.".into(),
             ApiError::Store(StoreError::Unavailable(_)) => {
@@ -159,8 +170,13 @@ impl ApiError {
         }
     }
 
-    /// The problem response; `realm` is for the `WWW-Authenticate` challenge.
-    pub fn into_response(self, format: Format, request_id: &str, realm: &str) -> Response<Body> {
+    /// The problem response; `challenge` is the `WWW-Authenticate` value a 401 carries.
+    pub fn into_response(
+        self,
+        format: Format,
+        request_id: &str,
+        challenge: &str,
+    ) -> Response<Body> {
         let status = self.status();
         let detail = self.detail();
         // The detail may echo the caller's input, which XML may not be able to carry.
@@ -190,8 +206,10 @@ impl ApiError {
             .status(status)
             .header(CONTENT_TYPE, format.problem_content_type());
         response = match &self {
-            ApiError::Auth(error) if !matches!(error, AuthError::Store(_)) => {
-                response.header(WWW_AUTHENTICATE, auth::challenge(realm))
+            ApiError::Auth(error)
+                if !matches!(error, AuthError::Store(_) | AuthError::NotAnAgent) =>
+            {
+                response.header(WWW_AUTHENTICATE, challenge)
             }
             ApiError::Route(RouteError::MethodNotAllowed) => response.header(ALLOW, routes::ALLOW),
             ApiError::Store(StoreError::Busy(_)) => response.header(RETRY_AFTER, RETRY_AFTER_BUSY),

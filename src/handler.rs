@@ -16,7 +16,7 @@ use http::{HeaderMap, Method, StatusCode};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 
-use crate::auth::{self, Principal};
+use crate::auth::{AuthConfig, Authenticator, Principal};
 use crate::cors::{self, Cors, Verdict};
 use crate::entity::CHAT_SESSION_ENTITY;
 use crate::error::ApiError;
@@ -40,6 +40,7 @@ pub const SO_TIMEZONE: &str = "SO-TimeZone";
 pub struct App {
     stores: Arc<dyn Stores>,
     cors: Cors,
+    auth: Arc<Authenticator>,
     /// The zone when neither the request nor the associate names one.
     default_zone: Zone,
     /// What time it is; tests set it to see a pickup in winter and in summer.
@@ -89,6 +90,7 @@ impl App {
         Self {
             stores,
             cors: Cors::default(),
+            auth: Arc::default(),
             default_zone: Zone::UTC,
             clock: Timestamp::now,
         }
@@ -96,6 +98,14 @@ impl App {
 
     pub fn with_cors(self, cors: Cors) -> Self {
         Self { cors, ..self }
+    }
+
+    /// Authentication as `config` says (default: Basic, SoTicket and API tokens).
+    pub fn with_auth(self, config: AuthConfig) -> Self {
+        Self {
+            auth: Arc::new(Authenticator::new(config)),
+            ..self
+        }
     }
 
     /// Reads the time from `clock` instead of the system clock.
@@ -130,7 +140,11 @@ impl App {
     ) -> Response<Body> {
         let mut response = served.unwrap_or_else(|error| {
             log_failure(&exchange.request_id, &error);
-            error.into_response(exchange.error_format, &exchange.request_id, REALM)
+            error.into_response(
+                exchange.error_format,
+                &exchange.request_id,
+                &self.auth.challenge(REALM),
+            )
         });
         cors::decorate(response.headers_mut(), &exchange.origin, exchange.preflight);
         if !response.headers().contains_key(SO_TIMEZONE) {
@@ -192,9 +206,11 @@ impl App {
         let tenant = route.tenant.clone();
         let headers = request.headers().clone();
         let default_zone = self.default_zone.clone();
+        let auth = self.auth.clone();
+        let now = (self.clock)();
         blocking(move || {
             let store = stores.store(tenant.as_ref())?;
-            let principal = auth::authenticate(&headers, store.as_ref())?;
+            let principal = auth.authenticate(&headers, store.as_ref(), now)?;
             let zone = locale.zone(
                 |name| store.location(name).map_err(ApiError::from),
                 principal.time_zone.as_deref(),

@@ -4,30 +4,36 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use super::{AuthError, Principal, password};
-use crate::store::Store;
+use super::cache::BasicCache;
+use super::{AuthError, password};
+use crate::store::{Account, Store};
 
-pub(super) fn authenticate(encoded: &str, store: &dyn Store) -> Result<Principal, AuthError> {
+/// The account the credentials name, if the password is right. A wrong password, an unknown
+/// user and a deleted associate cost one argon2 verification each, so the response time does
+/// not tell them apart; only credentials that verified recently skip it ([`BasicCache`]).
+pub(super) fn account(
+    encoded: &str,
+    store: &dyn Store,
+    cache: &BasicCache,
+) -> Result<Option<Account>, AuthError> {
     let (login, secret) = decode(encoded)?;
     let account = store.account(&login)?;
-    // Unknown users and deleted associates cost one hash verification too, so the response
-    // time does not tell them apart from a wrong password.
     let Some(account) = account.filter(|account| !account.deleted) else {
         password::verify_dummy(&secret);
-        return Err(AuthError::Rejected);
+        return Ok(None);
     };
     let Some(hash) = account.password_hash.as_deref() else {
         password::verify_dummy(&secret);
-        return Err(AuthError::Rejected);
+        return Ok(None);
     };
-    if password::verify(&secret, hash) {
-        Ok(Principal {
-            agent: account.agent,
-            time_zone: account.time_zone,
-        })
-    } else {
-        Err(AuthError::Rejected)
+    if cache.holds(encoded, &account) {
+        return Ok(Some(account));
     }
+    if !password::verify(&secret, hash) {
+        return Ok(None);
+    }
+    cache.remember(encoded, &account);
+    Ok(Some(account))
 }
 
 /// `dGplMDpUamUw` -> ("tje0", "Tje0").

@@ -1,15 +1,36 @@
-//! Who is calling. One file per scheme; this module picks the scheme from the request.
+//! Who is calling (spec section 5). One file per way of saying it; this module picks the way
+//! from the request, checks the partner app, and applies the rules every scheme shares.
 //!
-//! Every failure is the same [`AuthError::Rejected`] to the caller - wrong password, unknown
-//! user and deleted associate alike - so the answer never tells whether a user exists.
+//! - `Authorization: Basic` ([`basic`]): login name and password (argon2id, [`password`]),
+//!   successful verifications remembered briefly ([`cache`]).
+//! - `Authorization: SOTicket 7T:...`, or no `Authorization` but a `SoTicket` cookie with the
+//!   XSRF double-submit pair ([`ticket`]); tickets are issued by the admin CLI ([`secret`]).
+//! - `Authorization: Bearer`: an API token `8A:...` ([`secret`]) or a JWT ([`jwt`]).
+//! - `SO-AppToken`: a registered partner app; required when configured.
+//!
+//! Every failure to identify an active associate is the same [`AuthError::Rejected`] - wrong
+//! secret, unknown user, expired, revoked, deleted alike - so the answer never tells which.
+//! An identified associate who is not an internal one (a resource, an external user) is
+//! [`AuthError::NotAnAgent`]: a 403, since no other credentials would help.
 
 mod basic;
+pub mod cache;
+pub mod jwt;
 pub mod password;
+pub mod secret;
+mod ticket;
 
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
 
-use crate::store::{Agent, Store, StoreError};
+use crate::store::{Account, Agent, Store, StoreError};
+use crate::time::Timestamp;
+use cache::BasicCache;
+use jwt::JwtConfig;
+use secret::SecretKind;
+
+/// SuperOffice's UserType for an internal associate: the only kind that picks up chats.
+const INTERNAL_ASSOCIATE: i64 = 1;
 
 /// The authenticated caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,6 +38,32 @@ pub struct Principal {
     pub agent: Agent,
     /// The associate's own time zone (an IANA name), if one is set.
     pub time_zone: Option<String>,
+    /// How the caller authenticated, for the log.
+    pub scheme: Scheme,
+    /// The partner app that called, for the log.
+    pub app: Option<String>,
+}
+
+/// The ways of authenticating; which are enabled is configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Scheme {
+    Basic,
+    #[value(name = "soticket")]
+    SoTicket,
+    Bearer,
+    /// The `SoTicket` cookie with the XSRF double-submit check.
+    Cookie,
+}
+
+impl Scheme {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Scheme::Basic => "Basic",
+            Scheme::SoTicket => "SOTicket",
+            Scheme::Bearer => "Bearer",
+            Scheme::Cookie => "Cookie",
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -29,6 +76,10 @@ pub enum AuthError {
     UnsupportedScheme,
     /// The credentials do not identify an active associate.
     Rejected,
+    /// `CHAT_PICKUP_REQUIRE_APP_TOKEN` is set and the request names no partner app.
+    AppTokenRequired,
+    /// An active associate who may not pick up chats (not an internal associate).
+    NotAnAgent,
     Store(StoreError),
 }
 
@@ -38,26 +89,176 @@ impl From<StoreError> for AuthError {
     }
 }
 
-/// The `WWW-Authenticate` challenge sent with every 401.
-pub fn challenge(realm: &str) -> String {
-    format!("Basic realm=\"{realm}\", charset=\"UTF-8\"")
+/// What authentication accepts.
+#[derive(Clone, Debug)]
+pub struct AuthConfig {
+    pub schemes: Vec<Scheme>,
+    /// How JWTs are checked; without it, `Bearer` accepts API tokens only.
+    pub jwt: Option<JwtConfig>,
+    /// The server secret XSRF tokens are bound to tickets with; without it the cookie scheme
+    /// is off.
+    pub xsrf_secret: Option<Vec<u8>>,
+    pub require_app_token: bool,
 }
 
-/// Authenticates the request. Blocking: it verifies a slow password hash.
-pub fn authenticate(headers: &HeaderMap, store: &dyn Store) -> Result<Principal, AuthError> {
-    let mut all = headers.get_all(AUTHORIZATION).iter();
-    let header = all.next().ok_or(AuthError::Missing)?;
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            schemes: vec![
+                Scheme::Basic,
+                Scheme::SoTicket,
+                Scheme::Bearer,
+                Scheme::Cookie,
+            ],
+            jwt: None,
+            xsrf_secret: None,
+            require_app_token: false,
+        }
+    }
+}
+
+/// Authentication as configured, with its cache of verified passwords.
+#[derive(Default)]
+pub struct Authenticator {
+    config: AuthConfig,
+    cache: BasicCache,
+}
+
+impl Authenticator {
+    pub fn new(config: AuthConfig) -> Self {
+        Self {
+            config,
+            cache: BasicCache::default(),
+        }
+    }
+
+    fn enabled(&self, scheme: Scheme) -> bool {
+        let configured = match scheme {
+            Scheme::Cookie => self.config.xsrf_secret.is_some(),
+            _ => true,
+        };
+        configured && self.config.schemes.contains(&scheme)
+    }
+
+    /// The `WWW-Authenticate` challenges sent with every 401: one per enabled scheme that
+    /// an `Authorization` header can carry.
+    pub fn challenge(&self, realm: &str) -> String {
+        let challenges: Vec<String> = [Scheme::Basic, Scheme::SoTicket, Scheme::Bearer]
+            .into_iter()
+            .filter(|scheme| self.enabled(*scheme))
+            .map(|scheme| match scheme {
+                Scheme::Basic => format!("Basic realm=\"{realm}\", charset=\"UTF-8\""),
+                other => format!("{} realm=\"{realm}\"", other.name()),
+            })
+            .collect();
+        challenges.join(", ")
+    }
+
+    /// Authenticates the request. Blocking: it may verify a slow password hash.
+    pub fn authenticate(
+        &self,
+        headers: &HeaderMap,
+        store: &dyn Store,
+        now: Timestamp,
+    ) -> Result<Principal, AuthError> {
+        let app = self.partner_app(headers, store)?;
+        let (scheme, account) = self.account(headers, store, now)?;
+        let account = account
+            .filter(|account| !account.deleted)
+            .ok_or(AuthError::Rejected)?;
+        if account.user_type != INTERNAL_ASSOCIATE {
+            return Err(AuthError::NotAnAgent);
+        }
+        Ok(Principal {
+            agent: account.agent,
+            time_zone: account.time_zone,
+            scheme,
+            app,
+        })
+    }
+
+    /// The account the credentials name, by whichever scheme carries them.
+    fn account(
+        &self,
+        headers: &HeaderMap,
+        store: &dyn Store,
+        now: Timestamp,
+    ) -> Result<(Scheme, Option<Account>), AuthError> {
+        let Some(header) = single(headers, AUTHORIZATION.as_str())? else {
+            if self.enabled(Scheme::Cookie) && ticket::has_cookie(headers) {
+                let secret = self.config.xsrf_secret.as_deref().unwrap_or_default();
+                let ticket = ticket::from_cookie(headers, secret)?;
+                return Ok((Scheme::Cookie, ticket::account(&ticket, store, now)?));
+            }
+            return Err(AuthError::Missing);
+        };
+        let (name, credentials) = header.trim().split_once(' ').unwrap_or((header.trim(), ""));
+        let credentials = credentials.trim();
+        let scheme = [Scheme::Basic, Scheme::SoTicket, Scheme::Bearer]
+            .into_iter()
+            .find(|scheme| scheme.name().eq_ignore_ascii_case(name))
+            .filter(|scheme| self.enabled(*scheme))
+            .ok_or(AuthError::UnsupportedScheme)?;
+        let account = match scheme {
+            Scheme::Basic => basic::account(credentials, store, &self.cache)?,
+            Scheme::SoTicket => ticket::account(credentials, store, now)?,
+            _ => self.bearer(credentials, store, now)?,
+        };
+        Ok((scheme, account))
+    }
+
+    /// An API token (`8A:...`) or, when configured, a JWT.
+    fn bearer(
+        &self,
+        token: &str,
+        store: &dyn Store,
+        now: Timestamp,
+    ) -> Result<Option<Account>, AuthError> {
+        if token.is_empty() {
+            return Err(AuthError::Malformed("a Bearer token is missing"));
+        }
+        if token.starts_with(SecretKind::ApiToken.prefix()) {
+            let fingerprint = secret::fingerprint(token);
+            return Ok(store.account_by_secret(SecretKind::ApiToken, &fingerprint, now)?);
+        }
+        let Some(login) = self.config.jwt.as_ref().and_then(|jwt| jwt.login(token)) else {
+            return Ok(None);
+        };
+        Ok(store.account(&login)?)
+    }
+
+    /// The registered app named by `SO-AppToken`; a token that names none is refused.
+    fn partner_app(
+        &self,
+        headers: &HeaderMap,
+        store: &dyn Store,
+    ) -> Result<Option<String>, AuthError> {
+        let Some(token) = single(headers, "SO-AppToken")? else {
+            if self.config.require_app_token {
+                return Err(AuthError::AppTokenRequired);
+            }
+            return Ok(None);
+        };
+        let app = store.partner_app(&secret::fingerprint(token.trim()))?;
+        app.map(Some).ok_or(AuthError::Rejected)
+    }
+}
+
+/// The one value of header `name`; several are refused rather than guessed between.
+fn single<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, AuthError> {
+    let mut all = headers.get_all(name).iter();
+    let Some(value) = all.next() else {
+        return Ok(None);
+    };
     if all.next().is_some() {
-        return Err(AuthError::Malformed(
-            "send one Authorization header, not several",
-        ));
+        return Err(AuthError::Malformed(if name == AUTHORIZATION.as_str() {
+            "send one Authorization header, not several"
+        } else {
+            "send one SO-AppToken header, not several"
+        }));
     }
-    let header = header
+    value
         .to_str()
-        .map_err(|_| AuthError::Malformed("the Authorization header is not ASCII"))?;
-    let (scheme, credentials) = header.trim().split_once(' ').unwrap_or((header.trim(), ""));
-    if scheme.eq_ignore_ascii_case("basic") {
-        return basic::authenticate(credentials.trim(), store);
-    }
-    Err(AuthError::UnsupportedScheme)
+        .map(Some)
+        .map_err(|_| AuthError::Malformed("credentials must be ASCII"))
 }

@@ -10,6 +10,7 @@ pub mod sqlite;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::auth::secret::SecretKind;
 use crate::entity::Object;
 use crate::locale::zone::ZoneName;
 use crate::locale::{Language, Resources};
@@ -36,6 +37,8 @@ pub struct Account {
     pub deleted: bool,
     /// The IANA zone of the associate's own time-zone location, if one is set.
     pub time_zone: Option<String>,
+    /// SuperOffice's UserType: 1 is an internal associate, the only kind that picks up chats.
+    pub user_type: i64,
 }
 
 /// A session the caller has just picked up.
@@ -52,6 +55,18 @@ pub struct Pickup {
 pub trait Store: Send + Sync {
     /// The account with this login name (case-insensitive), deleted or not.
     fn account(&self, login: &str) -> Result<Option<Account>, StoreError>;
+
+    /// The account holding the live (not revoked, not expired at `now`) secret of `kind`
+    /// whose SHA-256 is `fingerprint`; deleted or not.
+    fn account_by_secret(
+        &self,
+        kind: SecretKind,
+        fingerprint: &str,
+        now: Timestamp,
+    ) -> Result<Option<Account>, StoreError>;
+
+    /// The name of the registered, unrevoked partner app whose token has `fingerprint`.
+    fn partner_app(&self, fingerprint: &str) -> Result<Option<String>, StoreError>;
 
     /// Assigns the first available session of the queue to `agent` and posts the topic's
     /// welcome message, in one transaction. `None`: nothing eligible, nothing changed.

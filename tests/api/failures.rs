@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chat_pickup::auth::password;
+use chat_pickup::auth::secret::SecretKind;
 use chat_pickup::entity::{Object, Shape};
 use chat_pickup::handler::App;
 use chat_pickup::locale::zone::ZoneName;
@@ -249,7 +250,21 @@ impl Store for Fault {
             password_hash: Some(password::hash(PASSWORD)),
             deleted: false,
             time_zone: None,
+            user_type: 1,
         }))
+    }
+
+    fn account_by_secret(
+        &self,
+        _: SecretKind,
+        _: &str,
+        _: Timestamp,
+    ) -> Result<Option<Account>, StoreError> {
+        Ok(None)
+    }
+
+    fn partner_app(&self, _: &str) -> Result<Option<String>, StoreError> {
+        Ok(None)
     }
 
     fn pickup(&self, _: &Agent, _: Timestamp) -> Result<Option<Pickup>, StoreError> {

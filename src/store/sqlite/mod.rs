@@ -7,6 +7,7 @@
 //! [`StoreError::Busy`] - a 503, never a hang.
 
 pub mod admin;
+mod credentials;
 mod errors;
 mod load;
 mod pickup;
@@ -20,6 +21,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use super::{Account, Agent, Pickup, Store, StoreError};
+use crate::auth::secret::SecretKind;
 use crate::locale::zone::ZoneName;
 use crate::locale::{Language, Resources};
 use crate::time::Timestamp;
@@ -28,7 +30,7 @@ pub use tenants::SqliteStores;
 /// The schema, applied idempotently whenever a database is opened at an older version.
 pub const SCHEMA: &str = include_str!("../../../schema.sql");
 /// Must match the `PRAGMA user_version` at the end of `schema.sql`.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// What `CREATE TABLE IF NOT EXISTS` cannot do for a database made by an older schema: the
 /// columns added since, applied before the schema when upgrading from below each version.
@@ -173,35 +175,25 @@ fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
 
 impl Store for SqliteStore {
     fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
-        let connection = self.connection();
-        let mut statement = connection.prepare_cached(
-            "SELECT a.associate_id, a.name, a.full_name, a.deleted, c.value, z.iana_zone FROM associate a \
-             LEFT JOIN credentials c ON c.associate_id = a.associate_id AND c.type = 'password' \
-             LEFT JOIN tzlocation z ON z.tzlocation_id = a.tzlocation_id \
-             WHERE a.name = ?1 COLLATE NOCASE",
-        )?;
-        let account = statement
-            .query_row([login], |row| {
-                let name: String = row.get(1)?;
-                let full_name: String = row.get(2)?;
-                let display_name = if full_name.trim().is_empty() {
-                    name.clone()
-                } else {
-                    full_name
-                };
-                Ok(Account {
-                    agent: Agent {
-                        associate_id: row.get(0)?,
-                        name,
-                        display_name,
-                    },
-                    deleted: row.get(3)?,
-                    password_hash: row.get(4)?,
-                    time_zone: row.get(5)?,
-                })
-            })
-            .optional()?;
-        Ok(account)
+        Ok(credentials::by_login(&self.connection(), login)?)
+    }
+
+    fn account_by_secret(
+        &self,
+        kind: SecretKind,
+        fingerprint: &str,
+        now: Timestamp,
+    ) -> Result<Option<Account>, StoreError> {
+        Ok(credentials::by_secret(
+            &self.connection(),
+            kind,
+            fingerprint,
+            now,
+        )?)
+    }
+
+    fn partner_app(&self, fingerprint: &str) -> Result<Option<String>, StoreError> {
+        Ok(credentials::partner_app(&self.connection(), fingerprint)?)
     }
 
     fn pickup(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError> {

@@ -1,0 +1,136 @@
+//! Successful Basic verifications, remembered briefly so that a warm instance does not pay
+//! argon2 (tens of milliseconds) on every call.
+//!
+//! Keyed by an HMAC of the credentials under a key drawn at start-up, so the cache never holds
+//! a password or anything that could be tested offline against one. An entry counts only
+//! while the associate's stored password hash is the one it was verified against: changing
+//! the password (or deleting the associate, which the caller checks first) drops it.
+
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, Mac};
+use lru::LruCache;
+use sha2::Sha256;
+
+use super::secret;
+use crate::store::Account;
+
+/// How many verified credentials are remembered.
+const CAPACITY: usize = 1024;
+/// How long a verification is trusted without repeating it.
+pub const TTL: Duration = Duration::from_secs(300);
+
+pub struct BasicCache {
+    key: [u8; 32],
+    entries: Mutex<LruCache<[u8; 32], Entry>>,
+}
+
+struct Entry {
+    associate_id: i64,
+    password_hash: String,
+    verified: Instant,
+}
+
+impl Default for BasicCache {
+    fn default() -> Self {
+        Self {
+            key: crate::random::bytes::<32>(),
+            entries: Mutex::new(LruCache::new(
+                NonZeroUsize::new(CAPACITY).expect("a positive capacity"),
+            )),
+        }
+    }
+}
+
+impl BasicCache {
+    /// Whether `credentials` were verified for `account`, recently, against its current hash.
+    pub fn holds(&self, credentials: &str, account: &Account) -> bool {
+        let key = self.key_of(credentials);
+        let mut entries = self.lock();
+        let Some(entry) = entries.get(&key) else {
+            return false;
+        };
+        let current = account.password_hash.as_deref().unwrap_or("");
+        let valid = entry.verified.elapsed() < TTL
+            && entry.associate_id == account.agent.associate_id
+            && secret::same(&entry.password_hash, current);
+        if !valid {
+            entries.pop(&key);
+        }
+        valid
+    }
+
+    /// Remembers that `credentials` verified against `account`'s current password hash.
+    pub fn remember(&self, credentials: &str, account: &Account) {
+        let entry = Entry {
+            associate_id: account.agent.associate_id,
+            password_hash: account.password_hash.clone().unwrap_or_default(),
+            verified: Instant::now(),
+        };
+        self.lock().put(self.key_of(credentials), entry);
+    }
+
+    fn key_of(&self, credentials: &str) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key");
+        mac.update(credentials.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<[u8; 32], Entry>> {
+        // Entries are plain data; one left by a panicking thread is still sound.
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Agent;
+
+    fn account(id: i64, hash: &str) -> Account {
+        Account {
+            agent: Agent {
+                associate_id: id,
+                name: "tje0".into(),
+                display_name: "tje0".into(),
+            },
+            password_hash: Some(hash.into()),
+            deleted: false,
+            time_zone: None,
+            user_type: 1,
+        }
+    }
+
+    #[test]
+    fn holds_what_it_remembered_while_the_hash_is_unchanged() {
+        let cache = BasicCache::default();
+        assert!(!cache.holds("dGplMDpUamUw", &account(1, "h1")));
+        cache.remember("dGplMDpUamUw", &account(1, "h1"));
+        assert!(cache.holds("dGplMDpUamUw", &account(1, "h1")));
+        assert!(!cache.holds("other", &account(1, "h1")));
+        assert!(
+            !cache.holds("dGplMDpUamUw", &account(2, "h1")),
+            "another associate"
+        );
+        assert!(
+            !cache.holds("dGplMDpUamUw", &account(1, "h2")),
+            "a new password"
+        );
+        assert!(
+            !cache.holds("dGplMDpUamUw", &account(1, "h1")),
+            "dropped after a change"
+        );
+    }
+
+    #[test]
+    fn keys_are_keyed_hashes_not_the_credentials() {
+        let cache = BasicCache::default();
+        let other = BasicCache::default();
+        assert_ne!(cache.key_of("x"), other.key_of("x"));
+        assert_eq!(cache.key_of("x"), cache.key_of("x"));
+    }
+}

@@ -1,0 +1,120 @@
+//! SoTickets: `Authorization: SOTicket 7T:...`, or - for browsers - a `SoTicket` cookie with
+//! the XSRF double-submit check: the `X-XSRF-TOKEN` header must equal the `XSRF-TOKEN` cookie,
+//! and both must be the HMAC of that ticket under the server's secret, so a cookie planted by
+//! a sibling domain cannot pass.
+
+use cookie::Cookie;
+use http::HeaderMap;
+use http::header::COOKIE;
+
+use super::AuthError;
+use super::secret::{self, SecretKind};
+use crate::store::{Account, Store};
+use crate::time::Timestamp;
+
+const TICKET_COOKIE: &str = "SoTicket";
+const XSRF_COOKIE: &str = "XSRF-TOKEN";
+const XSRF_HEADER: &str = "X-XSRF-TOKEN";
+
+/// The account holding `ticket`, if it is live.
+pub(super) fn account(
+    ticket: &str,
+    store: &dyn Store,
+    now: Timestamp,
+) -> Result<Option<Account>, AuthError> {
+    if !ticket.starts_with(SecretKind::Ticket.prefix()) {
+        return Err(AuthError::Malformed("a SoTicket starts with 7T:"));
+    }
+    let fingerprint = secret::fingerprint(ticket);
+    Ok(store.account_by_secret(SecretKind::Ticket, &fingerprint, now)?)
+}
+
+pub(super) fn has_cookie(headers: &HeaderMap) -> bool {
+    !cookies(headers, TICKET_COOKIE).is_empty()
+}
+
+/// The ticket of the `SoTicket` cookie, once the XSRF pair vouches for it.
+pub(super) fn from_cookie(headers: &HeaderMap, server_secret: &[u8]) -> Result<String, AuthError> {
+    let ticket = one_cookie(headers, TICKET_COOKIE)?;
+    let cookie_token = one_cookie(headers, XSRF_COOKIE)?;
+    let mut header_tokens = headers.get_all(XSRF_HEADER).iter();
+    let header_token = match (header_tokens.next(), header_tokens.next()) {
+        (Some(value), None) => value.to_str().map_err(|_| AuthError::Rejected)?,
+        _ => return Err(AuthError::Rejected),
+    };
+    let expected = secret::xsrf_token(server_secret, &ticket);
+    let pair_matches = secret::same(header_token.trim(), &cookie_token);
+    let bound_to_ticket = secret::same(header_token.trim(), &expected);
+    if pair_matches && bound_to_ticket {
+        Ok(ticket)
+    } else {
+        Err(AuthError::Rejected)
+    }
+}
+
+/// The one cookie named `name`; two of the same name are refused, as one may be planted.
+fn one_cookie(headers: &HeaderMap, name: &str) -> Result<String, AuthError> {
+    match cookies(headers, name).as_slice() {
+        [value] => Ok(value.clone()),
+        _ => Err(AuthError::Rejected),
+    }
+}
+
+fn cookies(headers: &HeaderMap, name: &str) -> Vec<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| Cookie::split_parse(value.to_string()))
+        .filter_map(Result::ok)
+        .filter(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    const SECRET: &[u8] = b"server secret";
+
+    fn headers(cookie: &str, xsrf: Option<&str>) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_str(cookie).unwrap());
+        if let Some(xsrf) = xsrf {
+            headers.insert(XSRF_HEADER, HeaderValue::from_str(xsrf).unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn the_double_submitted_token_must_be_bound_to_the_ticket() {
+        let good = secret::xsrf_token(SECRET, "7T:mine");
+        let other = secret::xsrf_token(SECRET, "7T:other");
+        let cookie = |token: &str| format!("SoTicket=7T:mine; theme=dark; XSRF-TOKEN={token}");
+        assert_eq!(
+            from_cookie(&headers(&cookie(&good), Some(&good)), SECRET).unwrap(),
+            "7T:mine"
+        );
+        let refused = [
+            headers(&cookie(&good), None),
+            headers(&cookie(&good), Some("different")),
+            headers(&cookie(&other), Some(&other)),
+            headers("SoTicket=7T:mine", Some(&good)),
+            headers(
+                &format!("{}; SoTicket=7T:planted", cookie(&good)),
+                Some(&good),
+            ),
+        ];
+        for headers in refused {
+            assert!(
+                matches!(from_cookie(&headers, SECRET), Err(AuthError::Rejected)),
+                "{headers:?}"
+            );
+        }
+        let forged_secret = secret::xsrf_token(b"guess", "7T:mine");
+        let forged = headers(&cookie(&forged_secret), Some(&forged_secret));
+        assert!(from_cookie(&forged, SECRET).is_err());
+    }
+}
