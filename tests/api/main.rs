@@ -13,6 +13,7 @@ mod pickup;
 mod problems;
 mod properties;
 mod routes;
+mod schemes;
 mod select;
 mod server;
 mod xml;

@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::auth::password;
+mod credentials;
+
+use crate::auth::jwt::JwtConfig;
+use crate::auth::{AuthConfig, Scheme, password};
 use crate::cors::Cors;
 use crate::handler::App;
 use crate::locale::Zone;
@@ -62,6 +65,15 @@ pub struct Cli {
         default_value_t = 5000
     )]
     pub busy_timeout_ms: u64,
+    /// The server secret (at least 32 characters) that binds XSRF tokens to tickets; needed
+    /// for the cookie scheme and for `admin issue-ticket --xsrf`.
+    #[arg(
+        long,
+        global = true,
+        env = "CHAT_PICKUP_XSRF_SECRET",
+        hide_env_values = true
+    )]
+    pub xsrf_secret: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -98,6 +110,31 @@ pub struct ServeArgs {
     /// SO-TimeZone and send no SO-Browser-TZ-Offset, and whose associate has none.
     #[arg(long, env = "CHAT_PICKUP_DEFAULT_TZ", default_value = "UTC")]
     pub default_tz: Zone,
+    /// Enabled authentication schemes, comma-separated: basic, soticket, bearer, cookie.
+    #[arg(
+        long,
+        env = "CHAT_PICKUP_AUTH_SCHEMES",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "basic,soticket,bearer,cookie"
+    )]
+    pub auth_schemes: Vec<Scheme>,
+    /// Trusted JWT keys: a JWKS document inline (`{"keys":[...]}`) or a file path. Without
+    /// it, Bearer accepts API tokens (8A:...) only.
+    #[arg(long, env = "CHAT_PICKUP_JWKS")]
+    pub jwks: Option<String>,
+    /// The `iss` every JWT must carry.
+    #[arg(long, env = "CHAT_PICKUP_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// The `aud` every JWT must carry.
+    #[arg(long, env = "CHAT_PICKUP_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// The JWT claim that holds the associate's login name.
+    #[arg(long, env = "CHAT_PICKUP_JWT_CLAIM", default_value = "sub")]
+    pub jwt_claim: String,
+    /// Serve only registered partner apps: every request must carry a valid SO-AppToken.
+    #[arg(long, env = "CHAT_PICKUP_REQUIRE_APP_TOKEN")]
+    pub require_app_token: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,6 +164,45 @@ pub enum AdminCommand {
         /// {agent} in the welcome message is the agent's first name, not the full name.
         #[arg(long)]
         agent_first_name: bool,
+    },
+    /// Issue a SoTicket for a user agent; it is printed once and stored only as a hash.
+    IssueTicket {
+        #[arg(long)]
+        user: String,
+        /// How long it is valid: 30m, 8h, 7d.
+        #[arg(long, default_value = "8h", value_parser = humantime::parse_duration)]
+        ttl: std::time::Duration,
+        /// Also print the XSRF token for the cookie scheme (needs CHAT_PICKUP_XSRF_SECRET).
+        #[arg(long)]
+        xsrf: bool,
+    },
+    /// Revoke one ticket (given as CHAT_PICKUP_SECRET or --secret) or all of a user's.
+    RevokeTicket(Revoke),
+    /// Issue an API token (Bearer 8A:...) for a user agent; printed once, stored as a hash.
+    IssueToken {
+        #[arg(long)]
+        user: String,
+        /// How long it is valid (30d); without it, until revoked.
+        #[arg(long, value_parser = humantime::parse_duration)]
+        ttl: Option<std::time::Duration>,
+    },
+    /// Revoke one API token or all of a user's.
+    RevokeToken(Revoke),
+    /// Register a partner app; its SO-AppToken is printed once and stored as a hash.
+    AddApp { name: String },
+    /// Revoke a partner app's token.
+    RevokeApp { name: String },
+    /// Replace a user agent's password (stored as an argon2id hash).
+    SetPassword {
+        #[arg(long)]
+        user: String,
+        #[arg(long, env = "CHAT_PICKUP_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Mark a user agent deleted: none of their credentials work any more.
+    DeleteAssociate {
+        #[arg(long)]
+        user: String,
     },
     /// Set the time zone a user agent reads times in when a request names none.
     SetTimeZone {
@@ -161,6 +237,18 @@ pub enum AdminCommand {
     Queue,
 }
 
+/// Which secrets `revoke-ticket` / `revoke-token` revoke.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct Revoke {
+    /// The secret itself (kept out of the process list when given as CHAT_PICKUP_SECRET).
+    #[arg(long, env = "CHAT_PICKUP_SECRET", hide_env_values = true)]
+    pub(super) secret: Option<String>,
+    /// Every one the user holds.
+    #[arg(long)]
+    pub(super) user: Option<String>,
+}
+
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum RightName {
     Listen,
@@ -185,7 +273,7 @@ pub async fn run(cli: Cli, on_lambda: bool) -> Result<(), Failure> {
         Some(Command::Serve(ref args)) if on_lambda => run_lambda(&cli, args).await,
         Some(Command::Serve(ref args)) => run_server(&cli, args).await,
         Some(Command::Demo) => seed_demo(&open(&cli)?),
-        Some(Command::Admin { ref command }) => administer(&open(&cli)?, command),
+        Some(Command::Admin { ref command }) => administer(&open(&cli)?, command, &cli),
         None => Err("no command given; try --help".into()),
     }
 }
@@ -210,7 +298,8 @@ fn app(cli: &Cli, args: &ServeArgs) -> Result<Arc<App>, Failure> {
     Ok(Arc::new(
         App::new(Arc::new(stores))
             .with_cors(args.cors_origins.clone())
-            .with_default_zone(args.default_tz.clone()),
+            .with_default_zone(args.default_tz.clone())
+            .with_auth(auth_config(cli, args)?),
     ))
 }
 
@@ -232,6 +321,44 @@ async fn run_lambda(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
     .map_err(|error| -> Failure { error.to_string().into() })
 }
 
+/// Authentication settings, checked now so that a bad JWKS or secret stops start-up.
+fn auth_config(cli: &Cli, args: &ServeArgs) -> Result<AuthConfig, Failure> {
+    let jwt = match &args.jwks {
+        None => None,
+        Some(jwks) => {
+            let document = if jwks.trim_start().starts_with('{') {
+                jwks.clone()
+            } else {
+                std::fs::read_to_string(jwks)
+                    .map_err(|error| format!("CHAT_PICKUP_JWKS {jwks}: {error}"))?
+            };
+            let config = JwtConfig::from_jwks(
+                &document,
+                args.jwt_issuer.clone(),
+                args.jwt_audience.clone(),
+                args.jwt_claim.clone(),
+            )
+            .map_err(|error| format!("CHAT_PICKUP_JWKS: {error}"))?;
+            Some(config)
+        }
+    };
+    Ok(AuthConfig {
+        schemes: args.auth_schemes.clone(),
+        jwt,
+        xsrf_secret: xsrf_secret(cli)?,
+        require_app_token: args.require_app_token,
+    })
+}
+
+/// The XSRF secret's bytes; too short a secret is refused rather than used.
+fn xsrf_secret(cli: &Cli) -> Result<Option<Vec<u8>>, Failure> {
+    match &cli.xsrf_secret {
+        None => Ok(None),
+        Some(text) if text.len() >= 32 => Ok(Some(text.as_bytes().to_vec())),
+        Some(_) => Err("CHAT_PICKUP_XSRF_SECRET must be at least 32 characters".into()),
+    }
+}
+
 fn seed_demo(store: &SqliteStore) -> Result<(), Failure> {
     if demo::seed(store)? {
         tracing::info!("seeded demo data: log in as tje0 / Tje0");
@@ -241,7 +368,10 @@ fn seed_demo(store: &SqliteStore) -> Result<(), Failure> {
     Ok(())
 }
 
-fn administer(store: &SqliteStore, command: &AdminCommand) -> Result<(), Failure> {
+fn administer(store: &SqliteStore, command: &AdminCommand, cli: &Cli) -> Result<(), Failure> {
+    if credentials::administer(store, command, cli)? {
+        return Ok(());
+    }
     match command {
         AdminCommand::AddAssociate {
             name,
@@ -292,6 +422,7 @@ fn administer(store: &SqliteStore, command: &AdminCommand) -> Result<(), Failure
             println!("session {id} queued in {topic}");
         }
         AdminCommand::Queue => print_queue(store)?,
+        _ => unreachable!("credential commands are handled in credentials::administer"),
     }
     Ok(())
 }
