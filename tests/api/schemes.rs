@@ -141,6 +141,9 @@ fn world() -> (TestApp, Secrets) {
     (app, secrets)
 }
 
+/// Request headers, owned.
+type Headers = Vec<(&'static str, String)>;
+
 fn claims(sub: &str) -> Value {
     let now = Utc::now().timestamp();
     json!({"sub": sub, "iss": ISSUER, "aud": AUDIENCE, "exp": now + 600, "nbf": now - 10})
@@ -189,7 +192,7 @@ async fn each_scheme_picks_up_a_session() {
     let (app, s) = world();
     let rs256 = jwt(Algorithm::RS256, Some("r1"), &KEYS.rsa, &claims("tje0"));
     let es256 = jwt(Algorithm::ES256, Some("e1"), &KEYS.ec, &claims("tje0"));
-    let cases: Vec<(&str, Vec<(&'static str, String)>)> = vec![
+    let cases: Vec<(&str, Headers)> = vec![
         (
             "SOTicket",
             vec![("authorization", format!("SOTicket {}", s.ticket))],
@@ -233,7 +236,7 @@ async fn the_failure_matrix() {
     let other_xsrf = xsrf_for(&s.expired_ticket);
     let b64 = |text: &str| base64::engine::general_purpose::STANDARD.encode(text);
     use StatusCode as S;
-    let cases: Vec<(&str, Vec<(&'static str, String)>, StatusCode)> = vec![
+    let cases: Vec<(&str, Headers, StatusCode)> = vec![
         // Basic
         ("no credentials", vec![], S::UNAUTHORIZED),
         (
@@ -561,7 +564,7 @@ async fn a_required_app_token_and_disabled_schemes_are_configuration() {
         })
     });
     let credentials = ("authorization", basic("tje0", PASSWORD));
-    let without = call(&app, &[credentials.clone()]).await;
+    let without = call(&app, std::slice::from_ref(&credentials)).await;
     assert_eq!(without.status, StatusCode::UNAUTHORIZED, "{}", without.body);
     assert!(
         without.problem()["detail"]
