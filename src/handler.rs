@@ -318,16 +318,20 @@ fn local_request_id() -> String {
 fn log_pickup(request_id: &str, route: &Route, principal: &Principal, picked: Option<&Pickup>) {
     let tenant = route.tenant.as_ref().map_or("", |tenant| tenant.as_str());
     let user = principal.agent.name.as_str();
+    let scheme = principal.scheme.name();
+    let app = principal.app.as_deref().unwrap_or("");
     match picked {
         Some(pickup) => tracing::info!(
             request_id,
             tenant,
             user,
+            scheme,
+            app,
             session_id = pickup.session_id,
             topic_id = pickup.topic_id,
             wait_ms = pickup.waited_ms,
             "picked up session"
         ),
-        None => tracing::info!(request_id, tenant, user, "queue empty"),
+        None => tracing::info!(request_id, tenant, user, scheme, app, "queue empty"),
     }
 }

@@ -2,22 +2,77 @@
 //! standard output, and never stored or logged.
 
 use chrono::Duration;
+use clap::{Args, Subcommand};
 
-use super::{AdminCommand, Cli, Failure, Revoke, xsrf_secret};
+use super::{Cli, Failure, xsrf_secret};
 use crate::auth::password;
 use crate::auth::secret::{self, SecretKind};
 use crate::store::sqlite::SqliteStore;
 use crate::time::Timestamp;
 
-/// Runs `command` if it is a credential command; `false` if it is another one.
+#[derive(Debug, Subcommand)]
+pub enum CredentialCommand {
+    /// Issue a SoTicket for a user agent; it is printed once and stored only as a hash.
+    IssueTicket {
+        #[arg(long)]
+        user: String,
+        /// How long it is valid: 30m, 8h, 7d.
+        #[arg(long, default_value = "8h", value_parser = humantime::parse_duration)]
+        ttl: std::time::Duration,
+        /// Also print the XSRF token for the cookie scheme (needs CHAT_PICKUP_XSRF_SECRET).
+        #[arg(long)]
+        xsrf: bool,
+    },
+    /// Revoke one ticket (given as CHAT_PICKUP_SECRET or --secret) or all of a user's.
+    RevokeTicket(Revoke),
+    /// Issue an API token (Bearer 8A:...) for a user agent; printed once, stored as a hash.
+    IssueToken {
+        #[arg(long)]
+        user: String,
+        /// How long it is valid (30d); without it, until revoked.
+        #[arg(long, value_parser = humantime::parse_duration)]
+        ttl: Option<std::time::Duration>,
+    },
+    /// Revoke one API token or all of a user's.
+    RevokeToken(Revoke),
+    /// Register a partner app; its SO-AppToken is printed once and stored as a hash.
+    AddApp { name: String },
+    /// Revoke a partner app's token.
+    RevokeApp { name: String },
+    /// Replace a user agent's password (stored as an argon2id hash).
+    SetPassword {
+        #[arg(long)]
+        user: String,
+        #[arg(long, env = "CHAT_PICKUP_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Mark a user agent deleted: none of their credentials work any more.
+    DeleteAssociate {
+        #[arg(long)]
+        user: String,
+    },
+}
+
+/// Which secrets `revoke-ticket` / `revoke-token` revoke.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct Revoke {
+    /// The secret itself (kept out of the process list when given as CHAT_PICKUP_SECRET).
+    #[arg(long, env = "CHAT_PICKUP_SECRET", hide_env_values = true)]
+    secret: Option<String>,
+    /// Every one the user holds.
+    #[arg(long)]
+    user: Option<String>,
+}
+
 pub(super) fn administer(
     store: &SqliteStore,
-    command: &AdminCommand,
+    command: &CredentialCommand,
     cli: &Cli,
-) -> Result<bool, Failure> {
+) -> Result<(), Failure> {
     let now = Timestamp::now();
     match command {
-        AdminCommand::IssueTicket { user, ttl, xsrf } => {
+        CredentialCommand::IssueTicket { user, ttl, xsrf } => {
             let server_secret = match xsrf {
                 true => Some(xsrf_secret(cli)?.ok_or("--xsrf needs CHAT_PICKUP_XSRF_SECRET")?),
                 false => None,
@@ -29,34 +84,33 @@ pub(super) fn administer(
                 println!("{}", secret::xsrf_token(&server_secret, &ticket));
             }
         }
-        AdminCommand::IssueToken { user, ttl } => {
+        CredentialCommand::IssueToken { user, ttl } => {
             let expires = ttl.map(|ttl| after(now, ttl)).transpose()?;
             println!(
                 "{}",
                 store.issue_secret(user, SecretKind::ApiToken, now, expires)?
             );
         }
-        AdminCommand::RevokeTicket(which) => revoke(store, SecretKind::Ticket, which)?,
-        AdminCommand::RevokeToken(which) => revoke(store, SecretKind::ApiToken, which)?,
-        AdminCommand::AddApp { name } => println!("{}", store.add_app(name, now)?),
-        AdminCommand::RevokeApp { name } => {
+        CredentialCommand::RevokeTicket(which) => revoke(store, SecretKind::Ticket, which)?,
+        CredentialCommand::RevokeToken(which) => revoke(store, SecretKind::ApiToken, which)?,
+        CredentialCommand::AddApp { name } => println!("{}", store.add_app(name, now)?),
+        CredentialCommand::RevokeApp { name } => {
             store.revoke_app(name)?;
             println!("app {name} revoked");
         }
-        AdminCommand::SetPassword {
+        CredentialCommand::SetPassword {
             user,
             password: secret,
         } => {
             store.set_password(user, &password::hash(secret))?;
             println!("password of {user} replaced");
         }
-        AdminCommand::DeleteAssociate { user } => {
+        CredentialCommand::DeleteAssociate { user } => {
             store.delete_associate(user)?;
             println!("{user} deleted");
         }
-        _ => return Ok(false),
     }
-    Ok(true)
+    Ok(())
 }
 
 fn after(now: Timestamp, ttl: std::time::Duration) -> Result<Timestamp, Failure> {

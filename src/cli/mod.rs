@@ -165,45 +165,8 @@ pub enum AdminCommand {
         #[arg(long)]
         agent_first_name: bool,
     },
-    /// Issue a SoTicket for a user agent; it is printed once and stored only as a hash.
-    IssueTicket {
-        #[arg(long)]
-        user: String,
-        /// How long it is valid: 30m, 8h, 7d.
-        #[arg(long, default_value = "8h", value_parser = humantime::parse_duration)]
-        ttl: std::time::Duration,
-        /// Also print the XSRF token for the cookie scheme (needs CHAT_PICKUP_XSRF_SECRET).
-        #[arg(long)]
-        xsrf: bool,
-    },
-    /// Revoke one ticket (given as CHAT_PICKUP_SECRET or --secret) or all of a user's.
-    RevokeTicket(Revoke),
-    /// Issue an API token (Bearer 8A:...) for a user agent; printed once, stored as a hash.
-    IssueToken {
-        #[arg(long)]
-        user: String,
-        /// How long it is valid (30d); without it, until revoked.
-        #[arg(long, value_parser = humantime::parse_duration)]
-        ttl: Option<std::time::Duration>,
-    },
-    /// Revoke one API token or all of a user's.
-    RevokeToken(Revoke),
-    /// Register a partner app; its SO-AppToken is printed once and stored as a hash.
-    AddApp { name: String },
-    /// Revoke a partner app's token.
-    RevokeApp { name: String },
-    /// Replace a user agent's password (stored as an argon2id hash).
-    SetPassword {
-        #[arg(long)]
-        user: String,
-        #[arg(long, env = "CHAT_PICKUP_PASSWORD", hide_env_values = true)]
-        password: String,
-    },
-    /// Mark a user agent deleted: none of their credentials work any more.
-    DeleteAssociate {
-        #[arg(long)]
-        user: String,
-    },
+    #[command(flatten)]
+    Credentials(credentials::CredentialCommand),
     /// Set the time zone a user agent reads times in when a request names none.
     SetTimeZone {
         #[arg(long)]
@@ -235,18 +198,6 @@ pub enum AdminCommand {
     },
     /// List the sessions waiting in the queue, in pickup order.
     Queue,
-}
-
-/// Which secrets `revoke-ticket` / `revoke-token` revoke.
-#[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
-pub struct Revoke {
-    /// The secret itself (kept out of the process list when given as CHAT_PICKUP_SECRET).
-    #[arg(long, env = "CHAT_PICKUP_SECRET", hide_env_values = true)]
-    pub(super) secret: Option<String>,
-    /// Every one the user holds.
-    #[arg(long)]
-    pub(super) user: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -351,7 +302,7 @@ fn auth_config(cli: &Cli, args: &ServeArgs) -> Result<AuthConfig, Failure> {
 }
 
 /// The XSRF secret's bytes; too short a secret is refused rather than used.
-fn xsrf_secret(cli: &Cli) -> Result<Option<Vec<u8>>, Failure> {
+pub(crate) fn xsrf_secret(cli: &Cli) -> Result<Option<Vec<u8>>, Failure> {
     match &cli.xsrf_secret {
         None => Ok(None),
         Some(text) if text.len() >= 32 => Ok(Some(text.as_bytes().to_vec())),
@@ -369,9 +320,6 @@ fn seed_demo(store: &SqliteStore) -> Result<(), Failure> {
 }
 
 fn administer(store: &SqliteStore, command: &AdminCommand, cli: &Cli) -> Result<(), Failure> {
-    if credentials::administer(store, command, cli)? {
-        return Ok(());
-    }
     match command {
         AdminCommand::AddAssociate {
             name,
@@ -422,7 +370,7 @@ fn administer(store: &SqliteStore, command: &AdminCommand, cli: &Cli) -> Result<
             println!("session {id} queued in {topic}");
         }
         AdminCommand::Queue => print_queue(store)?,
-        _ => unreachable!("credential commands are handled in credentials::administer"),
+        AdminCommand::Credentials(command) => credentials::administer(store, command, cli)?,
     }
     Ok(())
 }
