@@ -105,3 +105,42 @@ impl JwtConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RSA_KEY: &str = r#"{"kty":"RSA","kid":"r1","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw","e":"AQAB"}"#;
+
+    fn config(jwks: &str) -> Result<JwtConfig, String> {
+        JwtConfig::from_jwks(jwks, None, None, "sub".into())
+    }
+
+    #[test]
+    fn only_asymmetric_keys_are_trusted() {
+        assert!(config(&format!(r#"{{"keys":[{RSA_KEY}]}}"#)).is_ok());
+        let refused = [
+            r#"{"keys":[{"kty":"oct","kid":"h","k":"c2VjcmV0"}]}"#.to_string(),
+            r#"{"keys":[]}"#.to_string(),
+            format!(r#"{{"keys":[{RSA_KEY},{RSA_KEY}]}}"#),
+            "not json".to_string(),
+            r#"{"keys":[{"kty":"EC","kid":"e","crv":"P-384","x":"AA","y":"AA"}]}"#.to_string(),
+        ];
+        for jwks in refused {
+            assert!(config(&jwks).is_err(), "{jwks}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_signed_token_names_nobody() {
+        let config = config(&format!(r#"{{"keys":[{RSA_KEY}]}}"#)).unwrap();
+        for token in [
+            "",
+            "abc",
+            "a.b.c",
+            "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0amUwIn0.",
+        ] {
+            assert_eq!(config.login(token), None, "{token}");
+        }
+    }
+}

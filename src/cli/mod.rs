@@ -272,21 +272,22 @@ async fn run_lambda(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
     .map_err(|error| -> Failure { error.to_string().into() })
 }
 
-/// Authentication settings, checked now so that a bad JWKS or secret stops start-up.
+/// Authentication settings, checked now so that a bad JWKS or secret stops start-up. An
+/// empty setting is no setting (a SAM parameter left empty arrives as an empty variable).
 fn auth_config(cli: &Cli, args: &ServeArgs) -> Result<AuthConfig, Failure> {
-    let jwt = match &args.jwks {
+    let jwt = match given(&args.jwks) {
         None => None,
         Some(jwks) => {
             let document = if jwks.trim_start().starts_with('{') {
-                jwks.clone()
+                jwks.to_string()
             } else {
                 std::fs::read_to_string(jwks)
                     .map_err(|error| format!("CHAT_PICKUP_JWKS {jwks}: {error}"))?
             };
             let config = JwtConfig::from_jwks(
                 &document,
-                args.jwt_issuer.clone(),
-                args.jwt_audience.clone(),
+                given(&args.jwt_issuer).map(str::to_string),
+                given(&args.jwt_audience).map(str::to_string),
                 args.jwt_claim.clone(),
             )
             .map_err(|error| format!("CHAT_PICKUP_JWKS: {error}"))?;
@@ -303,11 +304,15 @@ fn auth_config(cli: &Cli, args: &ServeArgs) -> Result<AuthConfig, Failure> {
 
 /// The XSRF secret's bytes; too short a secret is refused rather than used.
 pub(crate) fn xsrf_secret(cli: &Cli) -> Result<Option<Vec<u8>>, Failure> {
-    match &cli.xsrf_secret {
+    match given(&cli.xsrf_secret) {
         None => Ok(None),
         Some(text) if text.len() >= 32 => Ok(Some(text.as_bytes().to_vec())),
         Some(_) => Err("CHAT_PICKUP_XSRF_SECRET must be at least 32 characters".into()),
     }
+}
+
+fn given(setting: &Option<String>) -> Option<&str> {
+    setting.as_deref().filter(|value| !value.trim().is_empty())
 }
 
 fn seed_demo(store: &SqliteStore) -> Result<(), Failure> {
