@@ -123,10 +123,7 @@ fn after(now: Timestamp, ttl: std::time::Duration) -> Result<Timestamp, Failure>
 }
 
 fn revoke(store: &SqliteStore, kind: SecretKind, which: &Revoke) -> Result<(), Failure> {
-    let noun = match kind {
-        SecretKind::Ticket => "ticket",
-        SecretKind::ApiToken => "token",
-    };
+    let noun = kind.column();
     match (&which.secret, &which.user) {
         (Some(value), _) if store.revoke_secret(kind, value)? => println!("{noun} revoked"),
         (Some(_), _) => return Err(format!("no live {noun} matches").into()),

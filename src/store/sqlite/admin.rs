@@ -310,7 +310,7 @@ fn id_of(connection: &Connection, sql: &str, name: &str) -> rusqlite::Result<Opt
         .optional()
 }
 
-fn associate_id(connection: &Connection, name: &str) -> Result<i64, AdminError> {
+pub(super) fn associate_id(connection: &Connection, name: &str) -> Result<i64, AdminError> {
     id_of(
         connection,
         "SELECT associate_id FROM associate WHERE name = ?1 COLLATE NOCASE",

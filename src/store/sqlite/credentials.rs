@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::SqliteStore;
-use super::admin::AdminError;
+use super::admin::{AdminError, associate_id};
 use crate::auth::secret::{self, SecretKind};
 use crate::store::{Account, Agent};
 use crate::time::Timestamp;
@@ -170,20 +170,6 @@ impl SqliteStore {
         )?;
         Ok(())
     }
-}
-
-fn associate_id(connection: &Connection, user: &str) -> Result<i64, AdminError> {
-    connection
-        .query_row(
-            "SELECT associate_id FROM associate WHERE name = ?1 COLLATE NOCASE",
-            [user],
-            |row| row.get(0),
-        )
-        .optional()?
-        .ok_or_else(|| AdminError::Unknown {
-            what: "associate",
-            name: user.to_string(),
-        })
 }
 
 /// The id of `user`, who must not be deleted: secrets are not issued to the departed.
