@@ -6,8 +6,8 @@
 //! - [`handler`]: the one handler both runtimes call ([`handler::App::handle`]).
 //! - [`cors`]: which web pages may call; a foreign page is refused before anything happens.
 //! - [`routes`]: method and path to an [`routes::Endpoint`] and optional [`tenant::Tenant`].
-//! - [`auth`]: the `Authorization` header to a [`auth::Principal`] (one file per scheme;
-//!   [`auth::password`] holds the argon2id hashing).
+//! - [`auth`]: credentials - Basic, SoTicket, Bearer (API token or JWT), the ticket cookie
+//!   with its XSRF pair, SO-AppToken - to a [`auth::Principal`], one file per scheme.
 //! - [`store`]: the narrow persistence interface ([`store::Stores`], [`store::Store`]) and its
 //!   SQLite backend, where the pickup transaction lives ([`store::sqlite`]).
 //! - [`entity`]: SuperOffice's carriers described as data; the store fills them, serde prints them.
