@@ -316,3 +316,72 @@ async fn a_panic_anywhere_is_a_generic_500_problem() {
         assert!(!response.body.contains("secret") && !response.body.contains("element name"));
     }
 }
+
+/// A database file deleted under a running server must not go on taking pickups into the
+/// unlinked file (every one of them would vanish and be handed out again after a restore);
+/// a file replaced by a restored copy is reopened, and its pickups land in that file.
+#[tokio::test]
+async fn a_database_deleted_or_replaced_under_a_running_server_is_noticed() {
+    let test = TestApp::new();
+    test.agent("tje0");
+    test.topic("Sales", "Hi!");
+    test.member("tje0", "Sales");
+    for minutes in 0..3 {
+        test.enqueue("Sales", "customer", minutes);
+    }
+    let backup = test.dir.path().join("backup.db");
+    test.sql()
+        .execute(&format!("VACUUM INTO '{}'", backup.display()), [])
+        .unwrap();
+    let first = test.pickup("tje0").await;
+    let TestApp {
+        dir,
+        db,
+        app,
+        admin,
+    } = test;
+    drop(admin);
+    let credentials = basic("tje0", PASSWORD);
+    let request = || {
+        http::Request::post("/api/v1/ChatSession/Pickup")
+            .header("authorization", credentials.as_str())
+            .body(lambda_http::Body::Empty)
+            .unwrap()
+    };
+
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let gone = respond(&app, request()).await;
+    assert_eq!(
+        gone.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        gone.body
+    );
+    assert!(
+        !gone.headers.contains_key(RETRY_AFTER),
+        "waiting does not bring a file back"
+    );
+    assert!(!db.exists(), "no empty database is made in its place");
+
+    std::fs::copy(&backup, &db).unwrap();
+    let restored = respond(&app, request()).await;
+    assert_eq!(restored.status, StatusCode::OK, "{}", restored.body);
+    let session = restored.json()["ChatSessionId"].as_i64().unwrap();
+    assert_eq!(
+        session,
+        first["ChatSessionId"].as_i64().unwrap(),
+        "the restored queue"
+    );
+    let assigned: Option<i64> = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT user_id FROM chat_session WHERE id = ?1",
+            [session],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert!(assigned.is_some(), "the pickup is in the file at the path");
+    drop(dir);
+}

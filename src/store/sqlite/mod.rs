@@ -80,6 +80,19 @@ impl Default for SqliteOptions {
 
 pub struct SqliteStore {
     connection: Mutex<Connection>,
+    path: PathBuf,
+    /// Which file the connection opened (device and inode), to notice it being replaced.
+    file: Option<FileId>,
+}
+
+/// A file's identity: device and inode.
+type FileId = (u64, u64);
+
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|metadata| (metadata.dev(), metadata.ino()))
 }
 
 impl SqliteStore {
@@ -114,7 +127,16 @@ impl SqliteStore {
         migrate(&mut connection, path)?;
         Ok(Self {
             connection: Mutex::new(connection),
+            path: path.to_path_buf(),
+            file: file_id(path),
         })
+    }
+
+    /// Whether the file at the path is still the one this store opened. A file deleted or
+    /// replaced (a restored backup) under a running process is not: an open connection would
+    /// go on writing into the old, unlinked file, and every pickup it answered would vanish.
+    pub fn is_current(&self) -> bool {
+        self.file.is_some() && file_id(&self.path) == self.file
     }
 
     /// The one connection. A panic while it was held cannot leave a transaction open

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::{SqliteOptions, SqliteStore, tenant_path};
@@ -10,12 +11,16 @@ use crate::tenant::Tenant;
 
 /// Opens databases on first use and keeps them open for the life of the process (a Lambda
 /// instance serves many requests). A failed open is not remembered, so a database that
-/// becomes available is used on the next request.
+/// becomes available is used on the next request; a file deleted or replaced under a running
+/// process is noticed on the next request, which refuses (deleted) or reopens (replaced).
 pub struct SqliteStores {
     default_path: PathBuf,
     tenants_dir: Option<PathBuf>,
     options: SqliteOptions,
     default: Mutex<Option<Arc<SqliteStore>>>,
+    /// Whether the default database was ever opened: after that, a missing file is an
+    /// outage to report, not a first start to set up.
+    default_existed: AtomicBool,
     tenants: Mutex<HashMap<Tenant, Arc<SqliteStore>>>,
 }
 
@@ -30,6 +35,7 @@ impl SqliteStores {
             tenants_dir,
             options,
             default: Mutex::default(),
+            default_existed: AtomicBool::new(false),
             tenants: Mutex::default(),
         }
     }
@@ -39,10 +45,24 @@ impl SqliteStores {
             .default
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(store) = slot.as_ref() {
-            return Ok(store.clone());
-        }
-        let store = Arc::new(SqliteStore::create(&self.default_path, &self.options)?);
+        let store = match slot.take() {
+            Some(store) if store.is_current() => store,
+            // Replaced or deleted under us: drop the old connection first (it checkpoints
+            // and closes its journal), then open what is at the path now - never a new,
+            // empty database in place of one that vanished.
+            Some(stale) => {
+                drop(stale);
+                Arc::new(SqliteStore::open_existing(
+                    &self.default_path,
+                    &self.options,
+                )?)
+            }
+            None if self.default_existed.load(Ordering::Relaxed) => Arc::new(
+                SqliteStore::open_existing(&self.default_path, &self.options)?,
+            ),
+            None => Arc::new(SqliteStore::create(&self.default_path, &self.options)?),
+        };
+        self.default_existed.store(true, Ordering::Relaxed);
         *slot = Some(store.clone());
         Ok(store)
     }
@@ -54,8 +74,12 @@ impl SqliteStores {
             .tenants
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(store) = open.get(tenant) {
-            return Ok(store.clone());
+        match open.remove(tenant) {
+            Some(store) if store.is_current() => {
+                open.insert(tenant.clone(), store.clone());
+                return Ok(store);
+            }
+            stale => drop(stale),
         }
         let path = tenant_path(dir, tenant);
         if !path.is_file() {
