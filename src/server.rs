@@ -1,25 +1,64 @@
 //! The local HTTP server: HTTP/1.1 over hyper, serving the very same [`App::handle`] the
 //! Lambda runtime calls. Requests are turned into what `lambda_http` would hand over (body,
 //! query parameters as an extension), so both paths behave alike.
+//!
+//! A connection that has not sent a request's headers within [`Limits::header_timeout`] is
+//! closed (a client that opens connections and sends half a request cannot hold them
+//! forever), and at most [`Limits::connections`] are served at once; beyond that, new
+//! connections wait in the listen backlog until one closes.
 
 use std::convert::Infallible;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::{Body, RequestExt};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use crate::handler::{App, MAX_BODY};
 
-/// Serves `app` on `listener` until the process ends.
+/// How much the server lets clients hold.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// How long a connection may take to send a request's headers, idle keep-alive included.
+    pub header_timeout: Duration,
+    /// Connections served at once.
+    pub connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(5),
+            connections: 10_000,
+        }
+    }
+}
+
+/// Serves `app` on `listener` with the default [`Limits`] until the process ends.
 pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> {
+    serve_with(listener, app, Limits::default()).await
+}
+
+pub async fn serve_with(
+    listener: TcpListener,
+    app: Arc<App>,
+    limits: Limits,
+) -> std::io::Result<()> {
+    let slots = Arc::new(Semaphore::new(limits.connections));
     loop {
+        let slot = slots
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
         let (stream, peer) = listener.accept().await?;
         let app = app.clone();
         tokio::spawn(async move {
@@ -27,12 +66,15 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> 
                 let app = app.clone();
                 async move { Ok::<_, Infallible>(respond(&app, request).await) }
             });
-            if let Err(error) = http1::Builder::new()
+            let served = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
                 .serve_connection(TokioIo::new(stream), service)
-                .await
-            {
+                .await;
+            if let Err(error) = served {
                 tracing::debug!(%peer, %error, "connection closed with an error");
             }
+            drop(slot);
         });
     }
 }

@@ -90,3 +90,52 @@ async fn a_large_body_is_refused_unread_with_a_problem() {
     assert_eq!(problem["status"], 413);
     assert!(problem["instance"].as_str().unwrap().starts_with("local-"));
 }
+
+/// Clients that open connections and send half a request neither block others nor hold
+/// their connections: each is closed once the header timeout passes.
+#[tokio::test]
+async fn half_sent_requests_are_closed_and_do_not_block_others() {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let app = TestApp::new();
+    app.agent("tje0");
+    app.topic("Sales", "Hi!");
+    app.member("tje0", "Sales");
+    app.enqueue("Sales", "customer", 5);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = chat_pickup::server::Limits {
+        header_timeout: Duration::from_millis(300),
+        connections: 1_000,
+    };
+    tokio::spawn(chat_pickup::server::serve_with(
+        listener,
+        app.app.clone(),
+        limits,
+    ));
+
+    let mut stalled = Vec::new();
+    for _ in 0..400 {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream
+            .write_all(b"POST /api/v1/ChatSession/Pickup HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        stalled.push(stream);
+    }
+    let (status, _, body) = tokio::time::timeout(
+        Duration::from_secs(10),
+        post(addr, "/api/v1/ChatSession/Pickup", &basic("tje0", PASSWORD)),
+    )
+    .await
+    .expect("a normal request is answered beside the stalled ones");
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    for stream in stalled.iter_mut() {
+        let mut buffer = Vec::new();
+        let closed =
+            tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut buffer)).await;
+        assert!(closed.is_ok(), "a stalled connection was left open");
+    }
+}
