@@ -729,8 +729,11 @@ CREATE TABLE IF NOT EXISTS chat_session (
 -- (status, topic_id, id) makes SQLite sort the whole queue once an agent has two topics.
 CREATE INDEX IF NOT EXISTS chat_session_queue
     ON chat_session (status, when_requested, id, topic_id);
--- Rank: the agent's active sessions.
+-- Rank: the agent's active sessions (CustomerLast, UserLast) in rank order, read from the
+-- index alone and only as far as the first free rank.
 CREATE INDEX IF NOT EXISTS chat_session_user_status ON chat_session (user_id, status);
+CREATE INDEX IF NOT EXISTS chat_session_active_rank ON chat_session (user_id, rank, status)
+    WHERE status IN (5, 6);
 
 CREATE TABLE IF NOT EXISTS chat_message (
     id                INTEGER PRIMARY KEY,

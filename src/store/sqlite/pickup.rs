@@ -1,7 +1,5 @@
 //! The pickup transaction (spec section 2): choose, claim, welcome, count - all or nothing.
 
-use std::collections::BTreeSet;
-
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::welcome;
@@ -78,17 +76,25 @@ fn first_in_queue(transaction: &Transaction, agent: i64) -> rusqlite::Result<Opt
         .optional()
 }
 
-/// The lowest positive number not used by the agent's other active sessions.
+/// The lowest positive number not used by the agent's other active sessions: their ranks in
+/// ascending order from the `chat_session_active_rank` index, read up to the first gap.
 fn free_rank(transaction: &Transaction, agent: i64) -> rusqlite::Result<i64> {
-    let taken = transaction
-        .prepare_cached("SELECT rank FROM chat_session WHERE user_id = ?1 AND status IN (?2, ?3)")?
-        .query_map(
-            params![agent, status::CUSTOMER_LAST, status::USER_LAST],
-            |row| row.get::<_, i64>(0),
-        )?
-        .collect::<rusqlite::Result<BTreeSet<i64>>>()?;
-    Ok((1..).find(|rank| !taken.contains(rank)).unwrap_or(1))
+    let mut statement = transaction.prepare_cached(FREE_RANK)?;
+    let mut ranks = statement.query(params![agent])?;
+    let mut free = 1;
+    while let Some(row) = ranks.next()? {
+        let rank: i64 = row.get(0)?;
+        if rank > free {
+            break;
+        }
+        free = free.max(rank + 1);
+    }
+    Ok(free)
 }
+
+/// The agent's active ranks in order; the status list matches the partial index's.
+pub(super) const FREE_RANK: &str = "SELECT rank FROM chat_session \
+    WHERE user_id = ?1 AND status IN (5, 6) AND rank >= 1 ORDER BY rank";
 
 /// The conditional claim: only a session still in the queue is taken. `false` if it was not.
 fn claim(
@@ -191,5 +197,60 @@ mod tests {
             "{plan}"
         );
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    }
+
+    /// The free-rank search reads the agent's ranks from the partial index, in order.
+    #[test]
+    fn the_free_rank_search_reads_the_rank_index_in_order() {
+        let connection = Connection::open_in_memory().unwrap();
+        connection.execute_batch(super::super::SCHEMA).unwrap();
+        let plan: String = connection
+            .prepare(&format!("EXPLAIN QUERY PLAN {FREE_RANK}"))
+            .unwrap()
+            .query_row(params![1], |row| row.get(3))
+            .unwrap();
+        assert!(
+            plan.contains("USING COVERING INDEX chat_session_active_rank"),
+            "{plan}"
+        );
+    }
+
+    #[test]
+    fn the_free_rank_is_the_first_gap() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        connection.execute_batch(super::super::SCHEMA).unwrap();
+        connection
+            .execute_batch(
+                "INSERT INTO chat_topic (id, name) VALUES (1, 't');
+                 INSERT INTO associate (associate_id, name) VALUES (1, 'a'), (2, 'b');",
+            )
+            .unwrap();
+        let add = |connection: &Connection, user: i64, rank: i64, status: i64| {
+            connection
+                .execute(
+                    "INSERT INTO chat_session (topic_id, user_id, status, when_requested, rank) \
+                     VALUES (1, ?1, ?2, '2026-01-01 00:00:00.000000', ?3)",
+                    params![user, status, rank],
+                )
+                .unwrap();
+        };
+        let free = |connection: &mut Connection| {
+            let transaction = connection.transaction().unwrap();
+            free_rank(&transaction, 1).unwrap()
+        };
+        assert_eq!(free(&mut connection), 1);
+        add(&connection, 1, 1, 5);
+        add(&connection, 1, 2, 6);
+        assert_eq!(free(&mut connection), 3);
+        add(&connection, 1, 4, 6);
+        add(&connection, 2, 3, 6);
+        add(&connection, 1, 3, 7);
+        assert_eq!(
+            free(&mut connection),
+            3,
+            "finished sessions and other agents do not count"
+        );
+        add(&connection, 1, 3, 5);
+        assert_eq!(free(&mut connection), 5);
     }
 }

@@ -1,0 +1,275 @@
+//! Multi-process stress and crash harness for the pickup.
+//!
+//! `stress`: K processes x T threads, each thread an agent with its own connection, pick from
+//! one database file until the queue is drained; then every session must be assigned exactly
+//! once, with exactly one welcome message, and no agent may hold two active sessions of the
+//! same Rank.
+//!
+//! `crash`: rounds of workers killed with SIGKILL at random moments; after each round the
+//! database must pass `PRAGMA integrity_check` and every session must be either still in the
+//! queue with no welcome message, or assigned with exactly one - nothing half-done.
+//!
+//! ```sh
+//! cargo run --release --example stress -- stress --processes 4 --threads 4 --sessions 100000
+//! cargo run --release --example stress -- crash --rounds 50
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
+use chat_pickup::store::{Agent, Store, StoreError};
+use chat_pickup::time::Timestamp;
+use rusqlite::Connection;
+
+type Failure = Box<dyn std::error::Error>;
+
+fn main() -> Result<(), Failure> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str, default: u64| -> u64 {
+        args.iter()
+            .position(|arg| arg == name)
+            .and_then(|at| args.get(at + 1))
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(default)
+    };
+    match args.first().map(String::as_str) {
+        Some("stress") => stress(
+            flag("--processes", 4),
+            flag("--threads", 4),
+            flag("--sessions", 100_000),
+        ),
+        Some("crash") => crash(flag("--rounds", 50), flag("--sessions", 2_000)),
+        Some("worker") => worker(
+            Path::new(&args[1]),
+            flag("--first-agent", 1),
+            flag("--threads", 1),
+        ),
+        _ => Err(
+            "usage: stress stress [--processes K --threads T --sessions N] | crash [--rounds R]"
+                .into(),
+        ),
+    }
+}
+
+/// A new database in a temporary directory: `agents` agents in one topic, `sessions` waiting.
+fn seed(dir: &Path, agents: u64, sessions: u64) -> Result<PathBuf, Failure> {
+    let path = dir.join("stress.db");
+    drop(SqliteStore::create(&path, &SqliteOptions::default())?);
+    let mut connection = Connection::open(&path)?;
+    let transaction = connection.transaction()?;
+    transaction.execute(
+        "INSERT INTO chat_topic (id, name, welcome_message) VALUES (1, 'Stress', 'Hello {customer}, this is {agent}.')",
+        [],
+    )?;
+    for agent in 1..=agents {
+        transaction.execute(
+            "INSERT INTO associate (associate_id, name, full_name) VALUES (?1, 'agent' || ?1, 'Agent ' || ?1)",
+            [agent],
+        )?;
+        transaction.execute(
+            "INSERT INTO chat_topic_user (user_id, topic_id, can_listen, can_respond) VALUES (?1, 1, 1, 1)",
+            [agent],
+        )?;
+    }
+    transaction.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
+         INSERT INTO chat_session (topic_id, name, status, when_requested, session_key, initial_queue_pos) \
+         SELECT 1, 'customer ' || i, 4, \
+                strftime('%Y-%m-%d %H:%M:%S', '2026-01-01', '+' || i || ' seconds') || '.000000', \
+                hex(randomblob(16)), i FROM n",
+        [sessions],
+    )?;
+    transaction.commit()?;
+    Ok(path)
+}
+
+fn spawn_workers(path: &Path, processes: u64, threads: u64) -> Result<Vec<Child>, Failure> {
+    let exe = std::env::current_exe()?;
+    (0..processes)
+        .map(|process| {
+            Command::new(&exe)
+                .arg("worker")
+                .arg(path)
+                .args(["--first-agent", &(process * threads + 1).to_string()])
+                .args(["--threads", &threads.to_string()])
+                .stdout(Stdio::piped())
+                .spawn()
+                .map_err(Failure::from)
+        })
+        .collect()
+}
+
+fn stress(processes: u64, threads: u64, sessions: u64) -> Result<(), Failure> {
+    let dir = tempfile::tempdir()?;
+    let path = seed(dir.path(), processes * threads, sessions)?;
+    let started = Instant::now();
+    let workers = spawn_workers(&path, processes, threads)?;
+    let mut picked: Vec<i64> = Vec::new();
+    for worker in workers {
+        let output = worker.wait_with_output()?;
+        if !output.status.success() {
+            return Err(format!("a worker failed: {}", output.status).into());
+        }
+        let text = String::from_utf8(output.stdout)?;
+        picked.extend(
+            text.lines()
+                .map(|line| line.parse::<i64>())
+                .collect::<Result<Vec<_>, _>>()?,
+        );
+    }
+    let elapsed = started.elapsed();
+    let total = picked.len();
+    picked.sort_unstable();
+    picked.dedup();
+    let duplicates = total - picked.len();
+    let connection = Connection::open(&path)?;
+    let report = Invariants::check(&connection)?;
+    println!(
+        "{processes} processes x {threads} threads, {sessions} sessions: {total} pickups in {:.2} s \
+         ({:.0}/s); duplicates {duplicates}, never picked {}, {report}",
+        elapsed.as_secs_f64(),
+        total as f64 / elapsed.as_secs_f64(),
+        sessions as usize - picked.len(),
+    );
+    let clean = duplicates == 0
+        && picked.len() as u64 == sessions
+        && report.holds()
+        && report.in_queue == 0;
+    if clean {
+        Ok(())
+    } else {
+        Err("the invariants do not hold".into())
+    }
+}
+
+fn crash(rounds: u64, sessions: u64) -> Result<(), Failure> {
+    let dir = tempfile::tempdir()?;
+    let path = seed(dir.path(), 8, sessions)?;
+    for round in 1..=rounds {
+        let mut workers = spawn_workers(&path, 4, 2)?;
+        std::thread::sleep(Duration::from_micros(random_below(40_000)));
+        for worker in &mut workers {
+            worker.kill()?;
+            worker.wait()?;
+        }
+        let connection = Connection::open(&path)?;
+        let integrity: String =
+            connection.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+        let report = Invariants::check(&connection)?;
+        println!("round {round}: integrity {integrity}, {report}");
+        if integrity != "ok" || !report.holds() {
+            return Err(format!("round {round} left the database inconsistent").into());
+        }
+        if report.in_queue == 0 {
+            connection.execute(
+                "UPDATE chat_session SET status = 4, user_id = NULL, rank = 0",
+                [],
+            )?;
+            connection.execute("DELETE FROM chat_message", [])?;
+        }
+    }
+    println!("{rounds} rounds of SIGKILL: nothing half-done");
+    Ok(())
+}
+
+fn random_below(bound: u64) -> u64 {
+    u64::from_le_bytes(chat_pickup::random::bytes::<8>()) % bound.max(1)
+}
+
+/// Picks with agents `first..first + threads`, one thread and connection each, until the
+/// queue is empty; prints each picked session id.
+fn worker(path: &Path, first: u64, threads: u64) -> Result<(), Failure> {
+    let options = SqliteOptions {
+        busy_timeout: Duration::from_secs(30),
+        ..SqliteOptions::default()
+    };
+    let handles: Vec<_> = (first..first + threads)
+        .map(|id| {
+            let path = path.to_path_buf();
+            let options = options.clone();
+            std::thread::spawn(move || -> Result<Vec<i64>, String> {
+                let store =
+                    SqliteStore::open_existing(&path, &options).map_err(|e| e.to_string())?;
+                let agent = Agent {
+                    associate_id: id as i64,
+                    name: format!("agent{id}"),
+                    display_name: format!("Agent {id}"),
+                };
+                let mut picked = Vec::new();
+                loop {
+                    match store.pickup(&agent, Timestamp::now()) {
+                        Ok(Some(pickup)) => picked.push(pickup.session_id),
+                        Ok(None) => return Ok(picked),
+                        Err(StoreError::Busy(_)) => continue,
+                        Err(error) => return Err(error.to_string()),
+                    }
+                }
+            })
+        })
+        .collect();
+    for handle in handles {
+        let picked = handle.join().map_err(|_| "a thread panicked")??;
+        for id in picked {
+            println!("{id}");
+        }
+    }
+    Ok(())
+}
+
+/// What the database says after a run.
+struct Invariants {
+    in_queue: i64,
+    assigned: i64,
+    /// Sessions in the queue that have a welcome message (half-done).
+    queued_with_welcome: i64,
+    /// Assigned sessions without exactly one welcome message.
+    assigned_without_one_welcome: i64,
+    /// Agents holding two active sessions of the same Rank.
+    shared_ranks: i64,
+}
+
+impl Invariants {
+    fn check(connection: &Connection) -> rusqlite::Result<Self> {
+        let count = |sql: &str| connection.query_row(sql, [], |row| row.get::<_, i64>(0));
+        Ok(Self {
+            in_queue: count("SELECT count(*) FROM chat_session WHERE status = 4")?,
+            assigned: count(
+                "SELECT count(*) FROM chat_session WHERE status IN (5, 6) AND user_id IS NOT NULL",
+            )?,
+            queued_with_welcome: count(
+                "SELECT count(*) FROM chat_session s WHERE s.status = 4 \
+                 AND EXISTS (SELECT 1 FROM chat_message m WHERE m.session_id = s.id)",
+            )?,
+            assigned_without_one_welcome: count(
+                "SELECT count(*) FROM chat_session s WHERE s.status IN (5, 6) AND \
+                 (SELECT count(*) FROM chat_message m WHERE m.session_id = s.id AND m.special_type = 1) <> 1",
+            )?,
+            shared_ranks: count(
+                "SELECT count(*) FROM (SELECT user_id, rank FROM chat_session WHERE status IN (5, 6) \
+                 GROUP BY user_id, rank HAVING count(*) > 1)",
+            )?,
+        })
+    }
+
+    fn holds(&self) -> bool {
+        self.queued_with_welcome == 0
+            && self.assigned_without_one_welcome == 0
+            && self.shared_ranks == 0
+    }
+}
+
+impl std::fmt::Display for Invariants {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} assigned, {} in queue, {} queued with a welcome, {} assigned without exactly one welcome, {} shared ranks",
+            self.assigned,
+            self.in_queue,
+            self.queued_with_welcome,
+            self.assigned_without_one_welcome,
+            self.shared_ranks
+        )
+    }
+}
