@@ -1,0 +1,275 @@
+//! The performance budget: a pickup at queue depths of 1,000, 100,000 and 1,000,000 waiting
+//! sessions, measured three ways on the same database file -
+//!
+//! - (a) `bare`: the pickup's statements in plain SQL through rusqlite, one transaction - the
+//!   physical limit;
+//! - (b) `store`: the store's pickup (free Rank, welcome message, the entity loaded);
+//! - (c) `handler`: the whole handler, from a real HTTP API v2 event to response bytes, JSON
+//!   and XML, with a cached Basic credential -
+//!
+//! with `synchronous` FULL and NORMAL, then prints the ratios (b)/(a) and (c)/(a) of the
+//! medians. `store-active` varies how many active sessions the picking agent already has.
+//! Every measured pickup is undone outside the timing, so the depth stays fixed.
+//!
+//! `cargo bench --bench budget` (the million-row databases take a minute to build).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chat_pickup::auth::password;
+use chat_pickup::handler::App;
+use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores, Synchronous};
+use chat_pickup::store::{Agent, Store};
+use chat_pickup::time::Timestamp;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use rusqlite::{Connection, params};
+
+const DEPTHS: [usize; 3] = [1_000, 100_000, 1_000_000];
+const SYNCS: [Synchronous; 2] = [Synchronous::Full, Synchronous::Normal];
+
+struct Bench {
+    path: PathBuf,
+    options: SqliteOptions,
+    store: SqliteStore,
+    agent: Agent,
+}
+
+fn database(dir: &Path, depth: usize, synchronous: Synchronous) -> Bench {
+    let options = SqliteOptions {
+        synchronous,
+        ..SqliteOptions::default()
+    };
+    let path = dir.join(format!("budget-{depth}-{synchronous:?}.db"));
+    let store = SqliteStore::create(&path, &options).unwrap();
+    let id = store
+        .add_associate("tje0", "Thomas Jensen", &password::hash("Tje0"))
+        .unwrap();
+    store.add_topic("Sales", "Hello {customer}, this is {agent}.", None).unwrap();
+    let rights = chat_pickup::store::sqlite::admin::Rights {
+        respond: true,
+        ..Default::default()
+    };
+    store.add_member("tje0", "Sales", rights).unwrap();
+    store
+        .connection()
+        .execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
+             INSERT INTO chat_session (topic_id, name, status, when_requested) \
+             SELECT 1, 'customer ' || i, 4, \
+                    strftime('%Y-%m-%d %H:%M:%S', '2026-01-01', '+' || i || ' seconds') || '.000000' FROM n",
+            [depth],
+        )
+        .unwrap();
+    store.connection().execute_batch("ANALYZE").unwrap();
+    let agent = Agent {
+        associate_id: id,
+        name: "tje0".into(),
+        display_name: "Thomas Jensen".into(),
+    };
+    Bench {
+        path,
+        options,
+        store,
+        agent,
+    }
+}
+
+fn undo(store: &SqliteStore, session: i64) {
+    let connection = store.connection();
+    connection
+        .execute("DELETE FROM chat_message WHERE session_id = ?1", [session])
+        .unwrap();
+    connection
+        .execute(
+            "UPDATE chat_session SET status = 4, user_id = NULL, rank = 0 WHERE id = ?1",
+            [session],
+        )
+        .unwrap();
+}
+
+/// Times `pickup` (which returns the session it took) `iterations` times, undoing each.
+fn timed(store: &SqliteStore, iterations: u64, mut pickup: impl FnMut() -> i64) -> Duration {
+    let mut spent = Duration::ZERO;
+    for _ in 0..iterations {
+        let start = Instant::now();
+        let session = pickup();
+        spent += start.elapsed();
+        undo(store, session);
+    }
+    spent
+}
+
+/// (a) The pickup's statements and nothing else, on a connection of its own.
+fn bare_pickup(connection: &mut Connection, agent: i64) -> i64 {
+    let now = Timestamp::now();
+    let transaction = connection
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    let (session, topic): (i64, i64) = transaction
+        .prepare_cached(
+            "SELECT s.id, s.topic_id FROM chat_session s WHERE s.status = 4 AND s.chatbot_isactive = 0 \
+             AND s.transfer_to IS NULL AND s.topic_id IN (SELECT topic_id FROM chat_topic_user \
+             WHERE user_id = ?1 AND can_respond <> 0) ORDER BY s.when_requested, s.id LIMIT 1",
+        )
+        .unwrap()
+        .query_row([agent], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap();
+    transaction
+        .prepare_cached(
+            "UPDATE chat_session SET user_id = ?1, when_started = ?2, rank = 1, status = 6, \
+             last_message = 'Hi', idle = ?2 WHERE id = ?3 AND status = 4 RETURNING id",
+        )
+        .unwrap()
+        .query_row(params![agent, now, session], |row| row.get::<_, i64>(0))
+        .unwrap();
+    transaction
+        .prepare_cached(
+            "INSERT INTO chat_message (session_id, message, when_posted, type, special_type, author, created_by) \
+             VALUES (?1, 'Hi', ?2, 1, 1, 'Thomas Jensen', ?3)",
+        )
+        .unwrap()
+        .execute(params![session, now, agent])
+        .unwrap();
+    transaction
+        .prepare_cached("UPDATE chat_topic SET last_accept = ?2 WHERE id = ?1")
+        .unwrap()
+        .execute(params![topic, now])
+        .unwrap();
+    transaction.commit().unwrap();
+    session
+}
+
+fn connection_like(bench: &Bench) -> Connection {
+    let connection = Connection::open(&bench.path).unwrap();
+    connection.busy_timeout(Duration::from_secs(5)).unwrap();
+    let synchronous = match bench.options.synchronous {
+        Synchronous::Full => "FULL",
+        Synchronous::Normal => "NORMAL",
+    };
+    connection.pragma_update(None, "synchronous", synchronous).unwrap();
+    connection
+}
+
+/// (c) A real HTTP API v2 event asking for `accept`, with Basic credentials.
+fn event(accept: &str) -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lambda_http/apigw_v2_proxy_request.json");
+    let mut event: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    event["rawPath"] = "/api/v1/ChatSession/Pickup".into();
+    event["requestContext"]["http"]["path"] = event["rawPath"].clone();
+    event["headers"]["authorization"] = "Basic dGplMDpUamUw".into();
+    event["headers"]["accept"] = accept.into();
+    event.to_string()
+}
+
+fn budget(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let mut group = c.benchmark_group("budget");
+    group.sample_size(20).measurement_time(Duration::from_secs(4));
+    for synchronous in SYNCS {
+        for depth in DEPTHS {
+            let bench = database(dir.path(), depth, synchronous);
+            let id = |kind: &str| BenchmarkId::new(format!("{kind}-{synchronous:?}"), depth);
+            let mut bare = connection_like(&bench);
+            let agent = bench.agent.associate_id;
+            group.bench_function(id("bare"), |b| {
+                b.iter_custom(|n| timed(&bench.store, n, || bare_pickup(&mut bare, agent)))
+            });
+            group.bench_function(id("store"), |b| {
+                b.iter_custom(|n| {
+                    timed(&bench.store, n, || {
+                        bench.store.pickup(&bench.agent, Timestamp::now()).unwrap().unwrap().session_id
+                    })
+                })
+            });
+            let stores = SqliteStores::new(bench.path.clone(), None, bench.options.clone());
+            let app = Arc::new(App::new(Arc::new(stores)));
+            for (format, accept) in [("json", "application/json"), ("xml", "application/xml")] {
+                let event = event(accept);
+                group.bench_function(id(&format!("handler-{format}")), |b| {
+                    b.iter_custom(|n| {
+                        timed(&bench.store, n, || {
+                            let request = lambda_http::request::from_str(&event).unwrap();
+                            let response = runtime.block_on(app.handle(request));
+                            assert_eq!(response.status(), 200);
+                            let body = response.body().to_vec();
+                            session_of(&body)
+                        })
+                    })
+                });
+            }
+        }
+    }
+    group.finish();
+    report();
+}
+
+/// The session id at the start of a JSON or XML body.
+fn session_of(body: &[u8]) -> i64 {
+    let text = std::str::from_utf8(body).unwrap();
+    let after = text
+        .split_once("ChatSessionId\":")
+        .or_else(|| text.split_once("<ChatSessionId>"))
+        .unwrap()
+        .1;
+    after
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// The agent with 1, 10 and 1,000 active sessions already: the free-Rank search must not
+/// make a busy agent slow.
+fn active_sessions(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut group = c.benchmark_group("budget");
+    group.sample_size(20).measurement_time(Duration::from_secs(4));
+    for active in [1, 10, 1_000] {
+        let bench = database(dir.path(), 1_000 + active, Synchronous::Normal);
+        for _ in 0..active {
+            bench.store.pickup(&bench.agent, Timestamp::now()).unwrap().unwrap();
+        }
+        group.bench_function(BenchmarkId::new("store-active", active), |b| {
+            b.iter_custom(|n| {
+                timed(&bench.store, n, || {
+                    bench.store.pickup(&bench.agent, Timestamp::now()).unwrap().unwrap().session_id
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Criterion's median for `budget/{function}/{depth}`, in microseconds.
+fn median(function: &str, depth: usize) -> Option<f64> {
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
+    let path = format!("{target}/criterion/budget/{function}/{depth}/new/estimates.json");
+    let estimates: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    Some(estimates["median"]["point_estimate"].as_f64()? / 1_000.0)
+}
+
+fn report() {
+    println!("\nmedians (us) and ratios to the bare transaction:");
+    println!("{:<8} {:>9} {:>9} {:>9} {:>11} {:>11} {:>7} {:>7} {:>7}", "sync", "depth", "bare", "store", "handler-js", "handler-xml", "b/a", "cJ/a", "cX/a");
+    for synchronous in SYNCS {
+        for depth in DEPTHS {
+            let get = |kind: &str| median(&format!("{kind}-{synchronous:?}"), depth);
+            let (Some(a), Some(b), Some(cj), Some(cx)) = (get("bare"), get("store"), get("handler-json"), get("handler-xml")) else {
+                continue;
+            };
+            println!(
+                "{:<8} {depth:>9} {a:>9.1} {b:>9.1} {cj:>11.1} {cx:>11.1} {:>7.2} {:>7.2} {:>7.2}",
+                format!("{synchronous:?}"),
+                b / a,
+                cj / a,
+                cx / a
+            );
+        }
+    }
+}
+
+criterion_group!(benches, budget, active_sessions);
+criterion_main!(benches);
