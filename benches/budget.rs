@@ -45,7 +45,9 @@ fn database(dir: &Path, depth: usize, synchronous: Synchronous) -> Bench {
     let id = store
         .add_associate("tje0", "Thomas Jensen", &password::hash("Tje0"))
         .unwrap();
-    store.add_topic("Sales", "Hello {customer}, this is {agent}.", None).unwrap();
+    store
+        .add_topic("Sales", "Hello {customer}, this is {agent}.", None)
+        .unwrap();
     let rights = chat_pickup::store::sqlite::admin::Rights {
         respond: true,
         ..Default::default()
@@ -147,14 +149,20 @@ fn connection_like(bench: &Bench) -> Connection {
         Synchronous::Full => "FULL",
         Synchronous::Normal => "NORMAL",
     };
-    connection.pragma_update(None, "synchronous", synchronous).unwrap();
+    connection
+        .pragma_update(None, "synchronous", synchronous)
+        .unwrap();
     connection
 }
 
 /// (c) A real HTTP API v2 event asking for `accept`, with Basic credentials.
 fn event(accept: &str) -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lambda_http/apigw_v2_proxy_request.json");
-    let mut event: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/lambda_http/apigw_v2_proxy_request.json"
+    );
+    let mut event: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     event["rawPath"] = "/api/v1/ChatSession/Pickup".into();
     event["requestContext"]["http"]["path"] = event["rawPath"].clone();
     event["headers"]["authorization"] = "Basic dGplMDpUamUw".into();
@@ -164,9 +172,14 @@ fn event(accept: &str) -> String {
 
 fn budget(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let mut group = c.benchmark_group("budget");
-    group.sample_size(20).measurement_time(Duration::from_secs(4));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(4));
     for synchronous in SYNCS {
         for depth in DEPTHS {
             let bench = database(dir.path(), depth, synchronous);
@@ -179,7 +192,12 @@ fn budget(c: &mut Criterion) {
             group.bench_function(id("store"), |b| {
                 b.iter_custom(|n| {
                     timed(&bench.store, n, || {
-                        bench.store.pickup(&bench.agent, Timestamp::now()).unwrap().unwrap().session_id
+                        bench
+                            .store
+                            .pickup(&bench.agent, Timestamp::now())
+                            .unwrap()
+                            .unwrap()
+                            .session_id
                     })
                 })
             });
@@ -226,16 +244,27 @@ fn session_of(body: &[u8]) -> i64 {
 fn active_sessions(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let mut group = c.benchmark_group("budget");
-    group.sample_size(20).measurement_time(Duration::from_secs(4));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(4));
     for active in [1, 10, 1_000] {
         let bench = database(dir.path(), 1_000 + active, Synchronous::Normal);
         for _ in 0..active {
-            bench.store.pickup(&bench.agent, Timestamp::now()).unwrap().unwrap();
+            bench
+                .store
+                .pickup(&bench.agent, Timestamp::now())
+                .unwrap()
+                .unwrap();
         }
         group.bench_function(BenchmarkId::new("store-active", active), |b| {
             b.iter_custom(|n| {
                 timed(&bench.store, n, || {
-                    bench.store.pickup(&bench.agent, Timestamp::now()).unwrap().unwrap().session_id
+                    bench
+                        .store
+                        .pickup(&bench.agent, Timestamp::now())
+                        .unwrap()
+                        .unwrap()
+                        .session_id
                 })
             })
         });
@@ -247,17 +276,26 @@ fn active_sessions(c: &mut Criterion) {
 fn median(function: &str, depth: usize) -> Option<f64> {
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
     let path = format!("{target}/criterion/budget/{function}/{depth}/new/estimates.json");
-    let estimates: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let estimates: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     Some(estimates["median"]["point_estimate"].as_f64()? / 1_000.0)
 }
 
 fn report() {
     println!("\nmedians (us) and ratios to the bare transaction:");
-    println!("{:<8} {:>9} {:>9} {:>9} {:>11} {:>11} {:>7} {:>7} {:>7}", "sync", "depth", "bare", "store", "handler-js", "handler-xml", "b/a", "cJ/a", "cX/a");
+    println!(
+        "{:<8} {:>9} {:>9} {:>9} {:>11} {:>11} {:>7} {:>7} {:>7}",
+        "sync", "depth", "bare", "store", "handler-js", "handler-xml", "b/a", "cJ/a", "cX/a"
+    );
     for synchronous in SYNCS {
         for depth in DEPTHS {
             let get = |kind: &str| median(&format!("{kind}-{synchronous:?}"), depth);
-            let (Some(a), Some(b), Some(cj), Some(cx)) = (get("bare"), get("store"), get("handler-json"), get("handler-xml")) else {
+            let (Some(a), Some(b), Some(cj), Some(cx)) = (
+                get("bare"),
+                get("store"),
+                get("handler-json"),
+                get("handler-xml"),
+            ) else {
                 continue;
             };
             println!(

@@ -174,10 +174,7 @@ impl App {
         let format = exchange.negotiated.clone()?;
         let locale = exchange.locale.clone()?;
         let selection = selection(&request)?;
-        let (store, principal, localizer) = self.authenticate(&route, &request, locale).await?;
-        let agent = principal.agent.clone();
-        let now = (self.clock)();
-        let picked = blocking(move || store.pickup(&agent, now)).await??;
+        let (principal, localizer, picked) = self.pick_up(&route, &request, locale).await?;
         log_pickup(&exchange.request_id, &route, &principal, picked.as_ref());
         let view = View {
             selection: &selection,
@@ -194,40 +191,54 @@ impl App {
         Ok(response)
     }
 
-    /// Chooses the store, authenticates, and - still before anything changes - resolves the
-    /// caller's zone and loads the string resources of their language.
-    async fn authenticate(
+    /// In one trip to the blocking pool (each trip costs two thread switches): choose the
+    /// store, authenticate, resolve the caller's zone and load their language's string
+    /// resources - all before anything changes - then pick up.
+    async fn pick_up(
         &self,
         route: &Route,
         request: &Request,
         locale: LocaleRequest,
-    ) -> Result<(Arc<dyn Store>, Principal, Localizer), ApiError> {
+    ) -> Result<(Principal, Localizer, Option<Pickup>), ApiError> {
         let stores = self.stores.clone();
         let tenant = route.tenant.clone();
         let headers = request.headers().clone();
         let default_zone = self.default_zone.clone();
         let auth = self.auth.clone();
-        let now = (self.clock)();
+        let clock = self.clock;
         blocking(move || {
             let store = stores.store(tenant.as_ref())?;
-            let principal = auth.authenticate(&headers, store.as_ref(), now)?;
-            let zone = locale.zone(
-                |name| store.location(name).map_err(ApiError::from),
-                principal.time_zone.as_deref(),
-                &default_zone,
-            )?;
-            let localizer = Localizer::new(zone, locale.zone.with_offset);
-            let localizer = match (&locale.language, locale.culture()) {
-                (Some(requested), Some(culture)) => {
-                    let resources = store.resources(requested.language)?;
-                    localizer.translating(requested.language, culture, resources)
-                }
-                _ => localizer,
-            };
-            Ok((store, principal, localizer))
+            let principal = auth.authenticate(&headers, store.as_ref(), clock())?;
+            let localizer = localizer(&locale, store.as_ref(), &principal, &default_zone)?;
+            // The time of the pickup is read after authentication, which may take a while.
+            let picked = store.pickup(&principal.agent, clock())?;
+            Ok((principal, localizer, picked))
         })
         .await?
     }
+}
+
+/// How the caller reads the response: their zone (looking up location codes in `store`) and,
+/// with a language, its culture and string resources.
+fn localizer(
+    locale: &LocaleRequest,
+    store: &dyn Store,
+    principal: &Principal,
+    default_zone: &Zone,
+) -> Result<Localizer, ApiError> {
+    let zone = locale.zone(
+        |name| store.location(name).map_err(ApiError::from),
+        principal.time_zone.as_deref(),
+        default_zone,
+    )?;
+    let localizer = Localizer::new(zone, locale.zone.with_offset);
+    Ok(match (&locale.language, locale.culture()) {
+        (Some(requested), Some(culture)) => {
+            let resources = store.resources(requested.language)?;
+            localizer.translating(requested.language, culture, resources)
+        }
+        _ => localizer,
+    })
 }
 
 fn name_zone(headers: &mut HeaderMap, zone: &Zone) {
