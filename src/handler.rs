@@ -18,6 +18,7 @@ use lambda_http::{Body, Request, RequestExt, Response};
 
 use crate::auth::{AuthConfig, Authenticator, Principal};
 use crate::cors::{self, Cors, Verdict};
+use crate::encoding::{self, Coding};
 use crate::entity::CHAT_SESSION_ENTITY;
 use crate::error::ApiError;
 use crate::locale::{HeaderError, LocaleRequest, Localizer, Zone};
@@ -56,6 +57,8 @@ struct Exchange {
     origin: Verdict,
     preflight: bool,
     locale: Result<LocaleRequest, HeaderError>,
+    /// How the body is compressed, if at all.
+    coding: Option<Coding>,
     /// The zone as far as the headers tell, for responses that end before the store is asked.
     early_zone: Zone,
 }
@@ -80,6 +83,7 @@ impl Exchange {
             preflight: cors::is_preflight(request.method(), request.headers()),
             locale,
             early_zone,
+            coding: Coding::negotiate(request.headers()),
         }
     }
 }
@@ -150,6 +154,7 @@ impl App {
         if !response.headers().contains_key(SO_TIMEZONE) {
             name_zone(response.headers_mut(), &exchange.early_zone);
         }
+        encoding::apply(&mut response, exchange.coding);
         response
     }
 

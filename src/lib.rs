@@ -24,6 +24,7 @@ pub mod auth;
 pub mod cli;
 pub mod cors;
 pub mod demo;
+pub mod encoding;
 pub mod entity;
 pub mod error;
 pub mod handler;

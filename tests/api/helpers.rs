@@ -257,14 +257,36 @@ impl TestApp {
     }
 }
 
-/// `request` through `app`'s handler.
+/// `request` through `app`'s handler; a compressed body is decompressed as a client would
+/// (the `Content-Encoding` header stays, for tests that check it).
 pub async fn respond(app: &App, request: Request) -> TestResponse {
     let (parts, body) = app.handle(request).await.into_parts();
+    let body = decode(parts.headers.get("content-encoding"), &body);
     TestResponse {
         status: parts.status,
         headers: parts.headers,
-        body: String::from_utf8(body.to_vec()).unwrap(),
+        body: String::from_utf8(body).unwrap(),
     }
+}
+
+pub fn decode(coding: Option<&http::HeaderValue>, body: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    match coding.map(|value| value.to_str().unwrap()) {
+        None => out.extend_from_slice(body),
+        Some("gzip") => {
+            flate2::read::GzDecoder::new(body)
+                .read_to_end(&mut out)
+                .unwrap();
+        }
+        Some("br") => {
+            brotli::Decompressor::new(body, 4096)
+                .read_to_end(&mut out)
+                .unwrap();
+        }
+        Some(other) => panic!("unexpected Content-Encoding {other}"),
+    }
+    out
 }
 
 pub fn add_agent(store: &SqliteStore, name: &str) -> i64 {

@@ -1,6 +1,7 @@
 //! Integration tests through the public handler, on real SQLite files.
 
 mod auth;
+mod compression;
 mod concurrency;
 mod cors;
 mod failures;
