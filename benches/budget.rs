@@ -13,94 +13,21 @@
 //!
 //! `cargo bench --bench budget` (the million-row databases take a minute to build).
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use chat_pickup::auth::password;
+mod common;
+
 use chat_pickup::handler::App;
-use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores, Synchronous};
-use chat_pickup::store::{Agent, Store};
+use chat_pickup::store::Store;
+use chat_pickup::store::sqlite::{SqliteStores, Synchronous};
 use chat_pickup::time::Timestamp;
+use common::{Bench, database, timed};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rusqlite::{Connection, params};
 
 const DEPTHS: [usize; 3] = [1_000, 100_000, 1_000_000];
 const SYNCS: [Synchronous; 2] = [Synchronous::Full, Synchronous::Normal];
-
-struct Bench {
-    path: PathBuf,
-    options: SqliteOptions,
-    store: SqliteStore,
-    agent: Agent,
-}
-
-fn database(dir: &Path, depth: usize, synchronous: Synchronous) -> Bench {
-    let options = SqliteOptions {
-        synchronous,
-        ..SqliteOptions::default()
-    };
-    let path = dir.join(format!("budget-{depth}-{synchronous:?}.db"));
-    let store = SqliteStore::create(&path, &options).unwrap();
-    let id = store
-        .add_associate("tje0", "Thomas Jensen", &password::hash("Tje0"))
-        .unwrap();
-    store
-        .add_topic("Sales", "Hello {customer}, this is {agent}.", None)
-        .unwrap();
-    let rights = chat_pickup::store::sqlite::admin::Rights {
-        respond: true,
-        ..Default::default()
-    };
-    store.add_member("tje0", "Sales", rights).unwrap();
-    store
-        .connection()
-        .execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
-             INSERT INTO chat_session (topic_id, name, status, when_requested) \
-             SELECT 1, 'customer ' || i, 4, \
-                    strftime('%Y-%m-%d %H:%M:%S', '2026-01-01', '+' || i || ' seconds') || '.000000' FROM n",
-            [depth],
-        )
-        .unwrap();
-    store.connection().execute_batch("ANALYZE").unwrap();
-    let agent = Agent {
-        associate_id: id,
-        name: "tje0".into(),
-        display_name: "Thomas Jensen".into(),
-    };
-    Bench {
-        path,
-        options,
-        store,
-        agent,
-    }
-}
-
-fn undo(store: &SqliteStore, session: i64) {
-    let connection = store.connection();
-    connection
-        .execute("DELETE FROM chat_message WHERE session_id = ?1", [session])
-        .unwrap();
-    connection
-        .execute(
-            "UPDATE chat_session SET status = 4, user_id = NULL, rank = 0 WHERE id = ?1",
-            [session],
-        )
-        .unwrap();
-}
-
-/// Times `pickup` (which returns the session it took) `iterations` times, undoing each.
-fn timed(store: &SqliteStore, iterations: u64, mut pickup: impl FnMut() -> i64) -> Duration {
-    let mut spent = Duration::ZERO;
-    for _ in 0..iterations {
-        let start = Instant::now();
-        let session = pickup();
-        spent += start.elapsed();
-        undo(store, session);
-    }
-    spent
-}
 
 /// (a) The pickup's statements and nothing else, on a connection of its own.
 fn bare_pickup(connection: &mut Connection, agent: i64) -> i64 {
