@@ -29,6 +29,12 @@ use rusqlite::{Connection, params};
 const DEPTHS: [usize; 3] = [1_000, 100_000, 1_000_000];
 const SYNCS: [Synchronous; 2] = [Synchronous::Full, Synchronous::Normal];
 
+/// (b) The store's pickup; the session it took.
+fn store_pickup(bench: &Bench) -> i64 {
+    let picked = bench.store.pickup(&bench.agent, Timestamp::now()).unwrap();
+    picked.expect("a session waiting").session_id
+}
+
 /// (a) The pickup's statements and nothing else, on a connection of its own.
 fn bare_pickup(connection: &mut Connection, agent: i64) -> i64 {
     let now = Timestamp::now();
@@ -117,16 +123,7 @@ fn budget(c: &mut Criterion) {
                 b.iter_custom(|n| timed(&bench.store, n, || bare_pickup(&mut bare, agent)))
             });
             group.bench_function(id("store"), |b| {
-                b.iter_custom(|n| {
-                    timed(&bench.store, n, || {
-                        bench
-                            .store
-                            .pickup(&bench.agent, Timestamp::now())
-                            .unwrap()
-                            .unwrap()
-                            .session_id
-                    })
-                })
+                b.iter_custom(|n| timed(&bench.store, n, || store_pickup(&bench)))
             });
             let stores = SqliteStores::new(bench.path.clone(), None, bench.options.clone());
             let app = Arc::new(App::new(Arc::new(stores)));
@@ -177,23 +174,10 @@ fn active_sessions(c: &mut Criterion) {
     for active in [1, 10, 1_000] {
         let bench = database(dir.path(), 1_000 + active, Synchronous::Normal);
         for _ in 0..active {
-            bench
-                .store
-                .pickup(&bench.agent, Timestamp::now())
-                .unwrap()
-                .unwrap();
+            store_pickup(&bench);
         }
         group.bench_function(BenchmarkId::new("store-active", active), |b| {
-            b.iter_custom(|n| {
-                timed(&bench.store, n, || {
-                    bench
-                        .store
-                        .pickup(&bench.agent, Timestamp::now())
-                        .unwrap()
-                        .unwrap()
-                        .session_id
-                })
-            })
+            b.iter_custom(|n| timed(&bench.store, n, || store_pickup(&bench)))
         });
     }
     group.finish();

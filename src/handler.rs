@@ -2,8 +2,9 @@
 //!
 //! Refuse foreign pages, answer preflights, route, check the body size, `Accept`, the
 //! language and time-zone headers and `$select` - all before anything changes - then choose
-//! the tenant's store, authenticate, resolve the zone and string resources, pick up, render. Every failure, a panic included, is an ordinary problem response (a
-//! `lambda_http` handler returning `Err` would become an opaque 502, a panic a dead instance).
+//! the tenant's store, authenticate, resolve the zone and string resources, pick up, render.
+//! Every failure, a panic included, is an ordinary problem response (a `lambda_http` handler
+//! returning `Err` would become an opaque 502, a panic a dead instance).
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;

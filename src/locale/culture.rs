@@ -20,7 +20,7 @@ use icu_locale_core::Locale;
 use icu_time::{DateTime, Time};
 
 use super::HeaderError;
-use super::language::{Language, accepted_forms};
+use super::language::{self, Language, accepted_forms};
 
 use cldr::Cldr;
 
@@ -68,7 +68,7 @@ impl Culture {
     /// `SO-Culture`: `None` when empty (the language's culture applies).
     pub fn from_header(value: &str) -> Result<Option<Culture>, HeaderError> {
         let value = value.trim();
-        if matches!(value, "" | "*" | "x" | "X" | "-") {
+        if language::is_off(value) {
             return Ok(None);
         }
         Culture::parse(value)

@@ -209,7 +209,8 @@ pub fn parse_accept_language(value: &str) -> Result<Option<Requested>, HeaderErr
     Ok(None)
 }
 
-fn is_off(value: &str) -> bool {
+/// Whether a language or culture header value turns translation off: `*`, `x`, `-` or empty.
+pub(super) fn is_off(value: &str) -> bool {
     matches!(value, "" | "*" | "x" | "X" | "-")
 }
 
