@@ -22,6 +22,8 @@ use crate::store::StoreError;
 
 /// Seconds a caller should wait after a busy database.
 const RETRY_AFTER_BUSY: &str = "1";
+/// A full disk is freed by people or log rotation, not in a second.
+const RETRY_AFTER_FULL: &str = "60";
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -107,9 +109,9 @@ impl ApiError {
             ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
             ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Store(StoreError::UnknownTenant(_)) => StatusCode::NOT_FOUND,
-            ApiError::Store(StoreError::Busy(_) | StoreError::Unavailable(_)) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ApiError::Store(
+                StoreError::Busy(_) | StoreError::Unavailable(_) | StoreError::Full(_),
+            ) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(StoreError::Internal(_)) | ApiError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -161,6 +163,9 @@ impl ApiError {
             }
             ApiError::Store(StoreError::UnknownTenant(tenant)) => format!("There is no tenant named {tenant}."),
             ApiError::Store(StoreError::Busy(_)) => "The chat queue is busy; retry shortly.".into(),
+            ApiError::Store(StoreError::Full(_)) => {
+                "The chat queue's storage is full; nothing was changed. Retry later; if it persists, contact the administrator.".into()
+            }
             ApiError::Store(StoreError::Unavailable(_)) => {
                 "The chat queue's database is unavailable; retry later or contact the administrator.".into()
             }
@@ -213,6 +218,7 @@ impl ApiError {
             }
             ApiError::Route(RouteError::MethodNotAllowed) => response.header(ALLOW, routes::ALLOW),
             ApiError::Store(StoreError::Busy(_)) => response.header(RETRY_AFTER, RETRY_AFTER_BUSY),
+            ApiError::Store(StoreError::Full(_)) => response.header(RETRY_AFTER, RETRY_AFTER_FULL),
             _ => response,
         };
         response

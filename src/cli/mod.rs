@@ -65,6 +65,10 @@ pub struct Cli {
         default_value_t = 5000
     )]
     pub busy_timeout_ms: u64,
+    /// A ceiling on each database's size in MiB: a tenant reaching it gets 503s (as on a
+    /// full disk) instead of filling a volume other tenants share. Unset: no ceiling.
+    #[arg(long, global = true, env = "CHAT_PICKUP_MAX_DB_MB")]
+    pub max_db_mb: Option<u64>,
     /// The server secret (at least 32 characters) that binds XSRF tokens to tickets; needed
     /// for the cookie scheme and for `admin issue-ticket --xsrf`.
     #[arg(
@@ -214,6 +218,7 @@ impl Cli {
             journal: self.journal,
             synchronous: self.synchronous,
             busy_timeout: Duration::from_millis(self.busy_timeout_ms),
+            max_size_bytes: self.max_db_mb.map(|mib| mib.saturating_mul(1 << 20)),
         }
     }
 }

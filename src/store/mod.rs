@@ -90,8 +90,11 @@ pub trait Stores: Send + Sync {
 pub enum StoreError {
     /// Another writer held the database past the busy timeout; retrying later helps.
     Busy(String),
-    /// The database cannot be used: missing, read-only, corrupt, full or too new.
+    /// The database cannot be used: missing, read-only, corrupt or too new.
     Unavailable(String),
+    /// The disk (or the database's size ceiling) is full; retrying later can help once space
+    /// is freed.
+    Full(String),
     UnknownTenant(Tenant),
     /// A bug or an unexpected state.
     Internal(String),
@@ -102,6 +105,7 @@ impl fmt::Display for StoreError {
         match self {
             StoreError::Busy(detail) => write!(f, "database busy: {detail}"),
             StoreError::Unavailable(detail) => write!(f, "database unavailable: {detail}"),
+            StoreError::Full(detail) => write!(f, "database full: {detail}"),
             StoreError::UnknownTenant(tenant) => write!(f, "no database for tenant {tenant}"),
             StoreError::Internal(detail) => write!(f, "store failure: {detail}"),
         }

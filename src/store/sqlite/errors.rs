@@ -12,12 +12,12 @@ impl From<rusqlite::Error> for StoreError {
         let detail = error.to_string();
         match error.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy(detail),
+            Some(ErrorCode::DiskFull) => StoreError::Full(detail),
             Some(
                 ErrorCode::ReadOnly
                 | ErrorCode::CannotOpen
                 | ErrorCode::NotADatabase
                 | ErrorCode::DatabaseCorrupt
-                | ErrorCode::DiskFull
                 | ErrorCode::SystemIoFailure
                 | ErrorCode::PermissionDenied
                 | ErrorCode::FileLockingProtocolFailed,
@@ -31,6 +31,7 @@ impl From<rusqlite::Error> for StoreError {
 pub(super) fn opening(path: &Path, error: rusqlite::Error) -> StoreError {
     match StoreError::from(error) {
         StoreError::Busy(detail) => StoreError::Busy(format!("{}: {detail}", path.display())),
+        StoreError::Full(detail) => StoreError::Full(format!("{}: {detail}", path.display())),
         StoreError::Internal(detail) | StoreError::Unavailable(detail) => {
             StoreError::Unavailable(format!("{}: {detail}", path.display()))
         }

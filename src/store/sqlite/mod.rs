@@ -15,6 +15,7 @@ mod tenants;
 mod welcome;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -66,6 +67,9 @@ pub struct SqliteOptions {
     pub journal: Journal,
     pub synchronous: Synchronous,
     pub busy_timeout: Duration,
+    /// A ceiling on the database's size (SQLite's `max_page_count`): a tenant that reaches
+    /// it gets 503s, as on a full disk, instead of filling a volume other tenants share.
+    pub max_size_bytes: Option<u64>,
 }
 
 impl Default for SqliteOptions {
@@ -74,6 +78,7 @@ impl Default for SqliteOptions {
             journal: Journal::Wal,
             synchronous: Synchronous::Full,
             busy_timeout: Duration::from_secs(5),
+            max_size_bytes: None,
         }
     }
 }
@@ -83,6 +88,9 @@ pub struct SqliteStore {
     path: PathBuf,
     /// Which file the connection opened (device and inode), to notice it being replaced.
     file: Option<FileId>,
+    /// Set when the connection met a fault of the file (read-only, full, I/O error): the
+    /// next request reopens it, so the service recovers once the fault is removed.
+    faulted: AtomicBool,
 }
 
 /// A file's identity: device and inode.
@@ -129,6 +137,7 @@ impl SqliteStore {
             connection: Mutex::new(connection),
             path: path.to_path_buf(),
             file: file_id(path),
+            faulted: AtomicBool::new(false),
         })
     }
 
@@ -136,7 +145,18 @@ impl SqliteStore {
     /// replaced (a restored backup) under a running process is not: an open connection would
     /// go on writing into the old, unlinked file, and every pickup it answered would vanish.
     pub fn is_current(&self) -> bool {
-        self.file.is_some() && file_id(&self.path) == self.file
+        !self.faulted.load(Ordering::Relaxed)
+            && self.file.is_some()
+            && file_id(&self.path) == self.file
+    }
+
+    /// Passes `result` on, noting a fault of the file (see `faulted`). A busy database is
+    /// not a fault of this connection: waiting is the cure, not reopening.
+    fn watch<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        if let Err(StoreError::Unavailable(_) | StoreError::Full(_)) = &result {
+            self.faulted.store(true, Ordering::Relaxed);
+        }
+        result
     }
 
     /// The one connection. A panic while it was held cannot leave a transaction open
@@ -164,6 +184,14 @@ fn configure(connection: &Connection, options: &SqliteOptions) -> rusqlite::Resu
     };
     connection.pragma_update(None, "synchronous", synchronous)?;
     connection.pragma_update(None, "foreign_keys", "ON")?;
+    if let Some(bytes) = options.max_size_bytes {
+        let page_size: u64 = connection.pragma_query_value(None, "page_size", |row| row.get(0))?;
+        let pages = bytes.div_ceil(page_size).max(1);
+        let _granted: u64 =
+            connection.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| {
+                row.get(0)
+            })?;
+    }
     Ok(())
 }
 
@@ -197,7 +225,7 @@ fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
 
 impl Store for SqliteStore {
     fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
-        Ok(credentials::by_login(&self.connection(), login)?)
+        self.watch(credentials::by_login(&self.connection(), login).map_err(Into::into))
     }
 
     fn account_by_secret(
@@ -206,19 +234,30 @@ impl Store for SqliteStore {
         fingerprint: &str,
         now: Timestamp,
     ) -> Result<Option<Account>, StoreError> {
-        Ok(credentials::by_secret(
-            &self.connection(),
-            kind,
-            fingerprint,
-            now,
-        )?)
+        self.watch(
+            credentials::by_secret(&self.connection(), kind, fingerprint, now).map_err(Into::into),
+        )
     }
 
     fn partner_app(&self, fingerprint: &str) -> Result<Option<String>, StoreError> {
-        Ok(credentials::partner_app(&self.connection(), fingerprint)?)
+        self.watch(credentials::partner_app(&self.connection(), fingerprint).map_err(Into::into))
     }
 
     fn pickup(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError> {
+        self.watch(self.pickup_and_load(agent, now))
+    }
+
+    fn location(&self, name: &ZoneName) -> Result<Option<String>, StoreError> {
+        self.watch(self.location_zone(name).map_err(Into::into))
+    }
+
+    fn resources(&self, language: Language) -> Result<Resources, StoreError> {
+        self.watch(welcome::resources(&self.connection(), language).map_err(Into::into))
+    }
+}
+
+impl SqliteStore {
+    fn pickup_and_load(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError> {
         let mut connection = self.connection();
         let Some(claimed) = pickup::pickup(&mut connection, agent, now)? else {
             return Ok(None);
@@ -242,16 +281,6 @@ impl Store for SqliteStore {
         }))
     }
 
-    fn location(&self, name: &ZoneName) -> Result<Option<String>, StoreError> {
-        Ok(self.location_zone(name)?)
-    }
-
-    fn resources(&self, language: Language) -> Result<Resources, StoreError> {
-        Ok(welcome::resources(&self.connection(), language)?)
-    }
-}
-
-impl SqliteStore {
     fn location_zone(&self, name: &ZoneName) -> rusqlite::Result<Option<String>> {
         let connection = self.connection();
         let (sql, key): (&str, &dyn rusqlite::ToSql) = match name {
