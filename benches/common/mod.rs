@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use chat_pickup::auth::password;
 use chat_pickup::store::Agent;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
+use chat_pickup::time::Timestamp;
+use rusqlite::{Connection, params};
 
 pub struct Bench {
     pub path: PathBuf,
@@ -82,4 +84,60 @@ pub fn timed(store: &SqliteStore, iterations: u64, mut pickup: impl FnMut() -> i
         undo(store, session);
     }
     spent
+}
+
+/// (a) The pickup's statements and nothing else, on a connection of its own.
+pub fn bare_pickup(connection: &mut Connection, agent: i64) -> i64 {
+    let now = Timestamp::now();
+    let transaction = connection
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    let (session, topic): (i64, i64) = transaction
+        .prepare_cached(
+            "SELECT s.id, s.topic_id FROM chat_session s WHERE s.status = 4 AND s.chatbot_isactive = 0 \
+             AND s.transfer_to IS NULL AND s.topic_id IN (SELECT topic_id FROM chat_topic_user \
+             WHERE user_id = ?1 AND can_respond <> 0) ORDER BY s.when_requested, s.id LIMIT 1",
+        )
+        .unwrap()
+        .query_row([agent], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap();
+    transaction
+        .prepare_cached(
+            "UPDATE chat_session SET user_id = ?1, when_started = ?2, rank = 1, status = 6, \
+             last_message = 'Hi', idle = ?2 WHERE id = ?3 AND status = 4 RETURNING id",
+        )
+        .unwrap()
+        .query_row(params![agent, now, session], |row| row.get::<_, i64>(0))
+        .unwrap();
+    transaction
+        .prepare_cached(
+            "INSERT INTO chat_message (session_id, message, when_posted, type, special_type, author, created_by) \
+             VALUES (?1, 'Hi', ?2, 1, 1, 'Thomas Jensen', ?3)",
+        )
+        .unwrap()
+        .execute(params![session, now, agent])
+        .unwrap();
+    transaction
+        .prepare_cached("UPDATE chat_topic SET last_accept = ?2 WHERE id = ?1")
+        .unwrap()
+        .execute(params![topic, now])
+        .unwrap();
+    transaction.commit().unwrap();
+    session
+}
+
+/// The session id at the start of a JSON or XML body.
+pub fn session_of(body: &[u8]) -> i64 {
+    let text = std::str::from_utf8(body).unwrap();
+    let after = text
+        .split_once("ChatSessionId\":")
+        .or_else(|| text.split_once("<ChatSessionId>"))
+        .unwrap()
+        .1;
+    after
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
