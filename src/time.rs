@@ -12,6 +12,8 @@ const STORED: &str = "%Y-%m-%d %H:%M:%S%.6f";
 
 /// .NET's `DateTime.MinValue`: what SuperOffice prints for a date that was never set.
 pub const NEVER: &str = "0001-01-01T00:00:00";
+/// The same with a UTC designator, printed when the caller asked for offsets.
+pub const NEVER_UTC: &str = "0001-01-01T00:00:00Z";
 
 /// A UTC instant with microsecond precision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

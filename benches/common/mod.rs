@@ -47,7 +47,6 @@ pub fn database(dir: &Path, depth: usize, synchronous: Synchronous) -> Bench {
             [depth],
         )
         .unwrap();
-    store.connection().execute_batch("ANALYZE").unwrap();
     let agent = Agent {
         associate_id: id,
         name: "tje0".into(),

@@ -13,7 +13,6 @@ use super::enums::TABLE_RIGHT;
 use super::model::{CARRIER_PROPERTIES, Object, Shape, Value};
 use crate::locale::Localizer;
 use crate::select::{self, Selection};
-use crate::time::NEVER;
 
 /// The caller may read, update and delete what a pickup hands over. Field rights are not
 /// restricted beyond that, so every `FieldRight` is null ("use the table right").
@@ -110,7 +109,7 @@ impl Serialize for WireValue<'_> {
             Value::Bool(value) => serializer.serialize_bool(*value),
             Value::Double(value) => serializer.serialize_f64(*value),
             Value::Date(Some(at)) => serializer.serialize_str(&self.localizer.instant(*at)),
-            Value::Date(None) => serializer.serialize_str(NEVER),
+            Value::Date(None) => serializer.serialize_str(self.localizer.never()),
             Value::Enum(def, value) => serializer.serialize_str(&def.name_of(*value)),
             Value::Flags(def, value) => serializer.serialize_str(&def.flags_of(*value)),
             Value::Object(object) => Wire {

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::{Culture, Language, Zone, encoded, multilang};
-use crate::time::Timestamp;
+use crate::time::{NEVER, NEVER_UTC, Timestamp};
 
 /// String resources (`[SR_KEY]`) in one language, keyed without brackets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -89,6 +89,13 @@ impl Localizer {
     /// `at` in the caller's zone.
     pub fn instant(&self, at: Timestamp) -> String {
         self.zone.render(at, self.with_offset)
+    }
+
+    /// A date that was never set: .NET's `DateTime.MinValue`, which SuperOffice prints with
+    /// `Z` when offsets were asked for (an instant every reader places alike) and bare
+    /// otherwise.
+    pub fn never(&self) -> &'static str {
+        if self.with_offset { NEVER_UTC } else { NEVER }
     }
 }
 
