@@ -58,10 +58,7 @@ impl Settings {
         };
         let clients = match value("--clients") {
             None => vec![1, 4, 16],
-            Some(list) => list
-                .split(',')
-                .map(str::parse)
-                .collect::<Result<_, _>>()?,
+            Some(list) => list.split(',').map(str::parse).collect::<Result<_, _>>()?,
         };
         Ok(Self {
             seconds: value("--seconds").map_or(Ok(5), |s| s.parse())?,
@@ -78,7 +75,16 @@ async fn main() -> Result<(), Failure> {
     let dir = tempfile::tempdir()?;
     println!(
         "{:<7} {:>7} {:>10} {:>9} {:>9} {:>9} {:>9} {:>15} {:>10} {:>6}",
-        "sync", "clients", "pickups/s", "p50 us", "p99 us", "p99.9 us", "max us", "per client", "bare/s", "ratio"
+        "sync",
+        "clients",
+        "pickups/s",
+        "p50 us",
+        "p99 us",
+        "p99.9 us",
+        "max us",
+        "per client",
+        "bare/s",
+        "ratio"
     );
     for &synchronous in &settings.syncs {
         let bare = bare_rate(&dir.path().join("bare"), &settings, synchronous)?;

@@ -17,8 +17,9 @@
 //!   and the [`locale::Localizer`] every string and date of the response passes through.
 //! - [`render`] for the success body, [`error`] for every failure (mapped to HTTP in one place).
 //!
-//! Around them: [`time`] (UTC instants, stored and printed), [`server`] (local HTTP with hyper), [`cli`] (commands and settings), [`demo`]
-//! (demo data), [`random`] and [`logging`].
+//! Around them: [`time`] (UTC instants, stored and printed), [`server`] (local HTTP with
+//! hyper), [`cli`] (commands and settings), [`demo`] (demo data), [`random`], [`logging`] and
+//! [`memory`] (the allocator setting that keeps the resident set small).
 
 pub mod auth;
 pub mod cli;
@@ -30,6 +31,7 @@ pub mod error;
 pub mod handler;
 pub mod locale;
 pub mod logging;
+pub mod memory;
 pub mod negotiate;
 pub mod random;
 pub mod render;

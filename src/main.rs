@@ -7,8 +7,13 @@ use clap::Parser;
 
 use chat_pickup::cli::{self, Cli};
 
+fn main() -> ExitCode {
+    chat_pickup::memory::return_large_blocks();
+    run()
+}
+
 #[tokio::main]
-async fn main() -> ExitCode {
+async fn run() -> ExitCode {
     let on_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
     chat_pickup::logging::init(on_lambda);
     // On Lambda there are no arguments: the settings come from the environment.

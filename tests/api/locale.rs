@@ -81,7 +81,10 @@ async fn norway_with_offsets_is_plus_one_in_winter_and_plus_two_in_summer() {
         let (body, response) = session(&app, &[("SO-TimeZone", "NO,includeTZOffset")]).await;
         assert_eq!(body["WhenStarted"], expected);
         assert_eq!(body["WhenIdle"], expected, "the welcome message's time");
-        assert_eq!(body["WhenEnded"], "0001-01-01T00:00:00Z", "never set: marked UTC");
+        assert_eq!(
+            body["WhenEnded"], "0001-01-01T00:00:00Z",
+            "never set: marked UTC"
+        );
         assert_eq!(zone_header(&response), "Europe/Oslo");
     }
 }
