@@ -6,6 +6,9 @@
 //! closed (a client that opens connections and sends half a request cannot hold them
 //! forever), and at most [`Limits::connections`] are served at once; beyond that, new
 //! connections wait in the listen backlog until one closes.
+//!
+//! It also serves the API's description, `GET /api/v1/openapi.yaml` (the repository's
+//! `openapi.yaml`, compiled in).
 
 use std::convert::Infallible;
 use std::str::FromStr;
@@ -79,7 +82,21 @@ pub async fn serve_with(
     }
 }
 
+/// The OpenAPI 3.1 description of the API.
+const OPENAPI: &str = include_str!("../openapi.yaml");
+
 async fn respond(app: &App, request: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+    if request.method() == http::Method::GET
+        && request
+            .uri()
+            .path()
+            .eq_ignore_ascii_case("/api/v1/openapi.yaml")
+    {
+        return hyper::Response::builder()
+            .header(http::header::CONTENT_TYPE, "application/yaml")
+            .body(Full::new(Bytes::from_static(OPENAPI.as_bytes())))
+            .expect("static headers are valid");
+    }
     let (parts, body) = request.into_parts();
     let query = parts
         .uri

@@ -45,11 +45,13 @@ impl Localizer {
         with_offset: false,
     };
 
+    /// Dates in `zone`, with their offsets when the caller asked for them or when the zone
+    /// is only an offset ([`Zone::is_offset_only`]).
     pub fn new(zone: Zone, with_offset: bool) -> Self {
         Self {
             translation: None,
+            with_offset: with_offset || zone.is_offset_only(),
             zone,
-            with_offset,
         }
     }
 

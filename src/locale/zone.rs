@@ -75,13 +75,21 @@ impl Zone {
                 ),
             })?;
         let offset = FixedOffset::east_opt(minutes * 60).expect("within a day");
-        if minutes == 0 {
-            return Ok(Zone::UTC);
-        }
+        let label = match minutes {
+            0 => Cow::Borrowed("UTC"),
+            _ => Cow::Owned(format!("UTC{offset}")),
+        };
         Ok(Zone {
-            label: Cow::Owned(format!("UTC{offset}")),
+            label,
             rule: Rule::Fixed(offset),
         })
+    }
+
+    /// Whether this is only an offset (the browser's, now) rather than a zone with rules. A
+    /// date printed in it must carry the offset: the reader's own clock may be on another
+    /// (summer or winter) offset at that date, and would place a bare local time wrongly.
+    pub fn is_offset_only(&self) -> bool {
+        matches!(self.rule, Rule::Fixed(_))
     }
 
     pub fn label(&self) -> &str {

@@ -145,7 +145,10 @@ async fn without_a_named_zone_the_associate_then_the_browser_then_the_default_de
     let app = configured(queue_at(winter));
     let (body, response) = session(&app, &[("SO-Browser-TZ-Offset", "330")]).await;
     assert_eq!(zone_header(&response), "UTC+05:30");
-    assert_eq!(body["WhenStarted"], "2026-01-15T17:30:00.123456");
+    assert_eq!(
+        body["WhenStarted"], "2026-01-15T17:30:00.123456+05:30",
+        "only an offset: printed with it, so that no reader misplaces a date of another season"
+    );
 
     let app = configured(queue_at(winter));
     let (body, response) = session(&app, &[("SO-TimeZone", "includeTZOffset")]).await;

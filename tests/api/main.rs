@@ -10,6 +10,7 @@ mod golden;
 mod helpers;
 mod lambda_events;
 mod locale;
+mod openapi;
 mod pickup;
 mod problems;
 mod properties;

@@ -1,0 +1,224 @@
+// SuperOffice's official WebAPI client (@superoffice/webapi) against our local server.
+//
+// The server runs on a fresh demo database; every request goes through the client, and every
+// check is on what the client made of our response. The database is read with the sqlite3
+// command-line shell to compare against. Run from this directory with `npm test`, after
+// `cargo build` (or point CHAT_PICKUP_BIN at a binary). The npm script sets TZ so that
+// dates printed without a designator are read in a zone other than UTC, as a browser would.
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const {
+  WebApi,
+  ChatSessionStatus,
+  ETableRight,
+  UserType,
+  SaleStatus,
+  TicketBaseStatus,
+} = require('@superoffice/webapi');
+
+const BIN =
+  process.env.CHAT_PICKUP_BIN ||
+  path.resolve(__dirname, '../../target/debug/chat-pickup');
+
+let server;
+let baseUrl;
+let db;
+let ticket;
+let token;
+let appToken;
+
+function admin(...args) {
+  return execFileSync(BIN, ['--db', db, 'admin', ...args], { encoding: 'utf8' }).trim();
+}
+
+function sql(query) {
+  const out = execFileSync('sqlite3', ['-json', db, query], { encoding: 'utf8' });
+  return out.trim() ? JSON.parse(out) : [];
+}
+
+/** A stored UTC date-time ("2026-11-25 17:08:44.887445") as the instant it names. */
+function stored(text) {
+  return text === null ? null : new Date(text.replace(' ', 'T') + 'Z');
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const open = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => socket.end(() => resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the server did not listen on ${port}`);
+}
+
+/** A client as an agent front end makes one: options, then one way of signing in. */
+function chatAgent(options, signIn) {
+  const api = new WebApi({ baseUrl, ...options });
+  signIn(api);
+  return api.getChatAgent();
+}
+
+const password = (user, secret) => (api) => api.authenticateWithPassword(user, secret);
+
+before(async () => {
+  assert.ok(fs.existsSync(BIN), `no server binary at ${BIN}: run cargo build first`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-pickup-conformance-'));
+  db = path.join(dir, 'demo.db');
+  const port = await freePort();
+  server = spawn(BIN, ['--db', db, 'serve', '--demo', '--addr', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, RUST_LOG: 'warn' },
+  });
+  await waitForPort(port);
+  baseUrl = `http://127.0.0.1:${port}/`;
+  ticket = admin('issue-ticket', '--user', 'tje0');
+  token = admin('issue-token', '--user', 'tje0');
+  appToken = admin('add-app', 'conformance');
+});
+
+after(() => server?.kill());
+
+test('the demo queue, drained through the client with each way of signing in', async (t) => {
+  await t.test('Basic: the first session, every property as the client parsed it', async () => {
+    const session = await chatAgent({}, password('tje0', 'Tje0')).pickUpFirstChatSessionAsync();
+    const [row] = sql('SELECT * FROM chat_session WHERE id = 1');
+    assert.equal(session.chatSessionId, 1);
+    assert.equal(session.topicId, row.topic_id);
+    assert.equal(session.status, ChatSessionStatus.UserLast);
+    assert.equal(row.status, 6, 'UserLast in the database');
+    assert.equal(session.customerName, 'Mathias Wilderman');
+    assert.equal(session.customerEmail, 'mathias@wildermankessler.example');
+    assert.equal(session.firstMessage, 'My order arrived damaged.');
+    assert.equal(session.lastMessage, 'Hello, this is Sales - what can we do for you?');
+    assert.equal(session.rank, 1);
+    assert.equal(session.chatbotIsActive, false);
+    assert.equal(session.flags, 0, 'no flags set');
+    // Dates: in the caller's zone, taken from SO-Browser-TZ-Offset (which the client always
+    // sends) and so printed with that offset; the project's start date lies in summer time,
+    // when New York's offset differs from today's. Same instants as in the database.
+    assert.equal(session.whenRequested.getTime(), stored(row.when_requested).getTime());
+    assert.equal(session.whenStarted.getTime(), stored(row.when_started).getTime());
+    assert.equal(session.whenIdle.getTime(), stored(row.idle).getTime());
+    assert.equal(session.whenEnded.toISOString(), '0001-01-01T00:00:00.000Z', 'never set');
+    assert.equal(session.tableRight.mask, ETableRight.Select | ETableRight.Update | ETableRight.Delete);
+
+    assert.equal(session.user.associateId, 1);
+    assert.equal(session.user.name, 'tje0');
+    assert.equal(session.user.fullName, 'Thomas Jensen');
+    assert.equal(session.user.type, UserType.InternalAssociate);
+    assert.equal(session.user.deleted, false);
+    assert.ok(session.user.tableRight.mask > 0);
+    assert.equal(session.person.personId, 1);
+    assert.equal(session.person.firstname, 'Mathias');
+    assert.equal(session.person.contactId, 1);
+    assert.equal(session.contact.contactId, 1);
+    assert.equal(session.contact.name, 'Kuhn Group');
+    assert.equal(session.contact.address.postal.city, 'Oslo');
+    assert.equal(session.project.projectId, 1);
+    assert.equal(session.project.name, 'Web shop launch');
+    assert.equal(
+      session.project.startDate.getTime(),
+      stored(sql('SELECT start_date FROM project WHERE project_id = 1')[0].start_date).getTime()
+    );
+    assert.equal(session.sale.saleId, 1);
+    assert.equal(session.sale.status, SaleStatus.Open);
+    assert.equal(session.sale.amount, 125000);
+    assert.equal(session.ticket.ticketId, 1);
+    assert.equal(session.ticket.baseStatus, TicketBaseStatus.Active);
+    assert.equal(session.ticket.categoryName, 'US:"Complaints";NO:"Reklamasjoner";GE:"Beschwerden";SW:"Reklamationer";',
+      'untranslated without a language');
+    assert.equal(session.transferTo, null);
+    assert.equal(session.fieldProperties.CustomerName.fieldLength, 255);
+
+    const messages = sql(
+      'SELECT type, special_type, author, message FROM chat_message WHERE session_id = 1 AND special_type = 1'
+    );
+    assert.deepEqual(messages, [
+      { type: 1, special_type: 1, author: 'Thomas Jensen', message: session.lastMessage },
+    ], 'one welcome message, to the customer');
+  });
+
+  await t.test('SOTicket with an app token, Norwegian, Oslo time with offsets', async () => {
+    const session = await chatAgent(
+      { languageCode: 'no', timezone: 'NO', timezoneInclude: true },
+      (api) => {
+        api.authenticateWithTicket(ticket);
+        api.applicationToken(appToken);
+      }
+    ).pickUpFirstChatSessionAsync();
+    const [row] = sql('SELECT * FROM chat_session WHERE id = 3');
+    assert.equal(session.chatSessionId, 3, 'the chatbot session (2) is never handed out');
+    assert.equal(session.customerName, 'Kari Nordmann');
+    assert.equal(session.lastMessage, 'Velkommen! Hva kan vi hjelpe med?', "the topic's language");
+    assert.equal(session.rank, 2);
+    assert.equal(session.whenStarted.getTime(), stored(row.when_started).getTime());
+    assert.equal(session.whenEnded.toISOString(), '0001-01-01T00:00:00.000Z');
+    assert.equal(session.contact.name, 'Nordlys AS');
+    assert.equal(session.contact.categoryName, 'Prospekt', 'a resource, translated');
+  });
+
+  await t.test('Bearer API token, UTC with offsets: an empty welcome leaves the customer last', async () => {
+    const session = await chatAgent({ timezone: 'UTC', timezoneInclude: true }, (api) =>
+      api.authenticateWithToken(token)
+    ).pickUpFirstChatSessionAsync();
+    const [row] = sql('SELECT * FROM chat_session WHERE id = 4');
+    assert.equal(session.chatSessionId, 4);
+    assert.equal(session.status, ChatSessionStatus.CustomerLast);
+    assert.equal(session.lastMessage, 'My invoice looks wrong.');
+    assert.equal(session.whenRequested.getTime(), stored(row.when_requested).getTime());
+    assert.equal(session.person, null);
+    assert.equal(session.rank, 3);
+    const welcomes = sql('SELECT count(*) AS n FROM chat_message WHERE session_id = 4 AND special_type = 1');
+    assert.equal(welcomes[0].n, 0, 'no welcome message posted');
+  });
+
+  await t.test('the RPC route keeps working until the queue is empty, then null', async () => {
+    const agent = chatAgent({}, password('tje0', 'Tje0'));
+    assert.equal((await agent.pickUpFirstChatSessionAsync()).chatSessionId, 5);
+    assert.equal(await agent.pickUpFirstChatSessionAsync(), null);
+    const waiting = sql('SELECT id FROM chat_session WHERE status = 4');
+    assert.deepEqual(waiting, [{ id: 2 }], "only the chatbot's session is left");
+  });
+});
+
+test('a wrong password reaches the caller as the client\'s error, with our problem body', async () => {
+  const agent = chatAgent({}, password('tje0', 'wrong'));
+  await assert.rejects(agent.pickUpFirstChatSessionAsync(), (error) => {
+    assert.equal(error.isAxiosError, true);
+    assert.equal(error.response.status, 401);
+    assert.equal(error.response.data.status, 401);
+    assert.match(error.response.data.detail, /credentials are not valid/);
+    return true;
+  });
+});
+
+test('a tenant prefix in the base URL reaches a tenant that does not exist: 404', async () => {
+  const api = new WebApi({ baseUrl: baseUrl + 'Cust12345' });
+  api.authenticateWithPassword('tje0', 'Tje0');
+  await assert.rejects(api.getChatAgent().pickUpFirstChatSessionAsync(), (error) => {
+    assert.equal(error.response.status, 404);
+    assert.match(error.response.data.detail, /tenant/);
+    return true;
+  });
+});
