@@ -15,6 +15,7 @@
 
 mod basic;
 pub mod cache;
+pub mod credentials;
 pub mod jwt;
 pub mod password;
 pub mod secret;
@@ -26,6 +27,7 @@ use http::header::AUTHORIZATION;
 use crate::store::{Account, Agent, Store, StoreError};
 use crate::time::Timestamp;
 use cache::BasicCache;
+use credentials::Credentials;
 use jwt::JwtConfig;
 use secret::SecretKind;
 
@@ -192,19 +194,13 @@ impl Authenticator {
             }
             return Err(AuthError::Missing);
         };
-        let (name, credentials) = header.trim().split_once(' ').unwrap_or((header.trim(), ""));
-        let credentials = credentials.trim();
-        let scheme = [Scheme::Basic, Scheme::SoTicket, Scheme::Bearer]
-            .into_iter()
-            .find(|scheme| scheme.name().eq_ignore_ascii_case(name))
-            .filter(|scheme| self.enabled(*scheme))
-            .ok_or(AuthError::UnsupportedScheme)?;
-        let account = match scheme {
-            Scheme::Basic => basic::account(credentials, store, &self.cache)?,
-            Scheme::SoTicket => ticket::account(credentials, store, now)?,
-            _ => self.bearer(credentials, store, now)?,
+        let credentials = Credentials::parse(header, |scheme| self.enabled(scheme))?;
+        let account = match &credentials {
+            Credentials::Basic(basic) => basic::account(basic, store, &self.cache)?,
+            Credentials::SoTicket(ticket) => ticket::account(ticket, store, now)?,
+            Credentials::Bearer(token) => self.bearer(token, store, now)?,
         };
-        Ok((scheme, account))
+        Ok((credentials.scheme(), account))
     }
 
     /// An API token (`8A:...`) or, when configured, a JWT.
@@ -214,9 +210,6 @@ impl Authenticator {
         store: &dyn Store,
         now: Timestamp,
     ) -> Result<Option<Account>, AuthError> {
-        if token.is_empty() {
-            return Err(AuthError::Malformed("a Bearer token is missing"));
-        }
         if token.starts_with(SecretKind::ApiToken.prefix()) {
             let fingerprint = secret::fingerprint(token);
             return Ok(store.account_by_secret(SecretKind::ApiToken, &fingerprint, now)?);

@@ -320,7 +320,10 @@ mod tests {
             Zone::from_browser_offset(" -300 ").unwrap().label(),
             "UTC-05:00"
         );
-        assert_eq!(Zone::from_browser_offset("0").unwrap(), Zone::UTC);
+        let greenwich = Zone::from_browser_offset("0").unwrap();
+        assert_eq!(greenwich.label(), "UTC");
+        assert!(greenwich.is_offset_only() && india.is_offset_only());
+        assert!(!Zone::UTC.is_offset_only());
         for bad in ["", "60.5", "abc", "841", "-900", "+-1", "99999999999"] {
             let error = Zone::from_browser_offset(bad).unwrap_err();
             assert_eq!(error.header, "SO-Browser-TZ-Offset", "{bad}");
