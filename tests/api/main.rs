@@ -14,6 +14,7 @@ mod openapi;
 mod pickup;
 mod problems;
 mod properties;
+mod readme;
 mod routes;
 mod schemes;
 mod select;
