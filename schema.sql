@@ -396,7 +396,6 @@ INSERT OR REPLACE INTO tzlocation (tzlocation_id, location_code, country_id, reg
     (306, 'US-CA', 840, 'California', 'America/Los_Angeles'),
     (307, 'US-CO', 840, 'Colorado', 'America/Denver'),
     (308, 'US-CT', 840, 'Connecticut', 'America/New_York'),
-    (309, 'US-DC', 840, 'District of Columbia', 'America/New_York'),
     (310, 'US-DC', 840, 'District of Columbia', 'America/New_York'),
     (311, 'US-DE', 840, 'Delaware', 'America/New_York'),
     (312, 'US-FL', 840, 'Florida', 'America/New_York'),

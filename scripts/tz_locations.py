@@ -132,7 +132,14 @@ def sql():
     lines = [BEGIN,
              "INSERT OR REPLACE INTO tzlocation (tzlocation_id, location_code, country_id, region_name, iana_zone) VALUES\n",
              "    (1, 'UTC', 0, 'Coordinated Universal Time', 'UTC')"]
-    for number, (code, country, name, zone) in enumerate(locations(), start=2):
+    numbered = list(enumerate(locations(), start=2))
+    # A code listed twice (the us package lists DC among the states, and DC is added for
+    # older versions that do not) keeps its last number, as SQLite's INSERT OR REPLACE did:
+    # ids never move, so the first one's number stays unused.
+    last = {code: number for number, (code, *_) in numbered}
+    for number, (code, country, name, zone) in numbered:
+        if last[code] != number:
+            continue
         quoted = name.replace("'", "''")
         lines.append(f",\n    ({number}, '{code}', {numbers.get(country, 0)}, '{quoted}', '{zone}')")
     lines.append(";\n" + END)
