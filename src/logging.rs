@@ -12,7 +12,7 @@ pub fn init(on_lambda: bool) {
     let filter = ["RUST_LOG", "AWS_LAMBDA_LOG_LEVEL"]
         .iter()
         .filter_map(|name| std::env::var(name).ok())
-        .find_map(|value| value.to_lowercase().parse::<Targets>().ok())
+        .find_map(|value| parse_filter(&value))
         .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO));
     let json = on_lambda
         || std::env::var("CHAT_PICKUP_LOG_FORMAT")
@@ -30,5 +30,37 @@ pub fn init(on_lambda: bool) {
             .init();
     } else {
         builder.compact().finish().with(filter).init();
+    }
+}
+
+/// A filter from `RUST_LOG` syntax or a Lambda log level (`TRACE` ... `FATAL`, any case);
+/// `None` for an empty or unreadable value, which then does not silence the log.
+fn parse_filter(value: &str) -> Option<Targets> {
+    let value = value.trim().to_lowercase();
+    let value = if value == "fatal" { "error" } else { &value };
+    if value.is_empty() {
+        return None;
+    }
+    value.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lambda_levels_and_rust_log_directives_are_read() {
+        let level = |value| parse_filter(value).map(|targets| targets.default_level());
+        assert_eq!(level("INFO"), Some(Some(LevelFilter::INFO)));
+        assert_eq!(level("FATAL"), Some(Some(LevelFilter::ERROR)));
+        assert_eq!(
+            level("warn,chat_pickup=debug"),
+            Some(Some(LevelFilter::WARN))
+        );
+        let targets = parse_filter("warn,chat_pickup=debug").unwrap();
+        assert!(targets.would_enable("chat_pickup::handler", &tracing::Level::DEBUG));
+        assert!(!targets.would_enable("hyper", &tracing::Level::INFO));
+        assert!(parse_filter("").is_none() && parse_filter("  ").is_none());
+        assert!(parse_filter("chat_pickup=loud").is_none());
     }
 }
