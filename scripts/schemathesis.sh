@@ -12,20 +12,31 @@ examples="${1:-100}"
 bin="${CHAT_PICKUP_BIN:-target/debug/chat-pickup}"
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+# Servers and directories of every run, removed however the script ends.
+servers=()
+dirs=()
+cleanup() {
+    for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for dir in "${dirs[@]}"; do rm -rf "$dir"; done
+}
+trap cleanup EXIT
+
 run() {
-    local scheme="$1" dir port server auth
+    local scheme="$1" dir port auth
     dir="$(mktemp -d)"
+    dirs+=("$dir")
     mkdir "$dir/tenants"
     "$bin" --db "$dir/tenants/Cust12345.db" demo >/dev/null 2>&1
     port="$(free_port)"
     RUST_LOG=warn "$bin" --db "$dir/chat.db" serve --demo --tenants-dir "$dir/tenants" \
         --addr "127.0.0.1:$port" &
-    server=$!
-    trap 'kill $server 2>/dev/null || true' RETURN
+    servers+=($!)
+    local up=""
     for _ in $(seq 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then up=1; break; fi
         sleep 0.1
     done
+    [ -n "$up" ] || { echo "the server did not listen on $port" >&2; exit 1; }
     case "$scheme" in
         basic) auth=(--auth tje0:Tje0) ;;
         soticket) auth=(-H "Authorization: SOTicket $("$bin" --db "$dir/chat.db" admin issue-ticket --user tje0)") ;;

@@ -34,11 +34,16 @@ pub fn init(on_lambda: bool) {
 }
 
 /// A filter from `RUST_LOG` syntax or a Lambda log level (`TRACE` ... `FATAL`, any case);
-/// `None` for an empty or unreadable value, which then does not silence the log.
+/// `None` for an empty or unreadable value, so that the default applies rather than silence.
 fn parse_filter(value: &str) -> Option<Targets> {
     let value = value.trim().to_lowercase();
     let value = if value == "fatal" { "error" } else { &value };
-    if value.is_empty() {
+    // Targets reads a bare word that is not a level as a module name with nothing enabled,
+    // which would silence the log: only levels may stand alone.
+    let readable = value.split(',').all(|directive| {
+        directive.contains('=') || directive.trim().parse::<LevelFilter>().is_ok()
+    });
+    if value.is_empty() || !readable {
         return None;
     }
     value.parse().ok()
@@ -62,5 +67,6 @@ mod tests {
         assert!(!targets.would_enable("hyper", &tracing::Level::INFO));
         assert!(parse_filter("").is_none() && parse_filter("  ").is_none());
         assert!(parse_filter("chat_pickup=loud").is_none());
+        assert!(parse_filter("warning").is_none() && parse_filter("verbose").is_none());
     }
 }

@@ -7,8 +7,9 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::{AuthError, Scheme};
 
-/// What an `Authorization` header carries.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What an `Authorization` header carries. `Debug` shows the scheme only: secrets never
+/// reach a log line or a panic message.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Credentials {
     Basic(BasicCredentials),
     /// `SOTicket 7T:...`: the ticket.
@@ -17,7 +18,7 @@ pub enum Credentials {
     Bearer(String),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct BasicCredentials {
     /// The header's base64 text as sent: the key of the verified-password cache.
     pub encoded: String,
@@ -51,6 +52,18 @@ impl Credentials {
             Credentials::SoTicket(_) => Scheme::SoTicket,
             Credentials::Bearer(_) => Scheme::Bearer,
         }
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Credentials({}, redacted)", self.scheme().name())
+    }
+}
+
+impl std::fmt::Debug for BasicCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "BasicCredentials({:?}, redacted)", self.login)
     }
 }
 
@@ -118,6 +131,23 @@ mod tests {
             );
         }
         assert!(matches!(basic("Basic !!!"), Err(AuthError::Malformed(_))));
+    }
+
+    #[test]
+    fn debug_output_carries_no_secret() {
+        let shown = format!(
+            "{:?}",
+            Credentials::parse("Basic dGplMDpUamUw", |_| true).unwrap()
+        );
+        assert!(
+            !shown.contains("Tje0") && !shown.contains("dGplMDpUamUw"),
+            "{shown}"
+        );
+        let shown = format!(
+            "{:?}",
+            Credentials::parse("Bearer 8A:secret", |_| true).unwrap()
+        );
+        assert!(!shown.contains("secret"), "{shown}");
     }
 
     #[test]

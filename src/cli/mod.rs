@@ -65,9 +65,11 @@ pub struct Cli {
         default_value_t = 5000
     )]
     pub busy_timeout_ms: u64,
-    /// A ceiling on each database's size in MiB: a tenant reaching it gets 503s (as on a
-    /// full disk) instead of filling a volume other tenants share. Unset: no ceiling.
-    #[arg(long, global = true, env = "CHAT_PICKUP_MAX_DB_MB")]
+    /// A ceiling on each database file's size in MiB (SQLite's max_page_count; its journal
+    /// or write-ahead log comes on top): a tenant reaching it gets 503s, as on a full disk.
+    /// Unset: no ceiling.
+    #[arg(long, global = true, env = "CHAT_PICKUP_MAX_DB_MB",
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub max_db_mb: Option<u64>,
     /// The server secret (at least 32 characters) that binds XSRF tokens to tickets; needed
     /// for the cookie scheme and for `admin issue-ticket --xsrf`.

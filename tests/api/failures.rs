@@ -184,14 +184,22 @@ async fn a_read_only_database_is_503_and_unchanged() {
 /// or - where modes do not bind (root) - with the immutable attribute on the file and its
 /// directory. Undone on drop.
 struct ReadOnly {
+    db: PathBuf,
+    mode: std::fs::Permissions,
     immutable: Vec<PathBuf>,
 }
 
 impl ReadOnly {
     fn make(db: &Path) -> Self {
+        let mode = std::fs::metadata(db).unwrap().permissions();
         std::fs::set_permissions(db, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let guard = |immutable| ReadOnly {
+            db: db.to_path_buf(),
+            mode: mode.clone(),
+            immutable,
+        };
         if std::fs::OpenOptions::new().write(true).open(db).is_err() {
-            return ReadOnly { immutable: vec![] };
+            return guard(vec![]);
         }
         let immutable = vec![db.to_path_buf(), db.parent().unwrap().to_path_buf()];
         for path in &immutable {
@@ -202,7 +210,7 @@ impl ReadOnly {
                 path.display()
             );
         }
-        ReadOnly { immutable }
+        guard(immutable)
     }
 }
 
@@ -211,6 +219,7 @@ impl Drop for ReadOnly {
         for path in &self.immutable {
             let _ = Command::new("chattr").arg("-i").arg(path).status();
         }
+        let _ = std::fs::set_permissions(&self.db, self.mode.clone());
     }
 }
 

@@ -89,7 +89,14 @@ async fn the_readme_curl_examples_print_what_the_readme_shows() {
             })
             .await
             .unwrap()
-            .expect("sh and curl are installed");
+            .expect("sh is installed");
+            assert!(
+                output.status.success(),
+                "README, {title}: {} failed ({}): {}",
+                example.command,
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            );
             let printed = String::from_utf8_lossy(&output.stdout);
             if let Err(problem) = shows(&example.shown, &printed) {
                 panic!("README, {title}: {}\n{problem}", example.command);

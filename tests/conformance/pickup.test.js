@@ -115,8 +115,9 @@ test('the demo queue, drained through the client with each way of signing in', a
     assert.equal(session.chatbotIsActive, false);
     assert.equal(session.flags, 0, 'no flags set');
     // Dates: in the caller's zone, taken from SO-Browser-TZ-Offset (which the client always
-    // sends) and so printed with that offset; the project's start date lies in summer time,
-    // when New York's offset differs from today's. Same instants as in the database.
+    // sends) and so printed with that offset. The project's start date lies in New York's
+    // summer time and the sale's date in its winter time, so one of them is on another
+    // offset than today's. Same instants as in the database.
     assert.equal(session.whenRequested.getTime(), stored(row.when_requested).getTime());
     assert.equal(session.whenStarted.getTime(), stored(row.when_started).getTime());
     assert.equal(session.whenIdle.getTime(), stored(row.idle).getTime());
@@ -140,6 +141,11 @@ test('the demo queue, drained through the client with each way of signing in', a
     assert.equal(
       session.project.startDate.getTime(),
       stored(sql('SELECT start_date FROM project WHERE project_id = 1')[0].start_date).getTime()
+    );
+    assert.equal(
+      session.sale.saleDate.getTime(),
+      stored(sql('SELECT saledate FROM sale WHERE sale_id = 1')[0].saledate).getTime(),
+      'a winter date: whichever season today is, one of the two differs from its offset'
     );
     assert.equal(session.sale.saleId, 1);
     assert.equal(session.sale.status, SaleStatus.Open);

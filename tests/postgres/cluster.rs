@@ -1,6 +1,8 @@
 //! A throwaway PostgreSQL cluster for the tests: `initdb` into a temporary directory, the
 //! server on a free loopback port, stopped and deleted on drop. Where PostgreSQL is not
-//! installed the tests say so loudly and skip; `.ci/run` installs it, so CI never skips.
+//! installed the tests say so loudly (on the real stderr, which the test harness does not
+//! capture) and skip - unless `CHAT_PICKUP_REQUIRE_PG` is set, as `.ci/run` sets it, and
+//! then they fail.
 //! initdb refuses to run as root, so as root the cluster runs as the `postgres` user.
 
 use std::net::TcpListener;
@@ -20,10 +22,14 @@ impl Cluster {
     /// A running cluster, or `None` (said on stderr) when PostgreSQL is not installed.
     pub fn start() -> Option<Cluster> {
         let Some(bin) = bin_dir() else {
-            eprintln!(
-                "\n*** SKIPPED: PostgreSQL is not installed (no initdb on PATH or in \
-                 /usr/lib/postgresql/*/bin); apt-get install postgresql to run these tests ***\n"
+            let notice = "PostgreSQL is not installed (no initdb on PATH or in \
+                          /usr/lib/postgresql/*/bin); apt-get install postgresql to run these tests";
+            assert!(
+                std::env::var_os("CHAT_PICKUP_REQUIRE_PG").is_none(),
+                "{notice}"
             );
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "\n*** SKIPPED: {notice} ***\n");
             return None;
         };
         let dir = tempfile::tempdir().unwrap();

@@ -36,6 +36,22 @@ async fn the_schema_applies_twice_and_ships_the_sqlite_schemas_rows() {
     let client = database(&cluster, "twice").await;
     client.batch_execute(SCHEMA).await.unwrap();
     client.batch_execute(SCHEMA).await.unwrap();
+    let added: i64 = client
+        .query_one(
+            "INSERT INTO language (code, iso2, name) VALUES ('XX', 'xx', 'Test') RETURNING id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        added, 13,
+        "a row added later gets the id after the shipped ones"
+    );
+    client
+        .batch_execute("DELETE FROM language WHERE code = 'XX'")
+        .await
+        .unwrap();
 
     let dir = tempfile::tempdir().unwrap();
     let sqlite =

@@ -91,8 +91,9 @@ pub struct SqliteStore {
     path: PathBuf,
     /// Which file the connection opened (device and inode), to notice it being replaced.
     file: Option<FileId>,
-    /// Set when the connection met a fault of the file (read-only, full, I/O error): the
-    /// next request reopens it, so the service recovers once the fault is removed.
+    /// Set when the connection met a fault of the file (read-only, corrupt, I/O error): the
+    /// next request reopens it, so the service recovers once the fault is removed. A full
+    /// disk is not such a fault - the connection is fine, and a reopen would not help.
     faulted: AtomicBool,
 }
 
@@ -153,10 +154,10 @@ impl SqliteStore {
             && file_id(&self.path) == self.file
     }
 
-    /// Passes `result` on, noting a fault of the file (see `faulted`). A busy database is
-    /// not a fault of this connection: waiting is the cure, not reopening.
+    /// Passes `result` on, noting a fault of the file (see `faulted`). A busy or full
+    /// database is not a fault of this connection: waiting is the cure, not reopening.
     fn watch<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
-        if let Err(StoreError::Unavailable(_) | StoreError::Full(_)) = &result {
+        if let Err(StoreError::Unavailable(_)) = &result {
             self.faulted.store(true, Ordering::Relaxed);
         }
         result
@@ -188,10 +189,18 @@ fn configure(connection: &Connection, options: &SqliteOptions) -> rusqlite::Resu
     if let Some(bytes) = options.max_size_bytes {
         let page_size: u64 = connection.pragma_query_value(None, "page_size", |row| row.get(0))?;
         let pages = bytes.div_ceil(page_size).max(1);
-        let _granted: u64 =
+        let granted: u64 =
             connection.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| {
                 row.get(0)
             })?;
+        if granted != pages {
+            // SQLite never sets the ceiling below the current size.
+            tracing::warn!(
+                requested_pages = pages,
+                granted_pages = granted,
+                "the database is already larger than its size ceiling; it cannot grow"
+            );
+        }
     }
     Ok(())
 }
