@@ -154,6 +154,10 @@ pub static PERSON: Shape = Shape {
         f("ContactFax", Text, "c.fax"),
         f("Kanafname", Text, "p.kanafname"),
         f("Kanalname", Text, "p.kanalname"),
+        // Postal address lines of the person's own address, not stored here.
+        f("Post1", Text, "''"),
+        f("Post2", Text, "''"),
+        f("Post3", Text, "''"),
         f("EmailName", Text, "p.email_name"),
         f(
             "ContactFullName",
@@ -205,6 +209,8 @@ pub static CONTACT: Shape = Shape {
         ),
         f("IsOwnerContact", Bool, "c.is_owner"),
         f("ActiveErpLinks", Int, "0"),
+        f("Number1", Text, "c.number1"),
+        f("Number2", Text, "''"),
     ],
 };
 
@@ -214,6 +220,9 @@ pub static ADDRESS: Shape = Shape {
     from: "contact c",
     key: "c.contact_id",
     fields: &[
+        // Coordinates are not stored: 0, as SuperOffice reports an address without them.
+        f("Wgs84Latitude", Double, "0.0"),
+        f("Wgs84Longitude", Double, "0.0"),
         f("LocalizedAddress", Layout, "NULL"),
         f("Street", Nested(&STREET_ADDRESS), "c.contact_id"),
         f("Postal", Nested(&POSTAL_ADDRESS), "c.contact_id"),

@@ -72,6 +72,17 @@ async function waitForPort(port) {
   throw new Error(`the server did not listen on ${port}`);
 }
 
+/**
+ * Paths of every property the client's converters left undefined - a PascalCase key they
+ * looked for and did not find - in `value` and the carriers nested in it.
+ */
+function undefinedProperties(value, path = 'session') {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return [];
+  return Object.entries(value).flatMap(([key, inner]) =>
+    inner === undefined ? [`${path}.${key}`] : undefinedProperties(inner, `${path}.${key}`)
+  );
+}
+
 /** A client as an agent front end makes one: options, then one way of signing in. */
 function chatAgent(options, signIn) {
   const api = new WebApi({ baseUrl, ...options });
@@ -102,6 +113,7 @@ after(() => server?.kill());
 test('the demo queue, drained through the client with each way of signing in', async (t) => {
   await t.test('Basic: the first session, every property as the client parsed it', async () => {
     const session = await chatAgent({}, password('tje0', 'Tje0')).pickUpFirstChatSessionAsync();
+    assert.deepEqual(undefinedProperties(session), [], 'every property the client reads is there');
     const [row] = sql('SELECT * FROM chat_session WHERE id = 1');
     assert.equal(session.chatSessionId, 1);
     assert.equal(session.topicId, row.topic_id);
