@@ -9,6 +9,8 @@ use chat_pickup::cli::{self, Cli};
 
 fn main() -> ExitCode {
     chat_pickup::memory::return_large_blocks();
+    // SAFETY: the runtime (and every other thread) starts after this, in `run`.
+    unsafe { cli::unset_empty_settings() };
     run()
 }
 

@@ -318,6 +318,27 @@ pub(crate) fn xsrf_secret(cli: &Cli) -> Result<Option<Vec<u8>>, Failure> {
     }
 }
 
+/// Removes every `CHAT_PICKUP_*` variable that is empty: a SAM parameter left empty arrives
+/// as an empty variable, and empty means unset for every setting - numbers and choices too,
+/// which the parser would otherwise refuse.
+///
+/// # Safety
+///
+/// Changes the environment: call it before any other thread exists.
+pub unsafe fn unset_empty_settings() {
+    let empty: Vec<_> = std::env::vars_os()
+        .filter(|(name, value)| {
+            name.to_string_lossy().starts_with("CHAT_PICKUP_")
+                && value.to_string_lossy().trim().is_empty()
+        })
+        .map(|(name, _)| name)
+        .collect();
+    for name in empty {
+        // SAFETY: the caller guarantees no other thread reads the environment meanwhile.
+        unsafe { std::env::remove_var(name) };
+    }
+}
+
 fn given(setting: &Option<String>) -> Option<&str> {
     setting.as_deref().filter(|value| !value.trim().is_empty())
 }

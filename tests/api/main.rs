@@ -19,4 +19,5 @@ mod routes;
 mod schemes;
 mod select;
 mod server;
+mod settings;
 mod xml;
