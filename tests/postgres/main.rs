@@ -14,20 +14,22 @@ use tokio_postgres::{Client, NoTls};
 
 const SCHEMA: &str = include_str!("../../schema.pg.sql");
 
-/// A new, empty database on the cluster.
-async fn database(cluster: &Cluster, name: &str) -> Client {
-    let (admin, connection) = tokio_postgres::connect(&cluster.url("postgres"), NoTls)
-        .await
-        .unwrap();
+/// A client on `url`, its connection driven in the background.
+async fn connect(url: &str) -> Client {
+    let (client, connection) = tokio_postgres::connect(url, NoTls).await.unwrap();
     tokio::spawn(connection);
-    admin
+    client
+}
+
+/// A new database on the cluster with the schema applied.
+async fn database(cluster: &Cluster, name: &str) -> Client {
+    connect(&cluster.url("postgres"))
+        .await
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .await
         .unwrap();
-    let (client, connection) = tokio_postgres::connect(&cluster.url(name), NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
+    let client = connect(&cluster.url(name)).await;
+    client.batch_execute(SCHEMA).await.unwrap();
     client
 }
 
@@ -37,7 +39,6 @@ async fn the_schema_applies_twice_and_ships_the_sqlite_schemas_rows() {
         return;
     };
     let client = database(&cluster, "twice").await;
-    client.batch_execute(SCHEMA).await.unwrap();
     client.batch_execute(SCHEMA).await.unwrap();
     let added: i64 = client
         .query_one(
@@ -108,7 +109,6 @@ async fn the_queue_is_walked_through_its_index_in_pickup_order() {
         return;
     };
     let client = database(&cluster, "plan").await;
-    client.batch_execute(SCHEMA).await.unwrap();
     client
         .batch_execute(
             "INSERT INTO associate (name) VALUES ('tje0');
@@ -222,7 +222,6 @@ async fn concurrent_pickups_never_share_a_session_or_an_agents_rank() {
     };
     const SESSIONS: i64 = 2_000;
     let client = database(&cluster, "race").await;
-    client.batch_execute(SCHEMA).await.unwrap();
     client
         .batch_execute(&format!(
             "INSERT INTO associate (name) SELECT 'agent' || i FROM generate_series(1, 4) i;
@@ -240,8 +239,7 @@ async fn concurrent_pickups_never_share_a_session_or_an_agents_rank() {
     for worker in 0..8_i64 {
         let url = cluster.url("race");
         workers.push(tokio::spawn(async move {
-            let (mut client, connection) = tokio_postgres::connect(&url, NoTls).await.unwrap();
-            tokio::spawn(connection);
+            let mut client = connect(&url).await;
             let mut taken = Vec::new();
             while let Some(session) = pick_up(&mut client, 1 + worker % 4).await {
                 taken.push(session);
