@@ -222,6 +222,14 @@ impl TestApp {
     }
 
     /// A second connection to the database file.
+    /// The local server with this app on a loopback port, for as long as the test runs.
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(chat_pickup::server::serve(listener, self.app.clone()));
+        addr
+    }
+
     pub fn sql(&self) -> Connection {
         Connection::open(&self.db).unwrap()
     }

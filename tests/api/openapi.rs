@@ -39,9 +39,7 @@ fn the_documented_schemas_are_the_entitys() {
 #[tokio::test]
 async fn the_local_server_serves_the_document() {
     let app = TestApp::new();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(chat_pickup::server::serve(listener, app.app.clone()));
+    let addr = app.serve().await;
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http::<http_body_util::Empty<hyper::body::Bytes>>();
     let uri = format!("http://{addr}/api/v1/OpenAPI.yaml");

@@ -79,9 +79,7 @@ async fn the_readme_curl_examples_print_what_the_readme_shows() {
     for (title, examples) in sections {
         let app = TestApp::new();
         chat_pickup::demo::seed(&app.admin).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(chat_pickup::server::serve(listener, app.app.clone()));
+        let addr = format!("http://{}", app.serve().await);
         for example in examples {
             let command = example.command.replace(DOCUMENTED_ADDR, &addr);
             let output = tokio::task::spawn_blocking(move || {

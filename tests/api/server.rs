@@ -11,13 +11,6 @@ use serde_json::Value;
 
 use crate::helpers::{PASSWORD, TestApp, basic};
 
-async fn start(app: &TestApp) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(chat_pickup::server::serve(listener, app.app.clone()));
-    addr
-}
-
 async fn post(
     addr: SocketAddr,
     path: &str,
@@ -45,7 +38,7 @@ async fn picks_up_over_loopback_http_then_answers_null() {
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
     let id = app.enqueue("Sales", "customer", 5);
-    let addr = start(&app).await;
+    let addr = app.serve().await;
 
     let (status, headers, body) =
         post(addr, "/api/v1/ChatSession/Pickup", &basic("tje0", PASSWORD)).await;
@@ -72,7 +65,7 @@ async fn picks_up_over_loopback_http_then_answers_null() {
 #[tokio::test]
 async fn a_large_body_is_refused_unread_with_a_problem() {
     let app = TestApp::new();
-    let addr = start(&app).await;
+    let addr = app.serve().await;
     let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
     let request = http::Request::post(format!("http://{addr}/api/v1/ChatSession/Pickup"))
         .header("authorization", basic("tje0", PASSWORD))

@@ -14,6 +14,14 @@ use tokio_postgres::{Client, NoTls};
 
 const SCHEMA: &str = include_str!("../../schema.pg.sql");
 
+/// The first session the agent may take, locked; sessions other callers hold are skipped.
+const NEXT_IN_QUEUE: &str = "SELECT s.id, s.topic_id FROM chat_session s
+    WHERE s.status = 4 AND NOT s.chatbot_isactive AND s.transfer_to IS NULL
+      AND s.topic_id IN (SELECT topic_id FROM chat_topic_user WHERE user_id = $1 AND can_respond)
+    ORDER BY s.when_requested, s.id
+    LIMIT 1
+    FOR UPDATE OF s SKIP LOCKED";
+
 /// A client on `url`, its connection driven in the background.
 async fn connect(url: &str) -> Client {
     let (client, connection) = tokio_postgres::connect(url, NoTls).await.unwrap();
@@ -124,16 +132,7 @@ async fn the_queue_is_walked_through_its_index_in_pickup_order() {
         .await
         .unwrap();
     let plan: Vec<String> = client
-        .query(
-            "EXPLAIN SELECT s.id FROM chat_session s
-             WHERE s.status = 4 AND NOT s.chatbot_isactive AND s.transfer_to IS NULL
-               AND s.topic_id IN (SELECT topic_id FROM chat_topic_user
-                                  WHERE user_id = $1 AND can_respond)
-             ORDER BY s.when_requested, s.id
-             LIMIT 1
-             FOR UPDATE OF s SKIP LOCKED",
-            &[&1_i64],
-        )
+        .query(&format!("EXPLAIN {NEXT_IN_QUEUE}"), &[&1_i64])
         .await
         .unwrap()
         .iter()
@@ -162,16 +161,7 @@ async fn pick_up(client: &mut Client, agent: i64) -> Option<i64> {
         .await
         .unwrap();
     let candidate = transaction
-        .query_opt(
-            "SELECT s.id, s.topic_id FROM chat_session s
-             WHERE s.status = 4 AND NOT s.chatbot_isactive AND s.transfer_to IS NULL
-               AND s.topic_id IN (SELECT topic_id FROM chat_topic_user
-                                  WHERE user_id = $1 AND can_respond)
-             ORDER BY s.when_requested, s.id
-             LIMIT 1
-             FOR UPDATE OF s SKIP LOCKED",
-            &[&agent],
-        )
+        .query_opt(NEXT_IN_QUEUE, &[&agent])
         .await
         .unwrap()?;
     let (session, topic): (i64, i64) = (candidate.get(0), candidate.get(1));
