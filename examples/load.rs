@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use chat_pickup::auth::password;
 use chat_pickup::handler::App;
 use chat_pickup::server::{Limits, serve_with};
-use chat_pickup::store::sqlite::admin::Rights;
+use chat_pickup::store::admin::{Admin, Rights};
 use chat_pickup::store::sqlite::{SqliteStores, Synchronous};
 use common::{Bench, bare_pickup, database, session_of};
 use http_body_util::{BodyExt, Empty};

@@ -4,14 +4,14 @@
 //! List texts (categories, statuses, priorities) are string references, as in SuperOffice, so
 //! `SO-Language` shows them translated; `ana0` reads times in Norwegian time.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 
 use crate::auth::password;
-use crate::store::sqlite::SqliteStore;
-use crate::store::sqlite::admin::{AdminError, Links, NewSession, Rights};
+use crate::store::admin::{Admin, AdminError, Links, NewSession, Rights};
 use crate::time::Timestamp;
 
-/// CRM records the demo sessions link to; associate 1 is `tje0`.
+/// CRM records the demo sessions link to; associate 1 is `tje0`. Written for both backends:
+/// date-times are UTC text (PostgreSQL sessions run in UTC), and no column here is a bit.
 const CRM: &str = r#"
 INSERT INTO contact (contact_id, name, department, orgnr, url, phone, email, associate_id, country_id,
     country_name, business_name, category_name, postal_address1, postal_zipcode, postal_city,
@@ -40,23 +40,26 @@ VALUES (1, 'Order 1001 arrived damaged', '2026-11-20 09:30:00.000000', 1, 'Mathi
 "#;
 
 /// Seeds the demo into `store` if it has no associates yet; `false` if it had data already.
-pub fn seed(store: &SqliteStore) -> Result<bool, AdminError> {
+pub fn seed(store: &dyn Admin) -> Result<bool, AdminError> {
+    seed_at(store, Timestamp::now())
+}
+
+/// [`seed`] with the queue's customers asking in the minutes before `now`: the same `now`
+/// gives the same data on either backend (the session keys aside, which are random).
+pub fn seed_at(store: &dyn Admin, now: Timestamp) -> Result<bool, AdminError> {
     if !store.has_no_associates()? {
         return Ok(false);
     }
     store.add_associate("tje0", "Thomas Jensen", &password::hash("Tje0"))?;
     store.add_associate("ana0", "Ana Nilsen", &password::hash("Ana0"))?;
     store.set_time_zone("ana0", "NO")?;
-    store
-        .connection()
-        .execute_batch(CRM)
-        .map_err(AdminError::from)?;
+    store.run_script(CRM)?;
     add_topics(store)?;
-    add_queue(store)?;
+    add_queue(store, now)?;
     Ok(true)
 }
 
-fn add_topics(store: &SqliteStore) -> Result<(), AdminError> {
+fn add_topics(store: &dyn Admin) -> Result<(), AdminError> {
     store.add_topic(
         "Sales",
         "Hello, this is Sales - what can we do for you?",
@@ -81,7 +84,7 @@ fn add_topics(store: &SqliteStore) -> Result<(), AdminError> {
     Ok(())
 }
 
-fn add_queue(store: &SqliteStore) -> Result<(), AdminError> {
+fn add_queue(store: &dyn Admin, now: Timestamp) -> Result<(), AdminError> {
     let linked = Links {
         person: Some(1),
         contact: Some(1),
@@ -135,7 +138,7 @@ fn add_queue(store: &SqliteStore) -> Result<(), AdminError> {
     ];
     let count = sessions.len() as i64;
     for (index, new) in (0..).zip(sessions.iter()) {
-        let requested = Timestamp::from_utc(Utc::now() - Duration::minutes(count - index));
+        let requested = Timestamp::from_utc(now.utc() - Duration::minutes(count - index));
         store.enqueue(new, requested)?;
     }
     Ok(())

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use chat_pickup::auth::password;
 use chat_pickup::store::Agent;
+use chat_pickup::store::admin::Admin;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
 use chat_pickup::time::Timestamp;
 use rusqlite::{Connection, params};
@@ -32,7 +33,7 @@ pub fn database(dir: &Path, depth: usize, synchronous: Synchronous) -> Bench {
     store
         .add_topic("Sales", "Hello {customer}, this is {agent}.", None)
         .unwrap();
-    let rights = chat_pickup::store::sqlite::admin::Rights {
+    let rights = chat_pickup::store::admin::Rights {
         respond: true,
         ..Default::default()
     };

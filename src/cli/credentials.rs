@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use super::{Cli, Failure, xsrf_secret};
 use crate::auth::password;
 use crate::auth::secret::{self, SecretKind};
-use crate::store::sqlite::SqliteStore;
+use crate::store::admin::Admin;
 use crate::time::Timestamp;
 
 #[derive(Debug, Subcommand)]
@@ -66,7 +66,7 @@ pub struct Revoke {
 }
 
 pub(super) fn administer(
-    store: &SqliteStore,
+    store: &dyn Admin,
     command: &CredentialCommand,
     cli: &Cli,
 ) -> Result<(), Failure> {
@@ -122,7 +122,7 @@ fn after(now: Timestamp, ttl: std::time::Duration) -> Result<Timestamp, Failure>
     Ok(Timestamp::from_utc(expires))
 }
 
-fn revoke(store: &SqliteStore, kind: SecretKind, which: &Revoke) -> Result<(), Failure> {
+fn revoke(store: &dyn Admin, kind: SecretKind, which: &Revoke) -> Result<(), Failure> {
     let noun = kind.column();
     match (&which.secret, &which.user) {
         (Some(value), _) if store.revoke_secret(kind, value)? => println!("{noun} revoked"),

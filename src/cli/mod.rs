@@ -16,7 +16,7 @@ use crate::cors::Cors;
 use crate::handler::App;
 use crate::locale::Zone;
 use crate::store::Stores;
-use crate::store::sqlite::admin::{NewSession, Rights};
+use crate::store::admin::{Admin, NewSession, Rights};
 use crate::store::sqlite::{Journal, SqliteOptions, SqliteStore, SqliteStores, Synchronous};
 use crate::time::Timestamp;
 use crate::{demo, server};
@@ -343,7 +343,7 @@ fn given(setting: &Option<String>) -> Option<&str> {
     setting.as_deref().filter(|value| !value.trim().is_empty())
 }
 
-fn seed_demo(store: &SqliteStore) -> Result<(), Failure> {
+fn seed_demo(store: &dyn Admin) -> Result<(), Failure> {
     if demo::seed(store)? {
         tracing::info!("seeded demo data: log in as tje0 / Tje0");
     } else {
@@ -352,7 +352,7 @@ fn seed_demo(store: &SqliteStore) -> Result<(), Failure> {
     Ok(())
 }
 
-fn administer(store: &SqliteStore, command: &AdminCommand, cli: &Cli) -> Result<(), Failure> {
+fn administer(store: &dyn Admin, command: &AdminCommand, cli: &Cli) -> Result<(), Failure> {
     match command {
         AdminCommand::AddAssociate {
             name,
@@ -418,7 +418,7 @@ fn rights_from(names: &[RightName]) -> Rights {
     }
 }
 
-fn print_queue(store: &SqliteStore) -> Result<(), Failure> {
+fn print_queue(store: &dyn Admin) -> Result<(), Failure> {
     println!(
         "{:>6}  {:<12}  {:<24}  {:<27}  {:>4}  bot",
         "id", "topic", "customer", "requested (UTC)", "pos"

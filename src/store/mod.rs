@@ -5,7 +5,10 @@
 //! blocking pool. SQLite is the backend today ([`sqlite`]); another (PostgreSQL, for fleets of
 //! Lambda instances) implements the same two traits without touching the handler.
 
+pub mod admin;
+pub mod load;
 pub mod sqlite;
+pub mod welcome;
 
 use std::fmt;
 use std::sync::Arc;
@@ -98,6 +101,20 @@ pub enum StoreError {
     UnknownTenant(Tenant),
     /// A bug or an unexpected state.
     Internal(String),
+}
+
+/// The lowest positive number missing from `ranks` (ascending): an agent's next free Rank.
+/// Reads only as far as the first gap.
+pub fn first_free_rank<E>(ranks: impl IntoIterator<Item = Result<i64, E>>) -> Result<i64, E> {
+    let mut free = 1;
+    for rank in ranks {
+        let rank = rank?;
+        if rank > free {
+            break;
+        }
+        free = free.max(rank + 1);
+    }
+    Ok(free)
 }
 
 impl fmt::Display for StoreError {

@@ -1,6 +1,6 @@
 //! Basic authentication (spec section 5): every failure is the same 401.
 
-use chat_pickup::store::sqlite::admin::NewSession;
+use chat_pickup::store::admin::NewSession;
 use http::header::WWW_AUTHENTICATE;
 use http::{Method, StatusCode};
 use serde_json::Value;

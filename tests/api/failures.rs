@@ -13,7 +13,7 @@ use chat_pickup::entity::{Object, Shape};
 use chat_pickup::handler::App;
 use chat_pickup::locale::zone::ZoneName;
 use chat_pickup::locale::{Language, Resources};
-use chat_pickup::store::sqlite::admin::NewSession;
+use chat_pickup::store::admin::{Admin, NewSession};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
 use chat_pickup::store::{Account, Agent, Pickup, Store, StoreError, Stores};
 use chat_pickup::tenant::Tenant;

@@ -1,7 +1,7 @@
 //! JSON and XML from the same entity: the XML parsed back and compared field by field with
 //! the JSON of the same session; nulls, escaping and characters XML cannot carry.
 
-use chat_pickup::store::sqlite::admin::NewSession;
+use chat_pickup::store::admin::NewSession;
 use http::StatusCode;
 use serde_json::Value;
 

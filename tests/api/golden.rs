@@ -3,7 +3,7 @@
 //! test golden` rewrites them; review the diff before committing. CI also runs `xmllint` on
 //! the XML ones.
 
-use chat_pickup::store::sqlite::admin::NewSession;
+use chat_pickup::store::admin::NewSession;
 use http::StatusCode;
 
 use crate::helpers::{TestApp, TestResponse, links_all};

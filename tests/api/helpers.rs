@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use chat_pickup::auth::password;
 use chat_pickup::cors::Cors;
 use chat_pickup::handler::App;
-use chat_pickup::store::sqlite::admin::{Links, NewSession, Rights};
+use chat_pickup::store::admin::{Admin, Links, NewSession, Rights};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
 use chat_pickup::time::Timestamp;
 use chrono::{Duration, TimeZone, Utc};

@@ -4,7 +4,7 @@
 //! language.
 
 use chat_pickup::locale::Zone;
-use chat_pickup::store::sqlite::admin::NewSession;
+use chat_pickup::store::admin::{Admin, NewSession};
 use chat_pickup::time::Timestamp;
 use chrono::{Duration, TimeZone, Utc};
 use http::StatusCode;

@@ -1,6 +1,6 @@
 //! What a pickup does (spec section 2), observed through the handler and the database file.
 
-use chat_pickup::store::sqlite::admin::{NewSession, Rights};
+use chat_pickup::store::admin::{Admin, NewSession, Rights};
 use serde_json::Value;
 
 use crate::helpers::{TestApp, links_all};

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use chat_pickup::store::sqlite::admin::NewSession;
+use chat_pickup::store::admin::{Admin, NewSession};
 use http::{HeaderValue, StatusCode};
 use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::{Body, RequestExt};

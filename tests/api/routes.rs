@@ -1,5 +1,6 @@
 //! Routes, 404/405 and tenant selection (spec section 1).
 
+use chat_pickup::store::admin::Admin;
 use http::header::ALLOW;
 use http::{Method, StatusCode};
 use serde_json::Value;
@@ -66,7 +67,7 @@ async fn a_tenant_prefix_selects_the_tenants_database() {
     tenant
         .add_member("tje0", "Support", crate::helpers::RESPOND)
         .unwrap();
-    let new = chat_pickup::store::sqlite::admin::NewSession {
+    let new = chat_pickup::store::admin::NewSession {
         topic: "Support".into(),
         customer_name: "tenant customer".into(),
         ..Default::default()

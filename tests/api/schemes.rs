@@ -8,6 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chat_pickup::auth::secret::{self, SecretKind};
 use chat_pickup::auth::{AuthConfig, Scheme, jwt::JwtConfig};
+use chat_pickup::store::admin::Admin;
 use chat_pickup::time::Timestamp;
 use chrono::{Duration, Utc};
 use http::StatusCode;

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, links_all, top_level_keys};
 use crate::xml::parse;
-use chat_pickup::store::sqlite::admin::NewSession;
+use chat_pickup::store::admin::NewSession;
 
 const AGENTS: &str = "/api/v1/Agents/Chat/PickUpFirstChatSession";
 

@@ -1,43 +1,12 @@
-//! Administration of a SQLite database, for the `admin` and `demo` commands: associates,
-//! topics, memberships, and customers entering the queue.
-
-use std::fmt;
+//! [`Admin`] on a SQLite database.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
+use crate::auth::secret::{self, SecretKind};
 use crate::entity::{message, status};
-use crate::store::StoreError;
+use crate::store::admin::{Admin, AdminError, NewSession, Rights, Waiting};
 use crate::time::Timestamp;
-
-#[derive(Debug)]
-pub enum AdminError {
-    /// A name that does not exist (`what` is "associate", "topic", "language"...).
-    Unknown {
-        what: &'static str,
-        name: String,
-    },
-    /// A name that is taken.
-    Exists {
-        what: &'static str,
-        name: String,
-    },
-    Store(StoreError),
-}
-
-impl fmt::Display for AdminError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AdminError::Unknown { what, name } => write!(f, "there is no {what} named {name:?}"),
-            AdminError::Exists { what, name } => {
-                write!(f, "an {what} named {name:?} exists already")
-            }
-            AdminError::Store(error) => error.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for AdminError {}
 
 impl From<rusqlite::Error> for AdminError {
     fn from(error: rusqlite::Error) -> Self {
@@ -45,52 +14,8 @@ impl From<rusqlite::Error> for AdminError {
     }
 }
 
-/// A user agent's rights in a topic (chat_topic_user).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Rights {
-    pub listen: bool,
-    pub respond: bool,
-    pub manage: bool,
-    pub notify: bool,
-}
-
-/// A customer asking for a chat.
-#[derive(Clone, Debug, Default)]
-pub struct NewSession {
-    pub topic: String,
-    pub customer_name: String,
-    pub email: String,
-    pub phone: String,
-    pub company: String,
-    pub first_message: String,
-    pub chatbot_active: bool,
-    pub links: Links,
-}
-
-/// CRM records the session is connected to.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Links {
-    pub person: Option<i64>,
-    pub contact: Option<i64>,
-    pub project: Option<i64>,
-    pub sale: Option<i64>,
-    pub ticket: Option<i64>,
-}
-
-/// One line of `admin queue`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Waiting {
-    pub session_id: i64,
-    pub topic: String,
-    pub customer_name: String,
-    pub when_requested: Timestamp,
-    pub initial_queue_pos: i64,
-    pub chatbot_active: bool,
-}
-
-impl SqliteStore {
-    /// Adds an associate with an argon2id `password_hash` (a PHC string, never a password).
-    pub fn add_associate(
+impl Admin for SqliteStore {
+    fn add_associate(
         &self,
         name: &str,
         full_name: &str,
@@ -122,9 +47,7 @@ impl SqliteStore {
         Ok(id)
     }
 
-    /// Adds a topic. `language` is a SuperOffice prefix (`US`, `NO`): the customers' language,
-    /// which picks the variant of a multi-language welcome message.
-    pub fn add_topic(
+    fn add_topic(
         &self,
         name: &str,
         welcome_message: &str,
@@ -164,8 +87,7 @@ impl SqliteStore {
         Ok(connection.last_insert_rowid())
     }
 
-    /// Makes `{agent}` in the topic's welcome message the agent's first name.
-    pub fn use_agent_first_name(&self, topic: &str) -> Result<(), AdminError> {
+    fn use_agent_first_name(&self, topic: &str) -> Result<(), AdminError> {
         let connection = self.connection();
         let id = topic_id(&connection, topic)?;
         connection.execute(
@@ -175,9 +97,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Sets `user`'s own time zone to the location `zone` (a code or id); empty clears it.
-    /// Returns the IANA zone it keeps time by.
-    pub fn set_time_zone(&self, user: &str, zone: &str) -> Result<Option<String>, AdminError> {
+    fn set_time_zone(&self, user: &str, zone: &str) -> Result<Option<String>, AdminError> {
         let connection = self.connection();
         let user_id = associate_id(&connection, user)?;
         let location: Option<(i64, String)> = if zone.trim().is_empty() {
@@ -203,8 +123,7 @@ impl SqliteStore {
         Ok(location.map(|(_, iana)| iana))
     }
 
-    /// Makes `user` a member of `topic` with `rights`, replacing earlier rights.
-    pub fn add_member(&self, user: &str, topic: &str, rights: Rights) -> Result<(), AdminError> {
+    fn add_member(&self, user: &str, topic: &str, rights: Rights) -> Result<(), AdminError> {
         let connection = self.connection();
         let user_id = associate_id(&connection, user)?;
         let topic_id = topic_id(&connection, topic)?;
@@ -218,8 +137,7 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Puts a customer in the queue of a topic, with their first message, at `now`.
-    pub fn enqueue(&self, session: &NewSession, now: Timestamp) -> Result<i64, AdminError> {
+    fn enqueue(&self, session: &NewSession, now: Timestamp) -> Result<i64, AdminError> {
         let mut connection = self.connection();
         let transaction =
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -274,8 +192,7 @@ impl SqliteStore {
         Ok(session_id)
     }
 
-    /// The sessions waiting in the queue, in pickup order (bot-active ones included).
-    pub fn queue(&self) -> Result<Vec<Waiting>, AdminError> {
+    fn queue(&self) -> Result<Vec<Waiting>, AdminError> {
         let connection = self.connection();
         let mut statement = connection.prepare(
             "SELECT s.id, t.name, s.name, s.when_requested, s.initial_queue_pos, s.chatbot_isactive \
@@ -295,12 +212,107 @@ impl SqliteStore {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Whether the database has no associates yet (a fresh database for `--demo`).
-    pub fn has_no_associates(&self) -> Result<bool, AdminError> {
+    fn has_no_associates(&self) -> Result<bool, AdminError> {
         let connection = self.connection();
         let count: i64 =
             connection.query_row("SELECT count(*) FROM associate", [], |row| row.get(0))?;
         Ok(count == 0)
+    }
+
+    fn issue_secret(
+        &self,
+        user: &str,
+        kind: SecretKind,
+        now: Timestamp,
+        expires: Option<Timestamp>,
+    ) -> Result<String, AdminError> {
+        let connection = self.connection();
+        let associate = live_associate(&connection, user)?;
+        let issued = secret::issue(kind);
+        connection.execute(
+            "INSERT INTO auth_secret (associate_id, kind, fingerprint, created, expires) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                associate,
+                kind.column(),
+                secret::fingerprint(&issued),
+                now,
+                expires
+            ],
+        )?;
+        Ok(issued)
+    }
+
+    fn revoke_secret(&self, kind: SecretKind, value: &str) -> Result<bool, AdminError> {
+        let changed = self.connection().execute(
+            "UPDATE auth_secret SET revoked = 1 WHERE fingerprint = ?1 AND kind = ?2 AND revoked = 0",
+            params![secret::fingerprint(value.trim()), kind.column()],
+        )?;
+        Ok(changed > 0)
+    }
+
+    fn revoke_secrets_of(&self, user: &str, kind: SecretKind) -> Result<u64, AdminError> {
+        let connection = self.connection();
+        let associate = associate_id(&connection, user)?;
+        let revoked = connection.execute(
+            "UPDATE auth_secret SET revoked = 1 WHERE associate_id = ?1 AND kind = ?2 AND revoked = 0",
+            params![associate, kind.column()],
+        )?;
+        Ok(revoked as u64)
+    }
+
+    fn add_app(&self, name: &str, now: Timestamp) -> Result<String, AdminError> {
+        let token = secret::issue_app_token();
+        let inserted = self.connection().execute(
+            "INSERT OR IGNORE INTO partner_app (name, fingerprint, created) VALUES (?1, ?2, ?3)",
+            params![name, secret::fingerprint(&token), now],
+        )?;
+        if inserted == 0 {
+            return Err(AdminError::Exists {
+                what: "app",
+                name: name.to_string(),
+            });
+        }
+        Ok(token)
+    }
+
+    fn revoke_app(&self, name: &str) -> Result<(), AdminError> {
+        let changed = self.connection().execute(
+            "UPDATE partner_app SET revoked = 1 WHERE name = ?1 COLLATE NOCASE",
+            [name],
+        )?;
+        if changed == 0 {
+            return Err(AdminError::Unknown {
+                what: "app",
+                name: name.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    fn set_password(&self, user: &str, password_hash: &str) -> Result<(), AdminError> {
+        let connection = self.connection();
+        let associate = associate_id(&connection, user)?;
+        connection.execute(
+            "INSERT INTO credentials (associate_id, type, value) VALUES (?1, 'password', ?2) \
+             ON CONFLICT (associate_id, type) DO UPDATE SET value = excluded.value",
+            params![associate, password_hash],
+        )?;
+        Ok(())
+    }
+
+    fn delete_associate(&self, user: &str) -> Result<(), AdminError> {
+        let connection = self.connection();
+        let associate = associate_id(&connection, user)?;
+        connection.execute(
+            "UPDATE associate SET deleted = 1 WHERE associate_id = ?1",
+            [associate],
+        )?;
+        Ok(())
+    }
+
+    fn run_script(&self, sql: &str) -> Result<(), AdminError> {
+        Ok(self.connection().execute_batch(sql)?)
     }
 }
 
@@ -310,7 +322,7 @@ fn id_of(connection: &Connection, sql: &str, name: &str) -> rusqlite::Result<Opt
         .optional()
 }
 
-pub(super) fn associate_id(connection: &Connection, name: &str) -> Result<i64, AdminError> {
+fn associate_id(connection: &Connection, name: &str) -> Result<i64, AdminError> {
     id_of(
         connection,
         "SELECT associate_id FROM associate WHERE name = ?1 COLLATE NOCASE",
@@ -337,4 +349,21 @@ fn topic_id(connection: &Connection, name: &str) -> Result<i64, AdminError> {
 /// A random key for the customer's side of the session (128 bits, hex).
 fn session_key() -> String {
     crate::random::hex::<16>()
+}
+
+/// The id of `user`, who must not be deleted: secrets are not issued to the departed.
+fn live_associate(connection: &Connection, user: &str) -> Result<i64, AdminError> {
+    let id = associate_id(connection, user)?;
+    let deleted: bool = connection.query_row(
+        "SELECT deleted FROM associate WHERE associate_id = ?1",
+        [id],
+        |row| row.get(0),
+    )?;
+    if deleted {
+        return Err(AdminError::Unknown {
+            what: "active associate",
+            name: user.to_string(),
+        });
+    }
+    Ok(id)
 }

@@ -1,10 +1,11 @@
-//! Loads a carrier by id, driven by its [`Shape`]: one indexed query per carrier, then the
-//! nested carriers it links to.
+//! Loads a carrier by id from SQLite: one indexed query per carrier, then the nested
+//! carriers it links to.
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::entity::{Kind, Object, Shape, Value};
+use crate::store::load::{Cell, assemble, empty};
 use crate::time::Timestamp;
 
 /// The carrier of `shape` with id `key`, or `None` if there is no such row.
@@ -20,32 +21,11 @@ pub(super) fn load(
     else {
         return Ok(None);
     };
-    let values = cells
-        .into_iter()
-        .map(|cell| match cell {
-            Cell::Ready(value) => Ok(value),
-            Cell::Link(nested, Some(id)) => Ok(load(connection, nested, id)?
-                .map_or(Value::Null, |object| Value::Object(Box::new(object)))),
-            Cell::Link(_, None) => Ok(Value::Null),
-        })
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(Some(Object { shape, values }))
+    assemble(shape, cells, |nested, id| load(connection, nested, id)).map(Some)
 }
 
 pub(super) fn select(shape: &Shape) -> String {
-    let columns: Vec<&str> = shape.fields.iter().map(|field| field.column).collect();
-    format!(
-        "SELECT {} FROM {} WHERE {} = ?1",
-        columns.join(", "),
-        shape.from,
-        shape.key
-    )
-}
-
-/// A value as read from the row; links are followed once the statement is done.
-enum Cell {
-    Ready(Value),
-    Link(&'static Shape, Option<i64>),
+    crate::store::load::select(shape, |field| field.column.to_string(), "?1")
 }
 
 fn read(shape: &Shape, row: &Row) -> rusqlite::Result<Vec<Cell>> {
@@ -57,18 +37,20 @@ fn read(shape: &Shape, row: &Row) -> rusqlite::Result<Vec<Cell>> {
         .collect()
 }
 
-/// NULL reads as the type's empty value, as SuperOffice's carriers have no nulls but links.
 fn cell(kind: Kind, row: &Row, index: usize) -> rusqlite::Result<Cell> {
-    let int = || -> rusqlite::Result<i64> { Ok(row.get::<_, Option<i64>>(index)?.unwrap_or(0)) };
+    let value = row.get_ref(index)?;
+    if value == ValueRef::Null && !matches!(kind, Kind::Dictionary | Kind::Layout) {
+        return Ok(empty(kind));
+    }
     let value = match kind {
-        Kind::Int => Value::Int(int()?),
-        Kind::Text => Value::Text(text(row.get_ref(index)?)),
-        Kind::Bool => Value::Bool(int()? != 0),
-        Kind::Double => Value::Double(row.get::<_, Option<f64>>(index)?.unwrap_or(0.0)),
-        Kind::Date => Value::Date(row.get::<_, Option<Timestamp>>(index)?),
-        Kind::Enum(def) => Value::Enum(def, int()?),
-        Kind::Flags(def) => Value::Flags(def, int()?),
-        Kind::Nested(nested) => return Ok(Cell::Link(nested, row.get(index)?)),
+        Kind::Int => Value::Int(row.get(index)?),
+        Kind::Text => Value::Text(text(value)),
+        Kind::Bool => Value::Bool(row.get::<_, i64>(index)? != 0),
+        Kind::Double => Value::Double(row.get(index)?),
+        Kind::Date => Value::Date(Some(row.get::<_, Timestamp>(index)?)),
+        Kind::Enum(def) => Value::Enum(def, row.get(index)?),
+        Kind::Flags(def) => Value::Flags(def, row.get(index)?),
+        Kind::Nested(nested) => return Ok(Cell::Link(nested, Some(row.get(index)?))),
         Kind::Dictionary => Value::Dictionary,
         Kind::Layout => Value::Layout,
     };

@@ -80,16 +80,8 @@ fn first_in_queue(transaction: &Transaction, agent: i64) -> rusqlite::Result<Opt
 /// ascending order from the `chat_session_active_rank` index, read up to the first gap.
 fn free_rank(transaction: &Transaction, agent: i64) -> rusqlite::Result<i64> {
     let mut statement = transaction.prepare_cached(FREE_RANK)?;
-    let mut ranks = statement.query(params![agent])?;
-    let mut free = 1;
-    while let Some(row) = ranks.next()? {
-        let rank: i64 = row.get(0)?;
-        if rank > free {
-            break;
-        }
-        free = free.max(rank + 1);
-    }
-    Ok(free)
+    let ranks = statement.query(params![agent])?.mapped(|row| row.get(0));
+    crate::store::first_free_rank(ranks)
 }
 
 /// The agent's active ranks in order; the status list matches the partial index's.

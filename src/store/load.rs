@@ -1,0 +1,58 @@
+//! What both backends share when loading a carrier by id, driven by its [`Shape`]: the query
+//! (one indexed row per carrier) and the cells read from it, whose links are then followed.
+
+use crate::entity::{Field, Kind, Object, Shape, Value};
+
+/// A value as read from the row; links are followed once the row is read.
+pub enum Cell {
+    Ready(Value),
+    Link(&'static Shape, Option<i64>),
+}
+
+/// The query for one instance of `shape`; `column` writes each field's expression in the
+/// backend's dialect and `key` is the placeholder for the id.
+pub fn select(shape: &Shape, column: impl Fn(&Field) -> String, key: &str) -> String {
+    let columns: Vec<String> = shape.fields.iter().map(column).collect();
+    format!(
+        "SELECT {} FROM {} WHERE {} = {key}",
+        columns.join(", "),
+        shape.from,
+        shape.key
+    )
+}
+
+/// The value of a field NULL in the row: the type's empty value, as SuperOffice's carriers
+/// have no nulls but links.
+pub fn empty(kind: Kind) -> Cell {
+    Cell::Ready(match kind {
+        Kind::Int => Value::Int(0),
+        Kind::Text => Value::Text(String::new()),
+        Kind::Bool => Value::Bool(false),
+        Kind::Double => Value::Double(0.0),
+        Kind::Date => Value::Date(None),
+        Kind::Enum(def) => Value::Enum(def, 0),
+        Kind::Flags(def) => Value::Flags(def, 0),
+        Kind::Nested(nested) => return Cell::Link(nested, None),
+        Kind::Dictionary => Value::Dictionary,
+        Kind::Layout => Value::Layout,
+    })
+}
+
+/// The carrier from its cells, each link replaced by what `follow` loaded for it.
+pub fn assemble<E>(
+    shape: &'static Shape,
+    cells: Vec<Cell>,
+    mut follow: impl FnMut(&'static Shape, i64) -> Result<Option<Object>, E>,
+) -> Result<Object, E> {
+    let values =
+        cells
+            .into_iter()
+            .map(|cell| match cell {
+                Cell::Ready(value) => Ok(value),
+                Cell::Link(nested, Some(id)) => Ok(follow(nested, id)?
+                    .map_or(Value::Null, |object| Value::Object(Box::new(object)))),
+                Cell::Link(_, None) => Ok(Value::Null),
+            })
+            .collect::<Result<_, E>>()?;
+    Ok(Object { shape, values })
+}
