@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use chat_pickup::auth::password;
 use chat_pickup::auth::{AuthConfig, Authenticator};
+use chat_pickup::store::admin::Admin;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
 use chat_pickup::time::Timestamp;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
