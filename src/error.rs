@@ -22,6 +22,8 @@ use crate::store::StoreError;
 
 /// Seconds a caller should wait after a busy database.
 const RETRY_AFTER_BUSY: &str = "1";
+/// A database server restarting or failing over takes seconds.
+const RETRY_AFTER_UNREACHABLE: &str = "5";
 /// A full disk is freed by people or log rotation, not in a second.
 const RETRY_AFTER_FULL: &str = "60";
 
@@ -110,7 +112,10 @@ impl ApiError {
             ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Store(StoreError::UnknownTenant(_)) => StatusCode::NOT_FOUND,
             ApiError::Store(
-                StoreError::Busy(_) | StoreError::Unavailable(_) | StoreError::Full(_),
+                StoreError::Busy(_)
+                | StoreError::Unreachable(_)
+                | StoreError::Unavailable(_)
+                | StoreError::Full(_),
             ) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(StoreError::Internal(_)) | ApiError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -163,6 +168,9 @@ impl ApiError {
             }
             ApiError::Store(StoreError::UnknownTenant(tenant)) => format!("There is no tenant named {tenant}."),
             ApiError::Store(StoreError::Busy(_)) => "The chat queue is busy; retry shortly.".into(),
+            ApiError::Store(StoreError::Unreachable(_)) => {
+                "The chat queue's database cannot be reached or cannot take changes just now; nothing was changed. Retry in a few seconds.".into()
+            }
             ApiError::Store(StoreError::Full(_)) => {
                 "The chat queue's storage is full; nothing was changed. Retry later; if it persists, contact the administrator.".into()
             }
@@ -218,6 +226,9 @@ impl ApiError {
             }
             ApiError::Route(RouteError::MethodNotAllowed) => response.header(ALLOW, routes::ALLOW),
             ApiError::Store(StoreError::Busy(_)) => response.header(RETRY_AFTER, RETRY_AFTER_BUSY),
+            ApiError::Store(StoreError::Unreachable(_)) => {
+                response.header(RETRY_AFTER, RETRY_AFTER_UNREACHABLE)
+            }
             ApiError::Store(StoreError::Full(_)) => response.header(RETRY_AFTER, RETRY_AFTER_FULL),
             _ => response,
         };

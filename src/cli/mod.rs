@@ -1,8 +1,10 @@
 //! Command line and environment: what the binary does when it is not on Lambda, and the
 //! settings both share.
 
+use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,6 +18,8 @@ use crate::cors::Cors;
 use crate::handler::App;
 use crate::locale::Zone;
 use crate::store::Stores;
+use crate::store::postgres::{PgOptions, PgStores, PgTarget};
+use crate::tenant::Tenant;
 use crate::store::admin::{Admin, NewSession, Rights};
 use crate::store::sqlite::{Journal, SqliteOptions, SqliteStore, SqliteStores, Synchronous};
 use crate::time::Timestamp;
@@ -30,14 +34,25 @@ type Failure = Box<dyn std::error::Error>;
     about = "SuperOffice-compatible chat-queue pickup service"
 )]
 pub struct Cli {
-    /// The default database; created (with its schema) if missing.
+    /// The default database: a SQLite file, created (with its schema) if missing, or a
+    /// PostgreSQL URL (postgres://user:password@host:port/dbname?sslmode=require), whose
+    /// schema is applied at start-up.
     #[arg(
         long,
         global = true,
         env = "CHAT_PICKUP_DB",
         default_value = "chat-pickup.db"
     )]
-    pub db: PathBuf,
+    pub db: Database,
+    /// PostgreSQL: the most connections this process opens. Default: 1 on Lambda (one per
+    /// instance), 8 for the local server.
+    #[arg(long, global = true, env = "CHAT_PICKUP_PG_CONNECTIONS",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub pg_connections: Option<u16>,
+    /// PostgreSQL: `demo` and `admin` act on this tenant's schema, creating it if missing.
+    /// (With SQLite a tenant is a file: name it with --db.)
+    #[arg(long, global = true, env = "CHAT_PICKUP_TENANT", value_parser = tenant)]
+    pub tenant: Option<Tenant>,
     /// Journal mode: wal on local disks, delete on network file systems such as EFS.
     #[arg(
         long,
@@ -57,7 +72,8 @@ pub struct Cli {
         default_value = "full"
     )]
     pub synchronous: Synchronous,
-    /// How long a pickup waits for another writer's lock before answering 503.
+    /// How long a pickup waits for another writer's lock (PostgreSQL: for a statement, or a
+    /// free connection) before answering 503.
     #[arg(
         long,
         global = true,
@@ -214,7 +230,47 @@ pub enum RightName {
     Notify,
 }
 
+/// Where the data lives: a SQLite file, or a PostgreSQL database named by URL.
+#[derive(Clone, Debug)]
+pub enum Database {
+    Sqlite(PathBuf),
+    Postgres(PgTarget),
+}
+
+impl FromStr for Database {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        if PgTarget::is_url(text) {
+            Ok(Database::Postgres(text.parse()?))
+        } else {
+            Ok(Database::Sqlite(PathBuf::from(text)))
+        }
+    }
+}
+
+impl fmt::Display for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Database::Sqlite(path) => path.display().fmt(f),
+            Database::Postgres(target) => target.fmt(f),
+        }
+    }
+}
+
+fn tenant(name: &str) -> Result<Tenant, String> {
+    Tenant::parse(name).ok_or_else(|| "a tenant name is 1-64 of A-Z, a-z, 0-9, _ and -".into())
+}
+
 impl Cli {
+    pub fn pg_options(&self, on_lambda: bool) -> PgOptions {
+        let default = if on_lambda { 1 } else { 8 };
+        PgOptions {
+            connections: self.pg_connections.map_or(default, usize::from),
+            timeout: Duration::from_millis(self.busy_timeout_ms),
+        }
+    }
+
     pub fn sqlite_options(&self) -> SqliteOptions {
         SqliteOptions {
             journal: self.journal,
@@ -230,31 +286,49 @@ pub async fn run(cli: Cli, on_lambda: bool) -> Result<(), Failure> {
     match cli.command {
         Some(Command::Serve(ref args)) if on_lambda => run_lambda(&cli, args).await,
         Some(Command::Serve(ref args)) => run_server(&cli, args).await,
-        Some(Command::Demo) => seed_demo(&open(&cli)?),
-        Some(Command::Admin { ref command }) => administer(&open(&cli)?, command, &cli),
+        Some(Command::Demo) => seed_demo(open(&cli)?.as_ref()),
+        Some(Command::Admin { ref command }) => administer(open(&cli)?.as_ref(), command, &cli),
         None => Err("no command given; try --help".into()),
     }
 }
 
-fn open(cli: &Cli) -> Result<SqliteStore, Failure> {
-    Ok(SqliteStore::create(&cli.db, &cli.sqlite_options())?)
+/// The database the `demo` and `admin` commands change.
+fn open(cli: &Cli) -> Result<Arc<dyn Admin>, Failure> {
+    match &cli.db {
+        Database::Sqlite(_) if cli.tenant.is_some() => Err(
+            "with SQLite a tenant is a file: name it with --db {tenants dir}/{tenant}.db".into(),
+        ),
+        Database::Sqlite(path) => Ok(Arc::new(SqliteStore::create(path, &cli.sqlite_options())?)),
+        Database::Postgres(target) => {
+            let stores = PgStores::new(target, cli.pg_options(false))?;
+            Ok(stores.open(cli.tenant.as_ref(), true)?)
+        }
+    }
 }
 
-fn app(cli: &Cli, args: &ServeArgs) -> Result<Arc<App>, Failure> {
+/// The stores behind the handler.
+fn stores(cli: &Cli, args: &ServeArgs, on_lambda: bool) -> Result<Arc<dyn Stores>, Failure> {
+    Ok(match &cli.db {
+        Database::Sqlite(path) => Arc::new(SqliteStores::new(
+            path.clone(),
+            args.tenants_dir.clone(),
+            cli.sqlite_options(),
+        )),
+        Database::Postgres(target) => Arc::new(PgStores::new(target, cli.pg_options(on_lambda))?),
+    })
+}
+
+fn app(cli: &Cli, args: &ServeArgs, on_lambda: bool) -> Result<Arc<App>, Failure> {
     if args.demo {
-        seed_demo(&open(cli)?)?;
+        seed_demo(open(cli)?.as_ref())?;
     }
-    let stores = SqliteStores::new(
-        cli.db.clone(),
-        args.tenants_dir.clone(),
-        cli.sqlite_options(),
-    );
+    let stores = stores(cli, args, on_lambda)?;
     // Open the default database now, so a bad configuration shows at start-up.
     if let Err(error) = stores.store(None) {
         tracing::warn!(%error, "the default database is not available yet");
     }
     Ok(Arc::new(
-        App::new(Arc::new(stores))
+        App::new(stores)
             .with_cors(args.cors_origins.clone())
             .with_default_zone(args.default_tz.clone())
             .with_auth(auth_config(cli, args)?),
@@ -262,15 +336,15 @@ fn app(cli: &Cli, args: &ServeArgs) -> Result<Arc<App>, Failure> {
 }
 
 async fn run_server(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
-    let app = app(cli, args)?;
+    let app = app(cli, args, false)?;
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
-    tracing::info!(addr = %listener.local_addr()?, db = %cli.db.display(), "serving");
+    tracing::info!(addr = %listener.local_addr()?, db = %cli.db, "serving");
     server::serve(listener, app).await?;
     Ok(())
 }
 
 async fn run_lambda(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
-    let app = app(cli, args)?;
+    let app = app(cli, args, true)?;
     lambda_http::run(lambda_http::service_fn(move |request| {
         let app = app.clone();
         async move { Ok::<_, lambda_http::Error>(app.handle(request).await) }

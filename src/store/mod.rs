@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod load;
+pub mod postgres;
 pub mod sqlite;
 pub mod welcome;
 
@@ -95,6 +96,9 @@ pub enum StoreError {
     Busy(String),
     /// The database cannot be used: missing, read-only, corrupt or too new.
     Unavailable(String),
+    /// The database server cannot be reached or cannot write just now (refused, restarting,
+    /// a read-only replica during a failover); retrying in a few seconds can help.
+    Unreachable(String),
     /// The disk (or the database's size ceiling) is full; retrying later can help once space
     /// is freed.
     Full(String),
@@ -122,6 +126,7 @@ impl fmt::Display for StoreError {
         match self {
             StoreError::Busy(detail) => write!(f, "database busy: {detail}"),
             StoreError::Unavailable(detail) => write!(f, "database unavailable: {detail}"),
+            StoreError::Unreachable(detail) => write!(f, "database unreachable: {detail}"),
             StoreError::Full(detail) => write!(f, "database full: {detail}"),
             StoreError::UnknownTenant(tenant) => write!(f, "no database for tenant {tenant}"),
             StoreError::Internal(detail) => write!(f, "store failure: {detail}"),

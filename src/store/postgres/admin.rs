@@ -1,0 +1,347 @@
+//! [`Admin`] on a PostgreSQL schema: each operation is one transaction.
+
+use deadpool_postgres::ClientWrapper;
+
+use super::PgStore;
+use super::errors::Failure;
+use super::queries::{execute, row, rows};
+use crate::auth::secret::{self, SecretKind};
+use crate::entity::{message, status};
+use crate::store::admin::{Admin, AdminError, NewSession, Rights, Waiting};
+use crate::time::Timestamp;
+
+impl Admin for PgStore {
+    fn add_associate(
+        &self,
+        name: &str,
+        full_name: &str,
+        password_hash: &str,
+    ) -> Result<i64, AdminError> {
+        Ok(self.write(async |client| {
+            let exists = "SELECT associate_id FROM associate WHERE lower(name) = lower($1)";
+            if row(client, exists, &[&name]).await?.is_some() {
+                return Err(exists_already("associate", name));
+            }
+            let added = "INSERT INTO associate (name, full_name) VALUES ($1, $2) RETURNING associate_id";
+            let id: i64 = one(client, added, &[&name, &full_name]).await?;
+            let password = "INSERT INTO credentials (associate_id, type, value) VALUES ($1, 'password', $2)";
+            execute(client, password, &[&id, &password_hash]).await?;
+            Ok(id)
+        })?)
+    }
+
+    fn add_topic(
+        &self,
+        name: &str,
+        welcome_message: &str,
+        language: Option<&str>,
+    ) -> Result<i64, AdminError> {
+        Ok(self.write(async |client| {
+            let language_id: Option<i64> = match language {
+                None => None,
+                Some(code) => {
+                    let sql = "SELECT id FROM language WHERE lower(code) = lower($1)";
+                    let found = row(client, sql, &[&code]).await?;
+                    Some(found.ok_or_else(|| unknown("language", code))?.try_get(0)?)
+                }
+            };
+            if topic_id(client, name).await.is_ok() {
+                return Err(exists_already("topic", name));
+            }
+            let sql = "INSERT INTO chat_topic (name, welcome_message, language_id) \
+                       VALUES ($1, $2, $3) RETURNING id";
+            one(client, sql, &[&name, &welcome_message, &language_id]).await
+        })?)
+    }
+
+    fn use_agent_first_name(&self, topic: &str) -> Result<(), AdminError> {
+        Ok(self.write(async |client| {
+            let id = topic_id(client, topic).await?;
+            let sql = "UPDATE chat_topic SET widget_agent_use_firstname = true WHERE id = $1";
+            execute(client, sql, &[&id]).await?;
+            Ok(())
+        })?)
+    }
+
+    fn set_time_zone(&self, user: &str, zone: &str) -> Result<Option<String>, AdminError> {
+        Ok(self.write(async |client| {
+            let user_id = associate_id(client, user).await?;
+            let location: Option<(i64, String)> = if zone.trim().is_empty() {
+                None
+            } else {
+                let sql = "SELECT tzlocation_id, iana_zone FROM tzlocation \
+                           WHERE lower(location_code) = lower($1) OR tzlocation_id::text = $1";
+                let found = row(client, sql, &[&zone.trim()]).await?;
+                let found = found.ok_or_else(|| unknown("time-zone location", zone))?;
+                Some((found.try_get(0)?, found.try_get(1)?))
+            };
+            let sql = "UPDATE associate SET tzlocation_id = $2 WHERE associate_id = $1";
+            let location_id = location.as_ref().map(|(id, _)| *id);
+            execute(client, sql, &[&user_id, &location_id]).await?;
+            Ok(location.map(|(_, iana)| iana))
+        })?)
+    }
+
+    fn add_member(&self, user: &str, topic: &str, rights: Rights) -> Result<(), AdminError> {
+        Ok(self.write(async |client| {
+            let user_id = associate_id(client, user).await?;
+            let topic_id = topic_id(client, topic).await?;
+            let sql = "INSERT INTO chat_topic_user (user_id, topic_id, can_listen, can_respond, manager, notifications) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, topic_id) DO UPDATE SET \
+                 can_listen = excluded.can_listen, can_respond = excluded.can_respond, \
+                 manager = excluded.manager, notifications = excluded.notifications";
+            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 6] = [
+                &user_id,
+                &topic_id,
+                &rights.listen,
+                &rights.respond,
+                &rights.manage,
+                &rights.notify,
+            ];
+            execute(client, sql, &params).await?;
+            Ok(())
+        })?)
+    }
+
+    fn enqueue(&self, session: &NewSession, now: Timestamp) -> Result<i64, AdminError> {
+        Ok(self.write(async |client| enqueue(client, session, now).await)?)
+    }
+
+    fn queue(&self) -> Result<Vec<Waiting>, AdminError> {
+        Ok(self.read(async |client| {
+            let sql = "SELECT s.id, t.name, s.name, s.when_requested, s.initial_queue_pos, s.chatbot_isactive \
+                 FROM chat_session s JOIN chat_topic t ON t.id = s.topic_id \
+                 WHERE s.status = $1 ORDER BY s.when_requested, s.id";
+            rows(client, sql, &[&status::IN_QUEUE])
+                .await?
+                .iter()
+                .map(|row| {
+                    Ok(Waiting {
+                        session_id: row.try_get(0)?,
+                        topic: row.try_get(1)?,
+                        customer_name: row.try_get(2)?,
+                        when_requested: Timestamp::from_utc(row.try_get(3)?),
+                        initial_queue_pos: row.try_get(4)?,
+                        chatbot_active: row.try_get(5)?,
+                    })
+                })
+                .collect()
+        })?)
+    }
+
+    fn has_no_associates(&self) -> Result<bool, AdminError> {
+        Ok(self.read(async |client| {
+            let sql = "SELECT NOT EXISTS (SELECT 1 FROM associate)";
+            one(client, sql, &[]).await
+        })?)
+    }
+
+    fn run_script(&self, sql: &str) -> Result<(), AdminError> {
+        Ok(self.write(async |client| {
+            // The script's date-times are UTC text.
+            client.batch_execute("SET LOCAL TIME ZONE 'UTC'").await?;
+            client.batch_execute(sql).await?;
+            Ok(())
+        })?)
+    }
+
+    fn issue_secret(
+        &self,
+        user: &str,
+        kind: SecretKind,
+        now: Timestamp,
+        expires: Option<Timestamp>,
+    ) -> Result<String, AdminError> {
+        Ok(self.write(async |client| {
+            let associate = associate_id(client, user).await?;
+            let deleted: bool = one(
+                client,
+                "SELECT deleted FROM associate WHERE associate_id = $1",
+                &[&associate],
+            )
+            .await?;
+            if deleted {
+                return Err(unknown("active associate", user));
+            }
+            let issued = secret::issue(kind);
+            let sql = "INSERT INTO auth_secret (associate_id, kind, fingerprint, created, expires) \
+                       VALUES ($1, $2, $3, $4, $5)";
+            let expires = expires.map(|at| at.utc());
+            let fingerprint = secret::fingerprint(&issued);
+            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 5] = [
+                &associate,
+                &kind.column(),
+                &fingerprint,
+                &now.utc(),
+                &expires,
+            ];
+            execute(client, sql, &params).await?;
+            Ok(issued)
+        })?)
+    }
+
+    fn revoke_secret(&self, kind: SecretKind, value: &str) -> Result<bool, AdminError> {
+        Ok(self.write(async |client| {
+            let sql = "UPDATE auth_secret SET revoked = true \
+                       WHERE fingerprint = $1 AND kind = $2 AND NOT revoked";
+            let fingerprint = secret::fingerprint(value.trim());
+            Ok(execute(client, sql, &[&fingerprint, &kind.column()]).await? > 0)
+        })?)
+    }
+
+    fn revoke_secrets_of(&self, user: &str, kind: SecretKind) -> Result<u64, AdminError> {
+        Ok(self.write(async |client| {
+            let associate = associate_id(client, user).await?;
+            let sql = "UPDATE auth_secret SET revoked = true \
+                       WHERE associate_id = $1 AND kind = $2 AND NOT revoked";
+            Ok(execute(client, sql, &[&associate, &kind.column()]).await?)
+        })?)
+    }
+
+    fn add_app(&self, name: &str, now: Timestamp) -> Result<String, AdminError> {
+        Ok(self.write(async |client| {
+            let token = secret::issue_app_token();
+            let sql = "INSERT INTO partner_app (name, fingerprint, created) VALUES ($1, $2, $3) \
+                       ON CONFLICT DO NOTHING";
+            let fingerprint = secret::fingerprint(&token);
+            if execute(client, sql, &[&name, &fingerprint, &now.utc()]).await? == 0 {
+                return Err(exists_already("app", name));
+            }
+            Ok(token)
+        })?)
+    }
+
+    fn revoke_app(&self, name: &str) -> Result<(), AdminError> {
+        Ok(self.write(async |client| {
+            let sql = "UPDATE partner_app SET revoked = true WHERE lower(name) = lower($1)";
+            if execute(client, sql, &[&name]).await? == 0 {
+                return Err(unknown("app", name));
+            }
+            Ok(())
+        })?)
+    }
+
+    fn set_password(&self, user: &str, password_hash: &str) -> Result<(), AdminError> {
+        Ok(self.write(async |client| {
+            let associate = associate_id(client, user).await?;
+            let sql = "INSERT INTO credentials (associate_id, type, value) VALUES ($1, 'password', $2) \
+                 ON CONFLICT (associate_id, type) DO UPDATE SET value = excluded.value";
+            execute(client, sql, &[&associate, &password_hash]).await?;
+            Ok(())
+        })?)
+    }
+
+    fn delete_associate(&self, user: &str) -> Result<(), AdminError> {
+        Ok(self.write(async |client| {
+            let associate = associate_id(client, user).await?;
+            let sql = "UPDATE associate SET deleted = true WHERE associate_id = $1";
+            execute(client, sql, &[&associate]).await?;
+            Ok(())
+        })?)
+    }
+}
+
+async fn enqueue(
+    client: &ClientWrapper,
+    session: &NewSession,
+    now: Timestamp,
+) -> Result<i64, Failure> {
+    let topic_id = topic_id(client, &session.topic).await?;
+    // Customers entering one topic's queue take turns, so each counts the others right.
+    execute(
+        client,
+        "SELECT 1 FROM chat_topic WHERE id = $1 FOR UPDATE",
+        &[&topic_id],
+    )
+    .await?;
+    let waiting: i64 = one(
+        client,
+        "SELECT count(*) FROM chat_session WHERE topic_id = $1 AND status = $2",
+        &[&topic_id, &status::IN_QUEUE],
+    )
+    .await?;
+    let links = &session.links;
+    let at = now.utc();
+    let key = crate::random::hex::<16>();
+    let position = waiting + 1;
+    let sql = "INSERT INTO chat_session (topic_id, customer_id, contact_id, project_id, sale_id, ticket_id, \
+         customer_alias, name, email, phone, company_name, status, first_message, last_message, \
+         when_requested, idle, session_key, initial_queue_pos, chatbot_isactive) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $12, $13, $13, $14, $15, $16) \
+         RETURNING id";
+    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 16] = [
+        &topic_id,
+        &links.person,
+        &links.contact,
+        &links.project,
+        &links.sale,
+        &links.ticket,
+        &session.customer_name,
+        &session.email,
+        &session.phone,
+        &session.company,
+        &status::IN_QUEUE,
+        &session.first_message,
+        &at,
+        &key,
+        &position,
+        &session.chatbot_active,
+    ];
+    let session_id: i64 = one(client, sql, &params).await?;
+    if !session.first_message.is_empty() {
+        let sql = "INSERT INTO chat_message (session_id, message, when_posted, type, special_type, author, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 7] = [
+            &session_id,
+            &session.first_message,
+            &at,
+            &message::TO_USER,
+            &message::SPECIAL_NONE,
+            &session.customer_name,
+            &message::BY_CUSTOMER,
+        ];
+        execute(client, sql, &params).await?;
+    }
+    Ok(session_id)
+}
+
+/// The first column of the one row `sql` returns.
+async fn one<T: for<'a> tokio_postgres::types::FromSql<'a>>(
+    client: &ClientWrapper,
+    sql: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<T, Failure> {
+    let found = row(client, sql, params).await?;
+    let found = found.ok_or_else(|| {
+        Failure::Store(crate::store::StoreError::Internal(format!(
+            "no row from {sql}"
+        )))
+    })?;
+    Ok(found.try_get(0)?)
+}
+
+async fn associate_id(client: &ClientWrapper, name: &str) -> Result<i64, Failure> {
+    let sql = "SELECT associate_id FROM associate WHERE lower(name) = lower($1)";
+    let found = row(client, sql, &[&name]).await?;
+    Ok(found.ok_or_else(|| unknown("associate", name))?.try_get(0)?)
+}
+
+async fn topic_id(client: &ClientWrapper, name: &str) -> Result<i64, Failure> {
+    let sql = "SELECT id FROM chat_topic WHERE lower(name) = lower($1)";
+    let found = row(client, sql, &[&name]).await?;
+    Ok(found.ok_or_else(|| unknown("topic", name))?.try_get(0)?)
+}
+
+fn unknown(what: &'static str, name: &str) -> Failure {
+    Failure::Admin(AdminError::Unknown {
+        what,
+        name: name.to_string(),
+    })
+}
+
+fn exists_already(what: &'static str, name: &str) -> Failure {
+    Failure::Admin(AdminError::Exists {
+        what,
+        name: name.to_string(),
+    })
+}

@@ -1,0 +1,100 @@
+//! PostgreSQL's failures as [`StoreError`]s: what a retry can cure is `Busy` (1 s) or
+//! `Unreachable` (a few seconds: a restart, a failover), what needs an administrator is
+//! `Unavailable`, and the rest is `Internal`. The text is for the log only.
+
+use tokio_postgres::error::SqlState;
+
+use crate::store::StoreError;
+
+/// A failure inside a transaction: PostgreSQL's, or the store's own.
+#[derive(Debug)]
+pub enum Failure {
+    Db(tokio_postgres::Error),
+    Store(StoreError),
+    Admin(crate::store::admin::AdminError),
+}
+
+impl From<tokio_postgres::Error> for Failure {
+    fn from(error: tokio_postgres::Error) -> Self {
+        Failure::Db(error)
+    }
+}
+
+impl Failure {
+    /// Serialization failures and deadlocks roll the transaction back: running it again is
+    /// safe and usually succeeds.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Failure::Db(error) if matches!(
+            error.code(),
+            Some(&SqlState::T_R_SERIALIZATION_FAILURE | &SqlState::T_R_DEADLOCK_DETECTED)
+        ))
+    }
+}
+
+impl From<Failure> for StoreError {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Db(error) => classify(&error),
+            Failure::Store(error) => error,
+            Failure::Admin(error) => StoreError::Internal(error.to_string()),
+        }
+    }
+}
+
+impl From<Failure> for crate::store::admin::AdminError {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Admin(error) => error,
+            other => crate::store::admin::AdminError::Store(other.into()),
+        }
+    }
+}
+
+/// What `error` means for the caller.
+pub fn classify(error: &tokio_postgres::Error) -> StoreError {
+    let detail = detail(error);
+    let Some(code) = error.code() else {
+        // No SQLSTATE: the connection failed (refused, reset, closed, timed out, TLS).
+        return StoreError::Unreachable(detail);
+    };
+    match code.code() {
+        // Serialization failure or deadlock after the retries, lock or statement timeout,
+        // too many connections or out of memory: the server is busy.
+        "40001" | "40P01" | "55P03" | "57014" | "53000" | "53200" | "53300" => {
+            StoreError::Busy(detail)
+        }
+        "53100" => StoreError::Full(detail),
+        // Read-only (a replica, or a failover under way), shutting down, starting up,
+        // connection exceptions: it will come back.
+        "25006" | "57P01" | "57P02" | "57P03" => StoreError::Unreachable(detail),
+        class if class.starts_with("08") => StoreError::Unreachable(detail),
+        // Wrong password, no such database or schema, no privilege, a table missing: an
+        // administrator must act.
+        class if class.starts_with("28") => StoreError::Unavailable(detail),
+        "3D000" | "3F000" | "42501" | "42P01" => StoreError::Unavailable(detail),
+        _ => StoreError::Internal(detail),
+    }
+}
+
+/// The server's message with its SQLSTATE, or the client's error with its cause.
+fn detail(error: &tokio_postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => match std::error::Error::source(error) {
+            Some(cause) => format!("{error}: {cause}"),
+            None => error.to_string(),
+        },
+    }
+}
+
+/// A failure to get a connection from the pool.
+pub fn pool(error: deadpool_postgres::PoolError) -> StoreError {
+    use deadpool_postgres::PoolError;
+    match error {
+        PoolError::Backend(error) => classify(&error),
+        PoolError::Timeout(_) => {
+            StoreError::Busy("no database connection became free in time".into())
+        }
+        other => StoreError::Unreachable(other.to_string()),
+    }
+}

@@ -1,0 +1,63 @@
+//! The schema, kept in a versioned migration per PostgreSQL schema (the default `public`, or
+//! a tenant's). It runs under a transaction-scoped advisory lock, so instances starting
+//! together take turns: the first applies it, the rest find it done.
+
+use deadpool_postgres::ClientWrapper;
+
+use super::errors::Failure;
+use crate::store::StoreError;
+
+/// The PostgreSQL schema, derived from `schema.sql` by `scripts/pg_schema.py`.
+pub const SCHEMA: &str = include_str!("../../../schema.pg.sql");
+/// Bumped with every change to `schema.pg.sql` that an existing database needs.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Whether `schema` holds our tables (its version table); a tenant without it does not exist.
+pub async fn exists(client: &ClientWrapper, schema: &str) -> Result<bool, Failure> {
+    let sql = "SELECT to_regclass(format('%I.chat_pickup_schema', $1::text)) IS NOT NULL";
+    let statement = client.prepare_cached(sql).await?;
+    Ok(client.query_one(&statement, &[&schema]).await?.try_get(0)?)
+}
+
+/// Brings `schema` (which the caller's transaction has on its search_path, and `create`
+/// says whether to make) up to [`SCHEMA_VERSION`]; refuses a schema from a newer build.
+pub async fn migrate(client: &ClientWrapper, schema: &str, create: bool) -> Result<(), Failure> {
+    let lock = "SELECT pg_advisory_xact_lock(hashtext('chat-pickup schema ' || $1::text))";
+    client.execute(lock, &[&schema]).await?;
+    if create {
+        let quoted = super::quote(schema);
+        client
+            .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}"))
+            .await?;
+    }
+    client
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS chat_pickup_schema (
+                 version bigint PRIMARY KEY,
+                 applied timestamptz NOT NULL DEFAULT now())",
+        )
+        .await?;
+    let version: i64 = client
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM chat_pickup_schema",
+            &[],
+        )
+        .await?
+        .try_get(0)?;
+    if version > SCHEMA_VERSION {
+        return Err(Failure::Store(StoreError::Unavailable(format!(
+            "schema {schema}: version {version} is newer than this build's {SCHEMA_VERSION}"
+        ))));
+    }
+    if version < SCHEMA_VERSION {
+        client.batch_execute(SCHEMA).await?;
+        client
+            .execute(
+                "INSERT INTO chat_pickup_schema (version) VALUES ($1)",
+                &[&SCHEMA_VERSION],
+            )
+            .await?;
+        tracing::info!(schema, version = SCHEMA_VERSION, "applied the schema");
+    }
+    Ok(())
+}

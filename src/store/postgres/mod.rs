@@ -1,0 +1,289 @@
+//! The PostgreSQL backend, for tenants that outgrow one SQLite writer.
+//!
+//! A [`PgStores`] holds one connection pool per process (one connection on Lambda, a few for
+//! the local server), opened lazily and re-opened after a broken connection. The default
+//! store is the `public` schema; a tenant is a schema of its own name in the same database,
+//! created only by the `demo` and `admin` commands, never by a request. Every operation is
+//! one transaction that names its schema with `SET LOCAL search_path` (safe with poolers
+//! such as RDS Proxy, which share server connections between transactions).
+//!
+//! The store traits are synchronous, as the handler calls them on tokio's blocking pool;
+//! here each call drives its queries on the runtime from that blocking thread
+//! ([`block_on`]), so no async worker ever waits on the database.
+
+mod admin;
+mod errors;
+mod load;
+mod migrate;
+mod pickup;
+mod queries;
+mod target;
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
+
+use deadpool_postgres::{ClientWrapper, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+
+use super::{Account, Agent, Pickup, Store, StoreError, Stores};
+use crate::auth::secret::SecretKind;
+use crate::locale::zone::ZoneName;
+use crate::locale::{Language, Resources};
+use crate::tenant::Tenant;
+use crate::time::Timestamp;
+use errors::Failure;
+pub use migrate::{SCHEMA, SCHEMA_VERSION};
+pub use pickup::NEXT_IN_QUEUE;
+pub use target::PgTarget;
+
+/// The schema of the default store.
+const DEFAULT_SCHEMA: &str = "public";
+/// How often a transaction that hit a serialization failure or deadlock is run in all.
+const ATTEMPTS: u32 = 3;
+
+#[derive(Clone, Debug)]
+pub struct PgOptions {
+    /// The most connections this process opens.
+    pub connections: usize,
+    /// How long a statement may run, and a request may wait for a free connection, before
+    /// the caller is answered 503.
+    pub timeout: Duration,
+}
+
+impl Default for PgOptions {
+    fn default() -> Self {
+        Self {
+            connections: 8,
+            timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The connection pool for `target`. Nothing connects until the first request.
+fn pool(target: &PgTarget, options: &PgOptions) -> Result<Pool, StoreError> {
+    let manager_config = ManagerConfig {
+        recycling_method: RecyclingMethod::Fast,
+    };
+    let mut config = target.config.clone();
+    config.connect_timeout(options.timeout);
+    let manager = if target.uses_tls() {
+        let tls = target.tls().map_err(StoreError::Unavailable)?;
+        let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls);
+        Manager::from_config(config, tls, manager_config)
+    } else {
+        Manager::from_config(config, tokio_postgres::NoTls, manager_config)
+    };
+    Pool::builder(manager)
+        .max_size(options.connections.max(1))
+        .runtime(Runtime::Tokio1)
+        .wait_timeout(Some(options.timeout))
+        .create_timeout(Some(options.timeout))
+        .build()
+        .map_err(|error| StoreError::Internal(format!("connection pool: {error}")))
+}
+
+/// Runs `future` to completion from synchronous code: on the current runtime when there is
+/// one (the handler's blocking threads, the admin commands), else on a runtime of our own.
+fn block_on<F: Future>(future: F) -> F::Output {
+    static OWN: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime starts")
+    });
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) => tokio::task::block_in_place(|| handle.block_on(future)),
+        Err(_) => OWN.block_on(future),
+    }
+}
+
+/// `name` as a quoted identifier. Tenant names are `[A-Za-z0-9_-]`, so quoting is enough.
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Every tenant's store, and the default one, over one pool.
+pub struct PgStores {
+    pool: Pool,
+    options: PgOptions,
+    default: Mutex<Option<Arc<PgStore>>>,
+    tenants: Mutex<HashMap<Tenant, Arc<PgStore>>>,
+}
+
+impl PgStores {
+    pub fn new(target: &PgTarget, options: PgOptions) -> Result<Self, StoreError> {
+        if !target.uses_tls() {
+            tracing::info!(%target, "connections to PostgreSQL are not encrypted (sslmode)");
+        }
+        Ok(Self {
+            pool: pool(target, &options)?,
+            options,
+            default: Mutex::default(),
+            tenants: Mutex::default(),
+        })
+    }
+
+    /// The store for the default schema, or for `tenant`'s schema, which `create` makes (and
+    /// migrates) if it is missing - for the admin commands.
+    pub fn open(&self, tenant: Option<&Tenant>, create: bool) -> Result<Arc<PgStore>, StoreError> {
+        let schema = tenant.map_or(DEFAULT_SCHEMA, Tenant::as_str);
+        let store = PgStore::new(self.pool.clone(), schema, &self.options);
+        let created = store.write(async |client| {
+            if !create && !migrate::exists(client, schema).await? {
+                return Ok(false);
+            }
+            migrate::migrate(client, schema, create).await?;
+            Ok(true)
+        })?;
+        match (created, tenant) {
+            (true, _) => Ok(Arc::new(store)),
+            (false, Some(tenant)) => Err(StoreError::UnknownTenant(tenant.clone())),
+            (false, None) => Err(StoreError::Unavailable(format!(
+                "schema {schema} holds no chat-pickup tables"
+            ))),
+        }
+    }
+
+    fn default_store(&self) -> Result<Arc<PgStore>, StoreError> {
+        let mut slot = self.default.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(store) = slot.as_ref() {
+            return Ok(store.clone());
+        }
+        // The default schema is ours to set up, as SQLite creates its default database.
+        let store = self.open(None, true)?;
+        *slot = Some(store.clone());
+        Ok(store)
+    }
+
+    fn tenant_store(&self, tenant: &Tenant) -> Result<Arc<PgStore>, StoreError> {
+        let mut open = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(store) = open.get(tenant) {
+            return Ok(store.clone());
+        }
+        let store = self.open(Some(tenant), false)?;
+        open.insert(tenant.clone(), store.clone());
+        Ok(store)
+    }
+}
+
+impl Stores for PgStores {
+    fn store(&self, tenant: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError> {
+        Ok(match tenant {
+            None => self.default_store()?,
+            Some(tenant) => self.tenant_store(tenant)?,
+        })
+    }
+}
+
+/// One schema's store.
+pub struct PgStore {
+    pool: Pool,
+    /// Sent as one message before every transaction's first statement.
+    begin: String,
+}
+
+impl PgStore {
+    fn new(pool: Pool, schema: &str, options: &PgOptions) -> Self {
+        let begin = format!(
+            "BEGIN; SET LOCAL search_path TO {}; SET LOCAL statement_timeout = {}",
+            quote(schema),
+            options.timeout.as_millis()
+        );
+        Self { pool, begin }
+    }
+
+    /// Runs `work` in one transaction, which commits if it succeeds.
+    fn write<T>(&self, work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>) -> Result<T, Failure> {
+        self.run(work, false)
+    }
+
+    /// Runs read-only `work` in one transaction, its `COMMIT` sent along with it.
+    fn read<T>(&self, work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>) -> Result<T, Failure> {
+        self.run(work, true)
+    }
+
+    /// A transient failure (serialization, deadlock) runs the whole transaction again, up
+    /// to [`ATTEMPTS`] times.
+    fn run<T>(
+        &self,
+        work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>,
+        read_only: bool,
+    ) -> Result<T, Failure> {
+        block_on(async {
+            let client = self
+                .pool
+                .get()
+                .await
+                .map_err(|error| Failure::Store(errors::pool(error)))?;
+            let mut attempt = 1;
+            loop {
+                match self.attempt(&client, &work, read_only).await {
+                    Err(failure) if failure.is_transient() && attempt < ATTEMPTS => {
+                        tracing::info!(?failure, attempt, "transaction retried");
+                        attempt += 1;
+                    }
+                    result => return result,
+                }
+            }
+        })
+    }
+
+    async fn attempt<T>(
+        &self,
+        client: &ClientWrapper,
+        work: &impl AsyncFn(&ClientWrapper) -> Result<T, Failure>,
+        read_only: bool,
+    ) -> Result<T, Failure> {
+        let result = if read_only {
+            let (begun, result, committed) = futures_util::join!(
+                client.batch_execute(&self.begin),
+                work(client),
+                client.batch_execute("COMMIT")
+            );
+            begun.map_err(Failure::from).and(result).and_then(|value| Ok(committed.map(|()| value)?))
+        } else {
+            let (begun, result) = futures_util::join!(client.batch_execute(&self.begin), work(client));
+            match begun.map_err(Failure::from).and(result) {
+                Ok(value) => Ok(client.batch_execute("COMMIT").await.map(|()| value)?),
+                Err(failure) => Err(failure),
+            }
+        };
+        if result.is_err() && !client.is_closed() {
+            // Leave no transaction open on a pooled connection; a dead one is discarded.
+            let _ = client.batch_execute("ROLLBACK").await;
+        }
+        result
+    }
+}
+
+impl Store for PgStore {
+    fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
+        Ok(self.read(async |client| Ok(queries::by_login(client, login).await?))?)
+    }
+
+    fn account_by_secret(
+        &self,
+        kind: SecretKind,
+        fingerprint: &str,
+        now: Timestamp,
+    ) -> Result<Option<Account>, StoreError> {
+        Ok(self.read(async |client| Ok(queries::by_secret(client, kind, fingerprint, now).await?))?)
+    }
+
+    fn partner_app(&self, fingerprint: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.read(async |client| Ok(queries::partner_app(client, fingerprint).await?))?)
+    }
+
+    fn pickup(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError> {
+        Ok(self.write(async |client| pickup::pickup(client, agent, now).await)?)
+    }
+
+    fn location(&self, name: &ZoneName) -> Result<Option<String>, StoreError> {
+        Ok(self.read(async |client| Ok(queries::location(client, name).await?))?)
+    }
+
+    fn resources(&self, language: Language) -> Result<Resources, StoreError> {
+        Ok(self.read(async |client| Ok(queries::resources(client, language).await?))?)
+    }
+}

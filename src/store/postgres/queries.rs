@@ -1,0 +1,173 @@
+//! The reads: accounts by login or secret, partner apps, time-zone locations, string
+//! resources and the welcome message's inputs - the same questions as the SQLite backend
+//! asks, in PostgreSQL's terms (booleans, timestamptz, `lower(name)` for case).
+
+use std::collections::BTreeMap;
+
+use deadpool_postgres::ClientWrapper;
+use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
+
+use crate::auth::secret::SecretKind;
+use crate::locale::zone::ZoneName;
+use crate::locale::{Language, Resources};
+use crate::store::welcome::WelcomeSource;
+use crate::store::{Account, Agent};
+use crate::time::Timestamp;
+
+type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+/// The rows of a statement prepared once per connection.
+pub async fn rows(
+    client: &ClientWrapper,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<Vec<Row>, tokio_postgres::Error> {
+    let statement = client.prepare_cached(sql).await?;
+    client.query(&statement, params).await
+}
+
+/// The first row, if any.
+pub async fn row(
+    client: &ClientWrapper,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<Option<Row>, tokio_postgres::Error> {
+    Ok(rows(client, sql, params).await?.into_iter().next())
+}
+
+/// The number of rows a statement changed.
+pub async fn execute(
+    client: &ClientWrapper,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<u64, tokio_postgres::Error> {
+    let statement = client.prepare_cached(sql).await?;
+    client.execute(&statement, params).await
+}
+
+/// The account columns, over `associate a`; the password joined as `c`, the zone as `z`.
+const ACCOUNT: &str = "SELECT a.associate_id, a.name, a.full_name, a.deleted, c.value, \
+     z.iana_zone, a.type FROM associate a \
+     LEFT JOIN credentials c ON c.associate_id = a.associate_id AND c.type = 'password' \
+     LEFT JOIN tzlocation z ON z.tzlocation_id = a.tzlocation_id";
+
+fn account_from(row: &Row) -> Account {
+    let name: String = row.get(1);
+    let full_name: String = row.get(2);
+    let display_name = if full_name.trim().is_empty() {
+        name.clone()
+    } else {
+        full_name
+    };
+    Account {
+        agent: Agent {
+            associate_id: row.get(0),
+            name,
+            display_name,
+        },
+        deleted: row.get(3),
+        password_hash: row.get(4),
+        time_zone: row.get(5),
+        user_type: row.get(6),
+    }
+}
+
+pub async fn by_login(
+    client: &ClientWrapper,
+    login: &str,
+) -> Result<Option<Account>, tokio_postgres::Error> {
+    let sql = format!("{ACCOUNT} WHERE lower(a.name) = lower($1)");
+    Ok(row(client, &sql, &[&login]).await?.as_ref().map(account_from))
+}
+
+pub async fn by_secret(
+    client: &ClientWrapper,
+    kind: SecretKind,
+    fingerprint: &str,
+    now: Timestamp,
+) -> Result<Option<Account>, tokio_postgres::Error> {
+    let sql = format!(
+        "{ACCOUNT} JOIN auth_secret s ON s.associate_id = a.associate_id \
+         WHERE s.fingerprint = $1 AND s.kind = $2 AND NOT s.revoked \
+           AND (s.expires IS NULL OR s.expires > $3)"
+    );
+    let params: Params = &[&fingerprint, &kind.column(), &now.utc()];
+    Ok(row(client, &sql, params).await?.as_ref().map(account_from))
+}
+
+pub async fn partner_app(
+    client: &ClientWrapper,
+    fingerprint: &str,
+) -> Result<Option<String>, tokio_postgres::Error> {
+    let sql = "SELECT name FROM partner_app WHERE fingerprint = $1 AND NOT revoked";
+    Ok(row(client, sql, &[&fingerprint])
+        .await?
+        .map(|row| row.get(0)))
+}
+
+pub async fn location(
+    client: &ClientWrapper,
+    name: &ZoneName,
+) -> Result<Option<String>, tokio_postgres::Error> {
+    let found = match name {
+        ZoneName::Location(code) => {
+            let sql = "SELECT iana_zone FROM tzlocation WHERE lower(location_code) = lower($1)";
+            row(client, sql, &[code]).await?
+        }
+        ZoneName::Id(id) => {
+            let sql = "SELECT iana_zone FROM tzlocation WHERE tzlocation_id = $1";
+            row(client, sql, &[id]).await?
+        }
+        ZoneName::Known(zone) => return Ok(Some(zone.label().to_string())),
+    };
+    Ok(found.map(|row| row.get(0)))
+}
+
+/// The resources in `language`, with English for the keys it lacks.
+pub async fn resources(
+    client: &ClientWrapper,
+    language: Language,
+) -> Result<Resources, tokio_postgres::Error> {
+    let sql = "SELECT resource_key, text FROM resource WHERE language_id IN ($1, $2) \
+               ORDER BY language_id = $1";
+    let rows = rows(client, sql, &[&language.id(), &Language::ENGLISH.id()]).await?;
+    // English first, then the language's own texts replace it.
+    let texts: BTreeMap<String, String> =
+        rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+    Ok(Resources::new(texts))
+}
+
+/// The welcome text for `session` in `topic`, resolved and filled; `None` when empty.
+pub async fn welcome_message(
+    client: &ClientWrapper,
+    topic: i64,
+    session: i64,
+    agent: &Agent,
+) -> Result<Option<String>, tokio_postgres::Error> {
+    let sql = "SELECT t.welcome_message, t.language_id, t.name, t.widget_agent_use_firstname, \
+                      s.name, s.customer_alias, p.firstname \
+               FROM chat_topic t JOIN chat_session s ON s.id = $2 \
+               LEFT JOIN associate a ON a.associate_id = $3 \
+               LEFT JOIN person p ON p.person_id = a.person_id \
+               WHERE t.id = $1";
+    let found = row(client, sql, &[&topic, &session, &agent.associate_id]).await?;
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let source = WelcomeSource {
+        raw: found.get(0),
+        language_id: found.get(1),
+        topic: found.get(2),
+        first_name_only: found.get(3),
+        customer: found.get(4),
+        alias: found.get(5),
+        person_first_name: found.get(6),
+    };
+    let resources = if source.needs_resources() {
+        resources(client, source.language()).await?
+    } else {
+        Resources::default()
+    };
+    Ok(source.compose(agent, resources))
+}
