@@ -18,10 +18,10 @@ use crate::cors::Cors;
 use crate::handler::App;
 use crate::locale::Zone;
 use crate::store::Stores;
-use crate::store::postgres::{PgOptions, PgStores, PgTarget};
-use crate::tenant::Tenant;
 use crate::store::admin::{Admin, NewSession, Rights};
+use crate::store::postgres::{PgOptions, PgStores, PgTarget};
 use crate::store::sqlite::{Journal, SqliteOptions, SqliteStore, SqliteStores, Synchronous};
+use crate::tenant::Tenant;
 use crate::time::Timestamp;
 use crate::{demo, server};
 
@@ -234,7 +234,7 @@ pub enum RightName {
 #[derive(Clone, Debug)]
 pub enum Database {
     Sqlite(PathBuf),
-    Postgres(PgTarget),
+    Postgres(Box<PgTarget>),
 }
 
 impl FromStr for Database {
@@ -242,7 +242,7 @@ impl FromStr for Database {
 
     fn from_str(text: &str) -> Result<Self, String> {
         if PgTarget::is_url(text) {
-            Ok(Database::Postgres(text.parse()?))
+            Ok(Database::Postgres(Box::new(text.parse()?)))
         } else {
             Ok(Database::Sqlite(PathBuf::from(text)))
         }

@@ -22,9 +22,11 @@ impl Admin for PgStore {
             if row(client, exists, &[&name]).await?.is_some() {
                 return Err(exists_already("associate", name));
             }
-            let added = "INSERT INTO associate (name, full_name) VALUES ($1, $2) RETURNING associate_id";
+            let added =
+                "INSERT INTO associate (name, full_name) VALUES ($1, $2) RETURNING associate_id";
             let id: i64 = one(client, added, &[&name, &full_name]).await?;
-            let password = "INSERT INTO credentials (associate_id, type, value) VALUES ($1, 'password', $2)";
+            let password =
+                "INSERT INTO credentials (associate_id, type, value) VALUES ($1, 'password', $2)";
             execute(client, password, &[&id, &password_hash]).await?;
             Ok(id)
         })?)
@@ -323,7 +325,9 @@ async fn one<T: for<'a> tokio_postgres::types::FromSql<'a>>(
 async fn associate_id(client: &ClientWrapper, name: &str) -> Result<i64, Failure> {
     let sql = "SELECT associate_id FROM associate WHERE lower(name) = lower($1)";
     let found = row(client, sql, &[&name]).await?;
-    Ok(found.ok_or_else(|| unknown("associate", name))?.try_get(0)?)
+    Ok(found
+        .ok_or_else(|| unknown("associate", name))?
+        .try_get(0)?)
 }
 
 async fn topic_id(client: &ClientWrapper, name: &str) -> Result<i64, Failure> {

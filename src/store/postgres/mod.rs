@@ -194,12 +194,18 @@ impl PgStore {
     }
 
     /// Runs `work` in one transaction, which commits if it succeeds.
-    fn write<T>(&self, work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>) -> Result<T, Failure> {
+    fn write<T>(
+        &self,
+        work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
         self.run(work, false)
     }
 
     /// Runs read-only `work` in one transaction, its `COMMIT` sent along with it.
-    fn read<T>(&self, work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>) -> Result<T, Failure> {
+    fn read<T>(
+        &self,
+        work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
         self.run(work, true)
     }
 
@@ -241,9 +247,13 @@ impl PgStore {
                 work(client),
                 client.batch_execute("COMMIT")
             );
-            begun.map_err(Failure::from).and(result).and_then(|value| Ok(committed.map(|()| value)?))
+            begun
+                .map_err(Failure::from)
+                .and(result)
+                .and_then(|value| Ok(committed.map(|()| value)?))
         } else {
-            let (begun, result) = futures_util::join!(client.batch_execute(&self.begin), work(client));
+            let (begun, result) =
+                futures_util::join!(client.batch_execute(&self.begin), work(client));
             match begun.map_err(Failure::from).and(result) {
                 Ok(value) => Ok(client.batch_execute("COMMIT").await.map(|()| value)?),
                 Err(failure) => Err(failure),
@@ -268,7 +278,8 @@ impl Store for PgStore {
         fingerprint: &str,
         now: Timestamp,
     ) -> Result<Option<Account>, StoreError> {
-        Ok(self.read(async |client| Ok(queries::by_secret(client, kind, fingerprint, now).await?))?)
+        Ok(self
+            .read(async |client| Ok(queries::by_secret(client, kind, fingerprint, now).await?))?)
     }
 
     fn partner_app(&self, fingerprint: &str) -> Result<Option<String>, StoreError> {

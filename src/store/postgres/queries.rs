@@ -78,7 +78,10 @@ pub async fn by_login(
     login: &str,
 ) -> Result<Option<Account>, tokio_postgres::Error> {
     let sql = format!("{ACCOUNT} WHERE lower(a.name) = lower($1)");
-    Ok(row(client, &sql, &[&login]).await?.as_ref().map(account_from))
+    Ok(row(client, &sql, &[&login])
+        .await?
+        .as_ref()
+        .map(account_from))
 }
 
 pub async fn by_secret(
@@ -133,8 +136,7 @@ pub async fn resources(
                ORDER BY language_id = $1";
     let rows = rows(client, sql, &[&language.id(), &Language::ENGLISH.id()]).await?;
     // English first, then the language's own texts replace it.
-    let texts: BTreeMap<String, String> =
-        rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+    let texts: BTreeMap<String, String> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
     Ok(Resources::new(texts))
 }
 

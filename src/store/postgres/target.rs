@@ -50,9 +50,11 @@ impl PgTarget {
             roots.add_parsable_certificates(certificates);
         }
         if roots.is_empty() {
-            return Err("sslmode=require, but no trusted certificate authority was found \
+            return Err(
+                "sslmode=require, but no trusted certificate authority was found \
                         (no platform roots, no sslrootcert)"
-                .into());
+                    .into(),
+            );
         }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         Ok(rustls::ClientConfig::builder_with_provider(provider)

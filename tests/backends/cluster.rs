@@ -1,5 +1,7 @@
-//! A throwaway PostgreSQL cluster for the tests: `initdb` into a temporary directory, the
-//! server on a free loopback port, stopped and deleted on drop. Where PostgreSQL is not
+//! A throwaway PostgreSQL cluster for the tests and benchmarks: `initdb` into a temporary
+//! directory, the server on a free loopback port, stopped and deleted on drop. Tests share
+//! one cluster while any of them holds it ([`Cluster::shared`]), each in a database of its
+//! own. Where PostgreSQL is not
 //! installed the tests say so loudly (on the real stderr, which the test harness does not
 //! capture) and skip - unless `CHAT_PICKUP_REQUIRE_PG` is set, as `.ci/run` sets it, and
 //! then they fail.
@@ -8,6 +10,8 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 
 use tempfile::TempDir;
 
@@ -19,8 +23,43 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// The cluster the running tests share, started if none is running.
+    pub fn shared() -> Option<Arc<Cluster>> {
+        static SHARED: Mutex<Weak<Cluster>> = Mutex::new(Weak::new());
+        let mut shared = SHARED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(cluster) = shared.upgrade() {
+            return Some(cluster);
+        }
+        let cluster = Arc::new(Cluster::start(false)?);
+        *shared = Arc::downgrade(&cluster);
+        Some(cluster)
+    }
+
+    /// A new, empty database; its URL.
+    pub fn database(&self) -> String {
+        static NEXT: AtomicUsize = AtomicUsize::new(1);
+        let name = format!("test{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        let psql = self.bin.join("psql");
+        run(Command::new(psql).args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &self.port.to_string(),
+            "-U",
+            "chat",
+            "-d",
+            "postgres",
+            "-qc",
+            &format!("CREATE DATABASE {name}"),
+        ]));
+        format!("postgres://chat@127.0.0.1:{}/{name}", self.port)
+    }
+
     /// A running cluster, or `None` (said on stderr) when PostgreSQL is not installed.
-    pub fn start() -> Option<Cluster> {
+    /// `durable`: fsync on, as in production (for benchmarks); tests run faster without.
+    pub fn start(durable: bool) -> Option<Cluster> {
         let Some(bin) = bin_dir() else {
             let notice = "PostgreSQL is not installed (no initdb on PATH or in \
                           /usr/lib/postgresql/*/bin); apt-get install postgresql to run these tests";
@@ -60,8 +99,9 @@ impl Cluster {
             ],
         );
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
-            cluster.dir.path().display()
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync={} -c max_connections=200",
+            cluster.dir.path().display(),
+            if durable { "on" } else { "off" }
         );
         let log = format!("{}/server.log", cluster.dir.path().display());
         cluster.pg(
@@ -69,14 +109,6 @@ impl Cluster {
             &["-D", &data, "-o", &options, "-l", &log, "-w", "start"],
         );
         Some(cluster)
-    }
-
-    /// A libpq connection string for `database` as the superuser `chat`.
-    pub fn url(&self, database: &str) -> String {
-        format!(
-            "host=127.0.0.1 port={} user=chat dbname={database}",
-            self.port
-        )
     }
 
     fn data(&self) -> String {

@@ -1,0 +1,226 @@
+//! One test database on either backend: a SQLite file in a temporary directory, or a fresh
+//! database on the shared throwaway PostgreSQL cluster - with the stores the handler uses,
+//! the admin operations, and plain SQL to look at what happened.
+
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock};
+
+use chat_pickup::auth::password;
+use chat_pickup::handler::App;
+use chat_pickup::store::Stores;
+use chat_pickup::store::admin::{Admin, Rights};
+use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
+use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
+use chat_pickup::tenant::Tenant;
+use tempfile::TempDir;
+
+use crate::cluster::Cluster;
+
+/// Every test agent's password. Hashed once: argon2 is deliberately slow.
+pub const PASSWORD: &str = "s3cret";
+static PASSWORD_HASH: LazyLock<String> = LazyLock::new(|| password::hash(PASSWORD));
+
+pub const RESPOND: Rights = Rights {
+    listen: true,
+    respond: true,
+    manage: false,
+    notify: false,
+};
+
+pub struct Backend {
+    pub name: &'static str,
+    pub stores: Arc<dyn Stores>,
+    pub admin: Arc<dyn Admin>,
+    look: Look,
+    _dir: TempDir,
+    _cluster: Option<Arc<Cluster>>,
+}
+
+/// How the test reads the database behind the handler's back.
+enum Look {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Backend {
+    pub fn sqlite() -> Backend {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("default.db");
+        let tenants = dir.path().join("tenants");
+        std::fs::create_dir(&tenants).unwrap();
+        let admin = Arc::new(SqliteStore::create(&db, &SqliteOptions::default()).unwrap());
+        let stores = SqliteStores::new(db.clone(), Some(tenants), SqliteOptions::default());
+        Backend {
+            name: "sqlite",
+            stores: Arc::new(stores),
+            admin,
+            look: Look::Sqlite(db),
+            _dir: dir,
+            _cluster: None,
+        }
+    }
+
+    /// `None` (said loudly) where PostgreSQL is not installed.
+    pub fn postgres() -> Option<Backend> {
+        let cluster = Cluster::shared()?;
+        let url = cluster.database();
+        let stores = Arc::new(PgStores::new(&target(&url), options()).unwrap());
+        let admin = stores.open(None, true).unwrap();
+        Some(Backend {
+            name: "postgres",
+            stores,
+            admin,
+            look: Look::Postgres(url),
+            _dir: tempfile::tempdir().unwrap(),
+            _cluster: Some(cluster),
+        })
+    }
+
+    /// The PostgreSQL database's URL.
+    pub fn url(&self) -> &str {
+        match &self.look {
+            Look::Postgres(url) => url,
+            Look::Sqlite(_) => panic!("a SQLite backend has no URL"),
+        }
+    }
+
+    /// A handler over these stores, changed by `configure` (a clock, auth settings).
+    pub fn app(&self, configure: impl FnOnce(App) -> App) -> Arc<App> {
+        Arc::new(configure(App::new(self.stores.clone())))
+    }
+
+    /// A tenant's database (SQLite: a file in the tenants directory; PostgreSQL: a schema).
+    pub fn tenant(&self, name: &str) -> Arc<dyn Admin> {
+        let tenant = Tenant::parse(name).unwrap();
+        match &self.look {
+            Look::Sqlite(db) => {
+                let path = db.with_file_name("tenants").join(format!("{tenant}.db"));
+                Arc::new(SqliteStore::create(&path, &SqliteOptions::default()).unwrap())
+            }
+            Look::Postgres(url) => {
+                let stores = PgStores::new(&target(url), options()).unwrap();
+                stores.open(Some(&tenant), true).unwrap()
+            }
+        }
+    }
+
+    pub fn agent(&self, name: &str) -> i64 {
+        self.admin
+            .add_associate(name, &format!("{name} Fullname"), &PASSWORD_HASH)
+            .unwrap()
+    }
+
+    /// A topic with `welcome`, and `members` responding in it.
+    pub fn topic(&self, name: &str, welcome: &str, members: &[&str]) -> i64 {
+        let id = self.admin.add_topic(name, welcome, None).unwrap();
+        for member in members {
+            self.admin.add_member(member, name, RESPOND).unwrap();
+        }
+        id
+    }
+
+    /// Runs statements written for both backends.
+    pub fn exec(&self, sql: &str) {
+        match &self.look {
+            Look::Sqlite(db) => rusqlite::Connection::open(db)
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap(),
+            Look::Postgres(url) => on_postgres(url, async |client| {
+                client.batch_execute(sql).await.unwrap();
+            }),
+        }
+    }
+
+    /// The one integer `sql` returns.
+    pub fn int(&self, sql: &str) -> i64 {
+        self.ints(sql)[0]
+    }
+
+    /// The first column of each row `sql` returns, as integers.
+    pub fn ints(&self, sql: &str) -> Vec<i64> {
+        match &self.look {
+            Look::Sqlite(db) => rusqlite::Connection::open(db)
+                .unwrap()
+                .prepare(sql)
+                .unwrap()
+                .query_map([], |row| row.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect(),
+            Look::Postgres(url) => on_postgres(url, async |client| {
+                let rows = client.query(sql, &[]).await.unwrap();
+                rows.iter().map(|row| row.get::<_, i64>(0)).collect()
+            }),
+        }
+    }
+
+    /// The first column of each row `sql` returns, as text.
+    pub fn texts(&self, sql: &str) -> Vec<String> {
+        match &self.look {
+            Look::Sqlite(db) => rusqlite::Connection::open(db)
+                .unwrap()
+                .prepare(sql)
+                .unwrap()
+                .query_map([], |row| row.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect(),
+            Look::Postgres(url) => on_postgres(url, async |client| {
+                let rows = client.query(sql, &[]).await.unwrap();
+                rows.iter().map(|row| row.get::<_, String>(0)).collect()
+            }),
+        }
+    }
+}
+
+pub fn target(url: &str) -> PgTarget {
+    url.parse().unwrap()
+}
+
+fn options() -> PgOptions {
+    PgOptions {
+        connections: 4,
+        ..PgOptions::default()
+    }
+}
+
+/// Runs `work` on a connection of its own, from a test's synchronous code.
+fn on_postgres<T>(url: &str, work: impl AsyncFnOnce(&tokio_postgres::Client) -> T) -> T {
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::block_in_place(|| {
+        handle.block_on(async {
+            let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            work(&client).await
+        })
+    })
+}
+
+/// Runs each named `async fn(Backend)` against SQLite and against PostgreSQL, as
+/// `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread")]
+                async fn $test() {
+                    super::$test($crate::backend::Backend::sqlite()).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread")]
+                async fn $test() {
+                    if let Some(backend) = $crate::backend::Backend::postgres() {
+                        super::$test(backend).await
+                    }
+                }
+            )*
+        }
+    };
+}

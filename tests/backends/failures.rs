@@ -1,0 +1,141 @@
+//! PostgreSQL failing under the service: every failure is a 503 problem - with
+//! `Retry-After` where waiting helps - never a 500, and nothing half-written.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chat_pickup::handler::App;
+use chat_pickup::store::admin::NewSession;
+use chat_pickup::store::postgres::{PgOptions, PgStores};
+use http::StatusCode;
+
+use crate::backend::{Backend, target};
+use crate::http::{basic, post};
+
+const PICKUP: &str = "/api/v1/ChatSession/Pickup";
+
+fn app_on(url: &str, timeout: Duration) -> Arc<App> {
+    let options = PgOptions {
+        connections: 2,
+        timeout,
+    };
+    Arc::new(App::new(Arc::new(
+        PgStores::new(&target(url), options).unwrap(),
+    )))
+}
+
+async fn refused(app: &App, retry_after: Option<&str>) {
+    let reply = post(app, PICKUP, &[("authorization", &basic("tje0"))]).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        reply
+            .headers
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap()),
+        retry_after,
+        "{}",
+        reply.body
+    );
+    assert!(
+        !reply.body.contains("postgres") && !reply.body.contains("SQLSTATE"),
+        "{}",
+        reply.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_is_not_there_is_503_retry_after_5() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = app_on(
+        &format!("postgres://chat@127.0.0.1:{port}/none"),
+        Duration::from_secs(2),
+    );
+    refused(&app, Some("5")).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_database_is_503_without_retry_after() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let url = backend.url().rsplit_once('/').unwrap().0.to_string() + "/no_such_database";
+    refused(&app_on(&url, Duration::from_secs(2)), None).await;
+}
+
+/// One waiting session for `tje0`.
+fn one_waiting(backend: &Backend) {
+    backend.agent("tje0");
+    backend.topic("Sales", "Hi!", &["tje0"]);
+    let new = NewSession {
+        topic: "Sales".into(),
+        ..NewSession::default()
+    };
+    backend
+        .admin
+        .enqueue(&new, chat_pickup::time::Timestamp::now())
+        .unwrap();
+}
+
+/// A replica, or a primary mid-failover, refuses writes (SQLSTATE 25006); a connection the
+/// server dropped is replaced on the next request.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_only_server_is_503_retry_after_5_and_a_dropped_connection_is_replaced() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    one_waiting(&backend);
+    let app = app_on(backend.url(), Duration::from_secs(2));
+    let name = backend.url().rsplit_once('/').unwrap().1.to_string();
+    backend.exec(&format!(
+        "ALTER DATABASE {name} SET default_transaction_read_only = on;
+         SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = '{name}' AND pid <> pg_backend_pid();"
+    ));
+    refused(&app, Some("5")).await;
+    assert_eq!(
+        backend.int("SELECT count(*) FROM chat_message"),
+        0,
+        "nothing half-written"
+    );
+    assert_eq!(
+        backend.int("SELECT count(*) FROM chat_session WHERE status = 4"),
+        1
+    );
+}
+
+/// A statement that waits past the timeout on another transaction's lock is a busy queue:
+/// 503 with `Retry-After: 1`, everything rolled back; once the lock is gone it succeeds.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_statement_timeout_is_503_retry_after_1_and_changes_nothing() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    one_waiting(&backend);
+    let app = app_on(backend.url(), Duration::from_millis(300));
+    let (holder, connection) = tokio_postgres::connect(backend.url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    holder
+        .batch_execute("BEGIN; SELECT * FROM chat_topic FOR UPDATE")
+        .await
+        .unwrap();
+    refused(&app, Some("1")).await;
+    assert_eq!(backend.int("SELECT count(*) FROM chat_message"), 0);
+    assert_eq!(
+        backend.int("SELECT count(*) FROM chat_session WHERE status = 4"),
+        1
+    );
+    holder.batch_execute("ROLLBACK").await.unwrap();
+    let reply = post(&app, PICKUP, &[("authorization", &basic("tje0"))]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+}
