@@ -25,12 +25,8 @@ use chat_pickup::handler::App;
 use chat_pickup::server::{Limits, serve_with};
 use chat_pickup::store::admin::{Admin, Rights};
 use chat_pickup::store::sqlite::{SqliteStores, Synchronous};
-use common::{Bench, bare_pickup, database, session_of};
-use http_body_util::{BodyExt, Empty};
-use hyper::body::Bytes;
-use tokio::net::TcpStream;
-
-type Failure = Box<dyn std::error::Error + Send + Sync>;
+use common::client::{Client, Failure, basic, percentile};
+use common::{Bench, bare_pickup, database};
 
 const PASSWORD: &str = "Tje0";
 const QUEUE: usize = 200_000;
@@ -165,12 +161,7 @@ fn login(agent: usize) -> String {
 }
 
 fn credentials(agent: usize) -> String {
-    use base64::Engine;
-    let pair = format!("{}:{PASSWORD}", login(agent));
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(pair)
-    )
+    basic(&login(agent), PASSWORD)
 }
 
 /// One pickup per agent, so that every measured request finds its credential cached.
@@ -180,39 +171,6 @@ async fn warm_up(addr: SocketAddr, agents: usize) -> Result<(), Failure> {
         client.pickup(&credentials(agent)).await?;
     }
     Ok(())
-}
-
-/// One keep-alive connection.
-struct Client {
-    sender: hyper::client::conn::http1::SendRequest<Empty<Bytes>>,
-}
-
-impl Client {
-    async fn connect(addr: SocketAddr) -> Result<Self, Failure> {
-        let stream = TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        let io = hyper_util::rt::TokioIo::new(stream);
-        let (sender, connection) = hyper::client::conn::http1::handshake(io).await?;
-        tokio::spawn(connection);
-        Ok(Self { sender })
-    }
-
-    /// The session picked up.
-    async fn pickup(&mut self, authorization: &str) -> Result<i64, Failure> {
-        self.sender.ready().await?;
-        let request = http::Request::post("/api/v1/ChatSession/Pickup")
-            .header("host", "localhost")
-            .header("authorization", authorization)
-            .header("accept", "application/json")
-            .body(Empty::new())?;
-        let response = self.sender.send_request(request).await?;
-        let status = response.status();
-        let body = response.into_body().collect().await?.to_bytes();
-        if status != 200 {
-            return Err(format!("{status}: {}", String::from_utf8_lossy(&body)).into());
-        }
-        Ok(session_of(&body))
-    }
 }
 
 struct Run {
@@ -239,7 +197,9 @@ async fn drive(addr: SocketAddr, clients: usize, settings: &Settings) -> Result<
             let mut sessions = Vec::new();
             while Instant::now() < deadline {
                 let began = Instant::now();
-                sessions.push(client.pickup(&mine[sessions.len() % mine.len()]).await?);
+                let authorization = &mine[sessions.len() % mine.len()];
+                let session = client.pickup(authorization).await?;
+                sessions.push(session.ok_or("the queue ran dry")?);
                 timings.push(began.elapsed());
             }
             Ok::<_, Failure>((timings, sessions))
@@ -264,8 +224,7 @@ async fn drive(addr: SocketAddr, clients: usize, settings: &Settings) -> Result<
 
 impl Run {
     fn percentile(&self, fraction: f64) -> f64 {
-        let at = ((self.latencies.len() as f64 * fraction) as usize).min(self.latencies.len() - 1);
-        self.latencies[at].as_secs_f64() * 1e6
+        percentile(&self.latencies, fraction)
     }
 
     fn print(&self, synchronous: Synchronous, clients: usize, bare: f64) {

@@ -3,6 +3,8 @@
 //! target uses a part of it.
 #![allow(dead_code)]
 
+pub mod client;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

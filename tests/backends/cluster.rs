@@ -17,7 +17,7 @@ use tempfile::TempDir;
 
 pub struct Cluster {
     dir: TempDir,
-    bin: PathBuf,
+    pub bin: PathBuf,
     as_postgres: bool,
     pub port: u16,
 }
