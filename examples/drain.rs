@@ -13,11 +13,11 @@
 //! cargo run --release --example drain -- --sessions 20000 --clients 16 --backends postgres
 //! ```
 
-#[path = "../benches/common/mod.rs"]
-mod common;
 #[path = "../tests/backends/cluster.rs"]
 #[allow(dead_code)]
 mod cluster;
+#[path = "../benches/common/mod.rs"]
+mod common;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -79,8 +79,18 @@ async fn main() -> Result<(), Failure> {
     };
     println!(
         "{:<9} {:>7} {:>8} {:>10} {:>8} {:>8} {:>9} {:>5} {:>6}  {:<10} {:>8} {:>6}",
-        "backend", "clients", "sessions", "pickups/s", "p50 us", "p99 us", "max us", "dups",
-        "missed", "invariants", "bare/s", "ratio"
+        "backend",
+        "clients",
+        "sessions",
+        "pickups/s",
+        "p50 us",
+        "p99 us",
+        "max us",
+        "dups",
+        "missed",
+        "invariants",
+        "bare/s",
+        "ratio"
     );
     for &clients in &settings.clients {
         for backend in &settings.backends {
@@ -145,11 +155,11 @@ impl Look {
     /// "ok", or what is wrong.
     async fn invariants(&self) -> Result<String, Failure> {
         let (queued, welcomes, ranks): (i64, i64, i64) = match self {
-            Look::Sqlite(path) => rusqlite::Connection::open(path)?.query_row(
-                INVARIANTS,
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )?,
+            Look::Sqlite(path) => {
+                rusqlite::Connection::open(path)?.query_row(INVARIANTS, [], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                })?
+            }
             Look::Postgres(client) => {
                 let row = client.query_one(INVARIANTS, &[]).await?;
                 (row.get(0), row.get(1), row.get(2))
@@ -189,7 +199,8 @@ fn sqlite(dir: &Path, hash: &str, sessions: usize) -> Result<(Arc<dyn Stores>, L
         sessions.max(AGENTS)
     );
     // SQLite keeps booleans as 0/1; `true` is 1 there too.
-    rusqlite::Connection::open(&path)?.execute_batch(&seed_sql(sessions, hash, &series, ON_HOLD))?;
+    rusqlite::Connection::open(&path)?
+        .execute_batch(&seed_sql(sessions, hash, &series, ON_HOLD))?;
     let stores = SqliteStores::new(path.clone(), None, SqliteOptions::default());
     Ok((Arc::new(stores), Look::Sqlite(path)))
 }
@@ -205,7 +216,9 @@ async fn postgres(
     let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
     tokio::spawn(connection);
     let series = format!("SELECT generate_series(1, {}) AS i", sessions.max(AGENTS));
-    client.batch_execute(&seed_sql(sessions, hash, &series, ON_HOLD)).await?;
+    client
+        .batch_execute(&seed_sql(sessions, hash, &series, ON_HOLD))
+        .await?;
     client.batch_execute("VACUUM ANALYZE").await?;
     Ok((Arc::new(created), Look::Postgres(client)))
 }
@@ -218,7 +231,11 @@ fn pgbench(cluster: &Cluster, sessions: usize, clients: usize) -> Result<f64, Fa
             .args(["-q", "-v", "ON_ERROR_STOP=1", &url, "-c", sql])
             .stdout(std::process::Stdio::null())
             .status()?;
-        if status.success() { Ok(()) } else { Err("psql failed".into()) }
+        if status.success() {
+            Ok(())
+        } else {
+            Err("psql failed".into())
+        }
     };
     psql(chat_pickup::store::postgres::SCHEMA)?;
     let series = format!("SELECT generate_series(1, {}) AS i", sessions.max(AGENTS));
@@ -229,14 +246,28 @@ fn pgbench(cluster: &Cluster, sessions: usize, clients: usize) -> Result<f64, Fa
     let output = Command::new(cluster.bin.join("pgbench"))
         .args(["-n", "-f"])
         .arg(&script)
-        .args(["-c", &clients.to_string(), "-j", "2", "-t", &per_client, &url])
+        .args([
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+            "-t",
+            &per_client,
+            &url,
+        ])
         .output()?;
     let text = String::from_utf8_lossy(&output.stdout);
     text.lines()
         .find_map(|line| line.strip_prefix("tps = "))
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|tps| tps.parse().ok())
-        .ok_or_else(|| format!("pgbench said: {text}{}", String::from_utf8_lossy(&output.stderr)).into())
+        .ok_or_else(|| {
+            format!(
+                "pgbench said: {text}{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+            .into()
+        })
 }
 
 /// The local server on a loopback port, as `serve` runs it.
@@ -249,7 +280,11 @@ async fn start(stores: Arc<dyn Stores>) -> Result<SocketAddr, Failure> {
 }
 
 fn login(agent: usize) -> String {
-    if agent == 0 { "tje0".into() } else { format!("agent{agent}") }
+    if agent == 0 {
+        "tje0".into()
+    } else {
+        format!("agent{agent}")
+    }
 }
 
 /// One (empty) pickup per agent, so that every measured request finds its credential cached.
@@ -316,7 +351,14 @@ impl Run {
         self.distinct() == self.sessions.len() && self.sessions.len() == sessions
     }
 
-    fn print(&self, backend: &str, clients: usize, sessions: usize, report: &str, bare: Option<f64>) {
+    fn print(
+        &self,
+        backend: &str,
+        clients: usize,
+        sessions: usize,
+        report: &str,
+        bare: Option<f64>,
+    ) {
         let rate = self.sessions.len() as f64 / self.elapsed.as_secs_f64();
         let (bare, ratio) = match bare {
             Some(bare) => (format!("{bare:.0}"), format!("{:.2}", rate / bare)),

@@ -48,7 +48,9 @@ impl Client {
 /// The latency at `fraction` (0.5, 0.99, 1.0) of sorted `latencies`, in microseconds.
 pub fn percentile(latencies: &[Duration], fraction: f64) -> f64 {
     let at = ((latencies.len() as f64 * fraction) as usize).min(latencies.len().saturating_sub(1));
-    latencies.get(at).map_or(0.0, |latency| latency.as_secs_f64() * 1e6)
+    latencies
+        .get(at)
+        .map_or(0.0, |latency| latency.as_secs_f64() * 1e6)
 }
 
 /// A Basic header for `login`.

@@ -110,7 +110,7 @@ impl Admin for PgStore {
     }
 
     fn queue(&self) -> Result<Vec<Waiting>, AdminError> {
-        Ok(self.read(async |client| {
+        Ok(self.write(async |client| {
             let sql = "SELECT s.id, t.name, s.name, s.when_requested, s.initial_queue_pos, s.chatbot_isactive \
                  FROM chat_session s JOIN chat_topic t ON t.id = s.topic_id \
                  WHERE s.status = $1 ORDER BY s.when_requested, s.id";
@@ -132,7 +132,7 @@ impl Admin for PgStore {
     }
 
     fn has_no_associates(&self) -> Result<bool, AdminError> {
-        Ok(self.read(async |client| {
+        Ok(self.write(async |client| {
             let sql = "SELECT NOT EXISTS (SELECT 1 FROM associate)";
             one(client, sql, &[]).await
         })?)

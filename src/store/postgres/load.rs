@@ -1,36 +1,63 @@
-//! Loads a carrier by id from PostgreSQL: one indexed query per carrier, and the carriers it
-//! links to loaded side by side (pipelined on the one connection), a level at a time.
+//! Loads carriers from PostgreSQL: one indexed query per carrier, the carriers one links to
+//! loaded side by side (pipelined on one connection), in a read transaction per level.
 
 use deadpool_postgres::ClientWrapper;
-use futures_util::future::{BoxFuture, try_join_all};
+use futures_util::future::try_join_all;
 use tokio_postgres::Row;
 
+use super::PgStore;
+use super::errors::Failure;
 use super::queries::row;
 use crate::entity::{Field, Kind, Object, Shape, Value};
 use crate::store::load::{Cell, assemble, empty};
 use crate::time::Timestamp;
 
-/// The carrier of `shape` with id `key`, or `None` if there is no such row.
-pub fn load<'a>(
-    client: &'a ClientWrapper,
+/// The carrier from its row's cells, with everything it links to loaded.
+pub fn complete(
+    store: &PgStore,
+    shape: &'static Shape,
+    cells: Vec<Cell>,
+) -> Result<Object, Failure> {
+    let links: Vec<(&'static Shape, i64)> = cells
+        .iter()
+        .filter_map(|cell| match cell {
+            Cell::Link(nested, Some(id)) => Some((*nested, *id)),
+            _ => None,
+        })
+        .collect();
+    let rows = if links.is_empty() {
+        Vec::new()
+    } else {
+        let statements: Vec<String> = links.iter().map(|(nested, _)| select(nested)).collect();
+        let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
+        store.read(&statements, async |client| {
+            let loads = links
+                .iter()
+                .map(|(nested, id)| load_cells(client, nested, *id));
+            Ok(try_join_all(loads).await?)
+        })?
+    };
+    let mut children = Vec::with_capacity(rows.len());
+    for ((nested, _), found) in links.iter().zip(rows) {
+        children.push(match found {
+            Some(cells) => Some(complete(store, nested, cells)?),
+            None => None,
+        });
+    }
+    let mut children = children.into_iter();
+    assemble(shape, cells, |_, _| Ok(children.next().flatten()))
+}
+
+/// The cells of the row of `shape` with id `key`, if there is one.
+async fn load_cells(
+    client: &ClientWrapper,
     shape: &'static Shape,
     key: i64,
-) -> BoxFuture<'a, Result<Option<Object>, tokio_postgres::Error>> {
-    Box::pin(async move {
-        let Some(found) = row(client, &select(shape), &[&key]).await? else {
-            return Ok(None);
-        };
-        let cells = read(shape, &found)?;
-        let links = cells.iter().filter_map(|cell| match cell {
-            Cell::Link(nested, Some(id)) => Some(load(client, nested, *id)),
-            _ => None,
-        });
-        let mut nested = try_join_all(links).await?.into_iter();
-        let object = assemble(shape, cells, |_, _| {
-            Ok::<_, tokio_postgres::Error>(nested.next().flatten())
-        })?;
-        Ok(Some(object))
-    })
+) -> Result<Option<Vec<Cell>>, tokio_postgres::Error> {
+    match row(client, &select(shape), &[&key]).await? {
+        Some(found) => Ok(Some(cells(shape, &found)?)),
+        None => Ok(None),
+    }
 }
 
 /// The shape's query, each column cast to the type its kind is read as: the expressions are
@@ -53,7 +80,8 @@ fn column(field: &Field) -> String {
     }
 }
 
-fn read(shape: &Shape, row: &Row) -> Result<Vec<Cell>, tokio_postgres::Error> {
+/// The cells of a row `select(shape)` returned.
+pub fn cells(shape: &Shape, row: &Row) -> Result<Vec<Cell>, tokio_postgres::Error> {
     shape
         .fields
         .iter()

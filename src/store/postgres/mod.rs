@@ -198,15 +198,27 @@ impl PgStore {
         &self,
         work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>,
     ) -> Result<T, Failure> {
-        self.run(work, false)
+        self.run(work, Commit::After(&[]))
     }
 
-    /// Runs read-only `work` in one transaction, its `COMMIT` sent along with it.
-    fn read<T>(
+    /// Runs `work`, which uses only `statements`, in one transaction that `work` commits
+    /// itself (pipelining `COMMIT` with its last statements); rolled back if it fails.
+    fn write_committing<T>(
         &self,
+        statements: &[&str],
         work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>,
     ) -> Result<T, Failure> {
-        self.run(work, true)
+        self.run(work, Commit::ByWork(statements))
+    }
+
+    /// Runs read-only `work`, which uses only `statements`, in one transaction, its `COMMIT`
+    /// sent along with it: one round trip once the statements are prepared.
+    fn read<T>(
+        &self,
+        statements: &[&str],
+        work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
+        self.run(work, Commit::Along(statements))
     }
 
     /// A transient failure (serialization, deadlock) runs the whole transaction again, up
@@ -214,7 +226,7 @@ impl PgStore {
     fn run<T>(
         &self,
         work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>,
-        read_only: bool,
+        commit: Commit<'_>,
     ) -> Result<T, Failure> {
         block_on(async {
             let client = self
@@ -222,9 +234,16 @@ impl PgStore {
                 .get()
                 .await
                 .map_err(|error| Failure::Store(errors::pool(error)))?;
+            // Prepared before the transaction: a statement prepared inside it would wait for
+            // its Parse while the pipelined COMMIT went ahead.
+            let prepares = commit
+                .statements()
+                .iter()
+                .map(|sql| client.prepare_cached(sql));
+            futures_util::future::try_join_all(prepares).await?;
             let mut attempt = 1;
             loop {
-                match self.attempt(&client, &work, read_only).await {
+                match self.attempt(&client, &work, commit).await {
                     Err(failure) if failure.is_transient() && attempt < ATTEMPTS => {
                         tracing::info!(?failure, attempt, "transaction retried");
                         attempt += 1;
@@ -239,24 +258,29 @@ impl PgStore {
         &self,
         client: &ClientWrapper,
         work: &impl AsyncFn(&ClientWrapper) -> Result<T, Failure>,
-        read_only: bool,
+        commit: Commit<'_>,
     ) -> Result<T, Failure> {
-        let result = if read_only {
-            let (begun, result, committed) = futures_util::join!(
-                client.batch_execute(&self.begin),
-                work(client),
-                client.batch_execute("COMMIT")
-            );
-            begun
-                .map_err(Failure::from)
-                .and(result)
-                .and_then(|value| Ok(committed.map(|()| value)?))
-        } else {
-            let (begun, result) =
-                futures_util::join!(client.batch_execute(&self.begin), work(client));
-            match begun.map_err(Failure::from).and(result) {
-                Ok(value) => Ok(client.batch_execute("COMMIT").await.map(|()| value)?),
-                Err(failure) => Err(failure),
+        let result = match commit {
+            Commit::Along(_) => {
+                let (begun, result, committed) = futures_util::join!(
+                    client.batch_execute(&self.begin),
+                    work(client),
+                    client.batch_execute("COMMIT")
+                );
+                begun
+                    .map_err(Failure::from)
+                    .and(result)
+                    .and_then(|value| Ok(committed.map(|()| value)?))
+            }
+            Commit::After(_) | Commit::ByWork(_) => {
+                let (begun, result) =
+                    futures_util::join!(client.batch_execute(&self.begin), work(client));
+                match begun.map_err(Failure::from).and(result) {
+                    Ok(value) if matches!(commit, Commit::After(_)) => {
+                        Ok(client.batch_execute("COMMIT").await.map(|()| value)?)
+                    }
+                    done => done,
+                }
             }
         };
         if result.is_err() && !client.is_closed() {
@@ -267,9 +291,32 @@ impl PgStore {
     }
 }
 
+/// When a transaction's `COMMIT` is sent, and the statements to prepare before it starts.
+#[derive(Clone, Copy)]
+enum Commit<'a> {
+    /// Along with the work (reads only: nothing can fail half-way that a commit would keep).
+    Along(&'a [&'a str]),
+    /// After the work has succeeded.
+    After(&'a [&'a str]),
+    /// By the work itself, pipelined with its last writes (which it prepares first).
+    ByWork(&'a [&'a str]),
+}
+
+impl Commit<'_> {
+    fn statements(&self) -> &[&str] {
+        match self {
+            Commit::Along(statements) | Commit::After(statements) | Commit::ByWork(statements) => {
+                statements
+            }
+        }
+    }
+}
+
 impl Store for PgStore {
     fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
-        Ok(self.read(async |client| Ok(queries::by_login(client, login).await?))?)
+        Ok(self.read(&[queries::BY_LOGIN], async |client| {
+            Ok(queries::by_login(client, login).await?)
+        })?)
     }
 
     fn account_by_secret(
@@ -278,23 +325,54 @@ impl Store for PgStore {
         fingerprint: &str,
         now: Timestamp,
     ) -> Result<Option<Account>, StoreError> {
-        Ok(self
-            .read(async |client| Ok(queries::by_secret(client, kind, fingerprint, now).await?))?)
+        Ok(self.read(&[queries::BY_SECRET], async |client| {
+            Ok(queries::by_secret(client, kind, fingerprint, now).await?)
+        })?)
     }
 
     fn partner_app(&self, fingerprint: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.read(async |client| Ok(queries::partner_app(client, fingerprint).await?))?)
+        Ok(self.read(&[queries::PARTNER_APP], async |client| {
+            Ok(queries::partner_app(client, fingerprint).await?)
+        })?)
     }
 
     fn pickup(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError> {
-        Ok(self.write(async |client| pickup::pickup(client, agent, now).await)?)
+        let statements = pickup::statements();
+        let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
+        let claimed = self.write_committing(&statements, async |client| {
+            let claimed = pickup::pickup(client, agent, now).await?;
+            if claimed.is_none() {
+                client.batch_execute("COMMIT").await?;
+            }
+            Ok(claimed)
+        })?;
+        let Some(claimed) = claimed else {
+            return Ok(None);
+        };
+        // Loaded after the commit, as SQLite does: the session is the caller's now.
+        let session = load::complete(self, &crate::entity::CHAT_SESSION_ENTITY, claimed.cells)?;
+        Ok(Some(Pickup {
+            session_id: claimed.session_id,
+            topic_id: claimed.topic_id,
+            waited_ms: now.millis_since(claimed.when_requested),
+            session,
+        }))
     }
 
     fn location(&self, name: &ZoneName) -> Result<Option<String>, StoreError> {
-        Ok(self.read(async |client| Ok(queries::location(client, name).await?))?)
+        let (sql, key): (&str, &(dyn tokio_postgres::types::ToSql + Sync)) = match name {
+            ZoneName::Location(code) => (queries::LOCATION_BY_CODE, code),
+            ZoneName::Id(id) => (queries::LOCATION_BY_ID, id),
+            ZoneName::Known(zone) => return Ok(Some(zone.label().to_string())),
+        };
+        Ok(self.read(&[sql], async |client| {
+            Ok(queries::location(client, sql, key).await?)
+        })?)
     }
 
     fn resources(&self, language: Language) -> Result<Resources, StoreError> {
-        Ok(self.read(async |client| Ok(queries::resources(client, language).await?))?)
+        Ok(self.read(&[queries::RESOURCES], async |client| {
+            Ok(queries::resources(client, language).await?)
+        })?)
     }
 }

@@ -9,9 +9,7 @@ use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
 use crate::auth::secret::SecretKind;
-use crate::locale::zone::ZoneName;
 use crate::locale::{Language, Resources};
-use crate::store::welcome::WelcomeSource;
 use crate::store::{Account, Agent};
 use crate::time::Timestamp;
 
@@ -47,10 +45,33 @@ pub async fn execute(
 }
 
 /// The account columns, over `associate a`; the password joined as `c`, the zone as `z`.
-const ACCOUNT: &str = "SELECT a.associate_id, a.name, a.full_name, a.deleted, c.value, \
-     z.iana_zone, a.type FROM associate a \
-     LEFT JOIN credentials c ON c.associate_id = a.associate_id AND c.type = 'password' \
-     LEFT JOIN tzlocation z ON z.tzlocation_id = a.tzlocation_id";
+macro_rules! account {
+    () => {
+        "SELECT a.associate_id, a.name, a.full_name, a.deleted, c.value, \
+         z.iana_zone, a.type FROM associate a \
+         LEFT JOIN credentials c ON c.associate_id = a.associate_id AND c.type = 'password' \
+         LEFT JOIN tzlocation z ON z.tzlocation_id = a.tzlocation_id"
+    };
+}
+
+pub const BY_LOGIN: &str = concat!(account!(), " WHERE lower(a.name) = lower($1)");
+
+pub const BY_SECRET: &str = concat!(
+    account!(),
+    " JOIN auth_secret s ON s.associate_id = a.associate_id \
+     WHERE s.fingerprint = $1 AND s.kind = $2 AND NOT s.revoked \
+       AND (s.expires IS NULL OR s.expires > $3)"
+);
+
+pub const PARTNER_APP: &str = "SELECT name FROM partner_app WHERE fingerprint = $1 AND NOT revoked";
+
+pub const LOCATION_BY_CODE: &str =
+    "SELECT iana_zone FROM tzlocation WHERE lower(location_code) = lower($1)";
+
+pub const LOCATION_BY_ID: &str = "SELECT iana_zone FROM tzlocation WHERE tzlocation_id = $1";
+
+pub const RESOURCES: &str = "SELECT resource_key, text FROM resource \
+    WHERE language_id IN ($1, $2) ORDER BY language_id = $1";
 
 fn account_from(row: &Row) -> Account {
     let name: String = row.get(1);
@@ -77,8 +98,7 @@ pub async fn by_login(
     client: &ClientWrapper,
     login: &str,
 ) -> Result<Option<Account>, tokio_postgres::Error> {
-    let sql = format!("{ACCOUNT} WHERE lower(a.name) = lower($1)");
-    Ok(row(client, &sql, &[&login])
+    Ok(row(client, BY_LOGIN, &[&login])
         .await?
         .as_ref()
         .map(account_from))
@@ -90,41 +110,29 @@ pub async fn by_secret(
     fingerprint: &str,
     now: Timestamp,
 ) -> Result<Option<Account>, tokio_postgres::Error> {
-    let sql = format!(
-        "{ACCOUNT} JOIN auth_secret s ON s.associate_id = a.associate_id \
-         WHERE s.fingerprint = $1 AND s.kind = $2 AND NOT s.revoked \
-           AND (s.expires IS NULL OR s.expires > $3)"
-    );
     let params: Params = &[&fingerprint, &kind.column(), &now.utc()];
-    Ok(row(client, &sql, params).await?.as_ref().map(account_from))
+    Ok(row(client, BY_SECRET, params)
+        .await?
+        .as_ref()
+        .map(account_from))
 }
 
 pub async fn partner_app(
     client: &ClientWrapper,
     fingerprint: &str,
 ) -> Result<Option<String>, tokio_postgres::Error> {
-    let sql = "SELECT name FROM partner_app WHERE fingerprint = $1 AND NOT revoked";
-    Ok(row(client, sql, &[&fingerprint])
+    Ok(row(client, PARTNER_APP, &[&fingerprint])
         .await?
         .map(|row| row.get(0)))
 }
 
+/// The zone of the location `sql` (by code or by id) finds for `key`.
 pub async fn location(
     client: &ClientWrapper,
-    name: &ZoneName,
+    sql: &str,
+    key: &(dyn ToSql + Sync),
 ) -> Result<Option<String>, tokio_postgres::Error> {
-    let found = match name {
-        ZoneName::Location(code) => {
-            let sql = "SELECT iana_zone FROM tzlocation WHERE lower(location_code) = lower($1)";
-            row(client, sql, &[code]).await?
-        }
-        ZoneName::Id(id) => {
-            let sql = "SELECT iana_zone FROM tzlocation WHERE tzlocation_id = $1";
-            row(client, sql, &[id]).await?
-        }
-        ZoneName::Known(zone) => return Ok(Some(zone.label().to_string())),
-    };
-    Ok(found.map(|row| row.get(0)))
+    Ok(row(client, sql, &[key]).await?.map(|row| row.get(0)))
 }
 
 /// The resources in `language`, with English for the keys it lacks.
@@ -132,44 +140,13 @@ pub async fn resources(
     client: &ClientWrapper,
     language: Language,
 ) -> Result<Resources, tokio_postgres::Error> {
-    let sql = "SELECT resource_key, text FROM resource WHERE language_id IN ($1, $2) \
-               ORDER BY language_id = $1";
-    let rows = rows(client, sql, &[&language.id(), &Language::ENGLISH.id()]).await?;
+    let rows = rows(
+        client,
+        RESOURCES,
+        &[&language.id(), &Language::ENGLISH.id()],
+    )
+    .await?;
     // English first, then the language's own texts replace it.
     let texts: BTreeMap<String, String> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
     Ok(Resources::new(texts))
-}
-
-/// The welcome text for `session` in `topic`, resolved and filled; `None` when empty.
-pub async fn welcome_message(
-    client: &ClientWrapper,
-    topic: i64,
-    session: i64,
-    agent: &Agent,
-) -> Result<Option<String>, tokio_postgres::Error> {
-    let sql = "SELECT t.welcome_message, t.language_id, t.name, t.widget_agent_use_firstname, \
-                      s.name, s.customer_alias, p.firstname \
-               FROM chat_topic t JOIN chat_session s ON s.id = $2 \
-               LEFT JOIN associate a ON a.associate_id = $3 \
-               LEFT JOIN person p ON p.person_id = a.person_id \
-               WHERE t.id = $1";
-    let found = row(client, sql, &[&topic, &session, &agent.associate_id]).await?;
-    let Some(found) = found else {
-        return Ok(None);
-    };
-    let source = WelcomeSource {
-        raw: found.get(0),
-        language_id: found.get(1),
-        topic: found.get(2),
-        first_name_only: found.get(3),
-        customer: found.get(4),
-        alias: found.get(5),
-        person_first_name: found.get(6),
-    };
-    let resources = if source.needs_resources() {
-        resources(client, source.language()).await?
-    } else {
-        Resources::default()
-    };
-    Ok(source.compose(agent, resources))
 }
