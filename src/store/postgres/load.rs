@@ -12,11 +12,16 @@ use crate::entity::{Field, Kind, Object, Shape, Value};
 use crate::store::load::{Cell, assemble, empty};
 use crate::time::Timestamp;
 
-/// The carrier from its row's cells, with everything it links to loaded.
+/// Rows read already, by shape and id: they are not read again.
+pub type Known = Vec<(&'static Shape, i64, Vec<Cell>)>;
+
+/// The carrier from its row's cells, with everything it links to loaded (from `known` where
+/// it is there).
 pub fn complete(
     store: &PgStore,
     shape: &'static Shape,
     cells: Vec<Cell>,
+    known: &mut Known,
 ) -> Result<Object, Failure> {
     let links: Vec<(&'static Shape, i64)> = cells
         .iter()
@@ -25,27 +30,47 @@ pub fn complete(
             _ => None,
         })
         .collect();
-    let rows = if links.is_empty() {
-        Vec::new()
-    } else {
-        let statements: Vec<String> = links.iter().map(|(nested, _)| select(nested)).collect();
+    let mut found: Vec<Option<Vec<Cell>>> = links
+        .iter()
+        .map(|(nested, id)| take(known, nested, *id))
+        .collect();
+    let missing: Vec<(&'static Shape, i64)> = links
+        .iter()
+        .zip(&found)
+        .filter(|(_, found)| found.is_none())
+        .map(|(link, _)| *link)
+        .collect();
+    if !missing.is_empty() {
+        let statements: Vec<String> = missing.iter().map(|(nested, _)| select(nested)).collect();
         let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
-        store.read(&statements, async |client| {
-            let loads = links
-                .iter()
-                .map(|(nested, id)| load_cells(client, nested, *id));
-            Ok(try_join_all(loads).await?)
-        })?
-    };
-    let mut children = Vec::with_capacity(rows.len());
-    for ((nested, _), found) in links.iter().zip(rows) {
-        children.push(match found {
-            Some(cells) => Some(complete(store, nested, cells)?),
+        let mut rows = store
+            .read(&statements, async |client| {
+                let loads = missing
+                    .iter()
+                    .map(|(nested, id)| load_cells(client, nested, *id));
+                Ok(try_join_all(loads).await?)
+            })?
+            .into_iter();
+        for slot in found.iter_mut().filter(|slot| slot.is_none()) {
+            *slot = rows.next().flatten();
+        }
+    }
+    let mut children = Vec::with_capacity(links.len());
+    for ((nested, _), cells) in links.iter().zip(found) {
+        children.push(match cells {
+            Some(cells) => Some(complete(store, nested, cells, known)?),
             None => None,
         });
     }
     let mut children = children.into_iter();
     assemble(shape, cells, |_, _| Ok(children.next().flatten()))
+}
+
+fn take(known: &mut Known, shape: &'static Shape, id: i64) -> Option<Vec<Cell>> {
+    let at = known
+        .iter()
+        .position(|(other, key, _)| std::ptr::eq(*other, shape) && *key == id)?;
+    Some(known.swap_remove(at).2)
 }
 
 /// The cells of the row of `shape` with id `key`, if there is one.

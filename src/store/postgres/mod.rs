@@ -350,7 +350,13 @@ impl Store for PgStore {
             return Ok(None);
         };
         // Loaded after the commit, as SQLite does: the session is the caller's now.
-        let session = load::complete(self, &crate::entity::CHAT_SESSION_ENTITY, claimed.cells)?;
+        let mut known = vec![(&crate::entity::ASSOCIATE, agent.associate_id, claimed.agent)];
+        let session = load::complete(
+            self,
+            &crate::entity::CHAT_SESSION_ENTITY,
+            claimed.cells,
+            &mut known,
+        )?;
         Ok(Some(Pickup {
             session_id: claimed.session_id,
             topic_id: claimed.topic_id,

@@ -16,7 +16,7 @@ use tokio_postgres::types::ToSql;
 use super::errors::Failure;
 use super::load;
 use super::queries::{execute, resources, row};
-use crate::entity::{CHAT_SESSION_ENTITY, message, status};
+use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, message, status};
 use crate::locale::Resources;
 use crate::store::load::Cell;
 use crate::store::welcome::WelcomeSource;
@@ -80,21 +80,24 @@ const CLAIM: &str = "WITH claimed AS ( \
 
 /// Every statement [`pickup`] sends, to prepare before its transaction begins: the order in
 /// which pipelined statements run must not depend on which were prepared already.
-pub fn statements() -> [String; 4] {
+pub fn statements() -> [String; 5] {
     [
         LOCK_AGENT.into(),
         CANDIDATE.into(),
         CLAIM.into(),
         load::select(&CHAT_SESSION_ENTITY),
+        load::select(&ASSOCIATE),
     ]
 }
 
-/// What the pickup took, and the session's row as committed.
+/// What the pickup took: the session's row as committed, and the agent's row (the
+/// session's `User`), read in the same round trip.
 pub struct Claimed {
     pub session_id: i64,
     pub topic_id: i64,
     pub when_requested: Timestamp,
     pub cells: Vec<Cell>,
+    pub agent: Vec<Cell>,
 }
 
 /// The whole pickup, committed; `None`: nothing eligible (and nothing committed but the
@@ -151,16 +154,17 @@ pub async fn pickup(
         &agent.display_name,
         &waited,
     ];
-    // Prepared already (see `statements`): the three are sent together, in this order.
-    let session_row = load::select(&CHAT_SESSION_ENTITY);
-    let (claim, load_row) = futures_util::future::try_join(
+    // Prepared already (see `statements`): the four are sent together, in this order.
+    let (claim, session_row, agent_row) = try_join3(
         client.prepare_cached(CLAIM),
-        client.prepare_cached(&session_row),
+        client.prepare_cached(&load::select(&CHAT_SESSION_ENTITY)),
+        client.prepare_cached(&load::select(&ASSOCIATE)),
     )
     .await?;
-    let (claimed, session, ()) = try_join3(
+    let (claimed, session, agent_row, ()) = futures_util::future::try_join4(
         client.query_opt(&claim, &params),
-        client.query_opt(&load_row, &[&session_id]),
+        client.query_opt(&session_row, &[&session_id]),
+        client.query_opt(&agent_row, &[&id]),
         client.batch_execute("COMMIT"),
     )
     .await?;
@@ -171,10 +175,12 @@ pub async fn pickup(
         )))
     };
     let session = session.filter(|_| claimed == 1).ok_or_else(vanished)?;
+    let agent_row = agent_row.ok_or_else(vanished)?;
     Ok(Some(Claimed {
         session_id,
         topic_id: next.try_get(1)?,
         when_requested,
         cells: load::cells(&CHAT_SESSION_ENTITY, &session)?,
+        agent: load::cells(&ASSOCIATE, &agent_row)?,
     }))
 }
