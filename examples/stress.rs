@@ -9,17 +9,26 @@
 //! database must pass `PRAGMA integrity_check` and every session must be either still in the
 //! queue with no welcome message, or assigned with exactly one - nothing half-done.
 //!
+//! `stress --postgres` runs the same against PostgreSQL: a throwaway cluster (fsync on) that
+//! this program starts, each thread a store with a connection of its own.
+//!
 //! ```sh
 //! cargo run --release --example stress -- stress --processes 4 --threads 4 --sessions 100000
+//! cargo run --release --example stress -- stress --postgres --sessions 20000
 //! cargo run --release --example stress -- crash --rounds 50
 //! ```
+
+#[path = "../tests/backends/cluster.rs"]
+#[allow(dead_code)]
+mod cluster;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
-use chat_pickup::store::{Agent, Store, StoreError};
+use chat_pickup::store::{Agent, Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use rusqlite::Connection;
 
@@ -39,15 +48,16 @@ fn main() -> Result<(), Failure> {
             flag("--processes", 4),
             flag("--threads", 4),
             flag("--sessions", 100_000),
+            args.iter().any(|arg| arg == "--postgres"),
         ),
         Some("crash") => crash(flag("--rounds", 50), flag("--sessions", 2_000)),
         Some("worker") => worker(
-            Path::new(&args[1]),
+            &args[1],
             flag("--first-agent", 1),
             flag("--threads", 1),
         ),
         _ => Err(
-            "usage: stress stress [--processes K --threads T --sessions N] | crash [--rounds R]"
+            "usage: stress stress [--processes K --threads T --sessions N --postgres] | crash [--rounds R]"
                 .into(),
         ),
     }
@@ -85,13 +95,47 @@ fn seed(dir: &Path, agents: u64, sessions: u64) -> Result<PathBuf, Failure> {
     Ok(path)
 }
 
-fn spawn_workers(path: &Path, processes: u64, threads: u64) -> Result<Vec<Child>, Failure> {
+/// The same on a new database of `cluster`; its URL.
+fn seed_postgres(
+    cluster: &cluster::Cluster,
+    agents: u64,
+    sessions: u64,
+) -> Result<String, Failure> {
+    let url = cluster.database();
+    let stores = PgStores::new(&url.parse()?, PgOptions::default())?;
+    stores.store(None)?;
+    postgres(&url, &format!(
+        "INSERT INTO chat_topic (id, name, welcome_message) VALUES (1, 'Stress', 'Hello {{customer}}, this is {{agent}}.');
+         INSERT INTO associate (associate_id, name, full_name)
+             SELECT i, 'agent' || i, 'Agent ' || i FROM generate_series(1, {agents}) i;
+         INSERT INTO chat_topic_user (user_id, topic_id, can_listen, can_respond)
+             SELECT i, 1, true, true FROM generate_series(1, {agents}) i;
+         INSERT INTO chat_session (topic_id, name, status, when_requested, session_key, initial_queue_pos)
+             SELECT 1, 'customer ' || i, 4, timestamptz '2026-01-01' + i * interval '1 second',
+                    md5(random()::text), i FROM generate_series(1, {sessions}) i;"
+    ))?;
+    postgres(&url, "VACUUM ANALYZE")?;
+    Ok(url)
+}
+
+/// Runs `sql` through `psql`; its output.
+fn postgres(url: &str, sql: &str) -> Result<String, Failure> {
+    let output = Command::new(cluster::Cluster::psql())
+        .args(["-qtA", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
+        .output()?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned().into());
+    }
+    Ok(String::from_utf8(output.stdout)?)
+}
+
+fn spawn_workers(target: &str, processes: u64, threads: u64) -> Result<Vec<Child>, Failure> {
     let exe = std::env::current_exe()?;
     (0..processes)
         .map(|process| {
             Command::new(&exe)
                 .arg("worker")
-                .arg(path)
+                .arg(target)
                 .args(["--first-agent", &(process * threads + 1).to_string()])
                 .args(["--threads", &threads.to_string()])
                 .stdout(Stdio::piped())
@@ -101,11 +145,20 @@ fn spawn_workers(path: &Path, processes: u64, threads: u64) -> Result<Vec<Child>
         .collect()
 }
 
-fn stress(processes: u64, threads: u64, sessions: u64) -> Result<(), Failure> {
+fn stress(processes: u64, threads: u64, sessions: u64, on_postgres: bool) -> Result<(), Failure> {
     let dir = tempfile::tempdir()?;
-    let path = seed(dir.path(), processes * threads, sessions)?;
+    let agents = processes * threads;
+    let cluster = if on_postgres {
+        Some(cluster::Cluster::start(true).ok_or("PostgreSQL is not installed")?)
+    } else {
+        None
+    };
+    let target = match &cluster {
+        Some(cluster) => seed_postgres(cluster, agents, sessions)?,
+        None => seed(dir.path(), agents, sessions)?.display().to_string(),
+    };
     let started = Instant::now();
-    let workers = spawn_workers(&path, processes, threads)?;
+    let workers = spawn_workers(&target, processes, threads)?;
     let mut picked: Vec<i64> = Vec::new();
     for worker in workers {
         let output = worker.wait_with_output()?;
@@ -124,10 +177,15 @@ fn stress(processes: u64, threads: u64, sessions: u64) -> Result<(), Failure> {
     picked.sort_unstable();
     picked.dedup();
     let duplicates = total - picked.len();
-    let connection = Connection::open(&path)?;
-    let report = Invariants::check(&connection)?;
+    let report = if on_postgres {
+        Invariants::check(|sql| Ok(postgres(&target, sql)?.trim().parse()?))?
+    } else {
+        let connection = Connection::open(&target)?;
+        Invariants::check(|sql| Ok(connection.query_row(sql, [], |row| row.get(0))?))?
+    };
+    let backend = if on_postgres { "PostgreSQL" } else { "SQLite" };
     println!(
-        "{processes} processes x {threads} threads, {sessions} sessions: {total} pickups in {:.2} s \
+        "{backend}, {processes} processes x {threads} threads, {sessions} sessions: {total} pickups in {:.2} s \
          ({:.0}/s); duplicates {duplicates}, never picked {}, {report}",
         elapsed.as_secs_f64(),
         total as f64 / elapsed.as_secs_f64(),
@@ -148,7 +206,7 @@ fn crash(rounds: u64, sessions: u64) -> Result<(), Failure> {
     let dir = tempfile::tempdir()?;
     let path = seed(dir.path(), 8, sessions)?;
     for round in 1..=rounds {
-        let mut workers = spawn_workers(&path, 4, 2)?;
+        let mut workers = spawn_workers(&path.display().to_string(), 4, 2)?;
         std::thread::sleep(Duration::from_micros(random_below(40_000)));
         for worker in &mut workers {
             worker.kill()?;
@@ -157,7 +215,7 @@ fn crash(rounds: u64, sessions: u64) -> Result<(), Failure> {
         let connection = Connection::open(&path)?;
         let integrity: String =
             connection.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
-        let report = Invariants::check(&connection)?;
+        let report = Invariants::check(|sql| Ok(connection.query_row(sql, [], |row| row.get(0))?))?;
         println!("round {round}: integrity {integrity}, {report}");
         if integrity != "ok" || !report.holds() {
             return Err(format!("round {round} left the database inconsistent").into());
@@ -178,20 +236,35 @@ fn random_below(bound: u64) -> u64 {
     u64::from_le_bytes(chat_pickup::random::bytes::<8>()) % bound.max(1)
 }
 
+/// A store on `target` (a file or a PostgreSQL URL) with a connection of its own.
+fn open(target: &str, options: &SqliteOptions) -> Result<std::sync::Arc<dyn Store>, String> {
+    if PgTarget::is_url(target) {
+        let target: PgTarget = target.parse()?;
+        let options = PgOptions {
+            connections: 1,
+            timeout: Duration::from_secs(30),
+        };
+        let stores = PgStores::new(&target, options).map_err(|e| e.to_string())?;
+        stores.store(None).map_err(|e| e.to_string())
+    } else {
+        let store = SqliteStore::open_existing(Path::new(target), options);
+        Ok(std::sync::Arc::new(store.map_err(|e| e.to_string())?))
+    }
+}
+
 /// Picks with agents `first..first + threads`, one thread and connection each, until the
 /// queue is empty; prints each picked session id.
-fn worker(path: &Path, first: u64, threads: u64) -> Result<(), Failure> {
+fn worker(target: &str, first: u64, threads: u64) -> Result<(), Failure> {
     let options = SqliteOptions {
         busy_timeout: Duration::from_secs(30),
         ..SqliteOptions::default()
     };
     let handles: Vec<_> = (first..first + threads)
         .map(|id| {
-            let path = path.to_path_buf();
+            let target = target.to_string();
             let options = options.clone();
             std::thread::spawn(move || -> Result<Vec<i64>, String> {
-                let store =
-                    SqliteStore::open_existing(&path, &options).map_err(|e| e.to_string())?;
+                let store = open(&target, &options)?;
                 let agent = Agent {
                     associate_id: id as i64,
                     name: format!("agent{id}"),
@@ -231,8 +304,8 @@ struct Invariants {
 }
 
 impl Invariants {
-    fn check(connection: &Connection) -> rusqlite::Result<Self> {
-        let count = |sql: &str| connection.query_row(sql, [], |row| row.get::<_, i64>(0));
+    /// The counts, each read with `count` (SQL written for both backends).
+    fn check(count: impl Fn(&str) -> Result<i64, Failure>) -> Result<Self, Failure> {
         Ok(Self {
             in_queue: count("SELECT count(*) FROM chat_session WHERE status = 4")?,
             assigned: count(
@@ -248,7 +321,7 @@ impl Invariants {
             )?,
             shared_ranks: count(
                 "SELECT count(*) FROM (SELECT user_id, rank FROM chat_session WHERE status IN (5, 6) \
-                 GROUP BY user_id, rank HAVING count(*) > 1)",
+                 GROUP BY user_id, rank HAVING count(*) > 1) AS shared",
             )?,
         })
     }

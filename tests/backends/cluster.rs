@@ -37,6 +37,11 @@ impl Cluster {
         Some(cluster)
     }
 
+    /// `psql`, beside `initdb`.
+    pub fn psql() -> PathBuf {
+        bin_dir().map_or_else(|| PathBuf::from("psql"), |bin| bin.join("psql"))
+    }
+
     /// A new, empty database; its URL.
     pub fn database(&self) -> String {
         static NEXT: AtomicUsize = AtomicUsize::new(1);
