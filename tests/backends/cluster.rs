@@ -46,8 +46,7 @@ impl Cluster {
     pub fn database(&self) -> String {
         static NEXT: AtomicUsize = AtomicUsize::new(1);
         let name = format!("test{}", NEXT.fetch_add(1, Ordering::Relaxed));
-        let psql = self.bin.join("psql");
-        run(Command::new(psql).args([
+        run(Command::new(Self::psql()).args([
             "-h",
             "127.0.0.1",
             "-p",
