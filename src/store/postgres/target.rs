@@ -75,10 +75,11 @@ impl PgTarget {
                 tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
             })
             .collect();
+        let ports: Vec<String> = self.config.get_ports().iter().map(u16::to_string).collect();
         format!(
-            "postgres://{}:{:?}/{}",
+            "postgres://{}:{}/{}",
             hosts.join(","),
-            self.config.get_ports(),
+            ports.join(","),
             self.config.get_dbname().unwrap_or("")
         )
     }
