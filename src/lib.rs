@@ -1,5 +1,5 @@
 //! chat-pickup: SuperOffice's `POST /api/v1/ChatSession/Pickup` as a Lambda function over
-//! SQLite.
+//! SQLite or PostgreSQL.
 //!
 //! A request flows through these modules, in order:
 //!
@@ -9,7 +9,8 @@
 //! - [`auth`]: credentials - Basic, SoTicket, Bearer (API token or JWT), the ticket cookie
 //!   with its XSRF pair, SO-AppToken - to a [`auth::Principal`], one file per scheme.
 //! - [`store`]: the narrow persistence interface ([`store::Stores`], [`store::Store`]) and its
-//!   SQLite backend, where the pickup transaction lives ([`store::sqlite`]).
+//!   two backends, where the pickup transaction lives ([`store::sqlite`],
+//!   [`store::postgres`]).
 //! - [`entity`]: SuperOffice's carriers described as data; the store fills them, serde prints them.
 //! - [`negotiate`]: `Accept` to a [`negotiate::Format`], and [`select`]: `$select` to a
 //!   [`select::Selection`] - both before anything changes.

@@ -1,9 +1,11 @@
 //! Persistence behind a narrow interface.
 //!
 //! The handler sees only [`Stores`] (which database serves a tenant) and [`Store`] (look up
-//! an account, pick up a session). Both are synchronous: the handler runs them on tokio's
-//! blocking pool. SQLite is the backend today ([`sqlite`]); another (PostgreSQL, for fleets of
-//! Lambda instances) implements the same two traits without touching the handler.
+//! an account, pick up a session); the `admin` and `demo` commands see [`admin::Admin`]. All
+//! are synchronous: the handler runs them on tokio's blocking pool. Two backends implement
+//! them - [`sqlite`], the default, and [`postgres`], for tenants past one SQLite writer -
+//! sharing what is not a query: the welcome message ([`welcome`]), the carriers' cells
+//! ([`load`]) and the free Rank ([`first_free_rank`]).
 
 pub mod admin;
 pub mod load;
