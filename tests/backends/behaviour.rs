@@ -278,13 +278,17 @@ async fn tenants_are_separate_and_never_created_by_a_request(backend: Backend) {
     assert_eq!(picked["CustomerName"], "tenant customer");
     assert_eq!(picked["LastMessage"], "Hei!");
 
-    let reply = post(
-        &app,
-        "/nobody/api/v1/ChatSession/Pickup",
-        &[("authorization", &auth)],
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+    // Neither a tenant nobody made nor the default schema's name (PostgreSQL's `public`).
+    for nobody in ["nobody", "public"] {
+        let path = format!("/{nobody}/api/v1/ChatSession/Pickup");
+        let reply = post(&app, &path, &[("authorization", &auth)]).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{nobody}: {}",
+            reply.body
+        );
+    }
     assert_eq!(
         pickup(&app, "tje0").await["CustomerName"],
         "default customer"

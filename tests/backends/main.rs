@@ -242,3 +242,48 @@ async fn racing_the_store_never_shares_a_session_or_an_agents_rank() {
         "no agent holds two active sessions of one Rank"
     );
 }
+
+/// A customer writing into their waiting session (a new message, whose foreign key takes a
+/// key-share lock on the session's row) does not hide the session from a pickup.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_whose_customer_is_writing_is_still_picked_up() {
+    use chat_pickup::store::postgres::{PgOptions, PgStores};
+    use chat_pickup::store::{Agent, Stores};
+    use chat_pickup::time::Timestamp;
+    let Some(cluster) = Cluster::shared() else {
+        return;
+    };
+    let url = cluster.database();
+    let stores = PgStores::new(&url.parse().unwrap(), PgOptions::default()).unwrap();
+    let store = stores.store(None).unwrap();
+    let writer = connect(&url).await;
+    writer
+        .batch_execute(
+            "INSERT INTO associate (name) VALUES ('tje0');
+             INSERT INTO chat_topic (name) VALUES ('Sales');
+             INSERT INTO chat_topic_user (user_id, topic_id, can_respond) VALUES (1, 1, true);
+             INSERT INTO chat_session (topic_id, name, status, when_requested)
+                 VALUES (1, 'Kari', 4, timestamptz '2026-01-01');",
+        )
+        .await
+        .unwrap();
+    writer
+        .batch_execute(
+            "BEGIN;
+             INSERT INTO chat_message (session_id, message, when_posted, type, author, created_by)
+                 VALUES (1, 'hello?', now(), 2, 'Kari', -1);",
+        )
+        .await
+        .unwrap();
+    let agent = Agent {
+        associate_id: 1,
+        name: "tje0".into(),
+        display_name: "tje0".into(),
+    };
+    let picked = tokio::task::spawn_blocking(move || store.pickup(&agent, Timestamp::now()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(picked.map(|pickup| pickup.session_id), Some(1));
+    writer.batch_execute("COMMIT").await.unwrap();
+}

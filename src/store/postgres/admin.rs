@@ -47,7 +47,8 @@ impl Admin for PgStore {
                     Some(found.ok_or_else(|| unknown("language", code))?.try_get(0)?)
                 }
             };
-            if topic_id(client, name).await.is_ok() {
+            let exists = "SELECT id FROM chat_topic WHERE lower(name) = lower($1)";
+            if row(client, exists, &[&name]).await?.is_some() {
                 return Err(exists_already("topic", name));
             }
             let sql = "INSERT INTO chat_topic (name, welcome_message, language_id) \
@@ -143,6 +144,9 @@ impl Admin for PgStore {
             // The script's date-times are UTC text.
             client.batch_execute("SET LOCAL TIME ZONE 'UTC'").await?;
             client.batch_execute(sql).await?;
+            // Rows inserted with their ids leave the identity sequences behind: move each past
+            // its table's largest id, so rows added later do not collide.
+            client.batch_execute(RESYNC_IDENTITIES).await?;
             Ok(())
         })?)
     }
@@ -242,6 +246,16 @@ impl Admin for PgStore {
         })?)
     }
 }
+
+/// Every identity column of the schema on the search_path, its sequence moved past the
+/// column's largest value.
+const RESYNC_IDENTITIES: &str = "DO $$ DECLARE c record; BEGIN
+    FOR c IN SELECT table_name, column_name FROM information_schema.columns
+             WHERE table_schema = current_schema() AND is_identity = 'YES' LOOP
+        EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), greatest(1, (SELECT max(%I) FROM %I)), (SELECT max(%I) FROM %I) IS NOT NULL)',
+                       c.table_name, c.column_name, c.column_name, c.table_name, c.column_name, c.table_name);
+    END LOOP;
+END $$";
 
 async fn enqueue(
     client: &ClientWrapper,

@@ -54,8 +54,7 @@ impl From<Failure> for crate::store::admin::AdminError {
 pub fn classify(error: &tokio_postgres::Error) -> StoreError {
     let detail = detail(error);
     let Some(code) = error.code() else {
-        // No SQLSTATE: the connection failed (refused, reset, closed, timed out, TLS).
-        return StoreError::Unreachable(detail);
+        return without_sqlstate(error, detail);
     };
     match code.code() {
         // Serialization failure or deadlock after the retries, lock or statement timeout,
@@ -73,6 +72,27 @@ pub fn classify(error: &tokio_postgres::Error) -> StoreError {
         class if class.starts_with("28") => StoreError::Unavailable(detail),
         "3D000" | "3F000" | "42501" | "42P01" => StoreError::Unavailable(detail),
         _ => StoreError::Internal(detail),
+    }
+}
+
+/// A client-side failure: the connection's (refused, reset, closed, timed out, TLS) can heal;
+/// a refused login needs an administrator; the rest - a value that does not convert, an
+/// unexpected row count - is a bug. tokio-postgres tells them apart only in its messages.
+fn without_sqlstate(error: &tokio_postgres::Error, detail: String) -> StoreError {
+    const CONNECTION: [&str; 5] = [
+        "error connecting to server",
+        "error communicating with the server",
+        "error performing TLS handshake",
+        "timeout waiting for server",
+        "unexpected message from server",
+    ];
+    let message = error.to_string();
+    if error.is_closed() || CONNECTION.iter().any(|kind| message.starts_with(kind)) {
+        StoreError::Unreachable(detail)
+    } else if message.starts_with("authentication error") {
+        StoreError::Unavailable(detail)
+    } else {
+        StoreError::Internal(detail)
     }
 }
 
@@ -96,5 +116,16 @@ pub fn pool(error: deadpool_postgres::PoolError) -> StoreError {
             StoreError::Busy("no database connection became free in time".into())
         }
         other => StoreError::Unreachable(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timed_out_connection_can_heal() {
+        let error = tokio_postgres::Error::__private_api_timeout();
+        assert!(matches!(classify(&error), StoreError::Unreachable(_)));
     }
 }

@@ -20,8 +20,12 @@ pub async fn exists(client: &ClientWrapper, schema: &str) -> Result<bool, Failur
 }
 
 /// Brings `schema` (which the caller's transaction has on its search_path, and `create`
-/// says whether to make) up to [`SCHEMA_VERSION`]; refuses a schema from a newer build.
+/// says whether to make) up to [`SCHEMA_VERSION`]; refuses a schema from a newer build. A
+/// schema that is current is only read: a role with data privileges alone can serve it.
 pub async fn migrate(client: &ClientWrapper, schema: &str, create: bool) -> Result<(), Failure> {
+    if current(client, schema).await? {
+        return Ok(());
+    }
     let lock = "SELECT pg_advisory_xact_lock(hashtext('chat-pickup schema ' || $1::text))";
     client.execute(lock, &[&schema]).await?;
     if create {
@@ -37,6 +41,30 @@ pub async fn migrate(client: &ClientWrapper, schema: &str, create: bool) -> Resu
                  applied timestamptz NOT NULL DEFAULT now())",
         )
         .await?;
+    // Another instance may have applied it while this one waited for the lock.
+    if !current(client, schema).await? {
+        client.batch_execute(SCHEMA).await?;
+        client
+            .execute(
+                "INSERT INTO chat_pickup_schema (version) VALUES ($1)",
+                &[&SCHEMA_VERSION],
+            )
+            .await?;
+        tracing::info!(schema, version = SCHEMA_VERSION, "applied the schema");
+    }
+    Ok(())
+}
+
+/// Whether the schema on the search_path is at [`SCHEMA_VERSION`]; an error if it is newer.
+async fn current(client: &ClientWrapper, schema: &str) -> Result<bool, Failure> {
+    let has_table = "SELECT to_regclass('chat_pickup_schema') IS NOT NULL";
+    if !client
+        .query_one(has_table, &[])
+        .await?
+        .try_get::<_, bool>(0)?
+    {
+        return Ok(false);
+    }
     let version: i64 = client
         .query_one(
             "SELECT coalesce(max(version), 0) FROM chat_pickup_schema",
@@ -49,15 +77,5 @@ pub async fn migrate(client: &ClientWrapper, schema: &str, create: bool) -> Resu
             "schema {schema}: version {version} is newer than this build's {SCHEMA_VERSION}"
         ))));
     }
-    if version < SCHEMA_VERSION {
-        client.batch_execute(SCHEMA).await?;
-        client
-            .execute(
-                "INSERT INTO chat_pickup_schema (version) VALUES ($1)",
-                &[&SCHEMA_VERSION],
-            )
-            .await?;
-        tracing::info!(schema, version = SCHEMA_VERSION, "applied the schema");
-    }
-    Ok(())
+    Ok(version == SCHEMA_VERSION)
 }

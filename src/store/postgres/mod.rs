@@ -4,8 +4,8 @@
 //! the local server), opened lazily and re-opened after a broken connection. The default
 //! store is the `public` schema; a tenant is a schema of its own name in the same database,
 //! created only by the `demo` and `admin` commands, never by a request. Every operation is
-//! one transaction that names its schema with `SET LOCAL search_path` (safe with poolers
-//! such as RDS Proxy, which share server connections between transactions).
+//! one transaction that names its schema with `SET LOCAL search_path`, so no setting outlives
+//! a transaction on a pooled or proxied connection.
 //!
 //! The store traits are synchronous, as the handler calls them on tokio's blocking pool;
 //! here each call drives its queries on the runtime from that blocking thread
@@ -24,6 +24,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use deadpool_postgres::{ClientWrapper, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use tokio_postgres::error::SqlState;
 
 use super::{Account, Agent, Pickup, Store, StoreError, Stores};
 use crate::auth::secret::SecretKind;
@@ -125,23 +126,29 @@ impl PgStores {
     }
 
     /// The store for the default schema, or for `tenant`'s schema, which `create` makes (and
-    /// migrates) if it is missing - for the admin commands.
+    /// migrates) if it is missing - for the admin commands. A tenant named like the default
+    /// schema is not a tenant.
     pub fn open(&self, tenant: Option<&Tenant>, create: bool) -> Result<Arc<PgStore>, StoreError> {
-        let schema = tenant.map_or(DEFAULT_SCHEMA, Tenant::as_str);
+        let schema = match tenant {
+            Some(tenant) if tenant.as_str() == DEFAULT_SCHEMA => {
+                return Err(StoreError::UnknownTenant(tenant.clone()));
+            }
+            Some(tenant) => tenant.as_str(),
+            None => DEFAULT_SCHEMA,
+        };
+        // The default schema is ours to set up, as SQLite creates its default database.
+        let create = create || tenant.is_none();
         let store = PgStore::new(self.pool.clone(), schema, &self.options);
-        let created = store.write(async |client| {
+        let exists = store.write(async |client| {
             if !create && !migrate::exists(client, schema).await? {
                 return Ok(false);
             }
             migrate::migrate(client, schema, create).await?;
             Ok(true)
         })?;
-        match (created, tenant) {
-            (true, _) => Ok(Arc::new(store)),
-            (false, Some(tenant)) => Err(StoreError::UnknownTenant(tenant.clone())),
-            (false, None) => Err(StoreError::Unavailable(format!(
-                "schema {schema} holds no chat-pickup tables"
-            ))),
+        match tenant {
+            Some(tenant) if !exists => Err(StoreError::UnknownTenant(tenant.clone())),
+            _ => Ok(Arc::new(store)),
         }
     }
 
@@ -150,7 +157,6 @@ impl PgStores {
         if let Some(store) = slot.as_ref() {
             return Ok(store.clone());
         }
-        // The default schema is ours to set up, as SQLite creates its default database.
         let store = self.open(None, true)?;
         *slot = Some(store.clone());
         Ok(store)
@@ -198,7 +204,7 @@ impl PgStore {
         &self,
         work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>,
     ) -> Result<T, Failure> {
-        self.run(work, Commit::After(&[]))
+        self.run(work, Commit::After)
     }
 
     /// Runs `work`, which uses only `statements`, in one transaction that `work` commits
@@ -234,13 +240,8 @@ impl PgStore {
                 .get()
                 .await
                 .map_err(|error| Failure::Store(errors::pool(error)))?;
-            // Prepared before the transaction: a statement prepared inside it would wait for
-            // its Parse while the pipelined COMMIT went ahead.
-            let prepares = commit
-                .statements()
-                .iter()
-                .map(|sql| client.prepare_cached(sql));
-            futures_util::future::try_join_all(prepares).await?;
+            let client = Unpooled::on_panic(client);
+            self.prepare(&client, commit.statements()).await?;
             let mut attempt = 1;
             loop {
                 match self.attempt(&client, &work, commit).await {
@@ -252,6 +253,32 @@ impl PgStore {
                 }
             }
         })
+    }
+
+    /// Prepares `statements` before the transaction: a statement prepared inside it would
+    /// wait for its Parse while a pipelined COMMIT went ahead. A statement is parsed again
+    /// whenever it runs under another search_path, so this schema's and the connection's
+    /// default tables look alike to it - unless the default path has none of ours (no
+    /// default schema set up, tenants only): then it is prepared under this store's path.
+    async fn prepare(&self, client: &ClientWrapper, statements: &[&str]) -> Result<(), Failure> {
+        let prepare_all = || {
+            futures_util::future::try_join_all(
+                statements.iter().map(|sql| client.prepare_cached(sql)),
+            )
+        };
+        match prepare_all().await {
+            Err(error) if error.code() == Some(&SqlState::UNDEFINED_TABLE) => {
+                client.batch_execute(&self.begin).await?;
+                let prepared = prepare_all().await;
+                client.batch_execute("ROLLBACK").await?;
+                prepared?;
+                Ok(())
+            }
+            result => {
+                result?;
+                Ok(())
+            }
+        }
     }
 
     async fn attempt<T>(
@@ -272,11 +299,11 @@ impl PgStore {
                     .and(result)
                     .and_then(|value| Ok(committed.map(|()| value)?))
             }
-            Commit::After(_) | Commit::ByWork(_) => {
+            Commit::After | Commit::ByWork(_) => {
                 let (begun, result) =
                     futures_util::join!(client.batch_execute(&self.begin), work(client));
                 match begun.map_err(Failure::from).and(result) {
-                    Ok(value) if matches!(commit, Commit::After(_)) => {
+                    Ok(value) if matches!(commit, Commit::After) => {
                         Ok(client.batch_execute("COMMIT").await.map(|()| value)?)
                     }
                     done => done,
@@ -291,13 +318,42 @@ impl PgStore {
     }
 }
 
+/// A pooled connection that is taken out of the pool, not returned, if a panic unwinds past
+/// it: it may be inside a transaction, holding row locks.
+struct Unpooled(Option<deadpool_postgres::Client>);
+
+impl Unpooled {
+    fn on_panic(client: deadpool_postgres::Client) -> Self {
+        Self(Some(client))
+    }
+}
+
+impl std::ops::Deref for Unpooled {
+    type Target = ClientWrapper;
+
+    fn deref(&self) -> &ClientWrapper {
+        self.0.as_ref().expect("present until dropped")
+    }
+}
+
+impl Drop for Unpooled {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            if let Some(client) = self.0.take() {
+                drop(deadpool_postgres::Object::take(client));
+            }
+        }
+    }
+}
+
 /// When a transaction's `COMMIT` is sent, and the statements to prepare before it starts.
 #[derive(Clone, Copy)]
 enum Commit<'a> {
     /// Along with the work (reads only: nothing can fail half-way that a commit would keep).
     Along(&'a [&'a str]),
-    /// After the work has succeeded.
-    After(&'a [&'a str]),
+    /// After the work has succeeded; the work's statements are prepared as it goes, each
+    /// awaited before the next is sent.
+    After,
     /// By the work itself, pipelined with its last writes (which it prepares first).
     ByWork(&'a [&'a str]),
 }
@@ -305,9 +361,8 @@ enum Commit<'a> {
 impl Commit<'_> {
     fn statements(&self) -> &[&str] {
         match self {
-            Commit::Along(statements) | Commit::After(statements) | Commit::ByWork(statements) => {
-                statements
-            }
+            Commit::Along(statements) | Commit::ByWork(statements) => statements,
+            Commit::After => &[],
         }
     }
 }
@@ -337,9 +392,7 @@ impl Store for PgStore {
     }
 
     fn pickup(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError> {
-        let statements = pickup::statements();
-        let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
-        let claimed = self.write_committing(&statements, async |client| {
+        let claimed = self.write_committing(&pickup::statements(), async |client| {
             let claimed = pickup::pickup(client, agent, now).await?;
             if claimed.is_none() {
                 client.batch_execute("COMMIT").await?;
@@ -349,14 +402,23 @@ impl Store for PgStore {
         let Some(claimed) = claimed else {
             return Ok(None);
         };
-        // Loaded after the commit, as SQLite does: the session is the caller's now.
+        // Loaded after the commit, as SQLite does: the session is the caller's now, so a
+        // failure here is not "nothing changed" - it is logged with the session's id.
         let mut known = vec![(&crate::entity::ASSOCIATE, agent.associate_id, claimed.agent)];
         let session = load::complete(
             self,
             &crate::entity::CHAT_SESSION_ENTITY,
             claimed.cells,
             &mut known,
-        )?;
+        )
+        .map_err(|failure| {
+            StoreError::Internal(format!(
+                "session {} was picked up by associate {} but could not be loaded: {}",
+                claimed.session_id,
+                agent.associate_id,
+                StoreError::from(failure)
+            ))
+        })?;
         Ok(Some(Pickup {
             session_id: claimed.session_id,
             topic_id: claimed.topic_id,

@@ -2,11 +2,16 @@
 //! all or nothing, and concurrent callers never wait on each other's session.
 //!
 //! The agent's own row is locked first, so one agent's pickups take turns and its Ranks stay
-//! unique; the session is chosen with `FOR UPDATE SKIP LOCKED`, so callers skip a session
-//! another transaction holds instead of queueing behind it. The transaction takes two round
-//! trips: the lock and the choice (with what the welcome message and the Rank need) sent
-//! together, then the writes, the session's row and `COMMIT` sent together - so the topic's
-//! row, which every pickup in the topic updates, is held for the least time.
+//! unique; the session is chosen with `FOR NO KEY UPDATE SKIP LOCKED`, so callers skip a
+//! session another pickup holds instead of queueing behind it (the weaker lock does not
+//! conflict with the key-share lock a customer's new message takes on its session through
+//! the foreign key: a session whose customer is typing is not skipped). The transaction takes
+//! two round trips (three when the welcome refers to string resources): the lock and the
+//! choice (with what the welcome message and the Rank need) sent together, then the writes,
+//! the session's and the agent's rows and `COMMIT` sent together - so the topic's row, which
+//! every pickup in the topic updates, is held for the least time.
+
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::ClientWrapper;
@@ -15,7 +20,7 @@ use tokio_postgres::types::ToSql;
 
 use super::errors::Failure;
 use super::load;
-use super::queries::{execute, resources, row};
+use super::queries::{self, execute, resources, row};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, message, status};
 use crate::locale::Resources;
 use crate::store::load::Cell;
@@ -32,7 +37,7 @@ macro_rules! next_in_queue {
          WHERE s.status = $2 AND NOT s.chatbot_isactive AND s.transfer_to IS NULL \
            AND s.topic_id IN (SELECT m.topic_id FROM chat_topic_user m WHERE m.user_id = $1 AND m.can_respond) \
          ORDER BY s.when_requested, s.id LIMIT 1 \
-         FOR UPDATE OF s SKIP LOCKED"
+         FOR NO KEY UPDATE OF s SKIP LOCKED"
     };
 }
 
@@ -80,15 +85,19 @@ const CLAIM: &str = "WITH claimed AS ( \
 
 /// Every statement [`pickup`] sends, to prepare before its transaction begins: the order in
 /// which pipelined statements run must not depend on which were prepared already.
-pub fn statements() -> [String; 5] {
+pub fn statements() -> [&'static str; 6] {
     [
-        LOCK_AGENT.into(),
-        CANDIDATE.into(),
-        CLAIM.into(),
-        load::select(&CHAT_SESSION_ENTITY),
-        load::select(&ASSOCIATE),
+        LOCK_AGENT,
+        CANDIDATE,
+        queries::RESOURCES,
+        CLAIM,
+        &SESSION_ROW,
+        &AGENT_ROW,
     ]
 }
+
+static SESSION_ROW: LazyLock<String> = LazyLock::new(|| load::select(&CHAT_SESSION_ENTITY));
+static AGENT_ROW: LazyLock<String> = LazyLock::new(|| load::select(&ASSOCIATE));
 
 /// What the pickup took: the session's row as committed, and the agent's row (the
 /// session's `User`), read in the same round trip.
@@ -157,8 +166,8 @@ pub async fn pickup(
     // Prepared already (see `statements`): the four are sent together, in this order.
     let (claim, session_row, agent_row) = try_join3(
         client.prepare_cached(CLAIM),
-        client.prepare_cached(&load::select(&CHAT_SESSION_ENTITY)),
-        client.prepare_cached(&load::select(&ASSOCIATE)),
+        client.prepare_cached(&SESSION_ROW),
+        client.prepare_cached(&AGENT_ROW),
     )
     .await?;
     let (claimed, session, agent_row, ()) = futures_util::future::try_join4(

@@ -15,7 +15,7 @@ use crate::time::Timestamp;
 
 type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 
-/// The rows of a statement prepared once per connection.
+/// The rows of a statement, prepared on first use on the connection.
 pub async fn rows(
     client: &ClientWrapper,
     sql: &str,
@@ -73,35 +73,36 @@ pub const LOCATION_BY_ID: &str = "SELECT iana_zone FROM tzlocation WHERE tzlocat
 pub const RESOURCES: &str = "SELECT resource_key, text FROM resource \
     WHERE language_id IN ($1, $2) ORDER BY language_id = $1";
 
-fn account_from(row: &Row) -> Account {
-    let name: String = row.get(1);
-    let full_name: String = row.get(2);
+fn account_from(row: &Row) -> Result<Account, tokio_postgres::Error> {
+    let name: String = row.try_get(1)?;
+    let full_name: String = row.try_get(2)?;
     let display_name = if full_name.trim().is_empty() {
         name.clone()
     } else {
         full_name
     };
-    Account {
+    Ok(Account {
         agent: Agent {
-            associate_id: row.get(0),
+            associate_id: row.try_get(0)?,
             name,
             display_name,
         },
-        deleted: row.get(3),
-        password_hash: row.get(4),
-        time_zone: row.get(5),
-        user_type: row.get(6),
-    }
+        deleted: row.try_get(3)?,
+        password_hash: row.try_get(4)?,
+        time_zone: row.try_get(5)?,
+        user_type: row.try_get(6)?,
+    })
 }
 
 pub async fn by_login(
     client: &ClientWrapper,
     login: &str,
 ) -> Result<Option<Account>, tokio_postgres::Error> {
-    Ok(row(client, BY_LOGIN, &[&login])
+    row(client, BY_LOGIN, &[&login])
         .await?
         .as_ref()
-        .map(account_from))
+        .map(account_from)
+        .transpose()
 }
 
 pub async fn by_secret(
@@ -111,19 +112,21 @@ pub async fn by_secret(
     now: Timestamp,
 ) -> Result<Option<Account>, tokio_postgres::Error> {
     let params: Params = &[&fingerprint, &kind.column(), &now.utc()];
-    Ok(row(client, BY_SECRET, params)
+    row(client, BY_SECRET, params)
         .await?
         .as_ref()
-        .map(account_from))
+        .map(account_from)
+        .transpose()
 }
 
 pub async fn partner_app(
     client: &ClientWrapper,
     fingerprint: &str,
 ) -> Result<Option<String>, tokio_postgres::Error> {
-    Ok(row(client, PARTNER_APP, &[&fingerprint])
+    row(client, PARTNER_APP, &[&fingerprint])
         .await?
-        .map(|row| row.get(0)))
+        .map(|row| row.try_get(0))
+        .transpose()
 }
 
 /// The zone of the location `sql` (by code or by id) finds for `key`.
@@ -132,7 +135,10 @@ pub async fn location(
     sql: &str,
     key: &(dyn ToSql + Sync),
 ) -> Result<Option<String>, tokio_postgres::Error> {
-    Ok(row(client, sql, &[key]).await?.map(|row| row.get(0)))
+    row(client, sql, &[key])
+        .await?
+        .map(|row| row.try_get(0))
+        .transpose()
 }
 
 /// The resources in `language`, with English for the keys it lacks.
@@ -147,6 +153,9 @@ pub async fn resources(
     )
     .await?;
     // English first, then the language's own texts replace it.
-    let texts: BTreeMap<String, String> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+    let texts = rows
+        .iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect::<Result<BTreeMap<String, String>, tokio_postgres::Error>>()?;
     Ok(Resources::new(texts))
 }
