@@ -338,10 +338,10 @@ impl std::ops::Deref for Unpooled {
 
 impl Drop for Unpooled {
     fn drop(&mut self) {
-        if std::thread::panicking() {
-            if let Some(client) = self.0.take() {
-                drop(deadpool_postgres::Object::take(client));
-            }
+        if std::thread::panicking()
+            && let Some(client) = self.0.take()
+        {
+            drop(deadpool_postgres::Object::take(client));
         }
     }
 }
