@@ -34,6 +34,23 @@ pub struct Agent {
     pub display_name: String,
 }
 
+impl Agent {
+    /// The agent with login `name`, shown to customers by `full_name` - or by the login name
+    /// when the associate has no full name.
+    pub fn new(associate_id: i64, name: String, full_name: String) -> Self {
+        let display_name = if full_name.trim().is_empty() {
+            name.clone()
+        } else {
+            full_name
+        };
+        Self {
+            associate_id,
+            name,
+            display_name,
+        }
+    }
+}
+
 /// What authentication needs to know about a login name.
 #[derive(Clone, Debug)]
 pub struct Account {

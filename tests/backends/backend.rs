@@ -139,24 +139,18 @@ impl Backend {
 
     /// The first column of each row `sql` returns, as integers.
     pub fn ints(&self, sql: &str) -> Vec<i64> {
-        match &self.look {
-            Look::Sqlite(db) => rusqlite::Connection::open(db)
-                .unwrap()
-                .prepare(sql)
-                .unwrap()
-                .query_map([], |row| row.get(0))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect(),
-            Look::Postgres(url) => on_postgres(url, async |client| {
-                let rows = client.query(sql, &[]).await.unwrap();
-                rows.iter().map(|row| row.get::<_, i64>(0)).collect()
-            }),
-        }
+        self.column(sql)
     }
 
     /// The first column of each row `sql` returns, as text.
     pub fn texts(&self, sql: &str) -> Vec<String> {
+        self.column(sql)
+    }
+
+    fn column<T>(&self, sql: &str) -> Vec<T>
+    where
+        T: rusqlite::types::FromSql + for<'a> tokio_postgres::types::FromSql<'a>,
+    {
         match &self.look {
             Look::Sqlite(db) => rusqlite::Connection::open(db)
                 .unwrap()
@@ -168,7 +162,7 @@ impl Backend {
                 .collect(),
             Look::Postgres(url) => on_postgres(url, async |client| {
                 let rows = client.query(sql, &[]).await.unwrap();
-                rows.iter().map(|row| row.get::<_, String>(0)).collect()
+                rows.iter().map(|row| row.get::<_, T>(0)).collect()
             }),
         }
     }

@@ -74,19 +74,8 @@ pub const RESOURCES: &str = "SELECT resource_key, text FROM resource \
     WHERE language_id IN ($1, $2) ORDER BY language_id = $1";
 
 fn account_from(row: &Row) -> Result<Account, tokio_postgres::Error> {
-    let name: String = row.try_get(1)?;
-    let full_name: String = row.try_get(2)?;
-    let display_name = if full_name.trim().is_empty() {
-        name.clone()
-    } else {
-        full_name
-    };
     Ok(Account {
-        agent: Agent {
-            associate_id: row.try_get(0)?,
-            name,
-            display_name,
-        },
+        agent: Agent::new(row.try_get(0)?, row.try_get(1)?, row.try_get(2)?),
         deleted: row.try_get(3)?,
         password_hash: row.try_get(4)?,
         time_zone: row.try_get(5)?,

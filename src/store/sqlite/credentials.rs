@@ -14,19 +14,8 @@ const ACCOUNT: &str = "SELECT a.associate_id, a.name, a.full_name, a.deleted, c.
      LEFT JOIN tzlocation z ON z.tzlocation_id = a.tzlocation_id";
 
 fn account_from(row: &Row) -> rusqlite::Result<Account> {
-    let name: String = row.get(1)?;
-    let full_name: String = row.get(2)?;
-    let display_name = if full_name.trim().is_empty() {
-        name.clone()
-    } else {
-        full_name
-    };
     Ok(Account {
-        agent: Agent {
-            associate_id: row.get(0)?,
-            name,
-            display_name,
-        },
+        agent: Agent::new(row.get(0)?, row.get(1)?, row.get(2)?),
         deleted: row.get(3)?,
         password_hash: row.get(4)?,
         time_zone: row.get(5)?,
