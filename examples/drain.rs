@@ -27,15 +27,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chat_pickup::auth::password;
-use chat_pickup::handler::App;
-use chat_pickup::server::{Limits, serve_with};
 use chat_pickup::store::Stores;
 use chat_pickup::store::postgres::{PgOptions, PgStores};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
 use cluster::Cluster;
-use common::client::{Client, Failure, basic, percentile};
+use common::client::{Client, Failure, PASSWORD, credentials, percentile, serve, warm_up};
 
-const PASSWORD: &str = "Tje0";
 const AGENTS: usize = 64;
 
 struct Settings {
@@ -107,8 +104,8 @@ async fn main() -> Result<(), Failure> {
                 }
                 (other, _) => return Err(format!("unknown backend {other}").into()),
             };
-            let addr = start(stores).await?;
-            warm_up(addr).await?;
+            let addr = serve(stores).await?;
+            warm_up(addr, AGENTS).await?;
             look.release_queue().await?;
             let run = drain(addr, clients).await?;
             let report = look.invariants().await?;
@@ -270,32 +267,6 @@ fn pgbench(cluster: &Cluster, sessions: usize, clients: usize) -> Result<f64, Fa
         })
 }
 
-/// The local server on a loopback port, as `serve` runs it.
-async fn start(stores: Arc<dyn Stores>) -> Result<SocketAddr, Failure> {
-    let app = Arc::new(App::new(stores));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(serve_with(listener, app, Limits::default()));
-    Ok(addr)
-}
-
-fn login(agent: usize) -> String {
-    if agent == 0 {
-        "tje0".into()
-    } else {
-        format!("agent{agent}")
-    }
-}
-
-/// One (empty) pickup per agent, so that every measured request finds its credential cached.
-async fn warm_up(addr: SocketAddr) -> Result<(), Failure> {
-    let mut client = Client::connect(addr).await?;
-    for agent in 0..AGENTS {
-        client.pickup(&basic(&login(agent), PASSWORD)).await?;
-    }
-    Ok(())
-}
-
 struct Run {
     elapsed: Duration,
     latencies: Vec<Duration>,
@@ -310,7 +281,7 @@ async fn drain(addr: SocketAddr, clients: usize) -> Result<Run, Failure> {
     for index in 0..clients {
         let mine: Vec<String> = (index..AGENTS.max(clients))
             .step_by(clients)
-            .map(|agent| basic(&login(agent % AGENTS), PASSWORD))
+            .map(|agent| credentials(agent % AGENTS))
             .collect();
         let mut client = Client::connect(addr).await?;
         tasks.push(tokio::spawn(async move {

@@ -21,14 +21,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chat_pickup::auth::password;
-use chat_pickup::handler::App;
-use chat_pickup::server::{Limits, serve_with};
 use chat_pickup::store::admin::{Admin, Rights};
 use chat_pickup::store::sqlite::{SqliteStores, Synchronous};
-use common::client::{Client, Failure, basic, percentile};
+use common::client::{Client, Failure, PASSWORD, credentials, percentile, serve, warm_up};
 use common::{Bench, bare_pickup, database};
 
-const PASSWORD: &str = "Tje0";
 const QUEUE: usize = 200_000;
 
 struct Settings {
@@ -85,7 +82,8 @@ async fn main() -> Result<(), Failure> {
     for &synchronous in &settings.syncs {
         let bare = bare_rate(&dir.path().join("bare"), &settings, synchronous)?;
         let served = prepare(&dir.path().join("served"), settings.agents, synchronous)?;
-        let addr = start(&served).await?;
+        let stores = SqliteStores::new(served.path.clone(), None, served.options.clone());
+        let addr = serve(Arc::new(stores)).await?;
         warm_up(addr, settings.agents).await?;
         let mut seen = HashSet::new();
         for &clients in &settings.clients {
@@ -140,37 +138,6 @@ fn bare_rate(dir: &Path, settings: &Settings, synchronous: Synchronous) -> Resul
         done += 1;
     }
     Ok(done as f64 / start.elapsed().as_secs_f64())
-}
-
-/// The local server on a loopback port, as `serve` runs it.
-async fn start(bench: &Bench) -> Result<SocketAddr, Failure> {
-    let stores = SqliteStores::new(bench.path.clone(), None, bench.options.clone());
-    let app = Arc::new(App::new(Arc::new(stores)));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(serve_with(listener, app, Limits::default()));
-    Ok(addr)
-}
-
-fn login(agent: usize) -> String {
-    if agent == 0 {
-        "tje0".into()
-    } else {
-        format!("agent{agent}")
-    }
-}
-
-fn credentials(agent: usize) -> String {
-    basic(&login(agent), PASSWORD)
-}
-
-/// One pickup per agent, so that every measured request finds its credential cached.
-async fn warm_up(addr: SocketAddr, agents: usize) -> Result<(), Failure> {
-    let mut client = Client::connect(addr).await?;
-    for agent in 0..agents {
-        client.pickup(&credentials(agent)).await?;
-    }
-    Ok(())
 }
 
 struct Run {

@@ -1,8 +1,13 @@
-//! A keep-alive HTTP client for the load examples (hyper's, one connection), and latency
-//! percentiles.
+//! What the HTTP load examples share: the local server on a loopback port, the agents'
+//! logins, a keep-alive client (hyper's, one connection), and latency percentiles.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use chat_pickup::handler::App;
+use chat_pickup::server::{Limits, serve_with};
+use chat_pickup::store::Stores;
 
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
@@ -11,6 +16,41 @@ use tokio::net::TcpStream;
 use super::session_of;
 
 pub type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// Every load agent's password.
+pub const PASSWORD: &str = "Tje0";
+
+/// The local server over `stores` on a loopback port, as `serve` runs it.
+pub async fn serve(stores: Arc<dyn Stores>) -> Result<SocketAddr, Failure> {
+    let app = Arc::new(App::new(stores));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(serve_with(listener, app, Limits::default()));
+    Ok(addr)
+}
+
+/// Agent 0 is the demo's `tje0`; the others `agent1`, `agent2`, ...
+pub fn login(agent: usize) -> String {
+    if agent == 0 {
+        "tje0".into()
+    } else {
+        format!("agent{agent}")
+    }
+}
+
+/// Agent `agent`'s Basic header.
+pub fn credentials(agent: usize) -> String {
+    basic(&login(agent), PASSWORD)
+}
+
+/// One pickup per agent, so that every measured request finds its credential cached.
+pub async fn warm_up(addr: SocketAddr, agents: usize) -> Result<(), Failure> {
+    let mut client = Client::connect(addr).await?;
+    for agent in 0..agents {
+        client.pickup(&credentials(agent)).await?;
+    }
+    Ok(())
+}
 
 /// One keep-alive connection.
 pub struct Client {
