@@ -7,7 +7,7 @@
 use chrono::Duration;
 
 use crate::auth::password;
-use crate::store::admin::{Admin, AdminError, Links, NewSession, Rights};
+use crate::store::admin::{Admin, AdminError, Links, NewSession, NewTopic, Rights};
 use crate::time::Timestamp;
 
 /// CRM records the demo sessions link to; associate 1 is `tje0`. Written for both backends:
@@ -60,17 +60,11 @@ pub fn seed_at(store: &dyn Admin, now: Timestamp) -> Result<bool, AdminError> {
 }
 
 fn add_topics(store: &dyn Admin) -> Result<(), AdminError> {
-    store.add_topic(
-        "Sales",
-        "Hello, this is Sales - what can we do for you?",
-        Some("US"),
-    )?;
-    store.add_topic(
-        "Support",
-        r#"US:"Welcome! How can we help?";NO:"Velkommen! Hva kan vi hjelpe med?""#,
-        Some("NO"),
-    )?;
-    store.add_topic("Billing", "", Some("US"))?;
+    let sales = "Hello, this is Sales - what can we do for you?";
+    let support = r#"US:"Welcome! How can we help?";NO:"Velkommen! Hva kan vi hjelpe med?""#;
+    store.add_topic(&NewTopic::new("Sales", sales).in_language("US"))?;
+    store.add_topic(&NewTopic::new("Support", support).in_language("NO"))?;
+    store.add_topic(&NewTopic::new("Billing", "").in_language("US"))?;
     let all = Rights {
         listen: true,
         respond: true,

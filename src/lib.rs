@@ -1,44 +1,40 @@
 //! chat-pickup: SuperOffice's `POST /api/v1/ChatSession/Pickup` as a Lambda function over
 //! SQLite or PostgreSQL.
 //!
-//! A request flows through these modules, in order:
+//! The modules, from the top layer down (a module uses only those below it):
 //!
-//! - [`handler`]: the one handler both runtimes call ([`handler::App::handle`]).
-//! - [`cors`]: which web pages may call; a foreign page is refused before anything happens.
-//! - [`routes`]: method and path to an [`routes::Endpoint`] and optional [`tenant::Tenant`].
+//! - [`startup`] builds the stores and the app from the [`config`] (the command line and
+//!   environment, the only place that knows clap) and runs the local server, the Lambda
+//!   runtime or a command; [`admin`] holds the `admin` commands, [`demo`] the demo data.
+//! - [`http`]: everything that knows HTTP - the one handler both runtimes call
+//!   ([`http::App::handle`]), the local server, CORS, the route table, `Accept` and `$select`,
+//!   the operations (one file each, [`http::ops`]), rendering and the problem responses.
 //! - [`auth`]: credentials - Basic, SoTicket, Bearer (API token or JWT), the ticket cookie
-//!   with its XSRF pair, SO-AppToken - to a [`auth::Principal`], one file per scheme.
-//! - [`store`]: the narrow persistence interface ([`store::Stores`], [`store::Store`]) and its
-//!   two backends, where the pickup transaction lives ([`store::sqlite`],
-//!   [`store::postgres`]).
-//! - [`entity`]: SuperOffice's carriers described as data; the store fills them, serde prints them.
-//! - [`negotiate`]: `Accept` to a [`negotiate::Format`], and [`select`]: `$select` to a
-//!   [`select::Selection`] - both before anything changes.
-//! - [`locale`]: the language, culture and time-zone headers to a [`locale::LocaleRequest`],
-//!   and the [`locale::Localizer`] every string and date of the response passes through.
-//! - [`render`] for the success body, [`error`] for every failure (mapped to HTTP in one place).
-//!
-//! Around them: [`time`] (UTC instants, stored and printed), [`server`] (local HTTP with
-//! hyper), [`cli`] (commands and settings), [`demo`] (demo data), [`random`], [`logging`] and
-//! [`memory`] (the allocator setting that keeps the resident set small).
+//!   with its XSRF pair, SO-AppToken - to an [`auth::Principal`], one file per scheme.
+//! - [`store`]: the narrow persistence interface ([`store::Stores`], [`store::Store`],
+//!   [`store::admin::Admin`]), the decisions a pickup makes, and the two backends, which hold
+//!   SQL and row mapping only ([`store::sqlite`], [`store::postgres`]).
+//! - [`account`]: the associates, accounts and issued secrets auth and store share;
+//!   [`entity`]: SuperOffice's carriers described as data; [`locale`]: the language, culture
+//!   and time-zone headers and the [`locale::Localizer`] every string and date passes
+//!   through.
+//! - At the bottom: [`time`] (UTC instants, stored and printed), [`tenant`] (tenant names),
+//!   [`quality`] (HTTP q-values), [`random`], [`logging`] and [`memory`] (the allocator
+//!   setting that keeps the resident set small).
 
+pub mod account;
+pub mod admin;
 pub mod auth;
-pub mod cli;
-pub mod cors;
+pub mod config;
 pub mod demo;
-pub mod encoding;
 pub mod entity;
-pub mod error;
-pub mod handler;
+pub mod http;
 pub mod locale;
 pub mod logging;
 pub mod memory;
-pub mod negotiate;
+pub mod quality;
 pub mod random;
-pub mod render;
-pub mod routes;
-pub mod select;
-pub mod server;
+pub mod startup;
 pub mod store;
 pub mod tenant;
 pub mod time;

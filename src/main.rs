@@ -1,35 +1,44 @@
-//! The `chat-pickup` binary: the Lambda runtime when `AWS_LAMBDA_RUNTIME_API` is set,
-//! otherwise the local server and admin commands.
+//! The `chat-pickup` binary. On Lambda (`AWS_LAMBDA_RUNTIME_API` is set) it runs the Lambda
+//! runtime with settings from the environment; elsewhere it runs the command line's
+//! command: the local server, `demo` or `admin`.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use chat_pickup::cli::{self, Cli};
+use chat_pickup::config::{Cli, LambdaSettings, env};
+use chat_pickup::{logging, memory, startup};
 
 fn main() -> ExitCode {
-    chat_pickup::memory::return_large_blocks();
-    // SAFETY: the runtime (and every other thread) starts after this, in `run`.
-    unsafe { cli::unset_empty_settings() };
-    run()
+    memory::return_large_blocks();
+    // SAFETY: the runtime (and every other thread) starts after this.
+    unsafe { env::unset_empty_settings() };
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        on_lambda()
+    } else {
+        on_the_command_line()
+    }
 }
 
 #[tokio::main]
-async fn run() -> ExitCode {
-    let on_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
-    chat_pickup::logging::init(on_lambda);
-    // On Lambda there are no arguments: the settings come from the environment.
-    let cli = if on_lambda {
-        Cli::parse_from(["chat-pickup", "serve"])
-    } else {
-        Cli::parse()
-    };
-    match cli::run(cli, on_lambda).await {
+async fn on_lambda() -> ExitCode {
+    logging::init(true);
+    // There are no arguments: the settings come from the environment.
+    let settings = LambdaSettings::parse_from(["chat-pickup"]);
+    match startup::lambda(settings).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) if on_lambda => {
+        Err(error) => {
             tracing::error!(%error, "chat-pickup failed");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[tokio::main]
+async fn on_the_command_line() -> ExitCode {
+    logging::init(false);
+    match startup::run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE

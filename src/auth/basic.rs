@@ -3,8 +3,9 @@
 
 use super::cache::BasicCache;
 use super::credentials::BasicCredentials;
-use super::{AuthError, password};
-use crate::store::{Account, Store};
+use super::{AuthFailure, password};
+use crate::account::Account;
+use crate::store::Store;
 
 /// The account the credentials name, if the password is right. A wrong password, an unknown
 /// user and a deleted associate cost one argon2 verification each, so the response time does
@@ -13,7 +14,7 @@ pub(super) fn account(
     credentials: &BasicCredentials,
     store: &dyn Store,
     cache: &BasicCache,
-) -> Result<Option<Account>, AuthError> {
+) -> Result<Option<Account>, AuthFailure> {
     let BasicCredentials {
         encoded,
         login,

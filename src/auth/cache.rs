@@ -14,8 +14,8 @@ use hmac::{Hmac, Mac};
 use lru::LruCache;
 use sha2::Sha256;
 
-use super::secret;
-use crate::store::Account;
+use crate::account::Account;
+use crate::account::secret;
 
 /// How many verified credentials are remembered.
 const CAPACITY: usize = 1024;
@@ -89,7 +89,7 @@ impl BasicCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Agent;
+    use crate::account::Agent;
 
     fn account(id: i64, hash: &str) -> Account {
         Account {

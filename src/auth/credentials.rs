@@ -33,11 +33,15 @@ impl Credentials {
         let header = header.trim();
         let (name, rest) = header.split_once(' ').unwrap_or((header, ""));
         let rest = rest.trim();
-        let scheme = [Scheme::Basic, Scheme::SoTicket, Scheme::Bearer]
+        let accepted: Vec<Scheme> = Scheme::IN_AUTHORIZATION
             .into_iter()
-            .find(|scheme| scheme.name().eq_ignore_ascii_case(name))
             .filter(|scheme| enabled(*scheme))
-            .ok_or(AuthError::UnsupportedScheme)?;
+            .collect();
+        let named = accepted
+            .iter()
+            .copied()
+            .find(|scheme| scheme.name().eq_ignore_ascii_case(name));
+        let scheme = named.ok_or(AuthError::UnsupportedScheme(accepted))?;
         Ok(match scheme {
             Scheme::Basic => Credentials::Basic(BasicCredentials::decode(rest)?),
             Scheme::SoTicket => Credentials::SoTicket(rest.to_string()),
@@ -156,14 +160,16 @@ mod tests {
         assert_eq!(ticket, Credentials::SoTicket("7T:abc".into()));
         assert_eq!(ticket.scheme(), Scheme::SoTicket);
         let refused = Credentials::parse("Basic !!!", |scheme| scheme != Scheme::Basic);
-        assert!(matches!(refused, Err(AuthError::UnsupportedScheme)));
+        assert!(
+            matches!(&refused, Err(AuthError::UnsupportedScheme(accepted)) if !accepted.contains(&Scheme::Basic))
+        );
         assert!(matches!(
             Credentials::parse("Bearer   ", |_| true),
             Err(AuthError::Malformed(_))
         ));
         assert!(matches!(
             Credentials::parse("Digest x", |_| true),
-            Err(AuthError::UnsupportedScheme)
+            Err(AuthError::UnsupportedScheme(_))
         ));
     }
 

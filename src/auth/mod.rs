@@ -18,21 +18,19 @@ pub mod cache;
 pub mod credentials;
 pub mod jwt;
 pub mod password;
-pub mod secret;
 mod ticket;
 
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
 
-use crate::store::{Account, Agent, Store, StoreError};
+use crate::account::secret::{self, SecretKind};
+use crate::account::{Account, Agent};
+use crate::store::{Store, StoreError};
 use crate::time::Timestamp;
 use cache::BasicCache;
 use credentials::Credentials;
 use jwt::JwtConfig;
-use secret::SecretKind;
-
-/// SuperOffice's UserType for an internal associate: the only kind that picks up chats.
-const INTERNAL_ASSOCIATE: i64 = 1;
+pub use ticket::xsrf_token;
 
 /// The authenticated caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,10 +45,9 @@ pub struct Principal {
 }
 
 /// The ways of authenticating; which are enabled is configuration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scheme {
     Basic,
-    #[value(name = "soticket")]
     SoTicket,
     Bearer,
     /// The `SoTicket` cookie with the XSRF double-submit check.
@@ -58,6 +55,9 @@ pub enum Scheme {
 }
 
 impl Scheme {
+    /// The schemes an `Authorization` header names (the cookie travels in `Cookie`).
+    pub const IN_AUTHORIZATION: [Scheme; 3] = [Scheme::Basic, Scheme::SoTicket, Scheme::Bearer];
+
     pub fn name(&self) -> &'static str {
         match self {
             Scheme::Basic => "Basic",
@@ -68,26 +68,41 @@ impl Scheme {
     }
 }
 
+/// Why the caller is not let in.
 #[derive(Debug)]
 pub enum AuthError {
     /// No credentials at all.
     Missing,
     /// An Authorization header we cannot read; the text says what is wrong with it.
     Malformed(&'static str),
-    /// A scheme this installation does not accept.
-    UnsupportedScheme,
+    /// A scheme this installation does not accept; the ones an `Authorization` header may
+    /// name here.
+    UnsupportedScheme(Vec<Scheme>),
     /// The credentials do not identify an active associate.
     Rejected,
     /// `CHAT_PICKUP_REQUIRE_APP_TOKEN` is set and the request names no partner app.
     AppTokenRequired,
     /// An active associate who may not pick up chats (not an internal associate).
     NotAnAgent,
+}
+
+/// Authentication's outcome when it does not name a caller: a refusal, or a store that
+/// could not answer.
+#[derive(Debug)]
+pub enum AuthFailure {
+    Refused(AuthError),
     Store(StoreError),
 }
 
-impl From<StoreError> for AuthError {
+impl From<AuthError> for AuthFailure {
+    fn from(error: AuthError) -> Self {
+        AuthFailure::Refused(error)
+    }
+}
+
+impl From<StoreError> for AuthFailure {
     fn from(error: StoreError) -> Self {
-        AuthError::Store(error)
+        AuthFailure::Store(error)
     }
 }
 
@@ -145,7 +160,7 @@ impl Authenticator {
     /// The `WWW-Authenticate` challenges sent with every 401: one per enabled scheme that
     /// an `Authorization` header can carry.
     pub fn challenge(&self, realm: &str) -> String {
-        let challenges: Vec<String> = [Scheme::Basic, Scheme::SoTicket, Scheme::Bearer]
+        let challenges: Vec<String> = Scheme::IN_AUTHORIZATION
             .into_iter()
             .filter(|scheme| self.enabled(*scheme))
             .map(|scheme| match scheme {
@@ -162,14 +177,14 @@ impl Authenticator {
         headers: &HeaderMap,
         store: &dyn Store,
         now: Timestamp,
-    ) -> Result<Principal, AuthError> {
+    ) -> Result<Principal, AuthFailure> {
         let app = self.partner_app(headers, store)?;
         let (scheme, account) = self.account(headers, store, now)?;
         let account = account
             .filter(|account| !account.deleted)
             .ok_or(AuthError::Rejected)?;
-        if account.user_type != INTERNAL_ASSOCIATE {
-            return Err(AuthError::NotAnAgent);
+        if !account.is_internal() {
+            return Err(AuthError::NotAnAgent.into());
         }
         Ok(Principal {
             agent: account.agent,
@@ -185,14 +200,14 @@ impl Authenticator {
         headers: &HeaderMap,
         store: &dyn Store,
         now: Timestamp,
-    ) -> Result<(Scheme, Option<Account>), AuthError> {
+    ) -> Result<(Scheme, Option<Account>), AuthFailure> {
         let Some(header) = single(headers, AUTHORIZATION.as_str())? else {
             if self.enabled(Scheme::Cookie) && ticket::has_cookie(headers) {
                 let secret = self.config.xsrf_secret.as_deref().unwrap_or_default();
                 let ticket = ticket::from_cookie(headers, secret)?;
                 return Ok((Scheme::Cookie, ticket::account(&ticket, store, now)?));
             }
-            return Err(AuthError::Missing);
+            return Err(AuthError::Missing.into());
         };
         let credentials = Credentials::parse(header, |scheme| self.enabled(scheme))?;
         let account = match &credentials {
@@ -209,7 +224,7 @@ impl Authenticator {
         token: &str,
         store: &dyn Store,
         now: Timestamp,
-    ) -> Result<Option<Account>, AuthError> {
+    ) -> Result<Option<Account>, AuthFailure> {
         if token.starts_with(SecretKind::ApiToken.prefix()) {
             let fingerprint = secret::fingerprint(token);
             return Ok(store.account_by_secret(SecretKind::ApiToken, &fingerprint, now)?);
@@ -225,15 +240,15 @@ impl Authenticator {
         &self,
         headers: &HeaderMap,
         store: &dyn Store,
-    ) -> Result<Option<String>, AuthError> {
+    ) -> Result<Option<String>, AuthFailure> {
         let Some(token) = single(headers, "SO-AppToken")? else {
             if self.config.require_app_token {
-                return Err(AuthError::AppTokenRequired);
+                return Err(AuthError::AppTokenRequired.into());
             }
             return Ok(None);
         };
         let app = store.partner_app(&secret::fingerprint(token.trim()))?;
-        app.map(Some).ok_or(AuthError::Rejected)
+        Ok(Some(app.ok_or(AuthError::Rejected)?))
     }
 }
 

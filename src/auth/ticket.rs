@@ -7,23 +7,37 @@ use cookie::Cookie;
 use http::HeaderMap;
 use http::header::COOKIE;
 
-use super::AuthError;
-use super::secret::{self, SecretKind};
-use crate::store::{Account, Store};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::{AuthError, AuthFailure};
+use crate::account::Account;
+use crate::account::secret::{self, SecretKind};
+use crate::store::Store;
 use crate::time::Timestamp;
 
 const TICKET_COOKIE: &str = "SoTicket";
 const XSRF_COOKIE: &str = "XSRF-TOKEN";
 const XSRF_HEADER: &str = "X-XSRF-TOKEN";
 
+/// The XSRF token that goes with `ticket`: HMAC-SHA256 under the server's secret, base64url.
+/// A token planted by another site cannot match a ticket it does not know.
+pub fn xsrf_token(server_secret: &[u8], ticket: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(server_secret).expect("HMAC takes any key");
+    mac.update(ticket.as_bytes());
+    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
 /// The account holding `ticket`, if it is live.
 pub(super) fn account(
     ticket: &str,
     store: &dyn Store,
     now: Timestamp,
-) -> Result<Option<Account>, AuthError> {
+) -> Result<Option<Account>, AuthFailure> {
     if !ticket.starts_with(SecretKind::Ticket.prefix()) {
-        return Err(AuthError::Malformed("a SoTicket starts with 7T:"));
+        return Err(AuthError::Malformed("a SoTicket starts with 7T:").into());
     }
     let fingerprint = secret::fingerprint(ticket);
     Ok(store.account_by_secret(SecretKind::Ticket, &fingerprint, now)?)
@@ -42,7 +56,7 @@ pub(super) fn from_cookie(headers: &HeaderMap, server_secret: &[u8]) -> Result<S
         (Some(value), None) => value.to_str().map_err(|_| AuthError::Rejected)?,
         _ => return Err(AuthError::Rejected),
     };
-    let expected = secret::xsrf_token(server_secret, &ticket);
+    let expected = xsrf_token(server_secret, &ticket);
     let pair_matches = secret::same(header_token.trim(), &cookie_token);
     let bound_to_ticket = secret::same(header_token.trim(), &expected);
     if pair_matches && bound_to_ticket {
@@ -89,9 +103,17 @@ mod tests {
     }
 
     #[test]
+    fn xsrf_tokens_are_bound_to_the_ticket_and_the_secret() {
+        let token = xsrf_token(b"server secret", "7T:a");
+        assert_eq!(token, xsrf_token(b"server secret", "7T:a"));
+        assert_ne!(token, xsrf_token(b"server secret", "7T:b"));
+        assert_ne!(token, xsrf_token(b"other secret", "7T:a"));
+    }
+
+    #[test]
     fn the_double_submitted_token_must_be_bound_to_the_ticket() {
-        let good = secret::xsrf_token(SECRET, "7T:mine");
-        let other = secret::xsrf_token(SECRET, "7T:other");
+        let good = xsrf_token(SECRET, "7T:mine");
+        let other = xsrf_token(SECRET, "7T:other");
         let cookie = |token: &str| format!("SoTicket=7T:mine; theme=dark; XSRF-TOKEN={token}");
         assert_eq!(
             from_cookie(&headers(&cookie(&good), Some(&good)), SECRET).unwrap(),
@@ -113,7 +135,7 @@ mod tests {
                 "{headers:?}"
             );
         }
-        let forged_secret = secret::xsrf_token(b"guess", "7T:mine");
+        let forged_secret = xsrf_token(b"guess", "7T:mine");
         let forged = headers(&cookie(&forged_secret), Some(&forged_secret));
         assert!(from_cookie(&forged, SECRET).is_err());
     }

@@ -3,21 +3,20 @@
 //! Each carrier is a [`Shape`]: its properties in wire order, each with a [`Kind`] and the
 //! expression in SuperOffice's database schema it is read from. That one list drives
 //! everything that depends on it - the store's query, the element order of JSON and XML, the
-//! `FieldProperties` block - so there is no second field list to keep in step.
+//! `FieldProperties` block - so there is no second field list to keep in step. How a carrier
+//! is written on the wire is HTTP's business (`http::render`).
 //! [`CHAT_SESSION_ENTITY`] is the entity the pickup returns.
 
 mod enums;
 mod model;
 mod shapes;
-mod wire;
 
 pub use enums::{CHAT_SESSION_STATUS, EnumDef, TABLE_RIGHT};
-pub use model::{Field, Kind, Object, Shape, Value};
+pub use model::{CARRIER_PROPERTIES, Field, Kind, Object, Shape, Value};
 pub use shapes::{
     ADDRESS, ALL as ALL_SHAPES, ASSOCIATE, CHAT_SESSION_ENTITY, CONTACT, PERSON, POSTAL_ADDRESS,
     PROJECT, SALE, STREET_ADDRESS, TICKET,
 };
-pub use wire::{Dialect, Wire, XSI, printable};
 
 /// SuperOffice's ChatSessionStatus values the pickup reads and writes.
 pub mod status {

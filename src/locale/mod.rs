@@ -21,7 +21,7 @@ pub use language::Language;
 pub use localizer::{Localizer, Resources};
 pub use multilang::resolve;
 pub use request::LocaleRequest;
-pub use zone::{Zone, ZoneRequest};
+pub use zone::{Location, Zone, ZoneRequest};
 
 /// A language, culture or time-zone header the caller must fix; the text says how.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use http::HeaderMap;
 
 use super::language::{self, Requested};
-use super::zone::{ZONE_FORMS, ZoneName, ZoneRequest};
+use super::zone::{Location, ZONE_FORMS, ZoneName, ZoneRequest};
 use super::{Culture, HeaderError, Zone};
 
 /// What the caller asked for; the zone may still need the store (location codes).
@@ -69,20 +69,20 @@ impl LocaleRequest {
     /// looked up with `lookup` (the store's location table) - else the fallback zone.
     pub fn zone<E: From<HeaderError>>(
         &self,
-        lookup: impl FnOnce(&ZoneName) -> Result<Option<String>, E>,
+        lookup: impl FnOnce(&Location) -> Result<Option<String>, E>,
         associate: Option<&str>,
         default: &Zone,
     ) -> Result<Zone, E> {
-        let name = match &self.zone.named {
+        let location = match &self.zone.named {
             None => return Ok(self.fallback_zone(associate, default)),
             Some(ZoneName::Known(zone)) => return Ok(zone.clone()),
-            Some(name) => name,
+            Some(ZoneName::Stored(location)) => location,
         };
-        let found = lookup(name)?;
+        let found = lookup(location)?;
         found
             .as_deref()
             .and_then(Zone::from_iana)
-            .ok_or_else(|| E::from(unknown_location(name)))
+            .ok_or_else(|| E::from(unknown_location(location)))
     }
 
     /// The zone when the header names none: the associate's own (an IANA name from the
@@ -103,11 +103,10 @@ impl LocaleRequest {
     }
 }
 
-fn unknown_location(name: &ZoneName) -> HeaderError {
-    let named = match name {
-        ZoneName::Id(id) => format!("id {id}"),
-        ZoneName::Location(code) => code.clone(),
-        ZoneName::Known(zone) => zone.label().to_string(),
+fn unknown_location(location: &Location) -> HeaderError {
+    let named = match location {
+        Location::Id(id) => format!("id {id}"),
+        Location::Code(code) => code.clone(),
     };
     HeaderError {
         header: "SO-TimeZone",
@@ -241,8 +240,8 @@ mod tests {
 
     #[test]
     fn named_zones_are_looked_up_and_unknown_ones_refused() {
-        let lookup = |name: &ZoneName| -> Result<Option<String>, HeaderError> {
-            Ok((name == &ZoneName::Location("NO".into())).then(|| "Europe/Oslo".into()))
+        let lookup = |location: &Location| -> Result<Option<String>, HeaderError> {
+            Ok((location == &Location::Code("NO".into())).then(|| "Europe/Oslo".into()))
         };
         let zone = |value: &str| {
             request(&[("SO-TimeZone", value)])

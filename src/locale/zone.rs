@@ -135,8 +135,15 @@ pub struct ZoneRequest {
 pub enum ZoneName {
     /// A zone known without the store: an IANA name or `UTC`.
     Known(Zone),
+    /// A time-zone location, which the store's location table resolves.
+    Stored(Location),
+}
+
+/// A row of the store's time-zone location table, by code or by id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
     /// A location code (`NO`, `US-NY`), upper case.
-    Location(String),
+    Code(String),
     /// A location's numeric id.
     Id(i64),
 }
@@ -175,10 +182,14 @@ impl ZoneRequest {
 impl ZoneName {
     fn parse(text: &str) -> Option<ZoneName> {
         if text.bytes().all(|b| b.is_ascii_digit()) {
-            return text.parse().ok().map(ZoneName::Id);
+            return text
+                .parse()
+                .ok()
+                .map(|id| ZoneName::Stored(Location::Id(id)));
         }
         if is_location_code(text) && !text.eq_ignore_ascii_case("UTC") {
-            return Some(ZoneName::Location(text.to_ascii_uppercase()));
+            let code = text.to_ascii_uppercase();
+            return Some(ZoneName::Stored(Location::Code(code)));
         }
         Zone::from_iana(text).map(ZoneName::Known)
     }
@@ -207,6 +218,10 @@ impl FromStr for Zone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn code(text: String) -> ZoneName {
+        ZoneName::Stored(Location::Code(text))
+    }
     use chrono::{TimeZone, Utc};
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Timestamp {
@@ -333,19 +348,19 @@ mod tests {
     #[test]
     fn so_timezone_forms() {
         let parse = |value| ZoneRequest::parse(value).unwrap();
-        assert_eq!(parse("NO").named, Some(ZoneName::Location("NO".into())));
+        assert_eq!(parse("NO").named, Some(code("NO".into())));
         assert_eq!(
             parse("us-ny , INCLUDETZOFFSET"),
             ZoneRequest {
-                named: Some(ZoneName::Location("US-NY".into())),
+                named: Some(code("US-NY".into())),
                 with_offset: true,
             }
         );
+        assert_eq!(parse("AU-ACT").named, Some(code("AU-ACT".into())));
         assert_eq!(
-            parse("AU-ACT").named,
-            Some(ZoneName::Location("AU-ACT".into()))
+            parse("261").named,
+            Some(ZoneName::Stored(Location::Id(261)))
         );
-        assert_eq!(parse("261").named, Some(ZoneName::Id(261)));
         assert_eq!(
             parse("UTC,includeTZOffset").named,
             Some(ZoneName::Known(Zone::UTC))

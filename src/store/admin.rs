@@ -1,10 +1,15 @@
 //! Administration, for the `admin` and `demo` commands: associates, topics, memberships,
 //! credentials, and customers entering the queue. Both backends implement [`Admin`]; the
 //! commands see only the trait.
+//!
+//! Each operation a backend implements is one transaction. What is minted - secrets, app
+//! tokens, the customer's session key - is minted here, in the trait's provided methods, and
+//! so are the rules the backends share ([`queue_position`], [`secret_holder`]): a backend
+//! stores, it does not decide.
 
 use std::fmt;
 
-use crate::auth::secret::SecretKind;
+use crate::account::secret::{self, SecretKind};
 use crate::store::StoreError;
 use crate::time::Timestamp;
 
@@ -36,6 +41,88 @@ impl fmt::Display for AdminError {
 }
 
 impl std::error::Error for AdminError {}
+
+impl AdminError {
+    pub fn unknown(what: &'static str, name: &str) -> Self {
+        AdminError::Unknown {
+            what,
+            name: name.to_string(),
+        }
+    }
+
+    pub fn exists(what: &'static str, name: &str) -> Self {
+        AdminError::Exists {
+            what,
+            name: name.to_string(),
+        }
+    }
+}
+
+impl From<StoreError> for AdminError {
+    fn from(error: StoreError) -> Self {
+        AdminError::Store(error)
+    }
+}
+
+/// A chat topic to add.
+#[derive(Clone, Debug, Default)]
+pub struct NewTopic {
+    pub name: String,
+    /// Plain or multi-language (`US:"Hi!";NO:"Hei!"`); empty for no welcome message.
+    pub welcome: String,
+    /// The customers' language, a SuperOffice prefix (`US`, `NO`): it picks the variant of a
+    /// multi-language welcome message.
+    pub language: Option<String>,
+    /// `{agent}` in the welcome message is the agent's first name, not the full name.
+    pub agent_first_name: bool,
+}
+
+impl NewTopic {
+    pub fn new(name: &str, welcome: &str) -> Self {
+        Self {
+            name: name.into(),
+            welcome: welcome.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The topic with its customers speaking `language` (a SuperOffice prefix).
+    pub fn in_language(self, language: &str) -> Self {
+        Self {
+            language: Some(language.into()),
+            ..self
+        }
+    }
+}
+
+/// A secret to store: only its fingerprint, never the secret.
+#[derive(Clone, Debug)]
+pub struct NewSecret {
+    pub kind: SecretKind,
+    pub fingerprint: String,
+    pub created: Timestamp,
+    /// `None`: valid until revoked.
+    pub expires: Option<Timestamp>,
+}
+
+/// Where a customer entering the queue stands: after those already `waiting` in the topic.
+pub fn queue_position(waiting: i64) -> i64 {
+    waiting + 1
+}
+
+/// The associate a secret may be issued to: not a deleted one, whose credentials no longer
+/// work - a secret issued to them would only look valid.
+pub fn secret_holder(user: &str, associate_id: i64, deleted: bool) -> Result<i64, AdminError> {
+    if deleted {
+        return Err(AdminError::unknown("active associate", user));
+    }
+    Ok(associate_id)
+}
+
+/// A random key for the customer's side of a session (128 bits, hex).
+fn session_key() -> String {
+    crate::random::hex::<16>()
+}
 
 /// A user agent's rights in a topic (chat_topic_user).
 #[derive(Clone, Copy, Debug, Default)]
@@ -89,27 +176,39 @@ pub trait Admin {
         password_hash: &str,
     ) -> Result<i64, AdminError>;
 
-    /// Adds a topic. `language` is a SuperOffice prefix (`US`, `NO`): the customers'
-    /// language, which picks the variant of a multi-language welcome message.
-    fn add_topic(
+    /// Adds a topic.
+    fn add_topic(&self, topic: &NewTopic) -> Result<i64, AdminError>;
+
+    /// Sets `user`'s own time zone to the location `zone` (a code or id); an empty `zone`
+    /// clears it. Returns the IANA zone it keeps time by.
+    fn set_time_zone(&self, user: &str, zone: &str) -> Result<Option<String>, AdminError> {
+        let zone = zone.trim();
+        self.place_in_zone(user, (!zone.is_empty()).then_some(zone))
+    }
+
+    /// Sets `user`'s time-zone location (a code or id), or clears it (`None`); the IANA zone.
+    fn place_in_zone(
         &self,
-        name: &str,
-        welcome_message: &str,
-        language: Option<&str>,
-    ) -> Result<i64, AdminError>;
-
-    /// Makes `{agent}` in the topic's welcome message the agent's first name.
-    fn use_agent_first_name(&self, topic: &str) -> Result<(), AdminError>;
-
-    /// Sets `user`'s own time zone to the location `zone` (a code or id); empty clears it.
-    /// Returns the IANA zone it keeps time by.
-    fn set_time_zone(&self, user: &str, zone: &str) -> Result<Option<String>, AdminError>;
+        user: &str,
+        location: Option<&str>,
+    ) -> Result<Option<String>, AdminError>;
 
     /// Makes `user` a member of `topic` with `rights`, replacing earlier rights.
     fn add_member(&self, user: &str, topic: &str, rights: Rights) -> Result<(), AdminError>;
 
     /// Puts a customer in the queue of a topic, with their first message, at `now`.
-    fn enqueue(&self, session: &NewSession, now: Timestamp) -> Result<i64, AdminError>;
+    fn enqueue(&self, session: &NewSession, now: Timestamp) -> Result<i64, AdminError> {
+        self.insert_session(session, &session_key(), now)
+    }
+
+    /// Stores a session entering the queue at [`queue_position`], with the customer's
+    /// session `key`.
+    fn insert_session(
+        &self,
+        session: &NewSession,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<i64, AdminError>;
 
     /// The sessions waiting in the queue, in pickup order (bot-active ones included).
     fn queue(&self) -> Result<Vec<Waiting>, AdminError>;
@@ -128,16 +227,42 @@ pub trait Admin {
         kind: SecretKind,
         now: Timestamp,
         expires: Option<Timestamp>,
-    ) -> Result<String, AdminError>;
+    ) -> Result<String, AdminError> {
+        let issued = secret::issue(kind);
+        let stored = NewSecret {
+            kind,
+            fingerprint: secret::fingerprint(&issued),
+            created: now,
+            expires,
+        };
+        self.add_secret(user, &stored)?;
+        Ok(issued)
+    }
+
+    /// Stores a secret of [`secret_holder`] `user`.
+    fn add_secret(&self, user: &str, secret: &NewSecret) -> Result<(), AdminError>;
 
     /// Revokes one secret of `kind` by its value; `false` if there was no such live secret.
-    fn revoke_secret(&self, kind: SecretKind, value: &str) -> Result<bool, AdminError>;
+    fn revoke_secret(&self, kind: SecretKind, value: &str) -> Result<bool, AdminError> {
+        self.revoke_fingerprint(kind, &secret::fingerprint(value.trim()))
+    }
+
+    /// Revokes the live secret of `kind` with this fingerprint; `false` if there is none.
+    fn revoke_fingerprint(&self, kind: SecretKind, fingerprint: &str) -> Result<bool, AdminError>;
 
     /// Revokes every secret of `kind` that `user` holds; returns how many.
     fn revoke_secrets_of(&self, user: &str, kind: SecretKind) -> Result<u64, AdminError>;
 
     /// Registers a partner app; returns its token, which is not stored.
-    fn add_app(&self, name: &str, now: Timestamp) -> Result<String, AdminError>;
+    fn add_app(&self, name: &str, now: Timestamp) -> Result<String, AdminError> {
+        let token = secret::issue_app_token();
+        self.register_app(name, &secret::fingerprint(&token), now)?;
+        Ok(token)
+    }
+
+    /// Stores a partner app by its token's fingerprint.
+    fn register_app(&self, name: &str, fingerprint: &str, now: Timestamp)
+    -> Result<(), AdminError>;
 
     fn revoke_app(&self, name: &str) -> Result<(), AdminError>;
 

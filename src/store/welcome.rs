@@ -7,8 +7,8 @@
 //! `{agent}` (the agent's full name, or first name when the topic says so), `{customer}`
 //! (the customer's name, else alias) and `{topic}`; any other `{...}` stays as written.
 
+use crate::account::Agent;
 use crate::locale::{Culture, Language, Localizer, Resources};
-use crate::store::Agent;
 
 /// What the backend reads for a welcome: the topic's side and the session's.
 pub struct WelcomeSource {
@@ -38,22 +38,22 @@ impl WelcomeSource {
     }
 
     /// The welcome text, resolved and filled; `None` when it is empty.
-    pub fn compose(self, agent: &Agent, resources: Resources) -> Option<String> {
+    pub fn compose(&self, agent: &Agent, resources: Resources) -> Option<String> {
         let language = self.language();
         let localizer =
             Localizer::RAW.translating(language, Culture::default_for(language), resources);
         let names = Names {
             agent: if self.first_name_only {
-                first_name(agent, self.person_first_name)
+                first_name(agent, self.person_first_name.as_deref())
             } else {
                 agent.display_name.clone()
             },
             customer: if self.customer.trim().is_empty() {
-                self.alias
+                self.alias.clone()
             } else {
-                self.customer
+                self.customer.clone()
             },
-            topic: self.topic,
+            topic: self.topic.clone(),
         };
         let text = fill(&localizer.text(&self.raw), &names);
         (!text.trim().is_empty()).then_some(text)
@@ -68,9 +68,10 @@ struct Names {
 }
 
 /// The person's first name, else the first word of the full name.
-fn first_name(agent: &Agent, person_first_name: Option<String>) -> String {
+fn first_name(agent: &Agent, person_first_name: Option<&str>) -> String {
     person_first_name
         .filter(|name| !name.trim().is_empty())
+        .map(str::to_string)
         .or_else(|| {
             agent
                 .display_name
@@ -148,8 +149,8 @@ mod tests {
             name: "tje0".into(),
             display_name: "Thomas Jensen".into(),
         };
-        assert_eq!(first_name(&agent, Some("Tom".into())), "Tom");
-        assert_eq!(first_name(&agent, Some(" ".into())), "Thomas");
+        assert_eq!(first_name(&agent, Some("Tom")), "Tom");
+        assert_eq!(first_name(&agent, Some(" ")), "Thomas");
         assert_eq!(first_name(&agent, None), "Thomas");
     }
 }

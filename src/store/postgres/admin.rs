@@ -2,12 +2,17 @@
 
 use deadpool_postgres::ClientWrapper;
 
-use super::PgStore;
+use tokio_postgres::types::ToSql;
+
 use super::errors::Failure;
-use super::queries::{execute, row, rows};
-use crate::auth::secret::{self, SecretKind};
+use super::{PgStore, execute, row, rows};
+use crate::account::secret::SecretKind;
 use crate::entity::{message, status};
-use crate::store::admin::{Admin, AdminError, NewSession, Rights, Waiting};
+use crate::store::StoreError;
+use crate::store::admin::{
+    Admin, AdminError, NewSecret, NewSession, NewTopic, Rights, Waiting, queue_position,
+    secret_holder,
+};
 use crate::time::Timestamp;
 
 impl Admin for PgStore {
@@ -32,51 +37,48 @@ impl Admin for PgStore {
         })?)
     }
 
-    fn add_topic(
-        &self,
-        name: &str,
-        welcome_message: &str,
-        language: Option<&str>,
-    ) -> Result<i64, AdminError> {
+    fn add_topic(&self, topic: &NewTopic) -> Result<i64, AdminError> {
         Ok(self.write(async |client| {
-            let language_id: Option<i64> = match language {
+            let language_id: Option<i64> = match &topic.language {
                 None => None,
                 Some(code) => {
                     let sql = "SELECT id FROM language WHERE lower(code) = lower($1)";
-                    let found = row(client, sql, &[&code]).await?;
+                    let found = row(client, sql, &[code]).await?;
                     Some(found.ok_or_else(|| unknown("language", code))?.try_get(0)?)
                 }
             };
             let exists = "SELECT id FROM chat_topic WHERE lower(name) = lower($1)";
-            if row(client, exists, &[&name]).await?.is_some() {
-                return Err(exists_already("topic", name));
+            if row(client, exists, &[&topic.name]).await?.is_some() {
+                return Err(exists_already("topic", &topic.name));
             }
-            let sql = "INSERT INTO chat_topic (name, welcome_message, language_id) \
-                       VALUES ($1, $2, $3) RETURNING id";
-            one(client, sql, &[&name, &welcome_message, &language_id]).await
+            let sql = "INSERT INTO chat_topic (name, welcome_message, language_id, widget_agent_use_firstname) \
+                       VALUES ($1, $2, $3, $4) RETURNING id";
+            let params: [&(dyn ToSql + Sync); 4] = [
+                &topic.name,
+                &topic.welcome,
+                &language_id,
+                &topic.agent_first_name,
+            ];
+            one(client, sql, &params).await
         })?)
     }
 
-    fn use_agent_first_name(&self, topic: &str) -> Result<(), AdminError> {
-        Ok(self.write(async |client| {
-            let id = topic_id(client, topic).await?;
-            let sql = "UPDATE chat_topic SET widget_agent_use_firstname = true WHERE id = $1";
-            execute(client, sql, &[&id]).await?;
-            Ok(())
-        })?)
-    }
-
-    fn set_time_zone(&self, user: &str, zone: &str) -> Result<Option<String>, AdminError> {
+    fn place_in_zone(
+        &self,
+        user: &str,
+        location: Option<&str>,
+    ) -> Result<Option<String>, AdminError> {
         Ok(self.write(async |client| {
             let user_id = associate_id(client, user).await?;
-            let location: Option<(i64, String)> = if zone.trim().is_empty() {
-                None
-            } else {
-                let sql = "SELECT tzlocation_id, iana_zone FROM tzlocation \
-                           WHERE lower(location_code) = lower($1) OR tzlocation_id::text = $1";
-                let found = row(client, sql, &[&zone.trim()]).await?;
-                let found = found.ok_or_else(|| unknown("time-zone location", zone))?;
-                Some((found.try_get(0)?, found.try_get(1)?))
+            let location: Option<(i64, String)> = match location {
+                None => None,
+                Some(code) => {
+                    let sql = "SELECT tzlocation_id, iana_zone FROM tzlocation \
+                               WHERE lower(location_code) = lower($1) OR tzlocation_id::text = $1";
+                    let found = row(client, sql, &[&code]).await?;
+                    let found = found.ok_or_else(|| unknown("time-zone location", code))?;
+                    Some((found.try_get(0)?, found.try_get(1)?))
+                }
             };
             let sql = "UPDATE associate SET tzlocation_id = $2 WHERE associate_id = $1";
             let location_id = location.as_ref().map(|(id, _)| *id);
@@ -93,7 +95,7 @@ impl Admin for PgStore {
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, topic_id) DO UPDATE SET \
                  can_listen = excluded.can_listen, can_respond = excluded.can_respond, \
                  manager = excluded.manager, notifications = excluded.notifications";
-            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 6] = [
+            let params: [&(dyn ToSql + Sync); 6] = [
                 &user_id,
                 &topic_id,
                 &rights.listen,
@@ -106,8 +108,13 @@ impl Admin for PgStore {
         })?)
     }
 
-    fn enqueue(&self, session: &NewSession, now: Timestamp) -> Result<i64, AdminError> {
-        Ok(self.write(async |client| enqueue(client, session, now).await)?)
+    fn insert_session(
+        &self,
+        session: &NewSession,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<i64, AdminError> {
+        Ok(self.write(async |client| insert_session(client, session, key, now).await)?)
     }
 
     fn queue(&self) -> Result<Vec<Waiting>, AdminError> {
@@ -151,46 +158,31 @@ impl Admin for PgStore {
         })?)
     }
 
-    fn issue_secret(
-        &self,
-        user: &str,
-        kind: SecretKind,
-        now: Timestamp,
-        expires: Option<Timestamp>,
-    ) -> Result<String, AdminError> {
+    fn add_secret(&self, user: &str, secret: &NewSecret) -> Result<(), AdminError> {
         Ok(self.write(async |client| {
-            let associate = associate_id(client, user).await?;
-            let deleted: bool = one(
-                client,
-                "SELECT deleted FROM associate WHERE associate_id = $1",
-                &[&associate],
-            )
-            .await?;
-            if deleted {
-                return Err(unknown("active associate", user));
-            }
-            let issued = secret::issue(kind);
+            let sql = "SELECT associate_id, deleted FROM associate WHERE lower(name) = lower($1)";
+            let found = row(client, sql, &[&user]).await?;
+            let found = found.ok_or_else(|| unknown("associate", user))?;
+            let holder = secret_holder(user, found.try_get(0)?, found.try_get(1)?)?;
             let sql = "INSERT INTO auth_secret (associate_id, kind, fingerprint, created, expires) \
                        VALUES ($1, $2, $3, $4, $5)";
-            let expires = expires.map(|at| at.utc());
-            let fingerprint = secret::fingerprint(&issued);
-            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 5] = [
-                &associate,
-                &kind.column(),
-                &fingerprint,
-                &now.utc(),
+            let expires = secret.expires.map(|at| at.utc());
+            let params: [&(dyn ToSql + Sync); 5] = [
+                &holder,
+                &secret.kind.column(),
+                &secret.fingerprint,
+                &secret.created.utc(),
                 &expires,
             ];
             execute(client, sql, &params).await?;
-            Ok(issued)
+            Ok(())
         })?)
     }
 
-    fn revoke_secret(&self, kind: SecretKind, value: &str) -> Result<bool, AdminError> {
+    fn revoke_fingerprint(&self, kind: SecretKind, fingerprint: &str) -> Result<bool, AdminError> {
         Ok(self.write(async |client| {
             let sql = "UPDATE auth_secret SET revoked = true \
                        WHERE fingerprint = $1 AND kind = $2 AND NOT revoked";
-            let fingerprint = secret::fingerprint(value.trim());
             Ok(execute(client, sql, &[&fingerprint, &kind.column()]).await? > 0)
         })?)
     }
@@ -204,16 +196,19 @@ impl Admin for PgStore {
         })?)
     }
 
-    fn add_app(&self, name: &str, now: Timestamp) -> Result<String, AdminError> {
+    fn register_app(
+        &self,
+        name: &str,
+        fingerprint: &str,
+        now: Timestamp,
+    ) -> Result<(), AdminError> {
         Ok(self.write(async |client| {
-            let token = secret::issue_app_token();
             let sql = "INSERT INTO partner_app (name, fingerprint, created) VALUES ($1, $2, $3) \
                        ON CONFLICT DO NOTHING";
-            let fingerprint = secret::fingerprint(&token);
             if execute(client, sql, &[&name, &fingerprint, &now.utc()]).await? == 0 {
                 return Err(exists_already("app", name));
             }
-            Ok(token)
+            Ok(())
         })?)
     }
 
@@ -257,9 +252,10 @@ const RESYNC_IDENTITIES: &str = "DO $$ DECLARE c record; BEGIN
     END LOOP;
 END $$";
 
-async fn enqueue(
+async fn insert_session(
     client: &ClientWrapper,
     session: &NewSession,
+    key: &str,
     now: Timestamp,
 ) -> Result<i64, Failure> {
     let topic_id = topic_id(client, &session.topic).await?;
@@ -278,14 +274,13 @@ async fn enqueue(
     .await?;
     let links = &session.links;
     let at = now.utc();
-    let key = crate::random::hex::<16>();
-    let position = waiting + 1;
+    let position = queue_position(waiting);
     let sql = "INSERT INTO chat_session (topic_id, customer_id, contact_id, project_id, sale_id, ticket_id, \
          customer_alias, name, email, phone, company_name, status, first_message, last_message, \
          when_requested, idle, session_key, initial_queue_pos, chatbot_isactive) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $12, $13, $13, $14, $15, $16) \
          RETURNING id";
-    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 16] = [
+    let params: [&(dyn ToSql + Sync); 16] = [
         &topic_id,
         &links.person,
         &links.contact,
@@ -307,7 +302,7 @@ async fn enqueue(
     if !session.first_message.is_empty() {
         let sql = "INSERT INTO chat_message (session_id, message, when_posted, type, special_type, author, created_by) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)";
-        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 7] = [
+        let params: [&(dyn ToSql + Sync); 7] = [
             &session_id,
             &session.first_message,
             &at,
@@ -325,14 +320,11 @@ async fn enqueue(
 async fn one<T: for<'a> tokio_postgres::types::FromSql<'a>>(
     client: &ClientWrapper,
     sql: &str,
-    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    params: &[&(dyn ToSql + Sync)],
 ) -> Result<T, Failure> {
     let found = row(client, sql, params).await?;
-    let found = found.ok_or_else(|| {
-        Failure::Store(crate::store::StoreError::Internal(format!(
-            "no row from {sql}"
-        )))
-    })?;
+    let found =
+        found.ok_or_else(|| Failure::Store(StoreError::Internal(format!("no row from {sql}"))))?;
     Ok(found.try_get(0)?)
 }
 
@@ -351,15 +343,9 @@ async fn topic_id(client: &ClientWrapper, name: &str) -> Result<i64, Failure> {
 }
 
 fn unknown(what: &'static str, name: &str) -> Failure {
-    Failure::Admin(AdminError::Unknown {
-        what,
-        name: name.to_string(),
-    })
+    Failure::Admin(AdminError::unknown(what, name))
 }
 
 fn exists_already(what: &'static str, name: &str) -> Failure {
-    Failure::Admin(AdminError::Exists {
-        what,
-        name: name.to_string(),
-    })
+    Failure::Admin(AdminError::exists(what, name))
 }

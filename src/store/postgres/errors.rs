@@ -5,18 +5,25 @@
 use tokio_postgres::error::SqlState;
 
 use crate::store::StoreError;
+use crate::store::admin::AdminError;
 
 /// A failure inside a transaction: PostgreSQL's, or the store's own.
 #[derive(Debug)]
 pub enum Failure {
     Db(tokio_postgres::Error),
     Store(StoreError),
-    Admin(crate::store::admin::AdminError),
+    Admin(AdminError),
 }
 
 impl From<tokio_postgres::Error> for Failure {
     fn from(error: tokio_postgres::Error) -> Self {
         Failure::Db(error)
+    }
+}
+
+impl From<AdminError> for Failure {
+    fn from(error: AdminError) -> Self {
+        Failure::Admin(error)
     }
 }
 
@@ -41,11 +48,11 @@ impl From<Failure> for StoreError {
     }
 }
 
-impl From<Failure> for crate::store::admin::AdminError {
+impl From<Failure> for AdminError {
     fn from(failure: Failure) -> Self {
         match failure {
             Failure::Admin(error) => error,
-            other => crate::store::admin::AdminError::Store(other.into()),
+            other => AdminError::Store(other.into()),
         }
     }
 }

@@ -7,7 +7,7 @@ use tokio_postgres::Row;
 
 use super::PgStore;
 use super::errors::Failure;
-use super::queries::row;
+use super::row;
 use crate::entity::{Field, Kind, Object, Shape, Value};
 use crate::store::load::{Cell, assemble, empty};
 use crate::time::Timestamp;

@@ -19,13 +19,14 @@ use futures_util::future::try_join3;
 use tokio_postgres::types::ToSql;
 
 use super::errors::Failure;
-use super::load;
-use super::queries::{self, execute, resources, row};
+use super::reads::{self, resources};
+use super::{execute, load, row};
+use crate::account::Agent;
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, message, status};
 use crate::locale::Resources;
 use crate::store::load::Cell;
 use crate::store::welcome::WelcomeSource;
-use crate::store::{Agent, StoreError, first_free_rank};
+use crate::store::{Candidate, StoreError, first_free_rank};
 use crate::time::Timestamp;
 
 /// Serialises one agent's pickups (a lock that does not block foreign keys to the row).
@@ -89,7 +90,7 @@ pub fn statements() -> [&'static str; 6] {
     [
         LOCK_AGENT,
         CANDIDATE,
-        queries::RESOURCES,
+        reads::RESOURCES,
         CLAIM,
         &SESSION_ROW,
         &AGENT_ROW,
@@ -102,9 +103,7 @@ static AGENT_ROW: LazyLock<String> = LazyLock::new(|| load::select(&ASSOCIATE));
 /// What the pickup took: the session's row as committed, and the agent's row (the
 /// session's `User`), read in the same round trip.
 pub struct Claimed {
-    pub session_id: i64,
-    pub topic_id: i64,
-    pub when_requested: Timestamp,
+    pub candidate: Candidate,
     pub cells: Vec<Cell>,
     pub agent: Vec<Cell>,
 }
@@ -125,43 +124,40 @@ pub async fn pickup(
     let Some(next) = next else {
         return Ok(None);
     };
-    let session_id: i64 = next.try_get(0)?;
-    let when_requested = Timestamp::from_utc(next.try_get::<_, DateTime<Utc>>(2)?);
-    let source = WelcomeSource {
-        raw: next.try_get(3)?,
-        language_id: next.try_get(4)?,
-        topic: next.try_get(5)?,
-        first_name_only: next.try_get(6)?,
-        customer: next.try_get(7)?,
-        alias: next.try_get(8)?,
-        person_first_name: next.try_get(9)?,
+    let candidate = Candidate {
+        session_id: next.try_get(0)?,
+        topic_id: next.try_get(1)?,
+        when_requested: Timestamp::from_utc(next.try_get::<_, DateTime<Utc>>(2)?),
+        welcome: WelcomeSource {
+            raw: next.try_get(3)?,
+            language_id: next.try_get(4)?,
+            topic: next.try_get(5)?,
+            first_name_only: next.try_get(6)?,
+            customer: next.try_get(7)?,
+            alias: next.try_get(8)?,
+            person_first_name: next.try_get(9)?,
+        },
     };
     let ranks: Vec<i64> = next.try_get(10)?;
     let rank = first_free_rank(ranks.into_iter().map(Ok::<_, Failure>))?;
-    let resources = if source.needs_resources() {
-        resources(client, source.language()).await?
-    } else {
-        Resources::default()
+    let resources = match candidate.resources_needed() {
+        Some(language) => resources(client, language).await?,
+        None => Resources::default(),
     };
-    let welcome = source.compose(agent, resources);
-    let waited = now.millis_since(when_requested).max(0) as f64 / 1000.0;
-    let status = if welcome.is_some() {
-        status::USER_LAST
-    } else {
-        status::CUSTOMER_LAST
-    };
+    let plan = candidate.plan(agent, rank, resources, now);
+    let session_id = candidate.session_id;
     let params: [&(dyn ToSql + Sync); 11] = [
         &id,
         &now.utc(),
-        &rank,
-        &status,
+        &plan.rank,
+        &plan.status,
         &session_id,
         &status::IN_QUEUE,
-        &welcome,
+        &plan.welcome,
         &message::TO_CUSTOMER,
         &message::SPECIAL_WELCOME,
         &agent.display_name,
-        &waited,
+        &plan.waited_seconds,
     ];
     // Prepared already (see `statements`): the four are sent together, in this order.
     let (claim, session_row, agent_row) = try_join3(
@@ -186,9 +182,7 @@ pub async fn pickup(
     let session = session.filter(|_| claimed == 1).ok_or_else(vanished)?;
     let agent_row = agent_row.ok_or_else(vanished)?;
     Ok(Some(Claimed {
-        session_id,
-        topic_id: next.try_get(1)?,
-        when_requested,
+        candidate,
         cells: load::cells(&CHAT_SESSION_ENTITY, &session)?,
         agent: load::cells(&ASSOCIATE, &agent_row)?,
     }))

@@ -1,27 +1,38 @@
-//! The pickup transaction (spec section 2): choose, claim, welcome, count - all or nothing.
+//! The pickup transaction (spec section 2) on SQLite: choose, claim, welcome, count - all
+//! or nothing. What the claim writes is decided by [`Candidate::plan`].
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
-use super::welcome;
+use super::reads;
+use crate::account::Agent;
 use crate::entity::{message, status};
-use crate::store::Agent;
+use crate::locale::Resources;
+use crate::store::welcome::WelcomeSource;
+use crate::store::{Candidate, Plan, first_free_rank};
 use crate::time::Timestamp;
-
-/// What the claim tells the caller about the session it took.
-pub(super) struct Claimed {
-    pub session_id: i64,
-    pub topic_id: i64,
-    pub when_requested: Timestamp,
-}
 
 /// The first eligible session: in the queue, no bot talking, no transfer pending, in a topic
 /// where the agent may respond; oldest request first, then lowest id. Served by the
 /// `chat_session_queue` index in order, without a sort.
-pub(super) const FIRST_IN_QUEUE: &str = "\
+pub(super) const NEXT_IN_QUEUE: &str = "\
     SELECT s.id, s.topic_id, s.when_requested FROM chat_session s \
     WHERE s.status = ?1 AND s.chatbot_isactive = 0 AND s.transfer_to IS NULL \
       AND s.topic_id IN (SELECT m.topic_id FROM chat_topic_user m WHERE m.user_id = ?2 AND m.can_respond <> 0) \
     ORDER BY s.when_requested, s.id LIMIT 1";
+
+/// The welcome message's inputs: the topic's side and the session's, and the first name of
+/// the person behind the agent.
+const WELCOME_SOURCE: &str = "\
+    SELECT t.welcome_message, t.language_id, t.name, t.widget_agent_use_firstname, \
+           s.name, s.customer_alias, p.firstname \
+    FROM chat_topic t JOIN chat_session s ON s.id = ?2 \
+    LEFT JOIN associate a ON a.associate_id = ?3 \
+    LEFT JOIN person p ON p.person_id = a.person_id \
+    WHERE t.id = ?1";
+
+/// The agent's active ranks in order; the status list matches the partial index's.
+pub(super) const FREE_RANK: &str = "SELECT rank FROM chat_session \
+    WHERE user_id = ?1 AND status IN (5, 6) AND rank >= 1 ORDER BY rank";
 
 /// Runs the whole pickup as one `BEGIN IMMEDIATE` transaction: the write lock is taken
 /// before the queue is read, so two connections - in this process or another - can never
@@ -30,72 +41,75 @@ pub(super) fn pickup(
     connection: &mut Connection,
     agent: &Agent,
     now: Timestamp,
-) -> rusqlite::Result<Option<Claimed>> {
+) -> rusqlite::Result<Option<Candidate>> {
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some(candidate) = first_in_queue(&transaction, agent.associate_id)? else {
+    let Some(candidate) = next_in_queue(&transaction, agent)? else {
         return Ok(None);
     };
-    let welcome = welcome::welcome_message(
-        &transaction,
-        candidate.topic_id,
-        candidate.session_id,
-        agent,
-    )?;
-    let status = if welcome.is_some() {
-        status::USER_LAST
-    } else {
-        status::CUSTOMER_LAST
+    let resources = match candidate.resources_needed() {
+        Some(language) => reads::resources(&transaction, language)?,
+        None => Resources::default(),
     };
     let rank = free_rank(&transaction, agent.associate_id)?;
-    if !claim(&transaction, &candidate, agent, now, rank, status)? {
+    let plan = candidate.plan(agent, rank, resources, now);
+    if !claim(&transaction, &candidate, agent, now, &plan)? {
         return Err(rusqlite::Error::QueryReturnedNoRows);
     }
-    if let Some(text) = welcome {
-        post_welcome(&transaction, candidate.session_id, &text, agent, now)?;
+    if let Some(text) = &plan.welcome {
+        post_welcome(&transaction, candidate.session_id, text, agent, now)?;
     }
-    count_accept(
-        &transaction,
-        candidate.topic_id,
-        now.millis_since(candidate.when_requested),
-        now,
-    )?;
+    count_accept(&transaction, candidate.topic_id, plan.waited_seconds, now)?;
     transaction.commit()?;
     Ok(Some(candidate))
 }
 
-fn first_in_queue(transaction: &Transaction, agent: i64) -> rusqlite::Result<Option<Claimed>> {
-    transaction
-        .prepare_cached(FIRST_IN_QUEUE)?
-        .query_row(params![status::IN_QUEUE, agent], |row| {
-            Ok(Claimed {
-                session_id: row.get(0)?,
-                topic_id: row.get(1)?,
-                when_requested: row.get(2)?,
-            })
+fn next_in_queue(transaction: &Transaction, agent: &Agent) -> rusqlite::Result<Option<Candidate>> {
+    let next = transaction
+        .prepare_cached(NEXT_IN_QUEUE)?
+        .query_row(params![status::IN_QUEUE, agent.associate_id], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })
-        .optional()
+        .optional()?;
+    let Some((session_id, topic_id, when_requested)) = next else {
+        return Ok(None);
+    };
+    let welcome = transaction.prepare_cached(WELCOME_SOURCE)?.query_row(
+        params![topic_id, session_id, agent.associate_id],
+        |row| {
+            Ok(WelcomeSource {
+                raw: row.get(0)?,
+                language_id: row.get(1)?,
+                topic: row.get(2)?,
+                first_name_only: row.get(3)?,
+                customer: row.get(4)?,
+                alias: row.get(5)?,
+                person_first_name: row.get(6)?,
+            })
+        },
+    )?;
+    Ok(Some(Candidate {
+        session_id,
+        topic_id,
+        when_requested,
+        welcome,
+    }))
 }
 
-/// The lowest positive number not used by the agent's other active sessions: their ranks in
-/// ascending order from the `chat_session_active_rank` index, read up to the first gap.
+/// The agent's first free Rank, its active ranks read in order from the
+/// `chat_session_active_rank` index up to the first gap.
 fn free_rank(transaction: &Transaction, agent: i64) -> rusqlite::Result<i64> {
     let mut statement = transaction.prepare_cached(FREE_RANK)?;
     let ranks = statement.query(params![agent])?.mapped(|row| row.get(0));
-    crate::store::first_free_rank(ranks)
+    first_free_rank(ranks)
 }
-
-/// The agent's active ranks in order; the status list matches the partial index's.
-pub(super) const FREE_RANK: &str = "SELECT rank FROM chat_session \
-    WHERE user_id = ?1 AND status IN (5, 6) AND rank >= 1 ORDER BY rank";
 
 /// The conditional claim: only a session still in the queue is taken. `false` if it was not.
 fn claim(
     transaction: &Transaction,
-    candidate: &Claimed,
+    candidate: &Candidate,
     agent: &Agent,
     now: Timestamp,
-    rank: i64,
-    status: i64,
+    plan: &Plan,
 ) -> rusqlite::Result<bool> {
     // RETURNING rows must be read with a query: `execute` would report an error after the
     // update had already happened.
@@ -108,8 +122,8 @@ fn claim(
             params![
                 agent.associate_id,
                 now,
-                rank,
-                status,
+                plan.rank,
+                plan.status,
                 candidate.session_id,
                 status::IN_QUEUE
             ],
@@ -153,7 +167,7 @@ fn post_welcome(
 fn count_accept(
     transaction: &Transaction,
     topic: i64,
-    waited_ms: i64,
+    waited_seconds: f64,
     now: Timestamp,
 ) -> rusqlite::Result<()> {
     transaction
@@ -162,7 +176,7 @@ fn count_accept(
              seconds_pr_accept = CAST(round((seconds_pr_accept * accept_count + ?3) / (accept_count + 1.0)) AS INTEGER), \
              accept_count = accept_count + 1 WHERE id = ?1",
         )?
-        .execute(params![topic, now, waited_ms.max(0) as f64 / 1000.0])?;
+        .execute(params![topic, now, waited_seconds])?;
     Ok(())
 }
 
@@ -175,9 +189,11 @@ mod tests {
     #[test]
     fn the_queue_lookup_walks_the_index_without_sorting() {
         let connection = Connection::open_in_memory().unwrap();
-        connection.execute_batch(super::super::SCHEMA).unwrap();
+        connection
+            .execute_batch(super::super::migrate::SCHEMA)
+            .unwrap();
         let plan: Vec<String> = connection
-            .prepare(&format!("EXPLAIN QUERY PLAN {FIRST_IN_QUEUE}"))
+            .prepare(&format!("EXPLAIN QUERY PLAN {NEXT_IN_QUEUE}"))
             .unwrap()
             .query_map(params![status::IN_QUEUE, 1], |row| row.get::<_, String>(3))
             .unwrap()
@@ -195,7 +211,9 @@ mod tests {
     #[test]
     fn the_free_rank_search_reads_the_rank_index_in_order() {
         let connection = Connection::open_in_memory().unwrap();
-        connection.execute_batch(super::super::SCHEMA).unwrap();
+        connection
+            .execute_batch(super::super::migrate::SCHEMA)
+            .unwrap();
         let plan: String = connection
             .prepare(&format!("EXPLAIN QUERY PLAN {FREE_RANK}"))
             .unwrap()
@@ -210,7 +228,9 @@ mod tests {
     #[test]
     fn the_free_rank_is_the_first_gap() {
         let mut connection = Connection::open_in_memory().unwrap();
-        connection.execute_batch(super::super::SCHEMA).unwrap();
+        connection
+            .execute_batch(super::super::migrate::SCHEMA)
+            .unwrap();
         connection
             .execute_batch(
                 "INSERT INTO chat_topic (id, name) VALUES (1, 't');

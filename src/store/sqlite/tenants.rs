@@ -1,13 +1,18 @@
 //! Which SQLite file serves a request: the default database, or `{tenants dir}/{tenant}.db`.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::{SqliteOptions, SqliteStore, tenant_path};
+use super::{SqliteOptions, SqliteStore};
 use crate::store::{Store, StoreError, Stores};
 use crate::tenant::Tenant;
+
+/// Where a tenant's database lives: `{dir}/{tenant}.db`.
+pub fn tenant_path(dir: &Path, tenant: &Tenant) -> PathBuf {
+    dir.join(format!("{tenant}.db"))
+}
 
 /// Opens databases on first use and keeps them open for the life of the process (a Lambda
 /// instance serves many requests). A failed open is not remembered, so a database that

@@ -1,39 +1,45 @@
-//! Which operation a request names (spec section 1).
+//! Which operation a request names (spec section 1): the route table.
 //!
-//! Both routes are matched case-insensitively, as ASP.NET does. An optional first segment
-//! names a tenant: `/{tenant}/api/v1/...`.
+//! Routes are matched case-insensitively, as ASP.NET does, with or without a trailing slash.
+//! An optional first segment names a tenant: `/{tenant}/api/v1/...`. Adding an operation is
+//! a file in [`super::ops`] and a line in [`ROUTES`].
 
 use http::Method;
 
+use super::ops::{Operation, PICKUP_FIRST};
 use crate::tenant::Tenant;
 
-/// The two spellings of the one pickup operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Endpoint {
-    /// `POST /api/v1/ChatSession/Pickup`: the REST route of the seed.
-    ChatSessionPickup,
-    /// `POST /api/v1/Agents/Chat/PickUpFirstChatSession`: the RPC route the official client calls.
-    AgentsPickUpFirstChatSession,
-}
-
-const ROUTES: [(Endpoint, &[&str]); 2] = [
+/// Every route: its path segments (lower case) and the operation it names.
+const ROUTES: &[(&[&str], &dyn Operation)] = &[
+    // The REST route of the seed.
+    (&["api", "v1", "chatsession", "pickup"], &PICKUP_FIRST),
+    // The RPC route the official client calls.
     (
-        Endpoint::ChatSessionPickup,
-        &["api", "v1", "chatsession", "pickup"],
-    ),
-    (
-        Endpoint::AgentsPickUpFirstChatSession,
         &["api", "v1", "agents", "chat", "pickupfirstchatsession"],
+        &PICKUP_FIRST,
     ),
 ];
 
-/// The methods the pickup routes answer, for `Allow`.
+/// The methods every route answers, for `Allow`.
 pub const ALLOW: &str = "POST";
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The largest body accepted. No operation takes a body; a client may still send `{}`.
+pub const MAX_BODY: usize = 1024;
+
+/// A resolved request: the operation, and the tenant whose data it acts on.
+#[derive(Clone)]
 pub struct Route {
-    pub endpoint: Endpoint,
+    pub operation: &'static dyn Operation,
     pub tenant: Option<Tenant>,
+}
+
+impl std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Route")
+            .field("operation", &self.operation.name())
+            .field("tenant", &self.tenant)
+            .finish()
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -48,35 +54,33 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, RouteError> {
         .split('/')
         .filter(|segment| !segment.is_empty())
         .collect();
-    let route = ROUTES.iter().find_map(|(endpoint, pattern)| {
-        let (prefix, tail) = segments.split_at(segments.len().checked_sub(pattern.len())?);
-        let matches = tail
-            .iter()
-            .zip(pattern.iter())
-            .all(|(segment, want)| segment.eq_ignore_ascii_case(want));
-        let tenant = match prefix {
-            [] => None,
-            [tenant] => Some(Tenant::parse(tenant)),
-            _ => return None,
-        };
-        match (matches, tenant) {
-            (true, None) => Some(Some(Route {
-                endpoint: *endpoint,
-                tenant: None,
-            })),
-            (true, Some(Some(tenant))) => Some(Some(Route {
-                endpoint: *endpoint,
-                tenant: Some(tenant),
-            })),
-            (true, Some(None)) => Some(None),
-            (false, _) => None,
-        }
-    });
-    let route = route.flatten().ok_or(RouteError::NotFound)?;
+    let route = ROUTES
+        .iter()
+        .find_map(|(pattern, operation)| matching(&segments, pattern, *operation))
+        .ok_or(RouteError::NotFound)?;
     if method != Method::POST {
         return Err(RouteError::MethodNotAllowed);
     }
     Ok(route)
+}
+
+/// The route if `segments` are `pattern`, after at most one valid tenant name.
+fn matching(
+    segments: &[&str],
+    pattern: &[&str],
+    operation: &'static dyn Operation,
+) -> Option<Route> {
+    let (prefix, tail) = segments.split_at(segments.len().checked_sub(pattern.len())?);
+    let matches = tail
+        .iter()
+        .zip(pattern)
+        .all(|(segment, want)| segment.eq_ignore_ascii_case(want));
+    let tenant = match prefix {
+        [] => None,
+        [tenant] => Some(Tenant::parse(tenant)?),
+        _ => return None,
+    };
+    matches.then_some(Route { operation, tenant })
 }
 
 /// The path as the application sees it: `raw` with a leading `/{stage}` removed.
@@ -101,24 +105,21 @@ mod tests {
         resolve(&Method::POST, path)
     }
 
+    fn operation(path: &str) -> &'static str {
+        post(path).unwrap().operation.name()
+    }
+
     #[test]
     fn both_routes_any_case_with_or_without_trailing_slash() {
         for path in [
             "/api/v1/ChatSession/Pickup",
             "/API/V1/chatsession/PICKUP",
             "/api/v1/ChatSession/Pickup/",
+            "/api/v1/Agents/Chat/PickUpFirstChatSession",
         ] {
-            assert_eq!(
-                post(path).unwrap(),
-                Route {
-                    endpoint: Endpoint::ChatSessionPickup,
-                    tenant: None
-                },
-                "{path}"
-            );
+            assert_eq!(operation(path), "pickup-first", "{path}");
+            assert_eq!(post(path).unwrap().tenant, None, "{path}");
         }
-        let agents = post("/api/v1/Agents/Chat/PickUpFirstChatSession").unwrap();
-        assert_eq!(agents.endpoint, Endpoint::AgentsPickUpFirstChatSession);
     }
 
     #[test]
@@ -137,19 +138,22 @@ mod tests {
             "/a.b/api/v1/ChatSession/Pickup",
             "/api/v2/ChatSession/Pickup",
         ] {
-            assert_eq!(post(path), Err(RouteError::NotFound), "{path}");
+            assert_eq!(post(path).unwrap_err(), RouteError::NotFound, "{path}");
         }
     }
 
     #[test]
-    fn other_methods_on_a_pickup_route_are_not_allowed() {
+    fn other_methods_on_a_route_are_not_allowed() {
         for method in [Method::GET, Method::PUT, Method::DELETE, Method::HEAD] {
             assert_eq!(
-                resolve(&method, "/api/v1/ChatSession/Pickup"),
-                Err(RouteError::MethodNotAllowed)
+                resolve(&method, "/api/v1/ChatSession/Pickup").unwrap_err(),
+                RouteError::MethodNotAllowed
             );
         }
-        assert_eq!(resolve(&Method::GET, "/nope"), Err(RouteError::NotFound));
+        assert_eq!(
+            resolve(&Method::GET, "/nope").unwrap_err(),
+            RouteError::NotFound
+        );
     }
 
     #[test]

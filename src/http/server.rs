@@ -25,7 +25,8 @@ use lambda_http::{Body, RequestExt};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-use crate::handler::{App, MAX_BODY};
+use super::handler::App;
+use super::routes::MAX_BODY;
 
 /// How much the server lets clients hold.
 #[derive(Clone, Copy, Debug)]
@@ -83,7 +84,7 @@ pub async fn serve_with(
 }
 
 /// The OpenAPI 3.1 description of the API.
-const OPENAPI: &str = include_str!("../openapi.yaml");
+const OPENAPI: &str = include_str!("../../openapi.yaml");
 
 async fn respond(app: &App, request: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
     if request.method() == http::Method::GET

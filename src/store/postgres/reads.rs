@@ -1,5 +1,5 @@
-//! The reads: accounts by login or secret, partner apps, time-zone locations, string
-//! resources and the welcome message's inputs - the same questions as the SQLite backend
+//! The reads: accounts by login or secret, partner apps, time-zone locations and string
+//! resources - the same questions as the SQLite backend
 //! asks, in PostgreSQL's terms (booleans, timestamptz, `lower(name)` for case).
 
 use std::collections::BTreeMap;
@@ -8,41 +8,11 @@ use deadpool_postgres::ClientWrapper;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use crate::auth::secret::SecretKind;
+use super::{Params, row, rows};
+use crate::account::secret::SecretKind;
+use crate::account::{Account, Agent};
 use crate::locale::{Language, Resources};
-use crate::store::{Account, Agent};
 use crate::time::Timestamp;
-
-type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
-
-/// The rows of a statement, prepared on first use on the connection.
-pub async fn rows(
-    client: &ClientWrapper,
-    sql: &str,
-    params: Params<'_>,
-) -> Result<Vec<Row>, tokio_postgres::Error> {
-    let statement = client.prepare_cached(sql).await?;
-    client.query(&statement, params).await
-}
-
-/// The first row, if any.
-pub async fn row(
-    client: &ClientWrapper,
-    sql: &str,
-    params: Params<'_>,
-) -> Result<Option<Row>, tokio_postgres::Error> {
-    Ok(rows(client, sql, params).await?.into_iter().next())
-}
-
-/// The number of rows a statement changed.
-pub async fn execute(
-    client: &ClientWrapper,
-    sql: &str,
-    params: Params<'_>,
-) -> Result<u64, tokio_postgres::Error> {
-    let statement = client.prepare_cached(sql).await?;
-    client.execute(&statement, params).await
-}
 
 /// The account columns, over `associate a`; the password joined as `c`, the zone as `z`.
 macro_rules! account {

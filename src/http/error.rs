@@ -9,15 +9,12 @@ use http::{Response, StatusCode};
 use lambda_http::Body;
 use serde::Serialize;
 
-use crate::auth::AuthError;
-use std::borrow::Cow;
-
-use crate::entity::{Dialect, printable};
+use super::negotiate::{Format, NegotiationError, PRODUCIBLE};
+use super::render::{self, printable};
+use super::routes::{ALLOW as ALLOWED_METHODS, MAX_BODY, RouteError};
+use super::select::SelectError;
+use crate::auth::{AuthError, AuthFailure, Scheme};
 use crate::locale::HeaderError;
-use crate::negotiate::{Format, NegotiationError, PRODUCIBLE};
-use crate::render;
-use crate::routes::{self, RouteError};
-use crate::select::SelectError;
 use crate::store::StoreError;
 
 /// Seconds a caller should wait after a busy database.
@@ -36,7 +33,7 @@ pub enum ApiError {
     Select(SelectError),
     /// A language, culture or time-zone header that cannot be honoured.
     Locale(HeaderError),
-    /// A body beyond [`crate::handler::MAX_BODY`] on a route that takes none.
+    /// A body beyond [`MAX_BODY`] on a route that takes none.
     BodyTooLarge,
     /// A browser page from an origin that may not call this API; the text is its `Origin`.
     ForeignOrigin(String),
@@ -50,11 +47,11 @@ impl From<RouteError> for ApiError {
     }
 }
 
-impl From<AuthError> for ApiError {
-    fn from(error: AuthError) -> Self {
-        match error {
-            AuthError::Store(error) => ApiError::Store(error),
-            other => ApiError::Auth(other),
+impl From<AuthFailure> for ApiError {
+    fn from(failure: AuthFailure) -> Self {
+        match failure {
+            AuthFailure::Refused(error) => ApiError::Auth(error),
+            AuthFailure::Store(error) => ApiError::Store(error),
         }
     }
 }
@@ -101,7 +98,6 @@ impl ApiError {
         match self {
             ApiError::Route(RouteError::NotFound) => StatusCode::NOT_FOUND,
             ApiError::Route(RouteError::MethodNotAllowed) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Auth(AuthError::Store(_)) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Negotiation(NegotiationError::Malformed(_))
             | ApiError::Select(_)
             | ApiError::Locale(_) => StatusCode::BAD_REQUEST,
@@ -136,9 +132,7 @@ impl ApiError {
                 "Authentication required: send an Authorization header with one of the schemes WWW-Authenticate lists.".into()
             }
             ApiError::Auth(AuthError::Malformed(why)) => format!("Malformed Authorization header: {why}."),
-            ApiError::Auth(AuthError::UnsupportedScheme) => {
-                "This Authorization scheme is not accepted here; use Basic.".into()
-            }
+            ApiError::Auth(AuthError::UnsupportedScheme(accepted)) => unsupported_scheme(accepted),
             ApiError::Negotiation(NegotiationError::Malformed(what)) => {
                 format!("Malformed Accept header: {what}. Send a list of media ranges such as application/json.")
             }
@@ -155,7 +149,7 @@ impl ApiError {
             ),
             ApiError::BodyTooLarge => format!(
                 "The pickup takes no request body; send none (at most {} bytes are tolerated).",
-                crate::handler::MAX_BODY
+                MAX_BODY
             ),
             ApiError::Auth(AuthError::Rejected) => {
                 "The credentials are not valid: wrong, expired or revoked, or the user does not exist.".into()
@@ -177,7 +171,7 @@ impl ApiError {
             ApiError::Store(StoreError::Unavailable(_)) => {
                 "The chat queue's database is unavailable; retry later or contact the administrator.".into()
             }
-            ApiError::Auth(AuthError::Store(_)) | ApiError::Store(StoreError::Internal(_)) | ApiError::Internal(_) => {
+            ApiError::Store(StoreError::Internal(_)) | ApiError::Internal(_) => {
                 "An internal error occurred; it has been logged under this request's id.".into()
             }
         }
@@ -193,10 +187,7 @@ impl ApiError {
         let status = self.status();
         let detail = self.detail();
         // The detail may echo the caller's input, which XML may not be able to carry.
-        let detail = match format {
-            Format::Json(_) => Cow::Borrowed(detail.as_str()),
-            Format::Xml(_) => printable(&detail, Dialect::Xml),
-        };
+        let detail = printable(&detail, format);
         let problem = Problem {
             namespace: matches!(format, Format::Xml(_)).then_some("urn:ietf:rfc:7807"),
             kind: "about:blank",
@@ -219,12 +210,12 @@ impl ApiError {
             .status(status)
             .header(CONTENT_TYPE, format.problem_content_type());
         response = match &self {
-            ApiError::Auth(error)
-                if !matches!(error, AuthError::Store(_) | AuthError::NotAnAgent) =>
-            {
+            ApiError::Auth(error) if !matches!(error, AuthError::NotAnAgent) => {
                 response.header(WWW_AUTHENTICATE, challenge)
             }
-            ApiError::Route(RouteError::MethodNotAllowed) => response.header(ALLOW, routes::ALLOW),
+            ApiError::Route(RouteError::MethodNotAllowed) => {
+                response.header(ALLOW, ALLOWED_METHODS)
+            }
             ApiError::Store(StoreError::Busy(_)) => response.header(RETRY_AFTER, RETRY_AFTER_BUSY),
             ApiError::Store(StoreError::Unreachable(_)) => {
                 response.header(RETRY_AFTER, RETRY_AFTER_UNREACHABLE)
@@ -244,5 +235,18 @@ impl ApiError {
             ApiError::Internal(detail) => detail.clone(),
             other => other.detail(),
         }
+    }
+}
+
+/// The 401 text for a scheme that is off, naming the ones that are on.
+fn unsupported_scheme(accepted: &[Scheme]) -> String {
+    let names: Vec<&str> = accepted.iter().map(Scheme::name).collect();
+    match names.as_slice() {
+        [] => "No Authorization scheme is accepted here; sign in with the SoTicket cookie.".into(),
+        [one] => format!("This Authorization scheme is not accepted here; use {one}."),
+        several => format!(
+            "This Authorization scheme is not accepted here; use one of {}.",
+            several.join(", ")
+        ),
     }
 }

@@ -12,6 +12,8 @@ use http::HeaderMap;
 use http::header::ACCEPT;
 use mime::Mime;
 
+use crate::quality::parse_quality;
+
 /// How the response body is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -21,6 +23,11 @@ pub enum Format {
 
 impl Format {
     pub const JSON: Format = Format::Json("application/json");
+
+    /// Whether bodies are XML (else JSON).
+    pub fn is_xml(&self) -> bool {
+        matches!(self, Format::Xml(_))
+    }
 
     /// The `Content-Type` of a successful response.
     pub fn content_type(&self) -> String {
@@ -139,13 +146,6 @@ fn parse_range(item: &str) -> Result<Range, NegotiationError> {
     let (kind, subtype) = mime.essence_str().split_once('/').ok_or_else(malformed)?;
     let essence = (kind.to_ascii_lowercase(), subtype.to_ascii_lowercase());
     Ok(Range { essence, quality })
-}
-
-/// RFC 9110 qvalue: `0`, `1`, or up to three decimals.
-pub(crate) fn parse_quality(text: &str) -> Option<u16> {
-    let value: f64 = text.parse().ok()?;
-    let valid = (0.0..=1.0).contains(&value) && text.len() <= 5 && !text.starts_with(['+', '-']);
-    valid.then(|| (value * 1000.0).round() as u16)
 }
 
 /// The position and quality of the most specific range matching `media`.

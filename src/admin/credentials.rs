@@ -1,17 +1,17 @@
-//! The admin commands that issue and revoke credentials. Secrets are printed once, to
-//! standard output, and never stored or logged.
+//! Credentials: tickets, API tokens and partner apps, issued and revoked. Secrets are
+//! printed once, to standard output, and never stored or logged.
 
 use chrono::Duration;
 use clap::{Args, Subcommand};
 
-use super::{Cli, Failure, xsrf_secret};
-use crate::auth::password;
-use crate::auth::secret::{self, SecretKind};
+use super::{Context, Failure};
+use crate::account::secret::SecretKind;
+use crate::auth::xsrf_token;
 use crate::store::admin::Admin;
 use crate::time::Timestamp;
 
 #[derive(Debug, Subcommand)]
-pub enum CredentialCommand {
+pub enum Command {
     /// Issue a SoTicket for a user agent; it is printed once and stored only as a hash.
     IssueTicket {
         #[arg(long)]
@@ -39,18 +39,6 @@ pub enum CredentialCommand {
     AddApp { name: String },
     /// Revoke a partner app's token.
     RevokeApp { name: String },
-    /// Replace a user agent's password (stored as an argon2id hash).
-    SetPassword {
-        #[arg(long)]
-        user: String,
-        #[arg(long, env = "CHAT_PICKUP_PASSWORD", hide_env_values = true)]
-        password: String,
-    },
-    /// Mark a user agent deleted: none of their credentials work any more.
-    DeleteAssociate {
-        #[arg(long)]
-        user: String,
-    },
 }
 
 /// Which secrets `revoke-ticket` / `revoke-token` revoke.
@@ -65,49 +53,38 @@ pub struct Revoke {
     user: Option<String>,
 }
 
-pub(super) fn administer(
-    store: &dyn Admin,
-    command: &CredentialCommand,
-    cli: &Cli,
-) -> Result<(), Failure> {
+pub fn run(store: &dyn Admin, command: &Command, context: &Context) -> Result<(), Failure> {
     let now = Timestamp::now();
     match command {
-        CredentialCommand::IssueTicket { user, ttl, xsrf } => {
+        Command::IssueTicket { user, ttl, xsrf } => {
             let server_secret = match xsrf {
-                true => Some(xsrf_secret(cli)?.ok_or("--xsrf needs CHAT_PICKUP_XSRF_SECRET")?),
+                true => Some(
+                    context
+                        .xsrf_secret
+                        .ok_or("--xsrf needs CHAT_PICKUP_XSRF_SECRET")?,
+                ),
                 false => None,
             };
             let ticket =
                 store.issue_secret(user, SecretKind::Ticket, now, Some(after(now, *ttl)?))?;
             println!("{ticket}");
             if let Some(server_secret) = server_secret {
-                println!("{}", secret::xsrf_token(&server_secret, &ticket));
+                println!("{}", xsrf_token(server_secret, &ticket));
             }
         }
-        CredentialCommand::IssueToken { user, ttl } => {
+        Command::IssueToken { user, ttl } => {
             let expires = ttl.map(|ttl| after(now, ttl)).transpose()?;
             println!(
                 "{}",
                 store.issue_secret(user, SecretKind::ApiToken, now, expires)?
             );
         }
-        CredentialCommand::RevokeTicket(which) => revoke(store, SecretKind::Ticket, which)?,
-        CredentialCommand::RevokeToken(which) => revoke(store, SecretKind::ApiToken, which)?,
-        CredentialCommand::AddApp { name } => println!("{}", store.add_app(name, now)?),
-        CredentialCommand::RevokeApp { name } => {
+        Command::RevokeTicket(which) => revoke(store, SecretKind::Ticket, which)?,
+        Command::RevokeToken(which) => revoke(store, SecretKind::ApiToken, which)?,
+        Command::AddApp { name } => println!("{}", store.add_app(name, now)?),
+        Command::RevokeApp { name } => {
             store.revoke_app(name)?;
             println!("app {name} revoked");
-        }
-        CredentialCommand::SetPassword {
-            user,
-            password: secret,
-        } => {
-            store.set_password(user, &password::hash(secret))?;
-            println!("password of {user} replaced");
-        }
-        CredentialCommand::DeleteAssociate { user } => {
-            store.delete_associate(user)?;
-            println!("{user} deleted");
         }
     }
     Ok(())

@@ -2,7 +2,8 @@
 //!
 //! Refuse foreign pages, answer preflights, route, check the body size, `Accept`, the
 //! language and time-zone headers and `$select` - all before anything changes - then choose
-//! the tenant's store, authenticate, resolve the zone and string resources, pick up, render.
+//! the tenant's store, authenticate, resolve the zone and string resources, run the route's
+//! operation ([`super::ops`]), render.
 //! Every failure, a panic included, is an ordinary problem response (a `lambda_http` handler
 //! returning `Err` would become an opaque 502, a panic a dead instance).
 
@@ -14,27 +15,24 @@ use futures_util::FutureExt;
 use http::header::{CONTENT_LANGUAGE, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
 
-use lambda_http::request::RequestContext;
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{Body, Request, Response};
 
+use super::cors::{self, Cors, Verdict};
+use super::encoding::{self, Coding};
+use super::error::ApiError;
+use super::negotiate::{self, Format, NegotiationError};
+use super::ops::Call;
+use super::render::{self, View};
+use super::request::{path, request_id, selection};
+use super::routes::{self, MAX_BODY, Route};
 use crate::auth::{AuthConfig, Authenticator, Principal};
-use crate::cors::{self, Cors, Verdict};
-use crate::encoding::{self, Coding};
-use crate::entity::CHAT_SESSION_ENTITY;
-use crate::error::ApiError;
+use crate::entity::Object;
 use crate::locale::{HeaderError, LocaleRequest, Localizer, Zone};
-use crate::negotiate::{self, Format, NegotiationError};
-use crate::render::{self, View};
-use crate::routes::{self, Route};
-use crate::select::{SelectError, Selection};
-use crate::store::{Pickup, Store, Stores};
+use crate::store::{Store, Stores};
 use crate::time::Timestamp;
 
 /// The realm named in `WWW-Authenticate`.
 pub const REALM: &str = "chat-pickup";
-
-/// The largest body accepted. The pickup takes no body; a client may still send `{}`.
-pub const MAX_BODY: usize = 1024;
 
 /// The response header naming the zone instants are printed in.
 pub const SO_TIMEZONE: &str = "SO-TimeZone";
@@ -179,15 +177,16 @@ impl App {
         // follows the commit and cannot fail short of a bug; the log line names the session.)
         let format = exchange.negotiated.clone()?;
         let locale = exchange.locale.clone()?;
-        let selection = selection(&request)?;
-        let (principal, localizer, picked) = self.pick_up(&route, &request, locale).await?;
-        log_pickup(&exchange.request_id, &route, &principal, picked.as_ref());
+        let shape = route.operation.entity();
+        let selection = selection(&request, shape)?;
+        let (localizer, entity) = self
+            .perform(route, &request, locale, &exchange.request_id)
+            .await?;
         let view = View {
             selection: &selection,
             localizer: &localizer,
         };
-        let mut response =
-            render::entity(format, picked.as_ref().map(|pickup| &pickup.session), view);
+        let mut response = render::entity(format, shape, entity.as_ref(), view);
         name_zone(response.headers_mut(), localizer.zone());
         if let Some(language) = localizer.language() {
             response
@@ -199,26 +198,33 @@ impl App {
 
     /// In one trip to the blocking pool (each trip costs two thread switches): choose the
     /// store, authenticate, resolve the caller's zone and load their language's string
-    /// resources - all before anything changes - then pick up.
-    async fn pick_up(
+    /// resources - all before anything changes - then run the operation.
+    async fn perform(
         &self,
-        route: &Route,
+        route: Route,
         request: &Request,
         locale: LocaleRequest,
-    ) -> Result<(Principal, Localizer, Option<Pickup>), ApiError> {
+        request_id: &str,
+    ) -> Result<(Localizer, Option<Object>), ApiError> {
         let stores = self.stores.clone();
-        let tenant = route.tenant.clone();
         let headers = request.headers().clone();
         let default_zone = self.default_zone.clone();
         let auth = self.auth.clone();
         let clock = self.clock;
+        let request_id = request_id.to_string();
         blocking(move || {
-            let store = stores.store(tenant.as_ref())?;
+            let store = stores.store(route.tenant.as_ref())?;
             let principal = auth.authenticate(&headers, store.as_ref(), clock())?;
             let localizer = localizer(&locale, store.as_ref(), &principal, &default_zone)?;
-            // The time of the pickup is read after authentication, which may take a while.
-            let picked = store.pickup(&principal.agent, clock())?;
-            Ok((principal, localizer, picked))
+            let call = Call {
+                store: store.as_ref(),
+                principal: &principal,
+                now: clock(),
+                request_id: &request_id,
+                tenant: route.tenant.as_ref(),
+            };
+            let entity = route.operation.run(&call)?;
+            Ok((localizer, entity))
         })
         .await?
     }
@@ -233,7 +239,7 @@ fn localizer(
     default_zone: &Zone,
 ) -> Result<Localizer, ApiError> {
     let zone = locale.zone(
-        |name| store.location(name).map_err(ApiError::from),
+        |location| store.location(location).map_err(ApiError::from),
         principal.time_zone.as_deref(),
         default_zone,
     )?;
@@ -288,67 +294,4 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))
-}
-
-/// The `$select` query parameters (the name matched case-insensitively, as ASP.NET does).
-fn selection(request: &Request) -> Result<Selection, SelectError> {
-    let lists: Vec<&str> = request
-        .query_string_parameters_ref()
-        .into_iter()
-        .flat_map(|query| query.iter())
-        .filter(|(name, _)| name.eq_ignore_ascii_case("$select"))
-        .map(|(_, value)| value)
-        .collect();
-    Selection::parse(lists, &CHAT_SESSION_ENTITY)
-}
-
-/// The request path as the application sees it, without an API Gateway stage.
-fn path(request: &Request) -> &str {
-    let raw = match request.raw_http_path() {
-        "" => request.uri().path(),
-        raw => raw,
-    };
-    let stage = match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV2(context)) => context.stage.as_deref(),
-        _ => None,
-    };
-    routes::without_stage(raw, stage)
-}
-
-/// Lambda's request id, API Gateway's, or a fresh one for local runs.
-fn request_id(request: &Request) -> String {
-    if let Some(context) = request.lambda_context_ref() {
-        return context.request_id.clone();
-    }
-    let gateway = match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV1(context)) => context.request_id.clone(),
-        Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
-        _ => None,
-    };
-    gateway.unwrap_or_else(local_request_id)
-}
-
-fn local_request_id() -> String {
-    format!("local-{}", crate::random::hex::<8>())
-}
-
-fn log_pickup(request_id: &str, route: &Route, principal: &Principal, picked: Option<&Pickup>) {
-    let tenant = route.tenant.as_ref().map_or("", |tenant| tenant.as_str());
-    let user = principal.agent.name.as_str();
-    let scheme = principal.scheme.name();
-    let app = principal.app.as_deref().unwrap_or("");
-    match picked {
-        Some(pickup) => tracing::info!(
-            request_id,
-            tenant,
-            user,
-            scheme,
-            app,
-            session_id = pickup.session_id,
-            topic_id = pickup.topic_id,
-            wait_ms = pickup.waited_ms,
-            "picked up session"
-        ),
-        None => tracing::info!(request_id, tenant, user, scheme, app, "queue empty"),
-    }
 }

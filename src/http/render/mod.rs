@@ -1,5 +1,5 @@
-//! Response bodies in the negotiated [`Format`]: the picked-up ChatSessionEntity, or a null
-//! for an empty queue - `null` in JSON (the official client turns a `null` body into `null`;
+//! Response bodies in the negotiated [`Format`] ([`wire`] is the walk that writes a carrier):
+//! an entity, or a null - for an empty queue - `null` in JSON (the official client turns a `null` body into `null`;
 //! a 204 would become a bogus object), a nil root element in XML.
 
 use http::header::CONTENT_TYPE;
@@ -7,10 +7,13 @@ use http::{Response, StatusCode};
 use lambda_http::Body;
 use serde::Serialize;
 
-use crate::entity::{CHAT_SESSION_ENTITY, Dialect, Object, Wire, XSI};
+mod wire;
+
+use super::negotiate::Format;
+use super::select::Selection;
+use crate::entity::{Object, Shape};
 use crate::locale::Localizer;
-use crate::negotiate::Format;
-use crate::select::Selection;
+pub use wire::{Wire, XSI, printable};
 
 const XML_DECLARATION: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
 
@@ -21,11 +24,16 @@ pub struct View<'a> {
     pub localizer: &'a Localizer,
 }
 
-/// The entity (or the empty queue's null), properties outside the selection as null.
-pub fn entity(format: Format, session: Option<&Object>, view: View) -> Response<Body> {
+/// The entity of `shape` (or its null), properties outside the selection as null.
+pub fn entity(
+    format: Format,
+    shape: &'static Shape,
+    entity: Option<&Object>,
+    view: View,
+) -> Response<Body> {
     let body = match format {
-        Format::Json(_) => json(session, view),
-        Format::Xml(_) => xml(session, view),
+        Format::Json(_) => json(entity, view),
+        Format::Xml(_) => xml(shape, entity, view),
     };
     Response::builder()
         .status(StatusCode::OK)
@@ -34,10 +42,10 @@ pub fn entity(format: Format, session: Option<&Object>, view: View) -> Response<
         .expect("static headers are valid")
 }
 
-pub fn json(session: Option<&Object>, view: View) -> String {
-    let wire = session.map(|object| Wire {
+pub fn json(entity: Option<&Object>, view: View) -> String {
+    let wire = entity.map(|object| Wire {
         object,
-        dialect: Dialect::Json,
+        format: Format::JSON,
         root: true,
         selection: view.selection,
         localizer: view.localizer,
@@ -45,18 +53,18 @@ pub fn json(session: Option<&Object>, view: View) -> String {
     serde_json::to_string(&wire).expect("entities always serialize")
 }
 
-/// The entity as XML, root element named after the carrier.
-pub fn xml(session: Option<&Object>, view: View) -> String {
+/// The entity as XML, root element named after the carrier (`shape`, for a null).
+pub fn xml(shape: &'static Shape, entity: Option<&Object>, view: View) -> String {
     let mut out = String::from(XML_DECLARATION);
-    match session {
+    match entity {
         None => out.push_str(&format!(
             r#"<{} i:nil="true" xmlns:i="{XSI}"/>"#,
-            CHAT_SESSION_ENTITY.name
+            shape.name
         )),
         Some(object) => {
             let wire = Wire {
                 object,
-                dialect: Dialect::Xml,
+                format: Format::Xml("application/xml"),
                 root: true,
                 selection: view.selection,
                 localizer: view.localizer,

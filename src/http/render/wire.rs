@@ -9,10 +9,10 @@
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 use std::borrow::Cow;
 
-use super::enums::TABLE_RIGHT;
-use super::model::{CARRIER_PROPERTIES, Object, Shape, Value};
+use crate::entity::{CARRIER_PROPERTIES, Object, Shape, TABLE_RIGHT, Value};
+use crate::http::negotiate::Format;
+use crate::http::select::{self, Selection};
 use crate::locale::Localizer;
-use crate::select::{self, Selection};
 
 /// The caller may read, update and delete what a pickup hands over. Field rights are not
 /// restricted beyond that, so every `FieldRight` is null ("use the table right").
@@ -23,17 +23,11 @@ const TEXT_LENGTH: u32 = 255;
 /// The XML Schema instance namespace, which `i:nil` belongs to.
 pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialect {
-    Json,
-    Xml,
-}
-
-/// `object` as it is written in `dialect`; `root` adds the `xmlns:i` declaration. Properties
+/// `object` as it is written in `format`; `root` adds the `xmlns:i` declaration. Properties
 /// outside `selection` are written as null; strings and instants as `localizer` says.
 pub struct Wire<'a> {
     pub object: &'a Object,
-    pub dialect: Dialect,
+    pub format: Format,
     pub root: bool,
     pub selection: &'a Selection,
     pub localizer: &'a Localizer,
@@ -43,7 +37,7 @@ impl Serialize for Object {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         Wire {
             object: self,
-            dialect: Dialect::Json,
+            format: Format::JSON,
             root: false,
             selection: &select::ALL,
             localizer: &Localizer::RAW,
@@ -55,9 +49,9 @@ impl Serialize for Object {
 impl Serialize for Wire<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let object = self.object;
-        let dialect = self.dialect;
+        let format = self.format;
         let mut out = serializer.serialize_struct(object.shape.name, object.values.len() + 3)?;
-        if self.root && dialect == Dialect::Xml {
+        if self.root && format.is_xml() {
             out.serialize_field("@xmlns:i", XSI)?;
         }
         let selected = |name| self.selection.includes(name);
@@ -71,7 +65,7 @@ impl Serialize for Wire<'_> {
                 field.name,
                 &WireValue {
                     value,
-                    dialect,
+                    format,
                     localizer: self.localizer,
                 },
             )?;
@@ -79,12 +73,12 @@ impl Serialize for Wire<'_> {
         if object.shape.carrier {
             let [table_right, field_properties] = CARRIER_PROPERTIES;
             let right = selected(table_right).then_some(TableRight);
-            out.serialize_field(table_right, &OrNil(right, dialect))?;
+            out.serialize_field(table_right, &OrNil(right, format))?;
             let properties = selected(field_properties).then_some(FieldProperties {
                 shape: object.shape,
-                dialect,
+                format,
             });
-            out.serialize_field(field_properties, &OrNil(properties, dialect))?;
+            out.serialize_field(field_properties, &OrNil(properties, format))?;
         }
         out.end()
     }
@@ -92,19 +86,19 @@ impl Serialize for Wire<'_> {
 
 struct WireValue<'a> {
     value: &'a Value,
-    dialect: Dialect,
+    format: Format,
     localizer: &'a Localizer,
 }
 
 impl Serialize for WireValue<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let dialect = self.dialect;
+        let format = self.format;
         match self.value {
-            Value::Null => Nil(dialect).serialize(serializer),
+            Value::Null => Nil(format).serialize(serializer),
             Value::Int(value) => serializer.serialize_i64(*value),
             Value::Text(text) => {
                 let text = self.localizer.text(text);
-                serializer.serialize_str(&printable(&text, dialect))
+                serializer.serialize_str(&printable(&text, format))
             }
             Value::Bool(value) => serializer.serialize_bool(*value),
             Value::Double(value) => serializer.serialize_f64(*value),
@@ -114,27 +108,27 @@ impl Serialize for WireValue<'_> {
             Value::Flags(def, value) => serializer.serialize_str(&def.flags_of(*value)),
             Value::Object(object) => Wire {
                 object,
-                dialect,
+                format,
                 root: false,
                 selection: &select::ALL,
                 localizer: self.localizer,
             }
             .serialize(serializer),
             Value::Dictionary => serializer.serialize_map(Some(0))?.end(),
-            Value::Layout if dialect == Dialect::Xml => serializer.serialize_map(Some(0))?.end(),
+            Value::Layout if format.is_xml() => serializer.serialize_map(Some(0))?.end(),
             Value::Layout => serializer.collect_seq(std::iter::empty::<()>()),
         }
     }
 }
 
 /// A null: `null` in JSON, `<Name i:nil="true"/>` in XML.
-struct Nil(Dialect);
+struct Nil(Format);
 
 impl Serialize for Nil {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.0 {
-            Dialect::Json => serializer.serialize_none(),
-            Dialect::Xml => {
+            Format::Json(_) => serializer.serialize_none(),
+            Format::Xml(_) => {
                 let mut nil = serializer.serialize_struct("Nil", 1)?;
                 nil.serialize_field("@i:nil", "true")?;
                 nil.end()
@@ -144,7 +138,7 @@ impl Serialize for Nil {
 }
 
 /// A value, or - when there is none - its null.
-struct OrNil<T>(Option<T>, Dialect);
+struct OrNil<T>(Option<T>, Format);
 
 impl<T: Serialize> Serialize for OrNil<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -155,10 +149,10 @@ impl<T: Serialize> Serialize for OrNil<T> {
     }
 }
 
-/// Text as the dialect can carry it: XML 1.0 forbids most control characters outright.
-pub fn printable(text: &str, dialect: Dialect) -> Cow<'_, str> {
+/// Text as the format can carry it: XML 1.0 forbids most control characters outright.
+pub fn printable(text: &str, format: Format) -> Cow<'_, str> {
     let allowed = |c: char| !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}');
-    if dialect == Dialect::Json || text.chars().all(allowed) {
+    if !format.is_xml() || text.chars().all(allowed) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
@@ -187,7 +181,7 @@ impl Serialize for TableRight {
 
 struct FieldProperties {
     shape: &'static Shape,
-    dialect: Dialect,
+    format: Format,
 }
 
 impl Serialize for FieldProperties {
@@ -205,7 +199,7 @@ impl Serialize for FieldProperties {
                 &FieldProperty {
                     kind,
                     length,
-                    dialect: self.dialect,
+                    format: self.format,
                 },
             )?;
         }
@@ -216,13 +210,13 @@ impl Serialize for FieldProperties {
 struct FieldProperty {
     kind: &'static str,
     length: u32,
-    dialect: Dialect,
+    format: Format,
 }
 
 impl Serialize for FieldProperty {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut property = serializer.serialize_struct("FieldProperty", 3)?;
-        property.serialize_field("FieldRight", &Nil(self.dialect))?;
+        property.serialize_field("FieldRight", &Nil(self.format))?;
         property.serialize_field("FieldType", self.kind)?;
         property.serialize_field("FieldLength", &self.length)?;
         property.end()
@@ -232,7 +226,7 @@ impl Serialize for FieldProperty {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entity::ASSOCIATE;
+    use crate::entity::{ASSOCIATE, Kind};
 
     #[test]
     fn a_carrier_prints_its_fields_in_order_then_rights() {
@@ -240,10 +234,10 @@ mod tests {
             .fields
             .iter()
             .map(|field| match field.kind {
-                crate::entity::Kind::Text => Value::Text(field.name.to_lowercase()),
-                crate::entity::Kind::Bool => Value::Bool(false),
-                crate::entity::Kind::Dictionary => Value::Dictionary,
-                crate::entity::Kind::Enum(def) => Value::Enum(def, 1),
+                Kind::Text => Value::Text(field.name.to_lowercase()),
+                Kind::Bool => Value::Bool(false),
+                Kind::Dictionary => Value::Dictionary,
+                Kind::Enum(def) => Value::Enum(def, 1),
                 _ => Value::Int(7),
             })
             .collect();

@@ -1,0 +1,42 @@
+//! The `admin` commands, one file per group: each defines its subcommands and runs them
+//! against the [`Admin`] trait, so every command works on either backend. Secrets are
+//! printed once, to standard output, and never stored or logged.
+
+mod associates;
+mod credentials;
+mod queue;
+mod topics;
+
+use clap::Subcommand;
+
+use crate::store::admin::Admin;
+
+pub type Failure = Box<dyn std::error::Error>;
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    #[command(flatten)]
+    Associates(associates::Command),
+    #[command(flatten)]
+    Topics(topics::Command),
+    #[command(flatten)]
+    Credentials(credentials::Command),
+    #[command(flatten)]
+    Queue(queue::Command),
+}
+
+/// What the commands need beyond the store.
+pub struct Context<'a> {
+    /// The server secret XSRF tokens are bound with, if one is configured.
+    pub xsrf_secret: Option<&'a [u8]>,
+}
+
+/// Runs `command` against `store`.
+pub fn run(store: &dyn Admin, command: &AdminCommand, context: &Context) -> Result<(), Failure> {
+    match command {
+        AdminCommand::Associates(command) => associates::run(store, command),
+        AdminCommand::Topics(command) => topics::run(store, command),
+        AdminCommand::Credentials(command) => credentials::run(store, command, context),
+        AdminCommand::Queue(command) => queue::run(store, command),
+    }
+}

@@ -1,0 +1,81 @@
+//! Topics and who answers in them.
+
+use clap::{Subcommand, ValueEnum};
+
+use super::Failure;
+use crate::store::admin::{Admin, NewTopic, Rights};
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add a chat topic.
+    AddTopic {
+        #[arg(long)]
+        name: String,
+        /// Plain text or multi-language: US:"Welcome!";NO:"Velkommen!". Empty: no welcome.
+        #[arg(long, default_value = "")]
+        welcome: String,
+        /// The customers' language, a SuperOffice prefix: US, NO, GE, SW, DA, NL, FR, FI,
+        /// SP, IT, CZ, PL.
+        #[arg(long)]
+        language: Option<String>,
+        /// {agent} in the welcome message is the agent's first name, not the full name.
+        #[arg(long)]
+        agent_first_name: bool,
+    },
+    /// Give a user agent rights in a topic.
+    AddMember {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        topic: String,
+        /// Comma-separated: listen, respond, manage, notify.
+        #[arg(long, value_delimiter = ',', default_value = "listen,respond")]
+        rights: Vec<RightName>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RightName {
+    Listen,
+    Respond,
+    Manage,
+    Notify,
+}
+
+pub fn run(store: &dyn Admin, command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::AddTopic {
+            name,
+            welcome,
+            language,
+            agent_first_name,
+        } => {
+            let topic = NewTopic {
+                name: name.clone(),
+                welcome: welcome.clone(),
+                language: language.clone(),
+                agent_first_name: *agent_first_name,
+            };
+            let id = store.add_topic(&topic)?;
+            println!("topic {id}: {name}");
+        }
+        Command::AddMember {
+            user,
+            topic,
+            rights,
+        } => {
+            store.add_member(user, topic, rights_from(rights))?;
+            println!("{user} in {topic}: {rights:?}");
+        }
+    }
+    Ok(())
+}
+
+fn rights_from(names: &[RightName]) -> Rights {
+    Rights {
+        listen: names.contains(&RightName::Listen),
+        respond: names.contains(&RightName::Respond),
+        manage: names.contains(&RightName::Manage),
+        notify: names.contains(&RightName::Notify),
+    }
+}

@@ -1,0 +1,120 @@
+//! The settings of `serve` (and of the Lambda runtime): where to listen, tenants, CORS, the
+//! default zone, and authentication - checked now, so that a bad JWKS or secret stops
+//! start-up.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::env::given;
+use super::{Failure, Settings};
+use crate::auth::jwt::JwtConfig;
+use crate::auth::{AuthConfig, Scheme};
+use crate::http::cors::Cors;
+use crate::locale::Zone;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "CHAT_PICKUP_ADDR", default_value = "127.0.0.1:9000")]
+    pub addr: SocketAddr,
+    /// Directory of per-tenant databases: /{tenant}/api/... uses {dir}/{tenant}.db.
+    #[arg(long, env = "CHAT_PICKUP_TENANTS_DIR")]
+    pub tenants_dir: Option<PathBuf>,
+    /// Seed demo data first if the default database is new or empty.
+    #[arg(long, env = "CHAT_PICKUP_DEMO")]
+    pub demo: bool,
+    /// Web origins whose pages may call the API (CORS with credentials), comma-separated:
+    /// https://agents.example.com,http://localhost:5173. Empty: CORS off. Pages from any
+    /// other origin (except the API's own host) are refused with 403.
+    #[arg(long, env = "CHAT_PICKUP_CORS_ORIGINS", default_value = "")]
+    pub cors_origins: Cors,
+    /// The time zone (an IANA name such as Europe/Oslo) for callers who name none in
+    /// SO-TimeZone and send no SO-Browser-TZ-Offset, and whose associate has none.
+    #[arg(long, env = "CHAT_PICKUP_DEFAULT_TZ", default_value = "UTC")]
+    pub default_tz: Zone,
+    /// Enabled authentication schemes, comma-separated: basic, soticket, bearer, cookie.
+    #[arg(
+        long,
+        env = "CHAT_PICKUP_AUTH_SCHEMES",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "basic,soticket,bearer,cookie"
+    )]
+    pub auth_schemes: Vec<SchemeName>,
+    /// Trusted JWT keys: a JWKS document inline (`{"keys":[...]}`) or a file path. Without
+    /// it, Bearer accepts API tokens (8A:...) only.
+    #[arg(long, env = "CHAT_PICKUP_JWKS")]
+    pub jwks: Option<String>,
+    /// The `iss` every JWT must carry.
+    #[arg(long, env = "CHAT_PICKUP_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// The `aud` every JWT must carry.
+    #[arg(long, env = "CHAT_PICKUP_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// The JWT claim that holds the associate's login name.
+    #[arg(long, env = "CHAT_PICKUP_JWT_CLAIM", default_value = "sub")]
+    pub jwt_claim: String,
+    /// Serve only registered partner apps: every request must carry a valid SO-AppToken.
+    #[arg(long, env = "CHAT_PICKUP_REQUIRE_APP_TOKEN")]
+    pub require_app_token: bool,
+}
+
+/// `--auth-schemes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemeName {
+    Basic,
+    #[value(name = "soticket")]
+    SoTicket,
+    Bearer,
+    /// The `SoTicket` cookie with the XSRF double-submit check.
+    Cookie,
+}
+
+impl From<SchemeName> for Scheme {
+    fn from(name: SchemeName) -> Self {
+        match name {
+            SchemeName::Basic => Scheme::Basic,
+            SchemeName::SoTicket => Scheme::SoTicket,
+            SchemeName::Bearer => Scheme::Bearer,
+            SchemeName::Cookie => Scheme::Cookie,
+        }
+    }
+}
+
+impl ServeArgs {
+    /// Authentication as configured. An empty setting is no setting.
+    pub fn auth_config(&self, settings: &Settings) -> Result<AuthConfig, Failure> {
+        Ok(AuthConfig {
+            schemes: self
+                .auth_schemes
+                .iter()
+                .copied()
+                .map(Scheme::from)
+                .collect(),
+            jwt: self.jwt_config()?,
+            xsrf_secret: settings.xsrf_secret()?,
+            require_app_token: self.require_app_token,
+        })
+    }
+
+    fn jwt_config(&self) -> Result<Option<JwtConfig>, Failure> {
+        let Some(jwks) = given(&self.jwks) else {
+            return Ok(None);
+        };
+        let document = if jwks.trim_start().starts_with('{') {
+            jwks.to_string()
+        } else {
+            std::fs::read_to_string(jwks)
+                .map_err(|error| format!("CHAT_PICKUP_JWKS {jwks}: {error}"))?
+        };
+        let config = JwtConfig::from_jwks(
+            &document,
+            given(&self.jwt_issuer).map(str::to_string),
+            given(&self.jwt_audience).map(str::to_string),
+            self.jwt_claim.clone(),
+        )
+        .map_err(|error| format!("CHAT_PICKUP_JWKS: {error}"))?;
+        Ok(Some(config))
+    }
+}

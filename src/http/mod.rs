@@ -1,0 +1,27 @@
+//! Everything that knows HTTP: the one handler both runtimes call, the local server, and
+//! what a request says and a response carries. A request flows through, in order:
+//!
+//! - [`handler`]: [`App::handle`], shared by the Lambda runtime and [`server`] (local HTTP
+//!   with hyper); [`request`] reads the path, request id and query off the event.
+//! - [`cors`]: which web pages may call; a foreign page is refused before anything happens.
+//! - [`routes`]: the route table - method and path to an operation and optional tenant.
+//! - [`negotiate`]: `Accept` to a [`negotiate::Format`]; [`select`]: `$select` to a
+//!   [`select::Selection`] - both before anything changes.
+//! - [`ops`]: the operations, one file each, run once the caller is authenticated.
+//! - [`render`] for the success body (with the wire format of a carrier), [`error`] for
+//!   every failure, mapped to a status and a problem body in one place; [`encoding`]
+//!   compresses either.
+
+pub mod cors;
+pub mod encoding;
+pub mod error;
+pub mod handler;
+pub mod negotiate;
+pub mod ops;
+pub mod render;
+pub mod request;
+pub mod routes;
+pub mod select;
+pub mod server;
+
+pub use handler::App;

@@ -1,0 +1,48 @@
+//! What the handler reads off a `lambda_http` request besides its headers: the path the
+//! application sees, the request id, and the `$select` parameters.
+
+use lambda_http::request::RequestContext;
+use lambda_http::{Request, RequestExt};
+
+use super::routes;
+use super::select::{SelectError, Selection};
+use crate::entity::Shape;
+
+/// The `$select` query parameters against `shape` (the name matched case-insensitively, as
+/// ASP.NET does).
+pub fn selection(request: &Request, shape: &'static Shape) -> Result<Selection, SelectError> {
+    let lists: Vec<&str> = request
+        .query_string_parameters_ref()
+        .into_iter()
+        .flat_map(|query| query.iter())
+        .filter(|(name, _)| name.eq_ignore_ascii_case("$select"))
+        .map(|(_, value)| value)
+        .collect();
+    Selection::parse(lists, shape)
+}
+
+/// The request path as the application sees it, without an API Gateway stage.
+pub fn path(request: &Request) -> &str {
+    let raw = match request.raw_http_path() {
+        "" => request.uri().path(),
+        raw => raw,
+    };
+    let stage = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.stage.as_deref(),
+        _ => None,
+    };
+    routes::without_stage(raw, stage)
+}
+
+/// Lambda's request id, API Gateway's, or a fresh one for local runs.
+pub fn request_id(request: &Request) -> String {
+    if let Some(context) = request.lambda_context_ref() {
+        return context.request_id.clone();
+    }
+    let gateway = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(context)) => context.request_id.clone(),
+        Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
+        _ => None,
+    };
+    gateway.unwrap_or_else(|| format!("local-{}", crate::random::hex::<8>()))
+}

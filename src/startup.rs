@@ -1,0 +1,112 @@
+//! Start-up: from checked settings to a running service. The stores and the app are built
+//! here, then either the local server, the Lambda runtime or a one-shot command runs.
+
+use std::sync::Arc;
+
+use crate::admin::{self, Context};
+use crate::config::{Cli, Command, Database, Failure, LambdaSettings, ServeArgs, Settings};
+use crate::demo;
+use crate::http::{App, server};
+use crate::store::Stores;
+use crate::store::admin::Admin;
+use crate::store::postgres::PgStores;
+use crate::store::sqlite::{SqliteStore, SqliteStores};
+
+/// Runs the command line's command.
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let settings = &cli.settings;
+    match &cli.command {
+        Some(Command::Serve(args)) => serve(settings, args).await,
+        Some(Command::Demo) => seed_demo(open(settings)?.as_ref()),
+        Some(Command::Admin { command }) => {
+            let xsrf_secret = settings.xsrf_secret()?;
+            let context = Context {
+                xsrf_secret: xsrf_secret.as_deref(),
+            };
+            admin::run(open(settings)?.as_ref(), command, &context)
+        }
+        None => Err("no command given; try --help".into()),
+    }
+}
+
+/// The local HTTP server, until the process ends.
+async fn serve(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
+    let app = app(settings, args, false)?;
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, db = %settings.db, "serving");
+    server::serve(listener, app).await?;
+    Ok(())
+}
+
+/// The Lambda runtime, until the instance is shut down.
+pub async fn lambda(lambda: LambdaSettings) -> Result<(), Failure> {
+    let app = app(&lambda.settings, &lambda.serve, true)?;
+    lambda_http::run(lambda_http::service_fn(move |request| {
+        let app = app.clone();
+        async move { Ok::<_, lambda_http::Error>(app.handle(request).await) }
+    }))
+    .await
+    .map_err(|error| -> Failure { error.to_string().into() })
+}
+
+/// The handler, over the configured stores.
+fn app(settings: &Settings, args: &ServeArgs, on_lambda: bool) -> Result<Arc<App>, Failure> {
+    if args.demo {
+        seed_demo(open(settings)?.as_ref())?;
+    }
+    let stores = stores(settings, args, on_lambda)?;
+    // Open the default database now, so a bad configuration shows at start-up.
+    if let Err(error) = stores.store(None) {
+        tracing::warn!(%error, "the default database is not available yet");
+    }
+    Ok(Arc::new(
+        App::new(stores)
+            .with_cors(args.cors_origins.clone())
+            .with_default_zone(args.default_tz.clone())
+            .with_auth(args.auth_config(settings)?),
+    ))
+}
+
+/// The stores behind the handler.
+fn stores(
+    settings: &Settings,
+    args: &ServeArgs,
+    on_lambda: bool,
+) -> Result<Arc<dyn Stores>, Failure> {
+    Ok(match &settings.db {
+        Database::Sqlite(path) => Arc::new(SqliteStores::new(
+            path.clone(),
+            args.tenants_dir.clone(),
+            settings.sqlite_options(),
+        )),
+        Database::Postgres(target) => {
+            Arc::new(PgStores::new(target, settings.pg_options(on_lambda))?)
+        }
+    })
+}
+
+/// The database the `demo` and `admin` commands change.
+fn open(settings: &Settings) -> Result<Arc<dyn Admin>, Failure> {
+    match &settings.db {
+        Database::Sqlite(_) if settings.tenant.is_some() => Err(
+            "with SQLite a tenant is a file: name it with --db {tenants dir}/{tenant}.db".into(),
+        ),
+        Database::Sqlite(path) => Ok(Arc::new(SqliteStore::create(
+            path,
+            &settings.sqlite_options(),
+        )?)),
+        Database::Postgres(target) => {
+            let stores = PgStores::new(target, settings.pg_options(false))?;
+            Ok(stores.open(settings.tenant.as_ref(), true)?)
+        }
+    }
+}
+
+fn seed_demo(store: &dyn Admin) -> Result<(), Failure> {
+    if demo::seed(store)? {
+        tracing::info!("seeded demo data: log in as tje0 / Tje0");
+    } else {
+        tracing::info!("the database has associates already; demo data not added");
+    }
+    Ok(())
+}

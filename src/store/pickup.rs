@@ -1,0 +1,158 @@
+//! What a pickup decides, whichever backend stores it (spec section 2). A backend finds the
+//! [`Candidate`] - the first eligible session, locked or under the write lock - reads what
+//! its [`Plan`] needs, and writes the plan in the same transaction; then it loads the
+//! session and hands back the [`Pickup`].
+
+use crate::account::Agent;
+use crate::entity::{Object, status};
+use crate::locale::{Language, Resources};
+use crate::store::welcome::WelcomeSource;
+use crate::time::Timestamp;
+
+/// The session a pickup is about to claim, with what its welcome message is made of.
+pub struct Candidate {
+    pub session_id: i64,
+    pub topic_id: i64,
+    pub when_requested: Timestamp,
+    pub welcome: WelcomeSource,
+}
+
+/// What the claim writes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// The agent's first free Rank.
+    pub rank: i64,
+    /// `UserLast` once the welcome is posted, else `CustomerLast`: the customer spoke last.
+    pub status: i64,
+    /// The welcome text to post, resolved and filled; `None` when the topic has none.
+    pub welcome: Option<String>,
+    /// The queue wait in seconds, for the topic's running average.
+    pub waited_seconds: f64,
+}
+
+/// A session the caller has just picked up.
+#[derive(Clone, Debug)]
+pub struct Pickup {
+    pub session_id: i64,
+    pub topic_id: i64,
+    /// How long the customer waited in the queue.
+    pub waited_ms: i64,
+    /// The ChatSessionEntity as committed, nested carriers loaded.
+    pub session: Object,
+}
+
+impl Candidate {
+    /// The language whose string resources the welcome refers to, if it refers to any: the
+    /// backend reads them before [`Candidate::plan`].
+    pub fn resources_needed(&self) -> Option<Language> {
+        self.welcome
+            .needs_resources()
+            .then(|| self.welcome.language())
+    }
+
+    /// The claim for `agent`, whose first free Rank is `rank`, at `now`.
+    pub fn plan(&self, agent: &Agent, rank: i64, resources: Resources, now: Timestamp) -> Plan {
+        let welcome = self.welcome.compose(agent, resources);
+        let status = if welcome.is_some() {
+            status::USER_LAST
+        } else {
+            status::CUSTOMER_LAST
+        };
+        Plan {
+            rank,
+            status,
+            welcome,
+            waited_seconds: self.waited_ms(now).max(0) as f64 / 1000.0,
+        }
+    }
+
+    /// The pickup, once the claim is committed and `session` loaded.
+    pub fn picked_up(&self, session: Object, now: Timestamp) -> Pickup {
+        Pickup {
+            session_id: self.session_id,
+            topic_id: self.topic_id,
+            waited_ms: self.waited_ms(now),
+            session,
+        }
+    }
+
+    fn waited_ms(&self, now: Timestamp) -> i64 {
+        now.millis_since(self.when_requested)
+    }
+}
+
+/// The lowest positive number missing from `ranks` (ascending): an agent's next free Rank.
+/// Reads only as far as the first gap.
+pub fn first_free_rank<E>(ranks: impl IntoIterator<Item = Result<i64, E>>) -> Result<i64, E> {
+    let mut free = 1;
+    for rank in ranks {
+        let rank = rank?;
+        if rank > free {
+            break;
+        }
+        free = free.max(rank + 1);
+    }
+    Ok(free)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(welcome: &str) -> Candidate {
+        Candidate {
+            session_id: 7,
+            topic_id: 2,
+            when_requested: Timestamp::parse_stored("2026-01-01 12:00:00.000000").unwrap(),
+            welcome: WelcomeSource {
+                raw: welcome.into(),
+                language_id: None,
+                topic: "Sales".into(),
+                first_name_only: false,
+                customer: "Kari".into(),
+                alias: String::new(),
+                person_first_name: None,
+            },
+        }
+    }
+
+    fn agent() -> Agent {
+        Agent::new(1, "tje0".into(), "Thomas Jensen".into())
+    }
+
+    #[test]
+    fn a_welcome_leaves_the_agent_last_and_none_the_customer() {
+        let now = Timestamp::parse_stored("2026-01-01 12:01:30.500000").unwrap();
+        let plan = candidate("Hi {customer}").plan(&agent(), 3, Resources::default(), now);
+        assert_eq!(plan.status, status::USER_LAST);
+        assert_eq!(plan.welcome.as_deref(), Some("Hi Kari"));
+        assert_eq!((plan.rank, plan.waited_seconds), (3, 90.5));
+        let plan = candidate(" ").plan(&agent(), 1, Resources::default(), now);
+        assert_eq!((plan.status, plan.welcome), (status::CUSTOMER_LAST, None));
+    }
+
+    #[test]
+    fn resources_are_read_only_for_a_welcome_that_refers_to_them() {
+        assert_eq!(candidate("Hi").resources_needed(), None);
+        assert_eq!(
+            candidate("[SR_CHAT_WELCOME]").resources_needed(),
+            Some(Language::ENGLISH)
+        );
+    }
+
+    #[test]
+    fn a_request_in_the_future_waited_no_time() {
+        let early = Timestamp::parse_stored("2026-01-01 11:00:00.000000").unwrap();
+        let plan = candidate("").plan(&agent(), 1, Resources::default(), early);
+        assert_eq!(plan.waited_seconds, 0.0);
+    }
+
+    #[test]
+    fn the_free_rank_is_the_first_gap() {
+        let free = |ranks: &[i64]| first_free_rank(ranks.iter().map(|&r| Ok::<_, ()>(r))).unwrap();
+        assert_eq!(free(&[]), 1);
+        assert_eq!(free(&[1, 2]), 3);
+        assert_eq!(free(&[1, 2, 4]), 3);
+        assert_eq!(free(&[2, 3]), 1);
+    }
+}

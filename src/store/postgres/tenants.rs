@@ -1,0 +1,94 @@
+//! Which schema serves a request: the default store is the `public` schema; a tenant is a
+//! schema of its own name in the same database, created only by the `demo` and `admin`
+//! commands, never by a request.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use deadpool_postgres::Pool;
+
+use super::transaction::pool;
+use super::{PgOptions, PgStore, PgTarget, migrate};
+use crate::store::{Store, StoreError, Stores};
+use crate::tenant::Tenant;
+
+/// The schema of the default store.
+const DEFAULT_SCHEMA: &str = "public";
+
+/// Every tenant's store, and the default one, over one pool.
+pub struct PgStores {
+    pool: Pool,
+    options: PgOptions,
+    default: Mutex<Option<Arc<PgStore>>>,
+    tenants: Mutex<HashMap<Tenant, Arc<PgStore>>>,
+}
+
+impl PgStores {
+    pub fn new(target: &PgTarget, options: PgOptions) -> Result<Self, StoreError> {
+        if !target.uses_tls() {
+            tracing::info!(%target, "connections to PostgreSQL are not encrypted (sslmode)");
+        }
+        Ok(Self {
+            pool: pool(target, &options)?,
+            options,
+            default: Mutex::default(),
+            tenants: Mutex::default(),
+        })
+    }
+
+    /// The store for the default schema, or for `tenant`'s schema, which `create` makes (and
+    /// migrates) if it is missing - for the admin commands. A tenant named like the default
+    /// schema is not a tenant.
+    pub fn open(&self, tenant: Option<&Tenant>, create: bool) -> Result<Arc<PgStore>, StoreError> {
+        let schema = match tenant {
+            Some(tenant) if tenant.as_str() == DEFAULT_SCHEMA => {
+                return Err(StoreError::UnknownTenant(tenant.clone()));
+            }
+            Some(tenant) => tenant.as_str(),
+            None => DEFAULT_SCHEMA,
+        };
+        // The default schema is ours to set up, as SQLite creates its default database.
+        let create = create || tenant.is_none();
+        let store = PgStore::new(self.pool.clone(), schema, &self.options);
+        let exists = store.write(async |client| {
+            if !create && !migrate::exists(client, schema).await? {
+                return Ok(false);
+            }
+            migrate::migrate(client, schema, create).await?;
+            Ok(true)
+        })?;
+        match tenant {
+            Some(tenant) if !exists => Err(StoreError::UnknownTenant(tenant.clone())),
+            _ => Ok(Arc::new(store)),
+        }
+    }
+
+    fn default_store(&self) -> Result<Arc<PgStore>, StoreError> {
+        let mut slot = self.default.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(store) = slot.as_ref() {
+            return Ok(store.clone());
+        }
+        let store = self.open(None, true)?;
+        *slot = Some(store.clone());
+        Ok(store)
+    }
+
+    fn tenant_store(&self, tenant: &Tenant) -> Result<Arc<PgStore>, StoreError> {
+        let mut open = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(store) = open.get(tenant) {
+            return Ok(store.clone());
+        }
+        let store = self.open(Some(tenant), false)?;
+        open.insert(tenant.clone(), store.clone());
+        Ok(store)
+    }
+}
+
+impl Stores for PgStores {
+    fn store(&self, tenant: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError> {
+        Ok(match tenant {
+            None => self.default_store()?,
+            Some(tenant) => self.tenant_store(tenant)?,
+        })
+    }
+}

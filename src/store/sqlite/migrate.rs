@@ -1,0 +1,140 @@
+//! The schema (`schema.sql`), versioned by `PRAGMA user_version`.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::errors;
+use crate::store::StoreError;
+
+/// The schema, applied idempotently whenever a database is opened at an older version.
+pub const SCHEMA: &str = include_str!("../../../schema.sql");
+/// Must match the `PRAGMA user_version` at the end of `schema.sql`.
+pub const SCHEMA_VERSION: i64 = 3;
+
+/// What `CREATE TABLE IF NOT EXISTS` cannot do for a database made by an older schema: the
+/// columns added since, applied before the schema when upgrading from below each version.
+const ADDED_COLUMNS: [(i64, &str); 1] = [(
+    2,
+    "ALTER TABLE associate ADD COLUMN tzlocation_id INTEGER REFERENCES tzlocation (tzlocation_id);
+     ALTER TABLE chat_topic ADD COLUMN widget_agent_use_firstname INTEGER NOT NULL DEFAULT 0;",
+)];
+
+/// Brings the schema up to [`SCHEMA_VERSION`]; refuses a database from a newer build.
+pub(super) fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let failed = |error| errors::opening(path, error);
+    let version: i64 = connection
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(failed)?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::Unavailable(format!(
+            "{}: schema version {version} is newer than this build's {SCHEMA_VERSION}",
+            path.display()
+        )));
+    }
+    if version < SCHEMA_VERSION {
+        let transaction = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(failed)?;
+        // Version 0 is a new database: the schema creates every column.
+        for (added_in, sql) in ADDED_COLUMNS {
+            if (1..added_in).contains(&version) {
+                transaction.execute_batch(sql).map_err(failed)?;
+            }
+        }
+        transaction.execute_batch(SCHEMA).map_err(failed)?;
+        transaction.commit().map_err(failed)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::locale::Zone;
+
+    use super::super::{SqliteOptions, SqliteStore};
+    use std::path::PathBuf;
+
+    fn store_at(dir: &tempfile::TempDir) -> (PathBuf, SqliteStore) {
+        let path = dir.path().join("db.sqlite");
+        let store = SqliteStore::create(&path, &SqliteOptions::default()).unwrap();
+        (path, store)
+    }
+
+    #[test]
+    fn a_version_1_database_is_upgraded_and_keeps_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(include_str!("../../../tests/fixtures/schema_v1.sql"))
+            .unwrap();
+        old.execute_batch(
+            "INSERT INTO associate (associate_id, name) VALUES (1, 'tje0');
+             INSERT INTO chat_topic (id, name, language_id) VALUES (1, 'Support', 4);",
+        )
+        .unwrap();
+        drop(old);
+        let store = SqliteStore::create(&path, &SqliteOptions::default()).unwrap();
+        let connection = store.connection();
+        let (version, swedish, zone, first_name): (i64, String, Option<i64>, i64) = connection
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), l.code, a.tzlocation_id, \
+                 t.widget_agent_use_firstname FROM chat_topic t JOIN language l ON l.id = t.language_id \
+                 JOIN associate a ON a.associate_id = 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (version, swedish.as_str(), zone, first_name),
+            (SCHEMA_VERSION, "SW", None, 0)
+        );
+    }
+
+    #[test]
+    fn every_location_keeps_time_by_a_zone_chrono_tz_knows() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, store) = store_at(&dir);
+        let connection = store.connection();
+        let rows: Vec<(i64, String, String)> = connection
+            .prepare("SELECT tzlocation_id, location_code, iana_zone FROM tzlocation")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(rows.len() > 300, "{} locations", rows.len());
+        for (_, code, zone) in &rows {
+            assert!(Zone::from_iana(zone).is_some(), "{code}: {zone}");
+        }
+        let zone_of = |code: &str| {
+            rows.iter()
+                .find(|(_, known, _)| known == code)
+                .map(|(_, _, zone)| zone.as_str())
+        };
+        assert_eq!(rows.iter().find(|(id, _, _)| *id == 1).unwrap().1, "UTC");
+        let expected = [
+            ("NO", "Europe/Oslo"),
+            ("DK", "Europe/Copenhagen"),
+            ("FR", "Europe/Paris"),
+            ("DE", "Europe/Berlin"),
+            ("ES", "Europe/Madrid"),
+            ("US-NY", "America/New_York"),
+            ("US-CA", "America/Los_Angeles"),
+            ("US-HI", "Pacific/Honolulu"),
+            ("AU-WA", "Australia/Perth"),
+            ("AU-NSW", "Australia/Sydney"),
+            ("CA-NT", "America/Edmonton"),
+            ("CA-QC", "America/Toronto"),
+            ("CA-NL", "America/St_Johns"),
+        ];
+        for (code, zone) in expected {
+            assert_eq!(zone_of(code), Some(zone), "{code}");
+        }
+        // A country spanning several zones has no code of its own: its regions do.
+        for code in ["US", "CA", "AU", "RU"] {
+            assert_eq!(zone_of(code), None, "{code}");
+        }
+    }
+}
