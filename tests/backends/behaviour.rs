@@ -4,16 +4,20 @@
 
 use std::collections::HashSet;
 
-use chat_pickup::auth::secret::SecretKind;
-use chat_pickup::store::admin::{NewSession, Rights};
+use chat_pickup::account::secret::SecretKind;
+use chat_pickup::store::admin::{NewSession, NewTopic, Rights};
 use chat_pickup::time::Timestamp;
 use chrono::{Duration, TimeZone, Utc};
 use http::StatusCode;
 use serde_json::Value;
 
-use crate::backend::Backend;
-use crate::http::{basic, id, pickup, post};
-use crate::on_both;
+use test_support::Backend;
+use test_support::http::{id, pickup, post};
+
+fn basic(user: &str) -> String {
+    test_support::credentials::agent(user)
+}
+use test_support::on_both;
 
 on_both!(
     oldest_request_first_then_lowest_id,
@@ -139,15 +143,15 @@ async fn the_welcome_is_posted_in_the_topics_language(backend: Backend) {
     backend.agent("tje0");
     let welcome =
         r#"US:"Hi {customer}, {agent} here";NO:"Hei {customer}, dette er {agent} i {topic}""#;
+    let topic = NewTopic {
+        agent_first_name: true,
+        ..NewTopic::new("Support", welcome).in_language("NO")
+    };
+    backend.admin.add_topic(&topic).unwrap();
     backend
         .admin
-        .add_topic("Support", welcome, Some("NO"))
+        .add_member("tje0", "Support", test_support::credentials::RESPOND)
         .unwrap();
-    backend
-        .admin
-        .add_member("tje0", "Support", crate::backend::RESPOND)
-        .unwrap();
-    backend.admin.use_agent_first_name("Support").unwrap();
     let session = enqueue(&backend, "Support", "Kari", 5);
     let app = backend.app(|app| app);
 
@@ -252,12 +256,12 @@ async fn tenants_are_separate_and_never_created_by_a_request(backend: Backend) {
         .add_associate(
             "tje0",
             "",
-            &chat_pickup::auth::password::hash(crate::backend::PASSWORD),
+            &chat_pickup::auth::password::hash(test_support::credentials::PASSWORD),
         )
         .unwrap();
-    tenant.add_topic("Support", "Hei!", None).unwrap();
+    tenant.add_topic(&NewTopic::new("Support", "Hei!")).unwrap();
     tenant
-        .add_member("tje0", "Support", crate::backend::RESPOND)
+        .add_member("tje0", "Support", test_support::credentials::RESPOND)
         .unwrap();
     let new = NewSession {
         topic: "Support".into(),

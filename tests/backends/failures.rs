@@ -4,13 +4,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chat_pickup::handler::App;
+use chat_pickup::http::App;
 use chat_pickup::store::admin::NewSession;
 use chat_pickup::store::postgres::{PgOptions, PgStores};
 use http::StatusCode;
 
-use crate::backend::{Backend, target};
-use crate::http::{basic, post};
+use test_support::Backend;
+use test_support::backend::target;
+use test_support::credentials::agent as basic;
+use test_support::http::post;
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 

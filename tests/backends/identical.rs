@@ -5,8 +5,8 @@ use chat_pickup::demo;
 use chat_pickup::time::Timestamp;
 use chrono::{TimeZone, Utc};
 
-use crate::backend::Backend;
-use crate::http::{curl, serve};
+use test_support::Backend;
+use test_support::http::{curl, serve};
 
 fn noon() -> Timestamp {
     Timestamp::from_utc(Utc.with_ymd_and_hms(2026, 7, 1, 12, 0, 0).unwrap())

@@ -5,16 +5,13 @@
 //! instances start together, concurrent pickups through the store never collide, and every
 //! server failure is a 503 ([`failures`]).
 
-mod backend;
 mod behaviour;
-mod cluster;
 mod failures;
-mod http;
 mod identical;
 
 use chat_pickup::store::postgres::{NEXT_IN_QUEUE, SCHEMA};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
-use cluster::Cluster;
+use test_support::Cluster;
 use tokio_postgres::{Client, NoTls};
 
 /// A client on `url`, its connection driven in the background.
@@ -179,7 +176,8 @@ async fn instances_starting_together_apply_the_schema_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn racing_the_store_never_shares_a_session_or_an_agents_rank() {
     use chat_pickup::store::postgres::{PgOptions, PgStores};
-    use chat_pickup::store::{Agent, Stores};
+    use chat_pickup::account::Agent;
+    use chat_pickup::store::Stores;
     use chat_pickup::time::Timestamp;
     const SESSIONS: i64 = 2_000;
     let Some(cluster) = Cluster::shared() else {
@@ -248,7 +246,8 @@ async fn racing_the_store_never_shares_a_session_or_an_agents_rank() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_session_whose_customer_is_writing_is_still_picked_up() {
     use chat_pickup::store::postgres::{PgOptions, PgStores};
-    use chat_pickup::store::{Agent, Stores};
+    use chat_pickup::account::Agent;
+    use chat_pickup::store::Stores;
     use chat_pickup::time::Timestamp;
     let Some(cluster) = Cluster::shared() else {
         return;

@@ -7,10 +7,9 @@ mod pickup_first;
 
 pub use pickup_first::PICKUP_FIRST;
 
-use super::error::ApiError;
 use crate::auth::Principal;
 use crate::entity::{Object, Shape};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::tenant::Tenant;
 use crate::time::Timestamp;
 
@@ -23,8 +22,9 @@ pub trait Operation: Sync {
     fn entity(&self) -> &'static Shape;
 
     /// Does the work for the authenticated caller; blocking (it runs on tokio's blocking
-    /// pool). `None` is the entity's null: nothing to hand over.
-    fn run(&self, call: &Call) -> Result<Option<Object>, ApiError>;
+    /// pool). `None` is the entity's null: nothing to hand over. A failure is the store's;
+    /// [`super::error`] maps it to a status.
+    fn run(&self, call: &Call) -> Result<Option<Object>, StoreError>;
 }
 
 /// What an operation runs with.

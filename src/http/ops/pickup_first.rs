@@ -4,8 +4,7 @@
 
 use super::{Call, Operation};
 use crate::entity::{CHAT_SESSION_ENTITY, Object, Shape};
-use crate::http::error::ApiError;
-use crate::store::Pickup;
+use crate::store::{Pickup, StoreError};
 
 pub struct PickupFirst;
 
@@ -20,7 +19,7 @@ impl Operation for PickupFirst {
         &CHAT_SESSION_ENTITY
     }
 
-    fn run(&self, call: &Call) -> Result<Option<Object>, ApiError> {
+    fn run(&self, call: &Call) -> Result<Option<Object>, StoreError> {
         let picked = call.store.pickup(&call.principal.agent, call.now)?;
         log(call, picked.as_ref());
         Ok(picked.map(|pickup| pickup.session))

@@ -2,37 +2,26 @@
 //! database on the shared throwaway PostgreSQL cluster - with the stores the handler uses,
 //! the admin operations, and plain SQL to look at what happened.
 
-use std::path::PathBuf;
-use std::sync::{Arc, LazyLock};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use chat_pickup::auth::password;
-use chat_pickup::handler::App;
+use chat_pickup::http::App;
 use chat_pickup::store::Stores;
-use chat_pickup::store::admin::{Admin, Rights};
+use chat_pickup::store::admin::{Admin, NewTopic};
 use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
 use chat_pickup::tenant::Tenant;
 use tempfile::TempDir;
 
 use crate::cluster::Cluster;
-
-/// Every test agent's password. Hashed once: argon2 is deliberately slow.
-pub const PASSWORD: &str = "s3cret";
-static PASSWORD_HASH: LazyLock<String> = LazyLock::new(|| password::hash(PASSWORD));
-
-pub const RESPOND: Rights = Rights {
-    listen: true,
-    respond: true,
-    manage: false,
-    notify: false,
-};
+use crate::credentials::{PASSWORD_HASH, RESPOND};
 
 pub struct Backend {
     pub name: &'static str,
     pub stores: Arc<dyn Stores>,
     pub admin: Arc<dyn Admin>,
     look: Look,
-    _dir: TempDir,
+    dir: TempDir,
     _cluster: Option<Arc<Cluster>>,
 }
 
@@ -44,18 +33,23 @@ enum Look {
 
 impl Backend {
     pub fn sqlite() -> Backend {
+        Self::sqlite_with(SqliteOptions::default())
+    }
+
+    /// SQLite, the handler's stores opened with `options` (the admin's keep the defaults).
+    pub fn sqlite_with(options: SqliteOptions) -> Backend {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("default.db");
         let tenants = dir.path().join("tenants");
         std::fs::create_dir(&tenants).unwrap();
         let admin = Arc::new(SqliteStore::create(&db, &SqliteOptions::default()).unwrap());
-        let stores = SqliteStores::new(db.clone(), Some(tenants), SqliteOptions::default());
+        let stores = SqliteStores::new(db.clone(), Some(tenants), options);
         Backend {
             name: "sqlite",
             stores: Arc::new(stores),
             admin,
             look: Look::Sqlite(db),
-            _dir: dir,
+            dir,
             _cluster: None,
         }
     }
@@ -71,9 +65,27 @@ impl Backend {
             stores,
             admin,
             look: Look::Postgres(url),
-            _dir: tempfile::tempdir().unwrap(),
+            dir: tempfile::tempdir().unwrap(),
             _cluster: Some(cluster),
         })
+    }
+
+    /// Whether this is the PostgreSQL backend.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.look, Look::Postgres(_))
+    }
+
+    /// A temporary directory that lives as long as the backend.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The SQLite database file.
+    pub fn db(&self) -> &Path {
+        match &self.look {
+            Look::Sqlite(db) => db,
+            Look::Postgres(_) => panic!("a PostgreSQL backend has no file"),
+        }
     }
 
     /// The PostgreSQL database's URL.
@@ -112,7 +124,7 @@ impl Backend {
 
     /// A topic with `welcome`, and `members` responding in it.
     pub fn topic(&self, name: &str, welcome: &str, members: &[&str]) -> i64 {
-        let id = self.admin.add_topic(name, welcome, None).unwrap();
+        let id = self.admin.add_topic(&NewTopic::new(name, welcome)).unwrap();
         for member in members {
             self.admin.add_member(member, name, RESPOND).unwrap();
         }
@@ -130,6 +142,11 @@ impl Backend {
                 client.batch_execute(sql).await.unwrap();
             }),
         }
+    }
+
+    /// The one text `sql` returns.
+    pub fn text(&self, sql: &str) -> String {
+        self.texts(sql).remove(0)
     }
 
     /// The one integer `sql` returns.
@@ -202,7 +219,7 @@ macro_rules! on_both {
             $(
                 #[tokio::test(flavor = "multi_thread")]
                 async fn $test() {
-                    super::$test($crate::backend::Backend::sqlite()).await
+                    super::$test($crate::Backend::sqlite()).await
                 }
             )*
         }
@@ -210,7 +227,7 @@ macro_rules! on_both {
             $(
                 #[tokio::test(flavor = "multi_thread")]
                 async fn $test() {
-                    if let Some(backend) = $crate::backend::Backend::postgres() {
+                    if let Some(backend) = $crate::Backend::postgres() {
                         super::$test(backend).await
                     }
                 }

@@ -1,4 +1,4 @@
-//! A throwaway PostgreSQL cluster for the tests and benchmarks: `initdb` into a temporary
+//! A throwaway PostgreSQL cluster for the tests, benchmarks and load tools: `initdb` into a temporary
 //! directory, the server on a free loopback port, stopped and deleted on drop. Tests share
 //! one cluster while any of them holds it ([`Cluster::shared`]), each in a database of its
 //! own. Where PostgreSQL is not

@@ -1,0 +1,17 @@
+//! What chat-pickup's tests, benchmarks and load tools share, so each is written once:
+//!
+//! - [`backend`]: one test database on either backend - a SQLite file in a temporary
+//!   directory, or a database of its own on a throwaway PostgreSQL cluster ([`cluster`]) -
+//!   with the stores the handler uses, the admin operations and plain SQL to look with;
+//!   [`on_both!`] runs a test against each.
+//! - [`credentials`]: the test agents' password (hashed once), Basic headers, rights.
+//! - [`http`]: the local server on a loopback port, requests through the handler, what curl
+//!   sends over a raw socket, and a keep-alive hyper client for load.
+
+pub mod backend;
+pub mod cluster;
+pub mod credentials;
+pub mod http;
+
+pub use backend::Backend;
+pub use cluster::Cluster;
