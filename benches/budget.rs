@@ -18,7 +18,7 @@ use std::time::Duration;
 
 mod common;
 
-use chat_pickup::handler::App;
+use chat_pickup::http::App;
 use chat_pickup::store::Store;
 use chat_pickup::store::sqlite::{SqliteStores, Synchronous};
 use chat_pickup::time::Timestamp;

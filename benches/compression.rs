@@ -7,7 +7,7 @@
 
 use std::io::Write;
 
-use chat_pickup::encoding::Coding;
+use chat_pickup::http::encoding::Coding;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 /// A coding's name, its compressor by level, and the levels measured.

@@ -4,13 +4,13 @@
 
 mod common;
 
+use chat_pickup::http::negotiate::Format;
+use chat_pickup::http::render::View;
+use chat_pickup::http::{render, select};
 use chat_pickup::locale::{Culture, Language, Localizer, Zone};
-use chat_pickup::negotiate::Format;
-use chat_pickup::render::View;
 use chat_pickup::store::Store;
 use chat_pickup::store::sqlite::Synchronous;
 use chat_pickup::time::Timestamp;
-use chat_pickup::{render, select};
 use common::{Bench, database};
 use criterion::{Criterion, criterion_group, criterion_main};
 

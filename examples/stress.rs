@@ -28,7 +28,8 @@ use std::time::{Duration, Instant};
 
 use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
-use chat_pickup::store::{Agent, Store, StoreError, Stores};
+use chat_pickup::account::Agent;
+use chat_pickup::store::{Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use rusqlite::Connection;
 

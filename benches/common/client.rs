@@ -5,8 +5,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chat_pickup::handler::App;
-use chat_pickup::server::{Limits, serve_with};
+use chat_pickup::http::App;
+use chat_pickup::http::server::{Limits, serve_with};
 use chat_pickup::store::Stores;
 
 use http_body_util::{BodyExt, Empty};

@@ -8,8 +8,8 @@ pub mod client;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use chat_pickup::account::Agent;
 use chat_pickup::auth::password;
-use chat_pickup::store::Agent;
 use chat_pickup::store::admin::Admin;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
 use chat_pickup::time::Timestamp;

@@ -10,8 +10,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut headers = HeaderMap::new();
     headers.insert(ACCEPT, value);
-    if let Ok(format) = chat_pickup::negotiate::negotiate(&headers) {
+    if let Ok(format) = chat_pickup::http::negotiate::negotiate(&headers) {
         let _ = format.content_type();
     }
-    let _ = chat_pickup::negotiate::fallback(&headers);
+    let _ = chat_pickup::http::negotiate::fallback(&headers);
 });

@@ -2,7 +2,7 @@
 #![no_main]
 
 use chat_pickup::entity::CHAT_SESSION_ENTITY;
-use chat_pickup::select::Selection;
+use chat_pickup::http::select::Selection;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|value: &str| {

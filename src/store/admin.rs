@@ -167,7 +167,7 @@ pub struct Waiting {
     pub chatbot_active: bool,
 }
 
-pub trait Admin {
+pub trait Admin: Send + Sync {
     /// Adds an associate with an argon2id `password_hash` (a PHC string, never a password).
     fn add_associate(
         &self,

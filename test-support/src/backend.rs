@@ -70,6 +70,12 @@ impl Backend {
         })
     }
 
+    /// Closes the backend's connections and keeps only its temporary directory, for a test
+    /// that goes on with the files.
+    pub fn into_dir(self) -> TempDir {
+        self.dir
+    }
+
     /// Whether this is the PostgreSQL backend.
     pub fn is_postgres(&self) -> bool {
         matches!(self.look, Look::Postgres(_))
@@ -141,6 +147,32 @@ impl Backend {
             Look::Postgres(url) => on_postgres(url, async |client| {
                 client.batch_execute(sql).await.unwrap();
             }),
+        }
+    }
+
+    /// Every row of `table`, each as one text: equal lists mean equal contents.
+    pub fn rows_as_text(&self, table: &str) -> Vec<String> {
+        match &self.look {
+            Look::Sqlite(db) => {
+                let connection = rusqlite::Connection::open(db).unwrap();
+                let mut statement = connection
+                    .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+                    .unwrap();
+                let columns = statement.column_count();
+                statement
+                    .query_map([], |row| {
+                        Ok((0..columns)
+                            .map(|index| format!("{:?}", row.get_ref(index).unwrap()))
+                            .collect::<Vec<_>>()
+                            .join("|"))
+                    })
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect()
+            }
+            Look::Postgres(_) => {
+                self.texts(&format!("SELECT CAST(t AS text) FROM {table} t ORDER BY 1"))
+            }
         }
     }
 

@@ -62,7 +62,9 @@ pub fn id(session: &serde_json::Value) -> i64 {
 
 /// The local server with `app` on a loopback port, for as long as the runtime runs.
 pub async fn serve(app: Arc<App>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
     let addr = listener.local_addr().expect("a bound address");
     tokio::spawn(serve_with(listener, app, Limits::default()));
     addr

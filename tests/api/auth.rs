@@ -9,13 +9,11 @@ use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 
-fn app() -> TestApp {
-    let app = TestApp::new();
+fn app() -> Option<TestApp> {
+    let app = TestApp::new(super::KIND)?;
     app.agent("tje0");
     app.agent("gone");
-    app.sql()
-        .execute("UPDATE associate SET deleted = 1 WHERE name = 'gone'", [])
-        .unwrap();
+    app.exec("UPDATE associate SET deleted = true WHERE name = 'gone'");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
     app.member("gone", "Sales");
@@ -26,7 +24,7 @@ fn app() -> TestApp {
         },
         1,
     );
-    app
+    Some(app)
 }
 
 fn assert_rejected(response: &TestResponse) -> Value {
@@ -43,9 +41,9 @@ fn assert_rejected(response: &TestResponse) -> Value {
     problem
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn wrong_password_unknown_user_and_deleted_associate_look_the_same() {
-    let app = app();
+    let app = given!(app());
     let before = app.snapshot();
     let wrong = assert_rejected(
         &app.send(Method::POST, PICKUP, Some(("tje0", "wrong")))
@@ -65,9 +63,9 @@ async fn wrong_password_unknown_user_and_deleted_associate_look_the_same() {
     assert_eq!(app.snapshot(), before, "a refused caller changes nothing");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn missing_or_malformed_credentials_are_401_with_a_challenge() {
-    let app = app();
+    let app = given!(app());
     assert_rejected(&app.send(Method::POST, PICKUP, None).await);
     for header in [
         "Basic !!!",
@@ -93,9 +91,9 @@ async fn missing_or_malformed_credentials_are_401_with_a_challenge() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_login_name_is_case_insensitive_the_password_is_not() {
-    let app = app();
+    let app = given!(app());
     assert_eq!(
         app.send(Method::POST, PICKUP, Some(("TJE0", PASSWORD)))
             .await
@@ -112,9 +110,9 @@ async fn the_login_name_is_case_insensitive_the_password_is_not() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_scheme_name_is_case_insensitive() {
-    let app = app();
+    let app = given!(app());
     let header = basic("tje0", PASSWORD).replacen("Basic", "bAsIc", 1);
     let response = app.post_with(PICKUP, &[("authorization", &header)]).await;
     assert_eq!(response.status, StatusCode::OK);

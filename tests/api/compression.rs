@@ -8,15 +8,15 @@ use crate::helpers::{PASSWORD, TestApp, basic, decode};
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 
-fn app() -> TestApp {
-    let app = TestApp::new();
+fn app() -> Option<TestApp> {
+    let app = TestApp::new(super::KIND)?;
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
     for minutes in 0..8 {
         app.enqueue("Sales", "customer", minutes);
     }
-    app
+    Some(app)
 }
 
 /// The raw response: status, Content-Encoding, Vary, wire bytes and decoded text.
@@ -47,9 +47,9 @@ async fn raw(
     )
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn entities_are_gzipped_when_the_caller_accepts_it() {
-    let app = app();
+    let app = given!(app());
     let authorization = basic("tje0", PASSWORD);
     let cases = [
         ("gzip, deflate, br", Some("gzip")),
@@ -88,9 +88,9 @@ async fn entities_are_gzipped_when_the_caller_accepts_it() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn small_bodies_and_problems_go_as_they_are() {
-    let app = app();
+    let app = given!(app());
     let (status, coding, vary, _, text) = raw(
         &app,
         &[

@@ -4,8 +4,9 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Barrier};
 
+use chat_pickup::account::Agent;
+use chat_pickup::store::Store;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
-use chat_pickup::store::{Agent, Store};
 use chat_pickup::time::Timestamp;
 
 use crate::helpers::TestApp;
@@ -15,7 +16,7 @@ const SESSIONS: usize = 400;
 
 #[test]
 fn eight_writers_never_share_a_session() {
-    let app = TestApp::new();
+    let app = TestApp::sqlite();
     let mut agents = Vec::new();
     app.topic("Sales", "Hi!");
     for index in 0..THREADS {
@@ -38,7 +39,7 @@ fn eight_writers_never_share_a_session() {
     let handles: Vec<_> = agents
         .into_iter()
         .map(|agent| {
-            let db = app.db.clone();
+            let db = app.db().to_path_buf();
             let start = start.clone();
             std::thread::spawn(move || {
                 // Its own connection, as a second process would have.

@@ -13,13 +13,13 @@ use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 const AGENTS_UI: &str = "http://localhost:5173";
 
-fn app(origins: &str) -> TestApp {
-    let app = TestApp::with_cors(origins);
+fn app(origins: &str) -> Option<TestApp> {
+    let app = TestApp::with_cors(super::KIND, origins)?;
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
     app.enqueue("Sales", "customer", 5);
-    app
+    Some(app)
 }
 
 async fn from(app: &TestApp, method: Method, path: &str, headers: &[(&str, &str)]) -> TestResponse {
@@ -44,9 +44,9 @@ async fn preflight(app: &TestApp, origin: &str, path: &str) -> TestResponse {
     from(app, Method::OPTIONS, path, &headers).await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_listed_origin_passes_the_preflight_and_gets_credentials() {
-    let app = app(&format!("https://agents.example.com, {AGENTS_UI}"));
+    let app = given!(app(&format!("https://agents.example.com, {AGENTS_UI}")));
     let before = app.snapshot();
     let answer = preflight(&app, AGENTS_UI, PICKUP).await;
     assert_eq!(answer.status, StatusCode::NO_CONTENT, "{}", answer.body);
@@ -83,9 +83,9 @@ async fn a_listed_origin_passes_the_preflight_and_gets_credentials() {
     assert_eq!(call.json()["CustomerName"], "customer");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn errors_to_a_listed_origin_carry_cors_headers_too() {
-    let app = app(AGENTS_UI);
+    let app = given!(app(AGENTS_UI));
     let typo = preflight(&app, AGENTS_UI, "/api/v1/ChatSession/Pickupp").await;
     assert_eq!(typo.status, StatusCode::NOT_FOUND);
     assert_eq!(typo.headers[ACCESS_CONTROL_ALLOW_ORIGIN], AGENTS_UI);
@@ -100,10 +100,10 @@ async fn errors_to_a_listed_origin_carry_cors_headers_too() {
     assert_eq!(denied.headers[ACCESS_CONTROL_ALLOW_ORIGIN], AGENTS_UI);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_foreign_page_is_refused_with_403_before_anything_happens() {
     for origins in ["", AGENTS_UI] {
-        let app = app(origins);
+        let app = given!(app(origins));
         let before = app.snapshot();
         for (accept, origin) in [
             ("application/json", "https://evil.example"),
@@ -133,9 +133,9 @@ async fn a_foreign_page_is_refused_with_403_before_anything_happens() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_apis_own_pages_and_non_browsers_need_no_cors() {
-    let app = app("");
+    let app = given!(app(""));
     app.enqueue("Sales", "second", 1);
     let same = from(
         &app,

@@ -7,15 +7,16 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chat_pickup::account::secret::SecretKind;
+use chat_pickup::account::{Account, Agent};
 use chat_pickup::auth::password;
-use chat_pickup::auth::secret::SecretKind;
 use chat_pickup::entity::{Object, Shape};
-use chat_pickup::handler::App;
-use chat_pickup::locale::zone::ZoneName;
+use chat_pickup::http::App;
+use chat_pickup::locale::Location;
 use chat_pickup::locale::{Language, Resources};
-use chat_pickup::store::admin::{Admin, NewSession};
+use chat_pickup::store::admin::{Admin, NewSession, NewTopic};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
-use chat_pickup::store::{Account, Agent, Pickup, Store, StoreError, Stores};
+use chat_pickup::store::{Pickup, Store, StoreError, Stores};
 use chat_pickup::tenant::Tenant;
 use chat_pickup::time::Timestamp;
 use http::StatusCode;
@@ -28,7 +29,7 @@ use crate::helpers::{
 
 #[tokio::test]
 async fn a_database_locked_by_another_writer_is_503_with_retry_after_and_changes_nothing() {
-    let app = TestApp::with_options(SqliteOptions {
+    let app = TestApp::sqlite_with(SqliteOptions {
         busy_timeout: Duration::from_millis(200),
         ..SqliteOptions::default()
     });
@@ -137,8 +138,8 @@ async fn a_corrupt_database_is_503_and_left_as_it_was() {
 
 #[tokio::test]
 async fn a_corrupt_tenant_database_is_503() {
-    let app = TestApp::new();
-    let path = app.dir.path().join("tenants").join("acme.db");
+    let app = TestApp::sqlite();
+    let path = app.backend.dir().join("tenants").join("acme.db");
     std::fs::write(&path, vec![0x5a; 8192]).unwrap();
     let response = app
         .post_accepting(
@@ -162,7 +163,7 @@ async fn a_read_only_database_is_503_and_unchanged() {
     {
         let admin = SqliteStore::create(&db, &SqliteOptions::default()).unwrap();
         add_agent(&admin, "tje0");
-        admin.add_topic("Sales", "Hi!", None).unwrap();
+        admin.add_topic(&NewTopic::new("Sales", "Hi!")).unwrap();
         admin.add_member("tje0", "Sales", RESPOND).unwrap();
         let customer = NewSession {
             topic: "Sales".into(),
@@ -288,7 +289,7 @@ impl Store for Fault {
         }))
     }
 
-    fn location(&self, _: &ZoneName) -> Result<Option<String>, StoreError> {
+    fn location(&self, _: &Location) -> Result<Option<String>, StoreError> {
         Ok(None)
     }
 
@@ -331,25 +332,26 @@ async fn a_panic_anywhere_is_a_generic_500_problem() {
 /// a file replaced by a restored copy is reopened, and its pickups land in that file.
 #[tokio::test]
 async fn a_database_deleted_or_replaced_under_a_running_server_is_noticed() {
-    let test = TestApp::new();
+    let test = TestApp::sqlite();
     test.agent("tje0");
     test.topic("Sales", "Hi!");
     test.member("tje0", "Sales");
     for minutes in 0..3 {
         test.enqueue("Sales", "customer", minutes);
     }
-    let backup = test.dir.path().join("backup.db");
+    let backup = test.backend.dir().join("backup.db");
     test.sql()
         .execute(&format!("VACUUM INTO '{}'", backup.display()), [])
         .unwrap();
     let first = test.pickup("tje0").await;
+    let db = test.db().to_path_buf();
     let TestApp {
-        dir,
-        db,
+        backend,
         app,
         admin,
     } = test;
     drop(admin);
+    let dir = backend.into_dir();
     let credentials = basic("tje0", PASSWORD);
     let request = || {
         http::Request::post("/api/v1/ChatSession/Pickup")
@@ -401,7 +403,7 @@ async fn a_database_deleted_or_replaced_under_a_running_server_is_noticed() {
 /// here by dropping a table from another connection - the same server picks up again.
 #[tokio::test]
 async fn a_full_disk_is_503_with_retry_after_and_recovers_once_space_is_freed() {
-    let test = TestApp::new();
+    let test = TestApp::sqlite();
     test.agent("tje0");
     test.topic("Sales", &"Welcome! ".repeat(2_000));
     test.member("tje0", "Sales");
@@ -423,7 +425,7 @@ async fn a_full_disk_is_503_with_retry_after_and_recovers_once_space_is_freed() 
         .unwrap();
     let before = test.snapshot();
     let full = App::new(Arc::new(SqliteStores::new(
-        test.db.clone(),
+        test.db().to_path_buf(),
         None,
         SqliteOptions {
             max_size_bytes: Some(size),
@@ -465,19 +467,21 @@ async fn a_full_disk_is_503_with_retry_after_and_recovers_once_space_is_freed() 
 /// cannot defend a file overwritten in place under an open connection).
 #[tokio::test]
 async fn read_only_and_corrupt_databases_recover_once_repaired() {
-    let test = TestApp::new();
+    let test = TestApp::sqlite();
     test.agent("tje0");
     test.topic("Sales", "Hi!");
     test.member("tje0", "Sales");
     let first = test.enqueue("Sales", "customer", 2);
     test.enqueue("Sales", "customer", 1);
-    let db = test.db.clone();
+    let db = test.db().to_path_buf();
     let app = app_on(&db);
-    let backup = test.dir.path().join("good.db");
+    let backup = test.backend.dir().join("good.db");
     test.sql()
         .execute(&format!("VACUUM INTO '{}'", backup.display()), [])
         .unwrap();
-    drop(test.admin);
+    let TestApp { backend, admin, .. } = test;
+    drop(admin);
+    let dir = backend.into_dir();
 
     let guard = ReadOnly::make(&db);
     assert_unavailable(&app, &db).await;
@@ -486,7 +490,7 @@ async fn read_only_and_corrupt_databases_recover_once_repaired() {
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert_eq!(response.json()["ChatSessionId"], first);
 
-    let garbage = test.dir.path().join("garbage.db");
+    let garbage = dir.path().join("garbage.db");
     std::fs::write(&garbage, b"not a database ".repeat(600)).unwrap();
     std::fs::rename(&garbage, &db).unwrap();
     assert_unavailable(&app, &db).await;

@@ -30,8 +30,8 @@ fn assert_golden(name: &str, actual: &str) {
 /// A session linked to every carrier: user (an associate), person, contact (and their
 /// addresses), project, sale and ticket, with a fixed request time and session key.
 /// `TransferTo` stays null: a session being transferred is not in the pickup queue.
-fn populated() -> TestApp {
-    let app = TestApp::new();
+fn populated() -> Option<TestApp> {
+    let app = TestApp::new(super::KIND)?;
     app.agent("tje0");
     app.topic(
         "Sales",
@@ -51,14 +51,12 @@ fn populated() -> TestApp {
         },
         5,
     );
-    app.sql()
-        .execute_batch(
-            "UPDATE chat_session SET when_requested = '2026-01-15 09:30:15.250000', \
-             session_key = '0123456789abcdef0123456789abcdef', \
-             customer_host = 'www.example.com', consented = 1",
-        )
-        .unwrap();
-    app
+    app.exec(
+        "UPDATE chat_session SET when_requested = '2026-01-15 09:30:15.250000', \
+         session_key = '0123456789abcdef0123456789abcdef', \
+         customer_host = 'www.example.com', consented = true",
+    );
+    Some(app)
 }
 
 /// The body with the pickup's moment (`WhenStarted`, also `WhenIdle`) replaced by [`NOW`].
@@ -68,27 +66,27 @@ fn normalized(response: &TestResponse, moment: &str) -> String {
     response.body.replace(moment, NOW)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_fully_populated_session_in_json() {
-    let response = populated()
+    let response = given!(populated())
         .post_accepting(PICKUP, "tje0", "application/json")
         .await;
     let moment = response.json()["WhenStarted"].as_str().unwrap().to_owned();
     assert_golden("session.json", &normalized(&response, &moment));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_fully_populated_session_in_xml() {
-    let response = populated()
+    let response = given!(populated())
         .post_accepting(PICKUP, "tje0", "application/xml")
         .await;
     let moment = parse(&response.body).child("WhenStarted").text.clone();
     assert_golden("session.xml", &normalized(&response, &moment));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn an_empty_queue() {
-    let app = TestApp::new();
+    let app = given!(TestApp::new(super::KIND));
     app.agent("tje0");
     for (accept, name) in [
         ("application/json", "empty.json"),
@@ -100,9 +98,9 @@ async fn an_empty_queue() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_problem() {
-    let app = TestApp::new();
+    let app = given!(TestApp::new(super::KIND));
     for (accept, name) in [
         ("application/json", "not_found.json"),
         ("application/xml", "not_found.xml"),

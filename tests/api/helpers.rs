@@ -1,45 +1,49 @@
-//! `TestApp`: a real database file in a temporary directory, the real handler in front of
-//! it, and a second connection to look at what the handler did.
+//! `TestApp`: a real database - a SQLite file, or a database of its own on a throwaway
+//! PostgreSQL cluster - the real handler in front of it, and plain SQL (written for both
+//! backends) to look at what the handler did.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::str::FromStr;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use chat_pickup::auth::password;
-use chat_pickup::cors::Cors;
-use chat_pickup::handler::App;
-use chat_pickup::store::admin::{Admin, Links, NewSession, Rights};
-use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
+use chat_pickup::http::App;
+use chat_pickup::http::cors::Cors;
+use chat_pickup::store::admin::{Admin, Links, NewSession, NewTopic};
+use chat_pickup::store::sqlite::SqliteOptions;
 use chat_pickup::time::Timestamp;
 use chrono::{Duration, TimeZone, Utc};
 use http::header::AUTHORIZATION;
 use http::{HeaderMap, Method, StatusCode};
 use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::{Body, Request, RequestExt};
-use rusqlite::Connection;
 use serde_json::Value;
-use tempfile::TempDir;
+use test_support::Backend;
+pub use test_support::credentials::{PASSWORD, PASSWORD_HASH, RESPOND, basic};
 
 use crate::xml::parse;
 
-/// Every test agent's password. Hashed once: argon2 is deliberately slow.
-pub const PASSWORD: &str = "s3cret:with colon";
-static PASSWORD_HASH: LazyLock<String> = LazyLock::new(|| password::hash(PASSWORD));
+/// Which backend a module of the suite runs on (`crate::sqlite` or `crate::postgres`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
 
-pub const RESPOND: Rights = Rights {
-    listen: true,
-    respond: true,
-    manage: false,
-    notify: false,
-};
+/// The app a test runs on, or - where PostgreSQL is not installed - a return from the test
+/// (said loudly once by the cluster).
+macro_rules! given {
+    ($app:expr) => {
+        match $app {
+            Some(app) => app,
+            None => return,
+        }
+    };
+}
 
 pub struct TestApp {
-    pub dir: TempDir,
-    pub db: PathBuf,
+    pub backend: Backend,
     pub app: Arc<App>,
-    pub admin: SqliteStore,
+    pub admin: Arc<dyn Admin>,
 }
 
 pub struct TestResponse {
@@ -80,54 +84,70 @@ impl TestResponse {
 }
 
 impl TestApp {
-    pub fn new() -> Self {
-        Self::with_options(SqliteOptions::default())
+    /// An empty database on `kind`, the handler in front of it with CORS off.
+    pub fn new(kind: Kind) -> Option<Self> {
+        let backend = match kind {
+            Kind::Sqlite => Backend::sqlite(),
+            Kind::Postgres => Backend::postgres()?,
+        };
+        Some(Self::over(backend, |app| app))
     }
 
-    /// The handler's stores use `options` (the admin connection keeps the defaults).
-    pub fn with_options(options: SqliteOptions) -> Self {
-        Self::build(options, Cors::default())
+    /// On SQLite, for what only a file can show (locks, faults, other connections).
+    pub fn sqlite() -> Self {
+        Self::sqlite_with(SqliteOptions::default())
+    }
+
+    /// On SQLite, the handler's stores opened with `options` (the admin's keep the defaults).
+    pub fn sqlite_with(options: SqliteOptions) -> Self {
+        Self::over(Backend::sqlite_with(options), |app| app)
     }
 
     /// CORS for `origins`, as `CHAT_PICKUP_CORS_ORIGINS` would set it.
-    pub fn with_cors(origins: &str) -> Self {
-        Self::build(SqliteOptions::default(), origins.parse().unwrap())
+    pub fn with_cors(kind: Kind, origins: &str) -> Option<Self> {
+        let cors: Cors = origins.parse().unwrap();
+        Some(Self::new(kind)?.reconfigured(|app| app.with_cors(cors)))
     }
 
-    fn build(options: SqliteOptions, cors: Cors) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("default.db");
-        let admin = SqliteStore::create(&db, &SqliteOptions::default()).unwrap();
-        std::fs::create_dir(dir.path().join("tenants")).unwrap();
-        let stores = SqliteStores::new(db.clone(), Some(dir.path().join("tenants")), options);
-        let app = Arc::new(App::new(Arc::new(stores)).with_cors(cors));
+    fn over(backend: Backend, configure: impl FnOnce(App) -> App) -> Self {
         Self {
-            dir,
-            db,
-            app,
-            admin,
+            app: backend.app(configure),
+            admin: backend.admin.clone(),
+            backend,
         }
     }
 
     /// The same database behind a handler changed by `configure` (a clock, a default zone).
-    pub fn reconfigured(mut self, configure: impl FnOnce(App) -> App) -> Self {
-        let stores = SqliteStores::new(self.db.clone(), None, SqliteOptions::default());
-        self.app = Arc::new(configure(App::new(Arc::new(stores))));
-        self
+    pub fn reconfigured(self, configure: impl FnOnce(App) -> App) -> Self {
+        Self::over(self.backend, configure)
     }
 
-    /// A database file for `tenant`, for the admin to fill.
-    pub fn tenant(&self, tenant: &str) -> SqliteStore {
-        let path = self.dir.path().join("tenants").join(format!("{tenant}.db"));
-        SqliteStore::create(&path, &SqliteOptions::default()).unwrap()
+    pub fn is_postgres(&self) -> bool {
+        self.backend.is_postgres()
+    }
+
+    /// A tenant's database (SQLite: a file in the tenants directory; PostgreSQL: a schema),
+    /// for the admin to fill.
+    pub fn tenant(&self, tenant: &str) -> Arc<dyn Admin> {
+        self.backend.tenant(tenant)
+    }
+
+    /// The SQLite database file.
+    pub fn db(&self) -> &Path {
+        self.backend.db()
+    }
+
+    /// A second connection to the SQLite database file.
+    pub fn sql(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.db()).unwrap()
     }
 
     pub fn agent(&self, name: &str) -> i64 {
-        add_agent(&self.admin, name)
+        add_agent(self.admin.as_ref(), name)
     }
 
     pub fn topic(&self, name: &str, welcome: &str) -> i64 {
-        self.admin.add_topic(name, welcome, None).unwrap()
+        self.admin.add_topic(&NewTopic::new(name, welcome)).unwrap()
     }
 
     pub fn member(&self, user: &str, topic: &str) {
@@ -150,6 +170,30 @@ impl TestApp {
         self.admin
             .enqueue(&session, minutes_before_fixed_now(minutes_ago))
             .unwrap()
+    }
+
+    /// Runs statements written for both backends.
+    pub fn exec(&self, sql: &str) {
+        self.backend.exec(sql);
+    }
+
+    /// The one integer `sql` returns.
+    pub fn int(&self, sql: &str) -> i64 {
+        self.backend.int(sql)
+    }
+
+    /// The one text `sql` returns.
+    pub fn text(&self, sql: &str) -> String {
+        self.backend.text(sql)
+    }
+
+    /// Every row of the tables a pickup writes, as text: equal snapshots mean nothing changed.
+    pub fn snapshot(&self) -> String {
+        ["chat_session", "chat_message", "chat_topic"]
+            .iter()
+            .map(|table| format!("{table}:\n{}", self.backend.rows_as_text(table).join("\n")))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// POST `path` as `user` with the given `Accept`.
@@ -221,47 +265,9 @@ impl TestApp {
         response.json()
     }
 
-    /// A second connection to the database file.
     /// The local server with this app on a loopback port, for as long as the test runs.
     pub async fn serve(&self) -> std::net::SocketAddr {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(chat_pickup::server::serve(listener, self.app.clone()));
-        addr
-    }
-
-    pub fn sql(&self) -> Connection {
-        Connection::open(&self.db).unwrap()
-    }
-
-    pub fn int(&self, sql: &str) -> i64 {
-        self.sql().query_row(sql, [], |row| row.get(0)).unwrap()
-    }
-
-    /// Every row of the tables a pickup writes, as text: equal snapshots mean nothing changed.
-    pub fn snapshot(&self) -> String {
-        let connection = self.sql();
-        ["chat_session", "chat_message", "chat_topic"]
-            .iter()
-            .map(|table| {
-                let mut statement = connection
-                    .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
-                    .unwrap();
-                let columns = statement.column_count();
-                let rows: Vec<String> = statement
-                    .query_map([], |row| {
-                        Ok((0..columns)
-                            .map(|index| format!("{:?}", row.get_ref(index).unwrap()))
-                            .collect::<Vec<_>>()
-                            .join("|"))
-                    })
-                    .unwrap()
-                    .map(Result::unwrap)
-                    .collect();
-                format!("{table}:\n{}", rows.join("\n"))
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        test_support::http::serve(self.app.clone()).await
     }
 }
 
@@ -297,14 +303,10 @@ pub fn decode(coding: Option<&http::HeaderValue>, body: &[u8]) -> Vec<u8> {
     out
 }
 
-pub fn add_agent(store: &SqliteStore, name: &str) -> i64 {
+pub fn add_agent(store: &dyn Admin, name: &str) -> i64 {
     store
         .add_associate(name, &format!("{name} Fullname"), &PASSWORD_HASH)
         .unwrap()
-}
-
-pub fn basic(user: &str, secret: &str) -> String {
-    format!("Basic {}", STANDARD.encode(format!("{user}:{secret}")))
 }
 
 /// Request times relative to a fixed instant an hour ago, so waits are known and positive.
@@ -314,8 +316,7 @@ pub fn minutes_before_fixed_now(minutes: i64) -> Timestamp {
 }
 
 pub fn links_all(app: &TestApp) -> Links {
-    app.sql()
-        .execute_batch(
+    app.exec(
             "INSERT INTO contact (contact_id, name, department, postal_address1, postal_zipcode, postal_city) \
                VALUES (7, 'Kuhn <Group> & \"Sons\"', 'Sales', 'Box 1', '0101', 'Oslo');
              INSERT INTO person (person_id, contact_id, firstname, lastname) VALUES (8, 7, 'Mathias', 'Wilderman');
@@ -323,8 +324,7 @@ pub fn links_all(app: &TestApp) -> Links {
              INSERT INTO sale (sale_id, heading, amount, probability, earning, contact_id, person_id, project_id)
                VALUES (10, 'Spring order', 1000, 50, 250, 7, 8, 9);
              INSERT INTO ticket (id, title, cust_id, sale_id, project_id) VALUES (11, 'Broken', 8, 10, 9);",
-        )
-        .unwrap();
+    );
     Links {
         person: Some(8),
         contact: Some(7),

@@ -15,13 +15,13 @@ fn fixture(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-fn app() -> TestApp {
-    let app = TestApp::new();
+fn app() -> Option<TestApp> {
+    let app = TestApp::new(super::KIND)?;
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
     app.enqueue("Sales", "customer", 5);
-    app
+    Some(app)
 }
 
 async fn replay(app: &TestApp, event: Value) -> TestResponse {
@@ -48,9 +48,9 @@ async fn assert_picks_up(app: &TestApp, event: Value) {
     assert_eq!(response.json()["CustomerName"], "customer");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn rest_api_v1_with_a_stage() {
-    let app = app();
+    let app = given!(app());
     let mut event = fixture("apigw_proxy_request");
     assert_eq!(event["requestContext"]["stage"], "test");
     event["httpMethod"] = json!("POST");
@@ -60,9 +60,9 @@ async fn rest_api_v1_with_a_stage() {
     assert_picks_up(&app, event).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn http_api_v2_default_stage_and_named_stage() {
-    let app = app();
+    let app = given!(app());
     let mut event = fixture("apigw_v2_proxy_request");
     event["rawPath"] = json!("/api/v1/Agents/Chat/PickUpFirstChatSession");
     event["requestContext"]["http"]["path"] = event["rawPath"].clone();
@@ -75,9 +75,9 @@ async fn http_api_v2_default_stage_and_named_stage() {
     assert_picks_up(&app, event).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn application_load_balancer() {
-    let app = app();
+    let app = given!(app());
     let mut event = fixture("alb_request");
     event["httpMethod"] = json!("POST");
     event["path"] = json!("/api/v1/ChatSession/Pickup");
@@ -85,9 +85,9 @@ async fn application_load_balancer() {
     assert_picks_up(&app, event).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn function_url() {
-    let app = app();
+    let app = given!(app());
     let mut event = fixture("lambda_function_url_request");
     event["rawPath"] = json!("/api/v1/ChatSession/Pickup");
     event["requestContext"]["http"]["method"] = json!("POST");
@@ -96,9 +96,9 @@ async fn function_url() {
     assert_picks_up(&app, event).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn fixtures_as_shipped_are_answered_not_failed() {
-    let app = app();
+    let app = given!(app());
     let shipped = [
         "apigw_proxy_request",
         "apigw_v2_proxy_request",
@@ -121,9 +121,9 @@ async fn fixtures_as_shipped_are_answered_not_failed() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_gateway_request_id_is_the_problem_instance() {
-    let app = app();
+    let app = given!(app());
     let mut event = fixture("apigw_proxy_request");
     set_header(&mut event, "accept", "application/json");
     let response = replay(&app, event).await;
@@ -133,9 +133,9 @@ async fn the_gateway_request_id_is_the_problem_instance() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn select_travels_in_the_events_query_parameters() {
-    let app = app();
+    let app = given!(app());
     let mut event = fixture("apigw_proxy_request");
     event["httpMethod"] = json!("POST");
     event["path"] = json!("/api/v1/Agents/Chat/PickUpFirstChatSession");
@@ -149,13 +149,13 @@ async fn select_travels_in_the_events_query_parameters() {
     assert_eq!(session["CustomerName"], Value::Null);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_body_beyond_the_limit_is_413_and_a_small_one_is_ignored() {
-    let app = app();
+    let app = given!(app());
     let mut event = fixture("apigw_v2_proxy_request");
     event["rawPath"] = json!("/api/v1/ChatSession/Pickup");
     event["isBase64Encoded"] = json!(false);
-    event["body"] = json!("x".repeat(chat_pickup::handler::MAX_BODY + 1));
+    event["body"] = json!("x".repeat(chat_pickup::http::routes::MAX_BODY + 1));
     authorize(&mut event);
     set_header(&mut event, "accept", "application/xml");
     let before = app.snapshot();
@@ -182,9 +182,9 @@ async fn a_body_beyond_the_limit_is_413_and_a_small_one_is_ignored() {
     assert_picks_up(&app, event).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_page_from_the_functions_own_origin_passes_another_scheme_does_not() {
-    let app = app();
+    let app = given!(app());
     app.enqueue("Sales", "customer", 1);
     let mut event = fixture("lambda_function_url_request");
     event["rawPath"] = json!("/api/v1/ChatSession/Pickup");
@@ -209,9 +209,9 @@ async fn a_page_from_the_functions_own_origin_passes_another_scheme_does_not() {
 
 /// What SuperOffice's client sends on every call, through a real HTTP API event: the ISO
 /// code in both language headers, its zone spelling `SO-Timezone`, and the browser offset.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_official_clients_locale_headers_through_an_http_api_event() {
-    let app = app();
+    let app = given!(app());
     let mut event = fixture("apigw_v2_proxy_request");
     event["rawPath"] = json!("/api/v1/Agents/Chat/PickUpFirstChatSession");
     event["requestContext"]["http"]["path"] = event["rawPath"].clone();

@@ -4,7 +4,7 @@
 //! language.
 
 use chat_pickup::locale::Zone;
-use chat_pickup::store::admin::{Admin, NewSession};
+use chat_pickup::store::admin::{NewSession, NewTopic};
 use chat_pickup::time::Timestamp;
 use chrono::{Duration, TimeZone, Utc};
 use http::StatusCode;
@@ -29,11 +29,12 @@ fn summer() -> Timestamp {
 }
 
 /// An agent `tje0` in a Norwegian topic with one customer waiting, the clock at `now`.
-fn queue_at(now: fn() -> Timestamp) -> TestApp {
-    let app = TestApp::new().reconfigured(|app| app.with_clock(now));
+fn queue_at(now: fn() -> Timestamp) -> Option<TestApp> {
+    let app = TestApp::new(super::KIND)?.reconfigured(|app| app.with_clock(now));
     app.agent("tje0");
+    let welcome = r#"US:"Welcome!";NO:"Velkommen!""#;
     app.admin
-        .add_topic("Support", r#"US:"Welcome!";NO:"Velkommen!""#, Some("NO"))
+        .add_topic(&NewTopic::new("Support", welcome).in_language("NO"))
         .unwrap();
     app.admin.add_member("tje0", "Support", RESPOND).unwrap();
     app.enqueue_with(
@@ -47,7 +48,7 @@ fn queue_at(now: fn() -> Timestamp) -> TestApp {
         },
         5,
     );
-    app
+    Some(app)
 }
 
 async fn pickup(app: &TestApp, headers: &[(&str, &str)]) -> TestResponse {
@@ -67,7 +68,7 @@ fn zone_header(response: &TestResponse) -> &str {
     response.headers["so-timezone"].to_str().unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn norway_with_offsets_is_plus_one_in_winter_and_plus_two_in_summer() {
     let cases = [
         (
@@ -77,7 +78,7 @@ async fn norway_with_offsets_is_plus_one_in_winter_and_plus_two_in_summer() {
         (summer, "2026-07-15T14:00:00+02:00"),
     ];
     for (clock, expected) in cases {
-        let app = queue_at(clock);
+        let app = given!(queue_at(clock));
         let (body, response) = session(&app, &[("SO-TimeZone", "NO,includeTZOffset")]).await;
         assert_eq!(body["WhenStarted"], expected);
         assert_eq!(body["WhenIdle"], expected, "the welcome message's time");
@@ -89,13 +90,13 @@ async fn norway_with_offsets_is_plus_one_in_winter_and_plus_two_in_summer() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn new_york_is_local_time_without_an_offset() {
     for (clock, expected) in [
         (winter as fn() -> Timestamp, "2026-01-15T07:00:00.123456"),
         (summer, "2026-07-15T08:00:00"),
     ] {
-        let app = queue_at(clock);
+        let app = given!(queue_at(clock));
         let (body, response) = session(&app, &[("SO-TimeZone", "US-NY")]).await;
         assert_eq!(body["WhenStarted"], expected);
         assert_eq!(body["WhenEnded"], "0001-01-01T00:00:00", "never set: bare");
@@ -103,10 +104,10 @@ async fn new_york_is_local_time_without_an_offset() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn every_form_of_so_timezone_names_the_same_zone() {
-    let id =
-        queue_at(winter).int("SELECT tzlocation_id FROM tzlocation WHERE location_code = 'NO'");
+    let id = given!(queue_at(winter))
+        .int("SELECT tzlocation_id FROM tzlocation WHERE location_code = 'NO'");
     let id = id.to_string();
     for value in [
         "NO",
@@ -116,7 +117,7 @@ async fn every_form_of_so_timezone_names_the_same_zone() {
         "europe/oslo",
         id.as_str(),
     ] {
-        let app = queue_at(winter);
+        let app = given!(queue_at(winter));
         let (body, response) = session(&app, &[("so-timezone", value)]).await;
         assert_eq!(zone_header(&response), "Europe/Oslo", "{value}");
         assert!(
@@ -129,20 +130,20 @@ async fn every_form_of_so_timezone_names_the_same_zone() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn utc_with_offsets_is_marked_z_so_clients_anywhere_read_it_right() {
-    let app = queue_at(winter);
+    let app = given!(queue_at(winter));
     let (body, response) = session(&app, &[("SO-Timezone", "UTC,includeTZOffset")]).await;
     assert_eq!(body["WhenStarted"], "2026-01-15T12:00:00.123456Z");
     assert_eq!(zone_header(&response), "UTC");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn without_a_named_zone_the_associate_then_the_browser_then_the_default_decide() {
     let oslo = || Zone::from_iana("Europe/Oslo").unwrap();
     let configured =
         |app: TestApp| app.reconfigured(|app| app.with_clock(winter).with_default_zone(oslo()));
-    let app = configured(queue_at(winter));
+    let app = configured(given!(queue_at(winter)));
     let (body, response) = session(&app, &[("SO-Browser-TZ-Offset", "330")]).await;
     assert_eq!(zone_header(&response), "UTC+05:30");
     assert_eq!(
@@ -150,24 +151,24 @@ async fn without_a_named_zone_the_associate_then_the_browser_then_the_default_de
         "only an offset: printed with it, so that no reader misplaces a date of another season"
     );
 
-    let app = configured(queue_at(winter));
+    let app = configured(given!(queue_at(winter)));
     let (body, response) = session(&app, &[("SO-TimeZone", "includeTZOffset")]).await;
     assert_eq!(zone_header(&response), "Europe/Oslo");
     assert_eq!(body["WhenStarted"], "2026-01-15T13:00:00.123456+01:00");
 
-    let app = configured(queue_at(winter));
+    let app = configured(given!(queue_at(winter)));
     app.admin.set_time_zone("tje0", "JP").unwrap();
     let (body, response) = session(&app, &[("SO-Browser-TZ-Offset", "330")]).await;
     assert_eq!(zone_header(&response), "Asia/Tokyo");
     assert_eq!(body["WhenStarted"], "2026-01-15T21:00:00.123456");
 
-    let app = queue_at(winter);
+    let app = given!(queue_at(winter));
     let (body, response) = session(&app, &[]).await;
     assert_eq!(zone_header(&response), "UTC");
     assert_eq!(body["WhenStarted"], "2026-01-15T12:00:00.123456");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn so_language_picks_the_variant_of_a_multi_language_value() {
     let cases = [
         (
@@ -217,7 +218,7 @@ async fn so_language_picks_the_variant_of_a_multi_language_value() {
         ),
     ];
     for (headers, expected, language) in cases {
-        let app = queue_at(winter);
+        let app = given!(queue_at(winter));
         let (body, response) = session(&app, &headers).await;
         assert_eq!(body["FirstMessage"], expected, "{headers:?}");
         let content_language = response.headers.get("content-language");
@@ -228,9 +229,9 @@ async fn so_language_picks_the_variant_of_a_multi_language_value() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn xml_is_translated_like_json() {
-    let app = queue_at(winter);
+    let app = given!(queue_at(winter));
     let response = pickup(
         &app,
         &[("SO-Language", "no"), ("Accept", "application/xml")],
@@ -245,7 +246,7 @@ async fn xml_is_translated_like_json() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn references_and_encoded_values_follow_the_language_and_culture() {
     let cases = [
         (
@@ -279,32 +280,28 @@ async fn references_and_encoded_values_follow_the_language_and_culture() {
         ),
     ];
     for (headers, expected) in cases {
-        let app = queue_at(winter);
+        let app = given!(queue_at(winter));
         let (body, _) = session(&app, &headers).await;
         assert_eq!(body["CustomerCompanyName"], expected, "{headers:?}");
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_welcome_message_is_stored_in_the_topic_language_with_placeholders_filled() {
-    let app = queue_at(winter);
+    let app = given!(queue_at(winter));
+    let kundeservice = "[SR_CHAT_WELCOME] {customer} @ {topic} {unknown}";
     app.admin
-        .add_topic(
-            "Kundeservice",
-            "[SR_CHAT_WELCOME] {customer} @ {topic} {unknown}",
-            Some("NO"),
-        )
+        .add_topic(&NewTopic::new("Kundeservice", kundeservice).in_language("NO"))
         .unwrap();
-    app.admin
-        .add_topic("Firstname", "Hi, I am {agent}.", Some("US"))
-        .unwrap();
-    app.admin.use_agent_first_name("Firstname").unwrap();
+    let first_name = NewTopic {
+        agent_first_name: true,
+        ..NewTopic::new("Firstname", "Hi, I am {agent}.").in_language("US")
+    };
+    app.admin.add_topic(&first_name).unwrap();
     for topic in ["Kundeservice", "Firstname"] {
         app.admin.add_member("tje0", topic, RESPOND).unwrap();
     }
-    app.sql()
-        .execute("UPDATE chat_session SET status = 9", [])
-        .unwrap();
+    app.exec("UPDATE chat_session SET status = 9");
     app.enqueue_with(
         NewSession {
             topic: "Kundeservice".into(),
@@ -327,20 +324,15 @@ async fn the_welcome_message_is_stored_in_the_topic_language_with_placeholders_f
         // English caller, raw output: the stored row is in the topic's language regardless.
         let (body, _) = session(&app, &[("SO-Language", "en")]).await;
         let id = body["ChatSessionId"].as_i64().unwrap();
-        let stored: String = app
-            .sql()
-            .query_row(
-                "SELECT message FROM chat_message WHERE session_id = ?1 AND special_type = 1",
-                [id],
-                |row| row.get(0),
-            )
-            .unwrap();
+        let stored = app.text(&format!(
+            "SELECT message FROM chat_message WHERE session_id = {id} AND special_type = 1"
+        ));
         assert_eq!(stored, expected);
         assert_eq!(body["LastMessage"], expected);
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn every_bad_locale_header_is_a_400_naming_it_and_nothing_changes() {
     let cases = [
         ("SO-TimeZone", "Mars/Olympus", "IANA zone name"),
@@ -361,7 +353,7 @@ async fn every_bad_locale_header_is_a_400_naming_it_and_nothing_changes() {
     ];
     for (header, value, says) in cases {
         for accept in ["application/json", "text/xml"] {
-            let app = queue_at(winter);
+            let app = given!(queue_at(winter));
             let before = app.snapshot();
             let response = pickup(&app, &[(header, value), ("Accept", accept)]).await;
             assert_eq!(
@@ -378,10 +370,10 @@ async fn every_bad_locale_header_is_a_400_naming_it_and_nothing_changes() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_demo_data_reads_in_the_callers_language() {
-    let app = TestApp::new();
-    assert!(chat_pickup::demo::seed(&app.admin).unwrap());
+    let app = given!(TestApp::new(super::KIND));
+    assert!(chat_pickup::demo::seed(app.admin.as_ref()).unwrap());
     let authorization = basic("tje0", "Tje0");
     let ticket = |response: &TestResponse| response.json()["Ticket"].clone();
     let norwegian = app
@@ -395,12 +387,7 @@ async fn the_demo_data_reads_in_the_callers_language() {
     assert_eq!(ticket(&norwegian)["PriorityName"], "Høy");
     assert_eq!(norwegian.json()["Contact"]["CategoryName"], "Kunde");
 
-    app.sql()
-        .execute(
-            "UPDATE chat_session SET status = 4, user_id = NULL WHERE id = 1",
-            [],
-        )
-        .unwrap();
+    app.exec("UPDATE chat_session SET status = 4, user_id = NULL WHERE id = 1");
     let raw = app
         .post_with(
             PICKUP,

@@ -1,23 +1,48 @@
-//! Integration tests through the public handler, on real SQLite files.
+//! Integration tests through the public handler, on real databases. The modules under
+//! `sqlite` and `postgres` are the same files compiled twice: each runs against its
+//! backend (a SQLite file; a database on a throwaway PostgreSQL cluster, skipped loudly
+//! where PostgreSQL is not installed). The rest run once, on SQLite: what only a file can
+//! show (locks, faults, other connections), the binary's settings, and what does not
+//! depend on the store (the OpenAPI document, the README, property tests).
 
-mod auth;
-mod compression;
-mod concurrency;
-mod cors;
-mod failures;
-mod formats;
-mod golden;
+#[macro_use]
 mod helpers;
-mod lambda_events;
-mod locale;
+mod xml;
+
+mod concurrency;
+mod failures;
 mod openapi;
-mod pickup;
-mod problems;
 mod properties;
 mod readme;
-mod routes;
-mod schemes;
-mod select;
-mod server;
 mod settings;
-mod xml;
+
+/// Declares the suite's backend-independent modules inside a backend's module.
+macro_rules! suite {
+    () => {
+        mod auth;
+        mod compression;
+        mod cors;
+        mod formats;
+        mod golden;
+        mod lambda_events;
+        mod locale;
+        mod pickup;
+        mod problems;
+        mod routes;
+        mod schemes;
+        mod select;
+        mod server;
+    };
+}
+
+#[path = "."]
+mod sqlite {
+    pub const KIND: crate::helpers::Kind = crate::helpers::Kind::Sqlite;
+    suite!();
+}
+
+#[path = "."]
+mod postgres {
+    pub const KIND: crate::helpers::Kind = crate::helpers::Kind::Postgres;
+    suite!();
+}

@@ -38,7 +38,7 @@ fn the_documented_schemas_are_the_entitys() {
 
 #[tokio::test]
 async fn the_local_server_serves_the_document() {
-    let app = TestApp::new();
+    let app = TestApp::sqlite();
     let addr = app.serve().await;
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http::<http_body_util::Empty<hyper::body::Bytes>>();

@@ -1,17 +1,17 @@
 //! What a pickup does (spec section 2), observed through the handler and the database file.
 
-use chat_pickup::store::admin::{Admin, NewSession, Rights};
+use chat_pickup::store::admin::{NewSession, NewTopic, Rights};
 use serde_json::Value;
 
 use crate::helpers::{TestApp, links_all};
 
 /// One agent `tje0` responding in topic "Sales" (welcome "Hi!").
-fn sales() -> TestApp {
-    let app = TestApp::new();
+fn sales() -> Option<TestApp> {
+    let app = TestApp::new(super::KIND)?;
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
-    app
+    Some(app)
 }
 
 fn id(session: &Value) -> i64 {
@@ -20,9 +20,9 @@ fn id(session: &Value) -> i64 {
         .unwrap_or_else(|| panic!("not a session: {session}"))
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn oldest_request_first_then_lowest_id() {
-    let app = sales();
+    let app = given!(sales());
     let newer = app.enqueue("Sales", "newer", 5);
     let tied_low = app.enqueue("Sales", "tied low id", 10);
     let tied_high = app.enqueue("Sales", "tied high id", 10);
@@ -32,9 +32,9 @@ async fn oldest_request_first_then_lowest_id() {
     assert_eq!(app.pickup("tje0").await, Value::Null);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn only_eligible_sessions_are_picked() {
-    let app = sales();
+    let app = given!(sales());
     app.agent("other");
     app.topic("Foreign", "");
     app.topic("ListenOnly", "");
@@ -61,16 +61,12 @@ async fn only_eligible_sessions_are_picked() {
     app.enqueue("Foreign", "not a member", 30);
     app.enqueue("ListenOnly", "cannot respond", 20);
     let eligible = app.enqueue("Sales", "eligible", 10);
-    let connection = app.sql();
-    connection
-        .execute("UPDATE chat_session SET status = 9 WHERE id = ?1", [closed])
-        .unwrap();
-    connection
-        .execute(
-            "UPDATE chat_session SET transfer_to = 2 WHERE id = ?1",
-            [transferring],
-        )
-        .unwrap();
+    app.exec(&format!(
+        "UPDATE chat_session SET status = 9 WHERE id = {closed}"
+    ));
+    app.exec(&format!(
+        "UPDATE chat_session SET transfer_to = 2 WHERE id = {transferring}"
+    ));
 
     assert_eq!(id(&app.pickup("tje0").await), eligible);
     let before = app.snapshot();
@@ -82,9 +78,9 @@ async fn only_eligible_sessions_are_picked() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn rank_is_the_lowest_number_free_among_active_sessions() {
-    let app = sales();
+    let app = given!(sales());
     app.agent("ana0");
     app.member("ana0", "Sales");
     for minutes in (1..=6).rev() {
@@ -109,26 +105,21 @@ async fn rank_is_the_lowest_number_free_among_active_sessions() {
     );
 
     // Rank 2 is freed when its session finishes; CustomerLast sessions still hold theirs.
-    let connection = app.sql();
-    connection
-        .execute(
-            "UPDATE chat_session SET status = 7 WHERE id = ?1",
-            [id(&first[1])],
-        )
-        .unwrap();
-    connection
-        .execute(
-            "UPDATE chat_session SET status = 5 WHERE id = ?1",
-            [id(&first[2])],
-        )
-        .unwrap();
+    app.exec(&format!(
+        "UPDATE chat_session SET status = 7 WHERE id = {}",
+        id(&first[1])
+    ));
+    app.exec(&format!(
+        "UPDATE chat_session SET status = 5 WHERE id = {}",
+        id(&first[2])
+    ));
     assert_eq!(app.pickup("tje0").await["Rank"], 2);
     assert_eq!(app.pickup("tje0").await["Rank"], 4);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_welcome_message_is_posted_and_copied_to_the_session() {
-    let app = sales();
+    let app = given!(sales());
     let session = app.enqueue_with(
         NewSession {
             topic: "Sales".into(),
@@ -148,25 +139,25 @@ async fn a_welcome_message_is_posted_and_copied_to_the_session() {
     );
     assert_eq!(picked["WhenIdle"], picked["WhenStarted"]);
     assert_eq!(picked["User"]["Name"], "tje0");
-    let (kind, special, author, created_by, read, posted, started): (i64, i64, String, i64, i64, String, String) = app
-        .sql()
-        .query_row(
-            "SELECT m.type, m.special_type, m.author, m.created_by, m.read_by_customer, m.when_posted, s.when_started \
-             FROM chat_message m JOIN chat_session s ON s.id = m.session_id WHERE m.session_id = ?1",
-            [session],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?)),
-        )
-        .unwrap();
-    assert_eq!(
-        (kind, special, author.as_str(), created_by, read),
-        (1, 1, "tje0 Fullname", 1, 0)
-    );
-    assert_eq!(posted, started);
+    let message = app.backend.ints(&format!(
+        "SELECT m.type FROM chat_message m WHERE m.session_id = {session} UNION ALL \
+         SELECT m.special_type FROM chat_message m WHERE m.session_id = {session} UNION ALL \
+         SELECT m.created_by FROM chat_message m WHERE m.session_id = {session} UNION ALL \
+         SELECT CASE WHEN m.read_by_customer THEN 1 ELSE 0 END FROM chat_message m \
+           WHERE m.session_id = {session} UNION ALL \
+         SELECT CASE WHEN m.when_posted = s.when_started THEN 1 ELSE 0 END \
+           FROM chat_message m JOIN chat_session s ON s.id = m.session_id WHERE m.session_id = {session}"
+    ));
+    assert_eq!(message, [1, 1, 1, 0, 1], "type, special, author id, unread, posted at the start");
+    let author = app.text(&format!(
+        "SELECT author FROM chat_message WHERE session_id = {session}"
+    ));
+    assert_eq!(author, "tje0 Fullname");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_customers_first_message_is_kept() {
-    let app = sales();
+    let app = given!(sales());
     app.enqueue_with(
         NewSession {
             topic: "Sales".into(),
@@ -185,9 +176,9 @@ async fn the_customers_first_message_is_kept() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn without_a_welcome_message_nothing_is_posted_and_the_customer_spoke_last() {
-    let app = sales();
+    let app = given!(sales());
     app.topic("Quiet", "");
     app.member("tje0", "Quiet");
     let session = app.enqueue_with(
@@ -209,13 +200,17 @@ async fn without_a_welcome_message_nothing_is_posted_and_the_customer_spoke_last
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_multi_language_welcome_speaks_the_topics_language() {
-    let app = TestApp::new();
+    let app = given!(TestApp::new(super::KIND));
     app.agent("tje0");
     let welcome = r#"US:"Welcome!";NO:"Velkommen!""#;
-    app.admin.add_topic("Norsk", welcome, Some("NO")).unwrap();
-    app.admin.add_topic("Deutsch", welcome, Some("GE")).unwrap();
+    app.admin
+        .add_topic(&NewTopic::new("Norsk", welcome).in_language("NO"))
+        .unwrap();
+    app.admin
+        .add_topic(&NewTopic::new("Deutsch", welcome).in_language("GE"))
+        .unwrap();
     for topic in ["Norsk", "Deutsch"] {
         app.member("tje0", topic);
     }
@@ -229,24 +224,25 @@ async fn a_multi_language_welcome_speaks_the_topics_language() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_topic_counts_accepts_and_averages_the_wait() {
-    let app = sales();
+    let app = given!(sales());
     app.enqueue("Sales", "waited longer", 20);
     app.enqueue("Sales", "waited less", 10);
     let first = app.pickup("tje0").await;
     let second = app.pickup("tje0").await;
-    let (last_accept, average, count): (String, i64, i64) = app
-        .sql()
-        .query_row("SELECT last_accept, seconds_pr_accept, accept_count FROM chat_topic WHERE name = 'Sales'", [], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })
-        .unwrap();
+    let counters = app.backend.ints(&format!(
+        "SELECT CASE WHEN t.last_accept = s.when_started THEN 1 ELSE 0 END \
+           FROM chat_topic t JOIN chat_session s ON s.id = {} WHERE t.name = 'Sales' UNION ALL \
+         SELECT seconds_pr_accept FROM chat_topic WHERE name = 'Sales' UNION ALL \
+         SELECT accept_count FROM chat_topic WHERE name = 'Sales'",
+        id(&second)
+    ));
+    let [last_accept_is_second, average, count] = counters[..] else {
+        panic!("{counters:?}");
+    };
     assert_eq!(count, 2);
-    assert_eq!(
-        last_accept.replace(' ', "T").trim_end_matches('0'),
-        second["WhenStarted"].as_str().unwrap()
-    );
+    assert_eq!(last_accept_is_second, 1, "last_accept is the second pickup's moment");
     let waited = |session: &Value| {
         let parse = |field: &str| {
             chrono::NaiveDateTime::parse_from_str(
@@ -264,9 +260,9 @@ async fn the_topic_counts_accepts_and_averages_the_wait() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_entity_has_every_property_in_order_and_every_carrier_loaded() {
-    let app = sales();
+    let app = given!(sales());
     let links = links_all(&app);
     app.enqueue_with(
         NewSession {

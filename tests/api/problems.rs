@@ -54,9 +54,9 @@ impl Case {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn every_client_error_is_a_problem_in_json_and_in_xml() {
-    let app = TestApp::new();
+    let app = given!(TestApp::new(super::KIND));
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");

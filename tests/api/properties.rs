@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use chat_pickup::store::admin::{Admin, NewSession};
+use chat_pickup::store::admin::NewSession;
 use http::{HeaderValue, StatusCode};
 use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::{Body, RequestExt};
@@ -41,7 +41,7 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
 });
 
 fn app() -> TestApp {
-    let app = TestApp::new();
+    let app = TestApp::sqlite();
     app.admin.add_associate(USER, "", &cheap_hash()).unwrap();
     app.topic("Sales", "Hi!");
     app.admin.add_member(USER, "Sales", RESPOND).unwrap();
@@ -183,7 +183,7 @@ proptest! {
         prop_assert_eq!(response.status, StatusCode::OK, "{}", &response.body);
         assert_well_formed(&response)?;
         if xml {
-            let expected = chat_pickup::entity::printable(&name, chat_pickup::entity::Dialect::Xml);
+            let expected = chat_pickup::http::render::printable(&name, chat_pickup::http::negotiate::Format::Xml("application/xml"));
             let root = parse(&response.body);
             prop_assert_eq!(&root.child("CustomerName").text, &expected);
         } else {

@@ -77,8 +77,8 @@ async fn the_readme_curl_examples_print_what_the_readme_shows() {
         "the README's examples were not found: {sections:?}"
     );
     for (title, examples) in sections {
-        let app = TestApp::new();
-        chat_pickup::demo::seed(&app.admin).unwrap();
+        let app = TestApp::sqlite();
+        chat_pickup::demo::seed(app.admin.as_ref()).unwrap();
         let addr = format!("http://{}", app.serve().await);
         for example in examples {
             let command = example.command.replace(DOCUMENTED_ADDR, &addr);

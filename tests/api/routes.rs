@@ -1,23 +1,23 @@
 //! Routes, 404/405 and tenant selection (spec section 1).
 
-use chat_pickup::store::admin::Admin;
+use chat_pickup::store::admin::NewTopic;
 use http::header::ALLOW;
 use http::{Method, StatusCode};
 use serde_json::Value;
 
 use crate::helpers::{PASSWORD, TestApp, add_agent};
 
-fn app() -> TestApp {
-    let app = TestApp::new();
+fn app() -> Option<TestApp> {
+    let app = TestApp::new(super::KIND)?;
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
-    app
+    Some(app)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn both_routes_pick_up_in_any_case() {
-    let app = app();
+    let app = given!(app());
     let paths = [
         "/api/v1/ChatSession/Pickup",
         "/api/v1/Agents/Chat/PickUpFirstChatSession",
@@ -31,9 +31,9 @@ async fn both_routes_pick_up_in_any_case() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn unknown_paths_are_404_and_other_methods_405() {
-    let app = app();
+    let app = given!(app());
     for path in [
         "/",
         "/api/v1/ChatSession",
@@ -57,13 +57,13 @@ async fn unknown_paths_are_404_and_other_methods_405() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_tenant_prefix_selects_the_tenants_database() {
-    let app = app();
+    let app = given!(app());
     let default_session = app.enqueue("Sales", "default customer", 5);
     let tenant = app.tenant("Cust12345");
-    add_agent(&tenant, "tje0");
-    tenant.add_topic("Support", "Hei!", None).unwrap();
+    add_agent(tenant.as_ref(), "tje0");
+    tenant.add_topic(&NewTopic::new("Support", "Hei!")).unwrap();
     tenant
         .add_member("tje0", "Support", crate::helpers::RESPOND)
         .unwrap();
@@ -103,9 +103,9 @@ async fn a_tenant_prefix_selects_the_tenants_database() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn an_unknown_tenant_is_404_and_no_database_is_created() {
-    let app = app();
+    let app = given!(app());
     for tenant in ["nosuch", "NOSUCH2"] {
         let response = app
             .send(
@@ -116,16 +116,20 @@ async fn an_unknown_tenant_is_404_and_no_database_is_created() {
             .await;
         assert_eq!(response.status, StatusCode::NOT_FOUND);
         assert!(response.json()["detail"].as_str().unwrap().contains(tenant));
-        assert!(
-            !app.dir
-                .path()
-                .join("tenants")
-                .join(format!("{tenant}.db"))
-                .exists()
-        );
     }
-    let names: Vec<_> = std::fs::read_dir(app.dir.path().join("tenants"))
+    assert_eq!(tenants(&app), 0, "no tenant database is created");
+}
+
+/// How many tenant databases there are: files in the tenants directory, or schemas besides
+/// the default one.
+fn tenants(app: &TestApp) -> usize {
+    if app.is_postgres() {
+        let sql = "SELECT count(*) FROM information_schema.schemata \
+                   WHERE schema_name NOT IN ('public', 'information_schema') \
+                   AND schema_name NOT LIKE 'pg\\_%'";
+        return app.int(sql) as usize;
+    }
+    std::fs::read_dir(app.backend.dir().join("tenants"))
         .unwrap()
-        .collect();
-    assert!(names.is_empty(), "{names:?}");
+        .count()
 }

@@ -6,9 +6,8 @@ use std::sync::LazyLock;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chat_pickup::auth::secret::{self, SecretKind};
+use chat_pickup::account::secret::{self, SecretKind};
 use chat_pickup::auth::{AuthConfig, Scheme, jwt::JwtConfig};
-use chat_pickup::store::admin::Admin;
 use chat_pickup::time::Timestamp;
 use chrono::{Duration, Utc};
 use http::StatusCode;
@@ -96,8 +95,8 @@ fn at(minutes: i64) -> Timestamp {
     Timestamp::from_utc(Utc::now() + Duration::minutes(minutes))
 }
 
-fn world() -> (TestApp, Secrets) {
-    let app = TestApp::new().reconfigured(|app| app.with_auth(auth_config()));
+fn world() -> Option<(TestApp, Secrets)> {
+    let app = TestApp::new(super::KIND)?.reconfigured(|app| app.with_auth(auth_config()));
     app.topic("Sales", "Hi!");
     for name in ["tje0", "gone", "resource0"] {
         app.agent(name);
@@ -133,13 +132,11 @@ fn world() -> (TestApp, Secrets) {
     );
     app.admin.revoke_app("old").unwrap();
     app.admin.delete_associate("gone").unwrap();
-    app.sql()
-        .execute("UPDATE associate SET type = 2 WHERE name = 'resource0'", [])
-        .unwrap();
+    app.exec("UPDATE associate SET type = 2 WHERE name = 'resource0'");
     for minutes in 0..8 {
         app.enqueue("Sales", "customer", minutes);
     }
-    (app, secrets)
+    Some((app, secrets))
 }
 
 /// Request headers, owned.
@@ -180,7 +177,7 @@ fn cookies(ticket: &str, xsrf: &str) -> (&'static str, String) {
 }
 
 fn xsrf_for(ticket: &str) -> String {
-    secret::xsrf_token(XSRF_SECRET, ticket)
+    chat_pickup::auth::xsrf_token(XSRF_SECRET, ticket)
 }
 
 async fn call(app: &TestApp, headers: &[(&'static str, String)]) -> TestResponse {
@@ -188,9 +185,9 @@ async fn call(app: &TestApp, headers: &[(&'static str, String)]) -> TestResponse
     app.post_with(PICKUP, &borrowed).await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn each_scheme_picks_up_a_session() {
-    let (app, s) = world();
+    let (app, s) = given!(world());
     let rs256 = jwt(Algorithm::RS256, Some("r1"), &KEYS.rsa, &claims("tje0"));
     let es256 = jwt(Algorithm::ES256, Some("e1"), &KEYS.ec, &claims("tje0"));
     let cases: Vec<(&str, Headers)> = vec![
@@ -227,9 +224,9 @@ async fn each_scheme_picks_up_a_session() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_failure_matrix() {
-    let (app, s) = world();
+    let (app, s) = given!(world());
     let good = claims("tje0");
     let rs = |claims: &Value| jwt(Algorithm::RS256, Some("r1"), &KEYS.rsa, claims);
     let now = Utc::now().timestamp();
@@ -554,9 +551,9 @@ async fn the_failure_matrix() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_required_app_token_and_disabled_schemes_are_configuration() {
-    let (app, s) = world();
+    let (app, s) = given!(world());
     let app = app.reconfigured(|app| {
         app.with_auth(AuthConfig {
             require_app_token: true,
@@ -597,9 +594,9 @@ async fn a_required_app_token_and_disabled_schemes_are_configuration() {
     assert_eq!(ticket.status, StatusCode::UNAUTHORIZED, "a disabled scheme");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_changed_password_is_not_served_from_the_cache() {
-    let (app, _) = world();
+    let (app, _) = given!(world());
     let old = ("authorization", basic("tje0", PASSWORD));
     assert_eq!(
         call(&app, std::slice::from_ref(&old)).await.status,

@@ -10,8 +10,8 @@ use chat_pickup::store::admin::NewSession;
 
 const AGENTS: &str = "/api/v1/Agents/Chat/PickUpFirstChatSession";
 
-fn app() -> TestApp {
-    let app = TestApp::new();
+fn app() -> Option<TestApp> {
+    let app = TestApp::new(super::KIND)?;
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
@@ -27,14 +27,14 @@ fn app() -> TestApp {
             minutes,
         );
     }
-    app
+    Some(app)
 }
 
 const CHOSEN: [&str; 4] = ["ChatSessionId", "User", "Status", "TableRight"];
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn only_the_selected_properties_are_filled_in_json() {
-    let app = app();
+    let app = given!(app());
     let path = format!("{AGENTS}?$select=chatsessionid,%20USER,Status,tableright");
     let response = app.post_accepting(&path, "tje0", "application/json").await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
@@ -49,9 +49,9 @@ async fn only_the_selected_properties_are_filled_in_json() {
     assert_eq!(json["Status"], "UserLast");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn only_the_selected_properties_are_filled_in_xml() {
-    let app = app();
+    let app = given!(app());
     let path = format!("{AGENTS}?$select=ChatSessionId,User,Status,TableRight");
     let response = app.post_accepting(&path, "tje0", "text/xml").await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
@@ -64,9 +64,9 @@ async fn only_the_selected_properties_are_filled_in_xml() {
     assert_eq!(xml.child("User").child("Name").text, "tje0");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_rest_route_and_repeated_parameters_select_too() {
-    let app = app();
+    let app = given!(app());
     let path = "/api/v1/ChatSession/Pickup?$select=Rank&$select=CustomerName";
     let json = app
         .post_accepting(path, "tje0", "application/json")
@@ -77,9 +77,9 @@ async fn the_rest_route_and_repeated_parameters_select_too() {
     assert_eq!(json["ChatSessionId"], Value::Null);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn an_unknown_property_is_400_naming_it_and_nothing_changes() {
-    let app = app();
+    let app = given!(app());
     let before = app.snapshot();
     for (accept, name) in [
         ("application/json", "Bogus"),

@@ -31,9 +31,9 @@ async fn post(
     )
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn picks_up_over_loopback_http_then_answers_null() {
-    let app = TestApp::new();
+    let app = given!(TestApp::new(super::KIND));
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
@@ -62,9 +62,9 @@ async fn picks_up_over_loopback_http_then_answers_null() {
     assert!(headers.contains_key("www-authenticate"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_large_body_is_refused_unread_with_a_problem() {
-    let app = TestApp::new();
+    let app = given!(TestApp::new(super::KIND));
     let addr = app.serve().await;
     let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
     let request = http::Request::post(format!("http://{addr}/api/v1/ChatSession/Pickup"))
@@ -86,23 +86,23 @@ async fn a_large_body_is_refused_unread_with_a_problem() {
 
 /// Clients that open connections and send half a request neither block others nor hold
 /// their connections: each is closed once the header timeout passes.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn two_thousand_half_sent_requests_are_closed_and_do_not_block_others() {
     use std::time::Duration;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let app = TestApp::new();
+    let app = given!(TestApp::new(super::KIND));
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
     app.enqueue("Sales", "customer", 5);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let limits = chat_pickup::server::Limits {
+    let limits = chat_pickup::http::server::Limits {
         header_timeout: Duration::from_millis(300),
         connections: 4_000,
     };
-    tokio::spawn(chat_pickup::server::serve_with(
+    tokio::spawn(chat_pickup::http::server::serve_with(
         listener,
         app.app.clone(),
         limits,

@@ -175,9 +175,9 @@ async fn instances_starting_together_apply_the_schema_once() {
 /// Without the agent's row lock, or without `SKIP LOCKED`, this fails (checked by hand).
 #[tokio::test(flavor = "multi_thread")]
 async fn racing_the_store_never_shares_a_session_or_an_agents_rank() {
-    use chat_pickup::store::postgres::{PgOptions, PgStores};
     use chat_pickup::account::Agent;
     use chat_pickup::store::Stores;
+    use chat_pickup::store::postgres::{PgOptions, PgStores};
     use chat_pickup::time::Timestamp;
     const SESSIONS: i64 = 2_000;
     let Some(cluster) = Cluster::shared() else {
@@ -245,9 +245,9 @@ async fn racing_the_store_never_shares_a_session_or_an_agents_rank() {
 /// key-share lock on the session's row) does not hide the session from a pickup.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_session_whose_customer_is_writing_is_still_picked_up() {
-    use chat_pickup::store::postgres::{PgOptions, PgStores};
     use chat_pickup::account::Agent;
     use chat_pickup::store::Stores;
+    use chat_pickup::store::postgres::{PgOptions, PgStores};
     use chat_pickup::time::Timestamp;
     let Some(cluster) = Cluster::shared() else {
         return;
