@@ -22,7 +22,8 @@ use chat_pickup::http::App;
 use chat_pickup::store::Store;
 use chat_pickup::store::sqlite::{SqliteStores, Synchronous};
 use chat_pickup::time::Timestamp;
-use common::{Bench, bare_pickup, database, session_of, timed};
+use common::{Bench, bare_pickup, database, timed};
+use test_support::http::session_of;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rusqlite::Connection;
 

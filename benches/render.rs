@@ -4,6 +4,7 @@
 
 mod common;
 
+use chat_pickup::entity::CHAT_SESSION_ENTITY;
 use chat_pickup::http::negotiate::Format;
 use chat_pickup::http::render::View;
 use chat_pickup::http::{render, select};
@@ -35,10 +36,10 @@ fn render(c: &mut Criterion) {
             localizer,
         };
         c.bench_function(&format!("render/json/{name}"), |b| {
-            b.iter(|| render::entity(Format::JSON, session, view))
+            b.iter(|| render::entity(Format::JSON, &CHAT_SESSION_ENTITY, session, view))
         });
         c.bench_function(&format!("render/xml/{name}"), |b| {
-            b.iter(|| render::entity(Format::Xml("application/xml"), session, view))
+            b.iter(|| render::entity(Format::Xml("application/xml"), &CHAT_SESSION_ENTITY, session, view))
         });
     }
 }

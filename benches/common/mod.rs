@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use chat_pickup::account::Agent;
 use chat_pickup::auth::password;
-use chat_pickup::store::admin::Admin;
+use chat_pickup::store::admin::{Admin, NewTopic};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
 use chat_pickup::time::Timestamp;
 use rusqlite::{Connection, params};
@@ -33,7 +33,7 @@ pub fn database(dir: &Path, depth: usize, synchronous: Synchronous) -> Bench {
         .add_associate("tje0", "Thomas Jensen", &password::hash("Tje0"))
         .unwrap();
     store
-        .add_topic("Sales", "Hello {customer}, this is {agent}.", None)
+        .add_topic(&NewTopic::new("Sales", "Hello {customer}, this is {agent}."))
         .unwrap();
     let rights = chat_pickup::store::admin::Rights {
         respond: true,
@@ -126,20 +126,4 @@ pub fn bare_pickup(connection: &mut Connection, agent: i64) -> i64 {
         .unwrap();
     transaction.commit().unwrap();
     session
-}
-
-/// The session id at the start of a JSON or XML body.
-pub fn session_of(body: &[u8]) -> i64 {
-    let text = std::str::from_utf8(body).unwrap();
-    let after = text
-        .split_once("ChatSessionId\":")
-        .or_else(|| text.split_once("<ChatSessionId>"))
-        .unwrap()
-        .1;
-    after
-        .split(|c: char| !c.is_ascii_digit())
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
 }

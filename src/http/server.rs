@@ -86,7 +86,12 @@ pub async fn serve_with(
 /// The OpenAPI 3.1 description of the API.
 const OPENAPI: &str = include_str!("../../openapi.yaml");
 
-async fn respond(app: &App, request: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+/// Answers one hyper request with `app`, as the local server does: the way to embed the
+/// service in a hyper (or axum) server of your own (`examples/embed_hyper.rs`).
+pub async fn respond(
+    app: &App,
+    request: hyper::Request<Incoming>,
+) -> hyper::Response<Full<Bytes>> {
     if request.method() == http::Method::GET
         && request
             .uri()

@@ -5,6 +5,9 @@
 //! show (locks, faults, other connections), the binary's settings, and what does not
 //! depend on the store (the OpenAPI document, the README, property tests).
 
+// The suite's files are loaded once per backend on purpose (see `suite!`).
+#![allow(clippy::duplicate_mod)]
+
 #[macro_use]
 mod helpers;
 mod xml;

@@ -7,11 +7,10 @@
 //! session handed out is checked to be handed out once.
 //!
 //! ```sh
-//! cargo run --release --example load                      # FULL and NORMAL, 5 s per level
-//! cargo run --release --example load -- --seconds 10 --sync normal --clients 16
+//! cargo bench --bench load                      # FULL and NORMAL, 5 s per level
+//! cargo bench --bench load -- --seconds 10 --sync normal --clients 16
 //! ```
 
-#[path = "../benches/common/mod.rs"]
 mod common;
 
 use std::collections::HashSet;
@@ -23,7 +22,8 @@ use std::time::{Duration, Instant};
 use chat_pickup::auth::password;
 use chat_pickup::store::admin::{Admin, Rights};
 use chat_pickup::store::sqlite::{SqliteStores, Synchronous};
-use common::client::{Client, Failure, PASSWORD, credentials, percentile, serve, warm_up};
+use common::client::{Client, Failure, PASSWORD, credentials, serve, warm_up};
+use test_support::http::percentile;
 use common::{Bench, bare_pickup, database};
 
 const QUEUE: usize = 200_000;

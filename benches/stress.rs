@@ -13,14 +13,11 @@
 //! this program starts, each thread a store with a connection of its own.
 //!
 //! ```sh
-//! cargo run --release --example stress -- stress --processes 4 --threads 4 --sessions 100000
-//! cargo run --release --example stress -- stress --postgres --sessions 20000
-//! cargo run --release --example stress -- crash --rounds 50
+//! cargo bench --bench stress -- stress --processes 4 --threads 4 --sessions 100000
+//! cargo bench --bench stress -- stress --postgres --sessions 20000
+//! cargo bench --bench stress -- crash --rounds 50
 //! ```
 
-#[path = "../tests/backends/cluster.rs"]
-#[allow(dead_code)]
-mod cluster;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -98,7 +95,7 @@ fn seed(dir: &Path, agents: u64, sessions: u64) -> Result<PathBuf, Failure> {
 
 /// The same on a new database of `cluster`; its URL.
 fn seed_postgres(
-    cluster: &cluster::Cluster,
+    cluster: &test_support::Cluster,
     agents: u64,
     sessions: u64,
 ) -> Result<String, Failure> {
@@ -121,7 +118,7 @@ fn seed_postgres(
 
 /// Runs `sql` through `psql`; its output.
 fn postgres(url: &str, sql: &str) -> Result<String, Failure> {
-    let output = Command::new(cluster::Cluster::psql())
+    let output = Command::new(test_support::Cluster::psql())
         .args(["-qtA", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
         .output()?;
     if !output.status.success() {
@@ -150,7 +147,7 @@ fn stress(processes: u64, threads: u64, sessions: u64, on_postgres: bool) -> Res
     let dir = tempfile::tempdir()?;
     let agents = processes * threads;
     let cluster = if on_postgres {
-        Some(cluster::Cluster::start(true).ok_or("PostgreSQL is not installed")?)
+        Some(test_support::Cluster::start(true).ok_or("PostgreSQL is not installed")?)
     } else {
         None
     };

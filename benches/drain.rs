@@ -9,14 +9,10 @@
 //! the whole handler's cost over the bare SQL.
 //!
 //! ```sh
-//! cargo run --release --example drain                                   # 5,000 sessions; 1, 4, 16 clients
-//! cargo run --release --example drain -- --sessions 20000 --clients 16 --backends postgres
+//! cargo bench --bench drain                                   # 5,000 sessions; 1, 4, 16 clients
+//! cargo bench --bench drain -- --sessions 20000 --clients 16 --backends postgres
 //! ```
 
-#[path = "../tests/backends/cluster.rs"]
-#[allow(dead_code)]
-mod cluster;
-#[path = "../benches/common/mod.rs"]
 mod common;
 
 use std::collections::HashSet;
@@ -30,8 +26,9 @@ use chat_pickup::auth::password;
 use chat_pickup::store::Stores;
 use chat_pickup::store::postgres::{PgOptions, PgStores};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
-use cluster::Cluster;
-use common::client::{Client, Failure, PASSWORD, credentials, percentile, serve, warm_up};
+use test_support::Cluster;
+use common::client::{Client, Failure, PASSWORD, credentials, serve, warm_up};
+use test_support::http::percentile;
 
 const AGENTS: usize = 64;
 
