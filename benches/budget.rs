@@ -23,9 +23,9 @@ use chat_pickup::store::Store;
 use chat_pickup::store::sqlite::{SqliteStores, Synchronous};
 use chat_pickup::time::Timestamp;
 use common::{Bench, bare_pickup, database, timed};
-use test_support::http::session_of;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rusqlite::Connection;
+use test_support::http::session_of;
 
 const DEPTHS: [usize; 3] = [1_000, 100_000, 1_000_000];
 const SYNCS: [Synchronous; 2] = [Synchronous::Full, Synchronous::Normal];

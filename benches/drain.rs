@@ -26,8 +26,8 @@ use chat_pickup::auth::password;
 use chat_pickup::store::Stores;
 use chat_pickup::store::postgres::{PgOptions, PgStores};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
-use test_support::Cluster;
 use common::client::{Client, Failure, PASSWORD, credentials, serve, warm_up};
+use test_support::Cluster;
 use test_support::http::percentile;
 
 const AGENTS: usize = 64;

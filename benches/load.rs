@@ -23,8 +23,8 @@ use chat_pickup::auth::password;
 use chat_pickup::store::admin::{Admin, Rights};
 use chat_pickup::store::sqlite::{SqliteStores, Synchronous};
 use common::client::{Client, Failure, PASSWORD, credentials, serve, warm_up};
-use test_support::http::percentile;
 use common::{Bench, bare_pickup, database};
+use test_support::http::percentile;
 
 const QUEUE: usize = 200_000;
 

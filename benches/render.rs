@@ -39,7 +39,14 @@ fn render(c: &mut Criterion) {
             b.iter(|| render::entity(Format::JSON, &CHAT_SESSION_ENTITY, session, view))
         });
         c.bench_function(&format!("render/xml/{name}"), |b| {
-            b.iter(|| render::entity(Format::Xml("application/xml"), &CHAT_SESSION_ENTITY, session, view))
+            b.iter(|| {
+                render::entity(
+                    Format::Xml("application/xml"),
+                    &CHAT_SESSION_ENTITY,
+                    session,
+                    view,
+                )
+            })
         });
     }
 }

@@ -18,14 +18,13 @@
 //! cargo bench --bench stress -- crash --rounds 50
 //! ```
 
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use chat_pickup::account::Agent;
 use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
-use chat_pickup::account::Agent;
 use chat_pickup::store::{Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use rusqlite::Connection;

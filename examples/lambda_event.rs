@@ -50,7 +50,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let db = dir.path().join("chat.db");
     demo::seed(&SqliteStore::create(&db, &SqliteOptions::default())?)?;
-    let app = App::new(Arc::new(SqliteStores::new(db, None, SqliteOptions::default())));
+    let app = App::new(Arc::new(SqliteStores::new(
+        db,
+        None,
+        SqliteOptions::default(),
+    )));
 
     let request = lambda_http::request::from_str(EVENT)?;
     let response = app.handle(request).await;

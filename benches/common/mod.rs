@@ -33,7 +33,10 @@ pub fn database(dir: &Path, depth: usize, synchronous: Synchronous) -> Bench {
         .add_associate("tje0", "Thomas Jensen", &password::hash("Tje0"))
         .unwrap();
     store
-        .add_topic(&NewTopic::new("Sales", "Hello {customer}, this is {agent}."))
+        .add_topic(&NewTopic::new(
+            "Sales",
+            "Hello {customer}, this is {agent}.",
+        ))
         .unwrap();
     let rights = chat_pickup::store::admin::Rights {
         respond: true,

@@ -88,10 +88,7 @@ const OPENAPI: &str = include_str!("../../openapi.yaml");
 
 /// Answers one hyper request with `app`, as the local server does: the way to embed the
 /// service in a hyper (or axum) server of your own (`examples/embed_hyper.rs`).
-pub async fn respond(
-    app: &App,
-    request: hyper::Request<Incoming>,
-) -> hyper::Response<Full<Bytes>> {
+pub async fn respond(app: &App, request: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
     if request.method() == http::Method::GET
         && request
             .uri()
