@@ -4,8 +4,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use chat_pickup::config::{Cli, LambdaSettings, env};
 use chat_pickup::{logging, memory, startup};
 
@@ -23,9 +21,7 @@ fn main() -> ExitCode {
 #[tokio::main]
 async fn on_lambda() -> ExitCode {
     logging::init(true);
-    // There are no arguments: the settings come from the environment.
-    let settings = LambdaSettings::parse_from(["chat-pickup"]);
-    match startup::lambda(settings).await {
+    match startup::lambda(LambdaSettings::from_environment()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(%error, "chat-pickup failed");
@@ -37,7 +33,7 @@ async fn on_lambda() -> ExitCode {
 #[tokio::main]
 async fn on_the_command_line() -> ExitCode {
     logging::init(false);
-    match startup::run(Cli::parse()).await {
+    match startup::run(Cli::from_command_line()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");

@@ -37,6 +37,14 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// The process's command line (and environment); `--help`, `--version` and a bad
+    /// setting end the process with clap's message.
+    pub fn from_command_line() -> Self {
+        Self::parse()
+    }
+}
+
 /// What the Lambda runtime serves with: the settings and the server's, from the environment.
 #[derive(Debug, Parser)]
 #[command(name = "chat-pickup")]
@@ -45,6 +53,13 @@ pub struct LambdaSettings {
     pub settings: Settings,
     #[command(flatten)]
     pub serve: ServeArgs,
+}
+
+impl LambdaSettings {
+    /// The settings from the environment alone: on Lambda there are no arguments.
+    pub fn from_environment() -> Self {
+        Self::parse_from(["chat-pickup"])
+    }
 }
 
 #[derive(Debug, Subcommand)]
