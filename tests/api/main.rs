@@ -15,8 +15,10 @@ mod xml;
 mod concurrency;
 mod failures;
 mod openapi;
+mod panics;
 mod properties;
 mod readme;
+mod recovery;
 mod settings;
 
 /// Declares the suite's backend-independent modules inside a backend's module.

@@ -1,0 +1,122 @@
+//! A panic anywhere in the handler is a generic 500 problem, never a dead instance.
+
+use std::sync::Arc;
+
+use chat_pickup::account::secret::SecretKind;
+use chat_pickup::account::{Account, Agent};
+use chat_pickup::auth::password;
+use chat_pickup::entity::{Object, Shape};
+use chat_pickup::http::App;
+use chat_pickup::locale::Location;
+use chat_pickup::locale::{Language, Resources};
+use chat_pickup::store::{Pickup, Store, StoreError, Stores};
+use chat_pickup::tenant::Tenant;
+use chat_pickup::time::Timestamp;
+use http::StatusCode;
+
+use crate::helpers::PASSWORD;
+
+use crate::failures::post;
+
+/// A store that fails in the one way the real ones never should: by panicking. `Broken`
+/// returns a carrier whose name is not an XML name, so rendering XML panics in the async
+/// part of the handler; `Panicking` panics in the blocking part.
+enum Fault {
+    Panicking,
+    Broken,
+}
+
+static BROKEN: Shape = Shape {
+    name: "not an element name",
+    carrier: false,
+    from: "",
+    key: "",
+    fields: &[],
+};
+
+impl Stores for Fault {
+    fn store(&self, _: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError> {
+        match self {
+            Fault::Panicking => panic!("secret internal detail"),
+            Fault::Broken => Ok(Arc::new(Fault::Broken)),
+        }
+    }
+}
+
+impl Store for Fault {
+    fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
+        Ok(Some(Account {
+            agent: Agent {
+                associate_id: 1,
+                name: login.into(),
+                display_name: login.into(),
+            },
+            password_hash: Some(password::hash(PASSWORD)),
+            deleted: false,
+            time_zone: None,
+            user_type: 1,
+        }))
+    }
+
+    fn account_by_secret(
+        &self,
+        _: SecretKind,
+        _: &str,
+        _: Timestamp,
+    ) -> Result<Option<Account>, StoreError> {
+        Ok(None)
+    }
+
+    fn partner_app(&self, _: &str) -> Result<Option<String>, StoreError> {
+        Ok(None)
+    }
+
+    fn pickup(&self, _: &Agent, _: Timestamp) -> Result<Option<Pickup>, StoreError> {
+        Ok(Some(Pickup {
+            session_id: 1,
+            topic_id: 1,
+            waited_ms: 0,
+            session: Object {
+                shape: &BROKEN,
+                values: Vec::new(),
+            },
+        }))
+    }
+
+    fn location(&self, _: &Location) -> Result<Option<String>, StoreError> {
+        Ok(None)
+    }
+
+    fn resources(&self, _: Language) -> Result<Resources, StoreError> {
+        Ok(Resources::default())
+    }
+}
+
+#[tokio::test]
+async fn a_panic_anywhere_is_a_generic_500_problem() {
+    for (fault, accept) in [
+        (Fault::Panicking, "application/json"),
+        (Fault::Broken, "application/xml"),
+    ] {
+        let app = App::new(Arc::new(fault));
+        let response = post(&app, accept).await;
+        assert_eq!(
+            response.status,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{}",
+            response.body
+        );
+        assert!(
+            response.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/problem+"),
+        );
+        assert!(
+            response.body.contains("internal error"),
+            "{}",
+            response.body
+        );
+        assert!(!response.body.contains("secret") && !response.body.contains("element name"));
+    }
+}
