@@ -592,6 +592,24 @@ async fn a_required_app_token_and_disabled_schemes_are_configuration() {
     )
     .await;
     assert_eq!(ticket.status, StatusCode::UNAUTHORIZED, "a disabled scheme");
+    assert_eq!(
+        ticket.problem()["detail"],
+        "This Authorization scheme is not accepted here; use one of Basic, Bearer.",
+        "the answer names the schemes that are on"
+    );
+
+    let bearer_only = app.reconfigured(|app| {
+        app.with_auth(AuthConfig {
+            schemes: vec![Scheme::Bearer],
+            ..auth_config()
+        })
+    });
+    let basic_refused = call(&bearer_only, &[("authorization", basic("tje0", PASSWORD))]).await;
+    assert_eq!(basic_refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        basic_refused.problem()["detail"],
+        "This Authorization scheme is not accepted here; use Bearer."
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -11,10 +11,32 @@ use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
 
 /// The account columns, over `associate a`; the password joined as `c`, the zone as `z`.
-const ACCOUNT: &str = "SELECT a.associate_id, a.name, a.full_name, a.deleted, c.value, \
-     z.iana_zone, a.type FROM associate a \
-     LEFT JOIN credentials c ON c.associate_id = a.associate_id AND c.type = 'password' \
-     LEFT JOIN tzlocation z ON z.tzlocation_id = a.tzlocation_id";
+macro_rules! account {
+    () => {
+        "SELECT a.associate_id, a.name, a.full_name, a.deleted, c.value, \
+         z.iana_zone, a.type FROM associate a \
+         LEFT JOIN credentials c ON c.associate_id = a.associate_id AND c.type = 'password' \
+         LEFT JOIN tzlocation z ON z.tzlocation_id = a.tzlocation_id"
+    };
+}
+
+const BY_LOGIN: &str = concat!(account!(), " WHERE a.name = ?1 COLLATE NOCASE");
+
+const BY_SECRET: &str = concat!(
+    account!(),
+    " JOIN auth_secret s ON s.associate_id = a.associate_id \
+     WHERE s.fingerprint = ?1 AND s.kind = ?2 AND s.revoked = 0 \
+       AND (s.expires IS NULL OR s.expires > ?3)"
+);
+
+const PARTNER_APP: &str = "SELECT name FROM partner_app WHERE fingerprint = ?1 AND revoked = 0";
+
+const LOCATION_BY_CODE: &str = "SELECT iana_zone FROM tzlocation WHERE location_code = ?1";
+
+const LOCATION_BY_ID: &str = "SELECT iana_zone FROM tzlocation WHERE tzlocation_id = ?1";
+
+const RESOURCES: &str = "SELECT resource_key, text FROM resource WHERE language_id IN (?1, ?2) \
+    ORDER BY language_id = ?1";
 
 fn account_from(row: &Row) -> rusqlite::Result<Account> {
     Ok(Account {
@@ -29,7 +51,7 @@ fn account_from(row: &Row) -> rusqlite::Result<Account> {
 /// The account with this login name (any case), deleted or not.
 pub(super) fn by_login(connection: &Connection, login: &str) -> rusqlite::Result<Option<Account>> {
     connection
-        .prepare_cached(&format!("{ACCOUNT} WHERE a.name = ?1 COLLATE NOCASE"))?
+        .prepare_cached(BY_LOGIN)?
         .query_row([login], account_from)
         .optional()
 }
@@ -42,11 +64,7 @@ pub(super) fn by_secret(
     now: Timestamp,
 ) -> rusqlite::Result<Option<Account>> {
     connection
-        .prepare_cached(&format!(
-            "{ACCOUNT} JOIN auth_secret s ON s.associate_id = a.associate_id \
-             WHERE s.fingerprint = ?1 AND s.kind = ?2 AND s.revoked = 0 \
-               AND (s.expires IS NULL OR s.expires > ?3)"
-        ))?
+        .prepare_cached(BY_SECRET)?
         .query_row(params![fingerprint, kind.column(), now], account_from)
         .optional()
 }
@@ -57,7 +75,7 @@ pub(super) fn partner_app(
     fingerprint: &str,
 ) -> rusqlite::Result<Option<String>> {
     connection
-        .prepare_cached("SELECT name FROM partner_app WHERE fingerprint = ?1 AND revoked = 0")?
+        .prepare_cached(PARTNER_APP)?
         .query_row([fingerprint], |row| row.get(0))
         .optional()
 }
@@ -77,19 +95,12 @@ pub(super) fn location(
         .optional()
 }
 
-const LOCATION_BY_CODE: &str = "SELECT iana_zone FROM tzlocation WHERE location_code = ?1";
-
-const LOCATION_BY_ID: &str = "SELECT iana_zone FROM tzlocation WHERE tzlocation_id = ?1";
-
 /// The resources in `language`, with English for the keys it lacks.
 pub(super) fn resources(
     connection: &Connection,
     language: Language,
 ) -> rusqlite::Result<Resources> {
-    let mut statement = connection.prepare_cached(
-        "SELECT resource_key, text FROM resource WHERE language_id IN (?1, ?2) \
-         ORDER BY language_id = ?1",
-    )?;
+    let mut statement = connection.prepare_cached(RESOURCES)?;
     let rows = statement.query_map(params![language.id(), Language::ENGLISH.id()], |row| {
         Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
     })?;
