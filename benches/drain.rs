@@ -22,12 +22,12 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chat_pickup::auth::password;
 use chat_pickup::store::Stores;
 use chat_pickup::store::postgres::{PgOptions, PgStores};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
-use common::client::{Client, Failure, PASSWORD, credentials, serve, warm_up};
+use common::client::{Client, Failure, credentials, serve, warm_up};
 use test_support::Cluster;
+use test_support::credentials::PASSWORD_HASH;
 use test_support::http::percentile;
 
 const AGENTS: usize = 64;
@@ -65,7 +65,7 @@ fn settings() -> Result<Settings, Failure> {
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
     let settings = settings()?;
-    let hash = password::hash(PASSWORD);
+    let hash: &str = &PASSWORD_HASH;
     let cluster = if settings.backends.iter().any(|b| b == "postgres") {
         Some(Cluster::start(true).ok_or("PostgreSQL is not installed")?)
     } else {
@@ -91,11 +91,11 @@ async fn main() -> Result<(), Failure> {
             let dir = tempfile::tempdir()?;
             let (stores, look, bare) = match (backend.as_str(), &cluster) {
                 ("sqlite", _) => {
-                    let (stores, look) = sqlite(dir.path(), &hash, settings.sessions)?;
+                    let (stores, look) = sqlite(dir.path(), hash, settings.sessions)?;
                     (stores, look, None)
                 }
                 ("postgres", Some(cluster)) => {
-                    let (stores, look) = postgres(cluster, &hash, settings.sessions).await?;
+                    let (stores, look) = postgres(cluster, hash, settings.sessions).await?;
                     let bare = pgbench(cluster, settings.sessions, clients)?;
                     (stores, look, Some(bare))
                 }

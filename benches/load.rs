@@ -19,11 +19,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chat_pickup::auth::password;
 use chat_pickup::store::admin::{Admin, Rights};
 use chat_pickup::store::sqlite::{SqliteStores, Synchronous};
-use common::client::{Client, Failure, PASSWORD, credentials, serve, warm_up};
+use common::client::{Client, Failure, credentials, serve, warm_up};
 use common::{Bench, bare_pickup, database};
+use test_support::credentials::PASSWORD_HASH;
 use test_support::http::percentile;
 
 const QUEUE: usize = 200_000;
@@ -109,9 +109,7 @@ fn prepare(dir: &Path, agents: usize, synchronous: Synchronous) -> Result<Bench,
     };
     for agent in 1..agents {
         let login = format!("agent{agent}");
-        bench
-            .store
-            .add_associate(&login, &login, &password::hash(PASSWORD))?;
+        bench.store.add_associate(&login, &login, &PASSWORD_HASH)?;
         bench.store.add_member(&login, "Sales", rights)?;
     }
     Ok(bench)

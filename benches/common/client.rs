@@ -9,9 +9,6 @@ use chat_pickup::http::App;
 use chat_pickup::store::Stores;
 pub use test_support::http::{Client, Failure};
 
-/// Every load agent's password.
-pub const PASSWORD: &str = test_support::credentials::PASSWORD;
-
 /// The local server over `stores` on a loopback port, as `serve` runs it.
 pub async fn serve(stores: Arc<dyn Stores>) -> Result<SocketAddr, Failure> {
     Ok(test_support::http::serve(Arc::new(App::new(stores))).await)

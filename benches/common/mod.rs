@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chat_pickup::account::Agent;
-use chat_pickup::auth::password;
 use chat_pickup::store::admin::{Admin, NewTopic};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
 use chat_pickup::time::Timestamp;
 use rusqlite::{Connection, params};
+use test_support::credentials::PASSWORD_HASH;
 
 pub struct Bench {
     pub path: PathBuf,
@@ -30,7 +30,7 @@ pub fn database(dir: &Path, depth: usize, synchronous: Synchronous) -> Bench {
     let path = dir.join(format!("budget-{depth}-{synchronous:?}.db"));
     let store = SqliteStore::create(&path, &options).unwrap();
     let id = store
-        .add_associate("tje0", "Thomas Jensen", &password::hash("Tje0"))
+        .add_associate("tje0", "Thomas Jensen", &PASSWORD_HASH)
         .unwrap();
     store
         .add_topic(&NewTopic::new(
