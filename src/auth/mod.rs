@@ -1,10 +1,10 @@
 //! Who is calling (spec section 5). One file per way of saying it; this module picks the way
 //! from the request, checks the partner app, and applies the rules every scheme shares.
 //!
-//! - `Authorization: Basic` ([`basic`]): login name and password (argon2id, [`password`]),
+//! - `Authorization: Basic` (`basic`): login name and password (argon2id, [`password`]),
 //!   successful verifications remembered briefly ([`cache`]).
 //! - `Authorization: SOTicket 7T:...`, or no `Authorization` but a `SoTicket` cookie with the
-//!   XSRF double-submit pair ([`ticket`]); tickets are issued by the admin CLI ([`secret`]).
+//!   XSRF double-submit pair (`ticket`); tickets are issued by the admin CLI ([`secret`]).
 //! - `Authorization: Bearer`: an API token `8A:...` ([`secret`]) or a JWT ([`jwt`]).
 //! - `SO-AppToken`: a registered partner app; required when configured.
 //!

@@ -1,10 +1,10 @@
 //! Configuration: the command line and the environment (clap), read and checked once.
 //! Nothing below this layer knows clap: choices arrive as the types of the layer that
-//! uses them (a [`Journal`], a [`Scheme`], a [`Zone`]), and a bad setting stops start-up
+//! uses them (a [`Journal`], a [`crate::auth::Scheme`], a [`crate::locale::Zone`]), and a bad setting stops start-up
 //! with a message that names it.
 //!
 //! [`Cli`] is the binary's command line; on Lambda there is none, and [`LambdaSettings`]
-//! reads the same settings from the environment alone ([`env`] first drops empty ones).
+//! reads the same settings from the environment alone (`env` first drops empty ones).
 
 pub mod env;
 mod serve;

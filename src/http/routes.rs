@@ -2,7 +2,7 @@
 //!
 //! Routes are matched case-insensitively, as ASP.NET does, with or without a trailing slash.
 //! An optional first segment names a tenant: `/{tenant}/api/v1/...`. Adding an operation is
-//! a file in [`super::ops`] and a line in [`ROUTES`].
+//! a file in [`super::ops`] and a line in `ROUTES`.
 
 use http::Method;
 

@@ -1,4 +1,4 @@
-//! Response bodies in the negotiated [`Format`] ([`wire`] is the walk that writes a carrier):
+//! Response bodies in the negotiated [`Format`] (`wire` is the walk that writes a carrier):
 //! an entity, or a null - for an empty queue - `null` in JSON (the official client turns a `null` body into `null`;
 //! a 204 would become a bogus object), a nil root element in XML.
 

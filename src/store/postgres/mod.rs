@@ -2,9 +2,9 @@
 //!
 //! A [`PgStores`] holds one connection pool per process (one connection on Lambda, a few for
 //! the local server), opened lazily and re-opened after a broken connection; each schema is
-//! a store ([`tenants`]). Every operation is one transaction that names its schema with
+//! a store (`tenants.rs`). Every operation is one transaction that names its schema with
 //! `SET LOCAL search_path`, so no setting outlives a transaction on a pooled or proxied
-//! connection ([`transaction`]). The URL and TLS are [`target`]'s.
+//! connection (`transaction.rs`). The URL and TLS are `target.rs`'s.
 
 mod admin;
 mod errors;
