@@ -2,21 +2,24 @@
 //!
 //! Routes are matched case-insensitively, as ASP.NET does, with or without a trailing slash.
 //! An optional first segment names a tenant: `/{tenant}/api/v1/...`. Adding an operation is
-//! a file in [`super::ops`] and a line in `ROUTES`.
+//! a file in [`super::ops`] (and its `pub mod` line there) and a line in `ROUTES`.
 
 use http::Method;
 
-use super::ops::{Operation, PICKUP_FIRST};
+use super::ops::{Operation, pickup_first};
 use crate::tenant::Tenant;
 
 /// Every route: its path segments (lower case) and the operation it names.
 const ROUTES: &[(&[&str], &dyn Operation)] = &[
     // The REST route of the seed.
-    (&["api", "v1", "chatsession", "pickup"], &PICKUP_FIRST),
+    (
+        &["api", "v1", "chatsession", "pickup"],
+        &pickup_first::PickupFirst,
+    ),
     // The RPC route the official client calls.
     (
         &["api", "v1", "agents", "chat", "pickupfirstchatsession"],
-        &PICKUP_FIRST,
+        &pickup_first::PickupFirst,
     ),
 ];
 

@@ -1,9 +1,7 @@
-//! Language, culture and time zone (spec section 6) through the handler: what the caller
-//! reads changes with `SO-Language`, `Accept-Language`, `SO-Culture`, `SO-TimeZone` and
-//! `SO-Browser-TZ-Offset`, and the welcome message reaches the customer in the topic's
-//! language.
+//! Language and culture (spec section 6) through the handler: what the caller reads changes
+//! with `SO-Language`, `Accept-Language` and `SO-Culture`, and the welcome message reaches
+//! the customer in the topic's language. (Time zones: [`super::zones`].)
 
-use chat_pickup::locale::Zone;
 use chat_pickup::store::admin::{NewSession, NewTopic};
 use chat_pickup::time::Timestamp;
 use chrono::{Duration, TimeZone, Utc};
@@ -17,19 +15,19 @@ use crate::xml::parse;
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 
 /// 2026-01-15 12:00:00.123456 UTC: Oslo is on CET (+01:00), New York on EST (-05:00).
-fn winter() -> Timestamp {
+pub fn winter() -> Timestamp {
     Timestamp::from_utc(
         Utc.with_ymd_and_hms(2026, 1, 15, 12, 0, 0).unwrap() + Duration::microseconds(123_456),
     )
 }
 
 /// 2026-07-15 12:00:00 UTC: Oslo is on CEST (+02:00), New York on EDT (-04:00).
-fn summer() -> Timestamp {
+pub fn summer() -> Timestamp {
     Timestamp::from_utc(Utc.with_ymd_and_hms(2026, 7, 15, 12, 0, 0).unwrap())
 }
 
 /// An agent `tje0` in a Norwegian topic with one customer waiting, the clock at `now`.
-fn queue_at(now: fn() -> Timestamp) -> Option<TestApp> {
+pub fn queue_at(now: fn() -> Timestamp) -> Option<TestApp> {
     let app = TestApp::new(super::KIND)?.reconfigured(|app| app.with_clock(now));
     app.agent("tje0");
     let welcome = r#"US:"Welcome!";NO:"Velkommen!""#;
@@ -51,121 +49,21 @@ fn queue_at(now: fn() -> Timestamp) -> Option<TestApp> {
     Some(app)
 }
 
-async fn pickup(app: &TestApp, headers: &[(&str, &str)]) -> TestResponse {
+pub async fn pickup(app: &TestApp, headers: &[(&str, &str)]) -> TestResponse {
     let authorization = basic("tje0", PASSWORD);
     let mut all = vec![(AUTHORIZATION.as_str(), authorization.as_str())];
     all.extend_from_slice(headers);
     app.post_with(PICKUP, &all).await
 }
 
-async fn session(app: &TestApp, headers: &[(&str, &str)]) -> (Value, TestResponse) {
+pub async fn session(app: &TestApp, headers: &[(&str, &str)]) -> (Value, TestResponse) {
     let response = pickup(app, headers).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     (response.json(), response)
 }
 
-fn zone_header(response: &TestResponse) -> &str {
+pub fn zone_header(response: &TestResponse) -> &str {
     response.headers["so-timezone"].to_str().unwrap()
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn norway_with_offsets_is_plus_one_in_winter_and_plus_two_in_summer() {
-    let cases = [
-        (
-            winter as fn() -> Timestamp,
-            "2026-01-15T13:00:00.123456+01:00",
-        ),
-        (summer, "2026-07-15T14:00:00+02:00"),
-    ];
-    for (clock, expected) in cases {
-        let app = given!(queue_at(clock));
-        let (body, response) = session(&app, &[("SO-TimeZone", "NO,includeTZOffset")]).await;
-        assert_eq!(body["WhenStarted"], expected);
-        assert_eq!(body["WhenIdle"], expected, "the welcome message's time");
-        assert_eq!(
-            body["WhenEnded"], "0001-01-01T00:00:00Z",
-            "never set: marked UTC"
-        );
-        assert_eq!(zone_header(&response), "Europe/Oslo");
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn new_york_is_local_time_without_an_offset() {
-    for (clock, expected) in [
-        (winter as fn() -> Timestamp, "2026-01-15T07:00:00.123456"),
-        (summer, "2026-07-15T08:00:00"),
-    ] {
-        let app = given!(queue_at(clock));
-        let (body, response) = session(&app, &[("SO-TimeZone", "US-NY")]).await;
-        assert_eq!(body["WhenStarted"], expected);
-        assert_eq!(body["WhenEnded"], "0001-01-01T00:00:00", "never set: bare");
-        assert_eq!(zone_header(&response), "America/New_York");
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn every_form_of_so_timezone_names_the_same_zone() {
-    let id = given!(queue_at(winter))
-        .int("SELECT tzlocation_id FROM tzlocation WHERE location_code = 'NO'");
-    let id = id.to_string();
-    for value in [
-        "NO",
-        "no",
-        " NO , includetzoffset",
-        "Europe/Oslo",
-        "europe/oslo",
-        id.as_str(),
-    ] {
-        let app = given!(queue_at(winter));
-        let (body, response) = session(&app, &[("so-timezone", value)]).await;
-        assert_eq!(zone_header(&response), "Europe/Oslo", "{value}");
-        assert!(
-            body["WhenStarted"]
-                .as_str()
-                .unwrap()
-                .starts_with("2026-01-15T13:00:00"),
-            "{value}"
-        );
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn utc_with_offsets_is_marked_z_so_clients_anywhere_read_it_right() {
-    let app = given!(queue_at(winter));
-    let (body, response) = session(&app, &[("SO-Timezone", "UTC,includeTZOffset")]).await;
-    assert_eq!(body["WhenStarted"], "2026-01-15T12:00:00.123456Z");
-    assert_eq!(zone_header(&response), "UTC");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn without_a_named_zone_the_associate_then_the_browser_then_the_default_decide() {
-    let oslo = || Zone::from_iana("Europe/Oslo").unwrap();
-    let configured =
-        |app: TestApp| app.reconfigured(|app| app.with_clock(winter).with_default_zone(oslo()));
-    let app = configured(given!(queue_at(winter)));
-    let (body, response) = session(&app, &[("SO-Browser-TZ-Offset", "330")]).await;
-    assert_eq!(zone_header(&response), "UTC+05:30");
-    assert_eq!(
-        body["WhenStarted"], "2026-01-15T17:30:00.123456+05:30",
-        "only an offset: printed with it, so that no reader misplaces a date of another season"
-    );
-
-    let app = configured(given!(queue_at(winter)));
-    let (body, response) = session(&app, &[("SO-TimeZone", "includeTZOffset")]).await;
-    assert_eq!(zone_header(&response), "Europe/Oslo");
-    assert_eq!(body["WhenStarted"], "2026-01-15T13:00:00.123456+01:00");
-
-    let app = configured(given!(queue_at(winter)));
-    app.admin.set_time_zone("tje0", "JP").unwrap();
-    let (body, response) = session(&app, &[("SO-Browser-TZ-Offset", "330")]).await;
-    assert_eq!(zone_header(&response), "Asia/Tokyo");
-    assert_eq!(body["WhenStarted"], "2026-01-15T21:00:00.123456");
-
-    let app = given!(queue_at(winter));
-    let (body, response) = session(&app, &[]).await;
-    assert_eq!(zone_header(&response), "UTC");
-    assert_eq!(body["WhenStarted"], "2026-01-15T12:00:00.123456");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -37,6 +37,7 @@ macro_rules! suite {
         mod schemes;
         mod select;
         mod server;
+        mod zones;
     };
 }
 

@@ -3,9 +3,7 @@
 //! chosen the tenant's store and authenticated the caller; the operation acts on the store
 //! and hands back the entity to render. The route table ([`super::routes`]) names them.
 
-mod pickup_first;
-
-pub use pickup_first::PICKUP_FIRST;
+pub mod pickup_first;
 
 use crate::auth::Principal;
 use crate::entity::{Object, Shape};

@@ -8,8 +8,6 @@ use crate::store::{Pickup, StoreError};
 
 pub struct PickupFirst;
 
-pub static PICKUP_FIRST: PickupFirst = PickupFirst;
-
 impl Operation for PickupFirst {
     fn name(&self) -> &'static str {
         "pickup-first"
