@@ -59,7 +59,7 @@ fn event(accept: &str) -> String {
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     event["rawPath"] = "/api/v1/ChatSession/Pickup".into();
     event["requestContext"]["http"]["path"] = event["rawPath"].clone();
-    event["headers"]["authorization"] = "Basic dGplMDpUamUw".into();
+    event["headers"]["authorization"] = test_support::credentials::agent("tje0").into();
     event["headers"]["accept"] = accept.into();
     event.to_string()
 }

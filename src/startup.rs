@@ -19,9 +19,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Serve(args)) => serve(settings, args).await,
         Some(Command::Demo) => seed_demo(open(settings)?.as_ref()),
         Some(Command::Admin { command }) => {
-            let xsrf_secret = settings.xsrf_secret()?;
             let context = Context {
-                xsrf_secret: xsrf_secret.as_deref(),
+                xsrf_secret: settings.xsrf_secret().map_err(|error| error.to_string()),
             };
             admin::run(open(settings)?.as_ref(), command, &context)
         }

@@ -61,6 +61,7 @@ pub fn run(store: &dyn Admin, command: &Command, context: &Context) -> Result<()
                 true => Some(
                     context
                         .xsrf_secret
+                        .clone()?
                         .ok_or("--xsrf needs CHAT_PICKUP_XSRF_SECRET")?,
                 ),
                 false => None,
@@ -69,7 +70,7 @@ pub fn run(store: &dyn Admin, command: &Command, context: &Context) -> Result<()
                 store.issue_secret(user, SecretKind::Ticket, now, Some(after(now, *ttl)?))?;
             println!("{ticket}");
             if let Some(server_secret) = server_secret {
-                println!("{}", xsrf_token(server_secret, &ticket));
+                println!("{}", xsrf_token(&server_secret, &ticket));
             }
         }
         Command::IssueToken { user, ttl } => {

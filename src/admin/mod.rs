@@ -26,9 +26,10 @@ pub enum AdminCommand {
 }
 
 /// What the commands need beyond the store.
-pub struct Context<'a> {
-    /// The server secret XSRF tokens are bound with, if one is configured.
-    pub xsrf_secret: Option<&'a [u8]>,
+pub struct Context {
+    /// The server secret XSRF tokens are bound with, if one is configured - or why the
+    /// configured one cannot be used, which only `issue-ticket --xsrf` reports.
+    pub xsrf_secret: Result<Option<Vec<u8>>, String>,
 }
 
 /// Runs `command` against `store`.

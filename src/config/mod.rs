@@ -1,10 +1,11 @@
 //! Configuration: the command line and the environment (clap), read and checked once.
-//! Nothing below this layer knows clap: choices arrive as the types of the layer that
-//! uses them (a [`Journal`], a [`crate::auth::Scheme`], a [`crate::locale::Zone`]), and a bad setting stops start-up
+//! Besides this module only the `admin` commands' own subcommands know clap; no layer below
+//! does: choices arrive as the types of the layer that uses them (a [`Journal`], a [`crate::auth::Scheme`], a [`crate::locale::Zone`]), and a bad setting stops start-up
 //! with a message that names it.
 //!
 //! [`Cli`] is the binary's command line; on Lambda there is none, and [`LambdaSettings`]
-//! reads the same settings from the environment alone (`env` first drops empty ones).
+//! reads the same settings from the environment alone (after `env::unset_empty_settings`,
+//! which `main` calls first, has dropped the empty ones).
 
 pub mod env;
 mod serve;
@@ -155,9 +156,11 @@ pub enum JournalName {
 /// `--synchronous`.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum SynchronousName {
-    /// Every commit reaches the disk before the caller is answered.
+    /// Every commit reaches the disk before the caller is answered: a picked-up session
+    /// survives a power cut.
     Full,
-    /// Faster commits under WAL; a power cut can lose the last pickups.
+    /// Faster commits under WAL; after a power cut (not a crash of this process) the last
+    /// pickups can be lost - and then handed out again to someone else.
     Normal,
 }
 

@@ -242,7 +242,7 @@ impl ApiError {
 fn unsupported_scheme(accepted: &[Scheme]) -> String {
     let names: Vec<&str> = accepted.iter().map(Scheme::name).collect();
     match names.as_slice() {
-        [] => "No Authorization scheme is accepted here; sign in with the SoTicket cookie.".into(),
+        [] => "No Authorization scheme is accepted here.".into(),
         [one] => format!("This Authorization scheme is not accepted here; use {one}."),
         several => format!(
             "This Authorization scheme is not accepted here; use one of {}.",
