@@ -10,7 +10,7 @@
 use std::fmt;
 
 use crate::account::secret::{self, SecretKind};
-use crate::store::StoreError;
+use crate::store::{Message, StoreError};
 use crate::time::Timestamp;
 
 #[derive(Debug)]
@@ -95,6 +95,40 @@ impl NewTopic {
     }
 }
 
+/// A session entering the queue, as the backends store it: the columns SuperOffice fills
+/// from the customer's request, decided here.
+#[derive(Clone, Debug)]
+pub struct Queued<'a> {
+    pub session: &'a NewSession,
+    /// The customer's side of the session: 128 random bits, hex.
+    pub key: String,
+    pub requested: Timestamp,
+    /// `customer_alias`: the name the customer gave.
+    pub alias: &'a str,
+    /// `last_message`: the customer's first message, the last one so far.
+    pub last_message: &'a str,
+    /// `idle`: the session is idle from the request.
+    pub idle: Timestamp,
+    /// The first message as a chat message, when the customer wrote one.
+    pub message: Option<Message>,
+}
+
+impl<'a> Queued<'a> {
+    fn new(session: &'a NewSession, requested: Timestamp) -> Self {
+        let first = session.first_message.as_str();
+        Self {
+            session,
+            key: crate::random::hex::<16>(),
+            requested,
+            alias: &session.customer_name,
+            last_message: first,
+            idle: requested,
+            message: (!first.is_empty())
+                .then(|| Message::from_customer(first, &session.customer_name)),
+        }
+    }
+}
+
 /// A secret to store: only its fingerprint, never the secret.
 #[derive(Clone, Debug)]
 pub struct NewSecret {
@@ -117,11 +151,6 @@ pub fn secret_holder(user: &str, associate_id: i64, deleted: bool) -> Result<i64
         return Err(AdminError::unknown("active associate", user));
     }
     Ok(associate_id)
-}
-
-/// A random key for the customer's side of a session (128 bits, hex).
-fn session_key() -> String {
-    crate::random::hex::<16>()
 }
 
 /// A user agent's rights in a topic (chat_topic_user).
@@ -179,14 +208,15 @@ pub trait Admin: Send + Sync {
     /// Adds a topic.
     fn add_topic(&self, topic: &NewTopic) -> Result<i64, AdminError>;
 
-    /// Sets `user`'s own time zone to the location `zone` (a code or id); an empty `zone`
-    /// clears it. Returns the IANA zone it keeps time by.
+    /// Sets `user`'s own time zone to the location `zone` (a code in any case, or an id); an
+    /// empty `zone` clears it. Returns the IANA zone it keeps time by.
     fn set_time_zone(&self, user: &str, zone: &str) -> Result<Option<String>, AdminError> {
-        let zone = zone.trim();
-        self.place_in_zone(user, (!zone.is_empty()).then_some(zone))
+        let zone = zone.trim().to_ascii_uppercase();
+        self.place_in_zone(user, (!zone.is_empty()).then_some(zone.as_str()))
     }
 
-    /// Sets `user`'s time-zone location (a code or id), or clears it (`None`); the IANA zone.
+    /// Sets `user`'s time-zone location (an upper-case code, or an id), or clears it
+    /// (`None`); the IANA zone.
     fn place_in_zone(
         &self,
         user: &str,
@@ -198,17 +228,12 @@ pub trait Admin: Send + Sync {
 
     /// Puts a customer in the queue of a topic, with their first message, at `now`.
     fn enqueue(&self, session: &NewSession, now: Timestamp) -> Result<i64, AdminError> {
-        self.insert_session(session, &session_key(), now)
+        self.insert_session(&Queued::new(session, now))
     }
 
-    /// Stores a session entering the queue at [`queue_position`], with the customer's
-    /// session `key`.
-    fn insert_session(
-        &self,
-        session: &NewSession,
-        key: &str,
-        now: Timestamp,
-    ) -> Result<i64, AdminError>;
+    /// Stores a session entering its topic's queue at [`queue_position`], and its first
+    /// message if there is one.
+    fn insert_session(&self, queued: &Queued) -> Result<i64, AdminError>;
 
     /// The sessions waiting in the queue, in pickup order (bot-active ones included).
     fn queue(&self) -> Result<Vec<Waiting>, AdminError>;
@@ -256,15 +281,30 @@ pub trait Admin: Send + Sync {
     /// Registers a partner app; returns its token, which is not stored.
     fn add_app(&self, name: &str, now: Timestamp) -> Result<String, AdminError> {
         let token = secret::issue_app_token();
-        self.register_app(name, &secret::fingerprint(&token), now)?;
+        if !self.register_app(name, &secret::fingerprint(&token), now)? {
+            return Err(AdminError::exists("app", name));
+        }
         Ok(token)
     }
 
-    /// Stores a partner app by its token's fingerprint.
-    fn register_app(&self, name: &str, fingerprint: &str, now: Timestamp)
-    -> Result<(), AdminError>;
+    /// Stores a partner app by its token's fingerprint; `false` if the name is taken.
+    fn register_app(
+        &self,
+        name: &str,
+        fingerprint: &str,
+        now: Timestamp,
+    ) -> Result<bool, AdminError>;
 
-    fn revoke_app(&self, name: &str) -> Result<(), AdminError>;
+    /// Revokes the partner app `name`'s token.
+    fn revoke_app(&self, name: &str) -> Result<(), AdminError> {
+        if self.revoke_apps_named(name)? == 0 {
+            return Err(AdminError::unknown("app", name));
+        }
+        Ok(())
+    }
+
+    /// Revokes the apps named `name` (any case); how many there were.
+    fn revoke_apps_named(&self, name: &str) -> Result<u64, AdminError>;
 
     /// Replaces `user`'s password hash (an argon2id PHC string).
     fn set_password(&self, user: &str, password_hash: &str) -> Result<(), AdminError>;

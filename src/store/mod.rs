@@ -14,6 +14,7 @@
 
 pub mod admin;
 pub mod load;
+pub mod message;
 pub mod pickup;
 pub mod postgres;
 pub mod sqlite;
@@ -27,6 +28,7 @@ use crate::account::{Account, Agent};
 use crate::locale::{Language, Location, Resources};
 use crate::tenant::Tenant;
 use crate::time::Timestamp;
+pub use message::Message;
 pub use pickup::{Candidate, Pickup, Plan, first_free_rank};
 
 pub trait Store: Send + Sync {

@@ -6,6 +6,7 @@
 use crate::account::Agent;
 use crate::entity::{Object, status};
 use crate::locale::{Language, Resources};
+use crate::store::message::Message;
 use crate::store::welcome::WelcomeSource;
 use crate::time::Timestamp;
 
@@ -14,6 +15,8 @@ pub struct Candidate {
     pub session_id: i64,
     pub topic_id: i64,
     pub when_requested: Timestamp,
+    /// The session's first message as stored (empty when the customer wrote none).
+    pub first_message: String,
     pub welcome: WelcomeSource,
 }
 
@@ -24,8 +27,11 @@ pub struct Plan {
     pub rank: i64,
     /// `UserLast` once the welcome is posted, else `CustomerLast`: the customer spoke last.
     pub status: i64,
-    /// The welcome text to post, resolved and filled; `None` when the topic has none.
-    pub welcome: Option<String>,
+    /// The welcome to post, its text resolved and filled; `None` when the topic has none. It
+    /// becomes the session's last message, and the session is idle from its posting.
+    pub welcome: Option<Message>,
+    /// The session's new first message: the welcome's text when the customer wrote none.
+    pub first_message: Option<String>,
     /// The queue wait in seconds, for the topic's running average.
     pub waited_seconds: f64,
 }
@@ -58,10 +64,12 @@ impl Candidate {
         } else {
             status::CUSTOMER_LAST
         };
+        let first_message = welcome.clone().filter(|_| self.first_message.is_empty());
         Plan {
             rank,
             status,
-            welcome,
+            welcome: welcome.map(|text| Message::welcome(text, agent)),
+            first_message,
             waited_seconds: self.waited_ms(now).max(0) as f64 / 1000.0,
         }
     }
@@ -98,12 +106,18 @@ pub fn first_free_rank<E>(ranks: impl IntoIterator<Item = Result<i64, E>>) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entity::message;
 
     fn candidate(welcome: &str) -> Candidate {
+        candidate_with(welcome, "")
+    }
+
+    fn candidate_with(welcome: &str, first_message: &str) -> Candidate {
         Candidate {
             session_id: 7,
             topic_id: 2,
             when_requested: Timestamp::parse_stored("2026-01-01 12:00:00.000000").unwrap(),
+            first_message: first_message.into(),
             welcome: WelcomeSource {
                 raw: welcome.into(),
                 language_id: None,
@@ -125,10 +139,46 @@ mod tests {
         let now = Timestamp::parse_stored("2026-01-01 12:01:30.500000").unwrap();
         let plan = candidate("Hi {customer}").plan(&agent(), 3, Resources::default(), now);
         assert_eq!(plan.status, status::USER_LAST);
-        assert_eq!(plan.welcome.as_deref(), Some("Hi Kari"));
+        assert_eq!(
+            plan.welcome,
+            Some(Message::welcome("Hi Kari".into(), &agent()))
+        );
         assert_eq!((plan.rank, plan.waited_seconds), (3, 90.5));
         let plan = candidate(" ").plan(&agent(), 1, Resources::default(), now);
         assert_eq!((plan.status, plan.welcome), (status::CUSTOMER_LAST, None));
+    }
+
+    #[test]
+    fn the_welcome_is_the_first_message_only_where_the_customer_wrote_none() {
+        let now = Timestamp::parse_stored("2026-01-01 12:01:00.000000").unwrap();
+        let plan = |first: &str| {
+            candidate_with("Hi", first)
+                .plan(&agent(), 1, Resources::default(), now)
+                .first_message
+        };
+        assert_eq!(plan(""), Some("Hi".into()));
+        assert_eq!(plan("Help!"), None);
+        let silent = candidate_with("", "").plan(&agent(), 1, Resources::default(), now);
+        assert_eq!(silent.first_message, None, "no welcome, nothing to copy");
+    }
+
+    #[test]
+    fn the_welcome_is_the_agents_message_to_the_customer() {
+        let welcome = Message::welcome("Hi".into(), &agent());
+        assert_eq!(
+            (
+                welcome.kind,
+                welcome.special,
+                welcome.author.as_str(),
+                welcome.created_by
+            ),
+            (
+                message::TO_CUSTOMER,
+                message::SPECIAL_WELCOME,
+                "Thomas Jensen",
+                1
+            )
+        );
     }
 
     #[test]

@@ -108,3 +108,14 @@ async fn without_a_named_zone_the_associate_then_the_browser_then_the_default_de
     assert_eq!(zone_header(&response), "UTC");
     assert_eq!(body["WhenStarted"], "2026-01-15T12:00:00.123456");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_associates_zone_is_set_by_code_in_any_case_or_by_id_and_cleared_by_nothing() {
+    let app = given!(queue_at(winter));
+    let set = |zone: &str| app.admin.set_time_zone("tje0", zone).unwrap();
+    assert_eq!(set(" no ").as_deref(), Some("Europe/Oslo"));
+    let tokyo = app.int("SELECT tzlocation_id FROM tzlocation WHERE location_code = 'JP'");
+    assert_eq!(set(&tokyo.to_string()).as_deref(), Some("Asia/Tokyo"));
+    assert_eq!(set(""), None);
+    assert!(app.admin.set_time_zone("tje0", "XX-NOPE").is_err());
+}

@@ -1,17 +1,15 @@
 //! [`Admin`] on a PostgreSQL schema: each operation is one transaction.
 
 use deadpool_postgres::ClientWrapper;
-
 use tokio_postgres::types::ToSql;
 
 use super::errors::Failure;
 use super::{PgStore, execute, row, rows};
 use crate::account::secret::SecretKind;
-use crate::entity::{message, status};
+use crate::entity::status;
 use crate::store::StoreError;
 use crate::store::admin::{
-    Admin, AdminError, NewSecret, NewSession, NewTopic, Rights, Waiting, queue_position,
-    secret_holder,
+    Admin, AdminError, NewSecret, NewTopic, Queued, Rights, Waiting, queue_position, secret_holder,
 };
 use crate::time::Timestamp;
 
@@ -74,7 +72,7 @@ impl Admin for PgStore {
                 None => None,
                 Some(code) => {
                     let sql = "SELECT tzlocation_id, iana_zone FROM tzlocation \
-                               WHERE lower(location_code) = lower($1) OR tzlocation_id::text = $1";
+                               WHERE location_code = $1 OR tzlocation_id::text = $1";
                     let found = row(client, sql, &[&code]).await?;
                     let found = found.ok_or_else(|| unknown("time-zone location", code))?;
                     Some((found.try_get(0)?, found.try_get(1)?))
@@ -108,13 +106,8 @@ impl Admin for PgStore {
         })?)
     }
 
-    fn insert_session(
-        &self,
-        session: &NewSession,
-        key: &str,
-        now: Timestamp,
-    ) -> Result<i64, AdminError> {
-        Ok(self.write(async |client| insert_session(client, session, key, now).await)?)
+    fn insert_session(&self, queued: &Queued) -> Result<i64, AdminError> {
+        Ok(self.write(async |client| insert_session(client, queued).await)?)
     }
 
     fn queue(&self) -> Result<Vec<Waiting>, AdminError> {
@@ -201,24 +194,18 @@ impl Admin for PgStore {
         name: &str,
         fingerprint: &str,
         now: Timestamp,
-    ) -> Result<(), AdminError> {
+    ) -> Result<bool, AdminError> {
         Ok(self.write(async |client| {
             let sql = "INSERT INTO partner_app (name, fingerprint, created) VALUES ($1, $2, $3) \
                        ON CONFLICT DO NOTHING";
-            if execute(client, sql, &[&name, &fingerprint, &now.utc()]).await? == 0 {
-                return Err(exists_already("app", name));
-            }
-            Ok(())
+            Ok(execute(client, sql, &[&name, &fingerprint, &now.utc()]).await? > 0)
         })?)
     }
 
-    fn revoke_app(&self, name: &str) -> Result<(), AdminError> {
+    fn revoke_apps_named(&self, name: &str) -> Result<u64, AdminError> {
         Ok(self.write(async |client| {
             let sql = "UPDATE partner_app SET revoked = true WHERE lower(name) = lower($1)";
-            if execute(client, sql, &[&name]).await? == 0 {
-                return Err(unknown("app", name));
-            }
-            Ok(())
+            Ok(execute(client, sql, &[&name]).await?)
         })?)
     }
 
@@ -252,12 +239,8 @@ const RESYNC_IDENTITIES: &str = "DO $$ DECLARE c record; BEGIN
     END LOOP;
 END $$";
 
-async fn insert_session(
-    client: &ClientWrapper,
-    session: &NewSession,
-    key: &str,
-    now: Timestamp,
-) -> Result<i64, Failure> {
+async fn insert_session(client: &ClientWrapper, queued: &Queued<'_>) -> Result<i64, Failure> {
+    let session = queued.session;
     let topic_id = topic_id(client, &session.topic).await?;
     // Customers entering one topic's queue take turns, so each counts the others right.
     execute(
@@ -273,43 +256,44 @@ async fn insert_session(
     )
     .await?;
     let links = &session.links;
-    let at = now.utc();
-    let position = queue_position(waiting);
     let sql = "INSERT INTO chat_session (topic_id, customer_id, contact_id, project_id, sale_id, ticket_id, \
          customer_alias, name, email, phone, company_name, status, first_message, last_message, \
          when_requested, idle, session_key, initial_queue_pos, chatbot_isactive) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $12, $13, $13, $14, $15, $16) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
          RETURNING id";
-    let params: [&(dyn ToSql + Sync); 16] = [
+    let params: [&(dyn ToSql + Sync); 19] = [
         &topic_id,
         &links.person,
         &links.contact,
         &links.project,
         &links.sale,
         &links.ticket,
+        &queued.alias,
         &session.customer_name,
         &session.email,
         &session.phone,
         &session.company,
         &status::IN_QUEUE,
         &session.first_message,
-        &at,
-        &key,
-        &position,
+        &queued.last_message,
+        &queued.requested.utc(),
+        &queued.idle.utc(),
+        &queued.key,
+        &queue_position(waiting),
         &session.chatbot_active,
     ];
     let session_id: i64 = one(client, sql, &params).await?;
-    if !session.first_message.is_empty() {
+    if let Some(message) = &queued.message {
         let sql = "INSERT INTO chat_message (session_id, message, when_posted, type, special_type, author, created_by) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)";
         let params: [&(dyn ToSql + Sync); 7] = [
             &session_id,
-            &session.first_message,
-            &at,
-            &message::TO_USER,
-            &message::SPECIAL_NONE,
-            &session.customer_name,
-            &message::BY_CUSTOMER,
+            &message.text,
+            &queued.requested.utc(),
+            &message.kind,
+            &message.special,
+            &message.author,
+            &message.created_by,
         ];
         execute(client, sql, &params).await?;
     }

@@ -22,7 +22,7 @@ use super::errors::Failure;
 use super::reads::{self, resources};
 use super::{execute, load, row};
 use crate::account::Agent;
-use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, message, status};
+use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, status};
 use crate::locale::Resources;
 use crate::store::load::Cell;
 use crate::store::welcome::WelcomeSource;
@@ -34,7 +34,8 @@ const LOCK_AGENT: &str = "SELECT 1 FROM associate WHERE associate_id = $1 FOR NO
 
 macro_rules! next_in_queue {
     () => {
-        "SELECT s.id, s.topic_id, s.when_requested, s.name, s.customer_alias FROM chat_session s \
+        "SELECT s.id, s.topic_id, s.when_requested, s.name, s.customer_alias, s.first_message \
+         FROM chat_session s \
          WHERE s.status = $2 AND NOT s.chatbot_isactive AND s.transfer_to IS NULL \
            AND s.topic_id IN (SELECT m.topic_id FROM chat_topic_user m WHERE m.user_id = $1 AND m.can_respond) \
          ORDER BY s.when_requested, s.id LIMIT 1 \
@@ -59,23 +60,26 @@ const CANDIDATE: &str = concat!(
        (SELECT p.firstname FROM associate a JOIN person p ON p.person_id = a.person_id \
          WHERE a.associate_id = $1), \
        ARRAY(SELECT rank FROM chat_session WHERE user_id = $1 AND status IN (5, 6) AND rank >= 1 \
-             ORDER BY rank) \
+             ORDER BY rank), \
+       next.first_message \
      FROM next JOIN chat_topic t ON t.id = next.topic_id"
 );
 
 /// The claim, the welcome message and the topic's counters in one statement: the message
-/// and the counters are written only if the claim took the session (`$7` is the welcome
-/// text, NULL for none). `seconds_pr_accept` is rounded half up, as SQLite's `round`.
+/// and the counters are written only if the claim took the session (`$7`-`$10` and `$12`
+/// are the welcome's text, type, special type, author and creator, NULL for none; `$13` the
+/// new first message, NULL to keep it). `seconds_pr_accept` is rounded half up, as
+/// SQLite's `round`.
 const CLAIM: &str = "WITH claimed AS ( \
        UPDATE chat_session SET user_id = $1, when_started = $2, rank = $3, status = $4, \
          last_message = coalesce($7, last_message), \
          idle = CASE WHEN $7 IS NULL THEN idle ELSE $2 END, \
-         first_message = CASE WHEN $7 IS NOT NULL AND first_message = '' THEN $7 ELSE first_message END \
+         first_message = coalesce($13, first_message) \
        WHERE id = $5 AND status = $6 RETURNING id, topic_id), \
      posted AS ( \
        INSERT INTO chat_message (session_id, message, when_posted, type, special_type, \
-         special_param, read_by_customer, author, created_by) \
-       SELECT id, $7, $2, $8, $9, '', false, $10, $1 FROM claimed WHERE $7 IS NOT NULL), \
+         author, created_by) \
+       SELECT id, $7, $2, $8, $9, $10, $12 FROM claimed WHERE $7 IS NOT NULL), \
      counted AS ( \
        UPDATE chat_topic t SET last_accept = $2, \
          seconds_pr_accept = CAST(floor((t.seconds_pr_accept * t.accept_count + $11::float8) \
@@ -125,6 +129,7 @@ pub async fn pickup(
         return Ok(None);
     };
     let candidate = Candidate {
+        first_message: next.try_get(11)?,
         session_id: next.try_get(0)?,
         topic_id: next.try_get(1)?,
         when_requested: Timestamp::from_utc(next.try_get::<_, DateTime<Utc>>(2)?),
@@ -146,18 +151,21 @@ pub async fn pickup(
     };
     let plan = candidate.plan(agent, rank, resources, now);
     let session_id = candidate.session_id;
-    let params: [&(dyn ToSql + Sync); 11] = [
+    let welcome = plan.welcome.as_ref();
+    let params: [&(dyn ToSql + Sync); 13] = [
         &id,
         &now.utc(),
         &plan.rank,
         &plan.status,
         &session_id,
         &status::IN_QUEUE,
-        &plan.welcome,
-        &message::TO_CUSTOMER,
-        &message::SPECIAL_WELCOME,
-        &agent.display_name,
+        &welcome.map(|message| message.text.as_str()),
+        &welcome.map(|message| message.kind),
+        &welcome.map(|message| message.special),
+        &welcome.map(|message| message.author.as_str()),
         &plan.waited_seconds,
+        &welcome.map(|message| message.created_by),
+        &plan.first_message,
     ];
     // Prepared already (see `statements`): the four are sent together, in this order.
     let (claim, session_row, agent_row) = try_join3(

@@ -3,11 +3,11 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
+use super::pickup::insert_message;
 use crate::account::secret::SecretKind;
-use crate::entity::{message, status};
+use crate::entity::status;
 use crate::store::admin::{
-    Admin, AdminError, NewSecret, NewSession, NewTopic, Rights, Waiting, queue_position,
-    secret_holder,
+    Admin, AdminError, NewSecret, NewTopic, Queued, Rights, Waiting, queue_position, secret_holder,
 };
 use crate::time::Timestamp;
 
@@ -106,12 +106,8 @@ impl Admin for SqliteStore {
         })
     }
 
-    fn insert_session(
-        &self,
-        session: &NewSession,
-        key: &str,
-        now: Timestamp,
-    ) -> Result<i64, AdminError> {
+    fn insert_session(&self, queued: &Queued) -> Result<i64, AdminError> {
+        let session = queued.session;
         self.write(|transaction| {
             let topic_id = topic_id(transaction, &session.topic)?;
             let waiting: i64 = transaction.query_row(
@@ -124,7 +120,7 @@ impl Admin for SqliteStore {
                 "INSERT INTO chat_session (topic_id, customer_id, contact_id, project_id, sale_id, ticket_id, \
                  customer_alias, name, email, phone, company_name, status, first_message, last_message, \
                  when_requested, idle, session_key, initial_queue_pos, chatbot_isactive) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?13, ?14, ?15, ?16)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
                 params![
                     topic_id,
                     links.person,
@@ -132,33 +128,24 @@ impl Admin for SqliteStore {
                     links.project,
                     links.sale,
                     links.ticket,
+                    queued.alias,
                     session.customer_name,
                     session.email,
                     session.phone,
                     session.company,
                     status::IN_QUEUE,
                     session.first_message,
-                    now,
-                    key,
+                    queued.last_message,
+                    queued.requested,
+                    queued.idle,
+                    queued.key,
                     queue_position(waiting),
                     session.chatbot_active,
                 ],
             )?;
             let session_id = transaction.last_insert_rowid();
-            if !session.first_message.is_empty() {
-                transaction.execute(
-                    "INSERT INTO chat_message (session_id, message, when_posted, type, special_type, author, created_by) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![
-                        session_id,
-                        session.first_message,
-                        now,
-                        message::TO_USER,
-                        message::SPECIAL_NONE,
-                        session.customer_name,
-                        message::BY_CUSTOMER
-                    ],
-                )?;
+            if let Some(message) = &queued.message {
+                insert_message(transaction, session_id, message, queued.requested)?;
             }
             Ok(session_id)
         })
@@ -244,26 +231,20 @@ impl Admin for SqliteStore {
         name: &str,
         fingerprint: &str,
         now: Timestamp,
-    ) -> Result<(), AdminError> {
+    ) -> Result<bool, AdminError> {
         let inserted = self.connection().execute(
             "INSERT OR IGNORE INTO partner_app (name, fingerprint, created) VALUES (?1, ?2, ?3)",
             params![name, fingerprint, now],
         )?;
-        if inserted == 0 {
-            return Err(AdminError::exists("app", name));
-        }
-        Ok(())
+        Ok(inserted > 0)
     }
 
-    fn revoke_app(&self, name: &str) -> Result<(), AdminError> {
+    fn revoke_apps_named(&self, name: &str) -> Result<u64, AdminError> {
         let changed = self.connection().execute(
             "UPDATE partner_app SET revoked = 1 WHERE name = ?1 COLLATE NOCASE",
             [name],
         )?;
-        if changed == 0 {
-            return Err(AdminError::unknown("app", name));
-        }
-        Ok(())
+        Ok(changed as u64)
     }
 
     fn set_password(&self, user: &str, password_hash: &str) -> Result<(), AdminError> {

@@ -5,10 +5,10 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 
 use super::reads;
 use crate::account::Agent;
-use crate::entity::{message, status};
+use crate::entity::status;
 use crate::locale::Resources;
 use crate::store::welcome::WelcomeSource;
-use crate::store::{Candidate, Plan, first_free_rank};
+use crate::store::{Candidate, Message, Plan, first_free_rank};
 use crate::time::Timestamp;
 
 /// The first eligible session: in the queue, no bot talking, no transfer pending, in a topic
@@ -24,7 +24,7 @@ pub(super) const NEXT_IN_QUEUE: &str = "\
 /// the person behind the agent.
 const WELCOME_SOURCE: &str = "\
     SELECT t.welcome_message, t.language_id, t.name, t.widget_agent_use_firstname, \
-           s.name, s.customer_alias, p.firstname \
+           s.name, s.customer_alias, p.firstname, s.first_message \
     FROM chat_topic t JOIN chat_session s ON s.id = ?2 \
     LEFT JOIN associate a ON a.associate_id = ?3 \
     LEFT JOIN person p ON p.person_id = a.person_id \
@@ -55,8 +55,8 @@ pub(super) fn pickup(
     if !claim(&transaction, &candidate, agent, now, &plan)? {
         return Err(rusqlite::Error::QueryReturnedNoRows);
     }
-    if let Some(text) = &plan.welcome {
-        post_welcome(&transaction, candidate.session_id, text, agent, now)?;
+    if let Some(welcome) = &plan.welcome {
+        post_welcome(&transaction, candidate.session_id, welcome, &plan, now)?;
     }
     count_accept(&transaction, candidate.topic_id, plan.waited_seconds, now)?;
     transaction.commit()?;
@@ -73,10 +73,10 @@ fn next_in_queue(transaction: &Transaction, agent: &Agent) -> rusqlite::Result<O
     let Some((session_id, topic_id, when_requested)) = next else {
         return Ok(None);
     };
-    let welcome = transaction.prepare_cached(WELCOME_SOURCE)?.query_row(
+    let (welcome, first_message) = transaction.prepare_cached(WELCOME_SOURCE)?.query_row(
         params![topic_id, session_id, agent.associate_id],
         |row| {
-            Ok(WelcomeSource {
+            let welcome = WelcomeSource {
                 raw: row.get(0)?,
                 language_id: row.get(1)?,
                 topic: row.get(2)?,
@@ -84,13 +84,15 @@ fn next_in_queue(transaction: &Transaction, agent: &Agent) -> rusqlite::Result<O
                 customer: row.get(4)?,
                 alias: row.get(5)?,
                 person_first_name: row.get(6)?,
-            })
+            };
+            Ok((welcome, row.get(7)?))
         },
     )?;
     Ok(Some(Candidate {
         session_id,
         topic_id,
         when_requested,
+        first_message,
         welcome,
     }))
 }
@@ -136,30 +138,41 @@ fn claim(
 fn post_welcome(
     transaction: &Transaction,
     session: i64,
-    text: &str,
-    agent: &Agent,
+    welcome: &Message,
+    plan: &Plan,
     now: Timestamp,
 ) -> rusqlite::Result<()> {
-    transaction
-        .prepare_cached(
-            "INSERT INTO chat_message (session_id, message, when_posted, type, special_type, special_param, \
-             read_by_customer, author, created_by) VALUES (?1, ?2, ?3, ?4, ?5, '', 0, ?6, ?7)",
-        )?
-        .execute(params![
-            session,
-            text,
-            now,
-            message::TO_CUSTOMER,
-            message::SPECIAL_WELCOME,
-            agent.display_name,
-            agent.associate_id
-        ])?;
+    insert_message(transaction, session, welcome, now)?;
     transaction
         .prepare_cached(
             "UPDATE chat_session SET last_message = ?2, idle = ?3, \
-             first_message = CASE WHEN first_message = '' THEN ?2 ELSE first_message END WHERE id = ?1",
+             first_message = coalesce(?4, first_message) WHERE id = ?1",
         )?
-        .execute(params![session, text, now])?;
+        .execute(params![session, welcome.text, now, plan.first_message])?;
+    Ok(())
+}
+
+/// Stores `message` in `session`, posted at `at`.
+pub(super) fn insert_message(
+    connection: &Connection,
+    session: i64,
+    message: &Message,
+    at: Timestamp,
+) -> rusqlite::Result<()> {
+    connection
+        .prepare_cached(
+            "INSERT INTO chat_message (session_id, message, when_posted, type, special_type, \
+             author, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            session,
+            message.text,
+            at,
+            message.kind,
+            message.special,
+            message.author,
+            message.created_by
+        ])?;
     Ok(())
 }
 
