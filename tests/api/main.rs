@@ -14,6 +14,7 @@ mod xml;
 
 mod concurrency;
 mod failures;
+mod lambda_runtime;
 mod openapi;
 mod panics;
 mod properties;
