@@ -4,8 +4,9 @@
 //! The modules, from the top layer down (a module uses only those below it):
 //!
 //! - [`startup`] builds the stores and the app from the [`config`] (the command line and
-//!   environment, the only place that knows clap) and runs the local server, the Lambda
-//!   runtime or a command; [`admin`] holds the `admin` commands, [`demo`] the demo data.
+//!   environment, read with clap) and runs the local server, the Lambda runtime or a
+//!   command; [`admin`] holds the `admin` commands (their own clap subcommands), [`demo`]
+//!   the demo data.
 //! - [`http`]: everything that knows HTTP - the one handler both runtimes call
 //!   ([`http::App::handle`]), the local server, CORS, the route table, `Accept` and `$select`,
 //!   the operations (one file each, [`http::ops`]), rendering and the problem responses.

@@ -4,11 +4,12 @@
 //! an account, pick up a session); the `admin` and `demo` commands see [`admin::Admin`]. All
 //! are synchronous: the handler runs them on tokio's blocking pool.
 //!
-//! What a pickup decides - the Rank, the status, the welcome text, the seconds waited - is
-//! decided here, once ([`pickup`], [`welcome`]), as is what the admin operations mint
-//! (secrets, app tokens, session keys: [`admin`]) and how a carrier is assembled from its
-//! row ([`load`]). The two backends, [`sqlite`] (the default) and [`postgres`] (for tenants
-//! past one SQLite writer), hold SQL and row mapping only, in the same file map: `mod.rs`
+//! What a pickup decides - the Rank, the status, the welcome text and message, the seconds
+//! waited - is decided here, once ([`pickup`], [`welcome`], [`message`]), as is what the
+//! admin operations mint and store (secrets, app tokens, session keys, a queued session's
+//! columns: [`admin`]) and how a carrier is assembled from its row ([`load`]). The two
+//! backends, [`sqlite`] (the default) and [`postgres`] (for tenants past one SQLite writer),
+//! hold SQL and row mapping, in the same file map: `mod.rs`
 //! (the store), `tenants.rs`, `migrate.rs`, `reads.rs`, `pickup.rs`, `load.rs`, `admin.rs`,
 //! `errors.rs`.
 
