@@ -11,6 +11,7 @@ pub mod env;
 mod serve;
 
 use std::fmt;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
@@ -132,6 +133,11 @@ pub struct Settings {
     #[arg(long, global = true, env = "CHAT_PICKUP_MAX_DB_MB",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub max_db_mb: Option<u64>,
+    /// How many tenants' databases (SQLite files, PostgreSQL schemas) stay open at once; the
+    /// least recently used is closed beyond it. Default: as many as the descriptor limit
+    /// leaves room for (three each) and a 48 MiB memory budget allows.
+    #[arg(long, global = true, env = "CHAT_PICKUP_MAX_OPEN_TENANTS")]
+    pub max_open_tenants: Option<NonZeroUsize>,
     /// The server secret (at least 32 characters) that binds XSRF tokens to tickets; needed
     /// for the cookie scheme and for `admin issue-ticket --xsrf`.
     #[arg(
@@ -202,6 +208,7 @@ impl Settings {
         PgOptions {
             connections: self.pg_connections.map_or(default, usize::from),
             timeout: Duration::from_millis(self.busy_timeout_ms),
+            open_tenants: self.open_tenants(),
         }
     }
 
@@ -217,7 +224,15 @@ impl Settings {
             },
             busy_timeout: Duration::from_millis(self.busy_timeout_ms),
             max_size_bytes: self.max_db_mb.map(|mib| mib.saturating_mul(1 << 20)),
+            open_tenants: self.open_tenants(),
+            ..SqliteOptions::default()
         }
+    }
+
+    /// The bound on open tenants, for either backend.
+    pub fn open_tenants(&self) -> NonZeroUsize {
+        self.max_open_tenants
+            .unwrap_or_else(crate::store::open::default_capacity)
     }
 
     /// The XSRF secret's bytes; too short a secret is refused rather than used.

@@ -16,6 +16,7 @@
 pub mod admin;
 pub mod load;
 pub mod message;
+pub mod open;
 pub mod pickup;
 pub mod postgres;
 pub mod sqlite;

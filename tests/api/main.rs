@@ -21,6 +21,7 @@ mod properties;
 mod readme;
 mod recovery;
 mod settings;
+mod tenants;
 
 /// Declares the suite's backend-independent modules inside a backend's module.
 macro_rules! suite {

@@ -20,6 +20,7 @@ fn app_on(url: &str, timeout: Duration) -> Arc<App> {
     let options = PgOptions {
         connections: 2,
         timeout,
+        ..PgOptions::default()
     };
     Arc::new(App::new(Arc::new(
         PgStores::new(&target(url), options).unwrap(),

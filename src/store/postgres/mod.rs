@@ -16,6 +16,7 @@ mod target;
 mod tenants;
 mod transaction;
 
+use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use deadpool_postgres::{ClientWrapper, Pool};
@@ -40,6 +41,8 @@ pub struct PgOptions {
     /// How long a statement may run, and a request may wait for a free connection, before
     /// the caller is answered 503.
     pub timeout: Duration,
+    /// How many tenants' schemas stay open at once ([`crate::store::open`]).
+    pub open_tenants: NonZeroUsize,
 }
 
 impl Default for PgOptions {
@@ -47,6 +50,7 @@ impl Default for PgOptions {
         Self {
             connections: 8,
             timeout: Duration::from_secs(5),
+            open_tenants: crate::store::open::default_capacity(),
         }
     }
 }

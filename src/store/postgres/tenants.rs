@@ -2,13 +2,13 @@
 //! schema of its own name in the same database, created only by the `demo` and `admin`
 //! commands, never by a request.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use deadpool_postgres::Pool;
 
 use super::transaction::pool;
 use super::{PgOptions, PgStore, PgTarget, migrate};
+use crate::store::open::{IDLE, OpenStores};
 use crate::store::{Store, StoreError, Stores};
 use crate::tenant::Tenant;
 
@@ -20,7 +20,7 @@ pub struct PgStores {
     pool: Pool,
     options: PgOptions,
     default: Mutex<Option<Arc<PgStore>>>,
-    tenants: Mutex<HashMap<Tenant, Arc<PgStore>>>,
+    tenants: OpenStores<PgStore>,
 }
 
 impl PgStores {
@@ -30,9 +30,9 @@ impl PgStores {
         }
         Ok(Self {
             pool: pool(target, &options)?,
+            tenants: OpenStores::new(options.open_tenants, IDLE),
             options,
             default: Mutex::default(),
-            tenants: Mutex::default(),
         })
     }
 
@@ -74,13 +74,11 @@ impl PgStores {
     }
 
     fn tenant_store(&self, tenant: &Tenant) -> Result<Arc<PgStore>, StoreError> {
-        let mut open = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(store) = open.get(tenant) {
-            return Ok(store.clone());
+        if let Some(store) = self.tenants.get(tenant, |_| true) {
+            return Ok(store);
         }
         let store = self.open(Some(tenant), false)?;
-        open.insert(tenant.clone(), store.clone());
-        Ok(store)
+        Ok(self.tenants.insert(tenant, store))
     }
 }
 

@@ -14,6 +14,7 @@ mod pickup;
 mod reads;
 mod tenants;
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -59,7 +60,14 @@ pub struct SqliteOptions {
     /// A ceiling on the database's size (SQLite's `max_page_count`): a tenant that reaches
     /// it gets 503s, as on a full disk, instead of filling a volume other tenants share.
     pub max_size_bytes: Option<u64>,
+    /// The page cache's ceiling per connection, in KiB (SQLite's default is 2,000).
+    pub cache_kib: u32,
+    /// How many tenant databases stay open at once ([`crate::store::open`]).
+    pub open_tenants: NonZeroUsize,
 }
+
+/// A tenant's page cache: small tenants touch few pages, and thousands may be open.
+const TENANT_CACHE_KIB: u32 = 128;
 
 impl Default for SqliteOptions {
     fn default() -> Self {
@@ -68,6 +76,18 @@ impl Default for SqliteOptions {
             synchronous: Synchronous::Full,
             busy_timeout: Duration::from_secs(5),
             max_size_bytes: None,
+            cache_kib: 2000,
+            open_tenants: crate::store::open::default_capacity(),
+        }
+    }
+}
+
+impl SqliteOptions {
+    /// The options a tenant's database is opened with: these, with a small page cache.
+    fn for_tenant(&self) -> Self {
+        Self {
+            cache_kib: self.cache_kib.min(TENANT_CACHE_KIB),
+            ..self.clone()
         }
     }
 }
@@ -161,6 +181,7 @@ impl SqliteStore {
 
 fn configure(connection: &Connection, options: &SqliteOptions) -> rusqlite::Result<()> {
     connection.busy_timeout(options.busy_timeout)?;
+    connection.pragma_update(None, "cache_size", -i64::from(options.cache_kib))?;
     let journal = match options.journal {
         Journal::Wal => "WAL",
         Journal::Delete => "DELETE",

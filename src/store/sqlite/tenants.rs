@@ -1,11 +1,11 @@
 //! Which SQLite file serves a request: the default database, or `{tenants dir}/{tenant}.db`.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::{SqliteOptions, SqliteStore};
+use crate::store::open::{IDLE, OpenStores};
 use crate::store::{Store, StoreError, Stores};
 use crate::tenant::Tenant;
 
@@ -14,10 +14,11 @@ pub fn tenant_path(dir: &Path, tenant: &Tenant) -> PathBuf {
     dir.join(format!("{tenant}.db"))
 }
 
-/// Opens databases on first use and keeps them open for the life of the process (a Lambda
-/// instance serves many requests). A failed open is not remembered, so a database that
-/// becomes available is used on the next request; a file deleted or replaced under a running
-/// process is noticed on the next request, which refuses (deleted) or reopens (replaced).
+/// Opens databases on first use and keeps them open (a Lambda instance serves many
+/// requests): the default one for the life of the process, tenants' as [`OpenStores`] bounds
+/// them. A failed open is not remembered, so a database that becomes available is used on
+/// the next request; a file deleted or replaced under a running process is noticed on the
+/// next request, which refuses (deleted) or reopens (replaced).
 pub struct SqliteStores {
     default_path: PathBuf,
     tenants_dir: Option<PathBuf>,
@@ -26,7 +27,7 @@ pub struct SqliteStores {
     /// Whether the default database was ever opened: after that, a missing file is an
     /// outage to report, not a first start to set up.
     default_existed: AtomicBool,
-    tenants: Mutex<HashMap<Tenant, Arc<SqliteStore>>>,
+    tenants: OpenStores<SqliteStore>,
 }
 
 impl SqliteStores {
@@ -38,10 +39,10 @@ impl SqliteStores {
         Self {
             default_path,
             tenants_dir,
+            tenants: OpenStores::new(options.open_tenants, IDLE),
             options,
             default: Mutex::default(),
             default_existed: AtomicBool::new(false),
-            tenants: Mutex::default(),
         }
     }
 
@@ -75,24 +76,15 @@ impl SqliteStores {
     fn tenant_store(&self, tenant: &Tenant) -> Result<Arc<SqliteStore>, StoreError> {
         let unknown = || StoreError::UnknownTenant(tenant.clone());
         let dir = self.tenants_dir.as_ref().ok_or_else(unknown)?;
-        let mut open = self
-            .tenants
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match open.remove(tenant) {
-            Some(store) if store.is_current() => {
-                open.insert(tenant.clone(), store.clone());
-                return Ok(store);
-            }
-            stale => drop(stale),
+        if let Some(store) = self.tenants.get(tenant, SqliteStore::is_current) {
+            return Ok(store);
         }
         let path = tenant_path(dir, tenant);
         if !path.is_file() {
             return Err(unknown());
         }
-        let store = Arc::new(SqliteStore::open_existing(&path, &self.options)?);
-        open.insert(tenant.clone(), store.clone());
-        Ok(store)
+        let store = SqliteStore::open_existing(&path, &self.options.for_tenant())?;
+        Ok(self.tenants.insert(tenant, Arc::new(store)))
     }
 }
 

@@ -1,0 +1,66 @@
+//! More tenants than may stay open (SQLite files): the least recently used is closed - its
+//! write-ahead log checkpointed and removed, its descriptors given back - and reopened when
+//! a request needs it again.
+
+use std::num::NonZeroUsize;
+
+use chat_pickup::store::admin::{NewSession, NewTopic};
+use chat_pickup::store::sqlite::SqliteOptions;
+use chat_pickup::time::Timestamp;
+use http::Method;
+
+use crate::helpers::{PASSWORD, RESPOND, TestApp, add_agent};
+
+/// A tenant with `tje0` answering and two customers waiting.
+fn tenant(app: &TestApp, name: &str) {
+    let tenant = app.tenant(name);
+    add_agent(tenant.as_ref(), "tje0");
+    tenant.add_topic(&NewTopic::new("Support", "Hei!")).unwrap();
+    tenant.add_member("tje0", "Support", RESPOND).unwrap();
+    for customer in ["first", "second"] {
+        let new = NewSession {
+            topic: "Support".into(),
+            customer_name: customer.into(),
+            ..NewSession::default()
+        };
+        tenant.enqueue(&new, Timestamp::now()).unwrap();
+    }
+}
+
+fn wal_of(app: &TestApp, name: &str) -> bool {
+    app.backend
+        .dir()
+        .join("tenants")
+        .join(format!("{name}.db-wal"))
+        .exists()
+}
+
+#[tokio::test]
+async fn beyond_the_bound_the_least_recently_used_tenant_is_closed_and_reopened() {
+    let app = TestApp::sqlite_with(SqliteOptions {
+        open_tenants: NonZeroUsize::new(2).unwrap(),
+        ..SqliteOptions::default()
+    });
+    for name in ["a", "b", "c"] {
+        tenant(&app, name);
+    }
+    let pickup = async |name: &str| {
+        let path = format!("/{name}/api/v1/ChatSession/Pickup");
+        let response = app
+            .send(Method::POST, &path, Some(("tje0", PASSWORD)))
+            .await;
+        assert_eq!(response.status, 200, "{name}: {}", response.body);
+        response.json()["CustomerName"].clone()
+    };
+    assert_eq!(pickup("a").await, "first");
+    assert_eq!(pickup("b").await, "first");
+    assert!(wal_of(&app, "a") && wal_of(&app, "b"), "both open");
+    assert_eq!(pickup("c").await, "first");
+    assert!(
+        !wal_of(&app, "a"),
+        "a, the least recent, was checkpointed and closed"
+    );
+    assert!(wal_of(&app, "b") && wal_of(&app, "c"));
+    assert_eq!(pickup("a").await, "second", "a reopened where it was");
+    assert!(!wal_of(&app, "b"), "then b was the least recent");
+}
