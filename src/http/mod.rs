@@ -12,6 +12,7 @@
 //!   every failure, mapped to a status and a problem body in one place; [`encoding`]
 //!   compresses either.
 
+mod accept;
 pub mod cors;
 pub mod encoding;
 pub mod error;

@@ -25,6 +25,7 @@ use lambda_http::{Body, RequestExt};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
+use super::accept::Acceptor;
 use super::handler::App;
 use super::routes::MAX_BODY;
 
@@ -46,7 +47,8 @@ impl Default for Limits {
     }
 }
 
-/// Serves `app` on `listener` with the default [`Limits`] until the process ends.
+/// Serves `app` on `listener` with the default [`Limits`] until the process ends; running out
+/// of descriptors pauses it ([`super::accept`]), never ends it.
 pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> {
     serve_with(listener, app, Limits::default()).await
 }
@@ -57,13 +59,14 @@ pub async fn serve_with(
     limits: Limits,
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.connections));
+    let mut acceptor = Acceptor::new(listener);
     loop {
         let slot = slots
             .clone()
             .acquire_owned()
             .await
             .expect("the semaphore is never closed");
-        let (stream, peer) = listener.accept().await?;
+        let (stream, peer) = acceptor.next().await;
         let app = app.clone();
         tokio::spawn(async move {
             let service = service_fn(move |request| {

@@ -15,6 +15,7 @@ mod xml;
 mod concurrency;
 mod failures;
 mod lambda_runtime;
+mod limits;
 mod openapi;
 mod panics;
 mod properties;

@@ -27,8 +27,15 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// An error while opening `path`, with the path kept for the log.
+/// An error while opening `path`, with the path kept for the log. Out of descriptors, the
+/// open fails as a missing file would; that is worth a retry once connections close.
 pub(super) fn opening(path: &Path, error: rusqlite::Error) -> StoreError {
+    if out_of_descriptors() {
+        return StoreError::Busy(format!(
+            "{}: no file descriptor free: {error}",
+            path.display()
+        ));
+    }
     match StoreError::from(error) {
         StoreError::Busy(detail) => StoreError::Busy(format!("{}: {detail}", path.display())),
         StoreError::Full(detail) => StoreError::Full(format!("{}: {detail}", path.display())),
@@ -36,5 +43,15 @@ pub(super) fn opening(path: &Path, error: rusqlite::Error) -> StoreError {
             StoreError::Unavailable(format!("{}: {detail}", path.display()))
         }
         other => other,
+    }
+}
+
+/// Whether this process (`EMFILE`) or the system (`ENFILE`) has run out of descriptors.
+fn out_of_descriptors() -> bool {
+    const ENFILE: i32 = 23;
+    const EMFILE: i32 = 24;
+    match std::fs::File::open("/dev/null") {
+        Ok(_) => false,
+        Err(error) => matches!(error.raw_os_error(), Some(ENFILE | EMFILE)),
     }
 }
