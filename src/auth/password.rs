@@ -7,6 +7,13 @@
 //! 128 MB to afford while [`super::cache`] spares warm instances the repeat. The parameters
 //! travel in each hash, so older hashes still verify and raising them later rehashes nothing.
 //! Verification is constant-time in the hash comparison.
+//!
+//! At most as many verifications run at once as the machine has cores (`PERMITS`): a
+//! flood of guesses queues behind them instead of taking every core and all the memory,
+//! and requests with cached credentials, which run no verification, never wait.
+
+use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
+
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
@@ -31,6 +38,7 @@ pub fn hash(password: &str) -> String {
 
 /// Whether `password` matches the PHC string `hash`; an unreadable hash matches nothing.
 pub fn verify(password: &str, hash: &str) -> bool {
+    let _permit = PERMITS.acquire();
     PasswordHash::new(hash)
         .map(|parsed| {
             hasher()
@@ -45,6 +53,52 @@ pub fn verify_dummy(password: &str) {
     let _ = verify(password, DUMMY);
 }
 
+/// The verifications that may run at once: one per core.
+static PERMITS: LazyLock<Permits> =
+    LazyLock::new(|| Permits::new(std::thread::available_parallelism().map_or(1, usize::from)));
+
+/// A counting semaphore for blocking threads (verifications run on tokio's blocking pool).
+struct Permits {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+struct Permit<'a>(&'a Permits);
+
+impl Permits {
+    fn new(count: usize) -> Self {
+        Self {
+            free: Mutex::new(count.max(1)),
+            freed: Condvar::new(),
+        }
+    }
+
+    fn acquire(&self) -> Permit<'_> {
+        let mut free = self.lock();
+        while *free == 0 {
+            free = self
+                .freed
+                .wait(free)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        *free -= 1;
+        Permit(self)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, usize> {
+        self.free
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        *self.0.lock() += 1;
+        self.0.freed.notify_one();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +110,26 @@ mod tests {
         assert!(verify("Tje0", &stored));
         assert!(!verify("tje0", &stored));
         assert!(!verify("Tje0", "not a hash"));
+    }
+
+    #[test]
+    fn no_more_than_the_permits_run_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let permits = Permits::new(2);
+        let (running, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    let _permit = permits.acquire();
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        assert_eq!(most.load(Ordering::SeqCst), 2);
+        assert_eq!(*permits.lock(), 2, "every permit came back");
     }
 
     #[test]
