@@ -135,7 +135,7 @@ pub struct Settings {
     pub max_db_mb: Option<u64>,
     /// How many tenants' databases (SQLite files, PostgreSQL schemas) stay open at once; the
     /// least recently used is closed beyond it. Default: as many as the descriptor limit
-    /// leaves room for (three each) and a 48 MiB memory budget allows.
+    /// leaves room for (three each) and a 32 MiB memory budget allows (about 85).
     #[arg(long, global = true, env = "CHAT_PICKUP_MAX_OPEN_TENANTS")]
     pub max_open_tenants: Option<NonZeroUsize>,
     /// The server secret (at least 32 characters) that binds XSRF tokens to tickets; needed

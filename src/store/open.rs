@@ -18,19 +18,20 @@ use crate::tenant::Tenant;
 /// How long an unused tenant stays open.
 pub const IDLE: Duration = Duration::from_secs(10 * 60);
 
-/// Descriptors kept free for everything but tenants: client connections, the default
-/// database, logs, the PostgreSQL pool.
+/// Descriptors kept free for everything but tenants - client connections, the default
+/// database, logs, the PostgreSQL pool: a quarter of the limit, at most 256.
 const RESERVED_DESCRIPTORS: u64 = 256;
 /// What one open SQLite tenant holds: the database, its write-ahead log and its shared
 /// memory file.
 const DESCRIPTORS_PER_TENANT: u64 = 3;
-/// The memory open tenants may take, and what one takes at most (its page cache's ceiling
-/// plus its prepared statements; `tenants` in PERFORMANCE.md measures it).
-const MEMORY_BUDGET: u64 = 48 << 20;
-const MEMORY_PER_TENANT: u64 = 192 << 10;
+/// The memory open tenants may take, and what one takes: measured by `cargo bench --bench
+/// tenants` as the resident set's growth per open tenant (its page cache, schema,
+/// statements, write-ahead-log index, and the allocator's share).
+const MEMORY_BUDGET: u64 = 32 << 20;
+const MEMORY_PER_TENANT: u64 = 384 << 10;
 
 /// How many tenants stay open by default: as many as the process's descriptor limit leaves
-/// room for beside [`RESERVED_DESCRIPTORS`], and the memory budget allows.
+/// room for beside those reserved, and the memory budget allows.
 pub fn default_capacity() -> NonZeroUsize {
     let by_descriptors =
         open_file_limit().saturating_sub(RESERVED_DESCRIPTORS) / DESCRIPTORS_PER_TENANT;

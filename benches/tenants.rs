@@ -1,0 +1,256 @@
+//! Thousands of small tenants on one local server under a descriptor limit (issue 18's
+//! proof): the real binary, `serve --tenants-dir`, started under `ulimit -n`.
+//!
+//! 1. Quiet: one hot tenant's pickup latency, alone.
+//! 2. Busy: the same while another client touches cold tenants one after another (each a
+//!    file to open, and beyond the bound on open tenants, one to close).
+//! 3. Every tenant picked up twice, in random order, by 8 keep-alive clients.
+//!
+//! Prints the hot tenant's median and p99 quiet and busy, their ratio, every status seen,
+//! the server's resident memory and open descriptors at the end; fails on any answer but 200,
+//! or if the server died.
+//!
+//! ```sh
+//! cargo bench --bench tenants                                # 5,000 tenants, ulimit -n 1024
+//! cargo bench --bench tenants -- --tenants 600 --cold 400 --nofile 256
+//! ```
+
+use std::collections::BTreeMap;
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chat_pickup::store::admin::{Admin, NewSession, NewTopic};
+use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
+use chat_pickup::time::Timestamp;
+use rand::seq::SliceRandom;
+use test_support::credentials::{PASSWORD_HASH, RESPOND, agent};
+use test_support::http::{Failure, percentile};
+
+struct Settings {
+    tenants: usize,
+    cold: usize,
+    nofile: u64,
+    hot_pickups: usize,
+}
+
+fn settings() -> Result<Settings, Failure> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let value = |name: &str, default: u64| -> Result<u64, Failure> {
+        match args.iter().position(|arg| arg == name) {
+            Some(at) => Ok(args.get(at + 1).ok_or("a value is missing")?.parse()?),
+            None => Ok(default),
+        }
+    };
+    Ok(Settings {
+        tenants: value("--tenants", 5_000)? as usize,
+        cold: value("--cold", 4_000)? as usize,
+        nofile: value("--nofile", 1_024)?,
+        hot_pickups: value("--hot", 400)? as usize,
+    })
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Failure> {
+    let settings = settings()?;
+    let dir = tempfile::tempdir()?;
+    let tenants = dir.path().join("tenants");
+    std::fs::create_dir(&tenants)?;
+    let template = dir.path().join("template.db");
+    seed(&template, 3)?;
+    for index in 0..settings.tenants {
+        std::fs::copy(&template, tenants.join(format!("t{index}.db")))?;
+    }
+    seed(&tenants.join("hot.db"), 2 * settings.hot_pickups)?;
+    let addr = free_port()?;
+    let mut server = start(dir.path(), addr, settings.nofile)?;
+    let outcome = run(&settings, addr, &mut server).await;
+    let _ = server.kill();
+    let _ = server.wait();
+    outcome
+}
+
+async fn run(settings: &Settings, addr: SocketAddr, server: &mut Child) -> Result<(), Failure> {
+    wait_until_serving(addr).await?;
+    let statuses = Arc::new(Mutex::new(BTreeMap::new()));
+    let quiet = hot(addr, settings.hot_pickups / 2, &statuses).await?;
+    let cold = tokio::spawn(touch(addr, cold_order(settings), statuses.clone()));
+    let busy = hot(addr, settings.hot_pickups / 2, &statuses).await?;
+    cold.await??;
+    let mut all: Vec<usize> = (0..settings.tenants).chain(0..settings.tenants).collect();
+    all.shuffle(&mut rand::thread_rng());
+    let start = Instant::now();
+    let parts: Vec<Vec<usize>> = all
+        .chunks(all.len().div_ceil(8))
+        .map(<[usize]>::to_vec)
+        .collect();
+    let clients: Vec<_> = parts
+        .into_iter()
+        .map(|part| tokio::spawn(touch(addr, part, statuses.clone())))
+        .collect();
+    for client in clients {
+        client.await??;
+    }
+    let elapsed = start.elapsed();
+    let alive = server.try_wait()?.is_none();
+    let (rss_kib, descriptors) = resources(server.id());
+    let ratio = percentile(&busy, 0.5) / percentile(&quiet, 0.5);
+    println!(
+        "{} tenants, ulimit -n {}: {} pickups in {:.1} s ({:.0}/s)",
+        settings.tenants,
+        settings.nofile,
+        all.len(),
+        elapsed.as_secs_f64(),
+        all.len() as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "hot tenant p50/p99 us: quiet {:.0}/{:.0}, while {} cold tenants are touched {:.0}/{:.0}; median ratio {ratio:.2}",
+        percentile(&quiet, 0.5),
+        percentile(&quiet, 0.99),
+        settings.cold.min(settings.tenants),
+        percentile(&busy, 0.5),
+        percentile(&busy, 0.99),
+    );
+    let statuses = statuses.lock().unwrap().clone();
+    println!(
+        "statuses {statuses:?}; server alive {alive}; resident {:.1} MiB; descriptors {descriptors}",
+        rss_kib as f64 / 1024.0
+    );
+    if !alive || statuses.keys().any(|status| *status != 200) {
+        return Err("a tenant was not served, or the server died".into());
+    }
+    Ok(())
+}
+
+/// A tenant database: `tje0` answering in one topic, `sessions` customers waiting.
+fn seed(path: &Path, sessions: usize) -> Result<(), Failure> {
+    let store = SqliteStore::create(path, &SqliteOptions::default())?;
+    store.add_associate("tje0", "Thomas Jensen", &PASSWORD_HASH)?;
+    store.add_topic(&NewTopic::new("Support", "Hi {customer}, {agent} here."))?;
+    store.add_member("tje0", "Support", RESPOND)?;
+    for index in 0..sessions {
+        let new = NewSession {
+            topic: "Support".into(),
+            customer_name: format!("customer {index}"),
+            first_message: "Hello?".into(),
+            ..NewSession::default()
+        };
+        store.enqueue(&new, Timestamp::now())?;
+    }
+    store.connection().execute_batch("VACUUM")?;
+    Ok(())
+}
+
+fn free_port() -> Result<SocketAddr, Failure> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?)
+}
+
+/// The server under `ulimit -n nofile`; its log in `dir/server.log`.
+fn start(dir: &Path, addr: SocketAddr, nofile: u64) -> Result<Child, Failure> {
+    let binary = env!("CARGO_BIN_EXE_chat-pickup");
+    let script = format!(
+        r#"ulimit -n {nofile} && exec "$0" --db "$1/default.db" serve --addr "$2" --tenants-dir "$1/tenants" 2>"$1/server.log""#
+    );
+    Ok(Command::new("sh")
+        .args(["-c", &script, binary])
+        .arg(dir)
+        .arg(addr.to_string())
+        .stdout(Stdio::null())
+        .spawn()?)
+}
+
+async fn wait_until_serving(addr: SocketAddr) -> Result<(), Failure> {
+    let start = Instant::now();
+    while tokio::net::TcpStream::connect(addr).await.is_err() {
+        if start.elapsed() > Duration::from_secs(30) {
+            return Err("the server did not start".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
+/// The hot tenant's pickups, one at a time; their latencies, sorted.
+async fn hot(
+    addr: SocketAddr,
+    pickups: usize,
+    statuses: &Mutex<BTreeMap<u16, usize>>,
+) -> Result<Vec<Duration>, Failure> {
+    let mut client = Pickups::connect(addr).await?;
+    let mut latencies = Vec::with_capacity(pickups);
+    for _ in 0..pickups {
+        let start = Instant::now();
+        let status = client.pickup("hot").await?;
+        latencies.push(start.elapsed());
+        *statuses.lock().unwrap().entry(status).or_default() += 1;
+    }
+    latencies.sort_unstable();
+    Ok(latencies)
+}
+
+/// The cold tenants the busy phase touches, each once.
+fn cold_order(settings: &Settings) -> Vec<usize> {
+    (0..settings.cold.min(settings.tenants)).collect()
+}
+
+/// One pickup in each of `tenants` (by index), on one keep-alive connection.
+async fn touch(
+    addr: SocketAddr,
+    tenants: Vec<usize>,
+    statuses: Arc<Mutex<BTreeMap<u16, usize>>>,
+) -> Result<(), Failure> {
+    let mut client = Pickups::connect(addr).await?;
+    for index in tenants {
+        let status = client.pickup(&format!("t{index}")).await?;
+        *statuses.lock().unwrap().entry(status).or_default() += 1;
+    }
+    Ok(())
+}
+
+/// A keep-alive connection picking up in any tenant.
+struct Pickups {
+    sender: hyper::client::conn::http1::SendRequest<http_body_util::Empty<hyper::body::Bytes>>,
+    authorization: String,
+}
+
+impl Pickups {
+    async fn connect(addr: SocketAddr) -> Result<Self, Failure> {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        let io = hyper_util::rt::TokioIo::new(stream);
+        let (sender, connection) = hyper::client::conn::http1::handshake(io).await?;
+        tokio::spawn(connection);
+        Ok(Self {
+            sender,
+            authorization: agent("tje0"),
+        })
+    }
+
+    /// The status of a pickup in `tenant`.
+    async fn pickup(&mut self, tenant: &str) -> Result<u16, Failure> {
+        use http_body_util::BodyExt;
+        self.sender.ready().await?;
+        let request = http::Request::post(format!("/{tenant}/api/v1/ChatSession/Pickup"))
+            .header("host", "localhost")
+            .header("authorization", &self.authorization)
+            .body(http_body_util::Empty::new())?;
+        let response = self.sender.send_request(request).await?;
+        let status = response.status().as_u16();
+        response.into_body().collect().await?;
+        Ok(status)
+    }
+}
+
+/// The process's resident set (KiB) and open descriptors, from /proc.
+fn resources(pid: u32) -> (u64, usize) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let rss = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0);
+    let descriptors = std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, Iterator::count);
+    (rss, descriptors)
+}
