@@ -142,3 +142,42 @@ async fn a_statement_timeout_is_503_retry_after_1_and_changes_nothing() {
     let reply = post(&app, PICKUP, &[("authorization", &basic("tje0"))]).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }
+
+/// A tenant's schema dropped under a running server: once a statement finds it missing, the
+/// tenant is looked up again and is a 404, as a deleted SQLite file is - no restart needed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenant_schema_dropped_under_a_running_server_is_soon_a_404() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let tenant = backend.tenant("gone");
+    tenant
+        .add_associate("tje0", "", &test_support::credentials::PASSWORD_HASH)
+        .unwrap();
+    let app = backend.app(|app| app);
+    let path = "/gone/api/v1/ChatSession/Pickup";
+    let authorization = basic("tje0");
+    let before = post(&app, path, &[("authorization", &authorization)]).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+
+    backend.exec("DROP SCHEMA gone CASCADE");
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(
+            post(&app, path, &[("authorization", &authorization)])
+                .await
+                .status,
+        );
+    }
+    assert!(
+        statuses.iter().all(
+            |status| [StatusCode::SERVICE_UNAVAILABLE, StatusCode::NOT_FOUND].contains(status)
+        ),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::NOT_FOUND),
+        "{statuses:?}"
+    );
+}

@@ -28,6 +28,14 @@ impl From<AdminError> for Failure {
 }
 
 impl Failure {
+    /// The schema or its tables are not there: dropped, or never migrated.
+    pub fn is_missing_schema(&self) -> bool {
+        matches!(self, Failure::Db(error) if matches!(
+            error.code(),
+            Some(&SqlState::UNDEFINED_TABLE | &SqlState::INVALID_SCHEMA_NAME)
+        ))
+    }
+
     /// Serialization failures and deadlocks roll the transaction back: running it again is
     /// safe and usually succeeds.
     pub fn is_transient(&self) -> bool {

@@ -17,6 +17,7 @@ mod tenants;
 mod transaction;
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use deadpool_postgres::{ClientWrapper, Pool};
@@ -65,6 +66,9 @@ pub struct PgStore {
     pool: Pool,
     /// Sent as one message before every transaction's first statement.
     begin: String,
+    /// Set when a statement found the schema or its tables missing (a tenant dropped under a
+    /// running server): the store is opened again, and a tenant that is gone is a 404.
+    gone: AtomicBool,
 }
 
 impl PgStore {
@@ -74,7 +78,16 @@ impl PgStore {
             quote(schema),
             options.timeout.as_millis()
         );
-        Self { pool, begin }
+        Self {
+            pool,
+            begin,
+            gone: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether the schema was there at the last look.
+    pub fn is_current(&self) -> bool {
+        !self.gone.load(Ordering::Relaxed)
     }
 }
 

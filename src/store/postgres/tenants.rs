@@ -74,7 +74,7 @@ impl PgStores {
     }
 
     fn tenant_store(&self, tenant: &Tenant) -> Result<Arc<PgStore>, StoreError> {
-        if let Some(store) = self.tenants.get(tenant, |_| true) {
+        if let Some(store) = self.tenants.get(tenant, PgStore::is_current) {
             return Ok(store);
         }
         let store = self.open(Some(tenant), false)?;

@@ -7,6 +7,7 @@
 //! no async worker ever waits on the database.
 
 use std::sync::LazyLock;
+use std::sync::atomic::Ordering;
 
 use deadpool_postgres::{ClientWrapper, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::error::SqlState;
@@ -93,7 +94,7 @@ impl PgStore {
         work: impl AsyncFn(&ClientWrapper) -> Result<T, Failure>,
         commit: Commit<'_>,
     ) -> Result<T, Failure> {
-        block_on(async {
+        let result = block_on(async {
             let client = self
                 .pool
                 .get()
@@ -111,7 +112,14 @@ impl PgStore {
                     result => return result,
                 }
             }
-        })
+        });
+        if let Err(failure) = &result
+            && failure.is_missing_schema()
+        {
+            // Dropped under a running server: the next request finds out whether it exists.
+            self.gone.store(true, Ordering::Relaxed);
+        }
+        result
     }
 
     /// Prepares `statements` before the transaction: a statement prepared inside it would
