@@ -240,6 +240,7 @@ fn open(target: &str, options: &SqliteOptions) -> Result<std::sync::Arc<dyn Stor
         let options = PgOptions {
             connections: 1,
             timeout: Duration::from_secs(30),
+            ..PgOptions::default()
         };
         let stores = PgStores::new(&target, options).map_err(|e| e.to_string())?;
         stores.store(None).map_err(|e| e.to_string())
