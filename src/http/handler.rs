@@ -8,6 +8,7 @@
 //! returning `Err` would become an opaque 502, a panic a dead instance).
 
 use std::any::Any;
+use std::net::IpAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ use super::ops::Call;
 use super::render::{self, View};
 use super::request::{path, request_id, selection};
 use super::routes::{self, MAX_BODY, Route};
+use super::source::{shown, source};
 use crate::auth::{AuthConfig, Authenticator, Principal};
 use crate::entity::Object;
 use crate::locale::{HeaderError, LocaleRequest, Localizer, Zone};
@@ -50,6 +52,8 @@ pub struct App {
 /// What is known about a request before it is served: enough to answer any failure.
 struct Exchange {
     request_id: String,
+    /// The client's address, for the log.
+    source: Option<IpAddr>,
     negotiated: Result<Format, NegotiationError>,
     /// The format of a problem body: the negotiated one, or a best guess when Accept failed.
     error_format: Format,
@@ -76,6 +80,7 @@ impl Exchange {
         );
         Exchange {
             request_id: request_id(request),
+            source: source(request),
             negotiated,
             error_format,
             origin: cors.judge(request.uri(), request.headers()),
@@ -142,7 +147,7 @@ impl App {
         served: Result<Response<Body>, ApiError>,
     ) -> Response<Body> {
         let mut response = served.unwrap_or_else(|error| {
-            log_failure(&exchange.request_id, &error);
+            log_failure(exchange, &error);
             error.into_response(
                 exchange.error_format,
                 &exchange.request_id,
@@ -179,9 +184,7 @@ impl App {
         let locale = exchange.locale.clone()?;
         let shape = route.operation.entity();
         let selection = selection(&request, shape)?;
-        let (localizer, entity) = self
-            .perform(route, &request, locale, &exchange.request_id)
-            .await?;
+        let (localizer, entity) = self.perform(route, &request, locale, exchange).await?;
         let view = View {
             selection: &selection,
             localizer: &localizer,
@@ -204,14 +207,15 @@ impl App {
         route: Route,
         request: &Request,
         locale: LocaleRequest,
-        request_id: &str,
+        exchange: &Exchange,
     ) -> Result<(Localizer, Option<Object>), ApiError> {
         let stores = self.stores.clone();
         let headers = request.headers().clone();
         let default_zone = self.default_zone.clone();
         let auth = self.auth.clone();
         let clock = self.clock;
-        let request_id = request_id.to_string();
+        let request_id = exchange.request_id.clone();
+        let source = exchange.source;
         blocking(move || {
             let store = stores.store(route.tenant.as_ref())?;
             let principal = auth.authenticate(&headers, store.as_ref(), clock())?;
@@ -221,6 +225,7 @@ impl App {
                 principal: &principal,
                 now: clock(),
                 request_id: &request_id,
+                source,
                 tenant: route.tenant.as_ref(),
             };
             let entity = route.operation.run(&call)?;
@@ -267,13 +272,22 @@ fn preflight_answer() -> Response<Body> {
         .expect("a bare response is valid")
 }
 
-fn log_failure(request_id: &str, error: &ApiError) {
+fn log_failure(exchange: &Exchange, error: &ApiError) {
+    let request_id = exchange.request_id.as_str();
+    let source = shown(exchange.source);
+    let source = source.as_str();
     let status = error.status().as_u16();
     let detail = error.log_detail();
     if error.status().is_server_error() {
-        tracing::error!(request_id, status, error = detail, "request failed");
+        tracing::error!(request_id, source, status, error = detail, "request failed");
     } else {
-        tracing::info!(request_id, status, error = detail, "request refused");
+        tracing::info!(
+            request_id,
+            source,
+            status,
+            error = detail,
+            "request refused"
+        );
     }
 }
 

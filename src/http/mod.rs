@@ -2,7 +2,8 @@
 //! what a request says and a response carries. A request flows through, in order:
 //!
 //! - [`handler`]: [`App::handle`], shared by the Lambda runtime and [`server`] (local HTTP
-//!   with hyper); [`request`] reads the path, request id and query off the event.
+//!   with hyper); [`request`] reads the path, request id and query off the event, [`source`]
+//!   the client's address.
 //! - [`cors`]: which web pages may call; a foreign page is refused before anything happens.
 //! - [`routes`]: the route table - method and path to an operation and optional tenant.
 //! - [`negotiate`]: `Accept` to a [`negotiate::Format`]; [`select`]: `$select` to a
@@ -24,5 +25,6 @@ pub mod request;
 pub mod routes;
 pub mod select;
 pub mod server;
+pub mod source;
 
 pub use handler::App;

@@ -28,6 +28,7 @@ use tokio::sync::Semaphore;
 use super::accept::Acceptor;
 use super::handler::App;
 use super::routes::MAX_BODY;
+use super::source::Peer;
 
 /// How much the server lets clients hold.
 #[derive(Clone, Copy, Debug)]
@@ -69,8 +70,9 @@ pub async fn serve_with(
         let (stream, peer) = acceptor.next().await;
         let app = app.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |request| {
+            let service = service_fn(move |mut request: hyper::Request<Incoming>| {
                 let app = app.clone();
+                request.extensions_mut().insert(Peer(peer));
                 async move { Ok::<_, Infallible>(respond(&app, request).await) }
             });
             let served = http1::Builder::new()

@@ -5,6 +5,8 @@
 
 pub mod pickup_first;
 
+use std::net::IpAddr;
+
 use crate::auth::Principal;
 use crate::entity::{Object, Shape};
 use crate::store::{Store, StoreError};
@@ -32,5 +34,7 @@ pub struct Call<'a> {
     /// The time of the operation, read after authentication (which may take a while).
     pub now: Timestamp,
     pub request_id: &'a str,
+    /// The client's address ([`super::source`]), for the log.
+    pub source: Option<IpAddr>,
     pub tenant: Option<&'a Tenant>,
 }

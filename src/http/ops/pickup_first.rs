@@ -26,6 +26,8 @@ impl Operation for PickupFirst {
 
 fn log(call: &Call, picked: Option<&Pickup>) {
     let request_id = call.request_id;
+    let source = crate::http::source::shown(call.source);
+    let source = source.as_str();
     let tenant = call.tenant.map_or("", |tenant| tenant.as_str());
     let principal = call.principal;
     let user = principal.agent.name.as_str();
@@ -34,6 +36,7 @@ fn log(call: &Call, picked: Option<&Pickup>) {
     match picked {
         Some(pickup) => tracing::info!(
             request_id,
+            source,
             tenant,
             user,
             scheme,
@@ -43,6 +46,6 @@ fn log(call: &Call, picked: Option<&Pickup>) {
             wait_ms = pickup.waited_ms,
             "picked up session"
         ),
-        None => tracing::info!(request_id, tenant, user, scheme, app, "queue empty"),
+        None => tracing::info!(request_id, source, tenant, user, scheme, app, "queue empty"),
     }
 }
