@@ -748,5 +748,14 @@ CREATE TABLE IF NOT EXISTS chat_message (
 );
 CREATE INDEX IF NOT EXISTS chat_message_session ON chat_message (session_id, id);
 
+-- Failed password verifications per login name, across every source and server instance:
+-- the per-account ceiling of login throttling. The name is as typed (known or not), case
+-- folded and hashed (SHA-256 hex), so no made-up name is kept. Counts an hour old go.
+CREATE TABLE IF NOT EXISTS login_failure (
+    login         TEXT PRIMARY KEY,
+    failures      INTEGER NOT NULL,
+    last_failure  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_failure_last ON login_failure (last_failure);
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;

@@ -1,40 +1,94 @@
 //! `Authorization: Basic base64(user:password)` (RFC 7617), checked against the associate's
-//! argon2id hash.
+//! argon2id hash - unless the login name's failures from this source say to wait.
 
 use super::cache::BasicCache;
 use super::credentials::BasicCredentials;
-use super::{AuthFailure, password};
+use super::throttle::{ACCOUNT, LoginKey, PairKey, SourceKey, Throttle};
+use super::{AuthFailure, Caller, password};
 use crate::account::Account;
 use crate::store::Store;
+use crate::time::Timestamp;
 
-/// The account the credentials name, if the password is right. A wrong password, an unknown
-/// user and a deleted associate cost one argon2 verification each, so the response time does
-/// not tell them apart; only credentials that verified recently skip it ([`BasicCache`]).
+/// The failure counts a verification is weighed against.
+pub(super) struct Counts<'a> {
+    pub throttle: &'a Throttle,
+    pub caller: Caller<'a>,
+    pub now: Timestamp,
+}
+
+/// The account the credentials name, if the password is right.
+///
+/// Credentials that verified recently are let in at once ([`BasicCache`]): they are the
+/// owner's, so no count applies. Any others are counted for their login name and source
+/// before argon2 runs, and refused unheard when the counts say to wait. A wrong password,
+/// an unknown user and a deleted associate go the same way - the same reads, one
+/// verification, the same counts - so neither the answer nor its time tells them apart.
 pub(super) fn account(
     credentials: &BasicCredentials,
     store: &dyn Store,
     cache: &BasicCache,
+    counts: Counts,
 ) -> Result<Option<Account>, AuthFailure> {
     let BasicCredentials {
         encoded,
         login,
         password: secret,
     } = credentials;
-    let account = store.account(login)?;
-    let Some(account) = account.filter(|account| !account.deleted) else {
-        password::verify_dummy(secret);
+    let remembered = if cache.knows(encoded) {
+        Some(store.account(login)?)
+    } else {
+        None
+    };
+    if let Some(account) = remembered
+        .as_ref()
+        .and_then(Option::as_ref)
+        .filter(|account| !account.deleted && cache.holds(encoded, account))
+    {
+        return Ok(Some(account.clone()));
+    }
+    let Counts {
+        throttle,
+        caller,
+        now,
+    } = counts;
+    let source = SourceKey::of(caller.source);
+    let login_key = LoginKey::of(login);
+    let pair = PairKey::new(caller.tenant, &login_key, source);
+    throttle.check_pair(pair, now)?;
+    let account = match remembered {
+        Some(account) => account,
+        None => store.account(login)?,
+    };
+    let failures = store.login_failures(login_key.as_str())?;
+    throttle.admit_pair(pair, now, failures)?;
+    let Some(account) = verified(account, secret) else {
+        record_failure(store, &login_key, now);
         return Ok(None);
     };
-    let Some(hash) = account.password_hash.as_deref() else {
-        password::verify_dummy(secret);
-        return Ok(None);
-    };
-    if cache.holds(encoded, &account) {
-        return Ok(Some(account));
-    }
-    if !password::verify(secret, hash) {
-        return Ok(None);
-    }
+    let typos = throttle.pair_succeeded(pair);
+    throttle.forgive_source(source, typos);
     cache.remember(encoded, &account);
     Ok(Some(account))
+}
+
+/// The account if `secret` is its password; one argon2 verification either way.
+fn verified(account: Option<Account>, secret: &str) -> Option<Account> {
+    let hash = account
+        .as_ref()
+        .filter(|account| !account.deleted)
+        .and_then(|account| account.password_hash.as_deref());
+    let Some(hash) = hash else {
+        password::verify_dummy(secret);
+        return None;
+    };
+    password::verify(secret, hash).then_some(account)?
+}
+
+/// Counts the failure in the store, for every instance to see. A store that cannot take it
+/// does not turn the wrong password into a 503: the caller still learns it was wrong.
+fn record_failure(store: &dyn Store, login: &LoginKey, now: Timestamp) {
+    if let Err(error) = store.record_login_failure(login.as_str(), now, ACCOUNT.forget_before(now))
+    {
+        tracing::warn!(%error, "a failed login could not be counted in the store");
+    }
 }

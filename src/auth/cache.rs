@@ -45,6 +45,11 @@ impl Default for BasicCache {
 }
 
 impl BasicCache {
+    /// Whether `credentials` were verified at all lately: worth looking up their account.
+    pub fn knows(&self, credentials: &str) -> bool {
+        self.lock().contains(&self.key_of(credentials))
+    }
+
     /// Whether `credentials` were verified for `account`, recently, against its current hash.
     pub fn holds(&self, credentials: &str, account: &Account) -> bool {
         let key = self.key_of(credentials);
@@ -109,7 +114,10 @@ mod tests {
     fn holds_what_it_remembered_while_the_hash_is_unchanged() {
         let cache = BasicCache::default();
         assert!(!cache.holds("dGplMDpUamUw", &account(1, "h1")));
+        assert!(!cache.knows("dGplMDpUamUw"));
         cache.remember("dGplMDpUamUw", &account(1, "h1"));
+        assert!(cache.knows("dGplMDpUamUw"));
+        assert!(!cache.knows("other"));
         assert!(cache.holds("dGplMDpUamUw", &account(1, "h1")));
         assert!(!cache.holds("other", &account(1, "h1")));
         assert!(

@@ -10,6 +10,8 @@
 //!
 //! Every failure to identify an active associate is the same [`AuthError::Rejected`] - wrong
 //! secret, unknown user, expired, revoked, deleted alike - so the answer never tells which.
+//! Repeated failures are slowed down and then refused unheard ([`throttle`]): per source
+//! address for every scheme, and for Basic per login name too.
 //! An identified associate who is not an internal one (a resource, an external user) is
 //! [`AuthError::NotAnAgent`]: a 403, since no other credentials would help.
 
@@ -18,7 +20,10 @@ pub mod cache;
 pub mod credentials;
 pub mod jwt;
 pub mod password;
+pub mod throttle;
 mod ticket;
+
+use std::net::IpAddr;
 
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
@@ -26,10 +31,12 @@ use http::header::AUTHORIZATION;
 use crate::account::secret::{self, SecretKind};
 use crate::account::{Account, Agent};
 use crate::store::{Store, StoreError};
+use crate::tenant::Tenant;
 use crate::time::Timestamp;
 use cache::BasicCache;
 use credentials::Credentials;
 use jwt::JwtConfig;
+use throttle::{SourceKey, Throttle, Throttled};
 pub use ticket::xsrf_token;
 
 /// The authenticated caller.
@@ -84,6 +91,9 @@ pub enum AuthError {
     AppTokenRequired,
     /// An active associate who may not pick up chats (not an internal associate).
     NotAnAgent,
+    /// Too many failures from this source, or for this login name: try again later. The
+    /// credentials were not checked.
+    Throttled(Throttled),
 }
 
 /// Authentication's outcome when it does not name a caller: a refusal, or a store that
@@ -97,6 +107,12 @@ pub enum AuthFailure {
 impl From<AuthError> for AuthFailure {
     fn from(error: AuthError) -> Self {
         AuthFailure::Refused(error)
+    }
+}
+
+impl From<Throttled> for AuthFailure {
+    fn from(throttled: Throttled) -> Self {
+        AuthFailure::Refused(AuthError::Throttled(throttled))
     }
 }
 
@@ -134,11 +150,21 @@ impl Default for AuthConfig {
     }
 }
 
-/// Authentication as configured, with its cache of verified passwords.
+/// Who is trying, as far as throttling tells callers apart.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Caller<'a> {
+    pub tenant: Option<&'a Tenant>,
+    /// The client's address as the platform saw it ([`crate::http::source`]).
+    pub source: Option<IpAddr>,
+}
+
+/// Authentication as configured, with its cache of verified passwords and its counts of
+/// failures.
 #[derive(Default)]
 pub struct Authenticator {
     config: AuthConfig,
     cache: BasicCache,
+    throttle: Throttle,
 }
 
 impl Authenticator {
@@ -146,6 +172,7 @@ impl Authenticator {
         Self {
             config,
             cache: BasicCache::default(),
+            throttle: Throttle::default(),
         }
     }
 
@@ -172,14 +199,34 @@ impl Authenticator {
     }
 
     /// Authenticates the request. Blocking: it may verify a slow password hash.
+    ///
+    /// Every check counts against the caller's source until it turns out to be no guess:
+    /// anything but a rejection takes it back.
     pub fn authenticate(
         &self,
         headers: &HeaderMap,
         store: &dyn Store,
         now: Timestamp,
+        caller: Caller,
+    ) -> Result<Principal, AuthFailure> {
+        let source = SourceKey::of(caller.source);
+        self.throttle.admit_source(source, now)?;
+        let outcome = self.identify(headers, store, now, caller);
+        if !matches!(outcome, Err(AuthFailure::Refused(AuthError::Rejected))) {
+            self.throttle.forgive_source(source, 1);
+        }
+        outcome
+    }
+
+    fn identify(
+        &self,
+        headers: &HeaderMap,
+        store: &dyn Store,
+        now: Timestamp,
+        caller: Caller,
     ) -> Result<Principal, AuthFailure> {
         let app = self.partner_app(headers, store)?;
-        let (scheme, account) = self.account(headers, store, now)?;
+        let (scheme, account) = self.account(headers, store, now, caller)?;
         let account = account
             .filter(|account| !account.deleted)
             .ok_or(AuthError::Rejected)?;
@@ -200,6 +247,7 @@ impl Authenticator {
         headers: &HeaderMap,
         store: &dyn Store,
         now: Timestamp,
+        caller: Caller,
     ) -> Result<(Scheme, Option<Account>), AuthFailure> {
         let Some(header) = single(headers, AUTHORIZATION.as_str())? else {
             if self.enabled(Scheme::Cookie) && ticket::has_cookie(headers) {
@@ -211,7 +259,14 @@ impl Authenticator {
         };
         let credentials = Credentials::parse(header, |scheme| self.enabled(scheme))?;
         let account = match &credentials {
-            Credentials::Basic(basic) => basic::account(basic, store, &self.cache)?,
+            Credentials::Basic(basic) => {
+                let counts = basic::Counts {
+                    throttle: &self.throttle,
+                    caller,
+                    now,
+                };
+                basic::account(basic, store, &self.cache, counts)?
+            }
             Credentials::SoTicket(ticket) => ticket::account(ticket, store, now)?,
             Credentials::Bearer(token) => self.bearer(token, store, now)?,
         };

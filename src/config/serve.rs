@@ -12,6 +12,7 @@ use super::{Failure, Settings};
 use crate::auth::jwt::JwtConfig;
 use crate::auth::{AuthConfig, Scheme};
 use crate::http::cors::Cors;
+use crate::http::source::Forwarded;
 use crate::locale::Zone;
 
 #[derive(Debug, Args)]
@@ -58,6 +59,11 @@ pub struct ServeArgs {
     /// Serve only registered partner apps: every request must carry a valid SO-AppToken.
     #[arg(long, env = "CHAT_PICKUP_REQUIRE_APP_TOKEN")]
     pub require_app_token: bool,
+    /// Take the client's address from the last X-Forwarded-For hop: only behind a proxy of
+    /// your own that adds it (a reverse proxy, CloudFront). Failed sign-ins are counted per
+    /// address; without such a proxy the header is whatever the client wrote.
+    #[arg(long, env = "CHAT_PICKUP_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
 }
 
 /// `--auth-schemes`.
@@ -83,6 +89,14 @@ impl From<SchemeName> for Scheme {
 }
 
 impl ServeArgs {
+    pub fn forwarded(&self) -> Forwarded {
+        if self.trust_forwarded_for {
+            Forwarded::Trusted
+        } else {
+            Forwarded::Ignored
+        }
+    }
+
     /// Authentication as configured. An empty setting is no setting.
     pub fn auth_config(&self, settings: &Settings) -> Result<AuthConfig, Failure> {
         Ok(AuthConfig {

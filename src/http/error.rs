@@ -24,6 +24,9 @@ const RETRY_AFTER_UNREACHABLE: &str = "5";
 /// A full disk is freed by people or log rotation, not in a second.
 const RETRY_AFTER_FULL: &str = "60";
 
+/// The problem `type` of a 429: sign-ins held back after failures. A name, not a page.
+pub const LOGIN_THROTTLED: &str = "urn:chat-pickup:problem:login-throttled";
+
 #[derive(Debug)]
 pub enum ApiError {
     Route(RouteError),
@@ -103,6 +106,7 @@ impl ApiError {
             | ApiError::Locale(_) => StatusCode::BAD_REQUEST,
             ApiError::Negotiation(NegotiationError::NotAcceptable) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Auth(AuthError::NotAnAgent) => StatusCode::FORBIDDEN,
+            ApiError::Auth(AuthError::Throttled(_)) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Auth(_) => StatusCode::UNAUTHORIZED,
             ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
             ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -160,6 +164,10 @@ impl ApiError {
             ApiError::Auth(AuthError::NotAnAgent) => {
                 "Only internal associates (user agents) may pick up chat sessions.".into()
             }
+            ApiError::Auth(AuthError::Throttled(throttled)) => format!(
+                "Too many failed sign-ins; the credentials were not checked. Wait {} s (Retry-After) before trying again.",
+                throttled.seconds()
+            ),
             ApiError::Store(StoreError::UnknownTenant(tenant)) => format!("There is no tenant named {tenant}."),
             ApiError::Store(StoreError::Busy(_)) => "The chat queue is busy; retry shortly.".into(),
             ApiError::Store(StoreError::Unreachable(_)) => {
@@ -190,7 +198,7 @@ impl ApiError {
         let detail = printable(&detail, format);
         let problem = Problem {
             namespace: matches!(format, Format::Xml(_)).then_some("urn:ietf:rfc:7807"),
-            kind: "about:blank",
+            kind: self.problem_type(),
             title: status.canonical_reason().unwrap_or("Error"),
             status: status.as_u16(),
             detail: &detail,
@@ -210,6 +218,9 @@ impl ApiError {
             .status(status)
             .header(CONTENT_TYPE, format.problem_content_type());
         response = match &self {
+            ApiError::Auth(AuthError::Throttled(throttled)) => {
+                response.header(RETRY_AFTER, throttled.seconds())
+            }
             ApiError::Auth(error) if !matches!(error, AuthError::NotAnAgent) => {
                 response.header(WWW_AUTHENTICATE, challenge)
             }
@@ -226,6 +237,15 @@ impl ApiError {
         response
             .body(Body::Text(body))
             .expect("static headers are valid")
+    }
+
+    /// The problem `type`: a URI of our own where a client should tell the problem from
+    /// others of its status, `about:blank` (the status says it all) elsewhere.
+    fn problem_type(&self) -> &'static str {
+        match self {
+            ApiError::Auth(AuthError::Throttled(_)) => LOGIN_THROTTLED,
+            _ => "about:blank",
+        }
     }
 
     /// The text for the log: everything, including what the caller does not see.

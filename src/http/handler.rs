@@ -26,8 +26,8 @@ use super::ops::Call;
 use super::render::{self, View};
 use super::request::{path, request_id, selection};
 use super::routes::{self, MAX_BODY, Route};
-use super::source::{shown, source};
-use crate::auth::{AuthConfig, Authenticator, Principal};
+use super::source::{Forwarded, shown, source};
+use crate::auth::{AuthConfig, Authenticator, Caller, Principal};
 use crate::entity::Object;
 use crate::locale::{HeaderError, LocaleRequest, Localizer, Zone};
 use crate::store::{Store, Stores};
@@ -47,6 +47,8 @@ pub struct App {
     default_zone: Zone,
     /// What time it is; tests set it to see a pickup in winter and in summer.
     clock: fn() -> Timestamp,
+    /// Whether a proxy's `X-Forwarded-For` hop names the client.
+    forwarded: Forwarded,
 }
 
 /// What is known about a request before it is served: enough to answer any failure.
@@ -67,7 +69,8 @@ struct Exchange {
 }
 
 impl Exchange {
-    fn of(request: &Request, cors: &Cors, default_zone: &Zone) -> Self {
+    fn of(app: &App, request: &Request) -> Self {
+        let (cors, default_zone) = (&app.cors, &app.default_zone);
         let negotiated = negotiate::negotiate(request.headers());
         let error_format = match &negotiated {
             Ok(format) => *format,
@@ -80,7 +83,7 @@ impl Exchange {
         );
         Exchange {
             request_id: request_id(request),
-            source: source(request),
+            source: source(request, app.forwarded),
             negotiated,
             error_format,
             origin: cors.judge(request.uri(), request.headers()),
@@ -101,6 +104,7 @@ impl App {
             auth: Arc::default(),
             default_zone: Zone::UTC,
             clock: Timestamp::now,
+            forwarded: Forwarded::Ignored,
         }
     }
 
@@ -114,6 +118,11 @@ impl App {
             auth: Arc::new(Authenticator::new(config)),
             ..self
         }
+    }
+
+    /// Whether the last `X-Forwarded-For` hop names the client (default: ignored).
+    pub fn with_forwarded(self, forwarded: Forwarded) -> Self {
+        Self { forwarded, ..self }
     }
 
     /// Reads the time from `clock` instead of the system clock.
@@ -133,7 +142,7 @@ impl App {
     /// format - a panic while serving too. (What runs before, reading the headers into an
     /// `Exchange`, is property-tested parsing.)
     pub async fn handle(&self, request: Request) -> Response<Body> {
-        let exchange = Exchange::of(&request, &self.cors, &self.default_zone);
+        let exchange = Exchange::of(self, &request);
         let served = AssertUnwindSafe(self.serve(request, &exchange))
             .catch_unwind()
             .await
@@ -218,7 +227,11 @@ impl App {
         let source = exchange.source;
         blocking(move || {
             let store = stores.store(route.tenant.as_ref())?;
-            let principal = auth.authenticate(&headers, store.as_ref(), clock())?;
+            let caller = Caller {
+                tenant: route.tenant.as_ref(),
+                source,
+            };
+            let principal = auth.authenticate(&headers, store.as_ref(), clock(), caller)?;
             let localizer = localizer(&locale, store.as_ref(), &principal, &default_zone)?;
             let call = Call {
                 store: store.as_ref(),

@@ -11,7 +11,7 @@
 //! backends, [`sqlite`] (the default) and [`postgres`] (for tenants past one SQLite writer),
 //! hold SQL and row mapping, in the same file map: `mod.rs`
 //! (the store), `tenants.rs`, `migrate.rs`, `reads.rs`, `pickup.rs`, `load.rs`, `admin.rs`,
-//! `errors.rs`.
+//! `logins.rs` (failed-login counts), `errors.rs`.
 
 pub mod admin;
 pub mod load;
@@ -58,6 +58,26 @@ pub trait Store: Send + Sync {
 
     /// The string resources in `language`, English where it has none.
     fn resources(&self, language: Language) -> Result<Resources, StoreError>;
+
+    /// The failed password verifications counted for a login name (`login` is its
+    /// `LoginKey`), across every source and instance.
+    fn login_failures(&self, login: &str) -> Result<Option<LoginFailures>, StoreError>;
+
+    /// Counts one more failed verification for `login` at `now`. A count last raised before
+    /// `forget_before` starts again from one, and such stale counts of other names go.
+    fn record_login_failure(
+        &self,
+        login: &str,
+        now: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<(), StoreError>;
+}
+
+/// A login name's failed password verifications, as the store counts them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoginFailures {
+    pub failures: u32,
+    pub last: Timestamp,
 }
 
 pub trait Stores: Send + Sync {

@@ -2,12 +2,15 @@
 //! PostgreSQL cluster - the real handler in front of it, and plain SQL (written for both
 //! backends) to look at what the handler did.
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use chat_pickup::http::App;
 use chat_pickup::http::cors::Cors;
+use chat_pickup::http::source::Peer;
 use chat_pickup::store::admin::{Admin, Links, NewSession, NewTopic};
 use chat_pickup::store::sqlite::SqliteOptions;
 use chat_pickup::time::Timestamp;
@@ -211,6 +214,22 @@ impl TestApp {
         self.request(Method::POST, path, headers, Body::Empty).await
     }
 
+    /// POST `path` with these headers, as the local server sees a client at `source`.
+    pub async fn post_from(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        source: IpAddr,
+    ) -> TestResponse {
+        let mut request = http::Request::post(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let peer = Peer(SocketAddr::new(source, 50_000));
+        self.call(request.extension(peer).body(Body::Empty).unwrap())
+            .await
+    }
+
     /// `method` on `path` with exactly these headers and `body`.
     pub async fn request(
         &self,
@@ -354,4 +373,11 @@ pub fn top_level_keys(json: &str) -> Vec<String> {
     serde_json::Deserializer::from_str(json)
         .deserialize_map(Keys)
         .unwrap()
+}
+
+/// An address no other call of this test process used: for requests that must not share
+/// their failures' counts with others.
+pub fn fresh_source() -> IpAddr {
+    static NEXT: AtomicU32 = AtomicU32::new(u32::from_be_bytes([10, 0, 0, 1]));
+    Ipv4Addr::from(NEXT.fetch_add(1, Ordering::Relaxed)).into()
 }

@@ -9,7 +9,7 @@ use chat_pickup::entity::{Object, Shape};
 use chat_pickup::http::App;
 use chat_pickup::locale::Location;
 use chat_pickup::locale::{Language, Resources};
-use chat_pickup::store::{Pickup, Store, StoreError, Stores};
+use chat_pickup::store::{LoginFailures, Pickup, Store, StoreError, Stores};
 use chat_pickup::tenant::Tenant;
 use chat_pickup::time::Timestamp;
 use http::StatusCode;
@@ -85,6 +85,14 @@ impl Store for Fault {
 
     fn location(&self, _: &Location) -> Result<Option<String>, StoreError> {
         Ok(None)
+    }
+
+    fn login_failures(&self, _: &str) -> Result<Option<LoginFailures>, StoreError> {
+        Ok(None)
+    }
+
+    fn record_login_failure(&self, _: &str, _: Timestamp, _: Timestamp) -> Result<(), StoreError> {
+        Ok(())
     }
 
     fn resources(&self, _: Language) -> Result<Resources, StoreError> {

@@ -19,7 +19,7 @@ use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+use crate::helpers::{PASSWORD, TestApp, TestResponse, basic, fresh_source};
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 const ISSUER: &str = "https://login.example.test";
@@ -180,9 +180,11 @@ fn xsrf_for(ticket: &str) -> String {
     chat_pickup::auth::xsrf_token(XSRF_SECRET, ticket)
 }
 
+/// Each call from an address of its own: these tests are about what one attempt gets; many
+/// failures from one place are `throttling.rs`'s.
 async fn call(app: &TestApp, headers: &[(&'static str, String)]) -> TestResponse {
     let borrowed: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    app.post_with(PICKUP, &borrowed).await
+    app.post_from(PICKUP, &borrowed, fresh_source()).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -9,6 +9,7 @@
 mod admin;
 mod errors;
 mod load;
+mod logins;
 mod migrate;
 mod pickup;
 mod reads;
@@ -24,7 +25,7 @@ use deadpool_postgres::{ClientWrapper, Pool};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::{Pickup, Store, StoreError};
+use super::{LoginFailures, Pickup, Store, StoreError};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY};
@@ -155,6 +156,22 @@ impl Store for PgStore {
         Ok(self.read(&[reads::RESOURCES], async |client| {
             Ok(reads::resources(client, language).await?)
         })?)
+    }
+
+    fn login_failures(&self, login: &str) -> Result<Option<LoginFailures>, StoreError> {
+        Ok(self.read(&[logins::FAILURES], async |client| {
+            logins::failures(client, login).await
+        })?)
+    }
+
+    fn record_login_failure(
+        &self,
+        login: &str,
+        now: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<(), StoreError> {
+        Ok(self
+            .write(async |client| Ok(logins::record(client, login, now, forget_before).await?))?)
     }
 }
 

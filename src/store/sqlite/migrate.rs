@@ -10,7 +10,7 @@ use crate::store::StoreError;
 /// The schema, applied idempotently whenever a database is opened at an older version.
 pub const SCHEMA: &str = include_str!("../../../schema.sql");
 /// Must match the `PRAGMA user_version` at the end of `schema.sql`.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// What `CREATE TABLE IF NOT EXISTS` cannot do for a database made by an older schema: the
 /// columns added since, applied before the schema when upgrading from below each version.

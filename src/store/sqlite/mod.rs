@@ -9,6 +9,7 @@
 mod admin;
 mod errors;
 mod load;
+mod logins;
 mod migrate;
 mod pickup;
 mod reads;
@@ -22,7 +23,7 @@ use std::time::Duration;
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Pickup, Store, StoreError};
+use super::{LoginFailures, Pickup, Store, StoreError};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::CHAT_SESSION_ENTITY;
@@ -277,6 +278,21 @@ impl Store for SqliteStore {
 
     fn resources(&self, language: Language) -> Result<Resources, StoreError> {
         self.watch(reads::resources(&self.connection(), language).map_err(Into::into))
+    }
+
+    fn login_failures(&self, login: &str) -> Result<Option<LoginFailures>, StoreError> {
+        self.watch(logins::failures(&self.connection(), login).map_err(Into::into))
+    }
+
+    fn record_login_failure(
+        &self,
+        login: &str,
+        now: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.watch(self.write(|transaction| -> Result<(), StoreError> {
+            Ok(logins::record(transaction, login, now, forget_before)?)
+        }))
     }
 }
 
