@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
 
-fn fixture(name: &str) -> Value {
+pub(super) fn fixture(name: &str) -> Value {
     let path = format!(
         "{}/tests/fixtures/lambda_http/{name}.json",
         env!("CARGO_MANIFEST_DIR")
@@ -24,13 +24,13 @@ fn app() -> Option<TestApp> {
     Some(app)
 }
 
-async fn replay(app: &TestApp, event: Value) -> TestResponse {
+pub(super) async fn replay(app: &TestApp, event: Value) -> TestResponse {
     let request = lambda_http::request::from_str(&event.to_string()).expect("the event parses");
     app.call(request).await
 }
 
 /// Replaces a header, whatever the case of its name in the fixture.
-fn set_header(event: &mut Value, name: &str, value: &str) {
+pub(super) fn set_header(event: &mut Value, name: &str, value: &str) {
     let headers = event["headers"].as_object_mut().unwrap();
     headers.retain(|key, _| !key.eq_ignore_ascii_case(name));
     headers.insert(name.to_string(), json!(value));

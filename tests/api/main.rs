@@ -40,6 +40,7 @@ macro_rules! suite {
         mod schemes;
         mod select;
         mod server;
+        mod throttling;
         mod zones;
     };
 }
