@@ -16,9 +16,9 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -28,6 +28,7 @@ use chat_pickup::time::Timestamp;
 use rand::seq::SliceRandom;
 use test_support::credentials::{PASSWORD_HASH, RESPOND, agent};
 use test_support::http::{Failure, percentile};
+use test_support::process::{free_port, resources, serve, wait_until_serving};
 
 struct Settings {
     tenants: usize,
@@ -65,7 +66,10 @@ async fn main() -> Result<(), Failure> {
     }
     seed(&tenants.join("hot.db"), 2 * settings.hot_pickups)?;
     let addr = free_port()?;
-    let mut server = start(dir.path(), addr, settings.nofile)?;
+    let binary = env!("CARGO_BIN_EXE_chat-pickup");
+    let tenants = tenants.to_string_lossy();
+    let extra = ["--tenants-dir", tenants.as_ref()];
+    let mut server = serve(binary, dir.path(), addr, settings.nofile, &extra)?;
     let outcome = run(&settings, addr, &mut server).await;
     let _ = server.kill();
     let _ = server.wait();
@@ -143,35 +147,6 @@ fn seed(path: &Path, sessions: usize) -> Result<(), Failure> {
     Ok(())
 }
 
-fn free_port() -> Result<SocketAddr, Failure> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?)
-}
-
-/// The server under `ulimit -n nofile`; its log in `dir/server.log`.
-fn start(dir: &Path, addr: SocketAddr, nofile: u64) -> Result<Child, Failure> {
-    let binary = env!("CARGO_BIN_EXE_chat-pickup");
-    let script = format!(
-        r#"ulimit -n {nofile} && exec "$0" --db "$1/default.db" serve --addr "$2" --tenants-dir "$1/tenants" 2>"$1/server.log""#
-    );
-    Ok(Command::new("sh")
-        .args(["-c", &script, binary])
-        .arg(dir)
-        .arg(addr.to_string())
-        .stdout(Stdio::null())
-        .spawn()?)
-}
-
-async fn wait_until_serving(addr: SocketAddr) -> Result<(), Failure> {
-    let start = Instant::now();
-    while tokio::net::TcpStream::connect(addr).await.is_err() {
-        if start.elapsed() > Duration::from_secs(30) {
-            return Err("the server did not start".into());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
-}
-
 /// The hot tenant's pickups, one at a time; their latencies, sorted.
 async fn hot(
     addr: SocketAddr,
@@ -241,16 +216,4 @@ impl Pickups {
         response.into_body().collect().await?;
         Ok(status)
     }
-}
-
-/// The process's resident set (KiB) and open descriptors, from /proc.
-fn resources(pid: u32) -> (u64, usize) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let rss = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0);
-    let descriptors = std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, Iterator::count);
-    (rss, descriptors)
 }

@@ -198,10 +198,35 @@ impl Authenticator {
         challenges.join(", ")
     }
 
+    /// What can be refused at once, without the store or argon2 - a source, or a login name
+    /// from it, that must wait - so that a flood of guesses is answered without a trip to
+    /// the blocking pool. [`Self::authenticate`] checks the same again, and more.
+    pub fn screen(
+        &self,
+        headers: &HeaderMap,
+        caller: Caller,
+        now: Timestamp,
+    ) -> Result<(), Throttled> {
+        let source = SourceKey::of(caller.source);
+        self.throttle.check_source(source, now)?;
+        let Ok(Some(header)) = single(headers, AUTHORIZATION.as_str()) else {
+            return Ok(());
+        };
+        match Credentials::parse(header, |scheme| self.enabled(scheme)) {
+            Ok(Credentials::Basic(basic)) if !self.cache.knows(&basic.encoded) => {
+                let login = throttle::LoginKey::of(&basic.login);
+                let pair = throttle::PairKey::new(caller.tenant, &login, source);
+                self.throttle.check_pair(pair, now)
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Authenticates the request. Blocking: it may verify a slow password hash.
     ///
-    /// Every check counts against the caller's source until it turns out to be no guess:
-    /// anything but a rejection takes it back.
+    /// A source with too many rejections is refused before anything is checked; a rejection
+    /// counts against it (anything else - a missing header, a 403, a store failure - is no
+    /// guess).
     pub fn authenticate(
         &self,
         headers: &HeaderMap,
@@ -210,10 +235,10 @@ impl Authenticator {
         caller: Caller,
     ) -> Result<Principal, AuthFailure> {
         let source = SourceKey::of(caller.source);
-        self.throttle.admit_source(source, now)?;
+        self.throttle.check_source(source, now)?;
         let outcome = self.identify(headers, store, now, caller);
-        if !matches!(outcome, Err(AuthFailure::Refused(AuthError::Rejected))) {
-            self.throttle.forgive_source(source, 1);
+        if matches!(outcome, Err(AuthFailure::Refused(AuthError::Rejected))) {
+            self.throttle.source_failed(source, now);
         }
         outcome
     }

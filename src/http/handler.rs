@@ -1,8 +1,8 @@
 //! The one request handler, shared by the Lambda runtime and the local server.
 //!
 //! Refuse foreign pages, answer preflights, route, check the body size, `Accept`, the
-//! language and time-zone headers and `$select` - all before anything changes - then choose
-//! the tenant's store, authenticate, resolve the zone and string resources, run the route's
+//! language and time-zone headers and `$select` - all before anything changes - refuse a
+//! caller whose failed sign-ins say to wait, then choose the tenant's store, authenticate, resolve the zone and string resources, run the route's
 //! operation ([`super::ops`]), render.
 //! Every failure, a panic included, is an ordinary problem response (a `lambda_http` handler
 //! returning `Err` would become an opaque 502, a panic a dead instance).
@@ -27,7 +27,7 @@ use super::render::{self, View};
 use super::request::{path, request_id, selection};
 use super::routes::{self, MAX_BODY, Route};
 use super::source::{Forwarded, shown, source};
-use crate::auth::{AuthConfig, Authenticator, Caller, Principal};
+use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, Principal};
 use crate::entity::Object;
 use crate::locale::{HeaderError, LocaleRequest, Localizer, Zone};
 use crate::store::{Store, Stores};
@@ -193,6 +193,12 @@ impl App {
         let locale = exchange.locale.clone()?;
         let shape = route.operation.entity();
         let selection = selection(&request, shape)?;
+        let caller = Caller {
+            tenant: route.tenant.as_ref(),
+            source: exchange.source,
+        };
+        let screened = self.auth.screen(request.headers(), caller, (self.clock)());
+        screened.map_err(AuthFailure::from)?;
         let (localizer, entity) = self.perform(route, &request, locale, exchange).await?;
         let view = View {
             selection: &selection,

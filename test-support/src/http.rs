@@ -107,20 +107,43 @@ impl Client {
 
     /// The session picked up; `None` for an empty queue.
     pub async fn pickup(&mut self, authorization: &str) -> Result<Option<i64>, Failure> {
+        let answer = self.post(PICKUP, authorization).await?;
+        let body = &answer.body[..];
+        if answer.status != 200 {
+            return Err(format!("{}: {}", answer.status, String::from_utf8_lossy(body)).into());
+        }
+        Ok((body != b"null").then(|| session_of(body)))
+    }
+
+    /// POST `path` with `authorization`, asking for JSON; whatever the answer.
+    pub async fn post(&mut self, path: &str, authorization: &str) -> Result<Answer, Failure> {
         self.sender.ready().await?;
-        let request = http::Request::post(PICKUP)
+        let request = http::Request::post(path)
             .header("host", "localhost")
             .header("authorization", authorization)
             .header("accept", "application/json")
             .body(Empty::new())?;
         let response = self.sender.send_request(request).await?;
-        let status = response.status();
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok()?.parse().ok());
         let body = response.into_body().collect().await?.to_bytes();
-        if status != 200 {
-            return Err(format!("{status}: {}", String::from_utf8_lossy(&body)).into());
-        }
-        Ok((&body[..] != b"null").then(|| session_of(&body)))
+        Ok(Answer {
+            status,
+            retry_after,
+            body,
+        })
     }
+}
+
+/// What a [`Client`] was answered.
+pub struct Answer {
+    pub status: u16,
+    /// `Retry-After` in seconds, if sent.
+    pub retry_after: Option<u64>,
+    pub body: Bytes,
 }
 
 /// The session id at the start of a JSON or XML body.

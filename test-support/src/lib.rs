@@ -7,11 +7,14 @@
 //! - [`credentials`]: the test agents' password (hashed once), Basic headers, rights.
 //! - [`http`]: the local server on a loopback port, requests through the handler, what curl
 //!   sends over a raw socket, and a keep-alive hyper client for load.
+//! - [`process`]: the real binary as a child process under a descriptor limit, and what
+//!   /proc says of it (memory, descriptors, CPU time).
 
 pub mod backend;
 pub mod cluster;
 pub mod credentials;
 pub mod http;
+pub mod process;
 
 pub use backend::Backend;
 pub use cluster::Cluster;

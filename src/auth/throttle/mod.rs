@@ -10,10 +10,12 @@
 //!   Lambda instances and restarts. It holds back only pairs that have failed themselves: a
 //!   correct password from a source with no failures always gets its verification.
 //!
-//! An attempt counts from the moment it is admitted, not when it has failed: sixteen guesses
-//! sent at once are admitted one at a time against the count, not all against a count of
-//! none. A success takes its own attempt back - and, for a pair, the failures before it,
-//! which were the owner's typing, not a guess.
+//! A pair's attempt counts from the moment it is admitted to argon2, not when it has failed:
+//! sixteen guesses sent at once are admitted one at a time against the count, not all
+//! against a count of none. A success clears the pair, and takes its earlier failures off
+//! the source's count: they were the owner's typing, not guesses. A source counts failures
+//! only once they are known - busy offices behind one address send many requests at once,
+//! and none of them is a failure until it fails.
 
 mod backoff;
 mod keys;
@@ -64,14 +66,19 @@ impl Default for Throttle {
 }
 
 impl Throttle {
-    /// Admits one check of credentials from `source`, counted until [`Self::forgive_source`].
-    pub fn admit_source(&self, source: SourceKey, now: Timestamp) -> Result<(), Throttled> {
-        self.sources.admit(source, now, |_| None)
+    /// Whether credentials from `source` must wait.
+    pub fn check_source(&self, source: SourceKey, now: Timestamp) -> Result<(), Throttled> {
+        self.sources.check(source, now)
     }
 
-    /// Takes back `attempts` of `source`'s: they were no guesses.
-    pub fn forgive_source(&self, source: SourceKey, attempts: u32) {
-        self.sources.forgive(source, attempts);
+    /// Counts a rejected credential from `source`.
+    pub fn source_failed(&self, source: SourceKey, now: Timestamp) {
+        self.sources.count(source, now);
+    }
+
+    /// Takes `failures` off `source`'s count: they were no guesses.
+    pub fn forgive_source(&self, source: SourceKey, failures: u32) {
+        self.sources.forgive(source, failures);
     }
 
     /// Whether the pair must wait, before the store is asked anything.
@@ -130,8 +137,8 @@ impl<K: Hash + Eq + Copy> Counter<K> {
         }
     }
 
-    /// Admits an attempt unless this count, or `ceiling` (told whether `key` has attempts of
-    /// its own), says to wait.
+    /// Admits and counts an attempt unless this count, or `ceiling` (told whether `key` has
+    /// attempts of its own), says to wait.
     fn admit(
         &self,
         key: K,
@@ -139,17 +146,36 @@ impl<K: Hash + Eq + Copy> Counter<K> {
         ceiling: impl FnOnce(bool) -> Option<Duration>,
     ) -> Result<(), Throttled> {
         let mut records = self.lock();
-        let record = records.get_or_insert_mut(key, || Record {
-            attempts: 0,
-            last: now,
-        });
-        if self.backoff.forgotten(record.last, now) {
-            record.attempts = 0;
-        }
+        let record = Self::current(&mut records, key, now, self.backoff);
         self.verdict(record, now, ceiling(record.attempts > 0))?;
         record.attempts += 1;
         record.last = now;
         Ok(())
+    }
+
+    /// Counts an attempt, whatever the count says.
+    fn count(&self, key: K, now: Timestamp) {
+        let mut records = self.lock();
+        let record = Self::current(&mut records, key, now, self.backoff);
+        record.attempts += 1;
+        record.last = now;
+    }
+
+    /// `key`'s record, started afresh if new or forgotten.
+    fn current(
+        records: &mut LruCache<K, Record>,
+        key: K,
+        now: Timestamp,
+        backoff: Backoff,
+    ) -> &mut Record {
+        let record = records.get_or_insert_mut(key, || Record {
+            attempts: 0,
+            last: now,
+        });
+        if backoff.forgotten(record.last, now) {
+            record.attempts = 0;
+        }
+        record
     }
 
     fn verdict(
@@ -261,15 +287,22 @@ mod tests {
     }
 
     #[test]
-    fn a_source_is_held_back_after_its_free_failures_and_forgiven_its_successes() {
+    fn a_source_is_held_back_after_its_free_failures_and_forgiven_typos() {
         let throttle = Throttle::default();
         for _ in 0..SOURCE.free {
-            throttle.admit_source(source(1), at(0)).unwrap();
+            throttle.check_source(source(1), at(0)).unwrap();
+            throttle.source_failed(source(1), at(0));
         }
-        assert!(throttle.admit_source(source(1), at(0)).is_err());
+        assert_eq!(
+            throttle
+                .check_source(source(1), at(0))
+                .unwrap_err()
+                .seconds(),
+            1
+        );
         throttle.forgive_source(source(1), 1);
-        assert!(throttle.admit_source(source(1), at(0)).is_ok());
-        assert!(throttle.admit_source(source(2), at(0)).is_ok());
+        assert!(throttle.check_source(source(1), at(0)).is_ok());
+        assert!(throttle.check_source(source(2), at(0)).is_ok());
     }
 
     #[test]
