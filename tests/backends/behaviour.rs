@@ -29,6 +29,7 @@ on_both!(
     secrets_and_deleted_associates,
     tenants_are_separate_and_never_created_by_a_request,
     concurrent_callers_never_share_a_session_or_a_rank,
+    failed_logins_are_counted_forgotten_and_cleared_away,
 );
 
 /// An instant in the past, so waits are known and positive.
@@ -337,4 +338,45 @@ async fn concurrent_callers_never_share_a_session_or_a_rank(backend: Backend) {
     let shared = "SELECT count(*) FROM (SELECT user_id, rank FROM chat_session \
         GROUP BY user_id, rank HAVING count(*) > 1) AS shared";
     assert_eq!(backend.int(shared), 0);
+}
+
+/// The store's half of login throttling: a count per name that grows, restarts once its
+/// last failure is older than the forget instant, and takes stale names away with it.
+async fn failed_logins_are_counted_forgotten_and_cleared_away(backend: Backend) {
+    use chat_pickup::store::LoginFailures;
+    let store = backend.stores.store(None).unwrap();
+    let count = |name: &str| store.login_failures(name).unwrap();
+    assert_eq!(count("a"), None);
+    for minutes_ago in [30, 20, 10] {
+        store
+            .record_login_failure("a", at(minutes_ago), at(60))
+            .unwrap();
+    }
+    store.record_login_failure("b", at(50), at(60)).unwrap();
+    assert_eq!(
+        count("a"),
+        Some(LoginFailures {
+            failures: 3,
+            last: at(10),
+        })
+    );
+    store.record_login_failure("a", at(0), at(15)).unwrap();
+    assert_eq!(
+        count("a"),
+        Some(LoginFailures {
+            failures: 4,
+            last: at(0),
+        }),
+        "last failed 10 minutes ago, within the forget window"
+    );
+    store.record_login_failure("a", at(-60), at(-5)).unwrap();
+    assert_eq!(
+        count("a"),
+        Some(LoginFailures {
+            failures: 1,
+            last: at(-60),
+        }),
+        "forgotten: starts again"
+    );
+    assert_eq!(count("b"), None, "stale: taken away");
 }

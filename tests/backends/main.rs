@@ -170,6 +170,44 @@ async fn instances_starting_together_apply_the_schema_once() {
     assert_eq!(versions, [SCHEMA_VERSION]);
 }
 
+/// A schema of version 1 (before the failed-login counts) is brought up to date when opened,
+/// keeping its rows.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_version_1_schema_gains_the_failed_login_counts() {
+    use chat_pickup::store::Stores;
+    use chat_pickup::store::postgres::{PgOptions, PgStores};
+    let Some(cluster) = Cluster::shared() else {
+        return;
+    };
+    let url = cluster.database();
+    let open = || {
+        let stores = PgStores::new(&url.parse().unwrap(), PgOptions::default()).unwrap();
+        stores.store(None).map(|_| ()).unwrap();
+    };
+    open();
+    let client = connect(&url).await;
+    client
+        .batch_execute(
+            "DROP TABLE login_failure; DELETE FROM chat_pickup_schema WHERE version > 1;
+             INSERT INTO chat_pickup_schema (version) VALUES (1) ON CONFLICT DO NOTHING;
+             INSERT INTO associate (name, full_name) VALUES ('tje0', 'Thomas');",
+        )
+        .await
+        .unwrap();
+    open();
+    let row = client
+        .query_one(
+            "SELECT to_regclass('login_failure') IS NOT NULL, \
+             (SELECT array_agg(version ORDER BY version) FROM chat_pickup_schema), \
+             (SELECT count(*) FROM associate)",
+            &[],
+        )
+        .await
+        .unwrap();
+    let (table, versions, associates): (bool, Vec<i64>, i64) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!((table, versions, associates), (true, vec![1, 2], 1));
+}
+
 /// Eight threads, two per agent, call the store's pickup directly over 2,000 sessions: no
 /// session is handed out twice, each gets one welcome message, no agent one Rank twice.
 /// Without the agent's row lock, or without `SKIP LOCKED`, this fails (checked by hand).

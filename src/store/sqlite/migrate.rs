@@ -93,6 +93,32 @@ mod tests {
     }
 
     #[test]
+    fn a_version_3_database_gains_the_failed_login_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, store) = store_at(&dir);
+        store
+            .connection()
+            .execute_batch(
+                "DROP TABLE login_failure; PRAGMA user_version = 3;
+                 INSERT INTO associate (associate_id, name) VALUES (1, 'tje0');",
+            )
+            .unwrap();
+        drop(store);
+        let store = SqliteStore::create(&path, &SqliteOptions::default()).unwrap();
+        let connection = store.connection();
+        let (version, tables, associates): (i64, i64, i64) = connection
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), \
+                 (SELECT count(*) FROM sqlite_schema WHERE name = 'login_failure'), \
+                 (SELECT count(*) FROM associate)",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((version, tables, associates), (4, 1, 1));
+    }
+
+    #[test]
     fn every_location_keeps_time_by_a_zone_chrono_tz_knows() {
         let dir = tempfile::tempdir().unwrap();
         let (_, store) = store_at(&dir);
