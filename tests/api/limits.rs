@@ -1,13 +1,22 @@
-//! The local server outlives its descriptor limit: the real binary under `ulimit -n 64` is
-//! sent more connections than it has descriptors for. It pauses accepting - it does not exit
-//! - and serves again once they close.
+//! The service outlives its descriptor limit. The real binary under `ulimit -n 64` is sent
+//! more connections than it has descriptors for: it pauses accepting - it does not exit - and
+//! serves again once they close. And a tenant whose database cannot be opened for want of
+//! descriptors is a 503 with `Retry-After`, served once descriptors are free.
 
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use test_support::credentials::basic;
-use test_support::http::Client;
+use chat_pickup::store::admin::{NewSession, NewTopic};
+use chat_pickup::time::Timestamp;
+use http::StatusCode;
+use test_support::Backend;
+use test_support::credentials::{PASSWORD_HASH, RESPOND, agent, basic};
+use test_support::http::{Client, post};
+
+/// Set in the child process that runs the descriptor-exhaustion scenario; names the file it
+/// writes once every assertion held.
+const CHILD: &str = "CHAT_PICKUP_TEST_EXHAUSTED_CHILD";
 
 /// The demo agent picks up through a fresh connection; the answer's status or the failure.
 async fn pickup(addr: SocketAddr) -> Result<Option<i64>, String> {
@@ -72,4 +81,81 @@ async fn the_server_pauses_when_descriptors_run_out_and_serves_again_once_freed(
     assert!(server.try_wait().unwrap().is_none(), "still alive");
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+/// The scenario runs in a child of this test binary under `ulimit -n 64`, so that using up
+/// the descriptors touches no other test. The child says it got to the end by writing a
+/// file: a filter that matched nothing would also exit 0.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenant_opened_without_descriptors_is_a_503_then_served() {
+    if let Some(done) = std::env::var_os(CHILD) {
+        tenant_open_with_descriptors_exhausted().await;
+        std::fs::write(done, "done").unwrap();
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let done = dir.path().join("done");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -n 64 && exec "$0" "$@""#)
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "limits::a_tenant_opened_without_descriptors_is_a_503_then_served",
+            "--exact",
+            "--test-threads",
+            "1",
+        ])
+        .env(CHILD, &done)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(done.exists(), "the child ran the scenario");
+}
+
+async fn tenant_open_with_descriptors_exhausted() {
+    let backend = Backend::sqlite();
+    let acme = backend.tenant("acme");
+    acme.add_associate("tje0", "Thomas", &PASSWORD_HASH)
+        .unwrap();
+    acme.add_topic(&NewTopic::new("Sales", "Hi!")).unwrap();
+    acme.add_member("tje0", "Sales", RESPOND).unwrap();
+    let waiting = NewSession {
+        topic: "Sales".into(),
+        customer_name: "customer".into(),
+        ..NewSession::default()
+    };
+    acme.enqueue(&waiting, Timestamp::now()).unwrap();
+    drop(acme);
+    let app = backend.app(|app| app);
+    let authorization = agent("tje0");
+    let headers = [("authorization", authorization.as_str())];
+    const PATH: &str = "/acme/api/v1/ChatSession/Pickup";
+
+    let mut held = Vec::new();
+    while let Ok(file) = std::fs::File::open("/dev/null") {
+        held.push(file);
+    }
+    let refused = post(&app, PATH, &headers).await;
+    drop(held);
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.body
+    );
+    assert_eq!(refused.headers["retry-after"], "1");
+    assert!(
+        refused.body.contains("busy; retry shortly"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        !refused.body.contains("descriptor"),
+        "no internals: {}",
+        refused.body
+    );
+
+    let served = post(&app, PATH, &headers).await;
+    assert_eq!(served.status, StatusCode::OK, "{}", served.body);
+    assert!(served.body.contains("\"customer\""), "{}", served.body);
 }
