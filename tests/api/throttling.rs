@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use chat_pickup::account::secret::SecretKind;
 use chat_pickup::http::error::LOGIN_THROTTLED;
+use chat_pickup::http::source::Forwarded;
 use chat_pickup::time::Timestamp;
 use futures_util::future::join_all;
 use http::StatusCode;
@@ -189,4 +190,41 @@ async fn guessed_tickets_are_held_back_per_address() {
         .post_from(PICKUP, &[("authorization", &good)], fresh_source())
         .await;
     assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.body);
+}
+
+/// `X-Forwarded-For` names the client only when a setting says a proxy of the operator's
+/// adds it; otherwise a guesser writing a new address into each request is still one source.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forwarded_address_counts_only_behind_a_trusted_proxy() {
+    let app = given!(app());
+    let proxy = fresh_source();
+    let guess = basic("tje0", "guess");
+    let mut ignored = Vec::new();
+    for hop in 1..=6 {
+        let forwarded = format!("203.0.113.{hop}");
+        let headers = [("authorization", guess.as_str()), ("x-forwarded-for", &forwarded)];
+        ignored.push(app.post_from(PICKUP, &headers, proxy).await);
+    }
+    assert_eq!(statuses(&ignored), [401, 401, 401, 401, 401, 429]);
+
+    let app = app.reconfigured(|app| app.with_clock(frozen).with_forwarded(Forwarded::Trusted));
+    let app = &app;
+    let from = |client: &'static str, password: &str| {
+        let authorization = basic("tje0", password);
+        let forwarded = format!("10.9.8.7, {client}");
+        async move {
+            let headers = [
+                ("authorization", authorization.as_str()),
+                ("x-forwarded-for", forwarded.as_str()),
+            ];
+            app.post_from(PICKUP, &headers, proxy).await
+        }
+    };
+    let mut trusted = Vec::new();
+    for _ in 0..6 {
+        trusted.push(from("198.51.100.1", "guess").await);
+    }
+    assert_eq!(statuses(&trusted), [401, 401, 401, 401, 401, 429]);
+    let owner = from("198.51.100.2", PASSWORD).await;
+    assert_eq!(owner.status, StatusCode::OK, "another client behind the same proxy: {}", owner.body);
 }
