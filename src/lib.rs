@@ -11,7 +11,8 @@
 //!   ([`http::App::handle`]), the local server, CORS, the route table, `Accept` and `$select`,
 //!   the operations (one file each, [`http::ops`]), rendering and the problem responses.
 //! - [`auth`]: credentials - Basic, SoTicket, Bearer (API token or JWT), the ticket cookie
-//!   with its XSRF pair, SO-AppToken - to an [`auth::Principal`], one file per scheme.
+//!   with its XSRF pair, SO-AppToken - to an [`auth::Principal`], one file per scheme;
+//!   failed sign-ins held back ([`auth::throttle`]).
 //! - [`store`]: the narrow persistence interface ([`store::Stores`], [`store::Store`],
 //!   [`store::admin::Admin`]), the decisions a pickup makes, and the two backends, which hold
 //!   SQL and row mapping only ([`store::sqlite`], [`store::postgres`]).
