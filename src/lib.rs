@@ -21,7 +21,7 @@
 //!   and time-zone headers and the [`locale::Localizer`] every string and date passes
 //!   through.
 //! - At the bottom: [`time`] (UTC instants, stored and printed), [`tenant`] (tenant names),
-//!   [`quality`] (HTTP q-values), [`random`], [`logging`] and [`memory`] (the allocator
+//!   [`idempotency`] (`Idempotency-Key` values), [`quality`] (HTTP q-values), [`random`], [`logging`] and [`memory`] (the allocator
 //!   setting that keeps the resident set small).
 
 pub mod account;
@@ -31,6 +31,7 @@ pub mod config;
 pub mod demo;
 pub mod entity;
 pub mod http;
+pub mod idempotency;
 pub mod locale;
 pub mod logging;
 pub mod memory;
