@@ -760,6 +760,19 @@ CREATE TABLE IF NOT EXISTS login_failure (
 );
 CREATE INDEX IF NOT EXISTS login_failure_last ON login_failure (last_failure);
 
+-- Idempotency-Key: each key an associate sent with a change, and what the change did, written
+-- in the change's own transaction. A retry with the key is answered from here. Keys expire
+-- (24 h by default) and are swept a few at a time by later keyed changes.
+CREATE TABLE IF NOT EXISTS idempotency_key (
+    associate_id  bigint NOT NULL,
+    key           text NOT NULL,
+    operation     text NOT NULL,                        -- pickup-first, ...
+    session_id    bigint, -- NULL: nothing to take
+    created       timestamptz NOT NULL,
+    PRIMARY KEY (associate_id, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_key_created ON idempotency_key (created);
+
 
 CREATE UNIQUE INDEX IF NOT EXISTS language_code_nocase ON language (lower(code));
 CREATE UNIQUE INDEX IF NOT EXISTS tzlocation_location_code_nocase ON tzlocation (lower(location_code));
@@ -798,3 +811,5 @@ DO $$ BEGIN ALTER TABLE chat_session ADD CONSTRAINT chat_session_sale_id_fkey FO
 DO $$ BEGIN ALTER TABLE chat_session ADD CONSTRAINT chat_session_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES ticket (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN ALTER TABLE chat_session ADD CONSTRAINT chat_session_transfer_to_fkey FOREIGN KEY (transfer_to) REFERENCES associate (associate_id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN ALTER TABLE chat_message ADD CONSTRAINT chat_message_session_id_fkey FOREIGN KEY (session_id) REFERENCES chat_session (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN ALTER TABLE idempotency_key ADD CONSTRAINT idempotency_key_associate_id_fkey FOREIGN KEY (associate_id) REFERENCES associate (associate_id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN ALTER TABLE idempotency_key ADD CONSTRAINT idempotency_key_session_id_fkey FOREIGN KEY (session_id) REFERENCES chat_session (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;

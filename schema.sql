@@ -758,4 +758,17 @@ CREATE TABLE IF NOT EXISTS login_failure (
 );
 CREATE INDEX IF NOT EXISTS login_failure_last ON login_failure (last_failure);
 
-PRAGMA user_version = 4;
+-- Idempotency-Key: each key an associate sent with a change, and what the change did, written
+-- in the change's own transaction. A retry with the key is answered from here. Keys expire
+-- (24 h by default) and are swept a few at a time by later keyed changes.
+CREATE TABLE IF NOT EXISTS idempotency_key (
+    associate_id  INTEGER NOT NULL REFERENCES associate (associate_id),
+    key           TEXT NOT NULL,
+    operation     TEXT NOT NULL,                        -- pickup-first, ...
+    session_id    INTEGER REFERENCES chat_session (id), -- NULL: nothing to take
+    created       TEXT NOT NULL,
+    PRIMARY KEY (associate_id, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_key_created ON idempotency_key (created);
+
+PRAGMA user_version = 5;

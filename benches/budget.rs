@@ -32,7 +32,11 @@ const SYNCS: [Synchronous; 2] = [Synchronous::Full, Synchronous::Normal];
 
 /// (b) The store's pickup; the session it took.
 fn store_pickup(bench: &Bench) -> i64 {
-    let picked = bench.store.pickup(&bench.agent, Timestamp::now()).unwrap();
+    let picked = bench
+        .store
+        .pickup(&bench.agent, Timestamp::now(), None)
+        .unwrap()
+        .taken();
     picked.expect("a session waiting").session_id
 }
 

@@ -20,7 +20,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 fn render(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let Bench { store, agent, .. } = database(dir.path(), 10, Synchronous::Normal);
-    let picked = store.pickup(&agent, Timestamp::now()).unwrap().unwrap();
+    let picked = store
+        .pickup(&agent, Timestamp::now(), None)
+        .unwrap()
+        .taken()
+        .unwrap();
     let session = Some(&picked.session);
     let norwegian = Language::from_prefix("NO").unwrap();
     let oslo = Zone::from_iana("Europe/Oslo").unwrap();

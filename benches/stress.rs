@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use chat_pickup::account::Agent;
 use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
-use chat_pickup::store::{Store, StoreError, Stores};
+use chat_pickup::store::{Claim, Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use rusqlite::Connection;
 
@@ -270,7 +270,10 @@ fn worker(target: &str, first: u64, threads: u64) -> Result<(), Failure> {
                 };
                 let mut picked = Vec::new();
                 loop {
-                    match store.pickup(&agent, Timestamp::now()) {
+                    match store
+                        .pickup(&agent, Timestamp::now(), None)
+                        .map(Claim::taken)
+                    {
                         Ok(Some(pickup)) => picked.push(pickup.session_id),
                         Ok(None) => return Ok(picked),
                         Err(StoreError::Busy(_)) => continue,

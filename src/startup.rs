@@ -63,6 +63,7 @@ fn app(settings: &Settings, args: &ServeArgs, on_lambda: bool) -> Result<Arc<App
             .with_cors(args.cors_origins.clone())
             .with_default_zone(args.default_tz.clone())
             .with_forwarded(args.forwarded())
+            .with_key_lifetime(args.key_lifetime())
             .with_auth(args.auth_config(settings)?),
     ))
 }

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
@@ -64,6 +65,15 @@ pub struct ServeArgs {
     /// address; without such a proxy the header is whatever the client wrote.
     #[arg(long, env = "CHAT_PICKUP_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// How long (hours, at least 1) an Idempotency-Key is remembered: a retry with it within
+    /// that time gets the first attempt's outcome.
+    #[arg(
+        long,
+        env = "CHAT_PICKUP_IDEMPOTENCY_KEY_HOURS",
+        default_value = "24",
+        value_parser = clap::value_parser!(u64).range(1..=8760)
+    )]
+    pub idempotency_key_hours: u64,
 }
 
 /// `--auth-schemes`.
@@ -89,6 +99,10 @@ impl From<SchemeName> for Scheme {
 }
 
 impl ServeArgs {
+    pub fn key_lifetime(&self) -> Duration {
+        Duration::from_secs(self.idempotency_key_hours * 60 * 60)
+    }
+
     pub fn forwarded(&self) -> Forwarded {
         if self.trust_forwarded_for {
             Forwarded::Trusted

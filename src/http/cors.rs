@@ -21,9 +21,10 @@ use http::{HeaderMap, HeaderValue, Method, Uri};
 /// The request headers an agent front end may send.
 const ALLOW_HEADERS: &str = "Authorization, Accept, Accept-Language, Content-Type, \
      SO-Language, SO-Culture, SO-TimeZone, SO-Browser-TZ-Offset, SO-AppToken, X-XSRF-TOKEN, \
-     X-Requested-With";
+     X-Requested-With, Idempotency-Key";
 /// The response headers a script may read besides the CORS-safelisted ones.
-const EXPOSE_HEADERS: &str = "Retry-After, WWW-Authenticate, SO-TimeZone, Content-Language";
+const EXPOSE_HEADERS: &str =
+    "Retry-After, WWW-Authenticate, SO-TimeZone, Content-Language, Idempotent-Replayed";
 /// The longest part of a foreign `Origin` kept for the answer and the log.
 const ECHO_LIMIT: usize = 100;
 /// How long a browser may cache a preflight answer, in seconds.

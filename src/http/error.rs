@@ -10,10 +10,12 @@ use lambda_http::Body;
 use serde::Serialize;
 
 use super::negotiate::{Format, NegotiationError, PRODUCIBLE};
+use super::ops::OpError;
 use super::render::{self, printable};
 use super::routes::{ALLOW as ALLOWED_METHODS, MAX_BODY, RouteError};
 use super::select::SelectError;
 use crate::auth::{AuthError, AuthFailure, Scheme};
+use crate::idempotency::KeyError;
 use crate::locale::HeaderError;
 use crate::store::StoreError;
 
@@ -40,8 +42,25 @@ pub enum ApiError {
     BodyTooLarge,
     /// A browser page from an origin that may not call this API; the text is its `Origin`.
     ForeignOrigin(String),
+    /// An `Idempotency-Key` that cannot be honoured.
+    Key(KeyError),
     /// A bug: a panic or a failed join of a blocking task.
     Internal(String),
+}
+
+impl From<KeyError> for ApiError {
+    fn from(error: KeyError) -> Self {
+        ApiError::Key(error)
+    }
+}
+
+impl From<OpError> for ApiError {
+    fn from(error: OpError) -> Self {
+        match error {
+            OpError::Store(error) => ApiError::Store(error),
+            OpError::Key(error) => ApiError::Key(error),
+        }
+    }
 }
 
 impl From<RouteError> for ApiError {
@@ -105,6 +124,9 @@ impl ApiError {
             | ApiError::Select(_)
             | ApiError::Locale(_) => StatusCode::BAD_REQUEST,
             ApiError::Negotiation(NegotiationError::NotAcceptable) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::Key(KeyError::Malformed(_)) => StatusCode::BAD_REQUEST,
+            ApiError::Key(KeyError::InFlight) => StatusCode::CONFLICT,
+            ApiError::Key(KeyError::UsedFor(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Auth(AuthError::NotAnAgent) => StatusCode::FORBIDDEN,
             ApiError::Auth(AuthError::Throttled(_)) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Auth(_) => StatusCode::UNAUTHORIZED,
@@ -148,6 +170,15 @@ impl ApiError {
                 "Bad $select: {error}. List top-level properties of ChatSessionEntity, separated by commas, such as $select=ChatSessionId,User,Status."
             ),
             ApiError::Locale(HeaderError { header, problem }) => format!("Bad {header} header: {problem}."),
+            ApiError::Key(KeyError::Malformed(why)) => format!(
+                "Bad Idempotency-Key header: {why}. Send one key of 1-255 printable ASCII characters, such as \"8e03978e-40d5-43e8-bc93-6894a57f9324\", new for each change and the same on its retries."
+            ),
+            ApiError::Key(KeyError::InFlight) => {
+                "A request with this Idempotency-Key is still being answered; retry once it is, and you will get its outcome.".into()
+            }
+            ApiError::Key(KeyError::UsedFor(operation)) => format!(
+                "This Idempotency-Key was used for another operation ({operation}); send a new key for this request."
+            ),
             ApiError::ForeignOrigin(origin) => format!(
                 "Pages from {origin:?} may not call this API. Its administrator can allow an origin in CHAT_PICKUP_CORS_ORIGINS."
             ),

@@ -11,6 +11,7 @@ use std::any::Any;
 use std::net::IpAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::FutureExt;
 use http::header::{CONTENT_LANGUAGE, HeaderValue};
@@ -22,15 +23,15 @@ use super::cors::{self, Cors, Verdict};
 use super::encoding::{self, Coding};
 use super::error::ApiError;
 use super::negotiate::{self, Format, NegotiationError};
-use super::ops::Call;
+use super::ops::{Answer, Call};
 use super::render::{self, View};
-use super::request::{path, request_id, selection};
+use super::request::{idempotency_key, path, request_id, selection};
 use super::routes::{self, MAX_BODY, Route};
 use super::source::{Forwarded, shown, source};
 use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, Principal};
-use crate::entity::Object;
+use crate::idempotency::{IdempotencyKey, InFlight};
 use crate::locale::{HeaderError, LocaleRequest, Localizer, Zone};
-use crate::store::{Store, Stores};
+use crate::store::{Keyed, Store, Stores};
 use crate::time::Timestamp;
 
 /// The realm named in `WWW-Authenticate`.
@@ -38,6 +39,12 @@ pub const REALM: &str = "chat-pickup";
 
 /// The response header naming the zone instants are printed in.
 pub const SO_TIMEZONE: &str = "SO-TimeZone";
+
+/// The response header of an answer replayed for a repeated `Idempotency-Key`.
+pub const IDEMPOTENT_REPLAYED: &str = "Idempotent-Replayed";
+
+/// How long an `Idempotency-Key` is remembered by default.
+pub const KEY_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 pub struct App {
     stores: Arc<dyn Stores>,
@@ -49,6 +56,10 @@ pub struct App {
     clock: fn() -> Timestamp,
     /// Whether a proxy's `X-Forwarded-For` hop names the client.
     forwarded: Forwarded,
+    /// How long an `Idempotency-Key` is remembered.
+    key_lifetime: Duration,
+    /// The keys of the requests being answered.
+    in_flight: Arc<InFlight>,
 }
 
 /// What is known about a request before it is served: enough to answer any failure.
@@ -105,6 +116,16 @@ impl App {
             default_zone: Zone::UTC,
             clock: Timestamp::now,
             forwarded: Forwarded::Ignored,
+            key_lifetime: KEY_LIFETIME,
+            in_flight: Arc::default(),
+        }
+    }
+
+    /// How long an `Idempotency-Key` is remembered (default 24 h).
+    pub fn with_key_lifetime(self, key_lifetime: Duration) -> Self {
+        Self {
+            key_lifetime,
+            ..self
         }
     }
 
@@ -193,18 +214,23 @@ impl App {
         let locale = exchange.locale.clone()?;
         let shape = route.operation.entity();
         let selection = selection(&request, shape)?;
+        let key = idempotency_key(&request)?;
         let caller = Caller {
             tenant: route.tenant.as_ref(),
             source: exchange.source,
         };
         let screened = self.auth.screen(request.headers(), caller, (self.clock)());
         screened.map_err(AuthFailure::from)?;
-        let (localizer, entity) = self.perform(route, &request, locale, exchange).await?;
+        let (localizer, answer) = self.perform(route, &request, locale, key, exchange).await?;
         let view = View {
             selection: &selection,
             localizer: &localizer,
         };
-        let mut response = render::entity(format, shape, entity.as_ref(), view);
+        let mut response = render::entity(format, shape, answer.entity.as_ref(), view);
+        if answer.replayed {
+            let replayed = HeaderValue::from_static("true");
+            response.headers_mut().insert(IDEMPOTENT_REPLAYED, replayed);
+        }
         name_zone(response.headers_mut(), localizer.zone());
         if let Some(language) = localizer.language() {
             response
@@ -216,14 +242,18 @@ impl App {
 
     /// In one trip to the blocking pool (each trip costs two thread switches): choose the
     /// store, authenticate, resolve the caller's zone and load their language's string
-    /// resources - all before anything changes - then run the operation.
+    /// resources - all before anything changes - then run the operation, its key (if any)
+    /// entered as in flight while it runs.
     async fn perform(
         &self,
         route: Route,
         request: &Request,
         locale: LocaleRequest,
+        key: Option<IdempotencyKey>,
         exchange: &Exchange,
-    ) -> Result<(Localizer, Option<Object>), ApiError> {
+    ) -> Result<(Localizer, Answer), ApiError> {
+        let in_flight = self.in_flight.clone();
+        let key_lifetime = self.key_lifetime;
         let stores = self.stores.clone();
         let headers = request.headers().clone();
         let default_zone = self.default_zone.clone();
@@ -239,19 +269,42 @@ impl App {
             };
             let principal = auth.authenticate(&headers, store.as_ref(), clock(), caller)?;
             let localizer = localizer(&locale, store.as_ref(), &principal, &default_zone)?;
+            let tenant = route.tenant.as_ref();
+            let scope = tenant.map_or("", |tenant| tenant.as_str());
+            let associate = principal.agent.associate_id;
+            let _entered = key
+                .as_ref()
+                .map(|key| in_flight.enter(scope, associate, key))
+                .transpose()?;
+            let now = clock();
             let call = Call {
                 store: store.as_ref(),
                 principal: &principal,
-                now: clock(),
+                now,
                 request_id: &request_id,
                 source,
-                tenant: route.tenant.as_ref(),
+                tenant,
+                key: key.as_ref().map(|key| Keyed {
+                    key,
+                    operation: route.operation.name(),
+                    expired_before: before(now, key_lifetime),
+                }),
             };
-            let entity = route.operation.run(&call)?;
-            Ok((localizer, entity))
+            let answer = route.operation.run(&call)?;
+            Ok((localizer, answer))
         })
         .await?
     }
+}
+
+/// The instant `lifetime` before `now`.
+fn before(now: Timestamp, lifetime: Duration) -> Timestamp {
+    let lifetime = chrono::Duration::from_std(lifetime).unwrap_or(chrono::Duration::MAX);
+    Timestamp::from_utc(
+        now.utc()
+            .checked_sub_signed(lifetime)
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC),
+    )
 }
 
 /// How the caller reads the response: their zone (looking up location codes in `store`) and,

@@ -7,6 +7,29 @@ use lambda_http::{Request, RequestExt};
 use super::routes;
 use super::select::{SelectError, Selection};
 use crate::entity::Shape;
+use crate::idempotency::{IdempotencyKey, KeyError};
+
+/// The request header naming one attempt at a change.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// The request's `Idempotency-Key`, if it sends one; one at most.
+pub fn idempotency_key(request: &Request) -> Result<Option<IdempotencyKey>, KeyError> {
+    let mut values = request.headers().get_all(IDEMPOTENCY_KEY).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(KeyError::Malformed(
+            "send one Idempotency-Key header, not several",
+        ));
+    }
+    let text = value
+        .to_str()
+        .map_err(|_| KeyError::Malformed("a key is printable ASCII"))?;
+    IdempotencyKey::parse(text)
+        .map(Some)
+        .map_err(KeyError::Malformed)
+}
 
 /// The `$select` query parameters against `shape` (the name matched case-insensitively, as
 /// ASP.NET does).

@@ -14,6 +14,7 @@
 //! `logins.rs` (failed-login counts), `errors.rs`.
 
 pub mod admin;
+pub mod idempotency;
 pub mod load;
 pub mod message;
 pub mod open;
@@ -27,9 +28,11 @@ use std::sync::Arc;
 
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
+use crate::entity::Object;
 use crate::locale::{Language, Location, Resources};
 use crate::tenant::Tenant;
 use crate::time::Timestamp;
+pub use idempotency::Keyed;
 pub use message::Message;
 pub use pickup::{Candidate, Pickup, Plan, first_free_rank};
 
@@ -50,8 +53,14 @@ pub trait Store: Send + Sync {
     fn partner_app(&self, fingerprint: &str) -> Result<Option<String>, StoreError>;
 
     /// Assigns the first available session of the queue to `agent` and posts the topic's
-    /// welcome message, in one transaction. `None`: nothing eligible, nothing changed.
-    fn pickup(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError>;
+    /// welcome message, in one transaction - which also records `key`, if given, with the
+    /// outcome. A key used before changes nothing ([`idempotency`]).
+    fn pickup(
+        &self,
+        agent: &Agent,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Claim, StoreError>;
 
     /// The IANA zone of a time-zone location named by code or id; `None` if there is none.
     fn location(&self, location: &Location) -> Result<Option<String>, StoreError>;
@@ -71,6 +80,32 @@ pub trait Store: Send + Sync {
         now: Timestamp,
         forget_before: Timestamp,
     ) -> Result<(), StoreError>;
+}
+
+/// What a pickup came to.
+#[derive(Debug)]
+pub enum Claim {
+    /// Made now: the session taken, or `None` when nothing was eligible (nothing changed
+    /// but the key's record).
+    Picked(Option<Pickup>),
+    /// Made before under this key: that session (`None`: the queue was empty then), as it
+    /// is now. Nothing changed.
+    Replayed {
+        session_id: Option<i64>,
+        session: Option<Object>,
+    },
+    /// The key was used for this other operation. Nothing changed.
+    KeyUsedFor(String),
+}
+
+impl Claim {
+    /// The session taken now, if this claim took one.
+    pub fn taken(self) -> Option<Pickup> {
+        match self {
+            Claim::Picked(picked) => picked,
+            _ => None,
+        }
+    }
 }
 
 /// A login name's failed password verifications, as the store counts them.

@@ -46,7 +46,11 @@ fn eight_writers_never_share_a_session() {
                 let store = Arc::new(SqliteStore::create(&db, &SqliteOptions::default()).unwrap());
                 start.wait();
                 let mut picked = Vec::new();
-                while let Some(pickup) = store.pickup(&agent, Timestamp::now()).unwrap() {
+                while let Some(pickup) = store
+                    .pickup(&agent, Timestamp::now(), None)
+                    .unwrap()
+                    .taken()
+                {
                     picked.push(pickup.session_id);
                 }
                 picked

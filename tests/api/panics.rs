@@ -9,7 +9,7 @@ use chat_pickup::entity::{Object, Shape};
 use chat_pickup::http::App;
 use chat_pickup::locale::Location;
 use chat_pickup::locale::{Language, Resources};
-use chat_pickup::store::{LoginFailures, Pickup, Store, StoreError, Stores};
+use chat_pickup::store::{Claim, Keyed, LoginFailures, Pickup, Store, StoreError, Stores};
 use chat_pickup::tenant::Tenant;
 use chat_pickup::time::Timestamp;
 use http::StatusCode;
@@ -71,8 +71,8 @@ impl Store for Fault {
         Ok(None)
     }
 
-    fn pickup(&self, _: &Agent, _: Timestamp) -> Result<Option<Pickup>, StoreError> {
-        Ok(Some(Pickup {
+    fn pickup(&self, _: &Agent, _: Timestamp, _: Option<&Keyed>) -> Result<Claim, StoreError> {
+        Ok(Claim::Picked(Some(Pickup {
             session_id: 1,
             topic_id: 1,
             waited_ms: 0,
@@ -80,7 +80,7 @@ impl Store for Fault {
                 shape: &BROKEN,
                 values: Vec::new(),
             },
-        }))
+        })))
     }
 
     fn location(&self, _: &Location) -> Result<Option<String>, StoreError> {

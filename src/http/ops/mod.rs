@@ -9,7 +9,8 @@ use std::net::IpAddr;
 
 use crate::auth::Principal;
 use crate::entity::{Object, Shape};
-use crate::store::{Store, StoreError};
+use crate::idempotency::KeyError;
+use crate::store::{Keyed, Store, StoreError};
 use crate::tenant::Tenant;
 use crate::time::Timestamp;
 
@@ -22,9 +23,30 @@ pub trait Operation: Sync {
     fn entity(&self) -> &'static Shape;
 
     /// Does the work for the authenticated caller; blocking (it runs on tokio's blocking
-    /// pool). `None` is the entity's null: nothing to hand over. A failure is the store's;
-    /// [`super::error`] maps it to a status.
-    fn run(&self, call: &Call) -> Result<Option<Object>, StoreError>;
+    /// pool). [`super::error`] maps a failure to a status.
+    fn run(&self, call: &Call) -> Result<Answer, OpError>;
+}
+
+/// What an operation hands back.
+#[derive(Debug)]
+pub struct Answer {
+    /// `None` is the entity's null: nothing to hand over.
+    pub entity: Option<Object>,
+    /// Answered from a change made before under the request's `Idempotency-Key`.
+    pub replayed: bool,
+}
+
+/// Why an operation did not answer.
+#[derive(Debug)]
+pub enum OpError {
+    Store(StoreError),
+    Key(KeyError),
+}
+
+impl From<StoreError> for OpError {
+    fn from(error: StoreError) -> Self {
+        OpError::Store(error)
+    }
 }
 
 /// What an operation runs with.
@@ -37,4 +59,6 @@ pub struct Call<'a> {
     /// The client's address ([`super::source`]), for the log.
     pub source: Option<IpAddr>,
     pub tenant: Option<&'a Tenant>,
+    /// The request's `Idempotency-Key`, for this operation.
+    pub key: Option<Keyed<'a>>,
 }

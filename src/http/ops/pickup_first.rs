@@ -2,9 +2,10 @@
 //! the caller takes the first available session of the queue (spec section 2); the store
 //! assigns it and posts the welcome message in one transaction.
 
-use super::{Call, Operation};
-use crate::entity::{CHAT_SESSION_ENTITY, Object, Shape};
-use crate::store::{Pickup, StoreError};
+use super::{Answer, Call, OpError, Operation};
+use crate::entity::{CHAT_SESSION_ENTITY, Shape};
+use crate::idempotency::KeyError;
+use crate::store::Claim;
 
 pub struct PickupFirst;
 
@@ -17,14 +18,28 @@ impl Operation for PickupFirst {
         &CHAT_SESSION_ENTITY
     }
 
-    fn run(&self, call: &Call) -> Result<Option<Object>, StoreError> {
-        let picked = call.store.pickup(&call.principal.agent, call.now)?;
-        log(call, picked.as_ref());
-        Ok(picked.map(|pickup| pickup.session))
+    fn run(&self, call: &Call) -> Result<Answer, OpError> {
+        let claim = call
+            .store
+            .pickup(&call.principal.agent, call.now, call.key.as_ref())?;
+        log(call, &claim);
+        match claim {
+            Claim::Picked(picked) => Ok(Answer {
+                entity: picked.map(|pickup| pickup.session),
+                replayed: false,
+            }),
+            Claim::Replayed { session, .. } => Ok(Answer {
+                entity: session,
+                replayed: true,
+            }),
+            Claim::KeyUsedFor(operation) => Err(OpError::Key(KeyError::UsedFor(operation))),
+        }
     }
 }
 
-fn log(call: &Call, picked: Option<&Pickup>) {
+/// The trace of every pickup, written when its transaction is over - whether or not the
+/// caller is still there to read the answer.
+fn log(call: &Call, claim: &Claim) {
     let request_id = call.request_id;
     let source = crate::http::source::shown(call.source);
     let source = source.as_str();
@@ -33,19 +48,51 @@ fn log(call: &Call, picked: Option<&Pickup>) {
     let user = principal.agent.name.as_str();
     let scheme = principal.scheme.name();
     let app = principal.app.as_deref().unwrap_or("");
-    match picked {
-        Some(pickup) => tracing::info!(
+    let key = call.key.as_ref().map_or("", |keyed| keyed.key.as_str());
+    match claim {
+        Claim::Picked(Some(pickup)) => tracing::info!(
             request_id,
             source,
             tenant,
             user,
             scheme,
             app,
+            key,
             session_id = pickup.session_id,
             topic_id = pickup.topic_id,
             wait_ms = pickup.waited_ms,
             "picked up session"
         ),
-        None => tracing::info!(request_id, source, tenant, user, scheme, app, "queue empty"),
+        Claim::Picked(None) => {
+            tracing::info!(
+                request_id,
+                source,
+                tenant,
+                user,
+                scheme,
+                app,
+                key,
+                "queue empty"
+            )
+        }
+        Claim::Replayed { session_id, .. } => tracing::info!(
+            request_id,
+            source,
+            tenant,
+            user,
+            scheme,
+            app,
+            key,
+            session_id,
+            "replayed a pickup made before under this key"
+        ),
+        Claim::KeyUsedFor(operation) => tracing::info!(
+            request_id,
+            tenant,
+            user,
+            key,
+            operation = operation.as_str(),
+            "key used before for another operation"
+        ),
     }
 }

@@ -15,6 +15,18 @@ use crate::time::Timestamp;
 /// Rows read already, by shape and id: they are not read again.
 pub type Known = Vec<(&'static Shape, i64, Vec<Cell>)>;
 
+/// The carrier of `shape` with id `key`, everything it links to loaded; `None` if there is
+/// no such row.
+pub fn by_id(store: &PgStore, shape: &'static Shape, key: i64) -> Result<Option<Object>, Failure> {
+    let statement = select(shape);
+    let cells = store.read(&[&statement], async |client| {
+        Ok(load_cells(client, shape, key).await?)
+    })?;
+    cells
+        .map(|cells| complete(store, shape, cells, &mut Known::new()))
+        .transpose()
+}
+
 /// The carrier from its row's cells, with everything it links to loaded (from `known` where
 /// it is there).
 pub fn complete(

@@ -10,7 +10,7 @@ use crate::store::StoreError;
 /// The PostgreSQL schema, derived from `schema.sql` by `scripts/pg_schema.py`.
 pub const SCHEMA: &str = include_str!("../../../schema.pg.sql");
 /// Bumped with every change to `schema.pg.sql` that an existing database needs.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Whether `schema` holds our tables (its version table); a tenant without it does not exist.
 pub async fn exists(client: &ClientWrapper, schema: &str) -> Result<bool, Failure> {

@@ -8,6 +8,7 @@
 
 mod admin;
 mod errors;
+mod keys;
 mod load;
 mod logins;
 mod migrate;
@@ -25,7 +26,8 @@ use deadpool_postgres::{ClientWrapper, Pool};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::{LoginFailures, Pickup, Store, StoreError};
+use super::idempotency::Verdict;
+use super::{Claim, Keyed, LoginFailures, Store, StoreError};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY};
@@ -33,6 +35,7 @@ use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
 pub use pickup::NEXT_IN_QUEUE;
+use pickup::Taken;
 pub use target::PgTarget;
 pub use tenants::PgStores;
 
@@ -116,16 +119,34 @@ impl Store for PgStore {
         })?)
     }
 
-    fn pickup(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError> {
-        let claimed = self.write_committing(&pickup::statements(), async |client| {
-            let claimed = pickup::pickup(client, agent, now).await?;
-            if claimed.is_none() {
+    fn pickup(
+        &self,
+        agent: &Agent,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Claim, StoreError> {
+        let taken = self.write_committing(&pickup::statements(), async |client| {
+            let taken = pickup::pickup(client, agent, now, key).await?;
+            if !matches!(taken, Taken::Now(Some(_))) {
                 client.batch_execute("COMMIT").await?;
             }
-            Ok(claimed)
+            Ok(taken)
         })?;
-        let Some(claimed) = claimed else {
-            return Ok(None);
+        let claimed = match taken {
+            Taken::Now(None) => return Ok(Claim::Picked(None)),
+            Taken::Now(Some(claimed)) => claimed,
+            Taken::Before(Verdict::Replay(session_id)) => {
+                let session = session_id.map(|id| load::by_id(self, &CHAT_SESSION_ENTITY, id));
+                let session = session.transpose()?.flatten();
+                return Ok(Claim::Replayed {
+                    session_id,
+                    session,
+                });
+            }
+            Taken::Before(Verdict::OtherOperation(operation)) => {
+                return Ok(Claim::KeyUsedFor(operation));
+            }
+            Taken::Before(Verdict::Fresh) => unreachable!("a fresh key is a pickup made now"),
         };
         // Loaded after the commit, as SQLite does: the session is the caller's now, so a
         // failure here is not "nothing changed" - it is logged with the session's id.
@@ -139,7 +160,9 @@ impl Store for PgStore {
                     StoreError::from(failure)
                 ))
             })?;
-        Ok(Some(claimed.candidate.picked_up(session, now)))
+        Ok(Claim::Picked(Some(
+            claimed.candidate.picked_up(session, now),
+        )))
     }
 
     fn location(&self, location: &Location) -> Result<Option<String>, StoreError> {

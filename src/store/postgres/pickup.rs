@@ -20,10 +20,11 @@ use tokio_postgres::types::ToSql;
 
 use super::errors::Failure;
 use super::reads::{self, resources};
-use super::{execute, load, row};
+use super::{execute, keys, load, row};
 use crate::account::Agent;
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, status};
 use crate::locale::Resources;
+use crate::store::idempotency::{Keyed, SWEEP, Verdict};
 use crate::store::load::Cell;
 use crate::store::welcome::WelcomeSource;
 use crate::store::{Candidate, StoreError, first_free_rank};
@@ -90,14 +91,17 @@ const CLAIM: &str = "WITH claimed AS ( \
 
 /// Every statement [`pickup`] sends, to prepare before its transaction begins: the order in
 /// which pipelined statements run must not depend on which were prepared already.
-pub fn statements() -> [&'static str; 6] {
+pub fn statements() -> [&'static str; 9] {
     [
         LOCK_AGENT,
+        keys::LOOKUP,
         CANDIDATE,
         reads::RESOURCES,
         CLAIM,
         &SESSION_ROW,
         &AGENT_ROW,
+        keys::SWEEP_EXPIRED,
+        keys::RECORD,
     ]
 }
 
@@ -112,21 +116,47 @@ pub struct Claimed {
     pub agent: Vec<Cell>,
 }
 
-/// The whole pickup, committed; `None`: nothing eligible (and nothing committed but the
-/// caller's `COMMIT` of an empty transaction).
+/// What the transaction came to.
+pub enum Taken {
+    /// The pickup, committed; `None`: nothing eligible (nothing written but the key).
+    Now(Option<Box<Claimed>>),
+    /// The key says what to answer instead; nothing was written.
+    Before(Verdict),
+}
+
+/// The whole pickup. The key's record is read in the first round trip, after the agent's
+/// row is locked; a pickup made now is committed here, anything else by the caller's
+/// `COMMIT`.
 pub async fn pickup(
     client: &ClientWrapper,
     agent: &Agent,
     now: Timestamp,
-) -> Result<Option<Claimed>, Failure> {
+    key: Option<&Keyed<'_>>,
+) -> Result<Taken, Failure> {
     let id = agent.associate_id;
-    let (_, next) = futures_util::future::try_join(
+    let lookup = async {
+        match key {
+            Some(key) => row(client, keys::LOOKUP, &[&id, &key.key.as_str()]).await,
+            None => Ok(None),
+        }
+    };
+    let (_, recorded, next) = try_join3(
         execute(client, LOCK_AGENT, &[&id]),
+        lookup,
         row(client, CANDIDATE, &[&id, &status::IN_QUEUE]),
     )
     .await?;
+    if let Some(key) = key {
+        let verdict = key.judge(keys::recorded(recorded)?);
+        if verdict != Verdict::Fresh {
+            return Ok(Taken::Before(verdict));
+        }
+    }
     let Some(next) = next else {
-        return Ok(None);
+        if let Some(key) = key {
+            record_key(client, id, key, None, now).await?;
+        }
+        return Ok(Taken::Now(None));
     };
     let candidate = Candidate {
         first_message: next.try_get(11)?,
@@ -174,10 +204,17 @@ pub async fn pickup(
         client.prepare_cached(&AGENT_ROW),
     )
     .await?;
-    let (claimed, session, agent_row, ()) = futures_util::future::try_join4(
+    let recording = async {
+        match key {
+            Some(key) => record_key(client, id, key, Some(session_id), now).await,
+            None => Ok(()),
+        }
+    };
+    let (claimed, session, agent_row, (), ()) = futures_util::future::try_join5(
         client.query_opt(&claim, &params),
         client.query_opt(&session_row, &[&session_id]),
         client.query_opt(&agent_row, &[&id]),
+        recording,
         client.batch_execute("COMMIT"),
     )
     .await?;
@@ -189,9 +226,34 @@ pub async fn pickup(
     };
     let session = session.filter(|_| claimed == 1).ok_or_else(vanished)?;
     let agent_row = agent_row.ok_or_else(vanished)?;
-    Ok(Some(Claimed {
+    Ok(Taken::Now(Some(Box::new(Claimed {
         candidate,
         cells: load::cells(&CHAT_SESSION_ENTITY, &session)?,
         agent: load::cells(&ASSOCIATE, &agent_row)?,
-    }))
+    }))))
+}
+
+/// Sweeps a few expired keys and records this one with what the pickup did; both sent
+/// without waiting, in this order.
+async fn record_key(
+    client: &ClientWrapper,
+    associate_id: i64,
+    key: &Keyed<'_>,
+    session_id: Option<i64>,
+    now: Timestamp,
+) -> Result<(), tokio_postgres::Error> {
+    let expired = key.expired_before.utc();
+    let record: [&(dyn ToSql + Sync); 5] = [
+        &associate_id,
+        &key.key.as_str(),
+        &key.operation,
+        &session_id,
+        &now.utc(),
+    ];
+    futures_util::future::try_join(
+        execute(client, keys::SWEEP_EXPIRED, &[&expired, &SWEEP]),
+        execute(client, keys::RECORD, &record),
+    )
+    .await?;
+    Ok(())
 }

@@ -8,6 +8,7 @@
 
 mod admin;
 mod errors;
+mod keys;
 mod load;
 mod logins;
 mod migrate;
@@ -23,13 +24,15 @@ use std::time::Duration;
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{LoginFailures, Pickup, Store, StoreError};
+use super::idempotency::Verdict;
+use super::{Claim, Keyed, LoginFailures, Store, StoreError};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::CHAT_SESSION_ENTITY;
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
+use pickup::Taken;
 pub use tenants::{SqliteStores, tenant_path};
 
 /// How the journal is kept.
@@ -268,8 +271,13 @@ impl Store for SqliteStore {
         self.watch(reads::partner_app(&self.connection(), fingerprint).map_err(Into::into))
     }
 
-    fn pickup(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError> {
-        self.watch(self.pickup_and_load(agent, now))
+    fn pickup(
+        &self,
+        agent: &Agent,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Claim, StoreError> {
+        self.watch(self.pickup_and_load(agent, now, key))
     }
 
     fn location(&self, location: &Location) -> Result<Option<String>, StoreError> {
@@ -297,11 +305,31 @@ impl Store for SqliteStore {
 }
 
 impl SqliteStore {
-    /// The pickup, then the session loaded as committed.
-    fn pickup_and_load(&self, agent: &Agent, now: Timestamp) -> Result<Option<Pickup>, StoreError> {
+    /// The pickup, then the session loaded as committed - or, for a key used before, the
+    /// session it took as it is now.
+    fn pickup_and_load(
+        &self,
+        agent: &Agent,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Claim, StoreError> {
         let mut connection = self.connection();
-        let Some(claimed) = pickup::pickup(&mut connection, agent, now)? else {
-            return Ok(None);
+        let claimed = match pickup::pickup(&mut connection, agent, now, key)? {
+            Taken::Now(None) => return Ok(Claim::Picked(None)),
+            Taken::Now(Some(claimed)) => claimed,
+            Taken::Before(Verdict::Replay(session_id)) => {
+                let session =
+                    session_id.map(|id| load::load(&connection, &CHAT_SESSION_ENTITY, id));
+                let session = session.transpose()?.flatten();
+                return Ok(Claim::Replayed {
+                    session_id,
+                    session,
+                });
+            }
+            Taken::Before(Verdict::OtherOperation(operation)) => {
+                return Ok(Claim::KeyUsedFor(operation));
+            }
+            Taken::Before(Verdict::Fresh) => unreachable!("a fresh key is a pickup made now"),
         };
         let session = load::load(&connection, &CHAT_SESSION_ENTITY, claimed.session_id)?
             .ok_or_else(|| {
@@ -310,7 +338,7 @@ impl SqliteStore {
                     claimed.session_id
                 ))
             })?;
-        Ok(Some(claimed.picked_up(session, now)))
+        Ok(Claim::Picked(Some(claimed.picked_up(session, now))))
     }
 
     /// Runs `work` in one transaction, which commits if it returns `Ok`.

@@ -3,10 +3,11 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
-use super::reads;
+use super::{keys, reads};
 use crate::account::Agent;
 use crate::entity::status;
 use crate::locale::Resources;
+use crate::store::idempotency::{Keyed, Verdict};
 use crate::store::welcome::WelcomeSource;
 use crate::store::{Candidate, Message, Plan, first_free_rank};
 use crate::time::Timestamp;
@@ -34,32 +35,62 @@ const WELCOME_SOURCE: &str = "\
 pub(super) const FREE_RANK: &str = "SELECT rank FROM chat_session \
     WHERE user_id = ?1 AND status IN (5, 6) AND rank >= 1 ORDER BY rank";
 
+/// What the transaction came to.
+pub(super) enum Taken {
+    /// The pickup was made: this session, or none eligible.
+    Now(Option<Candidate>),
+    /// The key says what to answer instead; nothing was changed.
+    Before(Verdict),
+}
+
 /// Runs the whole pickup as one `BEGIN IMMEDIATE` transaction: the write lock is taken
 /// before the queue is read, so two connections - in this process or another - can never
-/// choose the same session. Any error rolls everything back.
+/// choose the same session, nor both use one key. Any error rolls everything back.
 pub(super) fn pickup(
     connection: &mut Connection,
     agent: &Agent,
     now: Timestamp,
-) -> rusqlite::Result<Option<Candidate>> {
+    key: Option<&Keyed>,
+) -> rusqlite::Result<Taken> {
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some(candidate) = next_in_queue(&transaction, agent)? else {
+    let id = agent.associate_id;
+    if let Some(key) = key {
+        let verdict = key.judge(keys::recorded(&transaction, id, key)?);
+        if verdict != Verdict::Fresh {
+            return Ok(Taken::Before(verdict));
+        }
+    }
+    let candidate = claim_first(&transaction, agent, now)?;
+    if let Some(key) = key {
+        let session = candidate.as_ref().map(|candidate| candidate.session_id);
+        keys::record(&transaction, id, key, session, now)?;
+    }
+    transaction.commit()?;
+    Ok(Taken::Now(candidate))
+}
+
+/// Claims the first eligible session, posts its welcome and counts the accept.
+fn claim_first(
+    transaction: &Transaction,
+    agent: &Agent,
+    now: Timestamp,
+) -> rusqlite::Result<Option<Candidate>> {
+    let Some(candidate) = next_in_queue(transaction, agent)? else {
         return Ok(None);
     };
     let resources = match candidate.resources_needed() {
-        Some(language) => reads::resources(&transaction, language)?,
+        Some(language) => reads::resources(transaction, language)?,
         None => Resources::default(),
     };
-    let rank = free_rank(&transaction, agent.associate_id)?;
+    let rank = free_rank(transaction, agent.associate_id)?;
     let plan = candidate.plan(agent, rank, resources, now);
-    if !claim(&transaction, &candidate, agent, now, &plan)? {
+    if !claim(transaction, &candidate, agent, now, &plan)? {
         return Err(rusqlite::Error::QueryReturnedNoRows);
     }
     if let Some(welcome) = &plan.welcome {
-        post_welcome(&transaction, candidate.session_id, welcome, &plan, now)?;
+        post_welcome(transaction, candidate.session_id, welcome, &plan, now)?;
     }
-    count_accept(&transaction, candidate.topic_id, plan.waited_seconds, now)?;
-    transaction.commit()?;
+    count_accept(transaction, candidate.topic_id, plan.waited_seconds, now)?;
     Ok(Some(candidate))
 }
 
