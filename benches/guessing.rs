@@ -66,7 +66,7 @@ async fn run(addr: SocketAddr, pid: u32, seconds: u64) -> Result<(), Failure> {
     let cpu_before = cpu_seconds(pid);
     let until = Instant::now() + Duration::from_secs(seconds);
     let guessers: Vec<_> = (0..GUESSERS)
-        .map(|_| tokio::spawn(guess(addr, until, tally.clone())))
+        .map(|guesser| tokio::spawn(guess(addr, until, tally.clone(), guesser)))
         .collect();
     let busy = pickups(&mut honest, Some(until)).await?;
     for guesser in guessers {
@@ -133,12 +133,20 @@ async fn pickups(client: &mut Client, until: Option<Instant>) -> Result<Vec<Dura
     Ok(latencies)
 }
 
-/// Wrong passwords for `tje0` on one keep-alive connection until `until`.
-async fn guess(addr: SocketAddr, until: Instant, tally: Arc<Mutex<Tally>>) -> Result<(), Failure> {
+/// Wrong passwords for `tje0` on one keep-alive connection until `until`, each a new one:
+/// identical credentials sent at once would share one verification.
+async fn guess(
+    addr: SocketAddr,
+    until: Instant,
+    tally: Arc<Mutex<Tally>>,
+    guesser: usize,
+) -> Result<(), Failure> {
     let mut client = Client::connect(addr).await?;
-    let wrong = basic("tje0", "not the password");
     let mut mine = Tally::new();
+    let mut tries = 0;
     while Instant::now() < until {
+        tries += 1;
+        let wrong = basic("tje0", &format!("guess {guesser}.{tries}"));
         let answer = client.post(PICKUP, &wrong).await?;
         *mine
             .entry((answer.status, answer.retry_after.is_some()))

@@ -3,15 +3,18 @@
 
 use super::cache::BasicCache;
 use super::credentials::BasicCredentials;
+use super::flight::{Flights, Outcome, Role};
 use super::throttle::{ACCOUNT, LoginKey, PairKey, SourceKey, Throttle};
-use super::{AuthFailure, Caller, password};
+use super::{AuthError, AuthFailure, Caller, password};
 use crate::account::Account;
 use crate::store::Store;
 use crate::time::Timestamp;
 
-/// The failure counts a verification is weighed against.
+/// What a verification is weighed against: the failure counts, and the verifications of the
+/// same credentials already running.
 pub(super) struct Counts<'a> {
     pub throttle: &'a Throttle,
+    pub flights: &'a Flights,
     pub caller: Caller<'a>,
     pub now: Timestamp,
 }
@@ -19,46 +22,73 @@ pub(super) struct Counts<'a> {
 /// The account the credentials name, if the password is right.
 ///
 /// Credentials that verified recently are let in at once ([`BasicCache`]): they are the
-/// owner's, so no count applies. Any others are counted for their login name and source
-/// before argon2 runs, and refused unheard when the counts say to wait. A wrong password,
-/// an unknown user and a deleted associate go the same way - the same reads, one
-/// verification, the same counts - so neither the answer nor its time tells them apart.
+/// owner's, so no count applies. Identical credentials sent at once are verified once
+/// ([`Flights`]). Any others are counted for their login name and source before argon2 runs,
+/// and refused unheard when the counts say to wait. A wrong password, an unknown user and a
+/// deleted associate go the same way - the same reads, one verification, the same counts -
+/// so neither the answer nor its time tells them apart.
 pub(super) fn account(
     credentials: &BasicCredentials,
     store: &dyn Store,
     cache: &BasicCache,
     counts: Counts,
 ) -> Result<Option<Account>, AuthFailure> {
+    if let Some(account) = remembered(credentials, store, cache)? {
+        return Ok(Some(account));
+    }
+    match counts.flights.join(cache.key_of(&credentials.encoded)) {
+        Role::Lead(lead) => {
+            let result = counted(credentials, store, cache, &counts);
+            lead.finish(outcome(&result));
+            result
+        }
+        Role::Follow(Outcome::Rejected) => Ok(None),
+        Role::Follow(Outcome::Throttled(throttled)) => Err(throttled.into()),
+        Role::Follow(Outcome::Verified | Outcome::Unknown) => {
+            match remembered(credentials, store, cache)? {
+                Some(account) => Ok(Some(account)),
+                None => counted(credentials, store, cache, &counts),
+            }
+        }
+    }
+}
+
+/// The account, if these credentials verified for it lately.
+fn remembered(
+    credentials: &BasicCredentials,
+    store: &dyn Store,
+    cache: &BasicCache,
+) -> Result<Option<Account>, AuthFailure> {
+    if !cache.knows(&credentials.encoded) {
+        return Ok(None);
+    }
+    let account = store.account(&credentials.login)?;
+    Ok(account.filter(|account| !account.deleted && cache.holds(&credentials.encoded, account)))
+}
+
+/// One verification, if the counts admit it; counted.
+fn counted(
+    credentials: &BasicCredentials,
+    store: &dyn Store,
+    cache: &BasicCache,
+    counts: &Counts,
+) -> Result<Option<Account>, AuthFailure> {
     let BasicCredentials {
         encoded,
         login,
         password: secret,
     } = credentials;
-    let remembered = if cache.knows(encoded) {
-        Some(store.account(login)?)
-    } else {
-        None
-    };
-    if let Some(account) = remembered
-        .as_ref()
-        .and_then(Option::as_ref)
-        .filter(|account| !account.deleted && cache.holds(encoded, account))
-    {
-        return Ok(Some(account.clone()));
-    }
     let Counts {
         throttle,
         caller,
         now,
-    } = counts;
+        ..
+    } = *counts;
     let source = SourceKey::of(caller.source);
     let login_key = LoginKey::of(login);
     let pair = PairKey::new(caller.tenant, &login_key, source);
     throttle.check_pair(pair, now)?;
-    let account = match remembered {
-        Some(account) => account,
-        None => store.account(login)?,
-    };
+    let account = store.account(login)?;
     let failures = store.login_failures(login_key.as_str())?;
     throttle.admit_pair(pair, now, failures)?;
     let Some(account) = verified(account, secret) else {
@@ -69,6 +99,18 @@ pub(super) fn account(
     throttle.forgive_source(source, typos);
     cache.remember(encoded, &account);
     Ok(Some(account))
+}
+
+/// What a verification came to, for the identical credentials waiting on it.
+fn outcome(result: &Result<Option<Account>, AuthFailure>) -> Outcome {
+    match result {
+        Ok(Some(_)) => Outcome::Verified,
+        Ok(None) => Outcome::Rejected,
+        Err(AuthFailure::Refused(AuthError::Throttled(throttled))) => {
+            Outcome::Throttled(*throttled)
+        }
+        Err(_) => Outcome::Unknown,
+    }
 }
 
 /// The account if `secret` is its password; one argon2 verification either way.

@@ -77,7 +77,8 @@ impl BasicCache {
         self.lock().put(self.key_of(credentials), entry);
     }
 
-    fn key_of(&self, credentials: &str) -> [u8; 32] {
+    /// The keyed hash the cache knows `credentials` by.
+    pub fn key_of(&self, credentials: &str) -> [u8; 32] {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key");
         mac.update(credentials.as_bytes());
         mac.finalize().into_bytes().into()

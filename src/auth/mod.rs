@@ -18,6 +18,7 @@
 mod basic;
 pub mod cache;
 pub mod credentials;
+mod flight;
 pub mod jwt;
 pub mod password;
 pub mod throttle;
@@ -35,6 +36,7 @@ use crate::tenant::Tenant;
 use crate::time::Timestamp;
 use cache::BasicCache;
 use credentials::Credentials;
+use flight::Flights;
 use jwt::JwtConfig;
 use throttle::{SourceKey, Throttle, Throttled};
 pub use ticket::xsrf_token;
@@ -165,6 +167,7 @@ pub struct Authenticator {
     config: AuthConfig,
     cache: BasicCache,
     throttle: Throttle,
+    flights: Flights,
 }
 
 impl Authenticator {
@@ -173,6 +176,7 @@ impl Authenticator {
             config,
             cache: BasicCache::default(),
             throttle: Throttle::default(),
+            flights: Flights::default(),
         }
     }
 
@@ -287,6 +291,7 @@ impl Authenticator {
             Credentials::Basic(basic) => {
                 let counts = basic::Counts {
                     throttle: &self.throttle,
+                    flights: &self.flights,
                     caller,
                     now,
                 };

@@ -32,6 +32,7 @@ macro_rules! suite {
         mod cors;
         mod formats;
         mod golden;
+        mod idempotency;
         mod lambda_events;
         mod locale;
         mod pickup;

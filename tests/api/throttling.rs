@@ -68,7 +68,9 @@ fn assert_throttled(response: &TestResponse, seconds: u64) {
 async fn sixteen_guesses_at_once_get_five_verifications() {
     let app = given!(app());
     let source = fresh_source();
-    let guesses = (0..16).map(|_| sign_in(&app, "tje0", "guess", source));
+    // Each a different password, as guessing is: identical ones would share one verification.
+    let passwords: Vec<String> = (0..16).map(|n| format!("guess {n}")).collect();
+    let guesses = passwords.iter().map(|p| sign_in(&app, "tje0", p, source));
     let answers = join_all(guesses).await;
     let mut counted = statuses(&answers);
     counted.sort();
@@ -86,6 +88,15 @@ async fn sixteen_guesses_at_once_get_five_verifications() {
         .await;
     assert!(xml.is_xml(), "{}", xml.body);
     assert_throttled(&xml, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_owners_parallel_calls_before_the_first_verification_are_not_guesses() {
+    let app = given!(app());
+    let source = fresh_source();
+    let calls = (0..16).map(|_| sign_in(&app, "tje0", PASSWORD, source));
+    let answers = join_all(calls).await;
+    assert_eq!(statuses(&answers), [200; 16], "one verification, shared");
 }
 
 #[tokio::test(flavor = "multi_thread")]
