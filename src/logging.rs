@@ -1,8 +1,11 @@
-//! Structured logs: JSON lines on Lambda (CloudWatch parses them), compact text locally.
+//! Structured logs: JSON lines on Lambda (CloudWatch parses them), compact text locally
+//! (coloured on a terminal only).
 //! The level comes from `RUST_LOG`, else Lambda's `AWS_LAMBDA_LOG_LEVEL`, else `info`.
 //! `RUST_LOG` takes levels and per-module levels (`info,chat_pickup=debug`); the filter is
 //! `Targets`, not `EnvFilter`, whose regular-expression engine would add about half a
 //! megabyte to a binary that has to stay small for Lambda.
+
+use std::io::IsTerminal;
 
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
@@ -29,7 +32,14 @@ pub fn init(on_lambda: bool) {
             .with(filter)
             .init();
     } else {
-        builder.compact().finish().with(filter).init();
+        // Colours only for a terminal: a log file or a pipe gets plain text to search.
+        let colours = std::io::stderr().is_terminal();
+        builder
+            .compact()
+            .with_ansi(colours)
+            .finish()
+            .with(filter)
+            .init();
     }
 }
 

@@ -20,6 +20,7 @@ use http::{HeaderMap, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 
 use super::cors::{self, Cors, Verdict};
+use super::delivery::{Receipt, Watch};
 use super::encoding::{self, Coding};
 use super::error::ApiError;
 use super::negotiate::{self, Format, NegotiationError};
@@ -163,12 +164,25 @@ impl App {
     /// format - a panic while serving too. (What runs before, reading the headers into an
     /// `Exchange`, is property-tested parsing.)
     pub async fn handle(&self, request: Request) -> Response<Body> {
+        let receipt = Receipt::default();
+        let response = self.answer(request, &receipt).await;
+        receipt.delivered();
+        response
+    }
+
+    /// As [`App::handle`], leaving it to the caller to say on `receipt` whether the answer
+    /// was delivered (the local server knows only once the body is written). Dropped before
+    /// it is done, the answer counts as lost: a pickup it committed is logged as undelivered.
+    pub async fn answer(&self, request: Request, receipt: &Receipt) -> Response<Body> {
+        let watch = Watch::new(receipt);
         let exchange = Exchange::of(self, &request);
-        let served = AssertUnwindSafe(self.serve(request, &exchange))
+        let served = AssertUnwindSafe(self.serve(request, &exchange, receipt))
             .catch_unwind()
             .await
             .unwrap_or_else(|panic| Err(ApiError::Internal(panic_message(panic.as_ref()))));
-        self.finish(&exchange, served)
+        let response = self.finish(&exchange, served);
+        watch.disarm();
+        response
     }
 
     fn finish(
@@ -196,6 +210,7 @@ impl App {
         &self,
         request: Request,
         exchange: &Exchange,
+        receipt: &Receipt,
     ) -> Result<Response<Body>, ApiError> {
         if let Verdict::Foreign(origin) = &exchange.origin {
             return Err(ApiError::ForeignOrigin(origin.clone()));
@@ -221,7 +236,9 @@ impl App {
         };
         let screened = self.auth.screen(request.headers(), caller, (self.clock)());
         screened.map_err(AuthFailure::from)?;
-        let (localizer, answer) = self.perform(route, &request, locale, key, exchange).await?;
+        let (localizer, answer) = self
+            .perform(route, &request, locale, key, exchange, receipt.clone())
+            .await?;
         let view = View {
             selection: &selection,
             localizer: &localizer,
@@ -251,6 +268,7 @@ impl App {
         locale: LocaleRequest,
         key: Option<IdempotencyKey>,
         exchange: &Exchange,
+        receipt: Receipt,
     ) -> Result<(Localizer, Answer), ApiError> {
         let in_flight = self.in_flight.clone();
         let key_lifetime = self.key_lifetime;
@@ -289,6 +307,7 @@ impl App {
                     operation: route.operation.name(),
                     expired_before: before(now, key_lifetime),
                 }),
+                receipt: &receipt,
             };
             let answer = route.operation.run(&call)?;
             Ok((localizer, answer))

@@ -15,6 +15,7 @@
 
 mod accept;
 pub mod cors;
+pub mod delivery;
 pub mod encoding;
 pub mod error;
 pub mod handler;

@@ -11,6 +11,8 @@
 //! `openapi.yaml`, compiled in).
 
 use std::convert::Infallible;
+use std::mem::MaybeUninit;
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +28,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use super::accept::Acceptor;
+use super::delivery::Receipt;
 use super::handler::App;
 use super::routes::MAX_BODY;
 use super::source::Peer;
@@ -68,12 +71,22 @@ pub async fn serve_with(
             .await
             .expect("the semaphore is never closed");
         let (stream, peer) = acceptor.next().await;
+        let socket = stream.as_raw_fd();
         let app = app.clone();
         tokio::spawn(async move {
             let service = service_fn(move |mut request: hyper::Request<Incoming>| {
                 let app = app.clone();
                 request.extensions_mut().insert(Peer(peer));
-                async move { Ok::<_, Infallible>(respond(&app, request).await) }
+                async move {
+                    let receipt = Receipt::default();
+                    let response = answer(&app, request, &receipt).await;
+                    if peer_closed(socket) {
+                        receipt.lost();
+                    } else {
+                        receipt.delivered();
+                    }
+                    Ok::<_, Infallible>(response)
+                }
             });
             let served = http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -94,6 +107,30 @@ const OPENAPI: &str = include_str!("../../openapi.yaml");
 /// Answers one hyper request with `app`, as the local server does: the way to embed the
 /// service in a hyper (or axum) server of your own (`examples/embed_hyper.rs`).
 pub async fn respond(app: &App, request: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+    let receipt = Receipt::default();
+    let response = answer(app, request, &receipt).await;
+    receipt.delivered();
+    response
+}
+
+/// Whether the peer of the connection on `socket` has closed it: a read would find the end
+/// of the stream, so an answer written now would never be read. (hyper notices it too, and
+/// drops the request's future, but only if it happens to read before the answer is ready.)
+fn peer_closed(socket: RawFd) -> bool {
+    // SAFETY: `socket` is the connection's, which hyper owns and keeps open while the
+    // connection's service - the only caller - runs.
+    let socket = unsafe { BorrowedFd::borrow_raw(socket) };
+    let mut byte = [MaybeUninit::<u8>::uninit(); 1];
+    // The socket is non-blocking: an open, quiet peer is `WouldBlock`.
+    matches!(socket2::SockRef::from(&socket).peek(&mut byte), Ok(0))
+}
+
+/// [`respond`], the delivery left to the caller to note on `receipt`.
+async fn answer(
+    app: &App,
+    request: hyper::Request<Incoming>,
+    receipt: &Receipt,
+) -> hyper::Response<Full<Bytes>> {
     if request.method() == http::Method::GET
         && request
             .uri()
@@ -125,7 +162,7 @@ pub async fn respond(app: &App, request: hyper::Request<Incoming>) -> hyper::Res
         Body::Binary(bytes)
     };
     let request = lambda_http::Request::from_parts(parts, body).with_query_string_parameters(query);
-    let response = app.handle(request).await;
+    let response = app.answer(request, receipt).await;
     let (parts, body) = response.into_parts();
     hyper::Response::from_parts(parts, Full::new(Bytes::from(body.to_vec())))
 }

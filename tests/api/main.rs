@@ -13,6 +13,7 @@ mod helpers;
 mod xml;
 
 mod concurrency;
+mod delivery;
 mod failures;
 mod lambda_runtime;
 mod limits;

@@ -7,6 +7,7 @@ pub mod pickup_first;
 
 use std::net::IpAddr;
 
+use super::delivery::Receipt;
 use crate::auth::Principal;
 use crate::entity::{Object, Shape};
 use crate::idempotency::KeyError;
@@ -61,4 +62,6 @@ pub struct Call<'a> {
     pub tenant: Option<&'a Tenant>,
     /// The request's `Idempotency-Key`, for this operation.
     pub key: Option<Keyed<'a>>,
+    /// Where a committed change is noted, so that an answer that never arrives is logged.
+    pub receipt: &'a Receipt,
 }

@@ -23,6 +23,11 @@ impl Operation for PickupFirst {
             .store
             .pickup(&call.principal.agent, call.now, call.key.as_ref())?;
         log(call, &claim);
+        if let Claim::Picked(Some(pickup)) = &claim {
+            let key = call.key.as_ref().map_or("", |keyed| keyed.key.as_str());
+            call.receipt
+                .committed(pickup.session_id, call.request_id, key);
+        }
         match claim {
             Claim::Picked(picked) => Ok(Answer {
                 entity: picked.map(|pickup| pickup.session),
