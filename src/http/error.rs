@@ -135,6 +135,7 @@ impl ApiError {
             ApiError::Store(StoreError::UnknownTenant(_)) => StatusCode::NOT_FOUND,
             ApiError::Store(
                 StoreError::Busy(_)
+                | StoreError::OutcomeUnknown(_)
                 | StoreError::Unreachable(_)
                 | StoreError::Unavailable(_)
                 | StoreError::Full(_),
@@ -201,6 +202,9 @@ impl ApiError {
             ),
             ApiError::Store(StoreError::UnknownTenant(tenant)) => format!("There is no tenant named {tenant}."),
             ApiError::Store(StoreError::Busy(_)) => "The chat queue is busy; retry shortly.".into(),
+            ApiError::Store(StoreError::OutcomeUnknown(_)) => {
+                "The connection to the chat queue's database was lost while the pickup was being committed: it may have been made. Retry with the same Idempotency-Key to get its outcome; without one, check whether a session was assigned to you before picking up again.".into()
+            }
             ApiError::Store(StoreError::Unreachable(_)) => {
                 "The chat queue's database cannot be reached or cannot take changes just now; nothing was changed. Retry in a few seconds.".into()
             }
@@ -258,7 +262,9 @@ impl ApiError {
             ApiError::Route(RouteError::MethodNotAllowed) => {
                 response.header(ALLOW, ALLOWED_METHODS)
             }
-            ApiError::Store(StoreError::Busy(_)) => response.header(RETRY_AFTER, RETRY_AFTER_BUSY),
+            ApiError::Store(StoreError::Busy(_) | StoreError::OutcomeUnknown(_)) => {
+                response.header(RETRY_AFTER, RETRY_AFTER_BUSY)
+            }
             ApiError::Store(StoreError::Unreachable(_)) => {
                 response.header(RETRY_AFTER, RETRY_AFTER_UNREACHABLE)
             }

@@ -135,6 +135,9 @@ pub enum StoreError {
     /// is freed.
     Full(String),
     UnknownTenant(Tenant),
+    /// The connection was lost after the change was sent to be committed: it may have been
+    /// made. A retry with the same idempotency key finds out.
+    OutcomeUnknown(String),
     /// A bug or an unexpected state.
     Internal(String),
 }
@@ -147,6 +150,12 @@ impl fmt::Display for StoreError {
             StoreError::Unreachable(detail) => write!(f, "database unreachable: {detail}"),
             StoreError::Full(detail) => write!(f, "database full: {detail}"),
             StoreError::UnknownTenant(tenant) => write!(f, "no database for tenant {tenant}"),
+            StoreError::OutcomeUnknown(detail) => {
+                write!(
+                    f,
+                    "connection lost while committing, outcome unknown: {detail}"
+                )
+            }
             StoreError::Internal(detail) => write!(f, "store failure: {detail}"),
         }
     }

@@ -7,6 +7,7 @@
 //! - [`credentials`]: the test agents' password (hashed once), Basic headers, rights.
 //! - [`http`]: the local server on a loopback port, requests through the handler, what curl
 //!   sends over a raw socket, and a keep-alive hyper client for load.
+//! - [`proxy`]: a TCP proxy that cuts a database connection just after a `COMMIT`.
 //! - [`process`]: the real binary as a child process under a descriptor limit, and what
 //!   /proc says of it (memory, descriptors, CPU time).
 
@@ -15,6 +16,7 @@ pub mod cluster;
 pub mod credentials;
 pub mod http;
 pub mod process;
+pub mod proxy;
 
 pub use backend::Backend;
 pub use cluster::Cluster;

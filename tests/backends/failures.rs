@@ -181,3 +181,74 @@ async fn a_tenant_schema_dropped_under_a_running_server_is_soon_a_404() {
         "{statuses:?}"
     );
 }
+
+/// The connection cut just after `COMMIT` was sent (by a proxy): the pickup is made, its
+/// answer lost. The 503 says it may have been made; the retry with the same key gets the
+/// session that was committed, and no second one is taken. Without a key, the 503 says so too.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_commit_whose_answer_is_lost_is_resolved_by_the_key() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    backend.agent("tje0");
+    backend.topic("Sales", "Hi, a cut line here", &["tje0"]);
+    for customer in ["first", "second", "third"] {
+        let waiting = NewSession {
+            topic: "Sales".into(),
+            customer_name: customer.into(),
+            ..NewSession::default()
+        };
+        backend
+            .admin
+            .enqueue(&waiting, chat_pickup::time::Timestamp::now())
+            .unwrap();
+    }
+    // postgres://chat@127.0.0.1:{port}/{database}
+    let url = backend.url();
+    let (server, database) = url["postgres://chat@".len()..].split_once('/').unwrap();
+    let proxy = test_support::proxy::CuttingProxy::start(server.parse().unwrap()).await;
+    let via_proxy = format!("postgres://chat@{}/{database}", proxy.addr);
+    let app = app_on(&via_proxy, Duration::from_secs(5));
+    let held = || backend.int("SELECT count(*) FROM chat_session WHERE user_id IS NOT NULL");
+    let authorization = basic("tje0");
+    let keyed = [
+        ("authorization", authorization.as_str()),
+        ("idempotency-key", "cut-1"),
+    ];
+
+    proxy.arm("a cut line");
+    let lost = post(&app, PICKUP, &keyed).await;
+    assert_eq!(proxy.cuts(), 1);
+    assert_eq!(
+        lost.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        lost.body
+    );
+    assert!(lost.body.contains("it may have been made"), "{}", lost.body);
+    assert_eq!(held(), 1, "committed");
+
+    let retry = post(&app, PICKUP, &keyed).await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
+    assert_eq!(retry.headers["idempotent-replayed"], "true");
+    let replayed: serde_json::Value = serde_json::from_str(&retry.body).unwrap();
+    assert_eq!(replayed["CustomerName"], "first");
+    assert_eq!(held(), 1, "nothing more taken");
+
+    proxy.arm("a cut line");
+    let unkeyed = post(&app, PICKUP, &[("authorization", &authorization)]).await;
+    assert_eq!(
+        unkeyed.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        unkeyed.body
+    );
+    assert!(
+        unkeyed
+            .body
+            .contains("check whether a session was assigned"),
+        "{}",
+        unkeyed.body
+    );
+    assert_eq!(held(), 2);
+}

@@ -65,6 +65,17 @@ impl From<Failure> for AdminError {
     }
 }
 
+/// A failure of the round trip that carried `COMMIT`: lost with the connection, the commit
+/// may or may not have happened; anything the server answered, it did not.
+pub fn while_committing(error: tokio_postgres::Error) -> Failure {
+    match classify(&error) {
+        StoreError::Unreachable(detail) if error.code().is_none() => {
+            Failure::Store(StoreError::OutcomeUnknown(detail))
+        }
+        _ => Failure::Db(error),
+    }
+}
+
 /// What `error` means for the caller.
 pub fn classify(error: &tokio_postgres::Error) -> StoreError {
     let detail = detail(error);

@@ -18,7 +18,7 @@ use deadpool_postgres::ClientWrapper;
 use futures_util::future::try_join3;
 use tokio_postgres::types::ToSql;
 
-use super::errors::Failure;
+use super::errors::{self, Failure};
 use super::reads::{self, resources};
 use super::{execute, keys, load, row};
 use crate::account::Agent;
@@ -217,7 +217,8 @@ pub async fn pickup(
         recording,
         client.batch_execute("COMMIT"),
     )
-    .await?;
+    .await
+    .map_err(errors::while_committing)?;
     let claimed: i64 = claimed.map_or(Ok(0), |row| row.try_get(0))?;
     let vanished = || {
         Failure::Store(StoreError::Internal(format!(
