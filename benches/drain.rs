@@ -8,9 +8,16 @@
 //! drains an identical queue through `pgbench` with the same number of clients: the ratio is
 //! the whole handler's cost over the bare SQL.
 //!
+//! With `--retry-with-keys`, every pickup carries a new `Idempotency-Key`, and each is sent
+//! again with the same key, on a second connection, at a random moment from at once to a
+//! millisecond after: the answer was lost, the front end retries. A retry answered 409 (the
+//! first still in flight) is sent again until it is answered. Then every key must have been
+//! answered with one session (or `null`) by both, and the invariants hold as before.
+//!
 //! ```sh
 //! cargo bench --bench drain                                   # 5,000 sessions; 1, 4, 16 clients
 //! cargo bench --bench drain -- --sessions 20000 --clients 16 --backends postgres
+//! cargo bench --bench drain -- --clients 16 --retry-with-keys
 //! ```
 
 mod common;
@@ -28,7 +35,7 @@ use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
 use common::client::{Client, Failure, credentials, serve, warm_up};
 use test_support::Cluster;
 use test_support::credentials::PASSWORD_HASH;
-use test_support::http::percentile;
+use test_support::http::{PICKUP, percentile};
 
 const AGENTS: usize = 64;
 
@@ -36,6 +43,7 @@ struct Settings {
     sessions: usize,
     clients: Vec<usize>,
     backends: Vec<String>,
+    retry_with_keys: bool,
 }
 
 fn settings() -> Result<Settings, Failure> {
@@ -59,6 +67,7 @@ fn settings() -> Result<Settings, Failure> {
             .map(|n| n.parse())
             .collect::<Result<_, _>>()?,
         backends: list("--backends", "sqlite,postgres"),
+        retry_with_keys: args.iter().any(|arg| arg == "--retry-with-keys"),
     })
 }
 
@@ -104,11 +113,21 @@ async fn main() -> Result<(), Failure> {
             let addr = serve(stores).await?;
             warm_up(addr, AGENTS).await?;
             look.release_queue().await?;
-            let run = drain(addr, clients).await?;
+            let run = drain(addr, clients, settings.retry_with_keys).await?;
             let report = look.invariants().await?;
             run.print(backend, clients, settings.sessions, &report, bare);
-            if !run.clean(settings.sessions) || report != "ok" {
-                return Err("the drain handed out a session twice or missed one".into());
+            if settings.retry_with_keys {
+                println!(
+                    "          {} keys, each sent twice: {} answers were replays; {} keys named two sessions",
+                    run.latencies.len(),
+                    run.replays,
+                    run.split_keys
+                );
+            }
+            if !run.clean(settings.sessions) || report != "ok" || run.split_keys > 0 {
+                return Err(
+                    "the drain handed out a session twice, missed one, or a key named two".into(),
+                );
             }
         }
     }
@@ -268,11 +287,19 @@ struct Run {
     elapsed: Duration,
     latencies: Vec<Duration>,
     sessions: Vec<i64>,
+    /// Keys whose two answers named different sessions (with `--retry-with-keys`).
+    split_keys: usize,
+    /// Answers that were replays.
+    replays: usize,
 }
+
+/// What one client did: its latencies, the sessions it took, keys answered two ways,
+/// replays seen.
+type Tally = (Vec<Duration>, Vec<i64>, usize, usize);
 
 /// `clients` connections pick up until each is told the queue is empty; client `i` cycles
 /// over the agents `i`, `i + clients`, ...
-async fn drain(addr: SocketAddr, clients: usize) -> Result<Run, Failure> {
+async fn drain(addr: SocketAddr, clients: usize, retry_with_keys: bool) -> Result<Run, Failure> {
     let start = Instant::now();
     let mut tasks = Vec::new();
     for index in 0..clients {
@@ -280,34 +307,84 @@ async fn drain(addr: SocketAddr, clients: usize) -> Result<Run, Failure> {
             .step_by(clients)
             .map(|agent| credentials(agent % AGENTS))
             .collect();
-        let mut client = Client::connect(addr).await?;
-        tasks.push(tokio::spawn(async move {
-            let mut timings = Vec::new();
-            let mut sessions = Vec::new();
-            loop {
-                let began = Instant::now();
-                let picked = client.pickup(&mine[timings.len() % mine.len()]).await?;
-                timings.push(began.elapsed());
-                match picked {
-                    Some(session) => sessions.push(session),
-                    None => return Ok::<_, Failure>((timings, sessions)),
-                }
-            }
-        }));
+        let client = Client::connect(addr).await?;
+        let retrier = if retry_with_keys {
+            Some(Client::connect(addr).await?)
+        } else {
+            None
+        };
+        tasks.push(tokio::spawn(pick_until_empty(client, retrier, mine, index)));
     }
     let mut run = Run {
         elapsed: Duration::ZERO,
         latencies: Vec::new(),
         sessions: Vec::new(),
+        split_keys: 0,
+        replays: 0,
     };
     for task in tasks {
-        let (timings, sessions) = task.await??;
+        let (timings, sessions, split, replays) = task.await??;
         run.latencies.extend(timings);
         run.sessions.extend(sessions);
+        run.split_keys += split;
+        run.replays += replays;
     }
     run.elapsed = start.elapsed();
     run.latencies.sort_unstable();
     Ok(run)
+}
+
+/// One client's pickups; with a `retrier`, each sent twice under one key.
+async fn pick_until_empty(
+    mut client: Client,
+    mut retrier: Option<Client>,
+    mine: Vec<String>,
+    index: usize,
+) -> Result<Tally, Failure> {
+    let (mut timings, mut sessions, mut split, mut replays) = (Vec::new(), Vec::new(), 0, 0);
+    loop {
+        let authorization = &mine[timings.len() % mine.len()];
+        let began = Instant::now();
+        let picked = match retrier.as_mut() {
+            None => client.pickup(authorization).await?,
+            Some(retrier) => {
+                let key = format!("\"client{index}-{}\"", timings.len());
+                let headers = [("idempotency-key", key.as_str())];
+                let delay = Duration::from_micros(rand::random::<u64>() % 1_000);
+                let (first, second) = tokio::try_join!(
+                    answered(&mut client, authorization, &headers, Duration::ZERO),
+                    answered(retrier, authorization, &headers, delay),
+                )?;
+                replays += usize::from(first.1) + usize::from(second.1);
+                split += usize::from(first.0 != second.0);
+                first.0
+            }
+        };
+        timings.push(began.elapsed());
+        match picked {
+            Some(session) => sessions.push(session),
+            None => return Ok((timings, sessions, split, replays)),
+        }
+    }
+}
+
+/// A keyed pickup sent after `delay`, and again while it is answered 409; the session it
+/// names, and whether it was a replay.
+async fn answered(
+    client: &mut Client,
+    authorization: &str,
+    headers: &[(&str, &str)],
+    delay: Duration,
+) -> Result<(Option<i64>, bool), Failure> {
+    tokio::time::sleep(delay).await;
+    loop {
+        let answer = client.post_with(PICKUP, authorization, headers).await?;
+        match answer.status {
+            200 => return Ok((answer.session(), answer.replayed)),
+            409 => tokio::time::sleep(Duration::from_micros(200)).await,
+            other => return Err(format!("answered {other}").into()),
+        }
+    }
 }
 
 impl Run {

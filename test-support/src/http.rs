@@ -117,22 +117,37 @@ impl Client {
 
     /// POST `path` with `authorization`, asking for JSON; whatever the answer.
     pub async fn post(&mut self, path: &str, authorization: &str) -> Result<Answer, Failure> {
+        self.post_with(path, authorization, &[]).await
+    }
+
+    /// [`Client::post`] with more headers.
+    pub async fn post_with(
+        &mut self,
+        path: &str,
+        authorization: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Answer, Failure> {
         self.sender.ready().await?;
-        let request = http::Request::post(path)
+        let mut request = http::Request::post(path)
             .header("host", "localhost")
             .header("authorization", authorization)
-            .header("accept", "application/json")
-            .body(Empty::new())?;
+            .header("accept", "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(Empty::new())?;
         let response = self.sender.send_request(request).await?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
             .get(http::header::RETRY_AFTER)
             .and_then(|value| value.to_str().ok()?.parse().ok());
+        let replayed = response.headers().contains_key("idempotent-replayed");
         let body = response.into_body().collect().await?.to_bytes();
         Ok(Answer {
             status,
             retry_after,
+            replayed,
             body,
         })
     }
@@ -143,7 +158,16 @@ pub struct Answer {
     pub status: u16,
     /// `Retry-After` in seconds, if sent.
     pub retry_after: Option<u64>,
+    /// Whether it was a replay for a repeated `Idempotency-Key`.
+    pub replayed: bool,
     pub body: Bytes,
+}
+
+impl Answer {
+    /// The session a 200 names; `None` for `null`.
+    pub fn session(&self) -> Option<i64> {
+        (&self.body[..] != b"null").then(|| session_of(&self.body))
+    }
 }
 
 /// The session id at the start of a JSON or XML body.
