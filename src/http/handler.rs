@@ -8,7 +8,6 @@
 //! returning `Err` would become an opaque 502, a panic a dead instance).
 
 use std::any::Any;
-use std::net::IpAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,17 +20,17 @@ use lambda_http::{Body, Request, Response};
 
 use super::cors::{self, Cors, Verdict};
 use super::delivery::{Receipt, Watch};
-use super::encoding::{self, Coding};
+use super::encoding;
 use super::error::ApiError;
-use super::negotiate::{self, Format, NegotiationError};
+use super::exchange::Exchange;
 use super::ops::{Answer, Call};
 use super::render::{self, View};
-use super::request::{idempotency_key, path, request_id, selection};
+use super::request::{idempotency_key, path, selection};
 use super::routes::{self, MAX_BODY, Route};
-use super::source::{Forwarded, shown, source};
+use super::source::Forwarded;
 use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, Principal};
 use crate::idempotency::{IdempotencyKey, InFlight};
-use crate::locale::{HeaderError, LocaleRequest, Localizer, Zone};
+use crate::locale::{LocaleRequest, Localizer, Zone};
 use crate::store::{Keyed, Store, Stores};
 use crate::time::Timestamp;
 
@@ -61,50 +60,6 @@ pub struct App {
     key_lifetime: Duration,
     /// The keys of the requests being answered.
     in_flight: Arc<InFlight>,
-}
-
-/// What is known about a request before it is served: enough to answer any failure.
-struct Exchange {
-    request_id: String,
-    /// The client's address, for the log.
-    source: Option<IpAddr>,
-    negotiated: Result<Format, NegotiationError>,
-    /// The format of a problem body: the negotiated one, or a best guess when Accept failed.
-    error_format: Format,
-    origin: Verdict,
-    preflight: bool,
-    locale: Result<LocaleRequest, HeaderError>,
-    /// How the body is compressed, if at all.
-    coding: Option<Coding>,
-    /// The zone as far as the headers tell, for responses that end before the store is asked.
-    early_zone: Zone,
-}
-
-impl Exchange {
-    fn of(app: &App, request: &Request) -> Self {
-        let (cors, default_zone) = (&app.cors, &app.default_zone);
-        let negotiated = negotiate::negotiate(request.headers());
-        let error_format = match &negotiated {
-            Ok(format) => *format,
-            Err(_) => negotiate::fallback(request.headers()),
-        };
-        let locale = LocaleRequest::parse(request.headers());
-        let early_zone = locale.as_ref().map_or_else(
-            |_| default_zone.clone(),
-            |locale| locale.zone_before_lookup(default_zone),
-        );
-        Exchange {
-            request_id: request_id(request),
-            source: source(request, app.forwarded),
-            negotiated,
-            error_format,
-            origin: cors.judge(request.uri(), request.headers()),
-            preflight: cors::is_preflight(request.method(), request.headers()),
-            locale,
-            early_zone,
-            coding: Coding::negotiate(request.headers()),
-        }
-    }
 }
 
 impl App {
@@ -175,7 +130,7 @@ impl App {
     /// it is done, the answer counts as lost: a pickup it committed is logged as undelivered.
     pub async fn answer(&self, request: Request, receipt: &Receipt) -> Response<Body> {
         let watch = Watch::new(receipt);
-        let exchange = Exchange::of(self, &request);
+        let exchange = Exchange::of(&request, &self.cors, &self.default_zone, self.forwarded);
         let served = AssertUnwindSafe(self.serve(request, &exchange, receipt))
             .catch_unwind()
             .await
@@ -191,7 +146,7 @@ impl App {
         served: Result<Response<Body>, ApiError>,
     ) -> Response<Body> {
         let mut response = served.unwrap_or_else(|error| {
-            log_failure(exchange, &error);
+            exchange.log_failure(&error);
             error.into_response(
                 exchange.error_format,
                 &exchange.request_id,
@@ -361,25 +316,6 @@ fn preflight_answer() -> Response<Body> {
         .status(StatusCode::NO_CONTENT)
         .body(Body::Empty)
         .expect("a bare response is valid")
-}
-
-fn log_failure(exchange: &Exchange, error: &ApiError) {
-    let request_id = exchange.request_id.as_str();
-    let source = shown(exchange.source);
-    let source = source.as_str();
-    let status = error.status().as_u16();
-    let detail = error.log_detail();
-    if error.status().is_server_error() {
-        tracing::error!(request_id, source, status, error = detail, "request failed");
-    } else {
-        tracing::info!(
-            request_id,
-            source,
-            status,
-            error = detail,
-            "request refused"
-        );
-    }
 }
 
 /// What a panic said, for the log.

@@ -18,6 +18,7 @@ pub mod cors;
 pub mod delivery;
 pub mod encoding;
 pub mod error;
+mod exchange;
 pub mod handler;
 pub mod negotiate;
 pub mod ops;

@@ -1,0 +1,80 @@
+//! What is known about a request before it is served - its id and source, the negotiated
+//! format, CORS, the language and zone headers, the coding - enough to answer any failure,
+//! and the log line of one.
+
+use std::net::IpAddr;
+
+use lambda_http::Request;
+
+use super::cors::{self, Cors, Verdict};
+use super::encoding::Coding;
+use super::error::ApiError;
+use super::negotiate::{self, Format, NegotiationError};
+use super::request::request_id;
+use super::source::{Forwarded, shown, source};
+use crate::locale::{HeaderError, LocaleRequest, Zone};
+
+/// What is known about a request before it is served: enough to answer any failure.
+pub struct Exchange {
+    pub request_id: String,
+    /// The client's address, for the log.
+    pub source: Option<IpAddr>,
+    pub negotiated: Result<Format, NegotiationError>,
+    /// The format of a problem body: the negotiated one, or a best guess when Accept failed.
+    pub error_format: Format,
+    pub origin: Verdict,
+    pub preflight: bool,
+    pub locale: Result<LocaleRequest, HeaderError>,
+    /// How the body is compressed, if at all.
+    pub coding: Option<Coding>,
+    /// The zone as far as the headers tell, for responses that end before the store is asked.
+    pub early_zone: Zone,
+}
+
+impl Exchange {
+    pub fn of(request: &Request, cors: &Cors, default_zone: &Zone, forwarded: Forwarded) -> Self {
+        let negotiated = negotiate::negotiate(request.headers());
+        let error_format = match &negotiated {
+            Ok(format) => *format,
+            Err(_) => negotiate::fallback(request.headers()),
+        };
+        let locale = LocaleRequest::parse(request.headers());
+        let early_zone = locale.as_ref().map_or_else(
+            |_| default_zone.clone(),
+            |locale| locale.zone_before_lookup(default_zone),
+        );
+        Exchange {
+            request_id: request_id(request),
+            source: source(request, forwarded),
+            negotiated,
+            error_format,
+            origin: cors.judge(request.uri(), request.headers()),
+            preflight: cors::is_preflight(request.method(), request.headers()),
+            locale,
+            early_zone,
+            coding: Coding::negotiate(request.headers()),
+        }
+    }
+}
+
+impl Exchange {
+    /// The log line of a request answered with `error`.
+    pub fn log_failure(&self, error: &ApiError) {
+        let request_id = self.request_id.as_str();
+        let source = shown(self.source);
+        let source = source.as_str();
+        let status = error.status().as_u16();
+        let detail = error.log_detail();
+        if error.status().is_server_error() {
+            tracing::error!(request_id, source, status, error = detail, "request failed");
+        } else {
+            tracing::info!(
+                request_id,
+                source,
+                status,
+                error = detail,
+                "request refused"
+            );
+        }
+    }
+}
