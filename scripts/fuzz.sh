@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds="${1:-600}"
 jobs="${2:-2}"
-targets=(accept authorization language time_zone select strings)
+targets=(accept authorization language time_zone select strings idempotency_key)
 mkdir -p logs
 cargo +nightly fuzz build -O
 run() {
