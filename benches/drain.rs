@@ -8,7 +8,8 @@
 //! drains an identical queue through `pgbench` with the same number of clients: the ratio is
 //! the whole handler's cost over the bare SQL.
 //!
-//! With `--retry-with-keys`, every pickup carries a new `Idempotency-Key`, and each is sent
+//! With `--with-keys`, every pickup carries a new `Idempotency-Key` (what keys cost). With
+//! `--retry-with-keys`, every pickup carries a new `Idempotency-Key`, and each is sent
 //! again with the same key, on a second connection, at a random moment from at once to a
 //! millisecond after: the answer was lost, the front end retries. A retry answered 409 (the
 //! first still in flight) is sent again until it is answered. Then every key must have been
@@ -17,6 +18,7 @@
 //! ```sh
 //! cargo bench --bench drain                                   # 5,000 sessions; 1, 4, 16 clients
 //! cargo bench --bench drain -- --sessions 20000 --clients 16 --backends postgres
+//! cargo bench --bench drain -- --clients 16 --with-keys
 //! cargo bench --bench drain -- --clients 16 --retry-with-keys
 //! ```
 
@@ -43,7 +45,15 @@ struct Settings {
     sessions: usize,
     clients: Vec<usize>,
     backends: Vec<String>,
-    retry_with_keys: bool,
+    keys: Keys,
+}
+
+/// Whether pickups carry an `Idempotency-Key`, and are sent twice under it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    None,
+    Fresh,
+    Retried,
 }
 
 fn settings() -> Result<Settings, Failure> {
@@ -67,7 +77,14 @@ fn settings() -> Result<Settings, Failure> {
             .map(|n| n.parse())
             .collect::<Result<_, _>>()?,
         backends: list("--backends", "sqlite,postgres"),
-        retry_with_keys: args.iter().any(|arg| arg == "--retry-with-keys"),
+        keys: match (
+            args.iter().any(|arg| arg == "--with-keys"),
+            args.iter().any(|arg| arg == "--retry-with-keys"),
+        ) {
+            (_, true) => Keys::Retried,
+            (true, false) => Keys::Fresh,
+            (false, false) => Keys::None,
+        },
     })
 }
 
@@ -113,10 +130,10 @@ async fn main() -> Result<(), Failure> {
             let addr = serve(stores).await?;
             warm_up(addr, AGENTS).await?;
             look.release_queue().await?;
-            let run = drain(addr, clients, settings.retry_with_keys).await?;
+            let run = drain(addr, clients, settings.keys).await?;
             let report = look.invariants().await?;
             run.print(backend, clients, settings.sessions, &report, bare);
-            if settings.retry_with_keys {
+            if settings.keys == Keys::Retried {
                 println!(
                     "          {} keys, each sent twice: {} answers were replays; {} keys named two sessions",
                     run.latencies.len(),
@@ -299,7 +316,7 @@ type Tally = (Vec<Duration>, Vec<i64>, usize, usize);
 
 /// `clients` connections pick up until each is told the queue is empty; client `i` cycles
 /// over the agents `i`, `i + clients`, ...
-async fn drain(addr: SocketAddr, clients: usize, retry_with_keys: bool) -> Result<Run, Failure> {
+async fn drain(addr: SocketAddr, clients: usize, keys: Keys) -> Result<Run, Failure> {
     let start = Instant::now();
     let mut tasks = Vec::new();
     for index in 0..clients {
@@ -308,12 +325,14 @@ async fn drain(addr: SocketAddr, clients: usize, retry_with_keys: bool) -> Resul
             .map(|agent| credentials(agent % AGENTS))
             .collect();
         let client = Client::connect(addr).await?;
-        let retrier = if retry_with_keys {
+        let retrier = if keys == Keys::Retried {
             Some(Client::connect(addr).await?)
         } else {
             None
         };
-        tasks.push(tokio::spawn(pick_until_empty(client, retrier, mine, index)));
+        tasks.push(tokio::spawn(pick_until_empty(
+            client, retrier, keys, mine, index,
+        )));
     }
     let mut run = Run {
         elapsed: Duration::ZERO,
@@ -334,22 +353,29 @@ async fn drain(addr: SocketAddr, clients: usize, retry_with_keys: bool) -> Resul
     Ok(run)
 }
 
-/// One client's pickups; with a `retrier`, each sent twice under one key.
+/// One client's pickups; with keys, each under a new one - and with a `retrier`, each sent
+/// twice under it.
 async fn pick_until_empty(
     mut client: Client,
     mut retrier: Option<Client>,
+    keys: Keys,
     mine: Vec<String>,
     index: usize,
 ) -> Result<Tally, Failure> {
     let (mut timings, mut sessions, mut split, mut replays) = (Vec::new(), Vec::new(), 0, 0);
     loop {
         let authorization = &mine[timings.len() % mine.len()];
+        let key = format!("\"client{index}-{}\"", timings.len());
+        let headers = [("idempotency-key", key.as_str())];
         let began = Instant::now();
         let picked = match retrier.as_mut() {
+            None if keys == Keys::Fresh => {
+                answered(&mut client, authorization, &headers, Duration::ZERO)
+                    .await?
+                    .0
+            }
             None => client.pickup(authorization).await?,
             Some(retrier) => {
-                let key = format!("\"client{index}-{}\"", timings.len());
-                let headers = [("idempotency-key", key.as_str())];
                 let delay = Duration::from_micros(rand::random::<u64>() % 1_000);
                 let (first, second) = tokio::try_join!(
                     answered(&mut client, authorization, &headers, Duration::ZERO),
