@@ -4,8 +4,11 @@
 //!
 //! A backend reads the key's record inside the transaction, under the lock that serialises
 //! the caller's changes (SQLite's write lock; PostgreSQL's lock on the agent's row), asks
-//! [`Keyed::judge`], and then either makes the change and records it, or changes nothing.
+//! [`Keyed::judge`], and then either makes the change and records it, or changes nothing and
+//! answers with [`Earlier::answer`].
 
+use super::{Claim, StoreError};
+use crate::entity::Object;
 use crate::idempotency::IdempotencyKey;
 use crate::time::Timestamp;
 
@@ -32,29 +35,41 @@ pub struct Recorded {
     pub created: Timestamp,
 }
 
-/// What to do with a keyed change.
+/// A key used before (and not expired): the change is not made again.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Not used (or expired): make the change and record it.
-    Fresh,
-    /// Made before: change nothing, answer with this session as it is now.
+pub enum Earlier {
+    /// Made before: answer with this session as it is now.
     Replay(Option<i64>),
-    /// Used for another operation: change nothing, refuse.
+    /// Used for another operation: refuse.
     OtherOperation(String),
 }
 
 impl Keyed<'_> {
-    pub fn judge(&self, recorded: Option<Recorded>) -> Verdict {
-        match recorded {
-            Some(recorded) if recorded.created >= self.expired_before => {
-                if recorded.operation == self.operation {
-                    Verdict::Replay(recorded.session_id)
-                } else {
-                    Verdict::OtherOperation(recorded.operation)
-                }
-            }
-            _ => Verdict::Fresh,
-        }
+    /// What the key's record says; `None`: not used (or expired) - make the change and
+    /// record it.
+    pub fn judge(&self, recorded: Option<Recorded>) -> Option<Earlier> {
+        let recorded = recorded.filter(|recorded| recorded.created >= self.expired_before)?;
+        Some(if recorded.operation == self.operation {
+            Earlier::Replay(recorded.session_id)
+        } else {
+            Earlier::OtherOperation(recorded.operation)
+        })
+    }
+}
+
+impl Earlier {
+    /// The answer, with the replayed session read by `load` as it is now.
+    pub fn answer(
+        self,
+        load: impl FnOnce(i64) -> Result<Option<Object>, StoreError>,
+    ) -> Result<Claim, StoreError> {
+        Ok(match self {
+            Earlier::Replay(session_id) => Claim::Replayed {
+                session_id,
+                session: session_id.map(load).transpose()?.flatten(),
+            },
+            Earlier::OtherOperation(operation) => Claim::KeyUsedFor(operation),
+        })
     }
 }
 
@@ -79,18 +94,15 @@ mod tests {
             session_id: Some(7),
             created,
         };
-        assert_eq!(keyed.judge(None), Verdict::Fresh);
+        assert_eq!(keyed.judge(None), None);
         assert_eq!(
             keyed.judge(Some(recorded("pickup-first", at(100)))),
-            Verdict::Replay(Some(7))
+            Some(Earlier::Replay(Some(7)))
         );
         assert_eq!(
             keyed.judge(Some(recorded("pickup-by-id", at(150)))),
-            Verdict::OtherOperation("pickup-by-id".into())
+            Some(Earlier::OtherOperation("pickup-by-id".into()))
         );
-        assert_eq!(
-            keyed.judge(Some(recorded("pickup-first", at(99)))),
-            Verdict::Fresh
-        );
+        assert_eq!(keyed.judge(Some(recorded("pickup-first", at(99)))), None);
     }
 }

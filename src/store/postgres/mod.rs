@@ -26,7 +26,6 @@ use deadpool_postgres::{ClientWrapper, Pool};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::idempotency::Verdict;
 use super::{Claim, Keyed, LoginFailures, Store, StoreError};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
@@ -135,18 +134,9 @@ impl Store for PgStore {
         let claimed = match taken {
             Taken::Now(None) => return Ok(Claim::Picked(None)),
             Taken::Now(Some(claimed)) => claimed,
-            Taken::Before(Verdict::Replay(session_id)) => {
-                let session = session_id.map(|id| load::by_id(self, &CHAT_SESSION_ENTITY, id));
-                let session = session.transpose()?.flatten();
-                return Ok(Claim::Replayed {
-                    session_id,
-                    session,
-                });
+            Taken::Before(earlier) => {
+                return earlier.answer(|id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?));
             }
-            Taken::Before(Verdict::OtherOperation(operation)) => {
-                return Ok(Claim::KeyUsedFor(operation));
-            }
-            Taken::Before(Verdict::Fresh) => unreachable!("a fresh key is a pickup made now"),
         };
         // Loaded after the commit, as SQLite does: the session is the caller's now, so a
         // failure here is not "nothing changed" - it is logged with the session's id.

@@ -24,7 +24,7 @@ use super::{execute, keys, load, row};
 use crate::account::Agent;
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, status};
 use crate::locale::Resources;
-use crate::store::idempotency::{Keyed, SWEEP, Verdict};
+use crate::store::idempotency::{Earlier, Keyed, SWEEP};
 use crate::store::load::Cell;
 use crate::store::welcome::WelcomeSource;
 use crate::store::{Candidate, StoreError, first_free_rank};
@@ -121,7 +121,7 @@ pub enum Taken {
     /// The pickup, committed; `None`: nothing eligible (nothing written but the key).
     Now(Option<Box<Claimed>>),
     /// The key says what to answer instead; nothing was written.
-    Before(Verdict),
+    Before(Earlier),
 }
 
 /// The whole pickup. The key's record is read in the first round trip, after the agent's
@@ -146,11 +146,10 @@ pub async fn pickup(
         row(client, CANDIDATE, &[&id, &status::IN_QUEUE]),
     )
     .await?;
-    if let Some(key) = key {
-        let verdict = key.judge(keys::recorded(recorded)?);
-        if verdict != Verdict::Fresh {
-            return Ok(Taken::Before(verdict));
-        }
+    if let Some(key) = key
+        && let Some(earlier) = key.judge(keys::recorded(recorded)?)
+    {
+        return Ok(Taken::Before(earlier));
     }
     let Some(next) = next else {
         if let Some(key) = key {

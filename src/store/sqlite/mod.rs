@@ -24,7 +24,6 @@ use std::time::Duration;
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags};
 
-use super::idempotency::Verdict;
 use super::{Claim, Keyed, LoginFailures, Store, StoreError};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
@@ -317,19 +316,9 @@ impl SqliteStore {
         let claimed = match pickup::pickup(&mut connection, agent, now, key)? {
             Taken::Now(None) => return Ok(Claim::Picked(None)),
             Taken::Now(Some(claimed)) => claimed,
-            Taken::Before(Verdict::Replay(session_id)) => {
-                let session =
-                    session_id.map(|id| load::load(&connection, &CHAT_SESSION_ENTITY, id));
-                let session = session.transpose()?.flatten();
-                return Ok(Claim::Replayed {
-                    session_id,
-                    session,
-                });
+            Taken::Before(earlier) => {
+                return earlier.answer(|id| Ok(load::load(&connection, &CHAT_SESSION_ENTITY, id)?));
             }
-            Taken::Before(Verdict::OtherOperation(operation)) => {
-                return Ok(Claim::KeyUsedFor(operation));
-            }
-            Taken::Before(Verdict::Fresh) => unreachable!("a fresh key is a pickup made now"),
         };
         let session = load::load(&connection, &CHAT_SESSION_ENTITY, claimed.session_id)?
             .ok_or_else(|| {

@@ -7,7 +7,7 @@ use super::{keys, reads};
 use crate::account::Agent;
 use crate::entity::status;
 use crate::locale::Resources;
-use crate::store::idempotency::{Keyed, Verdict};
+use crate::store::idempotency::{Earlier, Keyed};
 use crate::store::welcome::WelcomeSource;
 use crate::store::{Candidate, Message, Plan, first_free_rank};
 use crate::time::Timestamp;
@@ -40,7 +40,7 @@ pub(super) enum Taken {
     /// The pickup was made: this session, or none eligible.
     Now(Option<Candidate>),
     /// The key says what to answer instead; nothing was changed.
-    Before(Verdict),
+    Before(Earlier),
 }
 
 /// Runs the whole pickup as one `BEGIN IMMEDIATE` transaction: the write lock is taken
@@ -54,11 +54,10 @@ pub(super) fn pickup(
 ) -> rusqlite::Result<Taken> {
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let id = agent.associate_id;
-    if let Some(key) = key {
-        let verdict = key.judge(keys::recorded(&transaction, id, key)?);
-        if verdict != Verdict::Fresh {
-            return Ok(Taken::Before(verdict));
-        }
+    if let Some(key) = key
+        && let Some(earlier) = key.judge(keys::recorded(&transaction, id, key)?)
+    {
+        return Ok(Taken::Before(earlier));
     }
     let candidate = claim_first(&transaction, agent, now)?;
     if let Some(key) = key {
