@@ -1,7 +1,7 @@
 //! `Authorization: Basic base64(user:password)` (RFC 7617), checked against the associate's
 //! argon2id hash - unless the login name's failures from this source say to wait.
 
-use super::cache::BasicCache;
+use super::cache::{BasicCache, Key};
 use super::credentials::BasicCredentials;
 use super::flight::{Flights, Outcome, Role};
 use super::throttle::{ACCOUNT, LoginKey, PairKey, SourceKey, Throttle};
@@ -33,50 +33,53 @@ pub(super) fn account(
     cache: &BasicCache,
     counts: Counts,
 ) -> Result<Option<Account>, AuthFailure> {
-    if let Some(account) = remembered(credentials, store, cache)? {
+    let key = cache.key_of(&credentials.encoded);
+    if let Some(account) = remembered(credentials, &key, store, cache)? {
         return Ok(Some(account));
     }
-    match counts.flights.join(cache.key_of(&credentials.encoded)) {
+    match counts.flights.join(key) {
         Role::Lead(lead) => {
-            let result = counted(credentials, store, cache, &counts);
+            let result = counted(credentials, key, store, cache, &counts);
             lead.finish(outcome(&result));
             result
         }
         Role::Follow(Outcome::Rejected) => Ok(None),
         Role::Follow(Outcome::Throttled(throttled)) => Err(throttled.into()),
         Role::Follow(Outcome::Verified | Outcome::Unknown) => {
-            match remembered(credentials, store, cache)? {
+            match remembered(credentials, &key, store, cache)? {
                 Some(account) => Ok(Some(account)),
-                None => counted(credentials, store, cache, &counts),
+                None => counted(credentials, key, store, cache, &counts),
             }
         }
     }
 }
 
-/// The account, if these credentials verified for it lately.
+/// The account, if these credentials (known to the cache by `key`) verified for it lately.
 fn remembered(
     credentials: &BasicCredentials,
+    key: &Key,
     store: &dyn Store,
     cache: &BasicCache,
 ) -> Result<Option<Account>, AuthFailure> {
-    if !cache.knows(&credentials.encoded) {
+    if !cache.knows(key) {
         return Ok(None);
     }
     let account = store.account(&credentials.login)?;
-    Ok(account.filter(|account| !account.deleted && cache.holds(&credentials.encoded, account)))
+    Ok(account.filter(|account| !account.deleted && cache.holds(key, account)))
 }
 
 /// One verification, if the counts admit it; counted.
 fn counted(
     credentials: &BasicCredentials,
+    key: Key,
     store: &dyn Store,
     cache: &BasicCache,
     counts: &Counts,
 ) -> Result<Option<Account>, AuthFailure> {
     let BasicCredentials {
-        encoded,
         login,
         password: secret,
+        ..
     } = credentials;
     let Counts {
         throttle,
@@ -97,7 +100,7 @@ fn counted(
     };
     let typos = throttle.pair_succeeded(pair);
     throttle.forgive_source(source, typos);
-    cache.remember(encoded, &account);
+    cache.remember(key, &account);
     Ok(Some(account))
 }
 

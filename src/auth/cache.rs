@@ -24,7 +24,7 @@ pub const TTL: Duration = Duration::from_secs(300);
 
 pub struct BasicCache {
     key: [u8; 32],
-    entries: Mutex<LruCache<[u8; 32], Entry>>,
+    entries: Mutex<LruCache<Key, Entry>>,
 }
 
 struct Entry {
@@ -44,17 +44,20 @@ impl Default for BasicCache {
     }
 }
 
+/// Credentials as the cache knows them: [`BasicCache::key_of`], computed once per request.
+pub type Key = [u8; 32];
+
 impl BasicCache {
-    /// Whether `credentials` were verified at all lately: worth looking up their account.
-    pub fn knows(&self, credentials: &str) -> bool {
-        self.lock().contains(&self.key_of(credentials))
+    /// Whether the credentials were verified at all lately: worth looking up their account.
+    pub fn knows(&self, key: &Key) -> bool {
+        self.lock().contains(key)
     }
 
-    /// Whether `credentials` were verified for `account`, recently, against its current hash.
-    pub fn holds(&self, credentials: &str, account: &Account) -> bool {
-        let key = self.key_of(credentials);
+    /// Whether the credentials were verified for `account`, recently, against its current
+    /// hash.
+    pub fn holds(&self, key: &Key, account: &Account) -> bool {
         let mut entries = self.lock();
-        let Some(entry) = entries.get(&key) else {
+        let Some(entry) = entries.get(key) else {
             return false;
         };
         let current = account.password_hash.as_deref().unwrap_or("");
@@ -62,29 +65,29 @@ impl BasicCache {
             && entry.associate_id == account.agent.associate_id
             && secret::same(&entry.password_hash, current);
         if !valid {
-            entries.pop(&key);
+            entries.pop(key);
         }
         valid
     }
 
-    /// Remembers that `credentials` verified against `account`'s current password hash.
-    pub fn remember(&self, credentials: &str, account: &Account) {
+    /// Remembers that the credentials verified against `account`'s current password hash.
+    pub fn remember(&self, key: Key, account: &Account) {
         let entry = Entry {
             associate_id: account.agent.associate_id,
             password_hash: account.password_hash.clone().unwrap_or_default(),
             verified: Instant::now(),
         };
-        self.lock().put(self.key_of(credentials), entry);
+        self.lock().put(key, entry);
     }
 
-    /// The keyed hash the cache knows `credentials` by.
-    pub fn key_of(&self, credentials: &str) -> [u8; 32] {
+    /// The keyed hash the cache knows `credentials` (the header's base64 text) by.
+    pub fn key_of(&self, credentials: &str) -> Key {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key");
         mac.update(credentials.as_bytes());
         mac.finalize().into_bytes().into()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<[u8; 32], Entry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<Key, Entry>> {
         // Entries are plain data; one left by a panicking thread is still sound.
         self.entries
             .lock()
@@ -114,23 +117,18 @@ mod tests {
     #[test]
     fn holds_what_it_remembered_while_the_hash_is_unchanged() {
         let cache = BasicCache::default();
-        assert!(!cache.holds("dGplMDpUamUw", &account(1, "h1")));
-        assert!(!cache.knows("dGplMDpUamUw"));
-        cache.remember("dGplMDpUamUw", &account(1, "h1"));
-        assert!(cache.knows("dGplMDpUamUw"));
-        assert!(!cache.knows("other"));
-        assert!(cache.holds("dGplMDpUamUw", &account(1, "h1")));
-        assert!(!cache.holds("other", &account(1, "h1")));
+        let (known, other) = (cache.key_of("dGplMDpUamUw"), cache.key_of("other"));
+        assert!(!cache.holds(&known, &account(1, "h1")));
+        assert!(!cache.knows(&known));
+        cache.remember(known, &account(1, "h1"));
+        assert!(cache.knows(&known));
+        assert!(!cache.knows(&other));
+        assert!(cache.holds(&known, &account(1, "h1")));
+        assert!(!cache.holds(&other, &account(1, "h1")));
+        assert!(!cache.holds(&known, &account(2, "h1")), "another associate");
+        assert!(!cache.holds(&known, &account(1, "h2")), "a new password");
         assert!(
-            !cache.holds("dGplMDpUamUw", &account(2, "h1")),
-            "another associate"
-        );
-        assert!(
-            !cache.holds("dGplMDpUamUw", &account(1, "h2")),
-            "a new password"
-        );
-        assert!(
-            !cache.holds("dGplMDpUamUw", &account(1, "h1")),
+            !cache.holds(&known, &account(1, "h1")),
             "dropped after a change"
         );
     }

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use super::cache::Key;
 use super::throttle::Throttled;
 
 /// What the first of identical credentials came to.
@@ -21,7 +22,7 @@ pub enum Outcome {
 /// The verifications running, by the credentials' keyed hash ([`super::cache::BasicCache`]).
 #[derive(Default)]
 pub struct Flights {
-    running: Mutex<HashMap<[u8; 32], Arc<Flight>>>,
+    running: Mutex<HashMap<Key, Arc<Flight>>>,
 }
 
 #[derive(Default)]
@@ -41,7 +42,7 @@ pub enum Role<'a> {
 /// dropped - [`Outcome::Unknown`] if [`Lead::finish`] was not called.
 pub struct Lead<'a> {
     flights: &'a Flights,
-    key: [u8; 32],
+    key: Key,
     flight: Arc<Flight>,
     outcome: Outcome,
 }
@@ -49,7 +50,7 @@ pub struct Lead<'a> {
 impl Flights {
     /// Leads the verification of `key`, or waits for the one running and returns its
     /// outcome. Blocking.
-    pub fn join(&self, key: [u8; 32]) -> Role<'_> {
+    pub fn join(&self, key: Key) -> Role<'_> {
         let flight = {
             let mut running = lock(&self.running);
             match running.get(&key) {

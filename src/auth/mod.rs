@@ -217,7 +217,9 @@ impl Authenticator {
             return Ok(());
         };
         match Credentials::parse(header, |scheme| self.enabled(scheme)) {
-            Ok(Credentials::Basic(basic)) if !self.cache.knows(&basic.encoded) => {
+            Ok(Credentials::Basic(basic))
+                if !self.cache.knows(&self.cache.key_of(&basic.encoded)) =>
+            {
                 let login = throttle::LoginKey::of(&basic.login);
                 let pair = throttle::PairKey::new(caller.tenant, &login, source);
                 self.throttle.check_pair(pair, now)
