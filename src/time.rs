@@ -49,6 +49,16 @@ impl Timestamp {
         (self.0 - earlier.0).num_milliseconds()
     }
 
+    /// The instant `span` before this one; the earliest there is if that is before it.
+    pub fn before(&self, span: std::time::Duration) -> Timestamp {
+        let span = chrono::Duration::from_std(span).unwrap_or(chrono::Duration::MAX);
+        Self(
+            self.0
+                .checked_sub_signed(span)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC),
+        )
+    }
+
     /// The UTC time in .NET's round-trip form without a zone designator.
     pub fn to_dotnet(&self) -> String {
         dotnet(self.0.naive_utc())
@@ -91,6 +101,20 @@ mod tests {
             Utc.with_ymd_and_hms(2018, 12, 24, 12, 34, 45).unwrap()
                 + chrono::Duration::nanoseconds(nanos.into()),
         )
+    }
+
+    #[test]
+    fn before_subtracts_and_never_overflows() {
+        let hour = std::time::Duration::from_secs(3600);
+        assert_eq!(
+            at(0).before(hour).utc(),
+            at(0).utc() - chrono::Duration::hours(1)
+        );
+        assert_eq!(at(0).before(std::time::Duration::ZERO), at(0));
+        assert_eq!(
+            at(0).before(std::time::Duration::MAX).utc(),
+            DateTime::<Utc>::MIN_UTC
+        );
     }
 
     #[test]

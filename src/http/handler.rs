@@ -260,7 +260,7 @@ impl App {
                 key: key.as_ref().map(|key| Keyed {
                     key,
                     operation: route.operation.name(),
-                    expired_before: before(now, key_lifetime),
+                    expired_before: now.before(key_lifetime),
                 }),
                 receipt: &receipt,
             };
@@ -269,16 +269,6 @@ impl App {
         })
         .await?
     }
-}
-
-/// The instant `lifetime` before `now`.
-fn before(now: Timestamp, lifetime: Duration) -> Timestamp {
-    let lifetime = chrono::Duration::from_std(lifetime).unwrap_or(chrono::Duration::MAX);
-    Timestamp::from_utc(
-        now.utc()
-            .checked_sub_signed(lifetime)
-            .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC),
-    )
 }
 
 /// How the caller reads the response: their zone (looking up location codes in `store`) and,

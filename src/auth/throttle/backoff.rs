@@ -66,8 +66,7 @@ impl Backoff {
 
     /// The instant before which failures are forgotten.
     pub fn forget_before(&self, now: Timestamp) -> Timestamp {
-        let forget = chrono::Duration::from_std(self.forget).unwrap_or(chrono::Duration::MAX);
-        Timestamp::from_utc(now.utc() - forget)
+        now.before(self.forget)
     }
 }
 
