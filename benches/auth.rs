@@ -7,8 +7,6 @@
 //!
 //! `cargo bench --bench auth`
 
-use std::net::Ipv4Addr;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use chat_pickup::auth::password;
@@ -30,11 +28,9 @@ fn basic_header(user: &str, secret: &str) -> HeaderMap {
 
 /// A caller at an address no other call used.
 fn fresh_caller() -> Caller<'static> {
-    static NEXT: AtomicU32 = AtomicU32::new(1);
-    let address = Ipv4Addr::from(NEXT.fetch_add(1, Ordering::Relaxed));
     Caller {
         tenant: None,
-        source: Some(address.into()),
+        source: Some(test_support::http::fresh_source()),
     }
 }
 

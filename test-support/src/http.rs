@@ -192,3 +192,11 @@ pub fn percentile(latencies: &[Duration], fraction: f64) -> f64 {
         .get(at)
         .map_or(0.0, |latency| latency.as_secs_f64() * 1e6)
 }
+
+/// An address no other call of this process used: for requests that must not share their
+/// failures' counts with others.
+pub fn fresh_source() -> std::net::IpAddr {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(u32::from_be_bytes([10, 0, 0, 1]));
+    std::net::Ipv4Addr::from(NEXT.fetch_add(1, Ordering::Relaxed)).into()
+}

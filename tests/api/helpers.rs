@@ -2,11 +2,10 @@
 //! PostgreSQL cluster - the real handler in front of it, and plain SQL (written for both
 //! backends) to look at what the handler did.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use chat_pickup::http::App;
 use chat_pickup::http::cors::Cors;
@@ -22,6 +21,7 @@ use lambda_http::{Body, Request, RequestExt};
 use serde_json::Value;
 use test_support::Backend;
 pub use test_support::credentials::{PASSWORD, PASSWORD_HASH, RESPOND, basic};
+pub use test_support::http::fresh_source;
 
 use crate::xml::parse;
 
@@ -373,11 +373,4 @@ pub fn top_level_keys(json: &str) -> Vec<String> {
     serde_json::Deserializer::from_str(json)
         .deserialize_map(Keys)
         .unwrap()
-}
-
-/// An address no other call of this test process used: for requests that must not share
-/// their failures' counts with others.
-pub fn fresh_source() -> IpAddr {
-    static NEXT: AtomicU32 = AtomicU32::new(u32::from_be_bytes([10, 0, 0, 1]));
-    Ipv4Addr::from(NEXT.fetch_add(1, Ordering::Relaxed)).into()
 }
