@@ -13,10 +13,12 @@ use std::str::FromStr;
 use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
-    ACCESS_CONTROL_REQUEST_METHOD, HOST, ORIGIN, VARY,
+    ACCESS_CONTROL_REQUEST_METHOD, ALLOW, HOST, ORIGIN, VARY,
 };
 use http::uri::Authority;
 use http::{HeaderMap, HeaderValue, Method, Uri};
+
+use super::routes;
 
 /// The request headers an agent front end may send.
 const ALLOW_HEADERS: &str = "Authorization, Accept, Accept-Language, Content-Type, \
@@ -181,8 +183,13 @@ pub fn decorate(headers: &mut HeaderMap, verdict: &Verdict, preflight: bool) {
         HeaderValue::from_static("true"),
     );
     if preflight {
+        // The methods of the path asked about, which the preflight's answer lists in `Allow`.
+        let methods = headers
+            .get(ALLOW)
+            .cloned()
+            .unwrap_or(HeaderValue::from_static(routes::METHODS));
+        headers.insert(ACCESS_CONTROL_ALLOW_METHODS, methods);
         let allow = [
-            (ACCESS_CONTROL_ALLOW_METHODS, "POST"),
             (ACCESS_CONTROL_ALLOW_HEADERS, ALLOW_HEADERS),
             (ACCESS_CONTROL_MAX_AGE, MAX_AGE),
         ];
@@ -315,7 +322,7 @@ mod tests {
         decorate(&mut listed, &Verdict::Listed(origin), true);
         assert_eq!(listed[ACCESS_CONTROL_ALLOW_ORIGIN], "http://localhost:5173");
         assert_eq!(listed[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
-        assert_eq!(listed[ACCESS_CONTROL_ALLOW_METHODS], "POST");
+        assert_eq!(listed[ACCESS_CONTROL_ALLOW_METHODS], "GET, POST");
         let mut same = HeaderMap::new();
         decorate(&mut same, &Verdict::SameOrigin, false);
         assert_eq!(same.len(), 1);

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::negotiate::{Format, NegotiationError, PRODUCIBLE};
 use super::ops::OpError;
 use super::render::{self, printable};
-use super::routes::{ALLOW as ALLOWED_METHODS, MAX_BODY, RouteError};
+use super::routes::{MAX_BODY, RouteError};
 use super::select::SelectError;
 use crate::auth::{AuthError, AuthFailure, Scheme};
 use crate::idempotency::KeyError;
@@ -119,7 +119,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Route(RouteError::NotFound) => StatusCode::NOT_FOUND,
-            ApiError::Route(RouteError::MethodNotAllowed) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Route(RouteError::MethodNotAllowed(_)) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Negotiation(NegotiationError::Malformed(_))
             | ApiError::Select(_)
             | ApiError::Locale(_) => StatusCode::BAD_REQUEST,
@@ -150,11 +150,15 @@ impl ApiError {
     fn detail(&self) -> String {
         match self {
             ApiError::Route(RouteError::NotFound) => {
-                "No such resource. The pickup is POST /api/v1/ChatSession/Pickup or \
-                 POST /api/v1/Agents/Chat/PickUpFirstChatSession, optionally after /{tenant}."
+                "No such resource. The routes are POST /api/v1/ChatSession/Pickup and \
+                 GET /api/v1/ChatSession/ForCurrentUser, and their RPC twins POST \
+                 /api/v1/Agents/Chat/PickUpFirstChatSession and \
+                 /api/v1/Agents/Chat/ChatSessionsForUser, each optionally after /{tenant}."
                     .into()
             }
-            ApiError::Route(RouteError::MethodNotAllowed) => "This resource only answers POST.".into(),
+            ApiError::Route(RouteError::MethodNotAllowed(allowed)) => {
+                format!("This resource only answers {allowed}.")
+            }
             ApiError::Auth(AuthError::Missing) => {
                 "Authentication required: send an Authorization header with one of the schemes WWW-Authenticate lists.".into()
             }
@@ -259,8 +263,8 @@ impl ApiError {
             ApiError::Auth(error) if !matches!(error, AuthError::NotAnAgent) => {
                 response.header(WWW_AUTHENTICATE, challenge)
             }
-            ApiError::Route(RouteError::MethodNotAllowed) => {
-                response.header(ALLOW, ALLOWED_METHODS)
+            ApiError::Route(RouteError::MethodNotAllowed(allowed)) => {
+                response.header(ALLOW, allowed.as_str())
             }
             ApiError::Store(StoreError::Busy(_) | StoreError::OutcomeUnknown(_)) => {
                 response.header(RETRY_AFTER, RETRY_AFTER_BUSY)

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use futures_util::FutureExt;
 use http::header::{CONTENT_LANGUAGE, HeaderValue};
-use http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, StatusCode};
 
 use lambda_http::{Body, Request, Response};
 
@@ -23,7 +23,7 @@ use super::delivery::{Receipt, Watch};
 use super::encoding;
 use super::error::ApiError;
 use super::exchange::Exchange;
-use super::ops::{Answer, Call};
+use super::ops::{Answer, Call, Content};
 use super::render::{self, View};
 use super::request::{idempotency_key, path, selection};
 use super::routes::{self, MAX_BODY, Route};
@@ -171,8 +171,8 @@ impl App {
             return Err(ApiError::ForeignOrigin(origin.clone()));
         }
         if exchange.preflight {
-            routes::resolve(&Method::POST, path(&request))?;
-            return Ok(preflight_answer());
+            let methods = routes::allowed(path(&request))?;
+            return Ok(preflight_answer(&methods));
         }
         let route = routes::resolve(request.method(), path(&request))?;
         if request.body().len() > MAX_BODY {
@@ -184,7 +184,11 @@ impl App {
         let locale = exchange.locale.clone()?;
         let shape = route.operation.entity();
         let selection = selection(&request, shape)?;
-        let key = idempotency_key(&request)?;
+        // A read is safe to repeat as it is: a key means nothing to it, and is not read.
+        let key = match route.operation.changes() {
+            true => idempotency_key(&request)?,
+            false => None,
+        };
         let caller = Caller {
             tenant: route.tenant.as_ref(),
             source: exchange.source,
@@ -198,7 +202,10 @@ impl App {
             selection: &selection,
             localizer: &localizer,
         };
-        let mut response = render::entity(format, shape, answer.entity.as_ref(), view);
+        let mut response = match &answer.content {
+            Content::One(entity) => render::entity(format, shape, entity.as_ref(), view),
+            Content::List(entities) => render::list(format, shape, entities, view),
+        };
         if answer.replayed {
             let replayed = HeaderValue::from_static("true");
             response.headers_mut().insert(IDEMPOTENT_REPLAYED, replayed);
@@ -300,10 +307,12 @@ fn name_zone(headers: &mut HeaderMap, zone: &Zone) {
     }
 }
 
-/// The answer to an allowed preflight; [`cors::decorate`] adds the grant.
-fn preflight_answer() -> Response<Body> {
+/// The answer to an allowed preflight, naming the path's methods; [`cors::decorate`] adds
+/// the grant.
+fn preflight_answer(methods: &str) -> Response<Body> {
     Response::builder()
         .status(StatusCode::NO_CONTENT)
+        .header(http::header::ALLOW, methods)
         .body(Body::Empty)
         .expect("a bare response is valid")
 }

@@ -2,29 +2,41 @@
 //!
 //! Routes are matched case-insensitively, as ASP.NET does, with or without a trailing slash.
 //! An optional first segment names a tenant: `/{tenant}/api/v1/...`. Adding an operation is
-//! a file in [`super::ops`] (and its `pub mod` line there) and a line in `ROUTES`.
+//! a file in [`super::ops`] (and its `pub mod` line there) and its lines in `ROUTES`. A path
+//! that is a route's, asked with another method, is a 405 naming the methods it answers.
 
 use http::Method;
 
-use super::ops::{Operation, pickup_first};
+use super::ops::{Operation, for_current_user, pickup_first};
 use crate::tenant::Tenant;
 
-/// Every route: its path segments (lower case) and the operation it names.
-const ROUTES: &[(&[&str], &dyn Operation)] = &[
-    // The REST route of the seed.
+/// Every route: its method, its path segments (lower case) and the operation it names. Each
+/// operation has SuperOffice's REST route and the RPC route its official client calls.
+const ROUTES: &[(Method, &[&str], &dyn Operation)] = &[
     (
+        Method::POST,
         &["api", "v1", "chatsession", "pickup"],
         &pickup_first::PickupFirst,
     ),
-    // The RPC route the official client calls.
     (
+        Method::POST,
         &["api", "v1", "agents", "chat", "pickupfirstchatsession"],
         &pickup_first::PickupFirst,
     ),
+    (
+        Method::GET,
+        &["api", "v1", "chatsession", "forcurrentuser"],
+        &for_current_user::ForCurrentUser,
+    ),
+    (
+        Method::POST,
+        &["api", "v1", "agents", "chat", "chatsessionsforuser"],
+        &for_current_user::ForCurrentUser,
+    ),
 ];
 
-/// The methods every route answers, for `Allow`.
-pub const ALLOW: &str = "POST";
+/// Every method some route answers, for CORS.
+pub const METHODS: &str = "GET, POST";
 
 /// The largest body accepted. No operation takes a body; a client may still send `{}`.
 pub const MAX_BODY: usize = 1024;
@@ -48,23 +60,48 @@ impl std::fmt::Debug for Route {
 #[derive(Debug, PartialEq, Eq)]
 pub enum RouteError {
     NotFound,
-    MethodNotAllowed,
+    /// The path is a route's, the method is not: these methods are (for `Allow`).
+    MethodNotAllowed(String),
 }
 
 /// Resolves `path` (without any API Gateway stage) and `method` to a route.
 pub fn resolve(method: &Method, path: &str) -> Result<Route, RouteError> {
+    let found = routes_of(path);
+    let allowed = methods(&found)?;
+    found
+        .into_iter()
+        .find_map(|(answers, route)| (answers == method).then_some(route))
+        .ok_or(RouteError::MethodNotAllowed(allowed))
+}
+
+/// The methods `path` answers, as `Allow` lists them; a path no route has is not found.
+pub fn allowed(path: &str) -> Result<String, RouteError> {
+    methods(&routes_of(path))
+}
+
+fn methods(found: &[(&Method, Route)]) -> Result<String, RouteError> {
+    match found {
+        [] => Err(RouteError::NotFound),
+        _ => Ok(found
+            .iter()
+            .map(|(method, _)| method.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")),
+    }
+}
+
+/// The routes whose path is `path`, with the method each answers.
+fn routes_of(path: &str) -> Vec<(&'static Method, Route)> {
     let segments: Vec<&str> = path
         .split('/')
         .filter(|segment| !segment.is_empty())
         .collect();
-    let route = ROUTES
+    ROUTES
         .iter()
-        .find_map(|(pattern, operation)| matching(&segments, pattern, *operation))
-        .ok_or(RouteError::NotFound)?;
-    if method != Method::POST {
-        return Err(RouteError::MethodNotAllowed);
-    }
-    Ok(route)
+        .filter_map(|(method, pattern, operation)| {
+            matching(&segments, pattern, *operation).map(|route| (method, route))
+        })
+        .collect()
 }
 
 /// The route if `segments` are `pattern`, after at most one valid tenant name.
@@ -146,17 +183,40 @@ mod tests {
     }
 
     #[test]
-    fn other_methods_on_a_route_are_not_allowed() {
+    fn the_sessions_list_answers_get_on_its_rest_route_and_post_on_its_rpc_route() {
+        for (method, path) in [
+            (Method::GET, "/api/v1/ChatSession/ForCurrentUser"),
+            (
+                Method::POST,
+                "/Cust1/api/v1/Agents/Chat/ChatSessionsForUser/",
+            ),
+        ] {
+            let route = resolve(&method, path).unwrap();
+            assert_eq!(route.operation.name(), "sessions-for-user", "{path}");
+        }
+    }
+
+    #[test]
+    fn other_methods_on_a_route_are_not_allowed_and_told_what_is() {
         for method in [Method::GET, Method::PUT, Method::DELETE, Method::HEAD] {
             assert_eq!(
                 resolve(&method, "/api/v1/ChatSession/Pickup").unwrap_err(),
-                RouteError::MethodNotAllowed
+                RouteError::MethodNotAllowed("POST".into())
             );
         }
+        assert_eq!(
+            resolve(&Method::POST, "/api/v1/ChatSession/ForCurrentUser").unwrap_err(),
+            RouteError::MethodNotAllowed("GET".into())
+        );
         assert_eq!(
             resolve(&Method::GET, "/nope").unwrap_err(),
             RouteError::NotFound
         );
+        assert_eq!(
+            allowed("/api/v1/chatsession/forcurrentuser").unwrap(),
+            "GET"
+        );
+        assert_eq!(allowed("/nope").unwrap_err(), RouteError::NotFound);
     }
 
     #[test]

@@ -12,13 +12,13 @@ pub enum Cell {
 /// The query for one instance of `shape`; `column` writes each field's expression in the
 /// backend's dialect and `key` is the placeholder for the id.
 pub fn select(shape: &Shape, column: impl Fn(&Field) -> String, key: &str) -> String {
+    format!("{} WHERE {} = {key}", select_all(shape, column), shape.key)
+}
+
+/// The query for every instance of `shape`, for a `WHERE` clause to follow.
+pub fn select_all(shape: &Shape, column: impl Fn(&Field) -> String) -> String {
     let columns: Vec<String> = shape.fields.iter().map(column).collect();
-    format!(
-        "SELECT {} FROM {} WHERE {} = {key}",
-        columns.join(", "),
-        shape.from,
-        shape.key
-    )
+    format!("SELECT {} FROM {}", columns.join(", "), shape.from)
 }
 
 /// The value of a field NULL in the row: the type's empty value, as SuperOffice's carriers

@@ -5,12 +5,14 @@
 //! are synchronous: the handler runs them on tokio's blocking pool.
 //!
 //! What a pickup decides - the Rank, the status, the welcome text and message, the seconds
-//! waited - is decided here, once ([`pickup`], [`welcome`], [`message`]), as is what the
+//! waited - is decided here, once ([`pickup`], [`welcome`], [`message`]), as is which
+//! sessions an agent sees ([`sessions`]) and what the
 //! admin operations mint and store (secrets, app tokens, session keys, a queued session's
 //! columns: [`admin`]) and how a carrier is assembled from its row ([`load`]). The two
 //! backends, [`sqlite`] (the default) and [`postgres`] (for tenants past one SQLite writer),
 //! hold SQL and row mapping, in the same file map: `mod.rs`
-//! (the store), `tenants.rs`, `migrate.rs`, `reads.rs`, `pickup.rs`, `load.rs`, `admin.rs`,
+//! (the store), `tenants.rs`, `migrate.rs`, `reads.rs`, `pickup.rs`, `load.rs` (carriers, one
+//! or a list), `admin.rs`,
 //! `logins.rs` (failed-login counts), `errors.rs`.
 
 pub mod admin;
@@ -20,6 +22,7 @@ pub mod message;
 pub mod open;
 pub mod pickup;
 pub mod postgres;
+pub mod sessions;
 pub mod sqlite;
 pub mod welcome;
 
@@ -61,6 +64,10 @@ pub trait Store: Send + Sync {
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Claim, StoreError>;
+
+    /// The sessions `agent` sees, in the order they are shown ([`sessions`]); their rows
+    /// as of one moment.
+    fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError>;
 
     /// The IANA zone of a time-zone location named by code or id; `None` if there is none.
     fn location(&self, location: &Location) -> Result<Option<String>, StoreError>;

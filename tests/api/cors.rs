@@ -67,6 +67,9 @@ async fn a_listed_origin_passes_the_preflight_and_gets_credentials() {
     }
     assert_eq!(answer.headers[VARY], "Origin");
     assert_eq!(app.snapshot(), before, "a preflight changes nothing");
+    let list = preflight(&app, AGENTS_UI, "/api/v1/ChatSession/ForCurrentUser").await;
+    assert_eq!(list.status, StatusCode::NO_CONTENT, "{}", list.body);
+    assert_eq!(list.headers[ACCESS_CONTROL_ALLOW_METHODS], "GET", "the path's own methods");
 
     let call = from(&app, Method::POST, PICKUP, &[("origin", AGENTS_UI)]).await;
     assert_eq!(call.status, StatusCode::OK, "{}", call.body);

@@ -42,6 +42,7 @@ macro_rules! suite {
         mod schemes;
         mod select;
         mod server;
+        mod sessions;
         mod throttling;
         mod zones;
     };

@@ -83,6 +83,10 @@ impl Store for Fault {
         })))
     }
 
+    fn agent_sessions(&self, _: &Agent) -> Result<Vec<Object>, StoreError> {
+        Ok(Vec::new())
+    }
+
     fn location(&self, _: &Location) -> Result<Option<String>, StoreError> {
         Ok(None)
     }

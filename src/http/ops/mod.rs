@@ -3,6 +3,7 @@
 //! chosen the tenant's store and authenticated the caller; the operation acts on the store
 //! and hands back the entity to render. The route table ([`super::routes`]) names them.
 
+pub mod for_current_user;
 pub mod pickup_first;
 
 use std::net::IpAddr;
@@ -23,6 +24,10 @@ pub trait Operation: Sync {
     /// The entity it answers with, which `$select` names properties of.
     fn entity(&self) -> &'static Shape;
 
+    /// Whether it changes anything: only then is an `Idempotency-Key` read (a read is safe
+    /// to repeat as it is).
+    fn changes(&self) -> bool;
+
     /// Does the work for the authenticated caller; blocking (it runs on tokio's blocking
     /// pool). [`super::error`] maps a failure to a status.
     fn run(&self, call: &Call) -> Result<Answer, OpError>;
@@ -31,10 +36,18 @@ pub trait Operation: Sync {
 /// What an operation hands back.
 #[derive(Debug)]
 pub struct Answer {
-    /// `None` is the entity's null: nothing to hand over.
-    pub entity: Option<Object>,
+    pub content: Content,
     /// Answered from a change made before under the request's `Idempotency-Key`.
     pub replayed: bool,
+}
+
+/// The body of an answer, in the operation's entity.
+#[derive(Debug)]
+pub enum Content {
+    /// One entity; `None` is its null: nothing to hand over.
+    One(Option<Object>),
+    /// A list, in the order given.
+    List(Vec<Object>),
 }
 
 /// Why an operation did not answer.

@@ -2,7 +2,7 @@
 //! the caller takes the first available session of the queue (spec section 2); the store
 //! assigns it and posts the welcome message in one transaction.
 
-use super::{Answer, Call, OpError, Operation};
+use super::{Answer, Call, Content, OpError, Operation};
 use crate::entity::{CHAT_SESSION_ENTITY, Shape};
 use crate::idempotency::KeyError;
 use crate::store::Claim;
@@ -18,6 +18,10 @@ impl Operation for PickupFirst {
         &CHAT_SESSION_ENTITY
     }
 
+    fn changes(&self) -> bool {
+        true
+    }
+
     fn run(&self, call: &Call) -> Result<Answer, OpError> {
         let claim = call
             .store
@@ -30,11 +34,11 @@ impl Operation for PickupFirst {
         }
         match claim {
             Claim::Picked(picked) => Ok(Answer {
-                entity: picked.map(|pickup| pickup.session),
+                content: Content::One(picked.map(|pickup| pickup.session)),
                 replayed: false,
             }),
             Claim::Replayed { session, .. } => Ok(Answer {
-                entity: session,
+                content: Content::One(session),
                 replayed: true,
             }),
             Claim::KeyUsedFor(operation) => Err(OpError::Key(KeyError::UsedFor(operation))),

@@ -1,6 +1,7 @@
 //! Response bodies in the negotiated [`Format`] (`wire` is the walk that writes a carrier):
 //! an entity, or a null - for an empty queue - `null` in JSON (the official client turns a `null` body into `null`;
-//! a 204 would become a bogus object), a nil root element in XML.
+//! a 204 would become a bogus object), a nil root element in XML; or a list of entities, a
+//! JSON array or the XML `ArrayOf{Entity}` element with one child element per entity.
 
 use http::header::CONTENT_TYPE;
 use http::{Response, StatusCode};
@@ -31,10 +32,69 @@ pub fn entity(
     entity: Option<&Object>,
     view: View,
 ) -> Response<Body> {
-    let body = match format {
-        Format::Json(_) => json(entity, view),
-        Format::Xml(_) => xml(shape, entity, view),
+    ok(
+        format,
+        match format {
+            Format::Json(_) => json(entity, view),
+            Format::Xml(_) => xml(shape, entity, view),
+        },
+    )
+}
+
+/// The entities of `shape`, in order, properties outside the selection as null.
+pub fn list(
+    format: Format,
+    shape: &'static Shape,
+    entities: &[Object],
+    view: View,
+) -> Response<Body> {
+    let wires = |format| -> Vec<Wire> {
+        entities
+            .iter()
+            .map(|object| Wire {
+                object,
+                format,
+                root: false,
+                selection: view.selection,
+                localizer: view.localizer,
+            })
+            .collect()
     };
+    ok(
+        format,
+        match format {
+            Format::Json(_) => serde_json::to_string(&wires(format)).expect("entities serialize"),
+            Format::Xml(_) => {
+                let mut out = String::from(XML_DECLARATION);
+                let array = XmlArray {
+                    shape,
+                    items: wires(format),
+                };
+                write_xml(&mut out, &format!("ArrayOf{}", shape.name), &array);
+                out
+            }
+        },
+    )
+}
+
+/// A list as a DataContract serializer writes it: the namespace on the root, one element
+/// per item, named after the entity.
+struct XmlArray<'a> {
+    shape: &'static Shape,
+    items: Vec<Wire<'a>>,
+}
+
+impl Serialize for XmlArray<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ArrayOf", 2)?;
+        out.serialize_field("@xmlns:i", XSI)?;
+        out.serialize_field(self.shape.name, &self.items)?;
+        out.end()
+    }
+}
+
+fn ok(format: Format, body: String) -> Response<Body> {
     Response::builder()
         .status(StatusCode::OK)
         .header(CONTENT_TYPE, format.content_type())

@@ -27,6 +27,29 @@ pub fn by_id(store: &PgStore, shape: &'static Shape, key: i64) -> Result<Option<
         .transpose()
 }
 
+/// The carriers of `shape` a query over `shape`'s `FROM` finds: `rest` is its `WHERE` and
+/// `ORDER BY`, its one parameter `$1` bound to `parameter`. The rows are read in one
+/// statement; what they link to is loaded after, as [`by_id`] does.
+pub fn list(
+    store: &PgStore,
+    shape: &'static Shape,
+    rest: &str,
+    parameter: i64,
+) -> Result<Vec<Object>, Failure> {
+    let query = format!("{} {rest}", crate::store::load::select_all(shape, column));
+    let rows = store.read(&[&query], async |client| {
+        let found = super::rows(client, &query, &[&parameter]).await?;
+        Ok(found
+            .iter()
+            .map(|row| cells(shape, row))
+            .collect::<Result<Vec<_>, _>>()?)
+    })?;
+    let mut known = Known::new();
+    rows.into_iter()
+        .map(|cells| complete(store, shape, cells, &mut known))
+        .collect()
+}
+
 /// The carrier from its row's cells, with everything it links to loaded (from `known` where
 /// it is there).
 pub fn complete(

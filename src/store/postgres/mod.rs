@@ -26,10 +26,10 @@ use deadpool_postgres::{ClientWrapper, Pool};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::{Claim, Keyed, LoginFailures, Store, StoreError};
+use super::{Claim, Keyed, LoginFailures, Store, StoreError, sessions};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
-use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY};
+use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, Object};
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
@@ -153,6 +153,16 @@ impl Store for PgStore {
         Ok(Claim::Picked(Some(
             claimed.candidate.picked_up(session, now),
         )))
+    }
+
+    fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError> {
+        let rest = sessions::filter_and_order("$1");
+        Ok(load::list(
+            self,
+            &CHAT_SESSION_ENTITY,
+            &rest,
+            agent.associate_id,
+        )?)
     }
 
     fn location(&self, location: &Location) -> Result<Option<String>, StoreError> {

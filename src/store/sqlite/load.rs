@@ -24,6 +24,32 @@ pub(super) fn load(
     assemble(shape, cells, |nested, id| load(connection, nested, id)).map(Some)
 }
 
+/// The carriers of `shape` a query over `shape`'s `FROM` finds: `rest` is its `WHERE` and
+/// `ORDER BY`, its one parameter `?1` bound to `parameter`. In one read transaction, so
+/// every carrier is as of the same moment.
+pub(super) fn list(
+    connection: &mut Connection,
+    shape: &'static Shape,
+    rest: &str,
+    parameter: i64,
+) -> rusqlite::Result<Vec<Object>> {
+    let transaction = connection.transaction()?;
+    let query = format!(
+        "{} {rest}",
+        crate::store::load::select_all(shape, |field| field.column.to_string())
+    );
+    let rows = transaction
+        .prepare_cached(&query)?
+        .query_map([parameter], |row| read(shape, row))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let objects = rows
+        .into_iter()
+        .map(|cells| assemble(shape, cells, |nested, id| load(&transaction, nested, id)))
+        .collect::<rusqlite::Result<_>>()?;
+    transaction.commit()?;
+    Ok(objects)
+}
+
 pub(super) fn select(shape: &Shape) -> String {
     crate::store::load::select(shape, |field| field.column.to_string(), "?1")
 }

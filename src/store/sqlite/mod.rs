@@ -24,10 +24,10 @@ use std::time::Duration;
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Claim, Keyed, LoginFailures, Store, StoreError};
+use super::{Claim, Keyed, LoginFailures, Store, StoreError, sessions};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
-use crate::entity::CHAT_SESSION_ENTITY;
+use crate::entity::{CHAT_SESSION_ENTITY, Object};
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
@@ -277,6 +277,17 @@ impl Store for SqliteStore {
         key: Option<&Keyed>,
     ) -> Result<Claim, StoreError> {
         self.watch(self.pickup_and_load(agent, now, key))
+    }
+
+    fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError> {
+        let rest = sessions::filter_and_order("?1");
+        let listed = load::list(
+            &mut self.connection(),
+            &CHAT_SESSION_ENTITY,
+            &rest,
+            agent.associate_id,
+        );
+        self.watch(listed.map_err(Into::into))
     }
 
     fn location(&self, location: &Location) -> Result<Option<String>, StoreError> {

@@ -1,0 +1,28 @@
+//! Which sessions an agent sees, and in what order (spec section 9: "all chat sessions which
+//! this user is a member of"), decided once for both backends: the query's filter and order,
+//! in the backend's placeholder.
+//!
+//! Listed: the sessions waiting (`InQueue`) or in progress (`CustomerLast`, `UserLast`) in
+//! a topic where the agent has any right - respond, listen, manage or be notified - and,
+//! wherever they are, the sessions the agent holds or is offered by a transfer, so a session
+//! is never out of sight of the agent it waits on. Ended sessions are left out.
+//!
+//! Order: the agent's own sessions first, in Rank order (the order the agent's front end
+//! shows them in), then the rest as the queue serves them - oldest request first, then
+//! lowest id.
+
+use crate::entity::status::{CUSTOMER_LAST, IN_QUEUE, USER_LAST};
+
+/// What follows `SELECT ... FROM chat_session s`, `agent` being the placeholder for the
+/// agent's associate id.
+pub fn filter_and_order(agent: &str) -> String {
+    let own = format!("s.user_id = {agent} AND s.status <> {IN_QUEUE}");
+    format!(
+        "WHERE s.status IN ({IN_QUEUE}, {CUSTOMER_LAST}, {USER_LAST}) \
+           AND (s.user_id = {agent} OR s.transfer_to = {agent} OR s.topic_id IN \
+             (SELECT m.topic_id FROM chat_topic_user m WHERE m.user_id = {agent} \
+               AND (m.can_respond OR m.can_listen OR m.manager OR m.notifications))) \
+         ORDER BY CASE WHEN {own} THEN 0 ELSE 1 END, CASE WHEN {own} THEN s.rank ELSE 0 END, \
+           s.when_requested, s.id"
+    )
+}
