@@ -220,6 +220,56 @@ test('the demo queue, drained through the client with each way of signing in', a
   });
 });
 
+test("the agent's sessions, as the client lists them and in XML, in Norwegian on Oslo time", async () => {
+  const options = { languageCode: 'no', timezone: 'NO', timezoneInclude: true };
+  const sessions = await chatAgent(options, password('tje0', 'Tje0')).chatSessionsForUserAsync();
+  const held = sql('SELECT id FROM chat_session WHERE user_id = 1 ORDER BY rank').map((row) => row.id);
+  assert.deepEqual(held, [1, 3, 4, 5], 'what the drain above left with tje0');
+  assert.deepEqual(
+    sessions.map((session) => session.chatSessionId),
+    [...held, 2],
+    "tje0's own in Rank order, then the queue (the chatbot's session, which tje0 can see)"
+  );
+  for (const session of sessions) {
+    assert.deepEqual(undefinedProperties(session), [], `session ${session.chatSessionId}`);
+    const [row] = sql(`SELECT * FROM chat_session WHERE id = ${session.chatSessionId}`);
+    assert.equal(session.whenRequested.getTime(), stored(row.when_requested).getTime());
+  }
+  const [first, kari] = sessions;
+  assert.equal(first.status, ChatSessionStatus.UserLast);
+  assert.equal(first.user.name, 'tje0');
+  assert.equal(first.ticket.categoryName, 'Reklamasjoner', 'a multi-language value, in Norwegian');
+  assert.equal(kari.contact.categoryName, 'Prospekt', 'a resource, translated');
+  assert.equal(sessions.at(-1).status, ChatSessionStatus.InQueue);
+
+  // The client reads JSON only; the same list asked for in XML over the REST route.
+  const response = await fetch(new URL('api/v1/ChatSession/ForCurrentUser', baseUrl), {
+    headers: {
+      Authorization: 'Basic ' + Buffer.from('tje0:Tje0').toString('base64'),
+      Accept: 'application/xml',
+      'SO-Language': 'no',
+      'SO-TimeZone': 'NO,includeTZOffset',
+    },
+  });
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type'), /^application\/xml/);
+  assert.equal(response.headers.get('content-language'), 'no');
+  const xml = await response.text();
+  assert.match(xml, /^<\?xml [^>]*\?><ArrayOfChatSessionEntity xmlns:i="[^"]+"><ChatSessionEntity>/);
+  const items = xml.split('<ChatSessionEntity>').slice(1);
+  assert.deepEqual(
+    items.map((item) => Number(item.match(/<ChatSessionId>(\d+)<\/ChatSessionId>/)[1])),
+    sessions.map((session) => session.chatSessionId),
+    'the same sessions in the same order'
+  );
+  items.forEach((item, index) => {
+    const requested = item.match(/<WhenRequested>([^<]+)<\/WhenRequested>/)[1];
+    assert.match(requested, /\+0[12]:00$/, "Oslo's offset");
+    assert.equal(new Date(requested).getTime(), sessions[index].whenRequested.getTime());
+  });
+  assert.ok(items[0].includes('<CategoryName>Reklamasjoner</CategoryName>'), items[0]);
+});
+
 test('a wrong password reaches the caller as the client\'s error, with our problem body', async () => {
   const agent = chatAgent({}, password('tje0', 'wrong'));
   await assert.rejects(agent.pickUpFirstChatSessionAsync(), (error) => {
