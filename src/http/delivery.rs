@@ -110,7 +110,7 @@ fn warn(committed: &Committed) {
         request_id = request_id.as_str(),
         key = key.as_str(),
         "session picked up, but the answer was not delivered: the agent may not know about it \
-         (a retry with the same Idempotency-Key gets it)"
+         (a retry with the same Idempotency-Key gets it; the agent's session list shows it)"
     );
 }
 

@@ -207,7 +207,7 @@ impl ApiError {
             ApiError::Store(StoreError::UnknownTenant(tenant)) => format!("There is no tenant named {tenant}."),
             ApiError::Store(StoreError::Busy(_)) => "The chat queue is busy; retry shortly.".into(),
             ApiError::Store(StoreError::OutcomeUnknown(_)) => {
-                "The connection to the chat queue's database was lost while the pickup was being committed: it may have been made. Retry with the same Idempotency-Key to get its outcome; without one, check whether a session was assigned to you before picking up again.".into()
+                "The connection to the chat queue's database was lost while the pickup was being committed: it may have been made. Retry with the same Idempotency-Key to get its outcome; without one, check whether a session was assigned to you (GET /api/v1/ChatSession/ForCurrentUser lists yours first) before picking up again.".into()
             }
             ApiError::Store(StoreError::Unreachable(_)) => {
                 "The chat queue's database cannot be reached or cannot take changes just now; nothing was changed. Retry in a few seconds.".into()

@@ -244,9 +244,9 @@ async fn a_commit_whose_answer_is_lost_is_resolved_by_the_key() {
         unkeyed.body
     );
     assert!(
-        unkeyed
-            .body
-            .contains("check whether a session was assigned"),
+        unkeyed.body.contains(
+            "check whether a session was assigned to you (GET /api/v1/ChatSession/ForCurrentUser"
+        ),
         "{}",
         unkeyed.body
     );
