@@ -1,5 +1,6 @@
 //! The promise: the same curl against `serve --db postgres://...` and
-//! `serve --db file.db` gets byte-identical bodies, for the same demo data and clock.
+//! `serve --db file.db` gets byte-identical bodies, for the same demo data and clock - for
+//! pickups and for the agents' session lists.
 
 use chat_pickup::demo;
 use chat_pickup::time::Timestamp;
@@ -72,6 +73,28 @@ async fn the_same_curl_gets_byte_identical_responses_from_either_backend() {
             comparable(&from_postgres),
             comparable(&from_sqlite),
             "request {number}"
+        );
+    }
+    // The agents' session lists, as the official client asks for them (POST, the RPC route).
+    let lists: [&[(&str, &str)]; 2] = [
+        &[("Authorization", tje0)],
+        &[
+            ("Authorization", ana0),
+            ("Accept", "application/xml"),
+            ("SO-Language", "NO"),
+            ("SO-TimeZone", "NO,includeTZOffset"),
+        ],
+    ];
+    for (number, headers) in lists.iter().enumerate() {
+        let path = "/api/v1/Agents/Chat/ChatSessionsForUser";
+        let from_sqlite = curl(servers[0], path, headers).await;
+        let from_postgres = curl(servers[1], path, headers).await;
+        assert!(from_sqlite.starts_with("HTTP/1.1 200"), "{from_sqlite}");
+        assert!(from_sqlite.contains("ChatSessionId"), "{from_sqlite}");
+        assert_eq!(
+            comparable(&from_postgres),
+            comparable(&from_sqlite),
+            "list {number}"
         );
     }
     let last = curl(
