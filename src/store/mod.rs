@@ -129,7 +129,7 @@ pub trait Stores: Send + Sync {
 }
 
 /// Why the store could not serve. The text is for the log only: it may name files and SQL.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum StoreError {
     /// Another writer held the database past the busy timeout; retrying later helps.
     Busy(String),

@@ -1,7 +1,7 @@
 //! Idempotency keys on SQLite: read, recorded and swept inside the change's transaction,
 //! under the write lock that serialises every change ([`crate::store::idempotency`]).
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::store::idempotency::{Keyed, Recorded, SWEEP};
 use crate::time::Timestamp;
@@ -18,7 +18,7 @@ const SWEEP_EXPIRED: &str = "DELETE FROM idempotency_key WHERE rowid IN \
     (SELECT rowid FROM idempotency_key WHERE created < ?1 LIMIT ?2)";
 
 pub(super) fn recorded(
-    transaction: &Transaction,
+    transaction: &Connection,
     associate_id: i64,
     keyed: &Keyed,
 ) -> rusqlite::Result<Option<Recorded>> {
@@ -36,7 +36,7 @@ pub(super) fn recorded(
 
 /// Records the key with what the change did, and sweeps a few expired ones away.
 pub(super) fn record(
-    transaction: &Transaction,
+    transaction: &Connection,
     associate_id: i64,
     keyed: &Keyed,
     session_id: Option<i64>,

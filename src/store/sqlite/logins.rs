@@ -31,7 +31,7 @@ pub(super) fn failures(
 }
 
 pub(super) fn record(
-    transaction: &rusqlite::Transaction,
+    transaction: &rusqlite::Connection,
     login: &str,
     now: Timestamp,
     forget_before: Timestamp,

@@ -1,10 +1,12 @@
 //! The SQLite backend.
 //!
-//! One [`SqliteStore`] per database file, holding one connection behind a mutex: inside a
-//! process every write goes through that one writer instead of fighting over the file lock
-//! (SQLite's busy handler is unfair under contention). Across processes, each pickup is one
-//! short `BEGIN IMMEDIATE` transaction, and a lock not acquired within `busy_timeout` becomes
-//! [`StoreError::Busy`] - a 503, never a hang.
+//! One [`SqliteStore`] per database file: a connection for reads behind a mutex, and the
+//! database's one writer ([`writer`]), which commits the pickups and sign-in counts queued
+//! for it in groups - inside a process writes never fight over the file lock (SQLite's busy
+//! handler is unfair under contention), and one sync serves many callers. Across processes,
+//! each batch is one short `BEGIN IMMEDIATE` transaction, and a lock not acquired within
+//! `busy_timeout` becomes [`StoreError::Busy`] - a 503, never a hang. (The admin commands
+//! write on the reading connection: they are rare, and the file lock orders them.)
 
 mod admin;
 mod errors;
@@ -15,6 +17,7 @@ mod migrate;
 mod pickup;
 mod reads;
 mod tenants;
+mod writer;
 
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -108,7 +111,8 @@ impl SqliteOptions {
 }
 
 pub struct SqliteStore {
-    /// Fair: waiting requests get the connection in arrival order. The standard mutex lets
+    writer: writer::Writer,
+    /// For reads (and admin writes). Fair: waiting requests get the connection in arrival order. The standard mutex lets
     /// a releasing thread take it straight back, which under load left some requests
     /// waiting many turns (a p99 several times the median).
     connection: FairMutex<Connection>,
@@ -161,10 +165,12 @@ impl SqliteStore {
     ) -> Result<Self, StoreError> {
         configure(&connection, options).map_err(|error| errors::opening(path, error))?;
         migrate::migrate(&mut connection, path)?;
+        let file = file_id(path);
         Ok(Self {
+            writer: writer::Writer::new(path, options, file),
             connection: FairMutex::new(connection),
             path: path.to_path_buf(),
-            file: file_id(path),
+            file,
             faulted: AtomicBool::new(false),
         })
     }
@@ -308,40 +314,52 @@ impl Store for SqliteStore {
         now: Timestamp,
         forget_before: Timestamp,
     ) -> Result<(), StoreError> {
-        self.watch(self.write(|transaction| -> Result<(), StoreError> {
-            Ok(logins::record(transaction, login, now, forget_before)?)
-        }))
+        let login = login.to_string();
+        self.watch(
+            self.writer
+                .run(move |connection| Ok(logins::record(connection, &login, now, forget_before)?)),
+        )
     }
 }
 
 impl SqliteStore {
-    /// The pickup, then the session loaded as committed - or, for a key used before, the
-    /// session it took as it is now.
+    /// The pickup in the writer's next batch, then the session loaded as it will be
+    /// committed - or, for a key used before, the session it took as it is now.
     fn pickup_and_load(
         &self,
         agent: &Agent,
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Claim, StoreError> {
-        let mut connection = self.connection();
-        let claimed = match pickup::pickup(&mut connection, agent, now, key)? {
-            Taken::Now(None) => return Ok(Claim::Picked(None)),
-            Taken::Now(Some(claimed)) => claimed,
-            Taken::Before(earlier) => {
-                return earlier.answer(|id| Ok(load::load(&connection, &CHAT_SESSION_ENTITY, id)?));
-            }
-        };
-        let session = load::load(&connection, &CHAT_SESSION_ENTITY, claimed.session_id)?
-            .ok_or_else(|| {
-                StoreError::Internal(format!(
-                    "session {} vanished after pickup",
-                    claimed.session_id
-                ))
-            })?;
-        Ok(Claim::Picked(Some(claimed.picked_up(session, now))))
+        let agent = agent.clone();
+        let key = key.map(|keyed| (keyed.key.clone(), keyed.operation, keyed.expired_before));
+        self.writer.run(move |connection| {
+            let key = key.as_ref().map(|(key, operation, expired_before)| Keyed {
+                key,
+                operation,
+                expired_before: *expired_before,
+            });
+            let claimed = match pickup::pickup(connection, &agent, now, key.as_ref())? {
+                Taken::Now(None) => return Ok(Claim::Picked(None)),
+                Taken::Now(Some(claimed)) => claimed,
+                Taken::Before(earlier) => {
+                    return earlier
+                        .answer(|id| Ok(load::load(connection, &CHAT_SESSION_ENTITY, id)?));
+                }
+            };
+            let session = load::load(connection, &CHAT_SESSION_ENTITY, claimed.session_id)?
+                .ok_or_else(|| {
+                    StoreError::Internal(format!(
+                        "session {} vanished after pickup",
+                        claimed.session_id
+                    ))
+                })?;
+            Ok(Claim::Picked(Some(claimed.picked_up(session, now))))
+        })
     }
 
-    /// Runs `work` in one transaction, which commits if it returns `Ok`.
+    /// Runs admin `work` in one transaction on the reading connection, which commits if it
+    /// returns `Ok`.
     fn write<T, E: From<rusqlite::Error>>(
         &self,
         work: impl FnOnce(&rusqlite::Transaction) -> Result<T, E>,

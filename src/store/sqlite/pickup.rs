@@ -1,7 +1,7 @@
-//! The pickup transaction (spec section 2) on SQLite: choose, claim, welcome, count - all
-//! or nothing. What the claim writes is decided by [`Candidate::plan`].
+//! The pickup (spec section 2) on SQLite: choose, claim, welcome, count - all or nothing,
+//! inside the writer's transaction. What the claim writes is decided by [`Candidate::plan`].
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{keys, reads};
 use crate::account::Agent;
@@ -43,34 +43,33 @@ pub(super) enum Taken {
     Before(Earlier),
 }
 
-/// Runs the whole pickup as one `BEGIN IMMEDIATE` transaction: the write lock is taken
-/// before the queue is read, so two connections - in this process or another - can never
-/// choose the same session, nor both use one key. Any error rolls everything back.
+/// Runs the whole pickup inside the writer's transaction ([`super::writer`]), which holds
+/// SQLite's write lock from before the queue is read: two pickups - in this process or
+/// another - can never choose the same session, nor both use one key. Earlier pickups of the
+/// same batch are seen as made. An error leaves the caller's savepoint to be rolled back.
 pub(super) fn pickup(
-    connection: &mut Connection,
+    transaction: &Connection,
     agent: &Agent,
     now: Timestamp,
     key: Option<&Keyed>,
 ) -> rusqlite::Result<Taken> {
-    let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let id = agent.associate_id;
     if let Some(key) = key
-        && let Some(earlier) = key.judge(keys::recorded(&transaction, id, key)?)
+        && let Some(earlier) = key.judge(keys::recorded(transaction, id, key)?)
     {
         return Ok(Taken::Before(earlier));
     }
-    let candidate = claim_first(&transaction, agent, now)?;
+    let candidate = claim_first(transaction, agent, now)?;
     if let Some(key) = key {
         let session = candidate.as_ref().map(|candidate| candidate.session_id);
-        keys::record(&transaction, id, key, session, now)?;
+        keys::record(transaction, id, key, session, now)?;
     }
-    transaction.commit()?;
     Ok(Taken::Now(candidate))
 }
 
 /// Claims the first eligible session, posts its welcome and counts the accept.
 fn claim_first(
-    transaction: &Transaction,
+    transaction: &Connection,
     agent: &Agent,
     now: Timestamp,
 ) -> rusqlite::Result<Option<Candidate>> {
@@ -93,7 +92,7 @@ fn claim_first(
     Ok(Some(candidate))
 }
 
-fn next_in_queue(transaction: &Transaction, agent: &Agent) -> rusqlite::Result<Option<Candidate>> {
+fn next_in_queue(transaction: &Connection, agent: &Agent) -> rusqlite::Result<Option<Candidate>> {
     let next = transaction
         .prepare_cached(NEXT_IN_QUEUE)?
         .query_row(params![status::IN_QUEUE, agent.associate_id], |row| {
@@ -129,7 +128,7 @@ fn next_in_queue(transaction: &Transaction, agent: &Agent) -> rusqlite::Result<O
 
 /// The agent's first free Rank, its active ranks read in order from the
 /// `chat_session_active_rank` index up to the first gap.
-fn free_rank(transaction: &Transaction, agent: i64) -> rusqlite::Result<i64> {
+fn free_rank(transaction: &Connection, agent: i64) -> rusqlite::Result<i64> {
     let mut statement = transaction.prepare_cached(FREE_RANK)?;
     let ranks = statement.query(params![agent])?.mapped(|row| row.get(0));
     first_free_rank(ranks)
@@ -137,7 +136,7 @@ fn free_rank(transaction: &Transaction, agent: i64) -> rusqlite::Result<i64> {
 
 /// The conditional claim: only a session still in the queue is taken. `false` if it was not.
 fn claim(
-    transaction: &Transaction,
+    transaction: &Connection,
     candidate: &Candidate,
     agent: &Agent,
     now: Timestamp,
@@ -166,7 +165,7 @@ fn claim(
 }
 
 fn post_welcome(
-    transaction: &Transaction,
+    transaction: &Connection,
     session: i64,
     welcome: &Message,
     plan: &Plan,
@@ -208,7 +207,7 @@ pub(super) fn insert_message(
 
 /// `last_accept` := now; `seconds_pr_accept` := running average of the queue wait.
 fn count_accept(
-    transaction: &Transaction,
+    transaction: &Connection,
     topic: i64,
     waited_seconds: f64,
     now: Timestamp,

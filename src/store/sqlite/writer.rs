@@ -1,0 +1,395 @@
+//! One writer per database, with group commit.
+//!
+//! SQLite holds its write lock across the commit's sync, so one transaction per pickup pays
+//! one sync per pickup, and concurrent callers only queue behind each other. Here callers
+//! hand their write to the database's writer over a queue; the writer runs every write
+//! waiting in it - in arrival order, each inside its own `SAVEPOINT`, so one that fails
+//! rolls back alone - in one `BEGIN IMMEDIATE ... COMMIT`, and answers each caller only once
+//! that commit is durable under the configured `synchronous` mode. A caller alone is
+//! committed at once (there is no timer); under load the batch is what queued during the
+//! previous commit. Each write sees the ones before it in its batch as made, so everything a
+//! pickup decides (order, eligibility, Rank, welcome, counters) is decided as if one ran
+//! after the other.
+//!
+//! The writer is a thread with a connection of its own, started by the first write and
+//! stopped after [`IDLE`] without one (or when its store is dropped), so thousands of quiet
+//! tenants hold no threads. Reads use the store's other connection and never wait for it.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::{FileId, SqliteOptions, configure, errors, file_id};
+use crate::store::StoreError;
+
+/// How long a writer waits for work before it stops (and closes its connection).
+pub const IDLE: Duration = Duration::from_secs(2);
+
+/// The most writes one commit carries: enough to spread a sync over many callers, few
+/// enough that the first of them does not wait long for the last.
+pub const MAX_BATCH: usize = 64;
+
+/// What a write came to, to be told its caller once the batch's commit is known.
+struct Finished {
+    /// Why it failed, if it did: then its changes are rolled back; otherwise they stay (its
+    /// savepoint is released).
+    failure: Option<StoreError>,
+    answer: Box<dyn FnOnce(Result<(), StoreError>) + Send>,
+}
+
+/// A write: run on the batch's connection inside its savepoint (`Some`), or refused
+/// unrun (`None`: the batch could not begin).
+type Job = Box<dyn FnOnce(Option<&Connection>) -> Finished + Send>;
+
+/// Where writes to one database go.
+pub struct Writer {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    path: PathBuf,
+    options: SqliteOptions,
+    /// The file the store opened: the writer refuses to write into any other.
+    file: Option<FileId>,
+    /// The running writer's queue; `None` when no writer runs. Held only to send or to stop.
+    queue: Mutex<Option<Sender<Job>>>,
+}
+
+impl Writer {
+    pub fn new(path: &Path, options: &SqliteOptions, file: Option<FileId>) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                path: path.to_path_buf(),
+                options: options.clone(),
+                file,
+                queue: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// Runs `work` in the writer's next batch and answers once its commit is known: its
+    /// result if the commit holds, the commit's error if it does not.
+    pub fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move |connection| {
+            let result = match connection {
+                Some(connection) => work(connection),
+                None => Err(StoreError::Internal("the write was not run".into())),
+            };
+            Finished {
+                failure: result.as_ref().err().cloned(),
+                answer: Box::new(move |committed| {
+                    let _ = reply.send(committed.and(result));
+                }),
+            }
+        });
+        self.send(job)?;
+        answer.recv().unwrap_or_else(|_| {
+            Err(StoreError::Internal(
+                "the writer stopped before answering (a panic in a write)".into(),
+            ))
+        })
+    }
+
+    fn send(&self, job: Job) -> Result<(), StoreError> {
+        let mut queue = self.shared.queue.lock();
+        let job = match queue.as_ref() {
+            Some(sender) => match sender.send(job) {
+                Ok(()) => return Ok(()),
+                Err(mpsc::SendError(job)) => job,
+            },
+            None => job,
+        };
+        let (sender, receiver) = mpsc::channel();
+        let shared = Arc::downgrade(&self.shared);
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || serve(&shared, &receiver))
+            .map_err(|error| StoreError::Busy(format!("cannot start a writer thread: {error}")))?;
+        sender
+            .send(job)
+            .expect("the writer holds its receiver until it stops");
+        *queue = Some(sender);
+        Ok(())
+    }
+}
+
+/// The writer's life: open, then commit batches until idle or its store is gone.
+fn serve(shared: &Weak<Shared>, receiver: &Receiver<Job>) {
+    let Some(connection) = shared.upgrade().map(|shared| open(&shared)) else {
+        return;
+    };
+    let mut connection = match connection {
+        Ok(connection) => connection,
+        Err(error) => return refuse_all(shared, receiver, &error),
+    };
+    while let Some(first) = next(shared, receiver) {
+        let mut batch = vec![first];
+        batch.extend(receiver.try_iter().take(MAX_BATCH - 1));
+        commit(&mut connection, batch);
+    }
+}
+
+/// The next write, waiting up to [`IDLE`]; `None` once the writer should stop, its queue
+/// closed so that no write is sent to it after.
+fn next(shared: &Weak<Shared>, receiver: &Receiver<Job>) -> Option<Job> {
+    match receiver.recv_timeout(IDLE) {
+        Ok(job) => Some(job),
+        Err(RecvTimeoutError::Disconnected) => None,
+        Err(RecvTimeoutError::Timeout) => {
+            let shared = shared.upgrade()?;
+            let mut queue = shared.queue.lock();
+            let last = receiver.try_recv().ok();
+            if last.is_none() {
+                *queue = None;
+            }
+            last
+        }
+    }
+}
+
+/// The writer's connection: the store's file, as the store configured its own.
+fn open(shared: &Shared) -> Result<Connection, StoreError> {
+    let path = &shared.path;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let connection =
+        Connection::open_with_flags(path, flags).map_err(|error| errors::opening(path, error))?;
+    if shared.file.is_none() || file_id(path) != shared.file {
+        return Err(StoreError::Unavailable(format!(
+            "{} was replaced or removed under the running store",
+            path.display()
+        )));
+    }
+    configure(&connection, &shared.options).map_err(|error| errors::opening(path, error))?;
+    Ok(connection)
+}
+
+/// A writer that cannot open answers the writes already sent to it with why, and stops at
+/// once: the next write starts a new one, which may succeed (descriptors freed, a fault
+/// removed).
+fn refuse_all(shared: &Weak<Shared>, receiver: &Receiver<Job>, error: &StoreError) {
+    if let Some(shared) = shared.upgrade() {
+        *shared.queue.lock() = None;
+    }
+    for job in receiver.try_iter() {
+        (job(None).answer)(Err(error.clone()));
+    }
+}
+
+/// One batch: every write in its savepoint, one commit, then every caller answered.
+fn commit(connection: &mut Connection, batch: Vec<Job>) {
+    let mut jobs = batch.into_iter();
+    while !jobs.as_slice().is_empty() {
+        commit_some(connection, &mut jobs);
+    }
+}
+
+/// What running one write in its savepoint came to.
+enum Ran {
+    /// Kept or rolled back alone; answered with the batch's commit.
+    Done(Finished),
+    /// Its failure made SQLite roll back the whole transaction (as it may on a full disk
+    /// or an I/O error): the writes before it in the batch are undone too, for this cause.
+    Aborted(Finished, StoreError),
+    /// Answered already (it panicked, or its savepoint could not be made or released).
+    Answered,
+}
+
+/// Runs writes from `jobs` in one transaction and commits them, until they run out or one
+/// of them ends the transaction: the writes left are for the next transaction.
+fn commit_some(connection: &mut Connection, jobs: &mut std::vec::IntoIter<Job>) {
+    let mut transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate)
+    {
+        Ok(transaction) => transaction,
+        Err(error) => {
+            let error = StoreError::from(error);
+            for job in jobs {
+                (job(None).answer)(Err(error.clone()));
+            }
+            return;
+        }
+    };
+    let mut finished = Vec::new();
+    for job in jobs.by_ref() {
+        match in_savepoint(&mut transaction, job) {
+            Ran::Done(done) => finished.push(done),
+            Ran::Aborted(aborting, cause) => {
+                for undone in finished {
+                    (undone.answer)(Err(cause.clone()));
+                }
+                (aborting.answer)(Ok(()));
+                return;
+            }
+            Ran::Answered => {}
+        }
+    }
+    let committed = transaction.commit().map_err(StoreError::from);
+    for done in finished {
+        (done.answer)(committed.clone());
+    }
+}
+
+/// Runs `job` in a savepoint of its own, released if the job kept its changes and rolled
+/// back otherwise. A job that panicked has no answer: its caller hears that the writer
+/// stopped, and the savepoint is rolled back.
+fn in_savepoint(transaction: &mut rusqlite::Transaction, job: Job) -> Ran {
+    let savepoint = match transaction.savepoint() {
+        Ok(savepoint) => savepoint,
+        Err(error) => {
+            let refused = job(None);
+            (refused.answer)(Err(StoreError::from(error)));
+            return Ran::Answered;
+        }
+    };
+    let Ok(finished) = catch_unwind(AssertUnwindSafe(|| job(Some(&savepoint)))) else {
+        return Ran::Answered;
+    };
+    if savepoint.is_autocommit() {
+        let cause = finished
+            .failure
+            .clone()
+            .unwrap_or_else(|| StoreError::Internal("the transaction ended inside a write".into()));
+        return Ran::Aborted(finished, cause);
+    }
+    if finished.failure.is_none()
+        && let Err(error) = savepoint.commit()
+    {
+        (finished.answer)(Err(StoreError::from(error)));
+        return Ran::Answered;
+    }
+    Ran::Done(finished)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A job inserting `value` into `t`, failing after the insert when `fail`; its caller's
+    /// answer arrives on the returned channel. It also reports how many rows it saw before.
+    fn insert(value: i64, fail: bool) -> (Job, mpsc::Receiver<Result<i64, StoreError>>) {
+        let (reply, answer) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move |connection| {
+            let result = connection
+                .ok_or_else(|| StoreError::Internal("not run".into()))
+                .and_then(|connection| {
+                    let seen: i64 =
+                        connection.query_row("SELECT count(*) FROM t", [], |row| row.get(0))?;
+                    connection.execute("INSERT INTO t VALUES (?1)", [value])?;
+                    match fail {
+                        true => Err(StoreError::Internal("asked to fail".into())),
+                        false => Ok(seen),
+                    }
+                });
+            Finished {
+                failure: result.as_ref().err().cloned(),
+                answer: Box::new(move |committed| {
+                    let _ = reply.send(committed.and(result));
+                }),
+            }
+        });
+        (job, answer)
+    }
+
+    fn table() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let connection = Connection::open(dir.path().join("t.db")).unwrap();
+        connection
+            .execute_batch("CREATE TABLE t (v INTEGER)")
+            .unwrap();
+        (dir, connection)
+    }
+
+    #[test]
+    fn a_batch_commits_once_in_order_and_a_failing_write_rolls_back_alone() {
+        let (_dir, mut connection) = table();
+        let (jobs, answers): (Vec<_>, Vec<_>) = [(1, false), (2, true), (3, false)]
+            .map(|(value, fail)| insert(value, fail))
+            .into_iter()
+            .unzip();
+        commit(&mut connection, jobs);
+        let answers: Vec<_> = answers
+            .iter()
+            .map(|answer| answer.recv().unwrap())
+            .collect();
+        assert_eq!(answers[0].as_ref().unwrap(), &0);
+        assert!(matches!(answers[1], Err(StoreError::Internal(_))));
+        assert_eq!(
+            answers[2].as_ref().unwrap(),
+            &1,
+            "sees the first, not the rolled-back second"
+        );
+        let values: Vec<i64> = connection
+            .prepare("SELECT v FROM t ORDER BY v")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(values, [1, 3]);
+        assert!(connection.is_autocommit(), "the transaction is over");
+    }
+
+    #[test]
+    fn writes_from_many_threads_all_land_and_a_dropped_store_stops_its_writer() {
+        let (dir, _connection) = table();
+        let path = dir.path().join("t.db");
+        let writer = Arc::new(Writer::new(
+            &path,
+            &SqliteOptions::default(),
+            file_id(&path),
+        ));
+        let threads: Vec<_> = (0..16)
+            .map(|value| {
+                let writer = writer.clone();
+                std::thread::spawn(move || {
+                    writer.run(move |connection| {
+                        Ok(connection.execute("INSERT INTO t VALUES (?1)", [value])?)
+                    })
+                })
+            })
+            .collect();
+        for thread in threads {
+            assert_eq!(thread.join().unwrap().unwrap(), 1);
+        }
+        let check = Connection::open(&path).unwrap();
+        let count: i64 = check
+            .query_row("SELECT count(*) FROM t", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(count, 16);
+        assert!(
+            writer.shared.queue.lock().is_some(),
+            "running while writes come"
+        );
+        drop(writer);
+        let (sender, receiver) = mpsc::channel::<Job>();
+        drop(sender);
+        assert!(
+            next(&Weak::new(), &receiver).is_none(),
+            "a dropped store stops its writer"
+        );
+    }
+
+    #[test]
+    fn a_writer_that_cannot_open_refuses_and_the_next_write_tries_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing.db");
+        let writer = Writer::new(&path, &SqliteOptions::default(), None);
+        for _ in 0..2 {
+            let refused = writer.run(|_| Ok(()));
+            assert!(
+                matches!(refused, Err(StoreError::Unavailable(_))),
+                "{refused:?}"
+            );
+        }
+    }
+}
