@@ -37,10 +37,12 @@ async fn serve(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The Lambda runtime, until the instance is shut down.
+/// The Lambda runtime, until the instance is shut down. With `AWS_LAMBDA_MAX_CONCURRENCY`
+/// above 1 (Lambda Managed Instances) it serves that many invocations at once, whose
+/// pickups then share commits ([`crate::store::sqlite`]'s writer); otherwise one at a time.
 pub async fn lambda(lambda: LambdaSettings) -> Result<(), Failure> {
     let app = app(&lambda.settings, &lambda.serve, true)?;
-    lambda_http::run(lambda_http::service_fn(move |request| {
+    lambda_http::run_concurrent(lambda_http::service_fn(move |request| {
         let app = app.clone();
         async move { Ok::<_, lambda_http::Error>(app.handle(request).await) }
     }))
