@@ -6,8 +6,10 @@
 //! same Rank.
 //!
 //! `crash`: rounds of workers killed with SIGKILL at random moments; after each round the
-//! database must pass `PRAGMA integrity_check` and every session must be either still in the
-//! queue with no welcome message, or assigned with exactly one - nothing half-done.
+//! database must pass `PRAGMA integrity_check`, every session must be either still in the
+//! queue with no welcome message, or assigned with exactly one - nothing half-done - and
+//! every pickup a worker was answered for (it prints each as soon as the store returns) must
+//! be in the database, assigned to that agent: an acknowledged pickup is never lost.
 //!
 //! `stress --postgres` runs the same against PostgreSQL: a throwaway cluster (fsync on) that
 //! this program starts, each thread a store with a connection of its own.
@@ -27,7 +29,7 @@ use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
 use chat_pickup::store::{Claim, Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -163,11 +165,7 @@ fn stress(processes: u64, threads: u64, sessions: u64, on_postgres: bool) -> Res
             return Err(format!("a worker failed: {}", output.status).into());
         }
         let text = String::from_utf8(output.stdout)?;
-        picked.extend(
-            text.lines()
-                .map(|line| line.parse::<i64>())
-                .collect::<Result<Vec<_>, _>>()?,
-        );
+        picked.extend(acknowledged(&text).into_iter().map(|(session, _)| session));
     }
     let elapsed = started.elapsed();
     let total = picked.len();
@@ -203,18 +201,25 @@ fn crash(rounds: u64, sessions: u64) -> Result<(), Failure> {
     let dir = tempfile::tempdir()?;
     let path = seed(dir.path(), 8, sessions)?;
     for round in 1..=rounds {
-        let mut workers = spawn_workers(&path.display().to_string(), 4, 2)?;
-        std::thread::sleep(Duration::from_micros(random_below(40_000)));
-        for worker in &mut workers {
+        let workers = spawn_workers(&path.display().to_string(), 4, 2)?;
+        // Past the workers' start-up (some 20 ms), so most rounds kill them mid-drain.
+        std::thread::sleep(Duration::from_micros(10_000 + random_below(90_000)));
+        let mut answered = Vec::new();
+        for mut worker in workers {
             worker.kill()?;
-            worker.wait()?;
+            let output = worker.wait_with_output()?;
+            answered.extend(acknowledged(&String::from_utf8_lossy(&output.stdout)));
         }
         let connection = Connection::open(&path)?;
         let integrity: String =
             connection.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
         let report = Invariants::check(|sql| Ok(connection.query_row(sql, [], |row| row.get(0))?))?;
-        println!("round {round}: integrity {integrity}, {report}");
-        if integrity != "ok" || !report.holds() {
+        let missing = missing(&connection, &answered)?;
+        println!(
+            "round {round}: integrity {integrity}, {report}, {} acknowledged, {missing} of them missing",
+            answered.len()
+        );
+        if integrity != "ok" || !report.holds() || missing > 0 {
             return Err(format!("round {round} left the database inconsistent").into());
         }
         if report.in_queue == 0 {
@@ -225,8 +230,38 @@ fn crash(rounds: u64, sessions: u64) -> Result<(), Failure> {
             connection.execute("DELETE FROM chat_message", [])?;
         }
     }
-    println!("{rounds} rounds of SIGKILL: nothing half-done");
+    println!("{rounds} rounds of SIGKILL: nothing half-done, no acknowledged pickup lost");
     Ok(())
+}
+
+/// The pickups a worker's output acknowledges: `session agent .` lines. A line cut short by
+/// the kill lacks its final `.` and is not counted (it was not acknowledged).
+fn acknowledged(output: &str) -> Vec<(i64, i64)> {
+    output
+        .lines()
+        .filter_map(|line| match line.split(' ').collect::<Vec<_>>()[..] {
+            [session, agent, "."] => Some((session.parse().ok()?, agent.parse().ok()?)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How many of the `answered` pickups the database does not hold: the session not assigned,
+/// or assigned to another agent.
+fn missing(connection: &Connection, answered: &[(i64, i64)]) -> Result<usize, Failure> {
+    let mut holder = connection
+        .prepare("SELECT user_id FROM chat_session WHERE id = ?1 AND status IN (5, 6)")?;
+    let mut missing = 0;
+    for (session, agent) in answered {
+        let held: Option<i64> = holder
+            .query_row([session], |row| row.get(0))
+            .optional()?
+            .flatten();
+        if held != Some(*agent) {
+            missing += 1;
+        }
+    }
+    Ok(missing)
 }
 
 fn random_below(bound: u64) -> u64 {
@@ -250,8 +285,8 @@ fn open(target: &str, options: &SqliteOptions) -> Result<std::sync::Arc<dyn Stor
     }
 }
 
-/// Picks with agents `first..first + threads`, one thread and connection each, until the
-/// queue is empty; prints each picked session id.
+/// Picks with agents `first..first + threads`, one thread and store each, until the queue
+/// is empty; prints each pickup as `session agent .` the moment the store answers for it.
 fn worker(target: &str, first: u64, threads: u64) -> Result<(), Failure> {
     let options = SqliteOptions {
         busy_timeout: Duration::from_secs(30),
@@ -261,21 +296,20 @@ fn worker(target: &str, first: u64, threads: u64) -> Result<(), Failure> {
         .map(|id| {
             let target = target.to_string();
             let options = options.clone();
-            std::thread::spawn(move || -> Result<Vec<i64>, String> {
+            std::thread::spawn(move || -> Result<(), String> {
                 let store = open(&target, &options)?;
                 let agent = Agent {
                     associate_id: id as i64,
                     name: format!("agent{id}"),
                     display_name: format!("Agent {id}"),
                 };
-                let mut picked = Vec::new();
                 loop {
                     match store
                         .pickup(&agent, Timestamp::now(), None)
                         .map(Claim::taken)
                     {
-                        Ok(Some(pickup)) => picked.push(pickup.session_id),
-                        Ok(None) => return Ok(picked),
+                        Ok(Some(pickup)) => println!("{} {id} .", pickup.session_id),
+                        Ok(None) => return Ok(()),
                         Err(StoreError::Busy(_)) => continue,
                         Err(error) => return Err(error.to_string()),
                     }
@@ -284,10 +318,7 @@ fn worker(target: &str, first: u64, threads: u64) -> Result<(), Failure> {
         })
         .collect();
     for handle in handles {
-        let picked = handle.join().map_err(|_| "a thread panicked")??;
-        for id in picked {
-            println!("{id}");
-        }
+        handle.join().map_err(|_| "a thread panicked")??;
     }
     Ok(())
 }
