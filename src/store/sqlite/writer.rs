@@ -6,8 +6,8 @@
 //! waiting in it - in arrival order, each inside its own `SAVEPOINT`, so one that fails
 //! rolls back alone - in one `BEGIN IMMEDIATE ... COMMIT`, and answers each caller only once
 //! that commit is durable under the configured `synchronous` mode. A caller alone is
-//! committed at once (there is no timer); under load the batch is what queued during the
-//! previous commit. Each write sees the ones before it in its batch as made, so everything a
+//! committed at once; under load the batch is what queued during the previous commit, and
+//! what comes back within a fraction of it (`gather`). Each write sees the ones before it in its batch as made, so everything a
 //! pickup decides (order, eligibility, Rank, welcome, counters) is decided as if one ran
 //! after the other.
 //!
@@ -19,7 +19,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -33,6 +33,9 @@ pub const IDLE: Duration = Duration::from_secs(2);
 /// The most writes one commit carries: enough to spread a sync over many callers, few
 /// enough that the first of them does not wait long for the last.
 pub const MAX_BATCH: usize = 64;
+
+/// The longest a batch waits for the callers of the last one to come back.
+pub const MAX_LINGER: Duration = Duration::from_millis(2);
 
 /// What a write came to, to be told its caller once the batch's commit is known.
 struct Finished {
@@ -131,11 +134,45 @@ fn serve(shared: &Weak<Shared>, receiver: &Receiver<Job>) {
         Ok(connection) => connection,
         Err(error) => return refuse_all(shared, receiver, &error),
     };
+    let mut last = Last {
+        size: 1,
+        took: Duration::ZERO,
+    };
     while let Some(first) = next(shared, receiver) {
-        let mut batch = vec![first];
-        batch.extend(receiver.try_iter().take(MAX_BATCH - 1));
+        let batch = gather(receiver, first, &last);
+        let started = Instant::now();
+        last.size = batch.len();
         commit(&mut connection, batch);
+        last.took = started.elapsed();
     }
+}
+
+/// The previous batch: how many writes it carried and how long its commit took.
+struct Last {
+    size: usize,
+    took: Duration,
+}
+
+/// The batch starting with `first`: everything queued, and - when fewer are queued than the
+/// last batch carried - whatever else arrives within half the last commit's time, up to
+/// that size. The callers answered by the last commit are on their way back with their next
+/// writes; waiting a fraction of a commit for them lets them share the next one instead of
+/// each batch alternating between many and few. A caller alone (a last batch of one) never
+/// waits.
+fn gather(receiver: &Receiver<Job>, first: Job, last: &Last) -> Vec<Job> {
+    let mut batch = vec![first];
+    batch.extend(receiver.try_iter().take(MAX_BATCH - 1));
+    let deadline = Instant::now() + (last.took / 2).min(MAX_LINGER);
+    while batch.len() < last.size.min(MAX_BATCH) {
+        let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+            break;
+        };
+        match receiver.recv_timeout(left) {
+            Ok(job) => batch.push(job),
+            Err(_) => break,
+        }
+    }
+    batch
 }
 
 /// The next write, waiting up to [`IDLE`]; `None` once the writer should stop, its queue
