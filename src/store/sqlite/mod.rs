@@ -21,6 +21,7 @@ mod writer;
 
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -115,7 +116,7 @@ pub struct SqliteStore {
     /// For reads (and admin writes). Fair: waiting requests get the connection in arrival order. The standard mutex lets
     /// a releasing thread take it straight back, which under load left some requests
     /// waiting many turns (a p99 several times the median).
-    connection: FairMutex<Connection>,
+    connection: Arc<FairMutex<Connection>>,
     path: PathBuf,
     /// Which file the connection opened (device and inode), to notice it being replaced.
     file: Option<FileId>,
@@ -166,9 +167,14 @@ impl SqliteStore {
         configure(&connection, options).map_err(|error| errors::opening(path, error))?;
         migrate::migrate(&mut connection, path)?;
         let file = file_id(path);
+        let connection = Arc::new(FairMutex::new(connection));
+        // A rollback journal's readers hold a lock the commit must wait for, and a commit
+        // under way turns new readers away: in one process, reads and writes then share the
+        // one connection and take turns, instead of meeting in SQLite's sleeping busy handler.
+        let shared = (options.journal == Journal::Delete).then(|| connection.clone());
         Ok(Self {
-            writer: writer::Writer::new(path, options, file),
-            connection: FairMutex::new(connection),
+            writer: writer::Writer::new(path, options, file, shared),
+            connection,
             path: path.to_path_buf(),
             file,
             faulted: AtomicBool::new(false),

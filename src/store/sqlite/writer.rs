@@ -13,7 +13,9 @@
 //!
 //! The writer is a thread with a connection of its own, started by the first write and
 //! stopped after [`IDLE`] without one (or when its store is dropped), so thousands of quiet
-//! tenants hold no threads. Reads use the store's other connection and never wait for it.
+//! tenants hold no threads. Under WAL, reads use the store's other connection and never wait
+//! for it; under a rollback journal, where readers and a commit lock each other out, the
+//! writer borrows the store's connection for each batch, and reads wait their turn.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -21,7 +23,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
-use parking_lot::Mutex;
+use parking_lot::{FairMutex, Mutex};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::{FileId, SqliteOptions, configure, errors, file_id};
@@ -61,16 +63,32 @@ struct Shared {
     file: Option<FileId>,
     /// The running writer's queue; `None` when no writer runs. Held only to send or to stop.
     queue: Mutex<Option<Sender<Job>>>,
+    /// The store's connection, to write on instead of one of the writer's own.
+    shared: Option<Arc<FairMutex<Connection>>>,
+}
+
+/// Where a writer's batches run.
+enum Target {
+    Own(Connection),
+    Shared(Arc<FairMutex<Connection>>),
 }
 
 impl Writer {
-    pub fn new(path: &Path, options: &SqliteOptions, file: Option<FileId>) -> Self {
+    /// The writer of the database at `path`, which `file` names; it writes on `shared`, if
+    /// given, or on a connection of its own.
+    pub fn new(
+        path: &Path,
+        options: &SqliteOptions,
+        file: Option<FileId>,
+        shared: Option<Arc<FairMutex<Connection>>>,
+    ) -> Self {
         Self {
             shared: Arc::new(Shared {
                 path: path.to_path_buf(),
                 options: options.clone(),
                 file,
                 queue: Mutex::new(None),
+                shared,
             }),
         }
     }
@@ -127,11 +145,11 @@ impl Writer {
 
 /// The writer's life: open, then commit batches until idle or its store is gone.
 fn serve(shared: &Weak<Shared>, receiver: &Receiver<Job>) {
-    let Some(connection) = shared.upgrade().map(|shared| open(&shared)) else {
+    let Some(target) = shared.upgrade().map(|shared| target(&shared)) else {
         return;
     };
-    let mut connection = match connection {
-        Ok(connection) => connection,
+    let mut target = match target {
+        Ok(target) => target,
         Err(error) => return refuse_all(shared, receiver, &error),
     };
     let mut last = Last {
@@ -142,7 +160,10 @@ fn serve(shared: &Weak<Shared>, receiver: &Receiver<Job>) {
         let batch = gather(receiver, first, &last);
         let started = Instant::now();
         last.size = batch.len();
-        commit(&mut connection, batch);
+        match &mut target {
+            Target::Own(connection) => commit(connection, batch),
+            Target::Shared(connection) => commit(&mut connection.lock(), batch),
+        }
         last.took = started.elapsed();
     }
 }
@@ -193,7 +214,15 @@ fn next(shared: &Weak<Shared>, receiver: &Receiver<Job>) -> Option<Job> {
     }
 }
 
-/// The writer's connection: the store's file, as the store configured its own.
+/// Where the writer writes: the store's connection, or one of its own.
+fn target(shared: &Shared) -> Result<Target, StoreError> {
+    match &shared.shared {
+        Some(connection) => Ok(Target::Shared(connection.clone())),
+        None => open(shared).map(Target::Own),
+    }
+}
+
+/// The writer's own connection: the store's file, as the store configured its own.
 fn open(shared: &Shared) -> Result<Connection, StoreError> {
     let path = &shared.path;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -384,6 +413,7 @@ mod tests {
             &path,
             &SqliteOptions::default(),
             file_id(&path),
+            None,
         ));
         let threads: Vec<_> = (0..16)
             .map(|value| {
@@ -420,7 +450,7 @@ mod tests {
     fn a_writer_that_cannot_open_refuses_and_the_next_write_tries_again() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing.db");
-        let writer = Writer::new(&path, &SqliteOptions::default(), None);
+        let writer = Writer::new(&path, &SqliteOptions::default(), None, None);
         for _ in 0..2 {
             let refused = writer.run(|_| Ok(()));
             assert!(
@@ -428,5 +458,38 @@ mod tests {
                 "{refused:?}"
             );
         }
+    }
+
+    #[test]
+    fn under_a_rollback_journal_the_writer_writes_on_the_stores_connection() {
+        let (dir, connection) = table();
+        let path = dir.path().join("t.db");
+        let shared = Arc::new(FairMutex::new(connection));
+        let writer = Writer::new(
+            &path,
+            &SqliteOptions::default(),
+            file_id(&path),
+            Some(shared.clone()),
+        );
+        let held = shared.lock();
+        let (done, finished) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let changed =
+                writer.run(|connection| Ok(connection.execute("INSERT INTO t VALUES (7)", [])?));
+            done.send(()).unwrap();
+            changed
+        });
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(
+            finished.try_recv().is_err(),
+            "the write waits for the store's connection"
+        );
+        drop(held);
+        assert_eq!(thread.join().unwrap().unwrap(), 1);
+        let seen: i64 = shared
+            .lock()
+            .query_row("SELECT v FROM t", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(seen, 7);
     }
 }
