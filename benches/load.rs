@@ -9,6 +9,7 @@
 //! ```sh
 //! cargo bench --bench load                      # FULL and NORMAL, 5 s per level
 //! cargo bench --bench load -- --seconds 10 --sync normal --clients 16
+//! cargo bench --bench load -- --journal delete   # the rollback journal, as on EFS
 //! ```
 
 mod common;
@@ -20,9 +21,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chat_pickup::store::admin::{Admin, Rights};
-use chat_pickup::store::sqlite::{SqliteStores, Synchronous};
+use chat_pickup::store::sqlite::{Journal, SqliteOptions, SqliteStores, Synchronous};
 use common::client::{Client, Failure, credentials, serve, warm_up};
-use common::{Bench, bare_pickup, database};
+use common::{Bench, bare_pickup, database_with};
 use test_support::credentials::PASSWORD_HASH;
 use test_support::http::percentile;
 
@@ -33,6 +34,8 @@ struct Settings {
     agents: usize,
     clients: Vec<usize>,
     syncs: Vec<Synchronous>,
+    /// The rollback journal (as on EFS) instead of WAL.
+    journal: Journal,
 }
 
 impl Settings {
@@ -53,7 +56,13 @@ impl Settings {
             None => vec![1, 4, 16],
             Some(list) => list.split(',').map(str::parse).collect::<Result<_, _>>()?,
         };
+        let journal = match value("--journal").map(String::as_str) {
+            None | Some("wal") => Journal::Wal,
+            Some("delete") => Journal::Delete,
+            Some(other) => return Err(format!("--journal wal|delete, not {other}").into()),
+        };
         Ok(Self {
+            journal,
             seconds: value("--seconds").map_or(Ok(5), |s| s.parse())?,
             agents: value("--agents").map_or(Ok(64), |s| s.parse())?,
             clients,
@@ -81,7 +90,7 @@ async fn main() -> Result<(), Failure> {
     );
     for &synchronous in &settings.syncs {
         let bare = bare_rate(&dir.path().join("bare"), &settings, synchronous)?;
-        let served = prepare(&dir.path().join("served"), settings.agents, synchronous)?;
+        let served = prepare(&dir.path().join("served"), &settings, synchronous)?;
         let stores = SqliteStores::new(served.path.clone(), None, served.options.clone());
         let addr = serve(Arc::new(stores)).await?;
         warm_up(addr, settings.agents).await?;
@@ -100,14 +109,19 @@ async fn main() -> Result<(), Failure> {
 }
 
 /// A database of [`QUEUE`] waiting sessions and `agents` members of its topic.
-fn prepare(dir: &Path, agents: usize, synchronous: Synchronous) -> Result<Bench, Failure> {
+fn prepare(dir: &Path, settings: &Settings, synchronous: Synchronous) -> Result<Bench, Failure> {
     std::fs::create_dir_all(dir)?;
-    let bench = database(dir, QUEUE, synchronous);
+    let options = SqliteOptions {
+        synchronous,
+        journal: settings.journal,
+        ..SqliteOptions::default()
+    };
+    let bench = database_with(dir, QUEUE, options);
     let rights = Rights {
         respond: true,
         ..Rights::default()
     };
-    for agent in 1..agents {
+    for agent in 1..settings.agents {
         let login = format!("agent{agent}");
         bench.store.add_associate(&login, &login, &PASSWORD_HASH)?;
         bench.store.add_member(&login, "Sales", rights)?;
@@ -117,7 +131,7 @@ fn prepare(dir: &Path, agents: usize, synchronous: Synchronous) -> Result<Bench,
 
 /// The bare transaction's rate: one writer, back to back, rotating over the agents.
 fn bare_rate(dir: &Path, settings: &Settings, synchronous: Synchronous) -> Result<f64, Failure> {
-    let bench = prepare(dir, settings.agents, synchronous)?;
+    let bench = prepare(dir, settings, synchronous)?;
     let agents: Vec<i64> = bench
         .store
         .connection()

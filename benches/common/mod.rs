@@ -23,10 +23,19 @@ pub struct Bench {
 }
 
 pub fn database(dir: &Path, depth: usize, synchronous: Synchronous) -> Bench {
-    let options = SqliteOptions {
-        synchronous,
-        ..SqliteOptions::default()
-    };
+    database_with(
+        dir,
+        depth,
+        SqliteOptions {
+            synchronous,
+            ..SqliteOptions::default()
+        },
+    )
+}
+
+/// As [`database`], opened with `options`.
+pub fn database_with(dir: &Path, depth: usize, options: SqliteOptions) -> Bench {
+    let synchronous = options.synchronous;
     let path = dir.join(format!("budget-{depth}-{synchronous:?}.db"));
     let store = SqliteStore::create(&path, &options).unwrap();
     let id = store
