@@ -159,7 +159,9 @@ fn serve(shared: &Weak<Shared>, receiver: &Receiver<Job>) {
     while let Some(first) = next(shared, receiver) {
         let batch = gather(receiver, first, &last);
         let started = Instant::now();
-        last.size = batch.len();
+        // The callers seen lately: a batch may carry fewer than are active (some came back
+        // late), so the count falls by one a batch rather than to the last batch's size.
+        last.size = batch.len().max(last.size.saturating_sub(1));
         match &mut target {
             Target::Own(connection) => commit(connection, batch),
             Target::Shared(connection) => commit(&mut connection.lock(), batch),
@@ -168,18 +170,19 @@ fn serve(shared: &Weak<Shared>, receiver: &Receiver<Job>) {
     }
 }
 
-/// The previous batch: how many writes it carried and how long its commit took.
+/// The recent batches: how many writes they carried (the largest lately) and how long the
+/// last commit took.
 struct Last {
     size: usize,
     took: Duration,
 }
 
-/// The batch starting with `first`: everything queued, and - when fewer are queued than the
-/// last batch carried - whatever else arrives within half the last commit's time, up to
+/// The batch starting with `first`: everything queued, and - when fewer are queued than
+/// recent batches carried - whatever else arrives within half the last commit's time, up to
 /// that size. The callers answered by the last commit are on their way back with their next
 /// writes; waiting a fraction of a commit for them lets them share the next one instead of
-/// each batch alternating between many and few. A caller alone (a last batch of one) never
-/// waits.
+/// each batch alternating between many and few. A caller alone never waits (once the count
+/// of recent callers has fallen back to one).
 fn gather(receiver: &Receiver<Job>, first: Job, last: &Last) -> Vec<Job> {
     let mut batch = vec![first];
     batch.extend(receiver.try_iter().take(MAX_BATCH - 1));
