@@ -9,6 +9,7 @@ use http::{Response, StatusCode};
 use lambda_http::Body;
 use serde::Serialize;
 
+use super::body::SessionIdError;
 use super::negotiate::{Format, NegotiationError, PRODUCIBLE};
 use super::ops::OpError;
 use super::render::{self, printable};
@@ -44,8 +45,18 @@ pub enum ApiError {
     ForeignOrigin(String),
     /// An `Idempotency-Key` that cannot be honoured.
     Key(KeyError),
+    /// A route that acts on one session, without a session id it can read.
+    SessionId(SessionIdError),
+    /// The session named is in a topic where the caller may not respond.
+    NotYourTopic,
     /// A bug: a panic or a failed join of a blocking task.
     Internal(String),
+}
+
+impl From<SessionIdError> for ApiError {
+    fn from(error: SessionIdError) -> Self {
+        ApiError::SessionId(error)
+    }
 }
 
 impl From<KeyError> for ApiError {
@@ -59,6 +70,7 @@ impl From<OpError> for ApiError {
         match error {
             OpError::Store(error) => ApiError::Store(error),
             OpError::Key(error) => ApiError::Key(error),
+            OpError::Forbidden => ApiError::NotYourTopic,
         }
     }
 }
@@ -124,7 +136,10 @@ impl ApiError {
             | ApiError::Select(_)
             | ApiError::Locale(_) => StatusCode::BAD_REQUEST,
             ApiError::Negotiation(NegotiationError::NotAcceptable) => StatusCode::NOT_ACCEPTABLE,
-            ApiError::Key(KeyError::Malformed(_)) => StatusCode::BAD_REQUEST,
+            ApiError::Key(KeyError::Malformed(_)) | ApiError::SessionId(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            ApiError::NotYourTopic => StatusCode::FORBIDDEN,
             ApiError::Key(KeyError::InFlight) => StatusCode::CONFLICT,
             ApiError::Key(KeyError::UsedFor(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Auth(AuthError::NotAnAgent) => StatusCode::FORBIDDEN,
@@ -150,10 +165,11 @@ impl ApiError {
     fn detail(&self) -> String {
         match self {
             ApiError::Route(RouteError::NotFound) => {
-                "No such resource. The routes are POST /api/v1/ChatSession/Pickup and \
-                 GET /api/v1/ChatSession/ForCurrentUser, and their RPC twins POST \
-                 /api/v1/Agents/Chat/PickUpFirstChatSession and \
-                 /api/v1/Agents/Chat/ChatSessionsForUser, each optionally after /{tenant}."
+                "No such resource. The routes are POST /api/v1/ChatSession/Pickup, \
+                 POST /api/v1/ChatSession/{id}/Pickup and GET \
+                 /api/v1/ChatSession/ForCurrentUser, and their RPC twins POST \
+                 /api/v1/Agents/Chat/PickUpFirstChatSession, PickUpChatSession and \
+                 ChatSessionsForUser, each optionally after /{tenant}."
                     .into()
             }
             ApiError::Route(RouteError::MethodNotAllowed(allowed)) => {
@@ -184,11 +200,23 @@ impl ApiError {
             ApiError::Key(KeyError::UsedFor(operation)) => format!(
                 "This Idempotency-Key was used for another operation ({operation}); send a new key for this request."
             ),
+            ApiError::SessionId(error) => {
+                let why = match error {
+                    SessionIdError::Missing => "none is named",
+                    SessionIdError::Malformed(why) => why,
+                };
+                format!(
+                    "Name the session to act on ({why}): its id in the path, as in /api/v1/ChatSession/5/Pickup, or ChatSessionId in the body, as {{\"ChatSessionId\": 5}}, <ChatSessionId>5</ChatSessionId> or ChatSessionId=5."
+                )
+            }
+            ApiError::NotYourTopic => {
+                "This session is in a topic where you may not respond; an administrator can make you a member who may.".into()
+            }
             ApiError::ForeignOrigin(origin) => format!(
                 "Pages from {origin:?} may not call this API. Its administrator can allow an origin in CHAT_PICKUP_CORS_ORIGINS."
             ),
             ApiError::BodyTooLarge => format!(
-                "The pickup takes no request body; send none (at most {} bytes are tolerated).",
+                "The request body is too large: at most {} bytes are read (a route that names a session needs only its id).",
                 MAX_BODY
             ),
             ApiError::Auth(AuthError::Rejected) => {

@@ -25,7 +25,7 @@ use super::error::ApiError;
 use super::exchange::Exchange;
 use super::ops::{Answer, Call, Content};
 use super::render::{self, View};
-use super::request::{idempotency_key, path, selection};
+use super::request::{idempotency_key, path, selection, session_id};
 use super::routes::{self, MAX_BODY, Route};
 use super::source::Forwarded;
 use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, Principal};
@@ -189,6 +189,10 @@ impl App {
             true => idempotency_key(&request)?,
             false => None,
         };
+        let session = match route.operation.names_a_session() {
+            true => Some(session_id(&request, route.id.as_deref())?),
+            false => None,
+        };
         let caller = Caller {
             tenant: route.tenant.as_ref(),
             source: exchange.source,
@@ -196,7 +200,14 @@ impl App {
         let screened = self.auth.screen(request.headers(), caller, (self.clock)());
         screened.map_err(AuthFailure::from)?;
         let (localizer, answer) = self
-            .perform(route, &request, locale, key, exchange, receipt.clone())
+            .perform(
+                route,
+                &request,
+                Asked { session, key },
+                locale,
+                exchange,
+                receipt.clone(),
+            )
             .await?;
         let view = View {
             selection: &selection,
@@ -227,8 +238,8 @@ impl App {
         &self,
         route: Route,
         request: &Request,
+        asked: Asked,
         locale: LocaleRequest,
-        key: Option<IdempotencyKey>,
         exchange: &Exchange,
         receipt: Receipt,
     ) -> Result<(Localizer, Answer), ApiError> {
@@ -241,6 +252,7 @@ impl App {
         let clock = self.clock;
         let request_id = exchange.request_id.clone();
         let source = exchange.source;
+        let Asked { session, key } = asked;
         blocking(move || {
             let store = stores.store(route.tenant.as_ref())?;
             let caller = Caller {
@@ -264,6 +276,7 @@ impl App {
                 request_id: &request_id,
                 source,
                 tenant,
+                session,
                 key: key.as_ref().map(|key| Keyed {
                     key,
                     operation: route.operation.name(),
@@ -276,6 +289,13 @@ impl App {
         })
         .await?
     }
+}
+
+/// What the request asks the operation for besides its caller: the session it names and
+/// its `Idempotency-Key`, each read before anything changes.
+struct Asked {
+    session: Option<i64>,
+    key: Option<IdempotencyKey>,
 }
 
 /// How the caller reads the response: their zone (looking up location codes in `store`) and,

@@ -7,13 +7,14 @@
 //! - [`cors`]: which web pages may call; a foreign page is refused before anything happens.
 //! - [`routes`]: the route table - method and path to an operation and optional tenant.
 //! - [`negotiate`]: `Accept` to a [`negotiate::Format`]; [`select`]: `$select` to a
-//!   [`select::Selection`] - both before anything changes.
+//!   [`select::Selection`]; [`body`]: the session a route names - all before anything changes.
 //! - [`ops`]: the operations, one file each, run once the caller is authenticated.
 //! - [`render`] for the success body (with the wire format of a carrier), [`error`] for
 //!   every failure, mapped to a status and a problem body in one place; [`encoding`]
 //!   compresses either.
 
 mod accept;
+pub mod body;
 pub mod cors;
 pub mod delivery;
 pub mod encoding;

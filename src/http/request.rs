@@ -1,9 +1,10 @@
 //! What the handler reads off a `lambda_http` request besides its headers: the path the
-//! application sees, the request id, and the `$select` parameters.
+//! application sees, the request id, the `$select` parameters and the session it names.
 
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
+use super::body::{self, SessionIdError};
 use super::routes;
 use super::select::{SelectError, Selection};
 use crate::entity::Shape;
@@ -29,6 +30,18 @@ pub fn idempotency_key(request: &Request) -> Result<Option<IdempotencyKey>, KeyE
     IdempotencyKey::parse(text)
         .map(Some)
         .map_err(KeyError::Malformed)
+}
+
+/// The session the request names: the path's id segment, else the body's `ChatSessionId`.
+pub fn session_id(request: &Request, in_path: Option<&str>) -> Result<i64, SessionIdError> {
+    if let Some(segment) = in_path {
+        return body::from_path(segment);
+    }
+    let content_type = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok());
+    body::from_body(content_type, request.body().as_ref())
 }
 
 /// The `$select` query parameters against `shape` (the name matched case-insensitively, as

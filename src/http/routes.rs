@@ -7,11 +7,12 @@
 
 use http::Method;
 
-use super::ops::{Operation, for_current_user, pickup_first};
+use super::ops::{Operation, for_current_user, pickup_by_id, pickup_first};
 use crate::tenant::Tenant;
 
-/// Every route: its method, its path segments (lower case) and the operation it names. Each
-/// operation has SuperOffice's REST route and the RPC route its official client calls.
+/// Every route: its method, its path segments (lower case; [`ID`] stands for a session's id)
+/// and the operation it names. Each operation has SuperOffice's REST route and the RPC route
+/// its official client calls.
 const ROUTES: &[(Method, &[&str], &dyn Operation)] = &[
     (
         Method::POST,
@@ -22,6 +23,16 @@ const ROUTES: &[(Method, &[&str], &dyn Operation)] = &[
         Method::POST,
         &["api", "v1", "agents", "chat", "pickupfirstchatsession"],
         &pickup_first::PickupFirst,
+    ),
+    (
+        Method::POST,
+        &["api", "v1", "chatsession", ID, "pickup"],
+        &pickup_by_id::PickupById,
+    ),
+    (
+        Method::POST,
+        &["api", "v1", "agents", "chat", "pickupchatsession"],
+        &pickup_by_id::PickupById,
     ),
     (
         Method::GET,
@@ -35,6 +46,9 @@ const ROUTES: &[(Method, &[&str], &dyn Operation)] = &[
     ),
 ];
 
+/// The segment of a pattern that any one segment of the path fills: the session's id.
+const ID: &str = "{id}";
+
 /// Every method some route answers, for CORS.
 pub const METHODS: &str = "GET, POST";
 
@@ -46,6 +60,8 @@ pub const MAX_BODY: usize = 1024;
 pub struct Route {
     pub operation: &'static dyn Operation,
     pub tenant: Option<Tenant>,
+    /// The path's segment where the pattern has [`ID`], as sent.
+    pub id: Option<String>,
 }
 
 impl std::fmt::Debug for Route {
@@ -53,6 +69,7 @@ impl std::fmt::Debug for Route {
         f.debug_struct("Route")
             .field("operation", &self.operation.name())
             .field("tenant", &self.tenant)
+            .field("id", &self.id)
             .finish()
     }
 }
@@ -114,13 +131,22 @@ fn matching(
     let matches = tail
         .iter()
         .zip(pattern)
-        .all(|(segment, want)| segment.eq_ignore_ascii_case(want));
+        .all(|(segment, want)| *want == ID || segment.eq_ignore_ascii_case(want));
     let tenant = match prefix {
         [] => None,
         [tenant] => Some(Tenant::parse(tenant)?),
         _ => return None,
     };
-    matches.then_some(Route { operation, tenant })
+    let id = tail
+        .iter()
+        .zip(pattern)
+        .find(|(_, want)| **want == ID)
+        .map(|(segment, _)| segment.to_string());
+    matches.then_some(Route {
+        operation,
+        tenant,
+        id,
+    })
 }
 
 /// The path as the application sees it: `raw` with a leading `/{stage}` removed.
@@ -180,6 +206,17 @@ mod tests {
         ] {
             assert_eq!(post(path).unwrap_err(), RouteError::NotFound, "{path}");
         }
+    }
+
+    #[test]
+    fn a_pickup_by_id_takes_the_id_from_the_path_or_none_on_its_rpc_route() {
+        let route = post("/Cust1/api/v1/ChatSession/42/Pickup").unwrap();
+        assert_eq!(route.operation.name(), "pickup-by-id");
+        assert_eq!(route.id.as_deref(), Some("42"));
+        let rpc = post("/api/v1/Agents/Chat/PickUpChatSession").unwrap();
+        assert_eq!(rpc.operation.name(), "pickup-by-id");
+        assert_eq!(rpc.id, None);
+        assert_eq!(post("/api/v1/ChatSession/Pickup").unwrap().id, None);
     }
 
     #[test]

@@ -37,7 +37,7 @@ use crate::tenant::Tenant;
 use crate::time::Timestamp;
 pub use idempotency::Keyed;
 pub use message::Message;
-pub use pickup::{Candidate, Pickup, Plan, first_free_rank};
+pub use pickup::{Candidate, Pickup, Plan, Sought, Which, first_free_rank};
 
 pub trait Store: Send + Sync {
     /// The account with this login name (case-insensitive), deleted or not.
@@ -61,6 +61,17 @@ pub trait Store: Send + Sync {
     fn pickup(
         &self,
         agent: &Agent,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Claim, StoreError>;
+
+    /// Assigns session `session_id` to `agent` if it waits for one, as [`Store::pickup`]
+    /// does with the first (the same rules, welcome and counters, in one transaction);
+    /// [`Sought`] says what a session that does not wait comes to.
+    fn pickup_session(
+        &self,
+        agent: &Agent,
+        session_id: i64,
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Claim, StoreError>;
@@ -103,6 +114,8 @@ pub enum Claim {
     },
     /// The key was used for this other operation. Nothing changed.
     KeyUsedFor(String),
+    /// The session asked for is in a topic where the agent may not respond. Nothing changed.
+    Forbidden,
 }
 
 impl Claim {

@@ -89,6 +89,40 @@ impl Candidate {
     }
 }
 
+/// Which session a pickup takes: the first the agent may take, or one named by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    First,
+    Session(i64),
+}
+
+/// What a pickup by id found the named session to be, under the pickup's lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sought {
+    /// Waiting for an agent, in a topic where the caller may respond: it is taken.
+    Waiting,
+    /// Not waiting - taken, ended, being transferred, with a bot - or not there at all:
+    /// SuperOffice's "NULL if session was not in queue"; nothing changes.
+    NotInQueue,
+    /// In a topic where the caller may not respond: refused, whatever its state, so that a
+    /// refusal tells nothing of other topics' sessions. Nothing changes.
+    Forbidden,
+}
+
+impl Sought {
+    /// The verdict on what the backend read of the session: `None` for no such session,
+    /// else whether the caller may respond in its topic and whether it waits for an agent
+    /// (in the queue, no bot talking, no transfer pending).
+    pub fn judge(found: Option<(bool, bool)>) -> Self {
+        match found {
+            None => Sought::NotInQueue,
+            Some((false, _)) => Sought::Forbidden,
+            Some((true, false)) => Sought::NotInQueue,
+            Some((true, true)) => Sought::Waiting,
+        }
+    }
+}
+
 /// The lowest positive number missing from `ranks` (ascending): an agent's next free Rank.
 /// Reads only as far as the first gap.
 pub fn first_free_rank<E>(ranks: impl IntoIterator<Item = Result<i64, E>>) -> Result<i64, E> {
@@ -132,6 +166,15 @@ mod tests {
 
     fn agent() -> Agent {
         Agent::new(1, "tje0".into(), "Thomas Jensen".into())
+    }
+
+    #[test]
+    fn a_session_by_id_is_refused_in_a_foreign_topic_whatever_its_state() {
+        assert_eq!(Sought::judge(None), Sought::NotInQueue);
+        assert_eq!(Sought::judge(Some((false, true))), Sought::Forbidden);
+        assert_eq!(Sought::judge(Some((false, false))), Sought::Forbidden);
+        assert_eq!(Sought::judge(Some((true, false))), Sought::NotInQueue);
+        assert_eq!(Sought::judge(Some((true, true))), Sought::Waiting);
     }
 
     #[test]

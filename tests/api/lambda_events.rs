@@ -171,7 +171,7 @@ async fn a_body_beyond_the_limit_is_413_and_a_small_one_is_ignored() {
         "application/problem+xml; charset=utf-8"
     );
     assert!(
-        response.body.contains("takes no request body"),
+        response.body.contains("request body is too large"),
         "{}",
         response.body
     );

@@ -37,6 +37,7 @@ macro_rules! suite {
         mod lambda_events;
         mod locale;
         mod pickup;
+        mod pickup_by_id;
         mod problems;
         mod routes;
         mod schemes;

@@ -83,6 +83,16 @@ impl Store for Fault {
         })))
     }
 
+    fn pickup_session(
+        &self,
+        agent: &Agent,
+        _: i64,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Claim, StoreError> {
+        self.pickup(agent, now, key)
+    }
+
     fn agent_sessions(&self, _: &Agent) -> Result<Vec<Object>, StoreError> {
         Ok(Vec::new())
     }

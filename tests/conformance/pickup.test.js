@@ -220,10 +220,27 @@ test('the demo queue, drained through the client with each way of signing in', a
   });
 });
 
+test('pickup by id through the client: a waiting session, then null once it is taken', async () => {
+  const [{ id }] = sql(
+    "INSERT INTO chat_session (topic_id, name, status, when_requested) " +
+      "VALUES (1, 'Ola Nordmann', 4, strftime('%Y-%m-%d %H:%M:%S', 'now') || '.000000') RETURNING id"
+  );
+  const agent = chatAgent({}, password('tje0', 'Tje0'));
+  const session = await agent.pickUpChatSessionAsync(id);
+  assert.deepEqual(undefinedProperties(session), [], 'every property the client reads is there');
+  assert.equal(session.chatSessionId, id);
+  assert.equal(session.customerName, 'Ola Nordmann');
+  assert.equal(session.status, ChatSessionStatus.UserLast);
+  assert.equal(session.user.name, 'tje0');
+  assert.equal(await agent.pickUpChatSessionAsync(id), null, 'not in the queue any more');
+  assert.equal(await agent.pickUpChatSessionAsync(2), null, "the chatbot's session is not handed out");
+  sql(`UPDATE chat_session SET status = 7 WHERE id = ${id}`);
+});
+
 test("the agent's sessions, as the client lists them and in XML, in Norwegian on Oslo time", async () => {
   const options = { languageCode: 'no', timezone: 'NO', timezoneInclude: true };
   const sessions = await chatAgent(options, password('tje0', 'Tje0')).chatSessionsForUserAsync();
-  const held = sql('SELECT id FROM chat_session WHERE user_id = 1 ORDER BY rank').map((row) => row.id);
+  const held = sql('SELECT id FROM chat_session WHERE user_id = 1 AND status IN (5, 6) ORDER BY rank').map((row) => row.id);
   assert.deepEqual(held, [1, 3, 4, 5], 'what the drain above left with tje0');
   assert.deepEqual(
     sessions.map((session) => session.chatSessionId),

@@ -3,7 +3,9 @@
 //! chosen the tenant's store and authenticated the caller; the operation acts on the store
 //! and hands back the entity to render. The route table ([`super::routes`]) names them.
 
+mod claimed;
 pub mod for_current_user;
+pub mod pickup_by_id;
 pub mod pickup_first;
 
 use std::net::IpAddr;
@@ -27,6 +29,12 @@ pub trait Operation: Sync {
     /// Whether it changes anything: only then is an `Idempotency-Key` read (a read is safe
     /// to repeat as it is).
     fn changes(&self) -> bool;
+
+    /// Whether it acts on one session the request names (in its path or its body), which
+    /// the handler reads into [`Call::session`] before anything changes.
+    fn names_a_session(&self) -> bool {
+        false
+    }
 
     /// Does the work for the authenticated caller; blocking (it runs on tokio's blocking
     /// pool). [`super::error`] maps a failure to a status.
@@ -55,6 +63,8 @@ pub enum Content {
 pub enum OpError {
     Store(StoreError),
     Key(KeyError),
+    /// The session named is in a topic where the caller may not respond.
+    Forbidden,
 }
 
 impl From<StoreError> for OpError {
@@ -73,6 +83,8 @@ pub struct Call<'a> {
     /// The client's address ([`super::source`]), for the log.
     pub source: Option<IpAddr>,
     pub tenant: Option<&'a Tenant>,
+    /// The session the request names, for an operation that [names one](Operation::names_a_session).
+    pub session: Option<i64>,
     /// The request's `Idempotency-Key`, for this operation.
     pub key: Option<Keyed<'a>>,
     /// Where a committed change is noted, so that an answer that never arrives is logged.

@@ -26,7 +26,7 @@ use deadpool_postgres::{ClientWrapper, Pool};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::{Claim, Keyed, LoginFailures, Store, StoreError, sessions};
+use super::{Claim, Keyed, LoginFailures, Store, StoreError, Which, sessions};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, Object};
@@ -124,35 +124,17 @@ impl Store for PgStore {
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Claim, StoreError> {
-        let taken = self.write_committing(&pickup::statements(), async |client| {
-            let taken = pickup::pickup(client, agent, now, key).await?;
-            if !matches!(taken, Taken::Now(Some(_))) {
-                client.batch_execute("COMMIT").await?;
-            }
-            Ok(taken)
-        })?;
-        let claimed = match taken {
-            Taken::Now(None) => return Ok(Claim::Picked(None)),
-            Taken::Now(Some(claimed)) => claimed,
-            Taken::Before(earlier) => {
-                return earlier.answer(|id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?));
-            }
-        };
-        // Loaded after the commit, as SQLite does: the session is the caller's now, so a
-        // failure here is not "nothing changed" - it is logged with the session's id.
-        let mut known = vec![(&ASSOCIATE, agent.associate_id, claimed.agent)];
-        let session = load::complete(self, &CHAT_SESSION_ENTITY, claimed.cells, &mut known)
-            .map_err(|failure| {
-                StoreError::Internal(format!(
-                    "session {} was picked up by associate {} but could not be loaded: {}",
-                    claimed.candidate.session_id,
-                    agent.associate_id,
-                    StoreError::from(failure)
-                ))
-            })?;
-        Ok(Claim::Picked(Some(
-            claimed.candidate.picked_up(session, now),
-        )))
+        self.pickup_which(agent, Which::First, now, key)
+    }
+
+    fn pickup_session(
+        &self,
+        agent: &Agent,
+        session_id: i64,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Claim, StoreError> {
+        self.pickup_which(agent, Which::Session(session_id), now, key)
     }
 
     fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError> {
@@ -195,6 +177,48 @@ impl Store for PgStore {
     ) -> Result<(), StoreError> {
         Ok(self
             .write(async |client| Ok(logins::record(client, login, now, forget_before).await?))?)
+    }
+}
+
+impl PgStore {
+    /// The pickup of `which` session; the session loaded after the commit.
+    fn pickup_which(
+        &self,
+        agent: &Agent,
+        which: Which,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Claim, StoreError> {
+        let taken = self.write_committing(&pickup::statements(), async |client| {
+            let taken = pickup::pickup(client, agent, which, now, key).await?;
+            if !matches!(taken, Taken::Now(Some(_))) {
+                client.batch_execute("COMMIT").await?;
+            }
+            Ok(taken)
+        })?;
+        let claimed = match taken {
+            Taken::Now(None) => return Ok(Claim::Picked(None)),
+            Taken::Forbidden => return Ok(Claim::Forbidden),
+            Taken::Now(Some(claimed)) => claimed,
+            Taken::Before(earlier) => {
+                return earlier.answer(|id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?));
+            }
+        };
+        // Loaded after the commit, as SQLite does: the session is the caller's now, so a
+        // failure here is not "nothing changed" - it is logged with the session's id.
+        let mut known = vec![(&ASSOCIATE, agent.associate_id, claimed.agent)];
+        let session = load::complete(self, &CHAT_SESSION_ENTITY, claimed.cells, &mut known)
+            .map_err(|failure| {
+                StoreError::Internal(format!(
+                    "session {} was picked up by associate {} but could not be loaded: {}",
+                    claimed.candidate.session_id,
+                    agent.associate_id,
+                    StoreError::from(failure)
+                ))
+            })?;
+        Ok(Claim::Picked(Some(
+            claimed.candidate.picked_up(session, now),
+        )))
     }
 }
 

@@ -27,7 +27,7 @@ use crate::locale::Resources;
 use crate::store::idempotency::{Earlier, Keyed, SWEEP};
 use crate::store::load::Cell;
 use crate::store::welcome::WelcomeSource;
-use crate::store::{Candidate, StoreError, first_free_rank};
+use crate::store::{Candidate, Sought, StoreError, Which, first_free_rank};
 use crate::time::Timestamp;
 
 /// Serialises one agent's pickups (a lock that does not block foreign keys to the row).
@@ -50,12 +50,29 @@ macro_rules! next_in_queue {
 /// the `chat_session_queue` index in order, without a sort.
 pub const NEXT_IN_QUEUE: &str = next_in_queue!();
 
-/// The next session with its topic's welcome settings, the agent's first name and the
-/// agent's active Ranks in order (from the partial rank index).
-const CANDIDATE: &str = concat!(
-    "WITH next AS (",
-    next_in_queue!(),
-    ") SELECT next.id, next.topic_id, next.when_requested, \
+/// The session a pickup by id names (`$3`), locked - waiting for a pickup that holds it -
+/// with whether the agent (`$1`) may respond in its topic and whether it waits for an agent
+/// (`$2` the in-queue status).
+const SOUGHT: &str = "SELECT EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id \
+       AND m.user_id = $1 AND m.can_respond), \
+     s.status = $2 AND NOT s.chatbot_isactive AND s.transfer_to IS NULL \
+     FROM chat_session s WHERE s.id = $3 FOR NO KEY UPDATE OF s";
+
+/// The session `$3` if it waits for an agent; sent after [`SOUGHT`] locked it.
+macro_rules! session_by_id {
+    () => {
+        "SELECT s.id, s.topic_id, s.when_requested, s.name, s.customer_alias, s.first_message \
+         FROM chat_session s \
+         WHERE s.id = $3 AND s.status = $2 AND NOT s.chatbot_isactive AND s.transfer_to IS NULL"
+    };
+}
+
+/// The session `next` (a query returning `next_in_queue!`'s columns) with its topic's
+/// welcome settings, the agent's first name and the agent's active Ranks in order (from the
+/// partial rank index).
+macro_rules! candidate {
+    ($next:expr) => {
+        concat!("WITH next AS (", $next, ") SELECT next.id, next.topic_id, next.when_requested, \
        t.welcome_message, t.language_id, t.name, t.widget_agent_use_firstname, \
        next.name, next.customer_alias, \
        (SELECT p.firstname FROM associate a JOIN person p ON p.person_id = a.person_id \
@@ -63,8 +80,15 @@ const CANDIDATE: &str = concat!(
        ARRAY(SELECT rank FROM chat_session WHERE user_id = $1 AND status IN (5, 6) AND rank >= 1 \
              ORDER BY rank), \
        next.first_message \
-     FROM next JOIN chat_topic t ON t.id = next.topic_id"
-);
+     FROM next JOIN chat_topic t ON t.id = next.topic_id")
+    };
+}
+
+/// The first session the agent may take, as a candidate.
+const CANDIDATE: &str = candidate!(next_in_queue!());
+
+/// The session a pickup by id names, as a candidate.
+const CANDIDATE_BY_ID: &str = candidate!(session_by_id!());
 
 /// The claim, the welcome message and the topic's counters in one statement: the message
 /// and the counters are written only if the claim took the session (`$7`-`$10` and `$12`
@@ -91,11 +115,13 @@ const CLAIM: &str = "WITH claimed AS ( \
 
 /// Every statement [`pickup`] sends, to prepare before its transaction begins: the order in
 /// which pipelined statements run must not depend on which were prepared already.
-pub fn statements() -> [&'static str; 9] {
+pub fn statements() -> [&'static str; 11] {
     [
         LOCK_AGENT,
         keys::LOOKUP,
+        SOUGHT,
         CANDIDATE,
+        CANDIDATE_BY_ID,
         reads::RESOURCES,
         CLAIM,
         &SESSION_ROW,
@@ -122,6 +148,8 @@ pub enum Taken {
     Now(Option<Box<Claimed>>),
     /// The key says what to answer instead; nothing was written.
     Before(Earlier),
+    /// The session asked for is in a topic where the agent may not respond; nothing written.
+    Forbidden,
 }
 
 /// The whole pickup. The key's record is read in the first round trip, after the agent's
@@ -130,6 +158,7 @@ pub enum Taken {
 pub async fn pickup(
     client: &ClientWrapper,
     agent: &Agent,
+    which: Which,
     now: Timestamp,
     key: Option<&Keyed<'_>>,
 ) -> Result<Taken, Failure> {
@@ -140,16 +169,37 @@ pub async fn pickup(
             None => Ok(None),
         }
     };
-    let (_, recorded, next) = try_join3(
-        execute(client, LOCK_AGENT, &[&id]),
-        lookup,
-        row(client, CANDIDATE, &[&id, &status::IN_QUEUE]),
-    )
-    .await?;
+    let sought = async {
+        match which {
+            Which::First => Ok(None),
+            Which::Session(session) => {
+                row(client, SOUGHT, &[&id, &status::IN_QUEUE, &session]).await
+            }
+        }
+    };
+    let next = async {
+        match which {
+            Which::First => row(client, CANDIDATE, &[&id, &status::IN_QUEUE]).await,
+            Which::Session(session) => {
+                row(client, CANDIDATE_BY_ID, &[&id, &status::IN_QUEUE, &session]).await
+            }
+        }
+    };
+    let (_, recorded, sought, next) =
+        futures_util::future::try_join4(execute(client, LOCK_AGENT, &[&id]), lookup, sought, next)
+            .await?;
     if let Some(key) = key
         && let Some(earlier) = key.judge(keys::recorded(recorded)?)
     {
         return Ok(Taken::Before(earlier));
+    }
+    if matches!(which, Which::Session(_)) {
+        let found = sought
+            .map(|row| Ok::<_, tokio_postgres::Error>((row.try_get(0)?, row.try_get(1)?)))
+            .transpose()?;
+        if Sought::judge(found) == Sought::Forbidden {
+            return Ok(Taken::Forbidden);
+        }
     }
     let Some(next) = next else {
         if let Some(key) = key {

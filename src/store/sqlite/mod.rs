@@ -28,7 +28,7 @@ use std::time::Duration;
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Claim, Keyed, LoginFailures, Store, StoreError, sessions};
+use super::{Claim, Keyed, LoginFailures, Store, StoreError, Which, sessions};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::{CHAT_SESSION_ENTITY, Object};
@@ -206,13 +206,9 @@ impl SqliteStore {
     }
 }
 
+/// The connection's settings, then the database's journal mode (kept in the file).
 fn configure(connection: &Connection, options: &SqliteOptions) -> rusqlite::Result<()> {
-    if !options.lookaside {
-        without_lookaside(connection);
-    }
-    connection.busy_timeout(options.busy_timeout)?;
-    connection.pragma_update(None, "cache_size", -i64::from(options.cache_kib))?;
-    connection.set_prepared_statement_cache_capacity(options.statements);
+    configure_connection(connection, options)?;
     let journal = match options.journal {
         Journal::Wal => "WAL",
         Journal::Delete => "DELETE",
@@ -221,6 +217,19 @@ fn configure(connection: &Connection, options: &SqliteOptions) -> rusqlite::Resu
         connection.query_row(&format!("PRAGMA journal_mode = {journal}"), [], |row| {
             row.get(0)
         })?;
+    Ok(())
+}
+
+/// The settings of one connection, for a database whose journal mode is set already: the
+/// writer's connection, opened while others may be writing, must not ask for a journal
+/// change (which can be refused as busy without waiting).
+fn configure_connection(connection: &Connection, options: &SqliteOptions) -> rusqlite::Result<()> {
+    if !options.lookaside {
+        without_lookaside(connection);
+    }
+    connection.busy_timeout(options.busy_timeout)?;
+    connection.pragma_update(None, "cache_size", -i64::from(options.cache_kib))?;
+    connection.set_prepared_statement_cache_capacity(options.statements);
     let synchronous = match options.synchronous {
         Synchronous::Full => "FULL",
         Synchronous::Normal => "NORMAL",
@@ -288,7 +297,17 @@ impl Store for SqliteStore {
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Claim, StoreError> {
-        self.watch(self.pickup_and_load(agent, now, key))
+        self.watch(self.pickup_and_load(agent, Which::First, now, key))
+    }
+
+    fn pickup_session(
+        &self,
+        agent: &Agent,
+        session_id: i64,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Claim, StoreError> {
+        self.watch(self.pickup_and_load(agent, Which::Session(session_id), now, key))
     }
 
     fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError> {
@@ -334,6 +353,7 @@ impl SqliteStore {
     fn pickup_and_load(
         &self,
         agent: &Agent,
+        which: Which,
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Claim, StoreError> {
@@ -345,8 +365,9 @@ impl SqliteStore {
                 operation,
                 expired_before: *expired_before,
             });
-            let claimed = match pickup::pickup(connection, &agent, now, key.as_ref())? {
+            let claimed = match pickup::pickup(connection, &agent, which, now, key.as_ref())? {
                 Taken::Now(None) => return Ok(Claim::Picked(None)),
+                Taken::Forbidden => return Ok(Claim::Forbidden),
                 Taken::Now(Some(claimed)) => claimed,
                 Taken::Before(earlier) => {
                     return earlier

@@ -9,7 +9,7 @@ use crate::entity::status;
 use crate::locale::Resources;
 use crate::store::idempotency::{Earlier, Keyed};
 use crate::store::welcome::WelcomeSource;
-use crate::store::{Candidate, Message, Plan, first_free_rank};
+use crate::store::{Candidate, Message, Plan, Sought, Which, first_free_rank};
 use crate::time::Timestamp;
 
 /// The first eligible session: in the queue, no bot talking, no transfer pending, in a topic
@@ -20,6 +20,15 @@ pub(super) const NEXT_IN_QUEUE: &str = "\
     WHERE s.status = ?1 AND s.chatbot_isactive = 0 AND s.transfer_to IS NULL \
       AND s.topic_id IN (SELECT m.topic_id FROM chat_topic_user m WHERE m.user_id = ?2 AND m.can_respond <> 0) \
     ORDER BY s.when_requested, s.id LIMIT 1";
+
+/// The session a pickup by id names: whether the agent (`?2`) may respond in its topic, and
+/// whether it waits for an agent (`?3` the in-queue status).
+const SOUGHT: &str = "\
+    SELECT EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id \
+             AND m.user_id = ?2 AND m.can_respond <> 0), \
+           s.status = ?3 AND s.chatbot_isactive = 0 AND s.transfer_to IS NULL, \
+           s.topic_id, s.when_requested \
+    FROM chat_session s WHERE s.id = ?1";
 
 /// The welcome message's inputs: the topic's side and the session's, and the first name of
 /// the person behind the agent.
@@ -41,6 +50,8 @@ pub(super) enum Taken {
     Now(Option<Candidate>),
     /// The key says what to answer instead; nothing was changed.
     Before(Earlier),
+    /// The session asked for is in a topic where the agent may not respond; nothing changed.
+    Forbidden,
 }
 
 /// Runs the whole pickup inside the writer's transaction ([`super::writer`]), which holds
@@ -50,6 +61,7 @@ pub(super) enum Taken {
 pub(super) fn pickup(
     transaction: &Connection,
     agent: &Agent,
+    which: Which,
     now: Timestamp,
     key: Option<&Keyed>,
 ) -> rusqlite::Result<Taken> {
@@ -59,7 +71,17 @@ pub(super) fn pickup(
     {
         return Ok(Taken::Before(earlier));
     }
-    let candidate = claim_first(transaction, agent, now)?;
+    let found = match which {
+        Which::First => next_in_queue(transaction, agent)?,
+        Which::Session(session_id) => match sought(transaction, agent, session_id)? {
+            (Sought::Forbidden, _) => return Ok(Taken::Forbidden),
+            (_, found) => found,
+        },
+    };
+    let candidate = match found {
+        Some(candidate) => Some(claim_candidate(transaction, agent, candidate, now)?),
+        None => None,
+    };
     if let Some(key) = key {
         let session = candidate.as_ref().map(|candidate| candidate.session_id);
         keys::record(transaction, id, key, session, now)?;
@@ -67,15 +89,13 @@ pub(super) fn pickup(
     Ok(Taken::Now(candidate))
 }
 
-/// Claims the first eligible session, posts its welcome and counts the accept.
-fn claim_first(
+/// Claims `candidate`, posts its welcome and counts the accept.
+fn claim_candidate(
     transaction: &Connection,
     agent: &Agent,
+    candidate: Candidate,
     now: Timestamp,
-) -> rusqlite::Result<Option<Candidate>> {
-    let Some(candidate) = next_in_queue(transaction, agent)? else {
-        return Ok(None);
-    };
+) -> rusqlite::Result<Candidate> {
     let resources = match candidate.resources_needed() {
         Some(language) => reads::resources(transaction, language)?,
         None => Resources::default(),
@@ -89,7 +109,34 @@ fn claim_first(
         post_welcome(transaction, candidate.session_id, welcome, &plan, now)?;
     }
     count_accept(transaction, candidate.topic_id, plan.waited_seconds, now)?;
-    Ok(Some(candidate))
+    Ok(candidate)
+}
+
+/// The session `session_id` as a pickup by id finds it, and the candidate if it waits.
+fn sought(
+    transaction: &Connection,
+    agent: &Agent,
+    session_id: i64,
+) -> rusqlite::Result<(Sought, Option<Candidate>)> {
+    let found = transaction
+        .prepare_cached(SOUGHT)?
+        .query_row(
+            params![session_id, agent.associate_id, status::IN_QUEUE],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .optional()?;
+    let verdict = Sought::judge(found.map(|(may_respond, waiting, _, _)| (may_respond, waiting)));
+    let candidate = match (verdict, found) {
+        (Sought::Waiting, Some((_, _, topic_id, when_requested))) => Some(candidate(
+            transaction,
+            agent,
+            session_id,
+            topic_id,
+            when_requested,
+        )?),
+        _ => None,
+    };
+    Ok((verdict, candidate))
 }
 
 fn next_in_queue(transaction: &Connection, agent: &Agent) -> rusqlite::Result<Option<Candidate>> {
@@ -102,6 +149,17 @@ fn next_in_queue(transaction: &Connection, agent: &Agent) -> rusqlite::Result<Op
     let Some((session_id, topic_id, when_requested)) = next else {
         return Ok(None);
     };
+    candidate(transaction, agent, session_id, topic_id, when_requested).map(Some)
+}
+
+/// The session about to be claimed, with what its welcome message is made of.
+fn candidate(
+    transaction: &Connection,
+    agent: &Agent,
+    session_id: i64,
+    topic_id: i64,
+    when_requested: Timestamp,
+) -> rusqlite::Result<Candidate> {
     let (welcome, first_message) = transaction.prepare_cached(WELCOME_SOURCE)?.query_row(
         params![topic_id, session_id, agent.associate_id],
         |row| {
@@ -117,13 +175,13 @@ fn next_in_queue(transaction: &Connection, agent: &Agent) -> rusqlite::Result<Op
             Ok((welcome, row.get(7)?))
         },
     )?;
-    Ok(Some(Candidate {
+    Ok(Candidate {
         session_id,
         topic_id,
         when_requested,
         first_message,
         welcome,
-    }))
+    })
 }
 
 /// The agent's first free Rank, its active ranks read in order from the

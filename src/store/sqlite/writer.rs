@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use parking_lot::{FairMutex, Mutex};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use super::{FileId, SqliteOptions, configure, errors, file_id};
+use super::{FileId, SqliteOptions, configure_connection, errors, file_id};
 use crate::store::StoreError;
 
 /// How long a writer waits for work before it stops (and closes its connection).
@@ -239,7 +239,8 @@ fn open(shared: &Shared) -> Result<Connection, StoreError> {
             path.display()
         )));
     }
-    configure(&connection, &shared.options).map_err(|error| errors::opening(path, error))?;
+    configure_connection(&connection, &shared.options)
+        .map_err(|error| errors::opening(path, error))?;
     Ok(connection)
 }
 
