@@ -49,6 +49,8 @@ pub enum ApiError {
     SessionId(SessionIdError),
     /// The session named is in a topic where the caller may not respond.
     NotYourTopic,
+    /// No session of this id that the caller sees.
+    NoSuchSession(i64),
     /// A bug: a panic or a failed join of a blocking task.
     Internal(String),
 }
@@ -71,6 +73,7 @@ impl From<OpError> for ApiError {
             OpError::Store(error) => ApiError::Store(error),
             OpError::Key(error) => ApiError::Key(error),
             OpError::Forbidden => ApiError::NotYourTopic,
+            OpError::NoSuchSession(id) => ApiError::NoSuchSession(id),
         }
     }
 }
@@ -140,6 +143,7 @@ impl ApiError {
                 StatusCode::BAD_REQUEST
             }
             ApiError::NotYourTopic => StatusCode::FORBIDDEN,
+            ApiError::NoSuchSession(_) => StatusCode::NOT_FOUND,
             ApiError::Key(KeyError::InFlight) => StatusCode::CONFLICT,
             ApiError::Key(KeyError::UsedFor(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Auth(AuthError::NotAnAgent) => StatusCode::FORBIDDEN,
@@ -209,6 +213,9 @@ impl ApiError {
                     "Name the session to act on ({why}): its id in the path, as in /api/v1/ChatSession/5/Pickup, or ChatSessionId in the body, as {{\"ChatSessionId\": 5}}, <ChatSessionId>5</ChatSessionId> or ChatSessionId=5."
                 )
             }
+            ApiError::NoSuchSession(id) => format!(
+                "No session {id} that you can see: there is none, or it is in a topic where you have no rights."
+            ),
             ApiError::NotYourTopic => {
                 "This session is in a topic where you may not respond; an administrator can make you a member who may.".into()
             }

@@ -32,10 +32,22 @@ pub fn idempotency_key(request: &Request) -> Result<Option<IdempotencyKey>, KeyE
         .map_err(KeyError::Malformed)
 }
 
-/// The session the request names: the path's id segment, else the body's `ChatSessionId`.
+/// The query parameter an RPC read names its session with (any case).
+pub const SESSION_PARAMETER: &str = "chatSessionEntityId";
+
+/// The session the request names: the path's id segment, else the query's
+/// `chatSessionEntityId`, else the body's `ChatSessionId`.
 pub fn session_id(request: &Request, in_path: Option<&str>) -> Result<i64, SessionIdError> {
     if let Some(segment) = in_path {
         return body::from_path(segment);
+    }
+    let in_query = request
+        .query_string_parameters_ref()
+        .into_iter()
+        .flat_map(|query| query.iter())
+        .find(|(name, _)| name.eq_ignore_ascii_case(SESSION_PARAMETER));
+    if let Some((_, value)) = in_query {
+        return body::from_path(value);
     }
     let content_type = request
         .headers()

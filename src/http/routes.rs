@@ -7,7 +7,7 @@
 
 use http::Method;
 
-use super::ops::{Operation, for_current_user, pickup_by_id, pickup_first};
+use super::ops::{Operation, for_current_user, get_session, pickup_by_id, pickup_first};
 use crate::tenant::Tenant;
 
 /// Every route: its method, its path segments (lower case; [`ID`] stands for a session's id)
@@ -44,9 +44,21 @@ const ROUTES: &[(Method, &[&str], &dyn Operation)] = &[
         &["api", "v1", "agents", "chat", "chatsessionsforuser"],
         &for_current_user::ForCurrentUser,
     ),
+    // After the list: a literal segment is matched before an id.
+    (
+        Method::GET,
+        &["api", "v1", "chatsession", ID],
+        &get_session::GetSession,
+    ),
+    (
+        Method::GET,
+        &["api", "v1", "agents", "chat", "getchatsessionentity"],
+        &get_session::GetSession,
+    ),
 ];
 
-/// The segment of a pattern that any one segment of the path fills: the session's id.
+/// The segment of a pattern that a path segment of digits fills: the session's id (as
+/// ASP.NET's `{id:int}`: anything else there is another path).
 const ID: &str = "{id}";
 
 /// Every method some route answers, for CORS.
@@ -97,13 +109,12 @@ pub fn allowed(path: &str) -> Result<String, RouteError> {
 }
 
 fn methods(found: &[(&Method, Route)]) -> Result<String, RouteError> {
-    match found {
-        [] => Err(RouteError::NotFound),
-        _ => Ok(found
-            .iter()
-            .map(|(method, _)| method.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")),
+    let mut methods: Vec<&str> = found.iter().map(|(method, _)| method.as_str()).collect();
+    methods.sort_unstable();
+    methods.dedup();
+    match methods.is_empty() {
+        true => Err(RouteError::NotFound),
+        false => Ok(methods.join(", ")),
     }
 }
 
@@ -128,10 +139,10 @@ fn matching(
     operation: &'static dyn Operation,
 ) -> Option<Route> {
     let (prefix, tail) = segments.split_at(segments.len().checked_sub(pattern.len())?);
-    let matches = tail
-        .iter()
-        .zip(pattern)
-        .all(|(segment, want)| *want == ID || segment.eq_ignore_ascii_case(want));
+    let matches = tail.iter().zip(pattern).all(|(segment, want)| match *want {
+        ID => !segment.is_empty() && segment.bytes().all(|byte| byte.is_ascii_digit()),
+        want => segment.eq_ignore_ascii_case(want),
+    });
     let tenant = match prefix {
         [] => None,
         [tenant] => Some(Tenant::parse(tenant)?),
@@ -217,6 +228,28 @@ mod tests {
         assert_eq!(rpc.operation.name(), "pickup-by-id");
         assert_eq!(rpc.id, None);
         assert_eq!(post("/api/v1/ChatSession/Pickup").unwrap().id, None);
+        assert_eq!(
+            post("/api/v1/ChatSession/abc/Pickup").unwrap_err(),
+            RouteError::NotFound,
+            "an id is digits"
+        );
+    }
+
+    #[test]
+    fn one_session_by_id_and_the_list_share_a_prefix_and_literal_segments_win() {
+        let one = resolve(&Method::GET, "/api/v1/ChatSession/7").unwrap();
+        assert_eq!(one.operation.name(), "session");
+        assert_eq!(one.id.as_deref(), Some("7"));
+        let list = resolve(&Method::GET, "/api/v1/ChatSession/ForCurrentUser").unwrap();
+        assert_eq!(list.operation.name(), "sessions-for-user");
+        assert_eq!(
+            resolve(&Method::GET, "/api/v1/ChatSession/Pickup").unwrap_err(),
+            RouteError::MethodNotAllowed("POST".into())
+        );
+        assert_eq!(
+            resolve(&Method::POST, "/api/v1/ChatSession/7").unwrap_err(),
+            RouteError::MethodNotAllowed("GET".into())
+        );
     }
 
     #[test]

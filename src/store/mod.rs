@@ -80,6 +80,9 @@ pub trait Store: Send + Sync {
     /// as of one moment.
     fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError>;
 
+    /// Session `id` if `agent` sees it ([`sessions::one`]), whatever its status.
+    fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError>;
+
     /// The IANA zone of a time-zone location named by code or id; `None` if there is none.
     fn location(&self, location: &Location) -> Result<Option<String>, StoreError>;
 

@@ -7,22 +7,40 @@
 //! wherever they are, the sessions the agent holds or is offered by a transfer, so a session
 //! is never out of sight of the agent it waits on. Ended sessions are left out.
 //!
+//! One session by id is seen where it would be listed, whatever its status (an ended one
+//! too).
+//!
 //! Order: the agent's own sessions first, in Rank order (the order the agent's front end
 //! shows them in), then the rest as the queue serves them - oldest request first, then
 //! lowest id.
 
 use crate::entity::status::{CUSTOMER_LAST, IN_QUEUE, USER_LAST};
 
-/// What follows `SELECT ... FROM chat_session s`, `agent` being the placeholder for the
-/// agent's associate id.
+/// What follows `SELECT ... FROM chat_session s` for the list, `agent` being the placeholder
+/// for the agent's associate id.
 pub fn filter_and_order(agent: &str) -> String {
     let own = format!("s.user_id = {agent} AND s.status <> {IN_QUEUE}");
     format!(
-        "WHERE s.status IN ({IN_QUEUE}, {CUSTOMER_LAST}, {USER_LAST}) \
-           AND (s.user_id = {agent} OR s.transfer_to = {agent} OR s.topic_id IN \
-             (SELECT m.topic_id FROM chat_topic_user m WHERE m.user_id = {agent} \
-               AND (m.can_respond OR m.can_listen OR m.manager OR m.notifications))) \
+        "WHERE s.status IN ({IN_QUEUE}, {CUSTOMER_LAST}, {USER_LAST}) AND {} \
          ORDER BY CASE WHEN {own} THEN 0 ELSE 1 END, CASE WHEN {own} THEN s.rank ELSE 0 END, \
-           s.when_requested, s.id"
+           s.when_requested, s.id",
+        visible(agent)
+    )
+}
+
+/// What follows `SELECT ... FROM chat_session s` for one session, `id`, whatever its status:
+/// the agent sees it where it would be listed (a session of another topic is "not found",
+/// so its id tells nothing).
+pub fn one(agent: &str, id: &str) -> String {
+    format!("WHERE s.id = {id} AND {}", visible(agent))
+}
+
+/// Whether the agent sees session `s`: in a topic where they have any right, or theirs, or
+/// offered to them.
+fn visible(agent: &str) -> String {
+    format!(
+        "(s.user_id = {agent} OR s.transfer_to = {agent} OR s.topic_id IN \
+           (SELECT m.topic_id FROM chat_topic_user m WHERE m.user_id = {agent} \
+             AND (m.can_respond OR m.can_listen OR m.manager OR m.notifications)))"
     )
 }

@@ -32,6 +32,7 @@ macro_rules! suite {
         mod compression;
         mod cors;
         mod formats;
+        mod get_session;
         mod golden;
         mod idempotency;
         mod lambda_events;

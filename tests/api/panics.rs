@@ -93,6 +93,10 @@ impl Store for Fault {
         self.pickup(agent, now, key)
     }
 
+    fn agent_session(&self, _: &Agent, _: i64) -> Result<Option<Object>, StoreError> {
+        Ok(None)
+    }
+
     fn agent_sessions(&self, _: &Agent) -> Result<Vec<Object>, StoreError> {
         Ok(Vec::new())
     }

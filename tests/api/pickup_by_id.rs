@@ -129,8 +129,8 @@ async fn the_rpc_route_reads_the_id_from_a_json_xml_or_form_body() {
         let detail = response.problem()["detail"].as_str().unwrap().to_string();
         assert!(detail.contains("ChatSessionId"), "{detail}");
     }
-    let bad_path = pick(&app, "/api/v1/ChatSession/abc/Pickup", "tje0").await;
-    assert_eq!(bad_path.status, StatusCode::BAD_REQUEST, "{}", bad_path.body);
+    let not_an_id = pick(&app, "/api/v1/ChatSession/abc/Pickup", "tje0").await;
+    assert_eq!(not_an_id.status, StatusCode::NOT_FOUND, "an id is digits: {}", not_an_id.body);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -5,6 +5,7 @@
 
 mod claimed;
 pub mod for_current_user;
+pub mod get_session;
 pub mod pickup_by_id;
 pub mod pickup_first;
 
@@ -65,6 +66,8 @@ pub enum OpError {
     Key(KeyError),
     /// The session named is in a topic where the caller may not respond.
     Forbidden,
+    /// No session of this id that the caller sees.
+    NoSuchSession(i64),
 }
 
 impl From<StoreError> for OpError {

@@ -28,17 +28,21 @@ pub fn by_id(store: &PgStore, shape: &'static Shape, key: i64) -> Result<Option<
 }
 
 /// The carriers of `shape` a query over `shape`'s `FROM` finds: `rest` is its `WHERE` and
-/// `ORDER BY`, its one parameter `$1` bound to `parameter`. The rows are read in one
+/// `ORDER BY`, its parameters `$1`, `$2`, ... bound to `parameters`. The rows are read in one
 /// statement; what they link to is loaded after, as [`by_id`] does.
 pub fn list(
     store: &PgStore,
     shape: &'static Shape,
     rest: &str,
-    parameter: i64,
+    parameters: &[i64],
 ) -> Result<Vec<Object>, Failure> {
     let query = format!("{} {rest}", crate::store::load::select_all(shape, column));
     let rows = store.read(&[&query], async |client| {
-        let found = super::rows(client, &query, &[&parameter]).await?;
+        let bound: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = parameters
+            .iter()
+            .map(|parameter| parameter as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
+        let found = super::rows(client, &query, &bound).await?;
         Ok(found
             .iter()
             .map(|row| cells(shape, row))

@@ -143,8 +143,14 @@ impl Store for PgStore {
             self,
             &CHAT_SESSION_ENTITY,
             &rest,
-            agent.associate_id,
+            &[agent.associate_id],
         )?)
+    }
+
+    fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {
+        let rest = sessions::one("$1", "$2");
+        let found = load::list(self, &CHAT_SESSION_ENTITY, &rest, &[agent.associate_id, id])?;
+        Ok(found.into_iter().next())
     }
 
     fn location(&self, location: &Location) -> Result<Option<String>, StoreError> {

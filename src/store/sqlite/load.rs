@@ -25,13 +25,13 @@ pub(super) fn load(
 }
 
 /// The carriers of `shape` a query over `shape`'s `FROM` finds: `rest` is its `WHERE` and
-/// `ORDER BY`, its one parameter `?1` bound to `parameter`. In one read transaction, so
+/// `ORDER BY`, its parameters `?1`, `?2`, ... bound to `parameters`. In one read transaction, so
 /// every carrier is as of the same moment.
 pub(super) fn list(
     connection: &mut Connection,
     shape: &'static Shape,
     rest: &str,
-    parameter: i64,
+    parameters: &[i64],
 ) -> rusqlite::Result<Vec<Object>> {
     let transaction = connection.transaction()?;
     let query = format!(
@@ -40,7 +40,9 @@ pub(super) fn list(
     );
     let rows = transaction
         .prepare_cached(&query)?
-        .query_map([parameter], |row| read(shape, row))?
+        .query_map(rusqlite::params_from_iter(parameters), |row| {
+            read(shape, row)
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let objects = rows
         .into_iter()

@@ -316,9 +316,24 @@ impl Store for SqliteStore {
             &mut self.connection(),
             &CHAT_SESSION_ENTITY,
             &rest,
-            agent.associate_id,
+            &[agent.associate_id],
         );
         self.watch(listed.map_err(Into::into))
+    }
+
+    fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {
+        let rest = sessions::one("?1", "?2");
+        let found = load::list(
+            &mut self.connection(),
+            &CHAT_SESSION_ENTITY,
+            &rest,
+            &[agent.associate_id, id],
+        );
+        self.watch(
+            found
+                .map(|found| found.into_iter().next())
+                .map_err(Into::into),
+        )
     }
 
     fn location(&self, location: &Location) -> Result<Option<String>, StoreError> {
