@@ -50,8 +50,14 @@ const ROUTES: &[(Method, &[&str], &dyn Operation)] = &[
         &["api", "v1", "chatsession", ID],
         &get_session::GetSession,
     ),
+    // The reference documents GET; the official client POSTs.
     (
         Method::GET,
+        &["api", "v1", "agents", "chat", "getchatsessionentity"],
+        &get_session::GetSession,
+    ),
+    (
+        Method::POST,
         &["api", "v1", "agents", "chat", "getchatsessionentity"],
         &get_session::GetSession,
     ),

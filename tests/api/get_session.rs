@@ -37,6 +37,8 @@ async fn a_session_the_caller_sees_whatever_its_status_on_both_routes() {
         let path = format!("/api/v1/Agents/Chat/GetChatSessionEntity?chatSessionEntityId={id}");
         let rpc = get(&app, &path).await;
         assert_eq!(rpc.body, rest.body, "{id}");
+        let posted = app.send(Method::POST, &path, Some(("tje0", PASSWORD))).await;
+        assert_eq!(posted.body, rest.body, "{id}: the official client POSTs");
     }
     assert_eq!(app.snapshot(), before, "reading changes nothing");
 }

@@ -220,7 +220,7 @@ test('the demo queue, drained through the client with each way of signing in', a
   });
 });
 
-test('pickup by id through the client: a waiting session, then null once it is taken', async () => {
+test('pickup by id through the client: a waiting session, then null once it is taken; read back by id', async () => {
   const [{ id }] = sql(
     "INSERT INTO chat_session (topic_id, name, status, when_requested) " +
       "VALUES (1, 'Ola Nordmann', 4, strftime('%Y-%m-%d %H:%M:%S', 'now') || '.000000') RETURNING id"
@@ -233,6 +233,9 @@ test('pickup by id through the client: a waiting session, then null once it is t
   assert.equal(session.status, ChatSessionStatus.UserLast);
   assert.equal(session.user.name, 'tje0');
   assert.equal(await agent.pickUpChatSessionAsync(id), null, 'not in the queue any more');
+  const read = await agent.getChatSessionEntityAsync(id);
+  assert.equal(read.chatSessionId, id, 'read back by id');
+  assert.equal(read.user.name, 'tje0');
   assert.equal(await agent.pickUpChatSessionAsync(2), null, "the chatbot's session is not handed out");
   sql(`UPDATE chat_session SET status = 7 WHERE id = ${id}`);
 });
