@@ -227,3 +227,45 @@ async fn the_official_clients_locale_headers_through_an_http_api_event() {
     let started = response.json()["WhenStarted"].as_str().unwrap().to_string();
     assert!(started.ends_with("+08:00"), "{started}");
 }
+
+/// The agent's routes around the pickup through real events: the list with GET on a REST
+/// API, one session with the id in the query on an HTTP API, pickup by id with the id in a
+/// JSON body, as the official client sends it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_session_routes_through_gateway_events() {
+    let app = given!(app());
+    let id = app.int("SELECT id FROM chat_session");
+
+    let mut by_id = fixture("apigw_v2_proxy_request");
+    by_id["rawPath"] = json!("/api/v1/Agents/Chat/PickUpChatSession");
+    by_id["requestContext"]["http"]["path"] = by_id["rawPath"].clone();
+    by_id["requestContext"]["http"]["method"] = json!("POST");
+    by_id["body"] = json!(format!(r#"{{"chatSessionId":{id}}}"#));
+    by_id["isBase64Encoded"] = json!(false);
+    authorize(&mut by_id);
+    set_header(&mut by_id, "content-type", "application/json");
+    let picked = replay(&app, by_id).await;
+    assert_eq!(picked.status, StatusCode::OK, "{}", picked.body);
+    assert_eq!(picked.json()["ChatSessionId"], id);
+
+    let mut list = fixture("apigw_proxy_request");
+    list["httpMethod"] = json!("GET");
+    list["requestContext"]["httpMethod"] = json!("GET");
+    list["path"] = json!("/api/v1/ChatSession/ForCurrentUser");
+    authorize(&mut list);
+    let listed = replay(&app, list).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert_eq!(listed.json()[0]["ChatSessionId"], id);
+
+    let mut one = fixture("apigw_v2_proxy_request");
+    one["rawPath"] = json!("/api/v1/Agents/Chat/GetChatSessionEntity");
+    one["requestContext"]["http"]["path"] = one["rawPath"].clone();
+    one["requestContext"]["http"]["method"] = json!("GET");
+    one["rawQueryString"] = json!(format!("chatSessionEntityId={id}"));
+    one["queryStringParameters"] = json!({ "chatSessionEntityId": id.to_string() });
+    one["body"] = Value::Null;
+    authorize(&mut one);
+    let read = replay(&app, one).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    assert_eq!(read.json()["User"]["Name"], "tje0");
+}
