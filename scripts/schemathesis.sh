@@ -53,7 +53,7 @@ run() {
 
 for scheme in basic soticket bearer; do
     for group in '/ChatSession/(Pickup|ForCurrentUser)$' '/ChatSession/\{id\}' \
-        '/Agents/Chat/(PickUpFirstChatSession|ChatSessionsForUser)$' \
+        '/Agents/Chat/(PickUpFirstChatSession|ChatSessionsForUser|ResetChatSession)$' \
         '/Agents/Chat/(PickUpChatSession|GetChatSessionEntity)$'; do
         run "$scheme" "$group"
     done

@@ -51,6 +51,10 @@ pub enum ApiError {
     NotYourTopic,
     /// No session of this id that the caller sees.
     NoSuchSession(i64),
+    /// The session is neither the caller's nor in a topic the caller manages.
+    NotYours,
+    /// The session is over: it cannot go back to the queue.
+    Ended(i64),
     /// A bug: a panic or a failed join of a blocking task.
     Internal(String),
 }
@@ -74,6 +78,8 @@ impl From<OpError> for ApiError {
             OpError::Key(error) => ApiError::Key(error),
             OpError::Forbidden => ApiError::NotYourTopic,
             OpError::NoSuchSession(id) => ApiError::NoSuchSession(id),
+            OpError::NotYours => ApiError::NotYours,
+            OpError::Ended(id) => ApiError::Ended(id),
         }
     }
 }
@@ -144,6 +150,8 @@ impl ApiError {
             }
             ApiError::NotYourTopic => StatusCode::FORBIDDEN,
             ApiError::NoSuchSession(_) => StatusCode::NOT_FOUND,
+            ApiError::NotYours => StatusCode::FORBIDDEN,
+            ApiError::Ended(_) => StatusCode::CONFLICT,
             ApiError::Key(KeyError::InFlight) => StatusCode::CONFLICT,
             ApiError::Key(KeyError::UsedFor(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Auth(AuthError::NotAnAgent) => StatusCode::FORBIDDEN,
@@ -215,6 +223,12 @@ impl ApiError {
             }
             ApiError::NoSuchSession(id) => format!(
                 "No session {id} that you can see: there is none, or it is in a topic where you have no rights."
+            ),
+            ApiError::NotYours => {
+                "Only the session's agent or a manager of its topic may do this.".into()
+            }
+            ApiError::Ended(id) => format!(
+                "Session {id} is over (finished, closed or deleted); it cannot go back to the queue."
             ),
             ApiError::NotYourTopic => {
                 "This session is in a topic where you may not respond; an administrator can make you a member who may.".into()

@@ -7,7 +7,7 @@
 
 use http::Method;
 
-use super::ops::{Operation, for_current_user, get_session, pickup_by_id, pickup_first};
+use super::ops::{Operation, for_current_user, get_session, pickup_by_id, pickup_first, reset};
 use crate::tenant::Tenant;
 
 /// Every route: its method, its path segments (lower case; [`ID`] stands for a session's id)
@@ -33,6 +33,16 @@ const ROUTES: &[(Method, &[&str], &dyn Operation)] = &[
         Method::POST,
         &["api", "v1", "agents", "chat", "pickupchatsession"],
         &pickup_by_id::PickupById,
+    ),
+    (
+        Method::POST,
+        &["api", "v1", "chatsession", ID, "reset"],
+        &reset::Reset,
+    ),
+    (
+        Method::POST,
+        &["api", "v1", "agents", "chat", "resetchatsession"],
+        &reset::Reset,
     ),
     (
         Method::GET,

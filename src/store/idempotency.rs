@@ -7,7 +7,7 @@
 //! [`Keyed::judge`], and then either makes the change and records it, or changes nothing and
 //! answers with [`Earlier::answer`].
 
-use super::{Claim, StoreError};
+use super::{Change, Claim, StoreError};
 use crate::entity::Object;
 use crate::idempotency::IdempotencyKey;
 use crate::time::Timestamp;
@@ -69,6 +69,21 @@ impl Earlier {
                 session: session_id.map(load).transpose()?.flatten(),
             },
             Earlier::OtherOperation(operation) => Claim::KeyUsedFor(operation),
+        })
+    }
+}
+
+impl Earlier {
+    /// The answer to a change of one session, with the replayed session read by `load`.
+    pub fn change(
+        self,
+        load: impl FnOnce(i64) -> Result<Option<Object>, StoreError>,
+    ) -> Result<Change, StoreError> {
+        Ok(match self {
+            Earlier::Replay(session_id) => {
+                Change::Replayed(session_id.map(load).transpose()?.flatten())
+            }
+            Earlier::OtherOperation(operation) => Change::KeyUsedFor(operation),
         })
     }
 }

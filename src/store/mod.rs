@@ -22,6 +22,7 @@ pub mod message;
 pub mod open;
 pub mod pickup;
 pub mod postgres;
+pub mod reset;
 pub mod sessions;
 pub mod sqlite;
 pub mod welcome;
@@ -80,6 +81,16 @@ pub trait Store: Send + Sync {
     /// as of one moment.
     fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError>;
 
+    /// Puts session `session_id` back in the queue for `agent`, as [`reset`] decides, in one
+    /// transaction that also records `key`; then the session as it is.
+    fn reset(
+        &self,
+        agent: &Agent,
+        session_id: i64,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Change, StoreError>;
+
     /// Session `id` if `agent` sees it ([`sessions::one`]), whatever its status.
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError>;
 
@@ -129,6 +140,19 @@ impl Claim {
             _ => None,
         }
     }
+}
+
+/// What a change to one named session came to.
+#[derive(Debug)]
+pub enum Change {
+    /// Made now: the session as it is after it.
+    Made(Object),
+    /// Made before under this key: the session as it is now. Nothing changed.
+    Replayed(Option<Object>),
+    /// The key was used for this other operation. Nothing changed.
+    KeyUsedFor(String),
+    /// Not made, for this reason. Nothing changed.
+    Refused(reset::Refusal),
 }
 
 /// A login name's failed password verifications, as the store counts them.

@@ -40,6 +40,7 @@ macro_rules! suite {
         mod pickup;
         mod pickup_by_id;
         mod problems;
+        mod reset;
         mod routes;
         mod schemes;
         mod select;

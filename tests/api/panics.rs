@@ -93,6 +93,16 @@ impl Store for Fault {
         self.pickup(agent, now, key)
     }
 
+    fn reset(
+        &self,
+        _: &Agent,
+        _: i64,
+        _: Timestamp,
+        _: Option<&Keyed>,
+    ) -> Result<chat_pickup::store::Change, StoreError> {
+        Ok(chat_pickup::store::Change::Replayed(None))
+    }
+
     fn agent_session(&self, _: &Agent, _: i64) -> Result<Option<Object>, StoreError> {
         Ok(None)
     }

@@ -220,7 +220,7 @@ test('the demo queue, drained through the client with each way of signing in', a
   });
 });
 
-test('pickup by id through the client: a waiting session, then null once it is taken; read back by id', async () => {
+test('pickup by id through the client: a waiting session, then null once it is taken; read back by id, reset, picked up again', async () => {
   const [{ id }] = sql(
     "INSERT INTO chat_session (topic_id, name, status, when_requested) " +
       "VALUES (1, 'Ola Nordmann', 4, strftime('%Y-%m-%d %H:%M:%S', 'now') || '.000000') RETURNING id"
@@ -237,6 +237,11 @@ test('pickup by id through the client: a waiting session, then null once it is t
   assert.equal(read.chatSessionId, id, 'read back by id');
   assert.equal(read.user.name, 'tje0');
   assert.equal(await agent.pickUpChatSessionAsync(2), null, "the chatbot's session is not handed out");
+  const reset = await agent.resetChatSessionAsync(id);
+  assert.equal(reset.chatSessionId, id);
+  assert.equal(reset.status, ChatSessionStatus.InQueue, 'back in the queue');
+  assert.equal(reset.user, null);
+  assert.equal((await agent.pickUpChatSessionAsync(id)).chatSessionId, id, 'and picked up again');
   sql(`UPDATE chat_session SET status = 7 WHERE id = ${id}`);
 });
 

@@ -8,6 +8,7 @@ pub mod for_current_user;
 pub mod get_session;
 pub mod pickup_by_id;
 pub mod pickup_first;
+pub mod reset;
 
 use std::net::IpAddr;
 
@@ -68,6 +69,10 @@ pub enum OpError {
     Forbidden,
     /// No session of this id that the caller sees.
     NoSuchSession(i64),
+    /// The session is neither the caller's nor in a topic the caller manages.
+    NotYours,
+    /// The session is over.
+    Ended(i64),
 }
 
 impl From<StoreError> for OpError {

@@ -14,6 +14,7 @@ mod logins;
 mod migrate;
 mod pickup;
 mod reads;
+mod reset;
 mod target;
 mod tenants;
 mod transaction;
@@ -26,7 +27,7 @@ use deadpool_postgres::{ClientWrapper, Pool};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::{Claim, Keyed, LoginFailures, Store, StoreError, Which, sessions};
+use super::{Change, Claim, Keyed, LoginFailures, Store, StoreError, Which, sessions};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, Object};
@@ -145,6 +146,25 @@ impl Store for PgStore {
             &rest,
             &[agent.associate_id],
         )?)
+    }
+
+    fn reset(
+        &self,
+        agent: &Agent,
+        session_id: i64,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Change, StoreError> {
+        let outcome =
+            self.write(async |client| reset::reset(client, agent, session_id, now, key).await)?;
+        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
+        match outcome {
+            reset::Outcome::Reset => load(session_id)?.map(Change::Made).ok_or_else(|| {
+                StoreError::Internal(format!("session {session_id} vanished after its reset"))
+            }),
+            reset::Outcome::Before(earlier) => earlier.change(load),
+            reset::Outcome::Refused(verdict) => Ok(Change::Refused(verdict)),
+        }
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {

@@ -285,7 +285,7 @@ pub async fn pickup(
 
 /// Sweeps a few expired keys and records this one with what the pickup did; both sent
 /// without waiting, in this order.
-async fn record_key(
+pub(super) async fn record_key(
     client: &ClientWrapper,
     associate_id: i64,
     key: &Keyed<'_>,

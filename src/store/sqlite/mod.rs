@@ -16,6 +16,7 @@ mod logins;
 mod migrate;
 mod pickup;
 mod reads;
+mod reset;
 mod tenants;
 mod writer;
 
@@ -28,7 +29,7 @@ use std::time::Duration;
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Claim, Keyed, LoginFailures, Store, StoreError, Which, sessions};
+use super::{Change, Claim, Keyed, LoginFailures, Store, StoreError, Which, sessions};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::{CHAT_SESSION_ENTITY, Object};
@@ -319,6 +320,42 @@ impl Store for SqliteStore {
             &[agent.associate_id],
         );
         self.watch(listed.map_err(Into::into))
+    }
+
+    fn reset(
+        &self,
+        agent: &Agent,
+        session_id: i64,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Change, StoreError> {
+        let owned = agent.clone();
+        let key = key.map(|keyed| (keyed.key.clone(), keyed.operation, keyed.expired_before));
+        let outcome = self.writer.run(move |connection| {
+            let key = key.as_ref().map(|(key, operation, expired_before)| Keyed {
+                key,
+                operation,
+                expired_before: *expired_before,
+            });
+            Ok(reset::reset(
+                connection,
+                &owned,
+                session_id,
+                now,
+                key.as_ref(),
+            )?)
+        });
+        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
+        self.watch(match outcome {
+            Ok(reset::Outcome::Reset) => load(session_id).and_then(|session| {
+                session.map(Change::Made).ok_or_else(|| {
+                    StoreError::Internal(format!("session {session_id} vanished after its reset"))
+                })
+            }),
+            Ok(reset::Outcome::Before(earlier)) => earlier.change(load),
+            Ok(reset::Outcome::Refused(verdict)) => Ok(Change::Refused(verdict)),
+            Err(error) => Err(error),
+        })
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {

@@ -1,0 +1,68 @@
+//! A reset on PostgreSQL, in one transaction: the session's row locked, the facts read,
+//! [`reset::judge`] asked, the session put back and the key recorded.
+
+use deadpool_postgres::ClientWrapper;
+
+use super::errors::Failure;
+use super::{execute, keys, pickup, row};
+use crate::account::Agent;
+use crate::entity::status;
+use crate::store::idempotency::{Earlier, Keyed};
+use crate::store::reset::{self, Facts, Refusal};
+use crate::time::Timestamp;
+
+/// The session `$1` for agent `$2`, locked: theirs, whether they manage or see its topic,
+/// its status.
+const FACTS: &str = "SELECT coalesce(s.user_id = $2, false), \
+      EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id AND m.user_id = $2 \
+              AND m.manager), \
+      EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id AND m.user_id = $2 \
+              AND (m.can_respond OR m.can_listen OR m.manager OR m.notifications)), \
+      s.status \
+    FROM chat_session s WHERE s.id = $1 FOR NO KEY UPDATE OF s";
+
+/// Back in the queue at its place (`when_requested` kept), nobody's, no bot, no transfer.
+const RESET: &str = "UPDATE chat_session SET status = $2, user_id = NULL, rank = 0, \
+    chatbot_isactive = false, transfer_to = NULL, when_started = NULL WHERE id = $1";
+
+/// What the transaction came to.
+pub enum Outcome {
+    Reset,
+    Before(Earlier),
+    Refused(Refusal),
+}
+
+pub async fn reset(
+    client: &ClientWrapper,
+    agent: &Agent,
+    session_id: i64,
+    now: Timestamp,
+    key: Option<&Keyed<'_>>,
+) -> Result<Outcome, Failure> {
+    let id = agent.associate_id;
+    if let Some(key) = key {
+        let recorded = row(client, keys::LOOKUP, &[&id, &key.key.as_str()]).await?;
+        if let Some(earlier) = key.judge(keys::recorded(recorded)?) {
+            return Ok(Outcome::Before(earlier));
+        }
+    }
+    let facts = row(client, FACTS, &[&session_id, &id])
+        .await?
+        .map(|row| {
+            Ok::<_, tokio_postgres::Error>(Facts {
+                holds: row.try_get(0)?,
+                manages: row.try_get(1)?,
+                sees: row.try_get(2)?,
+                status: row.try_get(3)?,
+            })
+        })
+        .transpose()?;
+    if let Err(refusal) = reset::judge(facts) {
+        return Ok(Outcome::Refused(refusal));
+    }
+    execute(client, RESET, &[&session_id, &status::IN_QUEUE]).await?;
+    if let Some(key) = key {
+        pickup::record_key(client, id, key, Some(session_id), now).await?;
+    }
+    Ok(Outcome::Reset)
+}
