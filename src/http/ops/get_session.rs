@@ -5,7 +5,6 @@
 
 use super::{Answer, Call, Content, OpError, Operation};
 use crate::entity::{CHAT_SESSION_ENTITY, Shape};
-use crate::store::StoreError;
 
 pub struct GetSession;
 
@@ -27,9 +26,7 @@ impl Operation for GetSession {
     }
 
     fn run(&self, call: &Call) -> Result<Answer, OpError> {
-        let id = call
-            .session
-            .ok_or_else(|| StoreError::Internal("a session read without its id".into()))?;
+        let id = call.session_id()?;
         let session = call
             .store
             .agent_session(&call.principal.agent, id)?

@@ -98,3 +98,15 @@ pub struct Call<'a> {
     /// Where a committed change is noted, so that an answer that never arrives is logged.
     pub receipt: &'a Receipt,
 }
+
+impl Call<'_> {
+    /// The session the request names; the handler reads it for every operation that
+    /// [names one](Operation::names_a_session), so its absence is a bug.
+    pub fn session_id(&self) -> Result<i64, OpError> {
+        self.session.ok_or_else(|| {
+            OpError::Store(StoreError::Internal(
+                "an operation on a named session ran without its id".into(),
+            ))
+        })
+    }
+}

@@ -6,7 +6,6 @@
 use super::{Call, OpError, Operation, claimed};
 use crate::entity::{CHAT_SESSION_ENTITY, Shape};
 use crate::http::ops::Answer;
-use crate::store::StoreError;
 
 pub struct PickupById;
 
@@ -28,9 +27,7 @@ impl Operation for PickupById {
     }
 
     fn run(&self, call: &Call) -> Result<Answer, OpError> {
-        let session = call
-            .session
-            .ok_or_else(|| StoreError::Internal("pickup by id run without a session id".into()))?;
+        let session = call.session_id()?;
         let claim = call.store.pickup_session(
             &call.principal.agent,
             session,

@@ -6,8 +6,8 @@
 use super::{Answer, Call, Content, OpError, Operation};
 use crate::entity::{CHAT_SESSION_ENTITY, Shape};
 use crate::idempotency::KeyError;
+use crate::store::Change;
 use crate::store::reset::Refusal;
-use crate::store::{Change, StoreError};
 
 pub struct Reset;
 
@@ -29,9 +29,7 @@ impl Operation for Reset {
     }
 
     fn run(&self, call: &Call) -> Result<Answer, OpError> {
-        let id = call
-            .session
-            .ok_or_else(|| StoreError::Internal("a reset run without a session id".into()))?;
+        let id = call.session_id()?;
         let change = call
             .store
             .reset(&call.principal.agent, id, call.now, call.key.as_ref())?;

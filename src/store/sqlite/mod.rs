@@ -33,6 +33,7 @@ use super::{Change, Claim, Keyed, LoginFailures, Store, StoreError, Which, sessi
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::{CHAT_SESSION_ENTITY, Object};
+use crate::idempotency::IdempotencyKey;
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
@@ -207,6 +208,31 @@ impl SqliteStore {
     }
 }
 
+/// A [`Keyed`] that owns its key, to send with a write to the writer's thread.
+struct OwnedKey {
+    key: IdempotencyKey,
+    operation: &'static str,
+    expired_before: Timestamp,
+}
+
+impl OwnedKey {
+    fn of(keyed: &Keyed) -> Self {
+        Self {
+            key: keyed.key.clone(),
+            operation: keyed.operation,
+            expired_before: keyed.expired_before,
+        }
+    }
+
+    fn keyed(&self) -> Keyed<'_> {
+        Keyed {
+            key: &self.key,
+            operation: self.operation,
+            expired_before: self.expired_before,
+        }
+    }
+}
+
 /// The connection's settings, then the database's journal mode (kept in the file).
 fn configure(connection: &Connection, options: &SqliteOptions) -> rusqlite::Result<()> {
     configure_connection(connection, options)?;
@@ -330,13 +356,9 @@ impl Store for SqliteStore {
         key: Option<&Keyed>,
     ) -> Result<Change, StoreError> {
         let owned = agent.clone();
-        let key = key.map(|keyed| (keyed.key.clone(), keyed.operation, keyed.expired_before));
+        let key = key.map(OwnedKey::of);
         let outcome = self.writer.run(move |connection| {
-            let key = key.as_ref().map(|(key, operation, expired_before)| Keyed {
-                key,
-                operation,
-                expired_before: *expired_before,
-            });
+            let key = key.as_ref().map(OwnedKey::keyed);
             Ok(reset::reset(
                 connection,
                 &owned,
@@ -410,13 +432,9 @@ impl SqliteStore {
         key: Option<&Keyed>,
     ) -> Result<Claim, StoreError> {
         let agent = agent.clone();
-        let key = key.map(|keyed| (keyed.key.clone(), keyed.operation, keyed.expired_before));
+        let key = key.map(OwnedKey::of);
         self.writer.run(move |connection| {
-            let key = key.as_ref().map(|(key, operation, expired_before)| Keyed {
-                key,
-                operation,
-                expired_before: *expired_before,
-            });
+            let key = key.as_ref().map(OwnedKey::keyed);
             let claimed = match pickup::pickup(connection, &agent, which, now, key.as_ref())? {
                 Taken::Now(None) => return Ok(Claim::Picked(None)),
                 Taken::Forbidden => return Ok(Claim::Forbidden),
