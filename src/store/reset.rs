@@ -6,6 +6,30 @@
 //! cleared.
 
 use crate::entity::status::{CUSTOMER_LAST, IN_QUEUE, USER_LAST};
+use crate::store::sessions::ANY_RIGHT;
+
+/// The [`Facts`] of session `session` for agent `agent` (the placeholders of the backend's
+/// dialect), in their order; a backend may lock the row after it.
+pub fn facts_query(session: &str, agent: &str) -> String {
+    format!(
+        "SELECT coalesce(s.user_id = {agent}, false), \
+           EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id \
+                   AND m.user_id = {agent} AND m.manager), \
+           EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id \
+                   AND m.user_id = {agent} AND {ANY_RIGHT}), \
+           s.status \
+         FROM chat_session s WHERE s.id = {session}"
+    )
+}
+
+/// The reset of session `session`: back in the queue (`in_queue`, the status's placeholder)
+/// at its place - `when_requested` kept - nobody's, no bot, no transfer.
+pub fn reset_statement(session: &str, in_queue: &str) -> String {
+    format!(
+        "UPDATE chat_session SET status = {in_queue}, user_id = NULL, rank = 0, \
+         chatbot_isactive = false, transfer_to = NULL, when_started = NULL WHERE id = {session}"
+    )
+}
 
 /// What the backend read of the session, for the caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

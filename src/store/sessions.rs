@@ -35,12 +35,15 @@ pub fn one(agent: &str, id: &str) -> String {
     format!("WHERE s.id = {id} AND {}", visible(agent))
 }
 
+/// Whether membership `m` gives any right in its topic: respond, listen, manage or be
+/// notified (SuperOffice's "member").
+pub const ANY_RIGHT: &str = "(m.can_respond OR m.can_listen OR m.manager OR m.notifications)";
+
 /// Whether the agent sees session `s`: in a topic where they have any right, or theirs, or
 /// offered to them.
 fn visible(agent: &str) -> String {
     format!(
         "(s.user_id = {agent} OR s.transfer_to = {agent} OR s.topic_id IN \
-           (SELECT m.topic_id FROM chat_topic_user m WHERE m.user_id = {agent} \
-             AND (m.can_respond OR m.can_listen OR m.manager OR m.notifications)))"
+           (SELECT m.topic_id FROM chat_topic_user m WHERE m.user_id = {agent} AND {ANY_RIGHT}))"
     )
 }

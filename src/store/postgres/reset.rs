@@ -1,6 +1,8 @@
 //! A reset on PostgreSQL, in one transaction: the session's row locked, the facts read,
 //! [`reset::judge`] asked, the session put back and the key recorded.
 
+use std::sync::LazyLock;
+
 use deadpool_postgres::ClientWrapper;
 
 use super::errors::Failure;
@@ -11,19 +13,11 @@ use crate::store::idempotency::{Earlier, Keyed};
 use crate::store::reset::{self, Facts, Refusal};
 use crate::time::Timestamp;
 
-/// The session `$1` for agent `$2`, locked: theirs, whether they manage or see its topic,
-/// its status.
-const FACTS: &str = "SELECT coalesce(s.user_id = $2, false), \
-      EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id AND m.user_id = $2 \
-              AND m.manager), \
-      EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id AND m.user_id = $2 \
-              AND (m.can_respond OR m.can_listen OR m.manager OR m.notifications)), \
-      s.status \
-    FROM chat_session s WHERE s.id = $1 FOR NO KEY UPDATE OF s";
-
-/// Back in the queue at its place (`when_requested` kept), nobody's, no bot, no transfer.
-const RESET: &str = "UPDATE chat_session SET status = $2, user_id = NULL, rank = 0, \
-    chatbot_isactive = false, transfer_to = NULL, when_started = NULL WHERE id = $1";
+/// The session `$1` for agent `$2`, its row locked; and its reset (`$2` the in-queue
+/// status).
+static FACTS: LazyLock<String> =
+    LazyLock::new(|| format!("{} FOR NO KEY UPDATE OF s", reset::facts_query("$1", "$2")));
+static RESET: LazyLock<String> = LazyLock::new(|| reset::reset_statement("$1", "$2"));
 
 /// What the transaction came to.
 pub enum Outcome {
@@ -46,7 +40,7 @@ pub async fn reset(
             return Ok(Outcome::Before(earlier));
         }
     }
-    let facts = row(client, FACTS, &[&session_id, &id])
+    let facts = row(client, &FACTS, &[&session_id, &id])
         .await?
         .map(|row| {
             Ok::<_, tokio_postgres::Error>(Facts {
@@ -60,7 +54,7 @@ pub async fn reset(
     if let Err(refusal) = reset::judge(facts) {
         return Ok(Outcome::Refused(refusal));
     }
-    execute(client, RESET, &[&session_id, &status::IN_QUEUE]).await?;
+    execute(client, &RESET, &[&session_id, &status::IN_QUEUE]).await?;
     if let Some(key) = key {
         pickup::record_key(client, id, key, Some(session_id), now).await?;
     }
