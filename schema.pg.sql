@@ -472,7 +472,10 @@ CREATE TABLE IF NOT EXISTS associate (
     deleted       boolean NOT NULL DEFAULT false,
     ejuser_id     bigint NOT NULL DEFAULT 0,
     -- Ours: the associate's own time zone, used when a request names none.
-    tzlocation_id bigint
+    tzlocation_id bigint,
+    max_active_sessions bigint CHECK (max_active_sessions >= 0)
+    -- Ours: the most sessions in progress the agent may hold at once; NULL: the topics'
+    -- default (chat_topic.agent_max_active_sessions), if any.
 );
 
 -- Secrets live apart from the associate row; `value` is a PHC string (argon2id) or a hash,
@@ -676,7 +679,10 @@ CREATE TABLE IF NOT EXISTS chat_topic (
     -- {agent} in the welcome message is the agent's first name rather than the full name.
     widget_agent_use_firstname boolean NOT NULL DEFAULT false,
     -- Ours: how many pickups seconds_pr_accept averages over (SuperOffice keeps no count).
-    accept_count       bigint NOT NULL DEFAULT 0
+    accept_count       bigint NOT NULL DEFAULT 0,
+    agent_max_active_sessions bigint CHECK (agent_max_active_sessions >= 0)
+    -- Ours: the capacity of an agent who responds here and has none of their own (the
+    -- lowest of their topics' applies); NULL: none.
 );
 
 -- Membership and rights of a user agent in a topic (SuperOffice: chat_topic_user).

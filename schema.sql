@@ -470,7 +470,10 @@ CREATE TABLE IF NOT EXISTS associate (
     deleted       INTEGER NOT NULL DEFAULT 0,
     ejuser_id     INTEGER NOT NULL DEFAULT 0,
     -- Ours: the associate's own time zone, used when a request names none.
-    tzlocation_id INTEGER REFERENCES tzlocation (tzlocation_id)
+    tzlocation_id INTEGER REFERENCES tzlocation (tzlocation_id),
+    max_active_sessions INTEGER CHECK (max_active_sessions >= 0)
+    -- Ours: the most sessions in progress the agent may hold at once; NULL: the topics'
+    -- default (chat_topic.agent_max_active_sessions), if any.
 );
 
 -- Secrets live apart from the associate row; `value` is a PHC string (argon2id) or a hash,
@@ -674,7 +677,10 @@ CREATE TABLE IF NOT EXISTS chat_topic (
     -- {agent} in the welcome message is the agent's first name rather than the full name.
     widget_agent_use_firstname INTEGER NOT NULL DEFAULT 0,
     -- Ours: how many pickups seconds_pr_accept averages over (SuperOffice keeps no count).
-    accept_count       INTEGER NOT NULL DEFAULT 0
+    accept_count       INTEGER NOT NULL DEFAULT 0,
+    agent_max_active_sessions INTEGER CHECK (agent_max_active_sessions >= 0)
+    -- Ours: the capacity of an agent who responds here and has none of their own (the
+    -- lowest of their topics' applies); NULL: none.
 );
 
 -- Membership and rights of a user agent in a topic (SuperOffice: chat_topic_user).
@@ -771,4 +777,4 @@ CREATE TABLE IF NOT EXISTS idempotency_key (
 );
 CREATE INDEX IF NOT EXISTS idempotency_key_created ON idempotency_key (created);
 
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;

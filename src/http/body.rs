@@ -1,7 +1,8 @@
-//! The one thing a request body says: which session an RPC route acts on, `ChatSessionId`,
-//! in JSON (`{"ChatSessionId": 5}`; any case, as ASP.NET binds it - the official client
-//! sends `chatSessionId`), XML (`<ChatSessionId>5</ChatSessionId>` in any root) or form
-//! encoding (`ChatSessionId=5`). The `Content-Type` says which; without one, JSON.
+//! What a request body says: which session an RPC route acts on, `ChatSessionId`, and for a
+//! transfer whom to, `ToAssociate` - in JSON (`{"ChatSessionId": 5}`; any case, as ASP.NET
+//! binds it - the official client sends `chatSessionId`), XML
+//! (`<ChatSessionId>5</ChatSessionId>` in any root) or form encoding (`ChatSessionId=5`).
+//! The `Content-Type` says which; without one, JSON.
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -9,98 +10,114 @@ use serde_json::Value;
 
 /// The name of the session's id in a body.
 pub const CHAT_SESSION_ID: &str = "ChatSessionId";
+/// The name of the associate a transfer goes to, in a body.
+pub const TO_ASSOCIATE: &str = "ToAssociate";
 
-/// Why no session id could be read.
+/// Why a value could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SessionIdError {
-    /// The body does not name one.
+pub enum FieldError {
+    /// The request does not name one.
     Missing,
-    /// It names one that is not a positive whole number, or cannot be read at all.
+    /// It names one that is not what it must be, or cannot be read at all.
     Malformed(&'static str),
 }
 
 /// A session id as a path segment names it.
-pub fn from_path(segment: &str) -> Result<i64, SessionIdError> {
+pub fn from_path(segment: &str) -> Result<i64, FieldError> {
     positive(segment.trim())
 }
 
 /// The session id `body` names, read as `content_type` says.
-pub fn from_body(content_type: Option<&str>, body: &[u8]) -> Result<i64, SessionIdError> {
+pub fn from_body(content_type: Option<&str>, body: &[u8]) -> Result<i64, FieldError> {
+    positive(&member(content_type, body, CHAT_SESSION_ID)?)
+}
+
+/// The associate `body` names for a transfer - a login name or an id - read as
+/// `content_type` says.
+pub fn associate_from_body(content_type: Option<&str>, body: &[u8]) -> Result<String, FieldError> {
+    associate(&member(content_type, body, TO_ASSOCIATE)?)
+}
+
+/// An associate as a path segment (percent-decoded) names it.
+pub fn associate(text: &str) -> Result<String, FieldError> {
+    let name = text.trim();
+    match name.is_empty() {
+        true => Err(FieldError::Missing),
+        false => Ok(name.to_string()),
+    }
+}
+
+/// The text of member `name` (matched in any case) of `body`.
+fn member(content_type: Option<&str>, body: &[u8], name: &str) -> Result<String, FieldError> {
     let media = content_type
         .and_then(|value| value.split(';').next())
         .map(|media| media.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let text = std::str::from_utf8(body).map_err(|_| SessionIdError::Malformed("not UTF-8"))?;
+    let text = std::str::from_utf8(body).map_err(|_| FieldError::Malformed("not UTF-8"))?;
     if text.trim().is_empty() {
-        return Err(SessionIdError::Missing);
+        return Err(FieldError::Missing);
     }
     match media.as_str() {
-        "application/x-www-form-urlencoded" => form(text),
-        media if media.ends_with("xml") => xml(text),
-        _ => json(text),
+        "application/x-www-form-urlencoded" => form(text, name),
+        media if media.ends_with("xml") => xml(text, name),
+        _ => json(text, name),
     }
 }
 
-fn json(text: &str) -> Result<i64, SessionIdError> {
+fn json(text: &str, name: &str) -> Result<String, FieldError> {
     let value: Value =
-        serde_json::from_str(text).map_err(|_| SessionIdError::Malformed("not valid JSON"))?;
+        serde_json::from_str(text).map_err(|_| FieldError::Malformed("not valid JSON"))?;
     let Value::Object(members) = value else {
-        return Err(SessionIdError::Malformed("not a JSON object"));
+        return Err(FieldError::Malformed("not a JSON object"));
     };
     let found = members
         .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(CHAT_SESSION_ID))
+        .find(|(member, _)| member.eq_ignore_ascii_case(name))
         .map(|(_, value)| value)
-        .ok_or(SessionIdError::Missing)?;
+        .ok_or(FieldError::Missing)?;
     match found {
-        Value::Number(number) => number
-            .as_i64()
-            .filter(|id| *id > 0)
-            .ok_or(SessionIdError::Malformed("not a positive whole number")),
-        Value::String(text) => positive(text),
-        _ => Err(SessionIdError::Malformed("not a positive whole number")),
+        Value::Number(number) => Ok(number.to_string()),
+        Value::String(text) => Ok(text.clone()),
+        Value::Null => Err(FieldError::Missing),
+        _ => Err(FieldError::Malformed("not a number or a string")),
     }
 }
 
-fn form(text: &str) -> Result<i64, SessionIdError> {
-    let value = text
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(name, _)| name.eq_ignore_ascii_case(CHAT_SESSION_ID))
-        .map(|(_, value)| value)
-        .ok_or(SessionIdError::Missing)?;
-    positive(value)
+fn form(text: &str, name: &str) -> Result<String, FieldError> {
+    form_urlencoded::parse(text.as_bytes())
+        .find(|(member, _)| member.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.into_owned())
+        .ok_or(FieldError::Missing)
 }
 
-fn xml(text: &str) -> Result<i64, SessionIdError> {
-    let malformed = || SessionIdError::Malformed("not well-formed XML");
+fn xml(text: &str, name: &str) -> Result<String, FieldError> {
+    let malformed = || FieldError::Malformed("not well-formed XML");
     let mut reader = Reader::from_str(text);
     let mut inside = false;
     loop {
         match reader.read_event().map_err(|_| malformed())? {
             Event::Start(start) => {
-                let name = start.local_name();
-                inside = name
+                inside = start
+                    .local_name()
                     .as_ref()
-                    .eq_ignore_ascii_case(CHAT_SESSION_ID.as_bytes());
+                    .eq_ignore_ascii_case(name.as_bytes());
             }
             Event::Text(value) if inside => {
-                let value = value.decode().map_err(|_| malformed())?;
-                return positive(&value);
+                return Ok(value.decode().map_err(|_| malformed())?.into_owned());
             }
             Event::End(_) => inside = false,
-            Event::Eof => return Err(SessionIdError::Missing),
+            Event::Eof => return Err(FieldError::Missing),
             _ => {}
         }
     }
 }
 
-fn positive(text: &str) -> Result<i64, SessionIdError> {
+fn positive(text: &str) -> Result<i64, FieldError> {
     text.trim()
         .parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or(SessionIdError::Malformed("not a positive whole number"))
+        .ok_or(FieldError::Malformed("not a positive whole number"))
 }
 
 #[cfg(test)]
@@ -133,26 +150,60 @@ mod tests {
     }
 
     #[test]
+    fn every_encoding_names_the_associate_offered() {
+        let cases = [
+            (
+                None,
+                r#"{"chatSessionId": 5, "toAssociate": "tje0"}"#,
+                "tje0",
+            ),
+            (None, r#"{"ToAssociate": 12}"#, "12"),
+            (
+                Some("application/xml"),
+                "<T><ToAssociate>tje0</ToAssociate></T>",
+                "tje0",
+            ),
+            (
+                Some("application/x-www-form-urlencoded"),
+                "toassociate=kari%40example.no",
+                "kari@example.no",
+            ),
+        ];
+        for (content_type, body, name) in cases {
+            assert_eq!(
+                associate_from_body(content_type, body.as_bytes()),
+                Ok(name.to_string()),
+                "{body}"
+            );
+        }
+        assert_eq!(
+            associate_from_body(None, br#"{"ToAssociate": " "}"#),
+            Err(FieldError::Missing)
+        );
+        assert_eq!(
+            associate_from_body(None, br#"{"ChatSessionId": 5}"#),
+            Err(FieldError::Missing)
+        );
+    }
+
+    #[test]
     fn a_body_without_a_valid_id_says_why() {
-        assert_eq!(from_body(None, b""), Err(SessionIdError::Missing));
-        assert_eq!(from_body(None, b"{}"), Err(SessionIdError::Missing));
+        assert_eq!(from_body(None, b""), Err(FieldError::Missing));
+        assert_eq!(from_body(None, b"{}"), Err(FieldError::Missing));
         assert!(matches!(
             from_body(None, b"[5]"),
-            Err(SessionIdError::Malformed(_))
+            Err(FieldError::Malformed(_))
         ));
         assert!(matches!(
             from_body(None, br#"{"ChatSessionId": -1}"#),
-            Err(SessionIdError::Malformed(_))
+            Err(FieldError::Malformed(_))
         ));
         assert!(matches!(
             from_body(Some("text/xml"), b"<a><b>"),
-            Err(SessionIdError::Missing | SessionIdError::Malformed(_))
+            Err(FieldError::Missing | FieldError::Malformed(_))
         ));
-        assert!(matches!(
-            from_path("abc"),
-            Err(SessionIdError::Malformed(_))
-        ));
-        assert!(matches!(from_path("0"), Err(SessionIdError::Malformed(_))));
+        assert!(matches!(from_path("abc"), Err(FieldError::Malformed(_))));
+        assert!(matches!(from_path("0"), Err(FieldError::Malformed(_))));
     }
 
     proptest! {
@@ -162,6 +213,7 @@ mod tests {
             body in prop::collection::vec(any::<u8>(), 0..200),
         ) {
             let _ = from_body(content_type.as_deref(), &body);
+            let _ = associate_from_body(content_type.as_deref(), &body);
         }
 
         #[test]

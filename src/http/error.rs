@@ -9,7 +9,7 @@ use http::{Response, StatusCode};
 use lambda_http::Body;
 use serde::Serialize;
 
-use super::body::SessionIdError;
+use super::body::FieldError;
 use super::negotiate::{Format, NegotiationError, PRODUCIBLE};
 use super::ops::OpError;
 use super::render::{self, printable};
@@ -19,6 +19,7 @@ use crate::auth::{AuthError, AuthFailure, Scheme};
 use crate::idempotency::KeyError;
 use crate::locale::HeaderError;
 use crate::store::StoreError;
+use crate::store::capacity::Full;
 
 /// Seconds a caller should wait after a busy database.
 const RETRY_AFTER_BUSY: &str = "1";
@@ -29,6 +30,9 @@ const RETRY_AFTER_FULL: &str = "60";
 
 /// The problem `type` of a 429: sign-ins held back after failures. A name, not a page.
 pub const LOGIN_THROTTLED: &str = "urn:chat-pickup:problem:login-throttled";
+/// The problem `type` of the 409 for an agent who holds as many sessions as they may: a
+/// front end tells it from the other 409s (a key in flight, an ended session) by this.
+pub const AT_CAPACITY: &str = "urn:chat-pickup:problem:at-capacity";
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -46,7 +50,9 @@ pub enum ApiError {
     /// An `Idempotency-Key` that cannot be honoured.
     Key(KeyError),
     /// A route that acts on one session, without a session id it can read.
-    SessionId(SessionIdError),
+    SessionId(FieldError),
+    /// A transfer that names no associate it can read.
+    Associate(FieldError),
     /// The session named is in a topic where the caller may not respond.
     NotYourTopic,
     /// No session of this id that the caller sees.
@@ -55,12 +61,20 @@ pub enum ApiError {
     NotYours,
     /// The session is over: it cannot go back to the queue.
     Ended(i64),
+    /// The caller holds as many sessions as they may.
+    AtCapacity(Full),
+    /// A transfer to no user agent of this tenant; the text is the name or id sent.
+    UnknownAssociate(String),
+    /// A transfer to the caller.
+    ToSelf,
+    /// A transfer to an agent who may not respond in the session's topic (named).
+    CannotRespond(String),
     /// A bug: a panic or a failed join of a blocking task.
     Internal(String),
 }
 
-impl From<SessionIdError> for ApiError {
-    fn from(error: SessionIdError) -> Self {
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
         ApiError::SessionId(error)
     }
 }
@@ -80,6 +94,10 @@ impl From<OpError> for ApiError {
             OpError::NoSuchSession(id) => ApiError::NoSuchSession(id),
             OpError::NotYours => ApiError::NotYours,
             OpError::Ended(id) => ApiError::Ended(id),
+            OpError::AtCapacity(full) => ApiError::AtCapacity(full),
+            OpError::UnknownAssociate(name) => ApiError::UnknownAssociate(name),
+            OpError::ToSelf => ApiError::ToSelf,
+            OpError::CannotRespond(name) => ApiError::CannotRespond(name),
         }
     }
 }
@@ -134,6 +152,11 @@ struct Problem<'a> {
     status: u16,
     detail: &'a str,
     instance: &'a str,
+    /// For [`AT_CAPACITY`]: the caller's limit, and how many sessions they hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    held: Option<i64>,
 }
 
 impl ApiError {
@@ -145,8 +168,12 @@ impl ApiError {
             | ApiError::Select(_)
             | ApiError::Locale(_) => StatusCode::BAD_REQUEST,
             ApiError::Negotiation(NegotiationError::NotAcceptable) => StatusCode::NOT_ACCEPTABLE,
-            ApiError::Key(KeyError::Malformed(_)) | ApiError::SessionId(_) => {
-                StatusCode::BAD_REQUEST
+            ApiError::Key(KeyError::Malformed(_))
+            | ApiError::SessionId(_)
+            | ApiError::Associate(_) => StatusCode::BAD_REQUEST,
+            ApiError::AtCapacity(_) => StatusCode::CONFLICT,
+            ApiError::UnknownAssociate(_) | ApiError::ToSelf | ApiError::CannotRespond(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::NotYourTopic => StatusCode::FORBIDDEN,
             ApiError::NoSuchSession(_) => StatusCode::NOT_FOUND,
@@ -214,13 +241,35 @@ impl ApiError {
             ),
             ApiError::SessionId(error) => {
                 let why = match error {
-                    SessionIdError::Missing => "none is named",
-                    SessionIdError::Malformed(why) => why,
+                    FieldError::Missing => "none is named",
+                    FieldError::Malformed(why) => why,
                 };
                 format!(
                     "Name the session to act on ({why}): its id in the path, as in /api/v1/ChatSession/5/Pickup, or ChatSessionId in the body, as {{\"ChatSessionId\": 5}}, <ChatSessionId>5</ChatSessionId> or ChatSessionId=5."
                 )
             }
+            ApiError::Associate(error) => {
+                let why = match error {
+                    FieldError::Missing => "none is named",
+                    FieldError::Malformed(why) => why,
+                };
+                format!(
+                    "Name the user agent to transfer the session to ({why}): a login name or associate id in the path, as in /api/v1/ChatSession/5/TransferTo/tje0, or ToAssociate in the body, as {{\"ChatSessionId\": 5, \"ToAssociate\": \"tje0\"}}."
+                )
+            }
+            ApiError::AtCapacity(full) => format!(
+                "You hold {} chat sessions, and may hold at most {}: finish or transfer one before taking another. The queue is not empty on that account.",
+                full.held, full.limit
+            ),
+            ApiError::UnknownAssociate(name) => format!(
+                "There is no user agent {name:?} here: name one by login name or associate id."
+            ),
+            ApiError::ToSelf => {
+                "The session is yours already: name another user agent to transfer it to.".into()
+            }
+            ApiError::CannotRespond(name) => format!(
+                "{name:?} may not respond in this session's topic; an administrator can make them a member who may."
+            ),
             ApiError::NoSuchSession(id) => format!(
                 "No session {id} that you can see: there is none, or it is in a topic where you have no rights."
             ),
@@ -291,6 +340,16 @@ impl ApiError {
             status: status.as_u16(),
             detail: &detail,
             instance: request_id,
+            limit: None,
+            held: None,
+        };
+        let problem = match &self {
+            ApiError::AtCapacity(full) => Problem {
+                limit: Some(full.limit),
+                held: Some(full.held),
+                ..problem
+            },
+            _ => problem,
         };
         let body = match format {
             Format::Json(_) => {
@@ -334,6 +393,7 @@ impl ApiError {
     fn problem_type(&self) -> &'static str {
         match self {
             ApiError::Auth(AuthError::Throttled(_)) => LOGIN_THROTTLED,
+            ApiError::AtCapacity(_) => AT_CAPACITY,
             _ => "about:blank",
         }
     }

@@ -25,7 +25,7 @@ use super::error::ApiError;
 use super::exchange::Exchange;
 use super::ops::{Answer, Call, Content};
 use super::render::{self, View};
-use super::request::{idempotency_key, path, selection, session_id};
+use super::request::{associate, idempotency_key, path, selection, session_id};
 use super::routes::{self, MAX_BODY, Route};
 use super::source::Forwarded;
 use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, Principal};
@@ -193,6 +193,12 @@ impl App {
             true => Some(session_id(&request, route.id.as_deref())?),
             false => None,
         };
+        let associate = match route.operation.names_an_associate() {
+            true => {
+                Some(associate(&request, route.associate.as_deref()).map_err(ApiError::Associate)?)
+            }
+            false => None,
+        };
         let caller = Caller {
             tenant: route.tenant.as_ref(),
             source: exchange.source,
@@ -203,7 +209,11 @@ impl App {
             .perform(
                 route,
                 &request,
-                Asked { session, key },
+                Asked {
+                    session,
+                    associate,
+                    key,
+                },
                 locale,
                 exchange,
                 receipt.clone(),
@@ -252,7 +262,11 @@ impl App {
         let clock = self.clock;
         let request_id = exchange.request_id.clone();
         let source = exchange.source;
-        let Asked { session, key } = asked;
+        let Asked {
+            session,
+            associate,
+            key,
+        } = asked;
         blocking(move || {
             let store = stores.store(route.tenant.as_ref())?;
             let caller = Caller {
@@ -263,10 +277,10 @@ impl App {
             let localizer = localizer(&locale, store.as_ref(), &principal, &default_zone)?;
             let tenant = route.tenant.as_ref();
             let scope = tenant.map_or("", |tenant| tenant.as_str());
-            let associate = principal.agent.associate_id;
+            let caller_id = principal.agent.associate_id;
             let _entered = key
                 .as_ref()
-                .map(|key| in_flight.enter(scope, associate, key))
+                .map(|key| in_flight.enter(scope, caller_id, key))
                 .transpose()?;
             let now = clock();
             let call = Call {
@@ -277,6 +291,7 @@ impl App {
                 source,
                 tenant,
                 session,
+                associate,
                 key: key.as_ref().map(|key| Keyed {
                     key,
                     operation: route.operation.name(),
@@ -295,6 +310,7 @@ impl App {
 /// its `Idempotency-Key`, each read before anything changes.
 struct Asked {
     session: Option<i64>,
+    associate: Option<String>,
     key: Option<IdempotencyKey>,
 }
 

@@ -4,7 +4,7 @@
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
-use super::body::{self, SessionIdError};
+use super::body::{self, FieldError};
 use super::routes;
 use super::select::{SelectError, Selection};
 use crate::entity::Shape;
@@ -37,7 +37,7 @@ pub const SESSION_PARAMETER: &str = "chatSessionEntityId";
 
 /// The session the request names: the path's id segment, else the query's
 /// `chatSessionEntityId`, else the body's `ChatSessionId`.
-pub fn session_id(request: &Request, in_path: Option<&str>) -> Result<i64, SessionIdError> {
+pub fn session_id(request: &Request, in_path: Option<&str>) -> Result<i64, FieldError> {
     if let Some(segment) = in_path {
         return body::from_path(segment);
     }
@@ -49,11 +49,23 @@ pub fn session_id(request: &Request, in_path: Option<&str>) -> Result<i64, Sessi
     if let Some((_, value)) = in_query {
         return body::from_path(value);
     }
-    let content_type = request
+    body::from_body(content_type(request), request.body().as_ref())
+}
+
+/// The associate the request names: the path's associate segment, else the body's
+/// `ToAssociate`.
+pub fn associate(request: &Request, in_path: Option<&str>) -> Result<String, FieldError> {
+    if let Some(segment) = in_path {
+        return body::associate(segment);
+    }
+    body::associate_from_body(content_type(request), request.body().as_ref())
+}
+
+fn content_type(request: &Request) -> Option<&str> {
+    request
         .headers()
         .get(http::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok());
-    body::from_body(content_type, request.body().as_ref())
+        .and_then(|value| value.to_str().ok())
 }
 
 /// The `$select` query parameters against `shape` (the name matched case-insensitively, as

@@ -7,7 +7,9 @@
 
 use http::Method;
 
-use super::ops::{Operation, for_current_user, get_session, pickup_by_id, pickup_first, reset};
+use super::ops::{
+    Operation, for_current_user, get_session, pickup_by_id, pickup_first, reset, transfer,
+};
 use crate::tenant::Tenant;
 
 /// Every route: its method, its path segments (lower case; [`ID`] stands for a session's id)
@@ -54,6 +56,36 @@ const ROUTES: &[(Method, &[&str], &dyn Operation)] = &[
         &["api", "v1", "agents", "chat", "chatsessionsforuser"],
         &for_current_user::ForCurrentUser,
     ),
+    (
+        Method::POST,
+        &["api", "v1", "chatsession", ID, "transferto", ASSOCIATE],
+        &transfer::Offer,
+    ),
+    (
+        Method::POST,
+        &["api", "v1", "agents", "chat", "transferchatsession"],
+        &transfer::Offer,
+    ),
+    (
+        Method::POST,
+        &["api", "v1", "chatsession", ID, "accepttransfer"],
+        &transfer::Accept,
+    ),
+    (
+        Method::POST,
+        &["api", "v1", "agents", "chat", "acceptchatsessiontransfer"],
+        &transfer::Accept,
+    ),
+    (
+        Method::POST,
+        &["api", "v1", "chatsession", ID, "rejecttransfer"],
+        &transfer::Reject,
+    ),
+    (
+        Method::POST,
+        &["api", "v1", "agents", "chat", "rejectchatsessiontransfer"],
+        &transfer::Reject,
+    ),
     // After the list: a literal segment is matched before an id.
     (
         Method::GET,
@@ -77,6 +109,10 @@ const ROUTES: &[(Method, &[&str], &dyn Operation)] = &[
 /// ASP.NET's `{id:int}`: anything else there is another path).
 const ID: &str = "{id}";
 
+/// The segment of a pattern that names an associate (a login name or an id): any segment,
+/// percent-decoded.
+const ASSOCIATE: &str = "{toAssociate}";
+
 /// Every method some route answers, for CORS.
 pub const METHODS: &str = "GET, POST";
 
@@ -90,6 +126,8 @@ pub struct Route {
     pub tenant: Option<Tenant>,
     /// The path's segment where the pattern has [`ID`], as sent.
     pub id: Option<String>,
+    /// The path's segment where the pattern has [`ASSOCIATE`], percent-decoded.
+    pub associate: Option<String>,
 }
 
 impl std::fmt::Debug for Route {
@@ -98,6 +136,7 @@ impl std::fmt::Debug for Route {
             .field("operation", &self.operation.name())
             .field("tenant", &self.tenant)
             .field("id", &self.id)
+            .field("associate", &self.associate)
             .finish()
     }
 }
@@ -157,6 +196,7 @@ fn matching(
     let (prefix, tail) = segments.split_at(segments.len().checked_sub(pattern.len())?);
     let matches = tail.iter().zip(pattern).all(|(segment, want)| match *want {
         ID => !segment.is_empty() && segment.bytes().all(|byte| byte.is_ascii_digit()),
+        ASSOCIATE => true,
         want => segment.eq_ignore_ascii_case(want),
     });
     let tenant = match prefix {
@@ -164,15 +204,22 @@ fn matching(
         [tenant] => Some(Tenant::parse(tenant)?),
         _ => return None,
     };
-    let id = tail
-        .iter()
-        .zip(pattern)
-        .find(|(_, want)| **want == ID)
-        .map(|(segment, _)| segment.to_string());
-    matches.then_some(Route {
+    let filling = |hole: &str| {
+        tail.iter()
+            .zip(pattern)
+            .find(|(_, want)| **want == hole)
+            .map(|(segment, _)| *segment)
+    };
+    let associate = filling(ASSOCIATE).map(|segment| {
+        percent_encoding::percent_decode_str(segment)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    matches.then(|| Route {
         operation,
         tenant,
-        id,
+        id: filling(ID).map(str::to_string),
+        associate,
     })
 }
 

@@ -16,6 +16,7 @@
 //! `logins.rs` (failed-login counts), `errors.rs`.
 
 pub mod admin;
+pub mod capacity;
 pub mod idempotency;
 pub mod load;
 pub mod message;
@@ -25,6 +26,7 @@ pub mod postgres;
 pub mod reset;
 pub mod sessions;
 pub mod sqlite;
+pub mod transfer;
 pub mod welcome;
 
 use std::fmt;
@@ -91,6 +93,17 @@ pub trait Store: Send + Sync {
         key: Option<&Keyed>,
     ) -> Result<Change, StoreError>;
 
+    /// Takes `step` of a transfer of session `session_id` for `agent`, as [`transfer`]
+    /// decides, in one transaction that also records `key`; then the session as it is.
+    fn transfer(
+        &self,
+        agent: &Agent,
+        session_id: i64,
+        step: &transfer::Step,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Change, StoreError>;
+
     /// Session `id` if `agent` sees it ([`sessions::one`]), whatever its status.
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError>;
 
@@ -130,6 +143,8 @@ pub enum Claim {
     KeyUsedFor(String),
     /// The session asked for is in a topic where the agent may not respond. Nothing changed.
     Forbidden,
+    /// The agent holds as many sessions as they may ([`capacity`]). Nothing changed.
+    AtCapacity(capacity::Full),
 }
 
 impl Claim {
@@ -147,12 +162,33 @@ impl Claim {
 pub enum Change {
     /// Made now: the session as it is after it.
     Made(Object),
+    /// Nothing to do ("nothing happens"): the session as it is. Only the key was recorded.
+    Unchanged(Object),
     /// Made before under this key: the session as it is now. Nothing changed.
     Replayed(Option<Object>),
     /// The key was used for this other operation. Nothing changed.
     KeyUsedFor(String),
     /// Not made, for this reason. Nothing changed.
-    Refused(reset::Refusal),
+    Refused(Refusal),
+}
+
+/// Why a change to a named session is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No such session that the caller sees: as for a read, ids of other topics tell nothing.
+    NotFound,
+    /// Seen, but neither the caller's nor in a topic the caller manages.
+    NotAllowed,
+    /// Over (finished, closed, deleted...): an ended chat does not go back to the queue.
+    Ended,
+    /// The caller holds as many sessions as they may.
+    AtCapacity(capacity::Full),
+    /// A transfer names no user agent of this tenant.
+    UnknownAssociate,
+    /// A transfer names the caller.
+    ToSelf,
+    /// A transfer names an agent who may not respond in the session's topic.
+    CannotRespond,
 }
 
 /// A login name's failed password verifications, as the store counts them.

@@ -5,6 +5,7 @@
 //! request time is kept), its agent and Rank released, the bot flag and any pending transfer
 //! cleared.
 
+use super::Refusal;
 use crate::entity::status::{CUSTOMER_LAST, IN_QUEUE, USER_LAST};
 use crate::store::sessions::ANY_RIGHT;
 
@@ -43,18 +44,8 @@ pub struct Facts {
     pub status: i64,
 }
 
-/// Why a reset is refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// No such session that the caller sees: as for a read, ids of other topics tell nothing.
-    NotFound,
-    /// Seen, but neither the caller's nor in a topic the caller manages.
-    NotAllowed,
-    /// Over (finished, closed, deleted...): an ended chat does not go back to the queue.
-    Ended,
-}
-
-/// Whether the caller may reset the session `found` describes (`None`: no such session).
+/// Whether the caller may reset the session `found` describes (`None`: no such session):
+/// refused as not found, not allowed or ended.
 pub fn judge(found: Option<Facts>) -> Result<(), Refusal> {
     let facts = found.ok_or(Refusal::NotFound)?;
     if !facts.holds && !facts.sees {

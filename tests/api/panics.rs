@@ -103,6 +103,17 @@ impl Store for Fault {
         Ok(chat_pickup::store::Change::Replayed(None))
     }
 
+    fn transfer(
+        &self,
+        _: &Agent,
+        _: i64,
+        _: &chat_pickup::store::transfer::Step,
+        _: Timestamp,
+        _: Option<&Keyed>,
+    ) -> Result<chat_pickup::store::Change, StoreError> {
+        Ok(chat_pickup::store::Change::Replayed(None))
+    }
+
     fn agent_session(&self, _: &Agent, _: i64) -> Result<Option<Object>, StoreError> {
         Ok(None)
     }

@@ -24,6 +24,7 @@ pub fn answer(call: &Call, claim: Claim) -> Result<Answer, OpError> {
         }),
         Claim::KeyUsedFor(operation) => Err(OpError::Key(KeyError::UsedFor(operation))),
         Claim::Forbidden => Err(OpError::Forbidden),
+        Claim::AtCapacity(full) => Err(OpError::AtCapacity(full)),
     }
 }
 
@@ -90,6 +91,15 @@ fn log(call: &Call, claim: &Claim) {
             user,
             session_id = call.session,
             "refused a session in a topic the agent may not respond in"
+        ),
+        Claim::AtCapacity(full) => tracing::info!(
+            request_id,
+            tenant,
+            user,
+            session_id = call.session,
+            limit = full.limit,
+            held = full.held,
+            "refused: the agent is at capacity"
         ),
     }
 }

@@ -3,12 +3,14 @@
 //! chosen the tenant's store and authenticated the caller; the operation acts on the store
 //! and hands back the entity to render. The route table ([`super::routes`]) names them.
 
+mod changed;
 mod claimed;
 pub mod for_current_user;
 pub mod get_session;
 pub mod pickup_by_id;
 pub mod pickup_first;
 pub mod reset;
+pub mod transfer;
 
 use std::net::IpAddr;
 
@@ -16,7 +18,8 @@ use super::delivery::Receipt;
 use crate::auth::Principal;
 use crate::entity::{Object, Shape};
 use crate::idempotency::KeyError;
-use crate::store::{Keyed, Store, StoreError};
+use crate::store::capacity::Full;
+use crate::store::{Keyed, Refusal, Store, StoreError};
 use crate::tenant::Tenant;
 use crate::time::Timestamp;
 
@@ -35,6 +38,12 @@ pub trait Operation: Sync {
     /// Whether it acts on one session the request names (in its path or its body), which
     /// the handler reads into [`Call::session`] before anything changes.
     fn names_a_session(&self) -> bool {
+        false
+    }
+
+    /// Whether it names an associate too (in its path or its body), which the handler reads
+    /// into [`Call::associate`].
+    fn names_an_associate(&self) -> bool {
         false
     }
 
@@ -73,6 +82,31 @@ pub enum OpError {
     NotYours,
     /// The session is over.
     Ended(i64),
+    /// The caller holds as many sessions as they may.
+    AtCapacity(Full),
+    /// No user agent of this name or id.
+    UnknownAssociate(String),
+    /// A transfer to the caller.
+    ToSelf,
+    /// The associate named may not respond in the session's topic.
+    CannotRespond(String),
+}
+
+impl OpError {
+    /// The error for a change to session `session` refused for `refusal`; `associate` is the
+    /// associate the request names, if any.
+    pub fn refused(refusal: Refusal, session: i64, associate: Option<&str>) -> Self {
+        let associate = || associate.unwrap_or_default().to_string();
+        match refusal {
+            Refusal::NotFound => OpError::NoSuchSession(session),
+            Refusal::NotAllowed => OpError::NotYours,
+            Refusal::Ended => OpError::Ended(session),
+            Refusal::AtCapacity(full) => OpError::AtCapacity(full),
+            Refusal::UnknownAssociate => OpError::UnknownAssociate(associate()),
+            Refusal::ToSelf => OpError::ToSelf,
+            Refusal::CannotRespond => OpError::CannotRespond(associate()),
+        }
+    }
 }
 
 impl From<StoreError> for OpError {
@@ -93,6 +127,9 @@ pub struct Call<'a> {
     pub tenant: Option<&'a Tenant>,
     /// The session the request names, for an operation that [names one](Operation::names_a_session).
     pub session: Option<i64>,
+    /// The associate the request names, for an operation that
+    /// [names one](Operation::names_an_associate).
+    pub associate: Option<String>,
     /// The request's `Idempotency-Key`, for this operation.
     pub key: Option<Keyed<'a>>,
     /// Where a committed change is noted, so that an answer that never arrives is logged.

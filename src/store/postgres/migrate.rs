@@ -10,7 +10,15 @@ use crate::store::StoreError;
 /// The PostgreSQL schema, derived from `schema.sql` by `scripts/pg_schema.py`.
 pub const SCHEMA: &str = include_str!("../../../schema.pg.sql");
 /// Bumped with every change to `schema.pg.sql` that an existing database needs.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
+
+/// What `CREATE TABLE IF NOT EXISTS` cannot do for a schema made by an older version: the
+/// columns added since, run after the schema (on a new schema they exist already).
+const ADDED_COLUMNS: &str = "
+    ALTER TABLE associate ADD COLUMN IF NOT EXISTS max_active_sessions bigint
+      CHECK (max_active_sessions >= 0);
+    ALTER TABLE chat_topic ADD COLUMN IF NOT EXISTS agent_max_active_sessions bigint
+      CHECK (agent_max_active_sessions >= 0);";
 
 /// Whether `schema` holds our tables (its version table); a tenant without it does not exist.
 pub async fn exists(client: &ClientWrapper, schema: &str) -> Result<bool, Failure> {
@@ -44,6 +52,7 @@ pub async fn migrate(client: &ClientWrapper, schema: &str, create: bool) -> Resu
     // Another instance may have applied it while this one waited for the lock.
     if !current(client, schema).await? {
         client.batch_execute(SCHEMA).await?;
+        client.batch_execute(ADDED_COLUMNS).await?;
         client
             .execute(
                 "INSERT INTO chat_pickup_schema (version) VALUES ($1)",

@@ -1,9 +1,10 @@
 //! The pickup transaction (spec section 2) on PostgreSQL: choose, claim, welcome, count -
 //! all or nothing, and concurrent callers never wait on each other's session.
 //!
-//! The agent's own row is locked first, so one agent's pickups take turns and its Ranks stay
-//! unique; the session is chosen with `FOR NO KEY UPDATE SKIP LOCKED`, so callers skip a
-//! session another pickup holds instead of queueing behind it (the weaker lock does not
+//! The agent's own row is locked first, so one agent's pickups take turns - its Ranks stay
+//! unique, and its capacity is counted with every earlier pickup committed; the session is
+//! chosen with `FOR NO KEY UPDATE SKIP LOCKED`, so callers skip a session another pickup
+//! holds instead of queueing behind it (the weaker lock does not
 //! conflict with the key-share lock a customer's new message takes on its session through
 //! the foreign key: a session whose customer is typing is not skipped). The transaction takes
 //! two round trips (three when the welcome refers to string resources): the lock and the
@@ -24,14 +25,16 @@ use super::{execute, keys, load, row};
 use crate::account::Agent;
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, status};
 use crate::locale::Resources;
+use crate::store::capacity::{self, Full, Load};
 use crate::store::idempotency::{Earlier, Keyed, SWEEP};
 use crate::store::load::Cell;
 use crate::store::welcome::WelcomeSource;
 use crate::store::{Candidate, Sought, StoreError, Which, first_free_rank};
 use crate::time::Timestamp;
 
-/// Serialises one agent's pickups (a lock that does not block foreign keys to the row).
-const LOCK_AGENT: &str = "SELECT 1 FROM associate WHERE associate_id = $1 FOR NO KEY UPDATE";
+/// Serialises one agent's pickups and acceptances (a lock that does not block foreign keys
+/// to the row): taken first, before any session's row.
+pub const LOCK_AGENT: &str = "SELECT 1 FROM associate WHERE associate_id = $1 FOR NO KEY UPDATE";
 
 macro_rules! next_in_queue {
     () => {
@@ -113,11 +116,16 @@ const CLAIM: &str = "WITH claimed AS ( \
        FROM claimed WHERE t.id = claimed.topic_id) \
      SELECT count(*) FROM claimed";
 
+/// The capacity of agent `$1`; sent after [`LOCK_AGENT`], so it counts what the agent's
+/// earlier transactions committed.
+pub static CAPACITY: LazyLock<String> = LazyLock::new(|| capacity::query("$1"));
+
 /// Every statement [`pickup`] sends, to prepare before its transaction begins: the order in
 /// which pipelined statements run must not depend on which were prepared already.
-pub fn statements() -> [&'static str; 11] {
+pub fn statements() -> [&'static str; 12] {
     [
         LOCK_AGENT,
+        &CAPACITY,
         keys::LOOKUP,
         SOUGHT,
         CANDIDATE,
@@ -150,6 +158,8 @@ pub enum Taken {
     Before(Earlier),
     /// The session asked for is in a topic where the agent may not respond; nothing written.
     Forbidden,
+    /// The agent holds as many sessions as they may; nothing written.
+    AtCapacity(Full),
 }
 
 /// The whole pickup. The key's record is read in the first round trip, after the agent's
@@ -185,13 +195,21 @@ pub async fn pickup(
             }
         }
     };
-    let (_, recorded, sought, next) =
-        futures_util::future::try_join4(execute(client, LOCK_AGENT, &[&id]), lookup, sought, next)
-            .await?;
+    let (_, load, recorded, sought, next) = futures_util::future::try_join5(
+        execute(client, LOCK_AGENT, &[&id]),
+        capacity(client, id),
+        lookup,
+        sought,
+        next,
+    )
+    .await?;
     if let Some(key) = key
         && let Some(earlier) = key.judge(keys::recorded(recorded)?)
     {
         return Ok(Taken::Before(earlier));
+    }
+    if let Err(full) = load.check() {
+        return Ok(Taken::AtCapacity(full));
     }
     if matches!(which, Which::Session(_)) {
         let found = sought
@@ -281,6 +299,19 @@ pub async fn pickup(
         cells: load::cells(&CHAT_SESSION_ENTITY, &session)?,
         agent: load::cells(&ASSOCIATE, &agent_row)?,
     }))))
+}
+
+/// What agent `id` may hold and holds; read after their row is locked.
+pub(super) async fn capacity(
+    client: &ClientWrapper,
+    id: i64,
+) -> Result<Load, tokio_postgres::Error> {
+    let statement = client.prepare_cached(&CAPACITY).await?;
+    let row = client.query_one(&statement, &[&id]).await?;
+    Ok(Load {
+        limit: row.try_get(0)?,
+        held: row.try_get(1)?,
+    })
 }
 
 /// Sweeps a few expired keys and records this one with what the pickup did; both sent

@@ -6,11 +6,11 @@ use std::sync::LazyLock;
 use deadpool_postgres::ClientWrapper;
 
 use super::errors::Failure;
-use super::{execute, keys, pickup, row};
+use super::{Outcome, execute, keys, pickup, row};
 use crate::account::Agent;
 use crate::entity::status;
-use crate::store::idempotency::{Earlier, Keyed};
-use crate::store::reset::{self, Facts, Refusal};
+use crate::store::idempotency::Keyed;
+use crate::store::reset::{self, Facts};
 use crate::time::Timestamp;
 
 /// The session `$1` for agent `$2`, its row locked; and its reset (`$2` the in-queue
@@ -18,13 +18,6 @@ use crate::time::Timestamp;
 static FACTS: LazyLock<String> =
     LazyLock::new(|| format!("{} FOR NO KEY UPDATE OF s", reset::facts_query("$1", "$2")));
 static RESET: LazyLock<String> = LazyLock::new(|| reset::reset_statement("$1", "$2"));
-
-/// What the transaction came to.
-pub enum Outcome {
-    Reset,
-    Before(Earlier),
-    Refused(Refusal),
-}
 
 pub async fn reset(
     client: &ClientWrapper,
@@ -58,5 +51,5 @@ pub async fn reset(
     if let Some(key) = key {
         pickup::record_key(client, id, key, Some(session_id), now).await?;
     }
-    Ok(Outcome::Reset)
+    Ok(Outcome::Made)
 }

@@ -10,15 +10,24 @@ use crate::store::StoreError;
 /// The schema, applied idempotently whenever a database is opened at an older version.
 pub const SCHEMA: &str = include_str!("../../../schema.sql");
 /// Must match the `PRAGMA user_version` at the end of `schema.sql`.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// What `CREATE TABLE IF NOT EXISTS` cannot do for a database made by an older schema: the
 /// columns added since, applied before the schema when upgrading from below each version.
-const ADDED_COLUMNS: [(i64, &str); 1] = [(
-    2,
-    "ALTER TABLE associate ADD COLUMN tzlocation_id INTEGER REFERENCES tzlocation (tzlocation_id);
-     ALTER TABLE chat_topic ADD COLUMN widget_agent_use_firstname INTEGER NOT NULL DEFAULT 0;",
-)];
+const ADDED_COLUMNS: [(i64, &str); 2] = [
+    (
+        2,
+        "ALTER TABLE associate ADD COLUMN tzlocation_id INTEGER REFERENCES tzlocation (tzlocation_id);
+         ALTER TABLE chat_topic ADD COLUMN widget_agent_use_firstname INTEGER NOT NULL DEFAULT 0;",
+    ),
+    (
+        6,
+        "ALTER TABLE associate ADD COLUMN max_active_sessions INTEGER \
+           CHECK (max_active_sessions >= 0);
+         ALTER TABLE chat_topic ADD COLUMN agent_max_active_sessions INTEGER \
+           CHECK (agent_max_active_sessions >= 0);",
+    ),
+];
 
 /// Brings the schema up to [`SCHEMA_VERSION`]; refuses a database from a newer build.
 pub(super) fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
@@ -100,6 +109,8 @@ mod tests {
             .connection()
             .execute_batch(
                 "DROP TABLE login_failure; PRAGMA user_version = 3;
+                 ALTER TABLE associate DROP COLUMN max_active_sessions;
+                 ALTER TABLE chat_topic DROP COLUMN agent_max_active_sessions;
                  INSERT INTO associate (associate_id, name) VALUES (1, 'tje0');",
             )
             .unwrap();
@@ -116,6 +127,34 @@ mod tests {
             )
             .unwrap();
         assert_eq!((version, tables, associates), (SCHEMA_VERSION, 1, 1));
+    }
+
+    #[test]
+    fn a_version_5_database_gains_the_capacity_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, store) = store_at(&dir);
+        store
+            .connection()
+            .execute_batch(
+                "ALTER TABLE associate DROP COLUMN max_active_sessions;
+                 ALTER TABLE chat_topic DROP COLUMN agent_max_active_sessions;
+                 PRAGMA user_version = 5;
+                 INSERT INTO associate (associate_id, name) VALUES (1, 'tje0');",
+            )
+            .unwrap();
+        drop(store);
+        let store = SqliteStore::create(&path, &SqliteOptions::default()).unwrap();
+        let connection = store.connection();
+        let (version, own, topics): (i64, Option<i64>, i64) = connection
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), \
+                 (SELECT max_active_sessions FROM associate WHERE associate_id = 1), \
+                 (SELECT count(agent_max_active_sessions) FROM chat_topic)",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((version, own, topics), (SCHEMA_VERSION, None, 0));
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod pickup;
 mod reads;
 mod reset;
 mod tenants;
+mod transfer;
 mod writer;
 
 use std::num::NonZeroUsize;
@@ -29,7 +30,9 @@ use std::time::Duration;
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Change, Claim, Keyed, LoginFailures, Store, StoreError, Which, sessions};
+use super::idempotency::Earlier;
+use super::transfer::Step;
+use super::{Change, Claim, Keyed, LoginFailures, Refusal, Store, StoreError, Which, sessions};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::{CHAT_SESSION_ENTITY, Object};
@@ -208,6 +211,16 @@ impl SqliteStore {
     }
 }
 
+/// What a change to one named session came to, in the writer's transaction.
+enum Outcome {
+    /// Written.
+    Made,
+    /// Nothing to do; the key (if any) recorded.
+    Unchanged,
+    Before(Earlier),
+    Refused(Refusal),
+}
+
 /// A [`Keyed`] that owns its key, to send with a write to the writer's thread.
 struct OwnedKey {
     key: IdempotencyKey,
@@ -367,17 +380,32 @@ impl Store for SqliteStore {
                 key.as_ref(),
             )?)
         });
-        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
-        self.watch(match outcome {
-            Ok(reset::Outcome::Reset) => load(session_id).and_then(|session| {
-                session.map(Change::Made).ok_or_else(|| {
-                    StoreError::Internal(format!("session {session_id} vanished after its reset"))
-                })
-            }),
-            Ok(reset::Outcome::Before(earlier)) => earlier.change(load),
-            Ok(reset::Outcome::Refused(verdict)) => Ok(Change::Refused(verdict)),
-            Err(error) => Err(error),
-        })
+        self.watch(self.changed(session_id, outcome))
+    }
+
+    fn transfer(
+        &self,
+        agent: &Agent,
+        session_id: i64,
+        step: &Step,
+        now: Timestamp,
+        key: Option<&Keyed>,
+    ) -> Result<Change, StoreError> {
+        let owned = agent.clone();
+        let step = step.clone();
+        let key = key.map(OwnedKey::of);
+        let outcome = self.writer.run(move |connection| {
+            let key = key.as_ref().map(OwnedKey::keyed);
+            Ok(transfer::transfer(
+                connection,
+                &owned,
+                session_id,
+                &step,
+                now,
+                key.as_ref(),
+            )?)
+        });
+        self.watch(self.changed(session_id, outcome))
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {
@@ -438,6 +466,7 @@ impl SqliteStore {
             let claimed = match pickup::pickup(connection, &agent, which, now, key.as_ref())? {
                 Taken::Now(None) => return Ok(Claim::Picked(None)),
                 Taken::Forbidden => return Ok(Claim::Forbidden),
+                Taken::AtCapacity(full) => return Ok(Claim::AtCapacity(full)),
                 Taken::Now(Some(claimed)) => claimed,
                 Taken::Before(earlier) => {
                     return earlier
@@ -453,6 +482,26 @@ impl SqliteStore {
                 })?;
             Ok(Claim::Picked(Some(claimed.picked_up(session, now))))
         })
+    }
+
+    /// The change a committed `outcome` came to, with session `session_id` as it is now.
+    fn changed(
+        &self,
+        session_id: i64,
+        outcome: Result<Outcome, StoreError>,
+    ) -> Result<Change, StoreError> {
+        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
+        let now = |made: fn(Object) -> Change| {
+            load(session_id)?.map(made).ok_or_else(|| {
+                StoreError::Internal(format!("session {session_id} vanished after a change"))
+            })
+        };
+        match outcome? {
+            Outcome::Made => now(Change::Made),
+            Outcome::Unchanged => now(Change::Unchanged),
+            Outcome::Before(earlier) => earlier.change(load),
+            Outcome::Refused(refusal) => Ok(Change::Refused(refusal)),
+        }
     }
 
     /// Runs admin `work` in one transaction on the reading connection, which commits if it

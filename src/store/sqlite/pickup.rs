@@ -1,12 +1,15 @@
 //! The pickup (spec section 2) on SQLite: choose, claim, welcome, count - all or nothing,
 //! inside the writer's transaction. What the claim writes is decided by [`Candidate::plan`].
 
+use std::sync::LazyLock;
+
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{keys, reads};
 use crate::account::Agent;
 use crate::entity::status;
 use crate::locale::Resources;
+use crate::store::capacity::{self, Full, Load};
 use crate::store::idempotency::{Earlier, Keyed};
 use crate::store::welcome::WelcomeSource;
 use crate::store::{Candidate, Message, Plan, Sought, Which, first_free_rank};
@@ -40,6 +43,9 @@ const WELCOME_SOURCE: &str = "\
     LEFT JOIN person p ON p.person_id = a.person_id \
     WHERE t.id = ?1";
 
+/// The capacity of agent `?1`.
+static CAPACITY: LazyLock<String> = LazyLock::new(|| capacity::query("?1"));
+
 /// The agent's active ranks in order; the status list matches the partial index's.
 pub(super) const FREE_RANK: &str = "SELECT rank FROM chat_session \
     WHERE user_id = ?1 AND status IN (5, 6) AND rank >= 1 ORDER BY rank";
@@ -52,6 +58,8 @@ pub(super) enum Taken {
     Before(Earlier),
     /// The session asked for is in a topic where the agent may not respond; nothing changed.
     Forbidden,
+    /// The agent holds as many sessions as they may; nothing changed.
+    AtCapacity(Full),
 }
 
 /// Runs the whole pickup inside the writer's transaction ([`super::writer`]), which holds
@@ -71,6 +79,9 @@ pub(super) fn pickup(
     {
         return Ok(Taken::Before(earlier));
     }
+    if let Err(full) = capacity(transaction, id)?.check() {
+        return Ok(Taken::AtCapacity(full));
+    }
     let found = match which {
         Which::First => next_in_queue(transaction, agent)?,
         Which::Session(session_id) => match sought(transaction, agent, session_id)? {
@@ -87,6 +98,18 @@ pub(super) fn pickup(
         keys::record(transaction, id, key, session, now)?;
     }
     Ok(Taken::Now(candidate))
+}
+
+/// What agent `agent` may hold and holds, read under the write lock.
+pub(super) fn capacity(transaction: &Connection, agent: i64) -> rusqlite::Result<Load> {
+    transaction
+        .prepare_cached(&CAPACITY)?
+        .query_row(params![agent], |row| {
+            Ok(Load {
+                limit: row.get(0)?,
+                held: row.get(1)?,
+            })
+        })
 }
 
 /// Claims `candidate`, posts its welcome and counts the accept.
@@ -186,7 +209,7 @@ fn candidate(
 
 /// The agent's first free Rank, its active ranks read in order from the
 /// `chat_session_active_rank` index up to the first gap.
-fn free_rank(transaction: &Connection, agent: i64) -> rusqlite::Result<i64> {
+pub(super) fn free_rank(transaction: &Connection, agent: i64) -> rusqlite::Result<i64> {
     let mut statement = transaction.prepare_cached(FREE_RANK)?;
     let ranks = statement.query(params![agent])?.mapped(|row| row.get(0));
     first_free_rank(ranks)

@@ -6,23 +6,16 @@ use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::keys;
+use super::{Outcome, keys};
 use crate::account::Agent;
 use crate::entity::status;
-use crate::store::idempotency::{Earlier, Keyed};
-use crate::store::reset::{self, Facts, Refusal};
+use crate::store::idempotency::Keyed;
+use crate::store::reset::{self, Facts};
 use crate::time::Timestamp;
 
 /// The session `?1` for agent `?2`, and its reset (`?2` the in-queue status).
 static FACTS: LazyLock<String> = LazyLock::new(|| reset::facts_query("?1", "?2"));
 static RESET: LazyLock<String> = LazyLock::new(|| reset::reset_statement("?1", "?2"));
-
-/// What the transaction came to.
-pub(super) enum Outcome {
-    Reset,
-    Before(Earlier),
-    Refused(Refusal),
-}
 
 pub(super) fn reset(
     transaction: &Connection,
@@ -57,5 +50,5 @@ pub(super) fn reset(
     if let Some(key) = key {
         keys::record(transaction, id, key, Some(session_id), now)?;
     }
-    Ok(Outcome::Reset)
+    Ok(Outcome::Made)
 }
