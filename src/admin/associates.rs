@@ -1,4 +1,5 @@
-//! Associates: add one, replace a password, delete one, set their own time zone.
+//! Associates: add one, replace a password, delete one, set their own time zone and
+//! capacity.
 
 use clap::Subcommand;
 
@@ -39,7 +40,19 @@ pub enum Command {
         #[arg(long)]
         zone: String,
     },
+    /// Set the most chat sessions in progress a user agent may hold at once; a pickup or an
+    /// accepted transfer beyond it is refused (409). Off by default.
+    SetCapacity {
+        #[arg(long)]
+        user: String,
+        /// A number (0: takes no sessions), or `none` to fall back to the topics' default.
+        #[arg(long, value_parser = super::limit)]
+        max: Limit,
+    },
 }
+
+/// A capacity as the commands take it: a number, or none.
+pub type Limit = Option<i64>;
 
 pub fn run(store: &dyn Admin, command: &Command) -> Result<(), Failure> {
     match command {
@@ -66,6 +79,13 @@ pub fn run(store: &dyn Admin, command: &Command) -> Result<(), Failure> {
             Some(iana) => println!("{user} reads times in {zone} ({iana})"),
             None => println!("{user} has no time zone of their own"),
         },
+        Command::SetCapacity { user, max } => {
+            store.set_capacity(user, *max)?;
+            match max {
+                Some(limit) => println!("{user} holds at most {limit} sessions at once"),
+                None => println!("{user} has no capacity of their own"),
+            }
+        }
     }
     Ok(())
 }

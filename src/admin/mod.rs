@@ -32,6 +32,16 @@ pub struct Context {
     pub xsrf_secret: Result<Option<Vec<u8>>, String>,
 }
 
+/// A capacity on the command line: a whole number, or `none`.
+fn limit(text: &str) -> Result<Option<i64>, String> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    text.parse::<u32>()
+        .map(|limit| Some(i64::from(limit)))
+        .map_err(|_| format!("{text:?} is neither a whole number nor `none`"))
+}
+
 /// Runs `command` against `store`.
 pub fn run(store: &dyn Admin, command: &AdminCommand, context: &Context) -> Result<(), Failure> {
     match command {

@@ -22,6 +22,15 @@ pub enum Command {
         #[arg(long)]
         agent_first_name: bool,
     },
+    /// Set the capacity of the agents who respond in a topic and have none of their own (an
+    /// agent in several such topics gets the lowest).
+    SetTopicCapacity {
+        #[arg(long)]
+        topic: String,
+        /// A number, or `none` for no default.
+        #[arg(long, value_parser = super::limit)]
+        max: super::associates::Limit,
+    },
     /// Give a user agent rights in a topic.
     AddMember {
         #[arg(long)]
@@ -58,6 +67,15 @@ pub fn run(store: &dyn Admin, command: &Command) -> Result<(), Failure> {
             };
             let id = store.add_topic(&topic)?;
             println!("topic {id}: {name}");
+        }
+        Command::SetTopicCapacity { topic, max } => {
+            store.set_topic_capacity(topic, *max)?;
+            match max {
+                Some(limit) => {
+                    println!("agents in {topic} hold at most {limit} sessions by default")
+                }
+                None => println!("{topic} sets no capacity"),
+            }
         }
         Command::AddMember {
             user,

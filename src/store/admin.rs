@@ -223,6 +223,14 @@ pub trait Admin: Send + Sync {
         location: Option<&str>,
     ) -> Result<Option<String>, AdminError>;
 
+    /// Sets the most sessions `user` may hold at once ([`super::capacity`]); `None` leaves it
+    /// to their topics' default.
+    fn set_capacity(&self, user: &str, limit: Option<i64>) -> Result<(), AdminError>;
+
+    /// Sets the capacity of the agents who respond in `topic` and have none of their own;
+    /// `None`: no default.
+    fn set_topic_capacity(&self, topic: &str, limit: Option<i64>) -> Result<(), AdminError>;
+
     /// Makes `user` a member of `topic` with `rights`, replacing earlier rights.
     fn add_member(&self, user: &str, topic: &str, rights: Rights) -> Result<(), AdminError>;
 

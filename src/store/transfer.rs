@@ -3,8 +3,9 @@
 //! belong to the user, nothing happens"), accepting it ("assign the session to the user") and
 //! rejecting it ("deny the transfer"; if none is pending, nothing happens).
 //!
-//! - **Offer**: only the session's agent, while it is in progress; the one offered must be a
-//!   user agent (not deleted) who may respond in the session's topic, and not the caller. The
+//! - **Offer**: only the session's agent, while it is in progress (for anyone else nothing
+//!   happens, whoever they name); the one offered must be a user agent (not deleted) who may
+//!   respond in the session's topic, and not the caller. The
 //!   session stays the caller's until it is accepted, and a pending transfer keeps it off
 //!   every pickup. Offering again replaces the offer.
 //! - **Accept**: only the agent offered, while it is in progress: the session becomes theirs
@@ -138,7 +139,7 @@ pub fn judge(
     }
     let in_progress = matches!(facts.status, CUSTOMER_LAST | USER_LAST);
     match step {
-        Step::Offer(_) => {
+        Step::Offer(_) if facts.holds && in_progress => {
             let target = target.ok_or(Refusal::UnknownAssociate)?;
             if target == caller {
                 return Err(Refusal::ToSelf);
@@ -146,7 +147,7 @@ pub fn judge(
             if !facts.target_responds {
                 return Err(Refusal::CannotRespond);
             }
-            Ok((facts.holds && in_progress).then_some(Effect::Offer(target)))
+            Ok(Some(Effect::Offer(target)))
         }
         Step::Accept if facts.offered && in_progress => {
             if let Some(load) = load {
@@ -155,7 +156,7 @@ pub fn judge(
             Ok(Some(Effect::Accept))
         }
         Step::Reject if facts.pending && (facts.offered || facts.holds) => Ok(Some(Effect::Reject)),
-        Step::Accept | Step::Reject => Ok(None),
+        Step::Offer(_) | Step::Accept | Step::Reject => Ok(None),
     }
 }
 
@@ -207,6 +208,7 @@ mod tests {
             ..held()
         };
         assert_eq!(offer(not_mine, Some(OTHER)), Ok(None), "nothing happens");
+        assert_eq!(offer(not_mine, None), Ok(None), "whoever is named");
         let ended = Facts {
             status: 7,
             ..held()

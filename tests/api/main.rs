@@ -29,6 +29,7 @@ mod tenants;
 macro_rules! suite {
     () => {
         mod auth;
+        mod capacity;
         mod compression;
         mod cors;
         mod formats;
@@ -47,6 +48,7 @@ macro_rules! suite {
         mod server;
         mod sessions;
         mod throttling;
+        mod transfer;
         mod zones;
     };
 }

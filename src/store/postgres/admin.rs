@@ -85,6 +85,24 @@ impl Admin for PgStore {
         })?)
     }
 
+    fn set_capacity(&self, user: &str, limit: Option<i64>) -> Result<(), AdminError> {
+        Ok(self.write(async |client| {
+            let user_id = associate_id(client, user).await?;
+            let sql = "UPDATE associate SET max_active_sessions = $2 WHERE associate_id = $1";
+            execute(client, sql, &[&user_id, &limit]).await?;
+            Ok(())
+        })?)
+    }
+
+    fn set_topic_capacity(&self, topic: &str, limit: Option<i64>) -> Result<(), AdminError> {
+        Ok(self.write(async |client| {
+            let topic_id = topic_id(client, topic).await?;
+            let sql = "UPDATE chat_topic SET agent_max_active_sessions = $2 WHERE id = $1";
+            execute(client, sql, &[&topic_id, &limit]).await?;
+            Ok(())
+        })?)
+    }
+
     fn add_member(&self, user: &str, topic: &str, rights: Rights) -> Result<(), AdminError> {
         Ok(self.write(async |client| {
             let user_id = associate_id(client, user).await?;

@@ -259,6 +259,28 @@ impl Admin for SqliteStore {
         })
     }
 
+    fn set_capacity(&self, user: &str, limit: Option<i64>) -> Result<(), AdminError> {
+        self.write(|transaction| {
+            let user_id = associate_id(transaction, user)?;
+            transaction.execute(
+                "UPDATE associate SET max_active_sessions = ?2 WHERE associate_id = ?1",
+                params![user_id, limit],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn set_topic_capacity(&self, topic: &str, limit: Option<i64>) -> Result<(), AdminError> {
+        self.write(|transaction| {
+            let topic_id = topic_id(transaction, topic)?;
+            transaction.execute(
+                "UPDATE chat_topic SET agent_max_active_sessions = ?2 WHERE id = ?1",
+                params![topic_id, limit],
+            )?;
+            Ok(())
+        })
+    }
+
     fn delete_associate(&self, user: &str) -> Result<(), AdminError> {
         self.write(|transaction| {
             let associate = associate_id(transaction, user)?;
