@@ -14,10 +14,20 @@
 //! `stress --postgres` runs the same against PostgreSQL: a throwaway cluster (fsync on) that
 //! this program starts, each thread a store with a connection of its own.
 //!
+//! `capacity`: rounds of 64 pickups started at one instant by one agent whose capacity is 3 -
+//! half pickup-first, half by id (each a different waiting session) - from 4 processes of 16
+//! threads. On SQLite, odd rounds give each thread a store (64 connections, each its own
+//! writer), even rounds one store per process (its writer batches the process's pickups); on
+//! PostgreSQL (`--postgres`) each process has a pool of 4 connections, 16 in all. Every round
+//! exactly 3 pickups must succeed and the other 61 be refused at capacity; then the sessions
+//! go back to the queue for the next.
+//!
 //! ```sh
 //! cargo bench --bench stress -- stress --processes 4 --threads 4 --sessions 100000
 //! cargo bench --bench stress -- stress --postgres --sessions 20000
 //! cargo bench --bench stress -- crash --rounds 50
+//! cargo bench --bench stress -- capacity --rounds 100
+//! cargo bench --bench stress -- capacity --postgres --rounds 100
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -30,6 +40,9 @@ use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
 use chat_pickup::store::{Claim, Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use rusqlite::{Connection, OptionalExtension};
+
+#[path = "stress/capacity.rs"]
+mod capacity;
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -50,13 +63,22 @@ fn main() -> Result<(), Failure> {
             args.iter().any(|arg| arg == "--postgres"),
         ),
         Some("crash") => crash(flag("--rounds", 50), flag("--sessions", 2_000)),
+        Some("capacity") => capacity::run(
+            flag("--rounds", 100),
+            args.iter().any(|arg| arg == "--postgres"),
+        ),
+        Some("capacity-worker") => capacity::worker(
+            &args[1],
+            flag("--process", 0),
+            flag("--connections", 1),
+        ),
         Some("worker") => worker(
             &args[1],
             flag("--first-agent", 1),
             flag("--threads", 1),
         ),
         _ => Err(
-            "usage: stress stress [--processes K --threads T --sessions N --postgres] | crash [--rounds R]"
+            "usage: stress stress [--processes K --threads T --sessions N --postgres] | crash [--rounds R] | capacity [--rounds R --postgres]"
                 .into(),
         ),
     }

@@ -52,9 +52,11 @@ run() {
 }
 
 for scheme in basic soticket bearer; do
-    for group in '/ChatSession/(Pickup|ForCurrentUser)$' '/ChatSession/\{id\}' \
+    for group in '/ChatSession/(Pickup|ForCurrentUser)$' '/ChatSession/\{id\}(/Pickup|/Reset)?$' \
+        '/ChatSession/\{id\}/(TransferTo|AcceptTransfer|RejectTransfer)' \
         '/Agents/Chat/(PickUpFirstChatSession|ChatSessionsForUser|ResetChatSession)$' \
-        '/Agents/Chat/(PickUpChatSession|GetChatSessionEntity)$'; do
+        '/Agents/Chat/(PickUpChatSession|GetChatSessionEntity)$' \
+        '/Agents/Chat/(TransferChatSession|AcceptChatSessionTransfer|RejectChatSessionTransfer)$'; do
         run "$scheme" "$group"
     done
 done
