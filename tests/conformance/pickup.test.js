@@ -315,3 +315,38 @@ test('a tenant prefix in the base URL reaches a tenant that does not exist: 404'
     return true;
   });
 });
+
+test('a transfer through the client: offered, rejected, offered by id and accepted; then the taker at capacity', async () => {
+  const [{ id }] = sql(
+    "INSERT INTO chat_session (topic_id, name, status, when_requested) " +
+      "VALUES (2, 'Kari Nordmann', 4, strftime('%Y-%m-%d %H:%M:%S', 'now') || '.000000') RETURNING id"
+  );
+  const tje0 = chatAgent({}, password('tje0', 'Tje0'));
+  const ana0 = chatAgent({}, password('ana0', 'Ana0'));
+  assert.equal((await tje0.pickUpChatSessionAsync(id)).chatSessionId, id);
+  const offered = await tje0.transferChatSessionAsync(id, 'ana0');
+  assert.deepEqual(undefinedProperties(offered), [], 'every property the client reads is there');
+  assert.equal(offered.transferTo.name, 'ana0');
+  assert.equal(offered.user.name, 'tje0', "still tje0's until accepted");
+  const rejected = await ana0.rejectChatSessionTransferAsync(id);
+  assert.equal(rejected.transferTo, null);
+  assert.equal(rejected.user.name, 'tje0');
+  const [{ associate_id: ana }] = sql("SELECT associate_id FROM associate WHERE name = 'ana0'");
+  assert.equal((await tje0.transferChatSessionAsync(id, String(ana))).transferTo.associateId, ana);
+  const accepted = await ana0.acceptChatSessionTransferAsync(id);
+  assert.equal(accepted.user.name, 'ana0');
+  assert.equal(accepted.transferTo, null);
+  assert.equal(accepted.rank, 1, "ana0's first session");
+  assert.equal((await ana0.acceptChatSessionTransferAsync(id)).user.name, 'ana0', 'nothing happens twice');
+
+  admin('set-capacity', '--user', 'ana0', '--max', '1');
+  await assert.rejects(ana0.pickUpFirstChatSessionAsync(), (error) => {
+    assert.equal(error.response.status, 409);
+    assert.equal(error.response.data.type, 'urn:chat-pickup:problem:at-capacity');
+    assert.equal(error.response.data.limit, 1);
+    assert.equal(error.response.data.held, 1);
+    return true;
+  });
+  admin('set-capacity', '--user', 'ana0', '--max', 'none');
+  sql(`UPDATE chat_session SET status = 7 WHERE id = ${id}`);
+});
