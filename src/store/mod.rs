@@ -6,13 +6,14 @@
 //!
 //! What a pickup decides - the Rank, the status, the welcome text and message, the seconds
 //! waited - is decided here, once ([`pickup`], [`welcome`], [`message`]), as is which
-//! sessions an agent sees ([`sessions`]) and what the
+//! sessions an agent sees ([`sessions`]), who may reset or transfer one ([`reset`],
+//! [`transfer`]), how many an agent may hold ([`capacity`]) and what the
 //! admin operations mint and store (secrets, app tokens, session keys, a queued session's
 //! columns: [`admin`]) and how a carrier is assembled from its row ([`load`]). The two
 //! backends, [`sqlite`] (the default) and [`postgres`] (for tenants past one SQLite writer),
 //! hold SQL and row mapping, in the same file map: `mod.rs`
-//! (the store), `tenants.rs`, `migrate.rs`, `reads.rs`, `pickup.rs`, `load.rs` (carriers, one
-//! or a list), `admin.rs`,
+//! (the store), `tenants.rs`, `migrate.rs`, `reads.rs`, `pickup.rs`, `reset.rs`,
+//! `transfer.rs`, `load.rs` (carriers, one or a list), `admin.rs`,
 //! `logins.rs` (failed-login counts), `errors.rs`.
 
 pub mod admin;
