@@ -124,9 +124,9 @@ pub const MAX_BODY: usize = 1024;
 pub struct Route {
     pub operation: &'static dyn Operation,
     pub tenant: Option<Tenant>,
-    /// The path's segment where the pattern has [`ID`], as sent.
+    /// The path's segment where the pattern has `{id}`, as sent.
     pub id: Option<String>,
-    /// The path's segment where the pattern has [`ASSOCIATE`], percent-decoded.
+    /// The path's segment where the pattern has `{toAssociate}`, percent-decoded.
     pub associate: Option<String>,
 }
 
