@@ -269,3 +269,23 @@ async fn the_session_routes_through_gateway_events() {
     assert_eq!(read.status, StatusCode::OK, "{}", read.body);
     assert_eq!(read.json()["User"]["Name"], "tje0");
 }
+
+/// API Gateway passes an HTTP API's `rawPath` percent-encoded: a login name with an `@`
+/// in a transfer's path arrives as `%40` and names the agent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_transfer_names_its_agent_in_an_encoded_path() {
+    let app = given!(app());
+    app.agent("kari@example.no");
+    app.member("kari@example.no", "Sales");
+    let id = app.int("SELECT id FROM chat_session");
+    app.pickup("tje0").await;
+    let mut offer = fixture("apigw_v2_proxy_request");
+    offer["rawPath"] = json!(format!("/api/v1/ChatSession/{id}/TransferTo/kari%40example.no"));
+    offer["requestContext"]["http"]["path"] = offer["rawPath"].clone();
+    offer["requestContext"]["http"]["method"] = json!("POST");
+    offer["body"] = Value::Null;
+    authorize(&mut offer);
+    let offered = replay(&app, offer).await;
+    assert_eq!(offered.status, StatusCode::OK, "{}", offered.body);
+    assert_eq!(offered.json()["TransferTo"]["Name"], "kari@example.no");
+}
