@@ -1,6 +1,6 @@
 //! The issue's promise: the same curl against `serve --db postgres://...` and
 //! `serve --db file.db` gets byte-identical bodies, for the same demo data and clock - for
-//! pickups and for the agents' session lists.
+//! pickups, the agents' session lists and a transfer.
 
 use chat_pickup::demo;
 use chat_pickup::time::Timestamp;
@@ -95,6 +95,32 @@ async fn the_same_curl_gets_byte_identical_responses_from_either_backend() {
             comparable(&from_postgres),
             comparable(&from_sqlite),
             "list {number}"
+        );
+    }
+    // A transfer of tje0's Support session to ana0, and her acceptance.
+    let held = "SELECT min(id) FROM chat_session WHERE topic_id = 2 AND user_id = 1";
+    let session = sqlite.int(held);
+    assert_eq!(postgres.int(held), session);
+    let moves = [
+        (
+            format!("/api/v1/ChatSession/{session}/TransferTo/ana0"),
+            tje0,
+        ),
+        (
+            format!("/api/v1/ChatSession/{session}/AcceptTransfer"),
+            ana0,
+        ),
+    ];
+    for (path, authorization) in &moves {
+        let headers = [("Authorization", *authorization)];
+        let from_sqlite = curl(servers[0], path, &headers).await;
+        let from_postgres = curl(servers[1], path, &headers).await;
+        assert!(from_sqlite.starts_with("HTTP/1.1 200"), "{from_sqlite}");
+        assert!(from_sqlite.contains(r#""Name":"ana0""#), "{from_sqlite}");
+        assert_eq!(
+            comparable(&from_postgres),
+            comparable(&from_sqlite),
+            "{path}"
         );
     }
     let last = curl(
