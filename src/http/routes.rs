@@ -316,6 +316,39 @@ mod tests {
     }
 
     #[test]
+    fn a_transfer_takes_its_session_and_its_agent_from_the_path_the_agent_decoded() {
+        let offer = post("/Cust1/api/v1/chatsession/5/TransferTo/kari%40example.no").unwrap();
+        assert_eq!(offer.operation.name(), "transfer");
+        assert_eq!(offer.id.as_deref(), Some("5"));
+        assert_eq!(offer.associate.as_deref(), Some("kari@example.no"));
+        for (path, name) in [
+            ("/api/v1/Agents/Chat/TransferChatSession", "transfer"),
+            ("/api/v1/ChatSession/5/AcceptTransfer", "accept-transfer"),
+            (
+                "/api/v1/Agents/Chat/AcceptChatSessionTransfer",
+                "accept-transfer",
+            ),
+            ("/api/v1/ChatSession/5/RejectTransfer", "reject-transfer"),
+            (
+                "/api/v1/Agents/Chat/RejectChatSessionTransfer",
+                "reject-transfer",
+            ),
+        ] {
+            let route = post(path).unwrap();
+            assert_eq!(
+                (route.operation.name(), route.associate),
+                (name, None),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            post("/api/v1/ChatSession/5/TransferTo").unwrap_err(),
+            RouteError::NotFound,
+            "an offer names its agent"
+        );
+    }
+
+    #[test]
     fn the_sessions_list_answers_get_on_its_rest_route_and_post_on_its_rpc_route() {
         for (method, path) in [
             (Method::GET, "/api/v1/ChatSession/ForCurrentUser"),
