@@ -18,6 +18,7 @@
 
 pub mod admin;
 pub mod capacity;
+mod change;
 pub mod idempotency;
 pub mod load;
 pub mod message;
@@ -39,6 +40,7 @@ use crate::entity::Object;
 use crate::locale::{Language, Location, Resources};
 use crate::tenant::Tenant;
 use crate::time::Timestamp;
+pub use change::{Change, Outcome, Refusal};
 pub use idempotency::Keyed;
 pub use message::Message;
 pub use pickup::{Candidate, Pickup, Plan, Sought, Which, first_free_rank};
@@ -156,40 +158,6 @@ impl Claim {
             _ => None,
         }
     }
-}
-
-/// What a change to one named session came to.
-#[derive(Debug)]
-pub enum Change {
-    /// Made now: the session as it is after it.
-    Made(Object),
-    /// Nothing to do ("nothing happens"): the session as it is. Only the key was recorded.
-    Unchanged(Object),
-    /// Made before under this key: the session as it is now. Nothing changed.
-    Replayed(Option<Object>),
-    /// The key was used for this other operation. Nothing changed.
-    KeyUsedFor(String),
-    /// Not made, for this reason. Nothing changed.
-    Refused(Refusal),
-}
-
-/// Why a change to a named session is refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// No such session that the caller sees: as for a read, ids of other topics tell nothing.
-    NotFound,
-    /// Seen, but neither the caller's nor in a topic the caller manages.
-    NotAllowed,
-    /// Over (finished, closed, deleted...): an ended chat does not go back to the queue.
-    Ended,
-    /// The caller holds as many sessions as they may.
-    AtCapacity(capacity::Full),
-    /// A transfer names no user agent of this tenant.
-    UnknownAssociate,
-    /// A transfer names the caller.
-    ToSelf,
-    /// A transfer names an agent who may not respond in the session's topic.
-    CannotRespond,
 }
 
 /// A login name's failed password verifications, as the store counts them.

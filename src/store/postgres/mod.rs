@@ -28,9 +28,8 @@ use deadpool_postgres::{ClientWrapper, Pool};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::idempotency::Earlier;
 use super::transfer::Step;
-use super::{Change, Claim, Keyed, LoginFailures, Refusal, Store, StoreError, Which, sessions};
+use super::{Change, Claim, Keyed, LoginFailures, Store, StoreError, Which, sessions};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, Object};
@@ -160,7 +159,8 @@ impl Store for PgStore {
     ) -> Result<Change, StoreError> {
         let outcome =
             self.write(async |client| reset::reset(client, agent, session_id, now, key).await);
-        self.changed(session_id, outcome.map_err(Into::into))
+        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
+        outcome?.change(session_id, load)
     }
 
     fn transfer(
@@ -174,7 +174,8 @@ impl Store for PgStore {
         let outcome = self.write(async |client| {
             transfer::transfer(client, agent, session_id, step, now, key).await
         });
-        self.changed(session_id, outcome.map_err(Into::into))
+        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
+        outcome?.change(session_id, load)
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {
@@ -216,37 +217,7 @@ impl Store for PgStore {
     }
 }
 
-/// What a change to one named session came to, in its transaction.
-enum Outcome {
-    /// Written.
-    Made,
-    /// Nothing to do; the key (if any) recorded.
-    Unchanged,
-    Before(Earlier),
-    Refused(Refusal),
-}
-
 impl PgStore {
-    /// The change a committed `outcome` came to, with session `session_id` as it is now.
-    fn changed(
-        &self,
-        session_id: i64,
-        outcome: Result<Outcome, StoreError>,
-    ) -> Result<Change, StoreError> {
-        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
-        let now = |made: fn(Object) -> Change| {
-            load(session_id)?.map(made).ok_or_else(|| {
-                StoreError::Internal(format!("session {session_id} vanished after a change"))
-            })
-        };
-        match outcome? {
-            Outcome::Made => now(Change::Made),
-            Outcome::Unchanged => now(Change::Unchanged),
-            Outcome::Before(earlier) => earlier.change(load),
-            Outcome::Refused(refusal) => Ok(Change::Refused(refusal)),
-        }
-    }
-
     /// The pickup of `which` session; the session loaded after the commit.
     fn pickup_which(
         &self,

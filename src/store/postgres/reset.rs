@@ -6,9 +6,10 @@ use std::sync::LazyLock;
 use deadpool_postgres::ClientWrapper;
 
 use super::errors::Failure;
-use super::{Outcome, execute, keys, pickup, row};
+use super::{execute, keys, pickup, row};
 use crate::account::Agent;
 use crate::entity::status;
+use crate::store::Outcome;
 use crate::store::idempotency::Keyed;
 use crate::store::reset::{self, Facts};
 use crate::time::Timestamp;

@@ -9,8 +9,9 @@ use deadpool_postgres::ClientWrapper;
 
 use super::errors::Failure;
 use super::pickup::{self, LOCK_AGENT, capacity};
-use super::{Outcome, execute, keys, row, rows};
+use super::{execute, keys, row, rows};
 use crate::account::Agent;
+use crate::store::Outcome;
 use crate::store::first_free_rank;
 use crate::store::idempotency::Keyed;
 use crate::store::transfer::{self, Effect, Facts, Step};

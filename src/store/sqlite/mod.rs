@@ -30,9 +30,8 @@ use std::time::Duration;
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags};
 
-use super::idempotency::Earlier;
 use super::transfer::Step;
-use super::{Change, Claim, Keyed, LoginFailures, Refusal, Store, StoreError, Which, sessions};
+use super::{Change, Claim, Keyed, LoginFailures, Store, StoreError, Which, sessions};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::{CHAT_SESSION_ENTITY, Object};
@@ -211,16 +210,6 @@ impl SqliteStore {
     }
 }
 
-/// What a change to one named session came to, in the writer's transaction.
-enum Outcome {
-    /// Written.
-    Made,
-    /// Nothing to do; the key (if any) recorded.
-    Unchanged,
-    Before(Earlier),
-    Refused(Refusal),
-}
-
 /// A [`Keyed`] that owns its key, to send with a write to the writer's thread.
 struct OwnedKey {
     key: IdempotencyKey,
@@ -380,7 +369,8 @@ impl Store for SqliteStore {
                 key.as_ref(),
             )?)
         });
-        self.watch(self.changed(session_id, outcome))
+        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
+        self.watch(outcome.and_then(|outcome| outcome.change(session_id, load)))
     }
 
     fn transfer(
@@ -405,7 +395,8 @@ impl Store for SqliteStore {
                 key.as_ref(),
             )?)
         });
-        self.watch(self.changed(session_id, outcome))
+        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
+        self.watch(outcome.and_then(|outcome| outcome.change(session_id, load)))
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {
@@ -482,26 +473,6 @@ impl SqliteStore {
                 })?;
             Ok(Claim::Picked(Some(claimed.picked_up(session, now))))
         })
-    }
-
-    /// The change a committed `outcome` came to, with session `session_id` as it is now.
-    fn changed(
-        &self,
-        session_id: i64,
-        outcome: Result<Outcome, StoreError>,
-    ) -> Result<Change, StoreError> {
-        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
-        let now = |made: fn(Object) -> Change| {
-            load(session_id)?.map(made).ok_or_else(|| {
-                StoreError::Internal(format!("session {session_id} vanished after a change"))
-            })
-        };
-        match outcome? {
-            Outcome::Made => now(Change::Made),
-            Outcome::Unchanged => now(Change::Unchanged),
-            Outcome::Before(earlier) => earlier.change(load),
-            Outcome::Refused(refusal) => Ok(Change::Refused(refusal)),
-        }
     }
 
     /// Runs admin `work` in one transaction on the reading connection, which commits if it

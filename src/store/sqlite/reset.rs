@@ -6,9 +6,10 @@ use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Outcome, keys};
+use super::keys;
 use crate::account::Agent;
 use crate::entity::status;
+use crate::store::Outcome;
 use crate::store::idempotency::Keyed;
 use crate::store::reset::{self, Facts};
 use crate::time::Timestamp;

@@ -6,9 +6,10 @@ use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::keys;
 use super::pickup::{capacity, free_rank};
-use super::{Outcome, keys};
 use crate::account::Agent;
+use crate::store::Outcome;
 use crate::store::idempotency::Keyed;
 use crate::store::transfer::{self, Effect, Facts, Step};
 use crate::time::Timestamp;
