@@ -17,16 +17,19 @@
 use crate::entity::status::{CUSTOMER_LAST, USER_LAST};
 
 /// The agent's limit (NULL: none) and the sessions they hold, `agent` being the
-/// placeholder of the agent's associate id.
+/// placeholder of the agent's associate id. Without a limit the sessions are not counted
+/// (both dialects evaluate a `CASE` lazily): a pickup without one costs an indexed lookup
+/// or two, however many sessions the agent holds.
 pub fn query(agent: &str) -> String {
     format!(
-        "SELECT coalesce( \
+        "SELECT l.max_active, CASE WHEN l.max_active IS NULL THEN 0 ELSE \
+           (SELECT count(*) FROM chat_session \
+             WHERE user_id = {agent} AND status IN ({CUSTOMER_LAST}, {USER_LAST})) END \
+         FROM (SELECT coalesce( \
            (SELECT a.max_active_sessions FROM associate a WHERE a.associate_id = {agent}), \
            (SELECT min(t.agent_max_active_sessions) FROM chat_topic t \
               JOIN chat_topic_user m ON m.topic_id = t.id \
-             WHERE m.user_id = {agent} AND m.can_respond)), \
-         (SELECT count(*) FROM chat_session \
-           WHERE user_id = {agent} AND status IN ({CUSTOMER_LAST}, {USER_LAST}))"
+             WHERE m.user_id = {agent} AND m.can_respond)) AS max_active) l"
     )
 }
 

@@ -348,6 +348,28 @@ mod tests {
         );
     }
 
+    /// The capacity lookup reads indexes only: no scan of the sessions or memberships.
+    #[test]
+    fn the_capacity_lookup_is_served_by_indexes() {
+        let connection = Connection::open_in_memory().unwrap();
+        connection
+            .execute_batch(super::super::migrate::SCHEMA)
+            .unwrap();
+        let plan: Vec<String> = connection
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", *CAPACITY))
+            .unwrap()
+            .query_map(params![1], |row| row.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let plan = plan.join("\n");
+        assert!(
+            !plan.contains("SCAN s") && !plan.contains("SCAN chat_session"),
+            "{plan}"
+        );
+        assert!(!plan.contains("SCAN m"), "{plan}");
+    }
+
     #[test]
     fn the_free_rank_is_the_first_gap() {
         let mut connection = Connection::open_in_memory().unwrap();
