@@ -45,7 +45,7 @@ run() {
         bearer) auth=(-H "Authorization: Bearer $("$bin" --db "$dir/chat.db" admin issue-token --user tje0)") ;;
     esac
     echo "== schemathesis, $scheme, routes matching $group, $examples examples per operation"
-    schemathesis run openapi.yaml --url "http://127.0.0.1:$port" "${auth[@]}" \
+    schemathesis --config-file scripts/schemathesis.toml run openapi.yaml --url "http://127.0.0.1:$port" "${auth[@]}" \
         --include-path-regex "$group" \
         --max-examples "$examples" --checks all --exclude-checks positive_data_acceptance \
         --seed 20261125 --warnings off
