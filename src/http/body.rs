@@ -38,13 +38,17 @@ pub fn associate_from_body(content_type: Option<&str>, body: &[u8]) -> Result<St
     associate(&member(content_type, body, TO_ASSOCIATE)?)
 }
 
-/// An associate as a path segment (percent-decoded) names it.
+/// An associate as a path segment (percent-decoded) names it: a login name or an id, with
+/// no control characters (no login name has them, and PostgreSQL refuses a NUL in text).
 pub fn associate(text: &str) -> Result<String, FieldError> {
     let name = text.trim();
-    match name.is_empty() {
-        true => Err(FieldError::Missing),
-        false => Ok(name.to_string()),
+    if name.is_empty() {
+        return Err(FieldError::Missing);
     }
+    if name.chars().any(char::is_control) {
+        return Err(FieldError::Malformed("a name has no control characters"));
+    }
+    Ok(name.to_string())
 }
 
 /// The text of member `name` (matched in any case) of `body`.
@@ -184,6 +188,11 @@ mod tests {
             associate_from_body(None, br#"{"ChatSessionId": 5}"#),
             Err(FieldError::Missing)
         );
+        assert!(matches!(
+            associate_from_body(None, br#"{"ToAssociate": "a\u0000b"}"#),
+            Err(FieldError::Malformed(_))
+        ));
+        assert!(matches!(associate("a\nb"), Err(FieldError::Malformed(_))));
     }
 
     #[test]

@@ -39,7 +39,9 @@ impl Step {
     /// too: [`target_query`] prefers the id).
     pub fn target_id(&self) -> Option<i64> {
         match self {
-            Step::Offer(target) => target.trim().parse().ok(),
+            Step::Offer(target) => Some(target.trim())
+                .filter(|id| !id.is_empty() && id.bytes().all(|byte| byte.is_ascii_digit()))
+                .and_then(|id| id.parse().ok()),
             _ => None,
         }
     }
@@ -53,12 +55,13 @@ impl Step {
     }
 }
 
-/// The user agent an offer names: `id` (a placeholder for an id or NULL) or `name` (for the
-/// login name, in any case); the id wins.
-pub fn target_query(id: &str, name: &str) -> String {
+/// The user agent an offer names: `id` (a placeholder for an id or NULL) or a login name,
+/// which `name_matches` compares in the backend's case-insensitive way (each backend's
+/// login lookup does the same); the id wins.
+pub fn target_query(id: &str, name_matches: &str) -> String {
     format!(
         "SELECT associate_id FROM associate \
-         WHERE NOT deleted AND type = 1 AND (associate_id = {id} OR lower(name) = lower({name})) \
+         WHERE NOT deleted AND type = 1 AND (associate_id = {id} OR {name_matches}) \
          ORDER BY coalesce(associate_id = {id}, false) DESC LIMIT 1"
     )
 }
@@ -273,6 +276,8 @@ mod tests {
     fn an_offer_names_an_id_where_it_is_all_digits() {
         assert_eq!(Step::Offer(" 12 ".into()).target_id(), Some(12));
         assert_eq!(Step::Offer("tje0".into()).target_id(), None);
+        assert_eq!(Step::Offer("+12".into()).target_id(), None, "digits only");
+        assert_eq!(Step::Offer("-5".into()).target_id(), None);
         assert_eq!(Step::Offer(" tje0 ".into()).target_name(), "tje0");
     }
 }

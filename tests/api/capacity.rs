@@ -2,10 +2,12 @@
 //! topic's default. Every route that gives a session refuses one beyond it with a 409
 //! problem of its own type, never `null`.
 
+use http::header::AUTHORIZATION;
 use http::{Method, StatusCode};
+use lambda_http::Body;
 use serde_json::Value;
 
-use crate::helpers::{PASSWORD, TestApp, TestResponse};
+use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
 
 const AT_CAPACITY: &str = "urn:chat-pickup:problem:at-capacity";
 
@@ -58,6 +60,30 @@ async fn an_agent_at_capacity_gets_a_409_from_every_pickup_and_nothing_changes()
     assert_ne!(app.pickup("tje0").await, Value::Null, "a session ended frees a place");
     app.admin.set_capacity("tje0", None).unwrap();
     assert_eq!(app.pickup("tje0").await, Value::Null, "no limit: the queue is empty");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_at_capacity_spends_no_idempotency_key() {
+    let app = given!(app());
+    app.admin.set_capacity("tje0", Some(1)).unwrap();
+    let first = app.pickup("tje0").await["ChatSessionId"].as_i64().unwrap();
+    let authorization = basic("tje0", PASSWORD);
+    let headers = [
+        (AUTHORIZATION.as_str(), authorization.as_str()),
+        ("idempotency-key", "\"after-a-chat\""),
+    ];
+    let keyed = async || {
+        app.request(Method::POST, "/api/v1/ChatSession/Pickup", &headers, Body::Empty)
+            .await
+    };
+    at_capacity(&keyed().await, 1);
+    app.exec(&format!("UPDATE chat_session SET status = 7 WHERE id = {first}"));
+    let retried = keyed().await;
+    assert_eq!(retried.status, StatusCode::OK, "{}", retried.body);
+    assert!(!retried.headers.contains_key("idempotent-replayed"), "a new pickup");
+    assert_ne!(retried.json()["ChatSessionId"], first);
+    let again = keyed().await;
+    assert_eq!(again.headers["idempotent-replayed"], "true", "now the key is spent");
 }
 
 #[tokio::test(flavor = "multi_thread")]

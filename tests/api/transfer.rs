@@ -9,10 +9,10 @@ use serde_json::Value;
 
 use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
 
-/// `tje0` and `ann` respond in Sales, `lis` only in Billing; Hidden is nobody's.
+/// `tje0`, `ann` and `kim` respond in Sales, `lis` only in Billing; Hidden is nobody's.
 fn app() -> Option<TestApp> {
     let app = TestApp::new(super::KIND)?;
-    for agent in ["tje0", "ann", "lis"] {
+    for agent in ["tje0", "ann", "kim", "lis"] {
         app.agent(agent);
     }
     app.topic("Sales", "Hi!");
@@ -20,6 +20,7 @@ fn app() -> Option<TestApp> {
     app.topic("Hidden", "Hi!");
     app.member("tje0", "Sales");
     app.member("ann", "Sales");
+    app.member("kim", "Sales");
     app.member("lis", "Billing");
     Some(app)
 }
@@ -95,6 +96,12 @@ async fn where_the_move_is_not_the_callers_nothing_happens_and_the_session_is_an
     assert_eq!(app.snapshot(), before);
 
     ok(offer(&app, id, "ann", "tje0").await);
+    let offered = app.snapshot();
+    let third = ok(accept(&app, id, "kim").await);
+    assert_eq!(third["User"]["Name"], "tje0", "offered to ann, not to kim");
+    assert_eq!(third["TransferTo"]["Name"], "ann");
+    ok(reject(&app, id, "kim").await);
+    assert_eq!(app.snapshot(), offered, "neither move was kim's");
     let withdrawn = ok(reject(&app, id, "tje0").await);
     assert_eq!(withdrawn["TransferTo"], Value::Null, "the holder withdraws the offer");
 }
@@ -125,6 +132,8 @@ async fn an_offer_to_nobody_oneself_or_an_outsider_is_refused_and_nothing_change
     ] {
         assert_eq!(response.status, StatusCode::NOT_FOUND, "{}", response.body);
     }
+    let control = offer(&app, id, "ann%00x", "tje0").await;
+    assert_eq!(control.status, StatusCode::BAD_REQUEST, "{}", control.body);
     app.exec("UPDATE associate SET deleted = (1 = 1) WHERE name = 'ann'");
     let deleted = offer(&app, id, "ann", "tje0").await;
     assert_eq!(deleted.status, StatusCode::UNPROCESSABLE_ENTITY, "a deleted agent");

@@ -1,4 +1,5 @@
-//! A reset on PostgreSQL, in one transaction: the session's row locked, the facts read,
+//! A reset on PostgreSQL, in one transaction: the caller's row locked (before the key's
+//! record is read), then the session's, the facts read,
 //! [`reset::judge`] asked, the session put back and the key recorded.
 
 use std::sync::LazyLock;
@@ -28,6 +29,9 @@ pub async fn reset(
     key: Option<&Keyed<'_>>,
 ) -> Result<Outcome, Failure> {
     let id = agent.associate_id;
+    // The caller's lock first, as every change takes it: two instances given one key take
+    // turns over its record.
+    execute(client, pickup::LOCK_AGENT, &[&id]).await?;
     if let Some(key) = key {
         let recorded = row(client, keys::LOOKUP, &[&id, &key.key.as_str()]).await?;
         if let Some(earlier) = key.judge(keys::recorded(recorded)?) {

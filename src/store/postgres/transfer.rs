@@ -1,6 +1,6 @@
-//! A transfer's step on PostgreSQL, in one transaction: for an acceptance the caller's row
-//! locked first (as a pickup does, so their capacity is counted with every earlier pickup
-//! committed); the associate offered found; the session's row locked and its facts read;
+//! A transfer's step on PostgreSQL, in one transaction: the caller's row locked first (as a
+//! pickup does: an acceptance counts their capacity with every earlier pickup committed, and
+//! a key's record is read under it); the associate offered found; the session's row locked and its facts read;
 //! [`transfer::judge`] asked, its effect written and the key recorded.
 
 use std::sync::LazyLock;
@@ -17,8 +17,10 @@ use crate::store::idempotency::Keyed;
 use crate::store::transfer::{self, Effect, Facts, Step};
 use crate::time::Timestamp;
 
-/// The associate `$1` (an id or NULL) or `$2` (a login name) names.
-static TARGET: LazyLock<String> = LazyLock::new(|| transfer::target_query("$1", "$2"));
+/// The associate `$1` (an id or NULL) or `$2` (a login name, any case: the index on
+/// `lower(name)`) names.
+static TARGET: LazyLock<String> =
+    LazyLock::new(|| transfer::target_query("$1", "lower(name) = lower($2)"));
 /// Session `$1` for agent `$2`, the associate offered being `$3`, its row locked.
 static FACTS: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -42,9 +44,9 @@ pub async fn transfer(
     key: Option<&Keyed<'_>>,
 ) -> Result<Outcome, Failure> {
     let id = agent.associate_id;
-    if *step == Step::Accept {
-        execute(client, LOCK_AGENT, &[&id]).await?;
-    }
+    // Every step takes the caller's lock first - an acceptance for its capacity, every step
+    // so that two instances given one key take turns over its record.
+    execute(client, LOCK_AGENT, &[&id]).await?;
     if let Some(key) = key {
         let recorded = row(client, keys::LOOKUP, &[&id, &key.key.as_str()]).await?;
         if let Some(earlier) = key.judge(keys::recorded(recorded)?) {

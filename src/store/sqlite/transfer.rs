@@ -14,8 +14,10 @@ use crate::store::idempotency::Keyed;
 use crate::store::transfer::{self, Effect, Facts, Step};
 use crate::time::Timestamp;
 
-/// The associate `?1` (an id or NULL) or `?2` (a login name) names.
-static TARGET: LazyLock<String> = LazyLock::new(|| transfer::target_query("?1", "?2"));
+/// The associate `?1` (an id or NULL) or `?2` (a login name, any case: the name's
+/// `NOCASE` index) names.
+static TARGET: LazyLock<String> =
+    LazyLock::new(|| transfer::target_query("?1", "name = ?2 COLLATE NOCASE"));
 /// Session `?1` for agent `?2`, the associate offered being `?3`.
 static FACTS: LazyLock<String> = LazyLock::new(|| transfer::facts_query("?1", "?2", "?3"));
 static OFFER: LazyLock<String> = LazyLock::new(|| transfer::offer_statement("?1", "?2"));
