@@ -15,12 +15,13 @@
 //! this program starts, each thread a store with a connection of its own.
 //!
 //! `capacity`: rounds of 64 pickups started at one instant by one agent whose capacity is 3 -
-//! half pickup-first, half by id (each a different waiting session) - from 4 processes of 16
-//! threads. On SQLite, odd rounds give each thread a store (64 connections, each its own
-//! writer), even rounds one store per process (its writer batches the process's pickups); on
-//! PostgreSQL (`--postgres`) each process has a pool of 4 connections, 16 in all. Every round
-//! exactly 3 pickups must succeed and the other 61 be refused at capacity; then the sessions
-//! go back to the queue for the next.
+//! half pickup-first, half by id (each a different waiting session) - and 16 acceptances of
+//! sessions another agent offers them, from 4 processes of 20 threads. On SQLite, odd rounds
+//! give each process 16 stores (64 connections, each its own writer), even rounds one store
+//! (its writer batches the process's requests); on PostgreSQL (`--postgres`) each process has
+//! a pool of 4 connections, 16 in all. Pairs of rounds alternate the agent's own limit with
+//! their topic's default. Every round exactly 3 of the 80 must succeed and the other 77 be
+//! refused at capacity; then the sessions go back to where they were for the next.
 //!
 //! ```sh
 //! cargo bench --bench stress -- stress --processes 4 --threads 4 --sessions 100000

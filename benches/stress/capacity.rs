@@ -1,5 +1,6 @@
 //! The capacity race (see the crate's doc): 64 pickups at once by one agent of capacity 3,
-//! from 4 processes; exactly 3 may succeed, every round.
+//! and 16 acceptances of sessions other agents offer them, from 4 processes; exactly 3 of
+//! the 80 may succeed, every round.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdout, Command, Stdio};
@@ -9,20 +10,26 @@ use std::time::{Duration, Instant};
 use chat_pickup::account::Agent;
 use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
-use chat_pickup::store::{Claim, Store, StoreError, Stores};
+use chat_pickup::store::transfer::Step;
+use chat_pickup::store::{Change, Claim, Refusal, Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use rusqlite::Connection;
 
 use super::{Failure, postgres, seed, seed_postgres};
 
 const PROCESSES: u64 = 4;
+/// Each process's pickups...
 const THREADS: u64 = 16;
+/// ...and acceptances, each of a different session offered to the agent.
+const ACCEPTS: u64 = 4;
 const LIMIT: u64 = 3;
 /// PostgreSQL: each process's pool; 16 connections in all.
 const CONNECTIONS: u64 = 4;
-/// Half the pickups are by id, each naming one of these many sessions past the first 64
-/// (which pickup-first takes from), so that none names a session another has taken.
+/// Half the pickups are by id, each naming one of sessions 65-96 (pickup-first takes from
+/// the first 64), so that none names a session another has taken; the last 16 are held by
+/// agent 2 and offered to agent 1.
 const SESSIONS: u64 = 128;
+const OFFERED_FROM: u64 = SESSIONS - PROCESSES * ACCEPTS + 1;
 
 pub fn run(rounds: u64, on_postgres: bool) -> Result<(), Failure> {
     let dir = tempfile::tempdir()?;
@@ -31,8 +38,8 @@ pub fn run(rounds: u64, on_postgres: bool) -> Result<(), Failure> {
         false => None,
     };
     let target = match &cluster {
-        Some(cluster) => seed_postgres(cluster, 1, SESSIONS)?,
-        None => seed(dir.path(), 1, SESSIONS)?.display().to_string(),
+        Some(cluster) => seed_postgres(cluster, 2, SESSIONS)?,
+        None => seed(dir.path(), 2, SESSIONS)?.display().to_string(),
     };
     let sql = |statement: &str| -> Result<(), Failure> {
         match on_postgres {
@@ -40,12 +47,31 @@ pub fn run(rounds: u64, on_postgres: bool) -> Result<(), Failure> {
             false => Ok(Connection::open(&target)?.execute_batch(statement)?),
         }
     };
-    sql(&format!(
-        "UPDATE associate SET max_active_sessions = {LIMIT} WHERE associate_id = 1"
-    ))?;
+    // Back to the start: the queue full, the last sessions agent 2's and offered to agent 1.
+    let restart = format!(
+        "UPDATE chat_session SET status = 4, user_id = NULL, rank = 0, when_started = NULL, \
+           transfer_to = NULL WHERE id < {OFFERED_FROM}; \
+         UPDATE chat_session SET status = 6, user_id = 2, rank = id - {OFFERED_FROM} + 1, \
+           transfer_to = 1 WHERE id >= {OFFERED_FROM}; \
+         DELETE FROM chat_message"
+    );
+    sql(&restart)?;
     let backend = if on_postgres { "PostgreSQL" } else { "SQLite" };
     let mut spent = Duration::ZERO;
+    let mut accepted = 0;
     for round in 1..=rounds {
+        // Pairs of rounds alternate where the limit comes from: the agent's own, or their
+        // topic's default.
+        sql(&match (round / 2) % 2 {
+            0 => format!(
+                "UPDATE associate SET max_active_sessions = {LIMIT} WHERE associate_id = 1; \
+                 UPDATE chat_topic SET agent_max_active_sessions = NULL"
+            ),
+            _ => format!(
+                "UPDATE associate SET max_active_sessions = NULL WHERE associate_id = 1; \
+                 UPDATE chat_topic SET agent_max_active_sessions = {LIMIT}"
+            ),
+        })?;
         let connections = match (on_postgres, round % 2) {
             (true, _) => CONNECTIONS,
             (false, 1) => THREADS,
@@ -53,6 +79,7 @@ pub fn run(rounds: u64, on_postgres: bool) -> Result<(), Failure> {
         };
         let (tally, took) = race(&target, connections)?;
         spent += took;
+        accepted += tally.accepted;
         let held = count(
             &target,
             on_postgres,
@@ -64,7 +91,7 @@ pub fn run(rounds: u64, on_postgres: bool) -> Result<(), Failure> {
             "SELECT count(DISTINCT rank) FROM chat_session WHERE user_id = 1 AND status IN (5, 6)",
         )?;
         if tally.taken != LIMIT
-            || tally.full != PROCESSES * THREADS - LIMIT
+            || tally.full != PROCESSES * (THREADS + ACCEPTS) - LIMIT
             || held != LIMIT as i64
             || ranks != LIMIT as i64
         {
@@ -73,17 +100,18 @@ pub fn run(rounds: u64, on_postgres: bool) -> Result<(), Failure> {
             )
             .into());
         }
-        sql(
-            "UPDATE chat_session SET status = 4, user_id = NULL, rank = 0, when_started = NULL; \
-             DELETE FROM chat_message",
-        )?;
+        sql(&restart)?;
     }
+    let requests = PROCESSES * (THREADS + ACCEPTS);
     println!(
-        "{backend}: {rounds} rounds of {} parallel pickups (first and by id) by one agent of capacity {LIMIT}, \
-         from {PROCESSES} processes: every round {LIMIT} taken, {} refused at capacity, none null; \
+        "{backend}: {rounds} rounds of {} parallel pickups (first and by id) and {} acceptances \
+         of offered sessions by one agent of capacity {LIMIT}, from {PROCESSES} processes: every \
+         round {LIMIT} taken ({accepted} of all {} by acceptance), {} refused at capacity, none null; \
          {:.1} ms a round from the start signal",
         PROCESSES * THREADS,
-        PROCESSES * THREADS - LIMIT,
+        PROCESSES * ACCEPTS,
+        rounds * LIMIT,
+        requests - LIMIT,
         spent.as_secs_f64() * 1000.0 / rounds as f64
     );
     Ok(())
@@ -100,6 +128,8 @@ fn count(target: &str, on_postgres: bool, sql: &str) -> Result<i64, Failure> {
 #[derive(Default)]
 struct Tally {
     taken: u64,
+    /// Of them, acceptances of an offered session.
+    accepted: u64,
     full: u64,
     null: u64,
     other: Vec<String>,
@@ -147,7 +177,11 @@ fn race(target: &str, connections: u64) -> Result<(Tally, Duration), Failure> {
         for line in stdout.lines() {
             let line = line?;
             match line.split(' ').next() {
-                Some("taken") => tally.taken += 1,
+                Some("taken") => {
+                    tally.taken += 1;
+                    let session = line.split(' ').nth(1).and_then(|id| id.parse().ok());
+                    tally.accepted += u64::from(session >= Some(OFFERED_FROM));
+                }
                 Some("full") => tally.full += 1,
                 Some("null") => tally.null += 1,
                 _ => tally.other.push(line),
@@ -169,17 +203,21 @@ pub fn worker(target: &str, process: u64, connections: u64) -> Result<(), Failur
         name: "agent1".into(),
         display_name: "Agent 1".into(),
     };
-    let go = Arc::new(Barrier::new(THREADS as usize + 1));
-    let threads: Vec<_> = (0..THREADS)
+    let threads = THREADS + ACCEPTS;
+    let go = Arc::new(Barrier::new(threads as usize + 1));
+    let threads: Vec<_> = (0..threads)
         .map(|thread| {
             let store = stores[(thread % stores.len() as u64) as usize].clone();
             let (agent, go) = (agent.clone(), go.clone());
-            let pickup = process * THREADS + thread;
+            let request = match thread < THREADS {
+                true => Request::Pickup(process * THREADS + thread),
+                false => Request::Accept(OFFERED_FROM + process * ACCEPTS + thread - THREADS),
+            };
             std::thread::spawn(move || {
-                // Each connection is opened before the start, so the race is the pickups'.
+                // Each connection is opened before the start, so the race is the requests'.
                 let warm = store.agent_sessions(&agent).map(drop);
                 go.wait();
-                warm.and_then(|()| attempt(store.as_ref(), &agent, pickup))
+                warm.and_then(|()| attempt(store.as_ref(), &agent, request))
             })
         })
         .collect();
@@ -197,25 +235,46 @@ pub fn worker(target: &str, process: u64, connections: u64) -> Result<(), Failur
     Ok(())
 }
 
-/// Pickup number `pickup` of the round: an even one the first in the queue, an odd one a
-/// session by id; how it ended, as a line.
-fn attempt(store: &dyn Store, agent: &Agent, pickup: u64) -> Result<String, StoreError> {
+/// One request of the round.
+#[derive(Clone, Copy)]
+enum Request {
+    /// Pickup number n: an even one the first in the queue, an odd one a session by id.
+    Pickup(u64),
+    /// The acceptance of this session, offered to the agent.
+    Accept(u64),
+}
+
+/// How `request` ended, as a line.
+fn attempt(store: &dyn Store, agent: &Agent, request: Request) -> Result<String, StoreError> {
     loop {
-        let claim = match pickup % 2 {
-            0 => store.pickup(agent, Timestamp::now(), None),
-            _ => {
-                let session = (SESSIONS / 2 + 1 + pickup / 2) as i64;
-                store.pickup_session(agent, session, Timestamp::now(), None)
+        let now = Timestamp::now();
+        let outcome = match request {
+            Request::Pickup(n) if n % 2 == 0 => store.pickup(agent, now, None).map(claimed),
+            Request::Pickup(n) => {
+                let session = (SESSIONS / 2 + 1 + n / 2) as i64;
+                store.pickup_session(agent, session, now, None).map(claimed)
             }
+            Request::Accept(session) => store
+                .transfer(agent, session as i64, &Step::Accept, now, None)
+                .map(|change| match change {
+                    Change::Made(_) => format!("taken {session}"),
+                    Change::Refused(Refusal::AtCapacity(_)) => "full".into(),
+                    other => format!("unexpected {other:?}"),
+                }),
         };
-        return Ok(match claim {
-            Ok(Claim::Picked(Some(pickup))) => format!("taken {}", pickup.session_id),
-            Ok(Claim::Picked(None)) => "null".into(),
-            Ok(Claim::AtCapacity(_)) => "full".into(),
-            Ok(other) => format!("unexpected {other:?}"),
+        return match outcome {
             Err(StoreError::Busy(_)) => continue,
-            Err(error) => return Err(error),
-        });
+            outcome => outcome,
+        };
+    }
+}
+
+fn claimed(claim: Claim) -> String {
+    match claim {
+        Claim::Picked(Some(pickup)) => format!("taken {}", pickup.session_id),
+        Claim::Picked(None) => "null".into(),
+        Claim::AtCapacity(_) => "full".into(),
+        other => format!("unexpected {other:?}"),
     }
 }
 
