@@ -12,8 +12,8 @@
 //! after the other.
 //!
 //! The writer is a thread with a connection of its own, started by the first write and
-//! stopped after [`IDLE`] without one (or when its store is dropped), so thousands of quiet
-//! tenants hold no threads. Under WAL, reads use the store's other connection and never wait
+//! stopped after [`IDLE`] without one, so thousands of quiet tenants hold no threads; a store
+//! dropped stops its writer and waits for it to close its connection. Under WAL, reads use the store's other connection and never wait
 //! for it; under a rollback journal, where readers and a commit lock each other out, the
 //! writer borrows the store's connection for each batch, and reads wait their turn.
 
@@ -21,6 +21,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Weak};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use parking_lot::{FairMutex, Mutex};
@@ -61,10 +62,17 @@ struct Shared {
     options: SqliteOptions,
     /// The file the store opened: the writer refuses to write into any other.
     file: Option<FileId>,
-    /// The running writer's queue; `None` when no writer runs. Held only to send or to stop.
-    queue: Mutex<Option<Sender<Job>>>,
+    /// The running writer's queue and thread; `None` when no writer runs. Held only to send
+    /// or to stop.
+    queue: Mutex<Option<Running>>,
     /// The store's connection, to write on instead of one of the writer's own.
     shared: Option<Arc<FairMutex<Connection>>>,
+}
+
+/// A writer that runs: where its writes go, and its thread.
+struct Running {
+    sender: Sender<Job>,
+    thread: JoinHandle<()>,
 }
 
 /// Where a writer's batches run.
@@ -123,7 +131,7 @@ impl Writer {
     fn send(&self, job: Job) -> Result<(), StoreError> {
         let mut queue = self.shared.queue.lock();
         let job = match queue.as_ref() {
-            Some(sender) => match sender.send(job) {
+            Some(running) => match running.sender.send(job) {
                 Ok(()) => return Ok(()),
                 Err(mpsc::SendError(job)) => job,
             },
@@ -131,15 +139,28 @@ impl Writer {
         };
         let (sender, receiver) = mpsc::channel();
         let shared = Arc::downgrade(&self.shared);
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || serve(&shared, &receiver))
             .map_err(|error| StoreError::Busy(format!("cannot start a writer thread: {error}")))?;
         sender
             .send(job)
             .expect("the writer holds its receiver until it stops");
-        *queue = Some(sender);
+        *queue = Some(Running { sender, thread });
         Ok(())
+    }
+}
+
+impl Drop for Writer {
+    /// Stops a running writer and waits for it to close its connection, so that a store
+    /// dropped - a tenant closed to make room for another - holds no file open after, and its
+    /// WAL is checkpointed away at once.
+    fn drop(&mut self) {
+        let running = self.shared.queue.lock().take();
+        if let Some(Running { sender, thread }) = running {
+            drop(sender);
+            let _ = thread.join();
+        }
     }
 }
 
