@@ -2,10 +2,13 @@
 //! locked (which serialises the agent's changes, and keys are the agent's), recorded and
 //! swept in the change's transaction ([`crate::store::idempotency`]).
 
+use deadpool_postgres::ClientWrapper;
 use tokio_postgres::Row;
 
 use super::errors::Failure;
-use crate::store::idempotency::Recorded;
+use super::pickup::LOCK_AGENT;
+use super::{execute, row};
+use crate::store::idempotency::{Earlier, Keyed, Recorded};
 use crate::time::Timestamp;
 
 pub const LOOKUP: &str = "SELECT operation, session_id, created FROM idempotency_key WHERE associate_id = $1 AND key = $2";
@@ -30,4 +33,20 @@ pub fn recorded(row: Option<Row>) -> Result<Option<Recorded>, Failure> {
         session_id: row.try_get(1)?,
         created: Timestamp::from_utc(row.try_get(2)?),
     }))
+}
+
+/// Takes the agent's row lock, which every change takes first, then reads what `key` (if any)
+/// says to answer instead of the change: under the lock, two instances given one key take
+/// turns over its record. `None` to go on.
+pub async fn lock_and_recall(
+    client: &ClientWrapper,
+    associate_id: i64,
+    key: Option<&Keyed<'_>>,
+) -> Result<Option<Earlier>, Failure> {
+    execute(client, LOCK_AGENT, &[&associate_id]).await?;
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let found = row(client, LOOKUP, &[&associate_id, &key.key.as_str()]).await?;
+    Ok(key.judge(recorded(found)?))
 }

@@ -29,7 +29,7 @@ use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
 use super::transfer::Step;
-use super::{Change, Claim, Keyed, LoginFailures, Store, StoreError, Which, sessions};
+use super::{Change, Claim, Keyed, LoginFailures, Outcome, Store, StoreError, Which, sessions};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, Object};
@@ -159,8 +159,7 @@ impl Store for PgStore {
     ) -> Result<Change, StoreError> {
         let outcome =
             self.write(async |client| reset::reset(client, agent, session_id, now, key).await);
-        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
-        outcome?.change(session_id, load)
+        self.changed(session_id, outcome)
     }
 
     fn transfer(
@@ -174,8 +173,7 @@ impl Store for PgStore {
         let outcome = self.write(async |client| {
             transfer::transfer(client, agent, session_id, step, now, key).await
         });
-        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
-        outcome?.change(session_id, load)
+        self.changed(session_id, outcome)
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {
@@ -218,6 +216,17 @@ impl Store for PgStore {
 }
 
 impl PgStore {
+    /// The change a committed `outcome` to session `session_id` came to, the session read
+    /// back as it is now.
+    fn changed(
+        &self,
+        session_id: i64,
+        outcome: Result<Outcome, errors::Failure>,
+    ) -> Result<Change, StoreError> {
+        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
+        outcome?.change(session_id, load)
+    }
+
     /// The pickup of `which` session; the session loaded after the commit.
     fn pickup_which(
         &self,

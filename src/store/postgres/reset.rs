@@ -29,14 +29,8 @@ pub async fn reset(
     key: Option<&Keyed<'_>>,
 ) -> Result<Outcome, Failure> {
     let id = agent.associate_id;
-    // The caller's lock first, as every change takes it: two instances given one key take
-    // turns over its record.
-    execute(client, pickup::LOCK_AGENT, &[&id]).await?;
-    if let Some(key) = key {
-        let recorded = row(client, keys::LOOKUP, &[&id, &key.key.as_str()]).await?;
-        if let Some(earlier) = key.judge(keys::recorded(recorded)?) {
-            return Ok(Outcome::Before(earlier));
-        }
+    if let Some(earlier) = keys::lock_and_recall(client, id, key).await? {
+        return Ok(Outcome::Before(earlier));
     }
     let facts = row(client, &FACTS, &[&session_id, &id])
         .await?

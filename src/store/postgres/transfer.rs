@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use deadpool_postgres::ClientWrapper;
 
 use super::errors::Failure;
-use super::pickup::{self, LOCK_AGENT, capacity};
+use super::pickup::{self, capacity};
 use super::{execute, keys, row, rows};
 use crate::account::Agent;
 use crate::store::Outcome;
@@ -44,14 +44,9 @@ pub async fn transfer(
     key: Option<&Keyed<'_>>,
 ) -> Result<Outcome, Failure> {
     let id = agent.associate_id;
-    // Every step takes the caller's lock first - an acceptance for its capacity, every step
-    // so that two instances given one key take turns over its record.
-    execute(client, LOCK_AGENT, &[&id]).await?;
-    if let Some(key) = key {
-        let recorded = row(client, keys::LOOKUP, &[&id, &key.key.as_str()]).await?;
-        if let Some(earlier) = key.judge(keys::recorded(recorded)?) {
-            return Ok(Outcome::Before(earlier));
-        }
+    // The caller's lock first: an acceptance counts their capacity under it.
+    if let Some(earlier) = keys::lock_and_recall(client, id, key).await? {
+        return Ok(Outcome::Before(earlier));
     }
     let target: Option<i64> = match step {
         Step::Offer(_) => row(client, &TARGET, &[&step.target_id(), &step.target_name()])

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::store::idempotency::{Keyed, Recorded, SWEEP};
+use crate::store::idempotency::{Earlier, Keyed, Recorded, SWEEP};
 use crate::time::Timestamp;
 
 const LOOKUP: &str = "SELECT operation, session_id, created FROM idempotency_key WHERE associate_id = ?1 AND key = ?2";
@@ -17,7 +17,20 @@ const RECORD: &str = "INSERT INTO idempotency_key (associate_id, key, operation,
 const SWEEP_EXPIRED: &str = "DELETE FROM idempotency_key WHERE rowid IN \
     (SELECT rowid FROM idempotency_key WHERE created < ?1 LIMIT ?2)";
 
-pub(super) fn recorded(
+/// What `key` (if any) says to answer instead of making the change: a replay, or its use
+/// for another operation; `None` to go on.
+pub(super) fn earlier(
+    transaction: &Connection,
+    associate_id: i64,
+    key: Option<&Keyed>,
+) -> rusqlite::Result<Option<Earlier>> {
+    match key {
+        Some(key) => Ok(key.judge(recorded(transaction, associate_id, key)?)),
+        None => Ok(None),
+    }
+}
+
+fn recorded(
     transaction: &Connection,
     associate_id: i64,
     keyed: &Keyed,

@@ -31,7 +31,7 @@ use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags};
 
 use super::transfer::Step;
-use super::{Change, Claim, Keyed, LoginFailures, Store, StoreError, Which, sessions};
+use super::{Change, Claim, Keyed, LoginFailures, Outcome, Store, StoreError, Which, sessions};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::entity::{CHAT_SESSION_ENTITY, Object};
@@ -357,20 +357,9 @@ impl Store for SqliteStore {
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Change, StoreError> {
-        let owned = agent.clone();
-        let key = key.map(OwnedKey::of);
-        let outcome = self.writer.run(move |connection| {
-            let key = key.as_ref().map(OwnedKey::keyed);
-            Ok(reset::reset(
-                connection,
-                &owned,
-                session_id,
-                now,
-                key.as_ref(),
-            )?)
-        });
-        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
-        self.watch(outcome.and_then(|outcome| outcome.change(session_id, load)))
+        self.change(agent, session_id, key, move |connection, agent, key| {
+            reset::reset(connection, agent, session_id, now, key)
+        })
     }
 
     fn transfer(
@@ -381,22 +370,10 @@ impl Store for SqliteStore {
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Change, StoreError> {
-        let owned = agent.clone();
         let step = step.clone();
-        let key = key.map(OwnedKey::of);
-        let outcome = self.writer.run(move |connection| {
-            let key = key.as_ref().map(OwnedKey::keyed);
-            Ok(transfer::transfer(
-                connection,
-                &owned,
-                session_id,
-                &step,
-                now,
-                key.as_ref(),
-            )?)
-        });
-        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
-        self.watch(outcome.and_then(|outcome| outcome.change(session_id, load)))
+        self.change(agent, session_id, key, move |connection, agent, key| {
+            transfer::transfer(connection, agent, session_id, &step, now, key)
+        })
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {
@@ -473,6 +450,27 @@ impl SqliteStore {
                 })?;
             Ok(Claim::Picked(Some(claimed.picked_up(session, now))))
         })
+    }
+
+    /// A change to session `session_id` for `agent`: `work` in the writer's next batch, with
+    /// the key; then the session as it is.
+    fn change(
+        &self,
+        agent: &Agent,
+        session_id: i64,
+        key: Option<&Keyed>,
+        work: impl FnOnce(&Connection, &Agent, Option<&Keyed>) -> rusqlite::Result<Outcome>
+        + Send
+        + 'static,
+    ) -> Result<Change, StoreError> {
+        let agent = agent.clone();
+        let key = key.map(OwnedKey::of);
+        let outcome = self.writer.run(move |connection| {
+            let key = key.as_ref().map(OwnedKey::keyed);
+            Ok(work(connection, &agent, key.as_ref())?)
+        });
+        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
+        self.watch(outcome.and_then(|outcome| outcome.change(session_id, load)))
     }
 
     /// Runs admin `work` in one transaction on the reading connection, which commits if it

@@ -74,9 +74,7 @@ pub(super) fn pickup(
     key: Option<&Keyed>,
 ) -> rusqlite::Result<Taken> {
     let id = agent.associate_id;
-    if let Some(key) = key
-        && let Some(earlier) = key.judge(keys::recorded(transaction, id, key)?)
-    {
+    if let Some(earlier) = keys::earlier(transaction, id, key)? {
         return Ok(Taken::Before(earlier));
     }
     if let Err(full) = capacity(transaction, id)?.check() {

@@ -33,9 +33,7 @@ pub(super) fn transfer(
     key: Option<&Keyed>,
 ) -> rusqlite::Result<Outcome> {
     let id = agent.associate_id;
-    if let Some(key) = key
-        && let Some(earlier) = key.judge(keys::recorded(transaction, id, key)?)
-    {
+    if let Some(earlier) = keys::earlier(transaction, id, key)? {
         return Ok(Outcome::Before(earlier));
     }
     let target = match step {
