@@ -331,6 +331,10 @@ impl ApiError {
     ) -> Response<Body> {
         let status = self.status();
         let detail = self.detail();
+        let full = match &self {
+            ApiError::AtCapacity(full) => Some(full),
+            _ => None,
+        };
         // The detail may echo the caller's input, which XML may not be able to carry.
         let detail = printable(&detail, format);
         let problem = Problem {
@@ -340,16 +344,8 @@ impl ApiError {
             status: status.as_u16(),
             detail: &detail,
             instance: request_id,
-            limit: None,
-            held: None,
-        };
-        let problem = match &self {
-            ApiError::AtCapacity(full) => Problem {
-                limit: Some(full.limit),
-                held: Some(full.held),
-                ..problem
-            },
-            _ => problem,
+            limit: full.map(|full| full.limit),
+            held: full.map(|full| full.held),
         };
         let body = match format {
             Format::Json(_) => {

@@ -59,32 +59,32 @@ const ROUTES: &[(Method, &[&str], &dyn Operation)] = &[
     (
         Method::POST,
         &["api", "v1", "chatsession", ID, "transferto", ASSOCIATE],
-        &transfer::Offer,
+        &transfer::OFFER,
     ),
     (
         Method::POST,
         &["api", "v1", "agents", "chat", "transferchatsession"],
-        &transfer::Offer,
+        &transfer::OFFER,
     ),
     (
         Method::POST,
         &["api", "v1", "chatsession", ID, "accepttransfer"],
-        &transfer::Accept,
+        &transfer::ACCEPT,
     ),
     (
         Method::POST,
         &["api", "v1", "agents", "chat", "acceptchatsessiontransfer"],
-        &transfer::Accept,
+        &transfer::ACCEPT,
     ),
     (
         Method::POST,
         &["api", "v1", "chatsession", ID, "rejecttransfer"],
-        &transfer::Reject,
+        &transfer::REJECT,
     ),
     (
         Method::POST,
         &["api", "v1", "agents", "chat", "rejectchatsessiontransfer"],
-        &transfer::Reject,
+        &transfer::REJECT,
     ),
     // After the list: a literal segment is matched before an id.
     (

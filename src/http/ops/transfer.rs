@@ -14,16 +14,42 @@ use super::{Answer, Call, OpError, Operation, changed};
 use crate::entity::{CHAT_SESSION_ENTITY, Shape};
 use crate::store::transfer::Step;
 
-/// Offers a session to another agent.
-pub struct Offer;
-/// Accepts a session offered.
-pub struct Accept;
-/// Declines or withdraws an offer.
-pub struct Reject;
+/// One move of a transfer: the operation's name, what the log calls it when made, the step
+/// it asks the store for, and whether the request names an associate (for the step).
+pub struct Move {
+    name: &'static str,
+    made: &'static str,
+    step: fn(&Call) -> Step,
+    names_an_associate: bool,
+}
 
-impl Operation for Offer {
+/// Offers a session to another agent (the one the request names).
+pub const OFFER: Move = Move {
+    name: "transfer",
+    made: "offered",
+    step: |call| Step::Offer(call.associate.clone().unwrap_or_default()),
+    names_an_associate: true,
+};
+
+/// Accepts a session offered.
+pub const ACCEPT: Move = Move {
+    name: "accept-transfer",
+    made: "accepted",
+    step: |_| Step::Accept,
+    names_an_associate: false,
+};
+
+/// Declines or withdraws an offer.
+pub const REJECT: Move = Move {
+    name: "reject-transfer",
+    made: "transfer ended",
+    step: |_| Step::Reject,
+    names_an_associate: false,
+};
+
+impl Operation for Move {
     fn name(&self) -> &'static str {
-        "transfer"
+        self.name
     }
 
     fn entity(&self) -> &'static Shape {
@@ -39,71 +65,17 @@ impl Operation for Offer {
     }
 
     fn names_an_associate(&self) -> bool {
-        true
+        self.names_an_associate
     }
 
     fn run(&self, call: &Call) -> Result<Answer, OpError> {
-        let to = call.associate.clone().unwrap_or_default();
-        step(call, Step::Offer(to), self.name(), "offered")
+        let change = call.store.transfer(
+            &call.principal.agent,
+            call.session_id()?,
+            &(self.step)(call),
+            call.now,
+            call.key.as_ref(),
+        )?;
+        changed::answer(call, change, self.name, self.made)
     }
-}
-
-impl Operation for Accept {
-    fn name(&self) -> &'static str {
-        "accept-transfer"
-    }
-
-    fn entity(&self) -> &'static Shape {
-        &CHAT_SESSION_ENTITY
-    }
-
-    fn changes(&self) -> bool {
-        true
-    }
-
-    fn names_a_session(&self) -> bool {
-        true
-    }
-
-    fn run(&self, call: &Call) -> Result<Answer, OpError> {
-        step(call, Step::Accept, self.name(), "accepted")
-    }
-}
-
-impl Operation for Reject {
-    fn name(&self) -> &'static str {
-        "reject-transfer"
-    }
-
-    fn entity(&self) -> &'static Shape {
-        &CHAT_SESSION_ENTITY
-    }
-
-    fn changes(&self) -> bool {
-        true
-    }
-
-    fn names_a_session(&self) -> bool {
-        true
-    }
-
-    fn run(&self, call: &Call) -> Result<Answer, OpError> {
-        step(call, Step::Reject, self.name(), "transfer ended")
-    }
-}
-
-fn step(
-    call: &Call,
-    step: Step,
-    operation: &'static str,
-    made: &'static str,
-) -> Result<Answer, OpError> {
-    let change = call.store.transfer(
-        &call.principal.agent,
-        call.session_id()?,
-        &step,
-        call.now,
-        call.key.as_ref(),
-    )?;
-    changed::answer(call, change, operation, made)
 }
