@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use chat_pickup::config::{Cli, LambdaSettings, env};
-use chat_pickup::{logging, memory, startup};
+use chat_pickup::startup::{self, logging, memory};
 
 fn main() -> ExitCode {
     memory::return_large_blocks();

@@ -1,8 +1,11 @@
 //! Who the service knows: associates acting as chat agents, what authentication reads about
-//! them, and the secrets issued to them. The auth and store layers both work on these types,
-//! so they live below both.
+//! them, the secrets issued to them ([`secret`], from [`random`] bytes), and the tenants
+//! they belong to ([`tenant`]). The auth and store layers both work on these types, so they
+//! live below both.
 
+pub mod random;
 pub mod secret;
+pub mod tenant;
 
 /// SuperOffice's UserType for an internal associate: the only kind that picks up chats.
 pub const INTERNAL_ASSOCIATE: i64 = 1;

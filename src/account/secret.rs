@@ -45,7 +45,7 @@ pub fn issue_app_token() -> String {
 }
 
 fn random_text() -> String {
-    URL_SAFE_NO_PAD.encode(crate::random::bytes::<32>())
+    URL_SAFE_NO_PAD.encode(crate::account::random::bytes::<32>())
 }
 
 /// What is stored for `secret`: its SHA-256, hex.

@@ -4,6 +4,7 @@
 
 mod associates;
 mod credentials;
+pub mod demo;
 mod queue;
 mod topics;
 

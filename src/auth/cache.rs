@@ -36,7 +36,7 @@ struct Entry {
 impl Default for BasicCache {
     fn default() -> Self {
         Self {
-            key: crate::random::bytes::<32>(),
+            key: crate::account::random::bytes::<32>(),
             entries: Mutex::new(LruCache::new(
                 NonZeroUsize::new(CAPACITY).expect("a positive capacity"),
             )),

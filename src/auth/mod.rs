@@ -32,7 +32,7 @@ use http::header::AUTHORIZATION;
 use crate::account::secret::{self, SecretKind};
 use crate::account::{Account, Agent};
 use crate::store::{Store, StoreError};
-use crate::tenant::Tenant;
+use crate::account::tenant::Tenant;
 use crate::time::Timestamp;
 use cache::BasicCache;
 use credentials::Credentials;

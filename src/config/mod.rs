@@ -21,7 +21,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::admin::AdminCommand;
 use crate::store::postgres::{PgOptions, PgTarget};
 use crate::store::sqlite::{Journal, SqliteOptions, Synchronous};
-use crate::tenant::Tenant;
+use crate::account::tenant::Tenant;
 pub use serve::{SchemeName, ServeArgs};
 
 pub type Failure = Box<dyn std::error::Error>;

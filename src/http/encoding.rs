@@ -83,7 +83,7 @@ fn weighted(item: &str) -> Option<(&str, u16)> {
         if let Some((key, value)) = parameter.split_once('=')
             && key.trim().eq_ignore_ascii_case("q")
         {
-            quality = crate::quality::parse_quality(value.trim())?;
+            quality = crate::locale::quality::parse_quality(value.trim())?;
         }
     }
     Some((name, quality))

@@ -23,15 +23,16 @@ use super::delivery::{Receipt, Watch};
 use super::encoding;
 use super::error::ApiError;
 use super::exchange::Exchange;
-use super::ops::{Answer, Call, Content};
+use super::in_flight::InFlight;
+use super::ops::{Answer, Bound, Call, Content, Run};
 use super::render::{self, View};
 use super::request::{associate, idempotency_key, path, selection, session_id};
 use super::routes::{self, MAX_BODY, Route};
 use super::source::Forwarded;
 use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, Principal};
-use crate::idempotency::{IdempotencyKey, InFlight};
 use crate::locale::{LocaleRequest, Localizer, Zone};
-use crate::store::{Keyed, Store, Stores};
+use crate::chat::idempotency::{IdempotencyKey, Keyed};
+use crate::store::{Store, Stores};
 use crate::time::Timestamp;
 
 /// The realm named in `WWW-Authenticate`.
@@ -182,23 +183,14 @@ impl App {
         // follows the commit and cannot fail short of a bug; the log line names the session.)
         let format = exchange.negotiated.clone()?;
         let locale = exchange.locale.clone()?;
-        let shape = route.operation.entity();
+        let shape = route.operation.entity;
         let selection = selection(&request, shape)?;
         // A read is safe to repeat as it is: a key means nothing to it, and is not read.
-        let key = match route.operation.changes() {
+        let key = match route.operation.changes {
             true => idempotency_key(&request)?,
             false => None,
         };
-        let session = match route.operation.names_a_session() {
-            true => Some(session_id(&request, route.id.as_deref())?),
-            false => None,
-        };
-        let associate = match route.operation.names_an_associate() {
-            true => {
-                Some(associate(&request, route.associate.as_deref()).map_err(ApiError::Associate)?)
-            }
-            false => None,
-        };
+        let bound = bind(&request, &route)?;
         let caller = Caller {
             tenant: route.tenant.as_ref(),
             source: exchange.source,
@@ -209,11 +201,7 @@ impl App {
             .perform(
                 route,
                 &request,
-                Asked {
-                    session,
-                    associate,
-                    key,
-                },
+                Asked { bound, key },
                 locale,
                 exchange,
                 receipt.clone(),
@@ -262,11 +250,7 @@ impl App {
         let clock = self.clock;
         let request_id = exchange.request_id.clone();
         let source = exchange.source;
-        let Asked {
-            session,
-            associate,
-            key,
-        } = asked;
+        let Asked { bound, key } = asked;
         blocking(move || {
             let store = stores.store(route.tenant.as_ref())?;
             let caller = Caller {
@@ -290,28 +274,39 @@ impl App {
                 request_id: &request_id,
                 source,
                 tenant,
-                session,
-                associate,
                 key: key.as_ref().map(|key| Keyed {
                     key,
-                    operation: route.operation.name(),
+                    operation: route.operation.name,
                     expired_before: now.before(key_lifetime),
                 }),
                 receipt: &receipt,
             };
-            let answer = route.operation.run(&call)?;
+            let answer = bound.run(&call)?;
             Ok((localizer, answer))
         })
         .await?
     }
 }
 
-/// What the request asks the operation for besides its caller: the session it names and
-/// its `Idempotency-Key`, each read before anything changes.
+/// What the request asks the operation for besides its caller: the operation with what the
+/// request names, and its `Idempotency-Key`, each read before anything changes.
 struct Asked {
-    session: Option<i64>,
-    associate: Option<String>,
+    bound: Bound,
     key: Option<IdempotencyKey>,
+}
+
+/// The route's operation with what the request names for it: the session (in the path, the
+/// query or the body), and the associate (in the path or the body).
+fn bind(request: &Request, route: &Route) -> Result<Bound, ApiError> {
+    let session = || session_id(request, route.id.as_deref());
+    Ok(match route.operation.run {
+        Run::Caller(run) => Bound::Caller(run),
+        Run::Session(run) => Bound::Session(run, session()?),
+        Run::SessionTo(run, ) => {
+            let to = associate(request, route.associate.as_deref()).map_err(ApiError::Associate)?;
+            Bound::SessionTo(run, session()?, to)
+        }
+    })
 }
 
 /// How the caller reads the response: their zone (looking up location codes in `store`) and,

@@ -8,7 +8,8 @@
 //! - [`routes`]: the route table - method and path to an operation and optional tenant.
 //! - [`negotiate`]: `Accept` to a [`negotiate::Format`]; [`select`]: `$select` to a
 //!   [`select::Selection`]; [`body`]: the session a route names - all before anything changes.
-//! - [`ops`]: the operations, one file each, run once the caller is authenticated.
+//! - [`ops`]: the operations, one file each, run once the caller is authenticated (with an
+//!   `Idempotency-Key` entered [`in_flight`] while a change runs).
 //! - [`render`] for the success body (with the wire format of a carrier), [`error`] for
 //!   every failure, mapped to a status and a problem body in one place; [`encoding`]
 //!   compresses either.
@@ -21,6 +22,7 @@ pub mod encoding;
 pub mod error;
 mod exchange;
 pub mod handler;
+pub mod in_flight;
 pub mod negotiate;
 pub mod ops;
 pub mod render;

@@ -12,7 +12,7 @@ use http::HeaderMap;
 use http::header::ACCEPT;
 use mime::Mime;
 
-use crate::quality::parse_quality;
+use crate::locale::quality::parse_quality;
 
 /// How the response body is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

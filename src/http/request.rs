@@ -8,7 +8,8 @@ use super::body::{self, FieldError};
 use super::routes;
 use super::select::{SelectError, Selection};
 use crate::entity::Shape;
-use crate::idempotency::{IdempotencyKey, KeyError};
+use super::in_flight::KeyError;
+use crate::chat::idempotency::IdempotencyKey;
 
 /// The request header naming one attempt at a change.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
@@ -104,5 +105,5 @@ pub fn request_id(request: &Request) -> String {
         Some(RequestContext::ApiGatewayV2(context)) => context.request_id.clone(),
         _ => None,
     };
-    gateway.unwrap_or_else(|| format!("local-{}", crate::random::hex::<8>()))
+    gateway.unwrap_or_else(|| format!("local-{}", crate::account::random::hex::<8>()))
 }

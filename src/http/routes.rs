@@ -7,54 +7,57 @@
 
 use http::Method;
 
-use super::ops::{
-    Operation, for_current_user, get_session, pickup_by_id, pickup_first, reset, transfer,
-};
-use crate::tenant::Tenant;
+use super::ops::for_current_user::FOR_CURRENT_USER;
+use super::ops::get_session::GET_SESSION;
+use super::ops::pickup_by_id::PICKUP_BY_ID;
+use super::ops::pickup_first::PICKUP_FIRST;
+use super::ops::reset::RESET;
+use super::ops::{Operation, transfer};
+use crate::account::tenant::Tenant;
 
 /// Every route: its method, its path segments (lower case; [`ID`] stands for a session's id)
 /// and the operation it names. Each operation has SuperOffice's REST route and the RPC route
 /// its official client calls.
-const ROUTES: &[(Method, &[&str], &dyn Operation)] = &[
+const ROUTES: &[(Method, &[&str], &Operation)] = &[
     (
         Method::POST,
         &["api", "v1", "chatsession", "pickup"],
-        &pickup_first::PickupFirst,
+        &PICKUP_FIRST,
     ),
     (
         Method::POST,
         &["api", "v1", "agents", "chat", "pickupfirstchatsession"],
-        &pickup_first::PickupFirst,
+        &PICKUP_FIRST,
     ),
     (
         Method::POST,
         &["api", "v1", "chatsession", ID, "pickup"],
-        &pickup_by_id::PickupById,
+        &PICKUP_BY_ID,
     ),
     (
         Method::POST,
         &["api", "v1", "agents", "chat", "pickupchatsession"],
-        &pickup_by_id::PickupById,
+        &PICKUP_BY_ID,
     ),
     (
         Method::POST,
         &["api", "v1", "chatsession", ID, "reset"],
-        &reset::Reset,
+        &RESET,
     ),
     (
         Method::POST,
         &["api", "v1", "agents", "chat", "resetchatsession"],
-        &reset::Reset,
+        &RESET,
     ),
     (
         Method::GET,
         &["api", "v1", "chatsession", "forcurrentuser"],
-        &for_current_user::ForCurrentUser,
+        &FOR_CURRENT_USER,
     ),
     (
         Method::POST,
         &["api", "v1", "agents", "chat", "chatsessionsforuser"],
-        &for_current_user::ForCurrentUser,
+        &FOR_CURRENT_USER,
     ),
     (
         Method::POST,
@@ -90,18 +93,18 @@ const ROUTES: &[(Method, &[&str], &dyn Operation)] = &[
     (
         Method::GET,
         &["api", "v1", "chatsession", ID],
-        &get_session::GetSession,
+        &GET_SESSION,
     ),
     // The reference documents GET; the official client POSTs.
     (
         Method::GET,
         &["api", "v1", "agents", "chat", "getchatsessionentity"],
-        &get_session::GetSession,
+        &GET_SESSION,
     ),
     (
         Method::POST,
         &["api", "v1", "agents", "chat", "getchatsessionentity"],
-        &get_session::GetSession,
+        &GET_SESSION,
     ),
 ];
 
@@ -122,7 +125,7 @@ pub const MAX_BODY: usize = 1024;
 /// A resolved request: the operation, and the tenant whose data it acts on.
 #[derive(Clone)]
 pub struct Route {
-    pub operation: &'static dyn Operation,
+    pub operation: &'static Operation,
     pub tenant: Option<Tenant>,
     /// The path's segment where the pattern has `{id}`, as sent.
     pub id: Option<String>,
@@ -133,7 +136,7 @@ pub struct Route {
 impl std::fmt::Debug for Route {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Route")
-            .field("operation", &self.operation.name())
+            .field("operation", &self.operation.name)
             .field("tenant", &self.tenant)
             .field("id", &self.id)
             .field("associate", &self.associate)
@@ -191,7 +194,7 @@ fn routes_of(path: &str) -> Vec<(&'static Method, Route)> {
 fn matching(
     segments: &[&str],
     pattern: &[&str],
-    operation: &'static dyn Operation,
+    operation: &'static Operation,
 ) -> Option<Route> {
     let (prefix, tail) = segments.split_at(segments.len().checked_sub(pattern.len())?);
     let matches = tail.iter().zip(pattern).all(|(segment, want)| match *want {
@@ -246,7 +249,7 @@ mod tests {
     }
 
     fn operation(path: &str) -> &'static str {
-        post(path).unwrap().operation.name()
+        post(path).unwrap().operation.name
     }
 
     #[test]
@@ -285,10 +288,10 @@ mod tests {
     #[test]
     fn a_pickup_by_id_takes_the_id_from_the_path_or_none_on_its_rpc_route() {
         let route = post("/Cust1/api/v1/ChatSession/42/Pickup").unwrap();
-        assert_eq!(route.operation.name(), "pickup-by-id");
+        assert_eq!(route.operation.name, "pickup-by-id");
         assert_eq!(route.id.as_deref(), Some("42"));
         let rpc = post("/api/v1/Agents/Chat/PickUpChatSession").unwrap();
-        assert_eq!(rpc.operation.name(), "pickup-by-id");
+        assert_eq!(rpc.operation.name, "pickup-by-id");
         assert_eq!(rpc.id, None);
         assert_eq!(post("/api/v1/ChatSession/Pickup").unwrap().id, None);
         assert_eq!(
@@ -301,10 +304,10 @@ mod tests {
     #[test]
     fn one_session_by_id_and_the_list_share_a_prefix_and_literal_segments_win() {
         let one = resolve(&Method::GET, "/api/v1/ChatSession/7").unwrap();
-        assert_eq!(one.operation.name(), "session");
+        assert_eq!(one.operation.name, "session");
         assert_eq!(one.id.as_deref(), Some("7"));
         let list = resolve(&Method::GET, "/api/v1/ChatSession/ForCurrentUser").unwrap();
-        assert_eq!(list.operation.name(), "sessions-for-user");
+        assert_eq!(list.operation.name, "sessions-for-user");
         assert_eq!(
             resolve(&Method::GET, "/api/v1/ChatSession/Pickup").unwrap_err(),
             RouteError::MethodNotAllowed("POST".into())
@@ -318,7 +321,7 @@ mod tests {
     #[test]
     fn a_transfer_takes_its_session_and_its_agent_from_the_path_the_agent_decoded() {
         let offer = post("/Cust1/api/v1/chatsession/5/TransferTo/kari%40example.no").unwrap();
-        assert_eq!(offer.operation.name(), "transfer");
+        assert_eq!(offer.operation.name, "transfer");
         assert_eq!(offer.id.as_deref(), Some("5"));
         assert_eq!(offer.associate.as_deref(), Some("kari@example.no"));
         for (path, name) in [
@@ -336,7 +339,7 @@ mod tests {
         ] {
             let route = post(path).unwrap();
             assert_eq!(
-                (route.operation.name(), route.associate),
+                (route.operation.name, route.associate),
                 (name, None),
                 "{path}"
             );
@@ -358,7 +361,7 @@ mod tests {
             ),
         ] {
             let route = resolve(&method, path).unwrap();
-            assert_eq!(route.operation.name(), "sessions-for-user", "{path}");
+            assert_eq!(route.operation.name, "sessions-for-user", "{path}");
         }
     }
 

@@ -224,7 +224,7 @@ fn weighted(item: &str) -> Option<(&str, u16)> {
         if !name.trim().eq_ignore_ascii_case("q") {
             return None;
         }
-        quality = crate::quality::parse_quality(value.trim())?;
+        quality = crate::locale::quality::parse_quality(value.trim())?;
     }
     Some((tag, quality))
 }

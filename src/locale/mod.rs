@@ -5,6 +5,8 @@
 //! - [`culture`]: `SO-Culture`; number and date formats from ICU4X.
 //! - [`zone`]: `SO-TimeZone`, `SO-Browser-TZ-Offset`; instants in the caller's zone.
 //! - [`LocaleRequest`]: all of these headers, parsed once.
+//! - [`quality`]: the q-values `Accept-Language` shares with the HTTP layer's `Accept` and
+//!   `Accept-Encoding`.
 //! - `multilang`, [`encoded`]: multi-language values, `[SR_...]` references and encoded
 //!   values (`[I:..]`, `[D:..]`...), applied by a [`Localizer`] to every string of a response.
 
@@ -13,6 +15,7 @@ pub mod encoded;
 pub mod language;
 mod localizer;
 mod multilang;
+pub mod quality;
 mod request;
 pub mod zone;
 

@@ -10,7 +10,8 @@
 use std::fmt;
 
 use crate::account::secret::{self, SecretKind};
-use crate::store::{Message, StoreError};
+use crate::chat::message::Message;
+use crate::store::StoreError;
 use crate::time::Timestamp;
 
 #[derive(Debug)]
@@ -118,7 +119,7 @@ impl<'a> Queued<'a> {
         let first = session.first_message.as_str();
         Self {
             session,
-            key: crate::random::hex::<16>(),
+            key: crate::account::random::hex::<16>(),
             requested,
             alias: &session.customer_name,
             last_message: first,

@@ -1,49 +1,41 @@
 //! Persistence behind a narrow interface.
 //!
 //! The handler sees only [`Stores`] (which database serves a tenant) and [`Store`] (look up
-//! an account, pick up a session); the `admin` and `demo` commands see [`admin::Admin`]. All
+//! an account, make a change, read sessions); the `admin` commands see [`admin::Admin`]. All
 //! are synchronous: the handler runs them on tokio's blocking pool.
 //!
-//! What a pickup decides - the Rank, the status, the welcome text and message, the seconds
-//! waited - is decided here, once ([`pickup`], [`welcome`], [`message`]), as is which
-//! sessions an agent sees ([`sessions`]), who may reset or transfer one ([`reset`],
-//! [`transfer`]), how many an agent may hold ([`capacity`]) and what the
-//! admin operations mint and store (secrets, app tokens, session keys, a queued session's
-//! columns: [`admin`]) and how a carrier is assembled from its row ([`load`]). The two
-//! backends, [`sqlite`] (the default) and [`postgres`] (for tenants past one SQLite writer),
-//! hold SQL and row mapping, in the same file map: `mod.rs`
-//! (the store), `tenants.rs`, `migrate.rs`, `reads.rs`, `pickup.rs`, `reset.rs`,
-//! `transfer.rs`, `load.rs` (carriers, one or a list), `admin.rs`,
-//! `logins.rs` (failed-login counts), `errors.rs`.
+//! Every change has one shape: the backend reads the facts in its transaction, the chat's
+//! decision ([`crate::chat`]) judges them once, and the backend writes what the verdict says
+//! and reads the session back ([`read_back`]). So the backends hold SQL and row mapping only:
+//! the SQL both run is written once ([`sql`]), and each backend - [`sqlite`] (the default)
+//! and [`postgres`] (for tenants past one SQLite writer) - adds its locks and its way of
+//! committing, in the same file map: `mod.rs` (the store), `tenants.rs`, `migrate.rs`,
+//! `reads.rs`, `pickup.rs`, `change.rs` (reset and transfer), `load.rs` (carriers, one or a
+//! list), `admin.rs`, `logins.rs` (failed-login counts), `keys.rs`, `errors.rs`.
+//! [`open`] keeps the tenants' stores open, a bounded number at a time; [`load`] assembles a
+//! carrier from its row; [`admin`] says what the admin operations mint and store.
 
 pub mod admin;
-pub mod capacity;
-mod change;
-pub mod idempotency;
 pub mod load;
-pub mod message;
 pub mod open;
-pub mod pickup;
 pub mod postgres;
-pub mod reset;
-pub mod sessions;
+pub mod read_back;
+pub mod sql;
 pub mod sqlite;
-pub mod transfer;
-pub mod welcome;
 
 use std::fmt;
 use std::sync::Arc;
 
 use crate::account::secret::SecretKind;
+use crate::account::tenant::Tenant;
 use crate::account::{Account, Agent};
+use crate::chat::idempotency::Keyed;
+use crate::chat::queue::Which;
+use crate::chat::transfer::Step;
+use crate::chat::{Change, Claim};
 use crate::entity::Object;
 use crate::locale::{Language, Location, Resources};
-use crate::tenant::Tenant;
 use crate::time::Timestamp;
-pub use change::{Change, Outcome, Refusal};
-pub use idempotency::Keyed;
-pub use message::Message;
-pub use pickup::{Candidate, Pickup, Plan, Sought, Which, first_free_rank};
 
 pub trait Store: Send + Sync {
     /// The account with this login name (case-insensitive), deleted or not.
@@ -61,32 +53,24 @@ pub trait Store: Send + Sync {
     /// The name of the registered, unrevoked partner app whose token has `fingerprint`.
     fn partner_app(&self, fingerprint: &str) -> Result<Option<String>, StoreError>;
 
-    /// Assigns the first available session of the queue to `agent` and posts the topic's
-    /// welcome message, in one transaction - which also records `key`, if given, with the
-    /// outcome. A key used before changes nothing ([`idempotency`]).
+    /// Assigns `which` session - the first available of the queue, or one named if it waits
+    /// for an agent - to `agent` and posts the topic's welcome message, in one transaction
+    /// that also records `key`, if given, with the outcome, as [`crate::chat::pickup`]
+    /// decides. A key used before changes nothing.
     fn pickup(
         &self,
         agent: &Agent,
+        which: Which,
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Claim, StoreError>;
 
-    /// Assigns session `session_id` to `agent` if it waits for one, as [`Store::pickup`]
-    /// does with the first (the same rules, welcome and counters, in one transaction);
-    /// [`Sought`] says what a session that does not wait comes to.
-    fn pickup_session(
-        &self,
-        agent: &Agent,
-        session_id: i64,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Claim, StoreError>;
-
-    /// The sessions `agent` sees, in the order they are shown ([`sessions`]); their rows
-    /// as of one moment.
+    /// The sessions `agent` sees, in the order they are shown ([`sql::sessions`]); their
+    /// rows as of one moment.
     fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError>;
 
-    /// Puts session `session_id` back in the queue for `agent`, as [`reset`] decides, in one
+    /// Puts session `session_id` back in the queue for `agent`, as [`crate::chat::reset`]
+    /// decides, in one
     /// transaction that also records `key`; then the session as it is.
     fn reset(
         &self,
@@ -96,18 +80,19 @@ pub trait Store: Send + Sync {
         key: Option<&Keyed>,
     ) -> Result<Change, StoreError>;
 
-    /// Takes `step` of a transfer of session `session_id` for `agent`, as [`transfer`]
-    /// decides, in one transaction that also records `key`; then the session as it is.
+    /// Takes `step` of a transfer of session `session_id` for `agent`, as
+    /// [`crate::chat::transfer`] decides, in one transaction that also records `key`; then
+    /// the session as it is.
     fn transfer(
         &self,
         agent: &Agent,
         session_id: i64,
-        step: &transfer::Step,
+        step: &Step,
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Change, StoreError>;
 
-    /// Session `id` if `agent` sees it ([`sessions::one`]), whatever its status.
+    /// Session `id` if `agent` sees it ([`sql::sessions::ONE`]), whatever its status.
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError>;
 
     /// The IANA zone of a time-zone location named by code or id; `None` if there is none.
@@ -128,36 +113,6 @@ pub trait Store: Send + Sync {
         now: Timestamp,
         forget_before: Timestamp,
     ) -> Result<(), StoreError>;
-}
-
-/// What a pickup came to.
-#[derive(Debug)]
-pub enum Claim {
-    /// Made now: the session taken, or `None` when nothing was eligible (nothing changed
-    /// but the key's record).
-    Picked(Option<Pickup>),
-    /// Made before under this key: that session (`None`: the queue was empty then), as it
-    /// is now. Nothing changed.
-    Replayed {
-        session_id: Option<i64>,
-        session: Option<Object>,
-    },
-    /// The key was used for this other operation. Nothing changed.
-    KeyUsedFor(String),
-    /// The session asked for is in a topic where the agent may not respond. Nothing changed.
-    Forbidden,
-    /// The agent holds as many sessions as they may ([`capacity`]). Nothing changed.
-    AtCapacity(capacity::Full),
-}
-
-impl Claim {
-    /// The session taken now, if this claim took one.
-    pub fn taken(self) -> Option<Pickup> {
-        match self {
-            Claim::Picked(picked) => picked,
-            _ => None,
-        }
-    }
 }
 
 /// A login name's failed password verifications, as the store counts them.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use lru::LruCache;
 
-use crate::tenant::Tenant;
+use crate::account::tenant::Tenant;
 
 /// How long an unused tenant stays open.
 pub const IDLE: Duration = Duration::from_secs(10 * 60);

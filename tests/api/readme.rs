@@ -1,13 +1,73 @@
-//! The README's curl examples are true: each `$ curl` line of a section runs, in order,
-//! against a local server on a fresh demo database (one per section), and the output shown
-//! under it must appear in what curl printed - each `...` standing for anything, the shown
-//! pieces in order. Examples whose command holds a placeholder (`...`) are not run.
+//! The documentation's curl examples are true: each `$ curl` line of a section (a `## `
+//! heading starts one) of the README and of every page under `docs/` runs, in order, against
+//! a local server on a fresh demo database (one per section), and the output shown under it
+//! must appear in what curl printed - each `...` standing for anything, the shown pieces in
+//! order. Examples whose command holds a placeholder (`...`) are not run.
 
 use std::process::Command;
 
 use crate::helpers::TestApp;
 
-const README: &str = include_str!("../../README.md");
+/// A page of documentation, and how many runnable examples it holds at least.
+struct Page {
+    name: &'static str,
+    text: &'static str,
+    examples: usize,
+}
+
+/// Every page whose examples run: the README and each `docs/*.md` (a test below checks
+/// that none is missing).
+const PAGES: &[Page] = &[
+    Page {
+        name: "README.md",
+        text: include_str!("../../README.md"),
+        examples: 3,
+    },
+    Page {
+        name: "docs/api.md",
+        text: include_str!("../../docs/api.md"),
+        examples: 14,
+    },
+    Page {
+        name: "docs/architecture.md",
+        text: include_str!("../../docs/architecture.md"),
+        examples: 0,
+    },
+    Page {
+        name: "docs/authentication.md",
+        text: include_str!("../../docs/authentication.md"),
+        examples: 0,
+    },
+    Page {
+        name: "docs/behaviour.md",
+        text: include_str!("../../docs/behaviour.md"),
+        examples: 0,
+    },
+    Page {
+        name: "docs/configuration.md",
+        text: include_str!("../../docs/configuration.md"),
+        examples: 0,
+    },
+    Page {
+        name: "docs/lambda.md",
+        text: include_str!("../../docs/lambda.md"),
+        examples: 0,
+    },
+    Page {
+        name: "docs/proof.md",
+        text: include_str!("../../docs/proof.md"),
+        examples: 0,
+    },
+    Page {
+        name: "docs/scaling.md",
+        text: include_str!("../../docs/scaling.md"),
+        examples: 0,
+    },
+];
+
+/// The runnable examples over all pages; fewer means a block stopped being found.
+const ALL_EXAMPLES: usize = 14;
+
 const DOCUMENTED_ADDR: &str = "http://127.0.0.1:9000";
 
 /// One `$ curl` line (joined over `\` continuations) and the output shown under it.
@@ -17,11 +77,12 @@ struct Example {
     shown: Vec<String>,
 }
 
-/// The runnable examples, by README section.
-fn sections() -> Vec<(String, Vec<Example>)> {
-    let mut sections: Vec<(String, Vec<Example>)> = Vec::new();
+/// The runnable examples of one page, by section.
+fn sections(text: &str) -> Vec<(String, Vec<Example>)> {
+    // Anything before the first `## ` heading is a section of its own.
+    let mut sections: Vec<(String, Vec<Example>)> = vec![("(top)".to_string(), Vec::new())];
     let mut in_block = false;
-    let mut lines = README.lines().peekable();
+    let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
         if let Some(title) = line.strip_prefix("## ") {
             sections.push((title.to_string(), Vec::new()));
@@ -41,7 +102,7 @@ fn sections() -> Vec<(String, Vec<Example>)> {
                 shown.push(lines.next().unwrap().trim().to_string());
             }
             if !command.contains("...") && !command.contains("chat-pickup") {
-                let section = sections.last_mut().expect("examples sit in a section");
+                let section = sections.last_mut().expect("there is always a section");
                 section.1.push(Example { command, shown });
             }
         }
@@ -69,38 +130,64 @@ fn shows(shown: &[String], output: &str) -> Result<(), String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_readme_curl_examples_print_what_the_readme_shows() {
-    let sections = sections();
-    let count: usize = sections.iter().map(|(_, examples)| examples.len()).sum();
-    assert!(
-        count >= 7,
-        "the README's examples were not found: {sections:?}"
-    );
-    for (title, examples) in sections {
-        let app = TestApp::sqlite();
-        chat_pickup::demo::seed(app.admin.as_ref()).unwrap();
-        let addr = format!("http://{}", app.serve().await);
-        for example in examples {
-            let command = example.command.replace(DOCUMENTED_ADDR, &addr);
-            let output = tokio::task::spawn_blocking(move || {
-                Command::new("sh").arg("-c").arg(&command).output()
-            })
-            .await
-            .unwrap()
-            .expect("sh is installed");
-            assert!(
-                output.status.success(),
-                "README, {title}: {} failed ({}): {}",
-                example.command,
-                output.status,
-                String::from_utf8_lossy(&output.stderr)
-            );
-            let printed = String::from_utf8_lossy(&output.stdout);
-            if let Err(problem) = shows(&example.shown, &printed) {
-                panic!("README, {title}: {}\n{problem}", example.command);
+async fn the_documented_curl_examples_print_what_the_pages_show() {
+    let mut total = 0;
+    for page in PAGES {
+        let sections = sections(page.text);
+        let count: usize = sections.iter().map(|(_, examples)| examples.len()).sum();
+        assert!(
+            count >= page.examples,
+            "{}: {count} examples found, at least {} expected: {sections:?}",
+            page.name,
+            page.examples
+        );
+        total += count;
+        for (title, examples) in sections {
+            let app = TestApp::sqlite();
+            chat_pickup::demo::seed(app.admin.as_ref()).unwrap();
+            let addr = format!("http://{}", app.serve().await);
+            for example in examples {
+                let command = example.command.replace(DOCUMENTED_ADDR, &addr);
+                let output = tokio::task::spawn_blocking(move || {
+                    Command::new("sh").arg("-c").arg(&command).output()
+                })
+                .await
+                .unwrap()
+                .expect("sh is installed");
+                assert!(
+                    output.status.success(),
+                    "{}, {title}: {} failed ({}): {}",
+                    page.name,
+                    example.command,
+                    output.status,
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                let printed = String::from_utf8_lossy(&output.stdout);
+                if let Err(problem) = shows(&example.shown, &printed) {
+                    panic!("{}, {title}: {}\n{problem}", page.name, example.command);
+                }
             }
         }
     }
+    assert!(
+        total >= ALL_EXAMPLES,
+        "{total} examples found over all pages, at least {ALL_EXAMPLES} expected"
+    );
+}
+
+/// A page added under `docs/` has its examples run too: it must be listed in `PAGES`.
+#[test]
+fn every_docs_page_is_listed() {
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&docs).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let name = format!("docs/{name}");
+        if name.ends_with(".md") && !PAGES.iter().any(|page| page.name == name) {
+            missing.push(name);
+        }
+    }
+    assert!(missing.is_empty(), "not in PAGES: {missing:?}");
 }
 
 #[test]

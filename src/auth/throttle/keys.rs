@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv6Addr};
 use sha2::{Digest, Sha256};
 
 use crate::account::secret;
-use crate::tenant::Tenant;
+use crate::account::tenant::Tenant;
 
 /// A login name as typed, case folded and hashed: known and unknown names are counted
 /// alike, and the store never keeps a name an attacker made up. The text is SHA-256 hex.

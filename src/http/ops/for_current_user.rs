@@ -1,38 +1,30 @@
 //! `GET /api/v1/ChatSession/ForCurrentUser` and `POST /api/v1/Agents/Chat/ChatSessionsForUser`:
 //! the sessions the caller can see - waiting or in progress in their topics, their own first
-//! (spec section 9; which and in what order is decided in [`crate::store::sessions`]). This is
-//! how a front end whose pickup answer was lost finds the session on its next refresh.
+//! (spec section 9; which and in what order is decided in [`crate::store::sql::sessions`]).
+//! This is how a front end whose pickup answer was lost finds the session on its next
+//! refresh.
 
-use super::{Answer, Call, Content, OpError, Operation};
-use crate::entity::{CHAT_SESSION_ENTITY, Shape};
+use super::{Answer, Call, Content, Done, Operation, Run};
+use crate::entity::CHAT_SESSION_ENTITY;
 
-pub struct ForCurrentUser;
+pub const FOR_CURRENT_USER: Operation = Operation {
+    name: "sessions-for-user",
+    entity: &CHAT_SESSION_ENTITY,
+    changes: false,
+    run: Run::Caller(for_current_user),
+};
 
-impl Operation for ForCurrentUser {
-    fn name(&self) -> &'static str {
-        "sessions-for-user"
-    }
-
-    fn entity(&self) -> &'static Shape {
-        &CHAT_SESSION_ENTITY
-    }
-
-    fn changes(&self) -> bool {
-        false
-    }
-
-    fn run(&self, call: &Call) -> Result<Answer, OpError> {
-        let sessions = call.store.agent_sessions(&call.principal.agent)?;
-        tracing::debug!(
-            request_id = call.request_id,
-            tenant = call.tenant.map_or("", |tenant| tenant.as_str()),
-            user = call.principal.agent.name.as_str(),
-            sessions = sessions.len(),
-            "listed the agent's sessions"
-        );
-        Ok(Answer {
-            content: Content::List(sessions),
-            replayed: false,
-        })
-    }
+fn for_current_user(call: &Call) -> Done {
+    let sessions = call.store.agent_sessions(&call.principal.agent)?;
+    tracing::debug!(
+        request_id = call.request_id,
+        tenant = call.tenant.map_or("", |tenant| tenant.as_str()),
+        user = call.principal.agent.name.as_str(),
+        sessions = sessions.len(),
+        "listed the agent's sessions"
+    );
+    Ok(Answer {
+        content: Content::List(sessions),
+        replayed: false,
+    })
 }

@@ -1,39 +1,27 @@
 //! `GET /api/v1/ChatSession/{id}` and `GET /api/v1/Agents/Chat/GetChatSessionEntity?chatSessionEntityId=n`:
 //! one session, whatever its status, for a caller who sees it where the list would show it
-//! ([`crate::store::sessions::one`]); any other id is "not found", so that ids of other
+//! ([`crate::store::sql::sessions::ONE`]); any other id is "not found", so that ids of other
 //! topics' sessions tell nothing.
 
-use super::{Answer, Call, Content, OpError, Operation};
-use crate::entity::{CHAT_SESSION_ENTITY, Shape};
+use super::{Answer, Call, Content, Done, Operation, Run};
+use crate::chat::Refusal;
+use crate::entity::CHAT_SESSION_ENTITY;
+use crate::http::error::ApiError;
 
-pub struct GetSession;
+pub const GET_SESSION: Operation = Operation {
+    name: "session",
+    entity: &CHAT_SESSION_ENTITY,
+    changes: false,
+    run: Run::Session(get_session),
+};
 
-impl Operation for GetSession {
-    fn name(&self) -> &'static str {
-        "session"
-    }
-
-    fn entity(&self) -> &'static Shape {
-        &CHAT_SESSION_ENTITY
-    }
-
-    fn changes(&self) -> bool {
-        false
-    }
-
-    fn names_a_session(&self) -> bool {
-        true
-    }
-
-    fn run(&self, call: &Call) -> Result<Answer, OpError> {
-        let id = call.session_id()?;
-        let session = call
-            .store
-            .agent_session(&call.principal.agent, id)?
-            .ok_or(OpError::NoSuchSession(id))?;
-        Ok(Answer {
-            content: Content::One(Some(session)),
-            replayed: false,
-        })
-    }
+fn get_session(call: &Call, id: i64) -> Done {
+    let session = call
+        .store
+        .agent_session(&call.principal.agent, id)?
+        .ok_or(ApiError::Refused(Refusal::NotFound(id)))?;
+    Ok(Answer {
+        content: Content::One(Some(session)),
+        replayed: false,
+    })
 }

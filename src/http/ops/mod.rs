@@ -2,9 +2,13 @@
 //! and the caller is known: the handler ([`super::handler`]) has checked every header,
 //! chosen the tenant's store and authenticated the caller; the operation acts on the store
 //! and hands back the entity to render. The route table ([`super::routes`]) names them.
+//!
+//! What differs between operations is data, in each file's `const` [`Operation`]: its name,
+//! the entity it answers with, whether it changes anything, and, by the kind of its
+//! [`Run`], what the request must name. What a change comes to for its caller, and the line
+//! it leaves in the log, is `answered`'s, for every change alike.
 
-mod changed;
-mod claimed;
+mod answered;
 pub mod for_current_user;
 pub mod get_session;
 pub mod pickup_by_id;
@@ -15,41 +19,57 @@ pub mod transfer;
 use std::net::IpAddr;
 
 use super::delivery::Receipt;
+use super::error::ApiError;
+use crate::account::tenant::Tenant;
 use crate::auth::Principal;
+use crate::chat::idempotency::Keyed;
 use crate::entity::{Object, Shape};
-use crate::idempotency::KeyError;
-use crate::store::capacity::Full;
-use crate::store::{Keyed, Refusal, Store, StoreError};
-use crate::tenant::Tenant;
+use crate::store::Store;
 use crate::time::Timestamp;
 
 /// One operation of the API.
-pub trait Operation: Sync {
-    /// Its name, for the log.
-    fn name(&self) -> &'static str;
-
+pub struct Operation {
+    /// Its name, for the log and an `Idempotency-Key`'s record.
+    pub name: &'static str,
     /// The entity it answers with, which `$select` names properties of.
-    fn entity(&self) -> &'static Shape;
-
+    pub entity: &'static Shape,
     /// Whether it changes anything: only then is an `Idempotency-Key` read (a read is safe
     /// to repeat as it is).
-    fn changes(&self) -> bool;
+    pub changes: bool,
+    pub run: Run,
+}
 
-    /// Whether it acts on one session the request names (in its path or its body), which
-    /// the handler reads into [`Call::session`] before anything changes.
-    fn names_a_session(&self) -> bool {
-        false
+/// What an operation does, by what the request names besides the caller (in its path or
+/// its body): the handler reads that before anything changes, and hands it over. Blocking:
+/// it runs on tokio's blocking pool.
+#[derive(Clone, Copy)]
+pub enum Run {
+    /// Acts for the caller alone.
+    Caller(fn(&Call) -> Done),
+    /// Acts on one session, by id.
+    Session(fn(&Call, i64) -> Done),
+    /// Acts on one session, toward an associate (a login name or an id, as sent).
+    SessionTo(fn(&Call, i64, &str) -> Done),
+}
+
+/// What an operation comes to; [`super::error`] maps a failure to a status.
+pub type Done = Result<Answer, ApiError>;
+
+/// An operation's [`Run`] with what the request named.
+pub enum Bound {
+    Caller(fn(&Call) -> Done),
+    Session(fn(&Call, i64) -> Done, i64),
+    SessionTo(fn(&Call, i64, &str) -> Done, i64, String),
+}
+
+impl Bound {
+    pub fn run(&self, call: &Call) -> Done {
+        match self {
+            Bound::Caller(run) => run(call),
+            Bound::Session(run, session) => run(call, *session),
+            Bound::SessionTo(run, session, associate) => run(call, *session, associate),
+        }
     }
-
-    /// Whether it names an associate too (in its path or its body), which the handler reads
-    /// into [`Call::associate`].
-    fn names_an_associate(&self) -> bool {
-        false
-    }
-
-    /// Does the work for the authenticated caller; blocking (it runs on tokio's blocking
-    /// pool). [`super::error`] maps a failure to a status.
-    fn run(&self, call: &Call) -> Result<Answer, OpError>;
 }
 
 /// What an operation hands back.
@@ -69,52 +89,6 @@ pub enum Content {
     List(Vec<Object>),
 }
 
-/// Why an operation did not answer.
-#[derive(Debug)]
-pub enum OpError {
-    Store(StoreError),
-    Key(KeyError),
-    /// The session named is in a topic where the caller may not respond.
-    Forbidden,
-    /// No session of this id that the caller sees.
-    NoSuchSession(i64),
-    /// The session is neither the caller's nor in a topic the caller manages.
-    NotYours,
-    /// The session is over.
-    Ended(i64),
-    /// The caller holds as many sessions as they may.
-    AtCapacity(Full),
-    /// No user agent of this name or id.
-    UnknownAssociate(String),
-    /// A transfer to the caller.
-    ToSelf,
-    /// The associate named may not respond in the session's topic.
-    CannotRespond(String),
-}
-
-impl OpError {
-    /// The error for a change to session `session` refused for `refusal`; `associate` is the
-    /// associate the request names, if any.
-    pub fn refused(refusal: Refusal, session: i64, associate: Option<&str>) -> Self {
-        let associate = || associate.unwrap_or_default().to_string();
-        match refusal {
-            Refusal::NotFound => OpError::NoSuchSession(session),
-            Refusal::NotAllowed => OpError::NotYours,
-            Refusal::Ended => OpError::Ended(session),
-            Refusal::AtCapacity(full) => OpError::AtCapacity(full),
-            Refusal::UnknownAssociate => OpError::UnknownAssociate(associate()),
-            Refusal::ToSelf => OpError::ToSelf,
-            Refusal::CannotRespond => OpError::CannotRespond(associate()),
-        }
-    }
-}
-
-impl From<StoreError> for OpError {
-    fn from(error: StoreError) -> Self {
-        OpError::Store(error)
-    }
-}
-
 /// What an operation runs with.
 pub struct Call<'a> {
     pub store: &'a dyn Store,
@@ -125,25 +99,8 @@ pub struct Call<'a> {
     /// The client's address ([`super::source`]), for the log.
     pub source: Option<IpAddr>,
     pub tenant: Option<&'a Tenant>,
-    /// The session the request names, for an operation that [names one](Operation::names_a_session).
-    pub session: Option<i64>,
-    /// The associate the request names, for an operation that
-    /// [names one](Operation::names_an_associate).
-    pub associate: Option<String>,
     /// The request's `Idempotency-Key`, for this operation.
     pub key: Option<Keyed<'a>>,
     /// Where a committed change is noted, so that an answer that never arrives is logged.
     pub receipt: &'a Receipt,
-}
-
-impl Call<'_> {
-    /// The session the request names; the handler reads it for every operation that
-    /// [names one](Operation::names_a_session), so its absence is a bug.
-    pub fn session_id(&self) -> Result<i64, OpError> {
-        self.session.ok_or_else(|| {
-            OpError::Store(StoreError::Internal(
-                "an operation on a named session ran without its id".into(),
-            ))
-        })
-    }
 }

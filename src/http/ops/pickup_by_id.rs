@@ -3,37 +3,23 @@
 //! in the same transaction as a pickup of the first ("Returns NULL if session was not in
 //! queue"); a session in a topic where the caller may not respond is a 403.
 
-use super::{Call, OpError, Operation, claimed};
-use crate::entity::{CHAT_SESSION_ENTITY, Shape};
-use crate::http::ops::Answer;
+use super::{Call, Done, Operation, Run, answered};
+use crate::chat::queue::Which;
+use crate::entity::CHAT_SESSION_ENTITY;
 
-pub struct PickupById;
+pub const PICKUP_BY_ID: Operation = Operation {
+    name: "pickup-by-id",
+    entity: &CHAT_SESSION_ENTITY,
+    changes: true,
+    run: Run::Session(pickup_by_id),
+};
 
-impl Operation for PickupById {
-    fn name(&self) -> &'static str {
-        "pickup-by-id"
-    }
-
-    fn entity(&self) -> &'static Shape {
-        &CHAT_SESSION_ENTITY
-    }
-
-    fn changes(&self) -> bool {
-        true
-    }
-
-    fn names_a_session(&self) -> bool {
-        true
-    }
-
-    fn run(&self, call: &Call) -> Result<Answer, OpError> {
-        let session = call.session_id()?;
-        let claim = call.store.pickup_session(
-            &call.principal.agent,
-            session,
-            call.now,
-            call.key.as_ref(),
-        )?;
-        claimed::answer(call, claim)
-    }
+fn pickup_by_id(call: &Call, session: i64) -> Done {
+    let claim = call.store.pickup(
+        &call.principal.agent,
+        Which::Session(session),
+        call.now,
+        call.key.as_ref(),
+    )?;
+    answered::claim(call, Some(session), claim)
 }

@@ -2,28 +2,23 @@
 //! the caller takes the first available session of the queue (spec section 2); the store
 //! assigns it and posts the welcome message in one transaction.
 
-use super::{Answer, Call, OpError, Operation, claimed};
-use crate::entity::{CHAT_SESSION_ENTITY, Shape};
+use super::{Call, Done, Operation, Run, answered};
+use crate::chat::queue::Which;
+use crate::entity::CHAT_SESSION_ENTITY;
 
-pub struct PickupFirst;
+pub const PICKUP_FIRST: Operation = Operation {
+    name: "pickup-first",
+    entity: &CHAT_SESSION_ENTITY,
+    changes: true,
+    run: Run::Caller(pickup_first),
+};
 
-impl Operation for PickupFirst {
-    fn name(&self) -> &'static str {
-        "pickup-first"
-    }
-
-    fn entity(&self) -> &'static Shape {
-        &CHAT_SESSION_ENTITY
-    }
-
-    fn changes(&self) -> bool {
-        true
-    }
-
-    fn run(&self, call: &Call) -> Result<Answer, OpError> {
-        let claim = call
-            .store
-            .pickup(&call.principal.agent, call.now, call.key.as_ref())?;
-        claimed::answer(call, claim)
-    }
+fn pickup_first(call: &Call) -> Done {
+    let claim = call.store.pickup(
+        &call.principal.agent,
+        Which::First,
+        call.now,
+        call.key.as_ref(),
+    )?;
+    answered::claim(call, None, claim)
 }

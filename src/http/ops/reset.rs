@@ -1,37 +1,31 @@
 //! `POST /api/v1/ChatSession/{id}/Reset` and `POST /api/v1/Agents/Chat/ResetChatSession`
 //! (body `{"ChatSessionId": n}`): "put it back on the queue for pickup; used by bots to hand
 //! off a session to a human" - for the session's agent or a manager of its topic
-//! ([`crate::store::reset`] decides).
+//! ([`crate::chat::reset`] decides).
 
-use super::{Answer, Call, OpError, Operation, changed};
-use crate::entity::{CHAT_SESSION_ENTITY, Shape};
+use super::answered::{self, Changed};
+use super::{Call, Done, Operation, Run};
+use crate::entity::CHAT_SESSION_ENTITY;
 
-pub struct Reset;
+pub const RESET: Operation = Operation {
+    name: "reset",
+    entity: &CHAT_SESSION_ENTITY,
+    changes: true,
+    run: Run::Session(reset),
+};
 
-impl Operation for Reset {
-    fn name(&self) -> &'static str {
-        "reset"
-    }
-
-    fn entity(&self) -> &'static Shape {
-        &CHAT_SESSION_ENTITY
-    }
-
-    fn changes(&self) -> bool {
-        true
-    }
-
-    fn names_a_session(&self) -> bool {
-        true
-    }
-
-    fn run(&self, call: &Call) -> Result<Answer, OpError> {
-        let change = call.store.reset(
-            &call.principal.agent,
-            call.session_id()?,
-            call.now,
-            call.key.as_ref(),
-        )?;
-        changed::answer(call, change, "reset", "back in the queue")
-    }
+fn reset(call: &Call, session: i64) -> Done {
+    let change = call.store.reset(
+        &call.principal.agent,
+        session,
+        call.now,
+        call.key.as_ref(),
+    )?;
+    let changed = Changed {
+        operation: RESET.name,
+        made: "back in the queue",
+        session,
+        associate: None,
+    };
+    answered::change(call, changed, change)
 }

@@ -1,4 +1,4 @@
-//! A transfer's three moves, each on its REST route and its RPC twin ([`crate::store::transfer`]
+//! A transfer's three moves, each on its REST route and its RPC twin ([`crate::chat::transfer`]
 //! decides who may and what happens):
 //! - `POST /api/v1/ChatSession/{id}/TransferTo/{toAssociate}`, `POST
 //!   /api/v1/Agents/Chat/TransferChatSession` (body `{"ChatSessionId": n, "ToAssociate":
@@ -10,72 +10,64 @@
 //!
 //! Each answers the session as it is after the move - unchanged where "nothing happens".
 
-use super::{Answer, Call, OpError, Operation, changed};
-use crate::entity::{CHAT_SESSION_ENTITY, Shape};
-use crate::store::transfer::Step;
-
-/// One move of a transfer: the operation's name, what the log calls it when made, the step
-/// it asks the store for, and whether the request names an associate (for the step).
-pub struct Move {
-    name: &'static str,
-    made: &'static str,
-    step: fn(&Call) -> Step,
-    names_an_associate: bool,
-}
+use super::answered::{self, Changed};
+use super::{Call, Done, Operation, Run};
+use crate::chat::transfer::Step;
+use crate::entity::CHAT_SESSION_ENTITY;
 
 /// Offers a session to another agent (the one the request names).
-pub const OFFER: Move = Move {
+pub const OFFER: Operation = Operation {
     name: "transfer",
-    made: "offered",
-    step: |call| Step::Offer(call.associate.clone().unwrap_or_default()),
-    names_an_associate: true,
+    entity: &CHAT_SESSION_ENTITY,
+    changes: true,
+    run: Run::SessionTo(|call, session, to| {
+        let offer = Step::Offer(to.to_string());
+        step(call, session, &offer, (OFFER.name, "offered"), Some(to))
+    }),
 };
 
 /// Accepts a session offered.
-pub const ACCEPT: Move = Move {
+pub const ACCEPT: Operation = Operation {
     name: "accept-transfer",
-    made: "accepted",
-    step: |_| Step::Accept,
-    names_an_associate: false,
+    entity: &CHAT_SESSION_ENTITY,
+    changes: true,
+    run: Run::Session(|call, session| {
+        step(call, session, &Step::Accept, (ACCEPT.name, "accepted"), None)
+    }),
 };
 
 /// Declines or withdraws an offer.
-pub const REJECT: Move = Move {
+pub const REJECT: Operation = Operation {
     name: "reject-transfer",
-    made: "transfer ended",
-    step: |_| Step::Reject,
-    names_an_associate: false,
+    entity: &CHAT_SESSION_ENTITY,
+    changes: true,
+    run: Run::Session(|call, session| {
+        let named = (REJECT.name, "transfer ended");
+        step(call, session, &Step::Reject, named, None)
+    }),
 };
 
-impl Operation for Move {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-
-    fn entity(&self) -> &'static Shape {
-        &CHAT_SESSION_ENTITY
-    }
-
-    fn changes(&self) -> bool {
-        true
-    }
-
-    fn names_a_session(&self) -> bool {
-        true
-    }
-
-    fn names_an_associate(&self) -> bool {
-        self.names_an_associate
-    }
-
-    fn run(&self, call: &Call) -> Result<Answer, OpError> {
-        let change = call.store.transfer(
-            &call.principal.agent,
-            call.session_id()?,
-            &(self.step)(call),
-            call.now,
-            call.key.as_ref(),
-        )?;
-        changed::answer(call, change, self.name, self.made)
-    }
+/// Takes `step` of session `session`; `named` is the operation's name and what the log
+/// calls the step when it is made.
+fn step(
+    call: &Call,
+    session: i64,
+    step: &Step,
+    (operation, made): (&'static str, &'static str),
+    associate: Option<&str>,
+) -> Done {
+    let change = call.store.transfer(
+        &call.principal.agent,
+        session,
+        step,
+        call.now,
+        call.key.as_ref(),
+    )?;
+    let changed = Changed {
+        operation,
+        made,
+        session,
+        associate,
+    };
+    answered::change(call, changed, change)
 }

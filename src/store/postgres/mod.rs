@@ -7,6 +7,9 @@
 //! connection (`transaction.rs`). The URL and TLS are `target.rs`'s.
 
 mod admin;
+mod agent;
+mod change;
+mod columns;
 mod errors;
 mod keys;
 mod load;
@@ -14,11 +17,9 @@ mod logins;
 mod migrate;
 mod pickup;
 mod reads;
-mod reset;
 mod target;
 mod tenants;
 mod transaction;
-mod transfer;
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,16 +29,18 @@ use deadpool_postgres::{ClientWrapper, Pool};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::transfer::Step;
-use super::{Change, Claim, Keyed, LoginFailures, Outcome, Store, StoreError, Which, sessions};
+use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
+use crate::chat::idempotency::Keyed;
+use crate::chat::queue::Which;
+use crate::chat::transfer::Step;
+use crate::chat::{Change, Claim, Verdict};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, Object};
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
 pub use pickup::NEXT_IN_QUEUE;
-use pickup::Taken;
 pub use target::PgTarget;
 pub use tenants::PgStores;
 
@@ -124,28 +127,18 @@ impl Store for PgStore {
     fn pickup(
         &self,
         agent: &Agent,
+        which: Which,
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Claim, StoreError> {
-        self.pickup_which(agent, Which::First, now, key)
-    }
-
-    fn pickup_session(
-        &self,
-        agent: &Agent,
-        session_id: i64,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Claim, StoreError> {
-        self.pickup_which(agent, Which::Session(session_id), now, key)
+        self.pickup_which(agent, which, now, key)
     }
 
     fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError> {
-        let rest = sessions::filter_and_order("$1");
         Ok(load::list(
             self,
             &CHAT_SESSION_ENTITY,
-            &rest,
+            &sql::sessions::LIST,
             &[agent.associate_id],
         )?)
     }
@@ -157,9 +150,9 @@ impl Store for PgStore {
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Change, StoreError> {
-        let outcome =
-            self.write(async |client| reset::reset(client, agent, session_id, now, key).await);
-        self.changed(session_id, outcome)
+        let verdict =
+            self.write(async |client| change::reset(client, agent, session_id, now, key).await);
+        self.changed(session_id, verdict)
     }
 
     fn transfer(
@@ -170,15 +163,19 @@ impl Store for PgStore {
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Change, StoreError> {
-        let outcome = self.write(async |client| {
-            transfer::transfer(client, agent, session_id, step, now, key).await
+        let verdict = self.write(async |client| {
+            change::transfer(client, agent, session_id, step, now, key).await
         });
-        self.changed(session_id, outcome)
+        self.changed(session_id, verdict)
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {
-        let rest = sessions::one("$1", "$2");
-        let found = load::list(self, &CHAT_SESSION_ENTITY, &rest, &[agent.associate_id, id])?;
+        let found = load::list(
+            self,
+            &CHAT_SESSION_ENTITY,
+            &sql::sessions::ONE,
+            &[agent.associate_id, id],
+        )?;
         Ok(found.into_iter().next())
     }
 
@@ -216,15 +213,15 @@ impl Store for PgStore {
 }
 
 impl PgStore {
-    /// The change a committed `outcome` to session `session_id` came to, the session read
+    /// The change a committed `verdict` on session `session_id` came to, the session read
     /// back as it is now.
     fn changed(
         &self,
         session_id: i64,
-        outcome: Result<Outcome, errors::Failure>,
+        verdict: Result<Verdict<()>, errors::Failure>,
     ) -> Result<Change, StoreError> {
         let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
-        outcome?.change(session_id, load)
+        read_back::change(verdict?, session_id, load)
     }
 
     /// The pickup of `which` session; the session loaded after the commit.
@@ -235,24 +232,26 @@ impl PgStore {
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Claim, StoreError> {
-        let taken = self.write_committing(&pickup::statements(), async |client| {
-            let taken = pickup::pickup(client, agent, which, now, key).await?;
-            if !matches!(taken, Taken::Now(Some(_))) {
+        let verdict = self.write_committing(&pickup::statements(), async |client| {
+            let verdict = pickup::pickup(client, agent, which, now, key).await?;
+            if !matches!(verdict, Verdict::Make(_)) {
                 client.batch_execute("COMMIT").await?;
             }
-            Ok(taken)
+            Ok(verdict)
         })?;
-        let claimed = match taken {
-            Taken::Now(None) => return Ok(Claim::Picked(None)),
-            Taken::Forbidden => return Ok(Claim::Forbidden),
-            Taken::AtCapacity(full) => return Ok(Claim::AtCapacity(full)),
-            Taken::Now(Some(claimed)) => claimed,
-            Taken::Before(earlier) => {
-                return earlier.answer(|id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?));
-            }
-        };
-        // Loaded after the commit, as SQLite does: the session is the caller's now, so a
-        // failure here is not "nothing changed" - it is logged with the session's id.
+        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
+        read_back::claim(verdict, |claimed| self.taken(agent, *claimed, now), load)
+    }
+
+    /// The pickup of the session `claimed`, committed: loaded after the commit, as SQLite
+    /// does. The session is the caller's now, so a failure here is not "nothing changed" -
+    /// it is logged with the session's id.
+    fn taken(
+        &self,
+        agent: &Agent,
+        claimed: pickup::Claimed,
+        now: Timestamp,
+    ) -> Result<crate::chat::Pickup, StoreError> {
         let mut known = vec![(&ASSOCIATE, agent.associate_id, claimed.agent)];
         let session = load::complete(self, &CHAT_SESSION_ENTITY, claimed.cells, &mut known)
             .map_err(|failure| {
@@ -263,9 +262,7 @@ impl PgStore {
                     StoreError::from(failure)
                 ))
             })?;
-        Ok(Claim::Picked(Some(
-            claimed.candidate.picked_up(session, now),
-        )))
+        Ok(claimed.candidate.picked_up(session, now))
     }
 }
 

@@ -10,7 +10,7 @@ use super::transaction::pool;
 use super::{PgOptions, PgStore, PgTarget, migrate};
 use crate::store::open::{IDLE, OpenStores};
 use crate::store::{Store, StoreError, Stores};
-use crate::tenant::Tenant;
+use crate::account::tenant::Tenant;
 
 /// The schema of the default store.
 const DEFAULT_SCHEMA: &str = "public";

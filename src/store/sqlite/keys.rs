@@ -1,64 +1,53 @@
 //! Idempotency keys on SQLite: read, recorded and swept inside the change's transaction,
-//! under the write lock that serialises every change ([`crate::store::idempotency`]).
+//! under the write lock that serialises every change ([`crate::chat::idempotency`]).
+
+use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::store::idempotency::{Earlier, Keyed, Recorded, SWEEP};
+use crate::chat::idempotency::{Keyed, Recorded};
+use crate::store::sql::{self, keys::SWEEP};
 use crate::time::Timestamp;
 
-const LOOKUP: &str = "SELECT operation, session_id, created FROM idempotency_key WHERE associate_id = ?1 AND key = ?2";
-
-/// An expired record of the same key is replaced.
-const RECORD: &str = "INSERT INTO idempotency_key (associate_id, key, operation, session_id, created) \
-    VALUES (?1, ?2, ?3, ?4, ?5) \
-    ON CONFLICT (associate_id, key) DO UPDATE SET operation = excluded.operation, \
-      session_id = excluded.session_id, created = excluded.created";
+static LOOKUP: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql::keys::LOOKUP));
+static RECORD: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql::keys::RECORD));
 
 const SWEEP_EXPIRED: &str = "DELETE FROM idempotency_key WHERE rowid IN \
     (SELECT rowid FROM idempotency_key WHERE created < ?1 LIMIT ?2)";
 
-/// What `key` (if any) says to answer instead of making the change: a replay, or its use
-/// for another operation; `None` to go on.
-pub(super) fn earlier(
+/// The record of `key` (if any) of associate `associate_id`.
+pub(super) fn recorded(
     transaction: &Connection,
     associate_id: i64,
     key: Option<&Keyed>,
-) -> rusqlite::Result<Option<Earlier>> {
-    match key {
-        Some(key) => Ok(key.judge(recorded(transaction, associate_id, key)?)),
-        None => Ok(None),
-    }
-}
-
-fn recorded(
-    transaction: &Connection,
-    associate_id: i64,
-    keyed: &Keyed,
 ) -> rusqlite::Result<Option<Recorded>> {
+    let Some(keyed) = key else {
+        return Ok(None);
+    };
     transaction
-        .prepare_cached(LOOKUP)?
+        .prepare_cached(&LOOKUP)?
         .query_row(params![associate_id, keyed.key.as_str()], |row| {
-            Ok(Recorded {
-                operation: row.get(0)?,
-                session_id: row.get(1)?,
-                created: row.get(2)?,
-            })
+            sql::keys::recorded(row)
         })
         .optional()
 }
 
-/// Records the key with what the change did, and sweeps a few expired ones away.
+/// Records `key` (if any) with the session the change took or named, and sweeps a few
+/// expired ones away.
 pub(super) fn record(
     transaction: &Connection,
     associate_id: i64,
-    keyed: &Keyed,
+    key: Option<&Keyed>,
     session_id: Option<i64>,
     now: Timestamp,
 ) -> rusqlite::Result<()> {
+    let Some(keyed) = key else {
+        return Ok(());
+    };
     transaction
         .prepare_cached(SWEEP_EXPIRED)?
         .execute(params![keyed.expired_before, SWEEP])?;
-    transaction.prepare_cached(RECORD)?.execute(params![
+    transaction.prepare_cached(&RECORD)?.execute(params![
         associate_id,
         keyed.key.as_str(),
         keyed.operation,

@@ -9,111 +9,44 @@
 //! write on the reading connection: they are rare, and the file lock orders them.)
 
 mod admin;
+mod change;
+mod columns;
 mod errors;
 mod keys;
 mod load;
 mod logins;
 mod migrate;
+mod options;
 mod pickup;
 mod reads;
-mod reset;
 mod tenants;
-mod transfer;
 mod writer;
 
-use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, LazyLock};
 
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags};
 
-use super::transfer::Step;
-use super::{Change, Claim, Keyed, LoginFailures, Outcome, Store, StoreError, Which, sessions};
+use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
+use crate::chat::idempotency::{IdempotencyKey, Keyed};
+use crate::chat::queue::Which;
+use crate::chat::transfer::Step;
+use crate::chat::{Change, Claim, Verdict};
 use crate::entity::{CHAT_SESSION_ENTITY, Object};
-use crate::idempotency::IdempotencyKey;
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
-use pickup::Taken;
+use options::{configure, configure_connection};
+pub use options::{Journal, SqliteOptions, Synchronous};
 pub use tenants::{SqliteStores, tenant_path};
 
-/// How the journal is kept.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Journal {
-    /// Write-ahead log: readers never block the writer. Local disks only.
-    Wal,
-    /// Rollback journal: works on network file systems (EFS), where WAL's shared memory
-    /// does not.
-    Delete,
-}
-
-/// `PRAGMA synchronous`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Synchronous {
-    /// Every commit reaches the disk before the caller is answered: a picked-up session
-    /// survives a power cut.
-    Full,
-    /// Faster commits under WAL; after a power cut (not a crash of this process) the last
-    /// pickups can be lost - and then handed out again to someone else.
-    Normal,
-}
-
-#[derive(Clone, Debug)]
-pub struct SqliteOptions {
-    pub journal: Journal,
-    pub synchronous: Synchronous,
-    pub busy_timeout: Duration,
-    /// A ceiling on the database's size (SQLite's `max_page_count`): a tenant that reaches
-    /// it gets 503s, as on a full disk, instead of filling a volume other tenants share.
-    pub max_size_bytes: Option<u64>,
-    /// The page cache's ceiling per connection, in KiB (SQLite's default is 2,000).
-    pub cache_kib: u32,
-    /// How many prepared statements a connection keeps (rusqlite's default is 16).
-    pub statements: usize,
-    /// Whether the connection keeps SQLite's lookaside allocator (about 120 KB of its own
-    /// that speeds up small allocations): worth it for the default database, not for each of
-    /// thousands of small tenants.
-    pub lookaside: bool,
-    /// How many tenant databases stay open at once ([`crate::store::open`]).
-    pub open_tenants: NonZeroUsize,
-}
-
-/// A tenant's page cache: small tenants touch few pages, and thousands may be open.
-const TENANT_CACHE_KIB: u32 = 128;
-/// A tenant's prepared statements: the few that every request runs.
-const TENANT_STATEMENTS: usize = 4;
-
-impl Default for SqliteOptions {
-    fn default() -> Self {
-        Self {
-            journal: Journal::Wal,
-            synchronous: Synchronous::Full,
-            busy_timeout: Duration::from_secs(5),
-            max_size_bytes: None,
-            cache_kib: 2000,
-            statements: 16,
-            lookaside: true,
-            open_tenants: crate::store::open::default_capacity(),
-        }
-    }
-}
-
-impl SqliteOptions {
-    /// The options a tenant's database is opened with: these, with a small page cache.
-    fn for_tenant(&self) -> Self {
-        Self {
-            cache_kib: self.cache_kib.min(TENANT_CACHE_KIB),
-            statements: TENANT_STATEMENTS,
-            lookaside: false,
-            ..self.clone()
-        }
-    }
-}
+/// What follows the session's `SELECT` for the agent's list, and for one session.
+static LIST: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql::sessions::LIST));
+static ONE: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql::sessions::ONE));
 
 pub struct SqliteStore {
     writer: writer::Writer,
@@ -235,73 +168,6 @@ impl OwnedKey {
     }
 }
 
-/// The connection's settings, then the database's journal mode (kept in the file).
-fn configure(connection: &Connection, options: &SqliteOptions) -> rusqlite::Result<()> {
-    configure_connection(connection, options)?;
-    let journal = match options.journal {
-        Journal::Wal => "WAL",
-        Journal::Delete => "DELETE",
-    };
-    let _mode: String =
-        connection.query_row(&format!("PRAGMA journal_mode = {journal}"), [], |row| {
-            row.get(0)
-        })?;
-    Ok(())
-}
-
-/// The settings of one connection, for a database whose journal mode is set already: the
-/// writer's connection, opened while others may be writing, must not ask for a journal
-/// change (which can be refused as busy without waiting).
-fn configure_connection(connection: &Connection, options: &SqliteOptions) -> rusqlite::Result<()> {
-    if !options.lookaside {
-        without_lookaside(connection);
-    }
-    connection.busy_timeout(options.busy_timeout)?;
-    connection.pragma_update(None, "cache_size", -i64::from(options.cache_kib))?;
-    connection.set_prepared_statement_cache_capacity(options.statements);
-    let synchronous = match options.synchronous {
-        Synchronous::Full => "FULL",
-        Synchronous::Normal => "NORMAL",
-    };
-    connection.pragma_update(None, "synchronous", synchronous)?;
-    connection.pragma_update(None, "foreign_keys", "ON")?;
-    if let Some(bytes) = options.max_size_bytes {
-        let page_size: u64 = connection.pragma_query_value(None, "page_size", |row| row.get(0))?;
-        let pages = bytes.div_ceil(page_size).max(1);
-        let granted: u64 =
-            connection.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| {
-                row.get(0)
-            })?;
-        if granted != pages {
-            // SQLite never sets the ceiling below the current size.
-            tracing::warn!(
-                requested_pages = pages,
-                granted_pages = granted,
-                "the database is already larger than its size ceiling; it cannot grow"
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Turns SQLite's lookaside allocator off for `connection`, giving back its buffer. rusqlite
-/// has no safe call for `SQLITE_DBCONFIG_LOOKASIDE`; a connection that was just opened uses
-/// no lookaside memory yet, which is when SQLite allows the change.
-fn without_lookaside(connection: &Connection) {
-    // SAFETY: the handle is this open connection's, used on this thread under its mutex (or
-    // before it is shared); a null buffer with size 0 and count 0 disables lookaside, and a
-    // refusal (SQLITE_BUSY) only leaves it on.
-    unsafe {
-        rusqlite::ffi::sqlite3_db_config(
-            connection.handle(),
-            rusqlite::ffi::SQLITE_DBCONFIG_LOOKASIDE,
-            std::ptr::null_mut::<std::ffi::c_void>(),
-            0,
-            0,
-        );
-    }
-}
-
 impl Store for SqliteStore {
     fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
         self.watch(reads::by_login(&self.connection(), login).map_err(Into::into))
@@ -323,28 +189,18 @@ impl Store for SqliteStore {
     fn pickup(
         &self,
         agent: &Agent,
+        which: Which,
         now: Timestamp,
         key: Option<&Keyed>,
     ) -> Result<Claim, StoreError> {
-        self.watch(self.pickup_and_load(agent, Which::First, now, key))
-    }
-
-    fn pickup_session(
-        &self,
-        agent: &Agent,
-        session_id: i64,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Claim, StoreError> {
-        self.watch(self.pickup_and_load(agent, Which::Session(session_id), now, key))
+        self.watch(self.pickup_and_load(agent, which, now, key))
     }
 
     fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError> {
-        let rest = sessions::filter_and_order("?1");
         let listed = load::list(
             &mut self.connection(),
             &CHAT_SESSION_ENTITY,
-            &rest,
+            &LIST,
             &[agent.associate_id],
         );
         self.watch(listed.map_err(Into::into))
@@ -358,7 +214,7 @@ impl Store for SqliteStore {
         key: Option<&Keyed>,
     ) -> Result<Change, StoreError> {
         self.change(agent, session_id, key, move |connection, agent, key| {
-            reset::reset(connection, agent, session_id, now, key)
+            change::reset(connection, agent, session_id, now, key)
         })
     }
 
@@ -372,16 +228,15 @@ impl Store for SqliteStore {
     ) -> Result<Change, StoreError> {
         let step = step.clone();
         self.change(agent, session_id, key, move |connection, agent, key| {
-            transfer::transfer(connection, agent, session_id, &step, now, key)
+            change::transfer(connection, agent, session_id, &step, now, key)
         })
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {
-        let rest = sessions::one("?1", "?2");
         let found = load::list(
             &mut self.connection(),
             &CHAT_SESSION_ENTITY,
-            &rest,
+            &ONE,
             &[agent.associate_id, id],
         );
         self.watch(
@@ -431,24 +286,18 @@ impl SqliteStore {
         let key = key.map(OwnedKey::of);
         self.writer.run(move |connection| {
             let key = key.as_ref().map(OwnedKey::keyed);
-            let claimed = match pickup::pickup(connection, &agent, which, now, key.as_ref())? {
-                Taken::Now(None) => return Ok(Claim::Picked(None)),
-                Taken::Forbidden => return Ok(Claim::Forbidden),
-                Taken::AtCapacity(full) => return Ok(Claim::AtCapacity(full)),
-                Taken::Now(Some(claimed)) => claimed,
-                Taken::Before(earlier) => {
-                    return earlier
-                        .answer(|id| Ok(load::load(connection, &CHAT_SESSION_ENTITY, id)?));
-                }
-            };
-            let session = load::load(connection, &CHAT_SESSION_ENTITY, claimed.session_id)?
-                .ok_or_else(|| {
+            let verdict = pickup::pickup(connection, &agent, which, now, key.as_ref())?;
+            let load = |id| Ok(load::load(connection, &CHAT_SESSION_ENTITY, id)?);
+            let taken = |candidate: crate::chat::pickup::Candidate| {
+                let session = load(candidate.session_id)?.ok_or_else(|| {
                     StoreError::Internal(format!(
                         "session {} vanished after pickup",
-                        claimed.session_id
+                        candidate.session_id
                     ))
                 })?;
-            Ok(Claim::Picked(Some(claimed.picked_up(session, now))))
+                Ok(candidate.picked_up(session, now))
+            };
+            read_back::claim(verdict, taken, load)
         })
     }
 
@@ -459,18 +308,18 @@ impl SqliteStore {
         agent: &Agent,
         session_id: i64,
         key: Option<&Keyed>,
-        work: impl FnOnce(&Connection, &Agent, Option<&Keyed>) -> rusqlite::Result<Outcome>
+        work: impl FnOnce(&Connection, &Agent, Option<&Keyed>) -> rusqlite::Result<Verdict<()>>
         + Send
         + 'static,
     ) -> Result<Change, StoreError> {
         let agent = agent.clone();
         let key = key.map(OwnedKey::of);
-        let outcome = self.writer.run(move |connection| {
+        let verdict = self.writer.run(move |connection| {
             let key = key.as_ref().map(OwnedKey::keyed);
             Ok(work(connection, &agent, key.as_ref())?)
         });
         let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
-        self.watch(outcome.and_then(|outcome| outcome.change(session_id, load)))
+        self.watch(verdict.and_then(|verdict| read_back::change(verdict, session_id, load)))
     }
 
     /// Runs admin `work` in one transaction on the reading connection, which commits if it

@@ -1,5 +1,9 @@
-//! The pickup (spec section 2) on SQLite: choose, claim, welcome, count - all or nothing,
-//! inside the writer's transaction. What the claim writes is decided by [`Candidate::plan`].
+//! The pickup (spec section 2) on SQLite, inside the writer's transaction ([`super::writer`]),
+//! which holds SQLite's write lock from before the queue is read: two pickups - in this
+//! process or another - can never choose the same session, nor both use one key, and earlier
+//! pickups of the same batch are seen as made. The facts are read, [`pickup::judge`] decides,
+//! and a session taken is claimed, welcomed and counted - all or nothing: an error leaves the
+//! caller's savepoint to be rolled back.
 
 use std::sync::LazyLock;
 
@@ -7,107 +11,86 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{keys, reads};
 use crate::account::Agent;
+use crate::chat::capacity::Load;
+use crate::chat::idempotency::Keyed;
+use crate::chat::message::Message;
+use crate::chat::pickup::{self, Candidate, Facts, Plan};
+use crate::chat::queue::{Which, first_free_rank};
+use crate::chat::verdict::{self, Verdict};
 use crate::entity::status;
 use crate::locale::Resources;
-use crate::store::capacity::{self, Full, Load};
-use crate::store::idempotency::{Earlier, Keyed};
-use crate::store::welcome::WelcomeSource;
-use crate::store::{Candidate, Message, Plan, Sought, Which, first_free_rank};
+use crate::store::sql::{self, queue};
 use crate::time::Timestamp;
 
-/// The first eligible session: in the queue, no bot talking, no transfer pending, in a topic
-/// where the agent may respond; oldest request first, then lowest id. Served by the
-/// `chat_session_queue` index in order, without a sort.
-pub(super) const NEXT_IN_QUEUE: &str = "\
-    SELECT s.id, s.topic_id, s.when_requested FROM chat_session s \
-    WHERE s.status = ?1 AND s.chatbot_isactive = 0 AND s.transfer_to IS NULL \
-      AND s.topic_id IN (SELECT m.topic_id FROM chat_topic_user m WHERE m.user_id = ?2 AND m.can_respond <> 0) \
-    ORDER BY s.when_requested, s.id LIMIT 1";
+/// The first session the agent may take, as a candidate.
+static FIRST: LazyLock<String> =
+    LazyLock::new(|| sql::sqlite(&queue::candidate_query(&queue::first(""), "")));
+/// The session named, as a candidate if it waits.
+static NAMED: LazyLock<String> =
+    LazyLock::new(|| sql::sqlite(&queue::candidate_query(&queue::named(), "")));
+static FOREIGN: LazyLock<String> = LazyLock::new(|| sql::sqlite(queue::FOREIGN));
+static CAPACITY: LazyLock<String> = LazyLock::new(|| sql::sqlite(&queue::CAPACITY));
+static RANKS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&queue::RANKS));
 
-/// The session a pickup by id names: whether the agent (`?2`) may respond in its topic, and
-/// whether it waits for an agent (`?3` the in-queue status).
-const SOUGHT: &str = "\
-    SELECT EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id \
-             AND m.user_id = ?2 AND m.can_respond <> 0), \
-           s.status = ?3 AND s.chatbot_isactive = 0 AND s.transfer_to IS NULL, \
-           s.topic_id, s.when_requested \
-    FROM chat_session s WHERE s.id = ?1";
-
-/// The welcome message's inputs: the topic's side and the session's, and the first name of
-/// the person behind the agent.
-const WELCOME_SOURCE: &str = "\
-    SELECT t.welcome_message, t.language_id, t.name, t.widget_agent_use_firstname, \
-           s.name, s.customer_alias, p.firstname, s.first_message \
-    FROM chat_topic t JOIN chat_session s ON s.id = ?2 \
-    LEFT JOIN associate a ON a.associate_id = ?3 \
-    LEFT JOIN person p ON p.person_id = a.person_id \
-    WHERE t.id = ?1";
-
-/// The capacity of agent `?1`.
-static CAPACITY: LazyLock<String> = LazyLock::new(|| capacity::query("?1"));
-
-/// The agent's active ranks in order; the status list matches the partial index's.
-pub(super) const FREE_RANK: &str = "SELECT rank FROM chat_session \
-    WHERE user_id = ?1 AND status IN (5, 6) AND rank >= 1 ORDER BY rank";
-
-/// What the transaction came to.
-pub(super) enum Taken {
-    /// The pickup was made: this session, or none eligible.
-    Now(Option<Candidate>),
-    /// The key says what to answer instead; nothing was changed.
-    Before(Earlier),
-    /// The session asked for is in a topic where the agent may not respond; nothing changed.
-    Forbidden,
-    /// The agent holds as many sessions as they may; nothing changed.
-    AtCapacity(Full),
-}
-
-/// Runs the whole pickup inside the writer's transaction ([`super::writer`]), which holds
-/// SQLite's write lock from before the queue is read: two pickups - in this process or
-/// another - can never choose the same session, nor both use one key. Earlier pickups of the
-/// same batch are seen as made. An error leaves the caller's savepoint to be rolled back.
+/// The pickup of `which` session for `agent`: what it came to, the candidate taken if one
+/// was.
 pub(super) fn pickup(
     transaction: &Connection,
     agent: &Agent,
     which: Which,
     now: Timestamp,
     key: Option<&Keyed>,
-) -> rusqlite::Result<Taken> {
+) -> rusqlite::Result<Verdict<Candidate>> {
     let id = agent.associate_id;
-    if let Some(earlier) = keys::earlier(transaction, id, key)? {
-        return Ok(Taken::Before(earlier));
-    }
-    if let Err(full) = capacity(transaction, id)?.check() {
-        return Ok(Taken::AtCapacity(full));
-    }
-    let found = match which {
-        Which::First => next_in_queue(transaction, agent)?,
-        Which::Session(session_id) => match sought(transaction, agent, session_id)? {
-            (Sought::Forbidden, _) => return Ok(Taken::Forbidden),
-            (_, found) => found,
+    let facts = Facts {
+        load: capacity(transaction, id)?,
+        foreign: match which {
+            Which::First => false,
+            Which::Session(session) => foreign(transaction, id, session)?,
         },
+        next: next(transaction, id, which)?,
     };
-    let candidate = match found {
-        Some(candidate) => Some(claim_candidate(transaction, agent, candidate, now)?),
-        None => None,
-    };
-    if let Some(key) = key {
-        let session = candidate.as_ref().map(|candidate| candidate.session_id);
-        keys::record(transaction, id, key, session, now)?;
+    let recorded = keys::recorded(transaction, id, key)?;
+    let verdict = verdict::keyed(key, recorded, || pickup::judge(facts))
+        .try_map(|candidate| claim_candidate(transaction, agent, candidate, now))?;
+    if verdict.records_key() {
+        let taken = match &verdict {
+            Verdict::Make(candidate) => Some(candidate.session_id),
+            _ => None,
+        };
+        keys::record(transaction, id, key, taken, now)?;
     }
-    Ok(Taken::Now(candidate))
+    Ok(verdict)
 }
 
 /// What agent `agent` may hold and holds, read under the write lock.
 pub(super) fn capacity(transaction: &Connection, agent: i64) -> rusqlite::Result<Load> {
     transaction
         .prepare_cached(&CAPACITY)?
-        .query_row(params![agent], |row| {
-            Ok(Load {
-                limit: row.get(0)?,
-                held: row.get(1)?,
-            })
-        })
+        .query_row(params![agent], |row| queue::load(row))
+}
+
+/// Whether session `session` is in a topic where `agent` may not respond.
+fn foreign(transaction: &Connection, agent: i64, session: i64) -> rusqlite::Result<bool> {
+    let found = transaction
+        .prepare_cached(&FOREIGN)?
+        .query_row(params![agent, session], |row| row.get(0))
+        .optional()?;
+    Ok(found.unwrap_or(false))
+}
+
+/// The session the pickup would take, if there is one.
+fn next(transaction: &Connection, agent: i64, which: Which) -> rusqlite::Result<Option<Candidate>> {
+    let read = |row: &rusqlite::Row| queue::candidate(row);
+    match which {
+        Which::First => transaction
+            .prepare_cached(&FIRST)?
+            .query_row(params![agent], read),
+        Which::Session(session) => transaction
+            .prepare_cached(&NAMED)?
+            .query_row(params![agent, session], read),
+    }
+    .optional()
 }
 
 /// Claims `candidate`, posts its welcome and counts the accept.
@@ -133,82 +116,10 @@ fn claim_candidate(
     Ok(candidate)
 }
 
-/// The session `session_id` as a pickup by id finds it, and the candidate if it waits.
-fn sought(
-    transaction: &Connection,
-    agent: &Agent,
-    session_id: i64,
-) -> rusqlite::Result<(Sought, Option<Candidate>)> {
-    let found = transaction
-        .prepare_cached(SOUGHT)?
-        .query_row(
-            params![session_id, agent.associate_id, status::IN_QUEUE],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-        )
-        .optional()?;
-    let verdict = Sought::judge(found.map(|(may_respond, waiting, _, _)| (may_respond, waiting)));
-    let candidate = match (verdict, found) {
-        (Sought::Waiting, Some((_, _, topic_id, when_requested))) => Some(candidate(
-            transaction,
-            agent,
-            session_id,
-            topic_id,
-            when_requested,
-        )?),
-        _ => None,
-    };
-    Ok((verdict, candidate))
-}
-
-fn next_in_queue(transaction: &Connection, agent: &Agent) -> rusqlite::Result<Option<Candidate>> {
-    let next = transaction
-        .prepare_cached(NEXT_IN_QUEUE)?
-        .query_row(params![status::IN_QUEUE, agent.associate_id], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })
-        .optional()?;
-    let Some((session_id, topic_id, when_requested)) = next else {
-        return Ok(None);
-    };
-    candidate(transaction, agent, session_id, topic_id, when_requested).map(Some)
-}
-
-/// The session about to be claimed, with what its welcome message is made of.
-fn candidate(
-    transaction: &Connection,
-    agent: &Agent,
-    session_id: i64,
-    topic_id: i64,
-    when_requested: Timestamp,
-) -> rusqlite::Result<Candidate> {
-    let (welcome, first_message) = transaction.prepare_cached(WELCOME_SOURCE)?.query_row(
-        params![topic_id, session_id, agent.associate_id],
-        |row| {
-            let welcome = WelcomeSource {
-                raw: row.get(0)?,
-                language_id: row.get(1)?,
-                topic: row.get(2)?,
-                first_name_only: row.get(3)?,
-                customer: row.get(4)?,
-                alias: row.get(5)?,
-                person_first_name: row.get(6)?,
-            };
-            Ok((welcome, row.get(7)?))
-        },
-    )?;
-    Ok(Candidate {
-        session_id,
-        topic_id,
-        when_requested,
-        first_message,
-        welcome,
-    })
-}
-
-/// The agent's first free Rank, its active ranks read in order from the
+/// The agent's first free Rank, their Ranks read in order from the
 /// `chat_session_active_rank` index up to the first gap.
 pub(super) fn free_rank(transaction: &Connection, agent: i64) -> rusqlite::Result<i64> {
-    let mut statement = transaction.prepare_cached(FREE_RANK)?;
+    let mut statement = transaction.prepare_cached(&RANKS)?;
     let ranks = statement.query(params![agent])?.mapped(|row| row.get(0));
     first_free_rank(ranks)
 }
@@ -314,9 +225,9 @@ mod tests {
             .execute_batch(super::super::migrate::SCHEMA)
             .unwrap();
         let plan: Vec<String> = connection
-            .prepare(&format!("EXPLAIN QUERY PLAN {NEXT_IN_QUEUE}"))
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", *FIRST))
             .unwrap()
-            .query_map(params![status::IN_QUEUE, 1], |row| row.get::<_, String>(3))
+            .query_map(params![1], |row| row.get::<_, String>(3))
             .unwrap()
             .map(Result::unwrap)
             .collect();
@@ -336,7 +247,7 @@ mod tests {
             .execute_batch(super::super::migrate::SCHEMA)
             .unwrap();
         let plan: String = connection
-            .prepare(&format!("EXPLAIN QUERY PLAN {FREE_RANK}"))
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", *RANKS))
             .unwrap()
             .query_row(params![1], |row| row.get(3))
             .unwrap();

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use super::{SqliteOptions, SqliteStore};
 use crate::store::open::{IDLE, OpenStores};
 use crate::store::{Store, StoreError, Stores};
-use crate::tenant::Tenant;
+use crate::account::tenant::Tenant;
 
 /// Where a tenant's database lives: `{dir}/{tenant}.db`.
 pub fn tenant_path(dir: &Path, tenant: &Tenant) -> PathBuf {

@@ -1,20 +1,18 @@
-//! What a change under an `Idempotency-Key` decides, once for both backends. The key and its
-//! outcome are written in the change's own transaction, so a retry - on any instance, after
-//! any restart - finds either both or neither.
+//! `Idempotency-Key`: what a change under a key decides, once for both backends. The key and
+//! its outcome are written in the change's own transaction, so a retry - on any instance,
+//! after any restart - finds either both or neither.
 //!
 //! A backend reads the key's record inside the transaction, under the lock that serialises
-//! the caller's changes (SQLite's write lock; PostgreSQL's lock on the agent's row), asks
-//! [`Keyed::judge`], and then either makes the change and records it, or changes nothing and
-//! answers with [`Earlier::answer`].
+//! the caller's changes (SQLite's write lock; PostgreSQL's lock on the agent's row); the
+//! change's judge asks [`Keyed::judge`] first ([`super::verdict::recall`]), and then either
+//! the change is made and the key recorded, or nothing changes and the earlier outcome is
+//! answered. The key itself, as a request names it, is [`key`]'s.
 
-use super::{Change, Claim, StoreError};
-use crate::entity::Object;
-use crate::idempotency::IdempotencyKey;
+mod key;
+
+pub use key::{IdempotencyKey, MAX_LEN};
+
 use crate::time::Timestamp;
-
-/// How many expired keys one keyed change sweeps away: every keyed change adds one, so the
-/// table stays bounded, and the sweep stays small beside the change.
-pub const SWEEP: i64 = 64;
 
 /// A key as the caller's change uses it.
 #[derive(Clone, Copy, Debug)]
@@ -53,37 +51,6 @@ impl Keyed<'_> {
             Earlier::Replay(recorded.session_id)
         } else {
             Earlier::OtherOperation(recorded.operation)
-        })
-    }
-}
-
-impl Earlier {
-    /// The answer, with the replayed session read by `load` as it is now.
-    pub fn answer(
-        self,
-        load: impl FnOnce(i64) -> Result<Option<Object>, StoreError>,
-    ) -> Result<Claim, StoreError> {
-        Ok(match self {
-            Earlier::Replay(session_id) => Claim::Replayed {
-                session_id,
-                session: session_id.map(load).transpose()?.flatten(),
-            },
-            Earlier::OtherOperation(operation) => Claim::KeyUsedFor(operation),
-        })
-    }
-}
-
-impl Earlier {
-    /// The answer to a change of one session, with the replayed session read by `load`.
-    pub fn change(
-        self,
-        load: impl FnOnce(i64) -> Result<Option<Object>, StoreError>,
-    ) -> Result<Change, StoreError> {
-        Ok(match self {
-            Earlier::Replay(session_id) => {
-                Change::Replayed(session_id.map(load).transpose()?.flatten())
-            }
-            Earlier::OtherOperation(operation) => Change::KeyUsedFor(operation),
         })
     }
 }

@@ -1,11 +1,15 @@
 //! Start-up: from checked settings to a running service. The stores and the app are built
-//! here, then either the local server, the Lambda runtime or a one-shot command runs.
+//! here, then either the local server, the Lambda runtime or a one-shot command runs. What
+//! the binary sets before anything else starts is here too: the allocator ([`memory`]) and
+//! the structured log ([`logging`]).
+
+pub mod logging;
+pub mod memory;
 
 use std::sync::Arc;
 
-use crate::admin::{self, Context};
+use crate::admin::{self, Context, demo};
 use crate::config::{Cli, Command, Database, Failure, LambdaSettings, ServeArgs, Settings};
-use crate::demo;
 use crate::http::{App, server};
 use crate::store::Stores;
 use crate::store::admin::Admin;

@@ -1,6 +1,6 @@
 //! Which sessions an agent sees, and in what order (spec section 9: "all chat sessions which
-//! this user is a member of"), decided once for both backends: the query's filter and order,
-//! in the backend's placeholder.
+//! this user is a member of"), decided once for both backends: the query's filter and order.
+//! Placeholders: `$1` is the agent, `$2` a session's id.
 //!
 //! Listed: the sessions waiting (`InQueue`) or in progress (`CustomerLast`, `UserLast`) in
 //! a topic where the agent has any right - respond, listen, manage or be notified - and,
@@ -14,11 +14,13 @@
 //! shows them in), then the rest as the queue serves them - oldest request first, then
 //! lowest id.
 
+use std::sync::LazyLock;
+
 use crate::entity::status::{CUSTOMER_LAST, IN_QUEUE, USER_LAST};
 
-/// What follows `SELECT ... FROM chat_session s` for the list, `agent` being the placeholder
-/// for the agent's associate id.
-pub fn filter_and_order(agent: &str) -> String {
+/// What follows `SELECT ... FROM chat_session s` for agent `$1`'s list.
+pub static LIST: LazyLock<String> = LazyLock::new(|| {
+    let agent = "$1";
     let own = format!("s.user_id = {agent} AND s.status <> {IN_QUEUE}");
     format!(
         "WHERE s.status IN ({IN_QUEUE}, {CUSTOMER_LAST}, {USER_LAST}) AND {} \
@@ -26,14 +28,12 @@ pub fn filter_and_order(agent: &str) -> String {
            s.when_requested, s.id",
         visible(agent)
     )
-}
+});
 
-/// What follows `SELECT ... FROM chat_session s` for one session, `id`, whatever its status:
-/// the agent sees it where it would be listed (a session of another topic is "not found",
-/// so its id tells nothing).
-pub fn one(agent: &str, id: &str) -> String {
-    format!("WHERE s.id = {id} AND {}", visible(agent))
-}
+/// What follows `SELECT ... FROM chat_session s` for session `$2`, whatever its status, for
+/// agent `$1`: the agent sees it where it would be listed (a session of another topic is
+/// "not found", so its id tells nothing).
+pub static ONE: LazyLock<String> = LazyLock::new(|| format!("WHERE s.id = $2 AND {}", visible("$1")));
 
 /// Whether membership `m` gives any right in its topic: respond, listen, manage or be
 /// notified (SuperOffice's "member").

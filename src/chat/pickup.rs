@@ -1,14 +1,74 @@
-//! What a pickup decides, whichever backend stores it (spec section 2). A backend finds the
-//! [`Candidate`] - the first eligible session, locked or under the write lock - reads what
-//! its [`Plan`] needs, and writes the plan in the same transaction; then it loads the
-//! session and hands back the [`Pickup`].
+//! What a pickup decides, whichever backend stores it (spec section 2), for the first session
+//! of the queue or one named by id ([`Which`]).
+//!
+//! The backend reads the [`Facts`] in its transaction - under the write lock, or with the
+//! agent's row and the candidate locked - and [`judge`] decides (after the request's key:
+//! [`super::verdict::keyed`]), in this order: the agent's capacity, a session named in a
+//! topic where the agent may not respond, an empty queue; else the [`Candidate`] is taken.
+//! Then the backend reads what the candidate's [`Plan`] needs (the agent's first free Rank,
+//! the string resources a welcome refers to), writes the plan and loads the session: the
+//! [`Pickup`]. What the caller is answered is a [`Claim`].
 
+use super::Refusal;
+use super::capacity::Load;
+use super::message::Message;
+use super::verdict::Verdict;
+use super::welcome::WelcomeSource;
 use crate::account::Agent;
 use crate::entity::{Object, status};
 use crate::locale::{Language, Resources};
-use crate::store::message::Message;
-use crate::store::welcome::WelcomeSource;
 use crate::time::Timestamp;
+
+/// What the backend read for a pickup, in its transaction.
+pub struct Facts {
+    /// The agent's capacity.
+    pub load: Load,
+    /// The session named by id is in a topic where the agent may not respond (always
+    /// `false` for the first of the queue).
+    pub foreign: bool,
+    /// The session to take: the first waiting for the agent, or the one named if it waits.
+    pub next: Option<Candidate>,
+}
+
+/// The verdict on a pickup: in the order of the module's doc.
+pub fn judge(facts: Facts) -> Verdict<Candidate> {
+    if let Err(full) = facts.load.check() {
+        return Verdict::Refused(Refusal::AtCapacity(full));
+    }
+    if facts.foreign {
+        return Verdict::Refused(Refusal::NotYourTopic);
+    }
+    match facts.next {
+        Some(candidate) => Verdict::Make(candidate),
+        None => Verdict::Nothing,
+    }
+}
+
+/// What a pickup came to, for its caller.
+#[derive(Debug)]
+pub enum Claim {
+    /// Made now: the session taken, or `None` when nothing was eligible (nothing changed
+    /// but the key's record).
+    Picked(Option<Pickup>),
+    /// Made before under this key: that session (`None`: the queue was empty then), as it
+    /// is now. Nothing changed.
+    Replayed {
+        session_id: Option<i64>,
+        session: Option<Object>,
+    },
+    /// Refused; nothing changed.
+    Refused(Refusal),
+}
+
+impl Claim {
+    /// The session taken now, if this claim took one.
+    pub fn taken(self) -> Option<Pickup> {
+        match self {
+            Claim::Picked(picked) => picked,
+            _ => None,
+        }
+    }
+}
 
 /// The session a pickup is about to claim, with what its welcome message is made of.
 pub struct Candidate {
@@ -89,57 +149,10 @@ impl Candidate {
     }
 }
 
-/// Which session a pickup takes: the first the agent may take, or one named by id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Which {
-    First,
-    Session(i64),
-}
-
-/// What a pickup by id found the named session to be, under the pickup's lock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sought {
-    /// Waiting for an agent, in a topic where the caller may respond: it is taken.
-    Waiting,
-    /// Not waiting - taken, ended, being transferred, with a bot - or not there at all:
-    /// SuperOffice's "NULL if session was not in queue"; nothing changes.
-    NotInQueue,
-    /// In a topic where the caller may not respond: refused, whatever its state, so that a
-    /// refusal tells nothing of other topics' sessions. Nothing changes.
-    Forbidden,
-}
-
-impl Sought {
-    /// The verdict on what the backend read of the session: `None` for no such session,
-    /// else whether the caller may respond in its topic and whether it waits for an agent
-    /// (in the queue, no bot talking, no transfer pending).
-    pub fn judge(found: Option<(bool, bool)>) -> Self {
-        match found {
-            None => Sought::NotInQueue,
-            Some((false, _)) => Sought::Forbidden,
-            Some((true, false)) => Sought::NotInQueue,
-            Some((true, true)) => Sought::Waiting,
-        }
-    }
-}
-
-/// The lowest positive number missing from `ranks` (ascending): an agent's next free Rank.
-/// Reads only as far as the first gap.
-pub fn first_free_rank<E>(ranks: impl IntoIterator<Item = Result<i64, E>>) -> Result<i64, E> {
-    let mut free = 1;
-    for rank in ranks {
-        let rank = rank?;
-        if rank > free {
-            break;
-        }
-        free = free.max(rank + 1);
-    }
-    Ok(free)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chat::capacity::Full;
     use crate::entity::message;
 
     fn candidate(welcome: &str) -> Candidate {
@@ -168,13 +181,38 @@ mod tests {
         Agent::new(1, "tje0".into(), "Thomas Jensen".into())
     }
 
+    fn facts(load: Load, foreign: bool, next: bool) -> Facts {
+        Facts {
+            load,
+            foreign,
+            next: next.then(|| candidate("Hi")),
+        }
+    }
+
     #[test]
-    fn a_session_by_id_is_refused_in_a_foreign_topic_whatever_its_state() {
-        assert_eq!(Sought::judge(None), Sought::NotInQueue);
-        assert_eq!(Sought::judge(Some((false, true))), Sought::Forbidden);
-        assert_eq!(Sought::judge(Some((false, false))), Sought::Forbidden);
-        assert_eq!(Sought::judge(Some((true, false))), Sought::NotInQueue);
-        assert_eq!(Sought::judge(Some((true, true))), Sought::Waiting);
+    fn capacity_comes_before_the_topic_and_the_topic_before_an_empty_queue() {
+        let free = Load {
+            limit: None,
+            held: 0,
+        };
+        let full = Load {
+            limit: Some(1),
+            held: 1,
+        };
+        let verdict = |facts| match judge(facts) {
+            Verdict::Make(candidate) => Verdict::Make(candidate.session_id),
+            other => other.map(|_| 0),
+        };
+        assert_eq!(verdict(facts(free, false, true)), Verdict::Make(7));
+        assert_eq!(verdict(facts(free, false, false)), Verdict::Nothing);
+        assert_eq!(
+            verdict(facts(free, true, false)),
+            Verdict::Refused(Refusal::NotYourTopic)
+        );
+        assert_eq!(
+            verdict(facts(full, true, true)),
+            Verdict::Refused(Refusal::AtCapacity(Full { limit: 1, held: 1 }))
+        );
     }
 
     #[test]
@@ -238,14 +276,5 @@ mod tests {
         let early = Timestamp::parse_stored("2026-01-01 11:00:00.000000").unwrap();
         let plan = candidate("").plan(&agent(), 1, Resources::default(), early);
         assert_eq!(plan.waited_seconds, 0.0);
-    }
-
-    #[test]
-    fn the_free_rank_is_the_first_gap() {
-        let free = |ranks: &[i64]| first_free_rank(ranks.iter().map(|&r| Ok::<_, ()>(r))).unwrap();
-        assert_eq!(free(&[]), 1);
-        assert_eq!(free(&[1, 2]), 3);
-        assert_eq!(free(&[1, 2, 4]), 3);
-        assert_eq!(free(&[2, 3]), 1);
     }
 }

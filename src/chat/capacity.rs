@@ -2,7 +2,7 @@
 //! limit). Off unless an administrator sets one - for the associate, or as a default for the
 //! topics they respond in.
 //!
-//! Decided once for both backends:
+//! Decided once for both backends (the query that counts is `crate::store::sql::queue`'s):
 //! - **The limit** is the associate's own, if set; else the lowest default among the topics
 //!   where they may respond; else there is none. It is a property of the agent, not of the
 //!   session about to be given, so an agent at capacity is at capacity in every topic.
@@ -14,26 +14,7 @@
 //!   requests on any number of instances take turns and can never exceed it. An agent at
 //!   capacity is refused whether or not a session waits: the answer is about them.
 
-use crate::entity::status::{CUSTOMER_LAST, USER_LAST};
-
-/// The agent's limit (NULL: none) and the sessions they hold, `agent` being the
-/// placeholder of the agent's associate id. Without a limit the sessions are not counted
-/// (both dialects evaluate a `CASE` lazily): a pickup without one costs an indexed lookup
-/// or two, however many sessions the agent holds.
-pub fn query(agent: &str) -> String {
-    format!(
-        "SELECT l.max_active, CASE WHEN l.max_active IS NULL THEN 0 ELSE \
-           (SELECT count(*) FROM chat_session \
-             WHERE user_id = {agent} AND status IN ({CUSTOMER_LAST}, {USER_LAST})) END \
-         FROM (SELECT coalesce( \
-           (SELECT a.max_active_sessions FROM associate a WHERE a.associate_id = {agent}), \
-           (SELECT min(t.agent_max_active_sessions) FROM chat_topic t \
-              JOIN chat_topic_user m ON m.topic_id = t.id \
-             WHERE m.user_id = {agent} AND m.can_respond)) AS max_active) l"
-    )
-}
-
-/// What [`query`] read.
+/// What a backend read of an agent: their limit, if any, and the sessions they hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Load {
     pub limit: Option<i64>,

@@ -7,23 +7,10 @@
 //! way the key is 1-255 printable ASCII characters, and a bare one has no spaces, commas,
 //! semicolons or quotes (which would make it a list or parameters in a structured field).
 
-use std::collections::HashSet;
 use std::fmt;
-use std::sync::{Mutex, MutexGuard};
 
 /// The longest key kept.
 pub const MAX_LEN: usize = 255;
-
-/// Why a request's key cannot be honoured.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum KeyError {
-    /// The header cannot be read; the text says why.
-    Malformed(&'static str),
-    /// A request with this key is still being answered.
-    InFlight,
-    /// The key was used for this other operation.
-    UsedFor(String),
-}
 
 /// A valid key: the string it names, unquoted.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -59,55 +46,6 @@ impl IdempotencyKey {
 impl fmt::Display for IdempotencyKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-/// The keys whose requests this process is answering right now, so that a second request
-/// with one is refused (409) instead of waiting for the first. Across processes the store's
-/// transaction decides: the second waits for the first's commit and replays it.
-#[derive(Default)]
-pub struct InFlight {
-    keys: Mutex<HashSet<(String, i64, IdempotencyKey)>>,
-}
-
-/// A key entered in [`InFlight`]; leaving it when dropped.
-pub struct Entered<'a> {
-    in_flight: &'a InFlight,
-    entry: Option<(String, i64, IdempotencyKey)>,
-}
-
-impl InFlight {
-    /// Enters `key` of `associate` in `scope` (the tenant), unless a request with it is in
-    /// flight.
-    pub fn enter(
-        &self,
-        scope: &str,
-        associate: i64,
-        key: &IdempotencyKey,
-    ) -> Result<Entered<'_>, KeyError> {
-        let entry = (scope.to_string(), associate, key.clone());
-        if !self.lock().insert(entry.clone()) {
-            return Err(KeyError::InFlight);
-        }
-        Ok(Entered {
-            in_flight: self,
-            entry: Some(entry),
-        })
-    }
-
-    fn lock(&self) -> MutexGuard<'_, HashSet<(String, i64, IdempotencyKey)>> {
-        // A set of plain values; one left by a panicking thread is still sound.
-        self.keys
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-impl Drop for Entered<'_> {
-    fn drop(&mut self) {
-        if let Some(entry) = self.entry.take() {
-            self.in_flight.lock().remove(&entry);
-        }
     }
 }
 
@@ -170,18 +108,6 @@ mod tests {
             key(&"k".repeat(256)),
             Err("the key is longer than 255 characters")
         );
-    }
-
-    #[test]
-    fn a_key_in_flight_is_refused_until_its_request_ends() {
-        let in_flight = InFlight::default();
-        let k = IdempotencyKey::parse("k").unwrap();
-        let first = in_flight.enter("", 1, &k).unwrap();
-        assert_eq!(in_flight.enter("", 1, &k).err(), Some(KeyError::InFlight));
-        assert!(in_flight.enter("", 2, &k).is_ok(), "another associate's");
-        assert!(in_flight.enter("acme", 1, &k).is_ok(), "another tenant's");
-        drop(first);
-        assert!(in_flight.enter("", 1, &k).is_ok());
     }
 
     proptest! {

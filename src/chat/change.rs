@@ -1,0 +1,18 @@
+//! What a change to one named session (a reset, a transfer's step) comes to for its caller,
+//! once it is committed and the session read back.
+
+use super::Refusal;
+use crate::entity::Object;
+
+/// What a change to one named session came to.
+#[derive(Debug)]
+pub enum Change {
+    /// Made now: the session as it is after it.
+    Made(Object),
+    /// Nothing to do ("nothing happens"): the session as it is. Only the key was recorded.
+    Unchanged(Object),
+    /// Made before under this key: the session as it is now. Nothing changed.
+    Replayed(Option<Object>),
+    /// Not made, for this reason. Nothing changed.
+    Refused(Refusal),
+}

@@ -1,0 +1,68 @@
+//! What a reset decides (spec section 9: "put it back on the queue for pickup; used by bots
+//! to hand off a session to a human"), once for both backends: who may, and which sessions.
+//! The backends read the [`Facts`] under their write lock, ask [`judge`], and when it
+//! allows the reset write the same columns (`crate::store::sql::change`): back to `InQueue`
+//! in its original place (its request time is kept), its agent and Rank released, the bot
+//! flag and any pending transfer cleared.
+
+use super::{Refusal, Verdict};
+use crate::entity::status::{CUSTOMER_LAST, IN_QUEUE, USER_LAST};
+
+/// What the backend read of the session, for the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Facts {
+    /// The caller is the session's agent.
+    pub holds: bool,
+    /// The caller manages the session's topic.
+    pub manages: bool,
+    /// The caller has any right in the session's topic (sees it).
+    pub sees: bool,
+    pub status: i64,
+}
+
+/// The verdict on a reset of session `session_id`, which the backend found as `found`
+/// (`None`: no such session): made, or refused as not found, not allowed or ended.
+pub fn judge(session_id: i64, found: Option<Facts>) -> Verdict<()> {
+    let Some(facts) = found.filter(|facts| facts.holds || facts.sees) else {
+        return Verdict::Refused(Refusal::NotFound(session_id));
+    };
+    if !facts.holds && !facts.manages {
+        return Verdict::Refused(Refusal::NotAllowed);
+    }
+    match facts.status {
+        IN_QUEUE | CUSTOMER_LAST | USER_LAST => Verdict::Make(()),
+        _ => Verdict::Refused(Refusal::Ended(session_id)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(holds: bool, manages: bool, sees: bool, status: i64) -> Option<Facts> {
+        Some(Facts {
+            holds,
+            manages,
+            sees,
+            status,
+        })
+    }
+
+    #[test]
+    fn the_agent_or_a_manager_may_reset_a_live_session_others_may_not() {
+        let refused = |refusal| Verdict::Refused(refusal);
+        assert_eq!(judge(3, facts(true, false, false, USER_LAST)), Verdict::Make(()));
+        assert_eq!(judge(3, facts(false, true, true, CUSTOMER_LAST)), Verdict::Make(()));
+        assert_eq!(judge(3, facts(false, true, true, IN_QUEUE)), Verdict::Make(()));
+        assert_eq!(
+            judge(3, facts(false, false, true, USER_LAST)),
+            refused(Refusal::NotAllowed)
+        );
+        assert_eq!(
+            judge(3, facts(false, false, false, USER_LAST)),
+            refused(Refusal::NotFound(3))
+        );
+        assert_eq!(judge(3, None), refused(Refusal::NotFound(3)));
+        assert_eq!(judge(3, facts(true, false, true, 7)), refused(Refusal::Ended(3)));
+    }
+}

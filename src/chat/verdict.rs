@@ -1,0 +1,120 @@
+//! The one shape of every change: the backend reads the facts inside its transaction, they
+//! are judged once - the request's `Idempotency-Key` first, then the operation's own rules
+//! ([`keyed`]) - into a [`Verdict`], and the backend writes what the verdict says, recording
+//! the key where [`Verdict::records_key`] says so.
+
+use std::convert::Infallible;
+
+use super::Refusal;
+use super::idempotency::{Earlier, Keyed, Recorded};
+
+/// What a change comes to, decided before anything is written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict<T> {
+    /// Made before under the request's key: answer with that session (`None`: there was
+    /// none to take) as it is now. Nothing is written.
+    Replay(Option<i64>),
+    /// Refused. Nothing is written, the key included.
+    Refused(Refusal),
+    /// Nothing to do: nothing is written but the key.
+    Nothing,
+    /// Write what `T` describes, and the key.
+    Make(T),
+}
+
+impl<T> Verdict<T> {
+    /// Whether the backend records the request's key with this verdict: a change made or
+    /// found unnecessary is the key's outcome; a refusal or a replay is not.
+    pub fn records_key(&self) -> bool {
+        matches!(self, Verdict::Nothing | Verdict::Make(_))
+    }
+
+    /// The verdict with what it makes turned by `made`.
+    pub fn map<U>(self, made: impl FnOnce(T) -> U) -> Verdict<U> {
+        match self.try_map(|change| Ok::<_, Infallible>(made(change))) {
+            Ok(verdict) => verdict,
+            Err(never) => match never {},
+        }
+    }
+
+    /// The change to make, or - where there is none - the verdict, as one of any change.
+    pub fn into_change<U>(self) -> Result<T, Verdict<U>> {
+        match self {
+            Verdict::Make(change) => Ok(change),
+            Verdict::Replay(session) => Err(Verdict::Replay(session)),
+            Verdict::Refused(refusal) => Err(Verdict::Refused(refusal)),
+            Verdict::Nothing => Err(Verdict::Nothing),
+        }
+    }
+
+    /// As [`Verdict::map`], for a `made` that can fail (a write).
+    pub fn try_map<U, E>(self, made: impl FnOnce(T) -> Result<U, E>) -> Result<Verdict<U>, E> {
+        match self.into_change() {
+            Ok(change) => made(change).map(Verdict::Make),
+            Err(verdict) => Ok(verdict),
+        }
+    }
+}
+
+/// The verdict on a change under `key`, whose record the backend read as `recorded`: what
+/// the key says if it was used before ([`recall`]), else what the operation's `rules` say.
+pub fn keyed<T>(
+    key: Option<&Keyed>,
+    recorded: Option<Recorded>,
+    rules: impl FnOnce() -> Verdict<T>,
+) -> Verdict<T> {
+    recall(key, recorded).unwrap_or_else(rules)
+}
+
+/// What the request's key says before the operation's rules are asked: a replay or a
+/// refusal when it was used before (and has not expired); `None` to judge the change.
+fn recall<T>(key: Option<&Keyed>, recorded: Option<Recorded>) -> Option<Verdict<T>> {
+    let earlier = key?.judge(recorded)?;
+    Some(match earlier {
+        Earlier::Replay(session) => Verdict::Replay(session),
+        Earlier::OtherOperation(operation) => Verdict::Refused(Refusal::KeyUsedFor(operation)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chat::idempotency::IdempotencyKey;
+    use crate::time::Timestamp;
+
+    #[test]
+    fn only_a_change_made_or_unnecessary_records_the_key() {
+        assert!(Verdict::Make(()).records_key());
+        assert!(Verdict::<()>::Nothing.records_key());
+        assert!(!Verdict::<()>::Replay(Some(1)).records_key());
+        assert!(!Verdict::<()>::Refused(Refusal::NotAllowed).records_key());
+    }
+
+    #[test]
+    fn a_key_used_before_replays_or_refuses_and_no_key_judges_on() {
+        let key = IdempotencyKey::parse("k").unwrap();
+        let now = Timestamp::parse_stored("2026-01-01 12:00:00.000000").unwrap();
+        let keyed = Keyed {
+            key: &key,
+            operation: "reset",
+            expired_before: now,
+        };
+        let recorded = |operation: &str| {
+            Some(Recorded {
+                operation: operation.into(),
+                session_id: Some(4),
+                created: now,
+            })
+        };
+        assert_eq!(recall::<()>(None, recorded("reset")), None);
+        assert_eq!(recall::<()>(Some(&keyed), None), None);
+        assert_eq!(
+            recall::<()>(Some(&keyed), recorded("reset")),
+            Some(Verdict::Replay(Some(4)))
+        );
+        assert_eq!(
+            recall::<()>(Some(&keyed), recorded("transfer")),
+            Some(Verdict::Refused(Refusal::KeyUsedFor("transfer".into())))
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! Every way a request can fail, mapped to a status and a problem body in one place.
+//!
+//! Bodies are RFC 9457 problem details. What the caller reads says what went wrong and
+//! what to do; internal details (SQL, paths) go only to the log, tagged with the request id
+//! that the body carries as `instance`.
+
+use http::header::{ALLOW, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use http::{Response, StatusCode};
+use lambda_http::Body;
+use serde::Serialize;
+
+mod detail;
+
+use super::body::FieldError;
+use super::in_flight::KeyError;
+use super::negotiate::{Format, NegotiationError};
+use super::render::{self, printable};
+use super::routes::RouteError;
+use super::select::SelectError;
+use crate::auth::{AuthError, AuthFailure};
+use crate::chat::Refusal;
+use crate::locale::HeaderError;
+use crate::store::StoreError;
+
+/// Seconds a caller should wait after a busy database.
+const RETRY_AFTER_BUSY: &str = "1";
+/// A database server restarting or failing over takes seconds.
+const RETRY_AFTER_UNREACHABLE: &str = "5";
+/// A full disk is freed by people or log rotation, not in a second.
+const RETRY_AFTER_FULL: &str = "60";
+
+/// The problem `type` of a 429: sign-ins held back after failures. A name, not a page.
+pub const LOGIN_THROTTLED: &str = "urn:chat-pickup:problem:login-throttled";
+/// The problem `type` of the 409 for an agent who holds as many sessions as they may: a
+/// front end tells it from the other 409s (a key in flight, an ended session) by this.
+pub const AT_CAPACITY: &str = "urn:chat-pickup:problem:at-capacity";
+
+#[derive(Debug)]
+pub enum ApiError {
+    Route(RouteError),
+    Auth(AuthError),
+    Store(StoreError),
+    Negotiation(NegotiationError),
+    Select(SelectError),
+    /// A language, culture or time-zone header that cannot be honoured.
+    Locale(HeaderError),
+    /// A body beyond [`MAX_BODY`] on a route that takes none.
+    BodyTooLarge,
+    /// A browser page from an origin that may not call this API; the text is its `Origin`.
+    ForeignOrigin(String),
+    /// An `Idempotency-Key` that cannot be honoured.
+    Key(KeyError),
+    /// A route that acts on one session, without a session id it can read.
+    SessionId(FieldError),
+    /// A transfer that names no associate it can read.
+    Associate(FieldError),
+    /// The chat's refusal of the operation ([`Refusal`]).
+    Refused(Refusal),
+    /// A bug: a panic or a failed join of a blocking task.
+    Internal(String),
+}
+
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        ApiError::SessionId(error)
+    }
+}
+
+impl From<KeyError> for ApiError {
+    fn from(error: KeyError) -> Self {
+        ApiError::Key(error)
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        ApiError::Refused(refusal)
+    }
+}
+
+impl From<RouteError> for ApiError {
+    fn from(error: RouteError) -> Self {
+        ApiError::Route(error)
+    }
+}
+
+impl From<AuthFailure> for ApiError {
+    fn from(failure: AuthFailure) -> Self {
+        match failure {
+            AuthFailure::Refused(error) => ApiError::Auth(error),
+            AuthFailure::Store(error) => ApiError::Store(error),
+        }
+    }
+}
+
+impl From<NegotiationError> for ApiError {
+    fn from(error: NegotiationError) -> Self {
+        ApiError::Negotiation(error)
+    }
+}
+
+impl From<SelectError> for ApiError {
+    fn from(error: SelectError) -> Self {
+        ApiError::Select(error)
+    }
+}
+
+impl From<HeaderError> for ApiError {
+    fn from(error: HeaderError) -> Self {
+        ApiError::Locale(error)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        ApiError::Store(error)
+    }
+}
+
+/// RFC 9457 problem details; in XML, the `urn:ietf:rfc:7807` vocabulary of its appendix.
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "@xmlns", skip_serializing_if = "Option::is_none")]
+    namespace: Option<&'static str>,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    instance: &'a str,
+    /// For [`AT_CAPACITY`]: the caller's limit, and how many sessions they hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    held: Option<i64>,
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Route(RouteError::NotFound) => StatusCode::NOT_FOUND,
+            ApiError::Route(RouteError::MethodNotAllowed(_)) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Negotiation(NegotiationError::Malformed(_))
+            | ApiError::Select(_)
+            | ApiError::Locale(_) => StatusCode::BAD_REQUEST,
+            ApiError::Negotiation(NegotiationError::NotAcceptable) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::Key(KeyError::Malformed(_))
+            | ApiError::SessionId(_)
+            | ApiError::Associate(_) => StatusCode::BAD_REQUEST,
+            ApiError::Refused(refusal) => refused(refusal),
+            ApiError::Key(KeyError::InFlight) => StatusCode::CONFLICT,
+            ApiError::Auth(AuthError::NotAnAgent) => StatusCode::FORBIDDEN,
+            ApiError::Auth(AuthError::Throttled(_)) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Auth(_) => StatusCode::UNAUTHORIZED,
+            ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
+            ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Store(StoreError::UnknownTenant(_)) => StatusCode::NOT_FOUND,
+            ApiError::Store(
+                StoreError::Busy(_)
+                | StoreError::OutcomeUnknown(_)
+                | StoreError::Unreachable(_)
+                | StoreError::Unavailable(_)
+                | StoreError::Full(_),
+            ) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Store(StoreError::Internal(_)) | ApiError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// The problem response; `challenge` is the `WWW-Authenticate` value a 401 carries.
+    pub fn into_response(
+        self,
+        format: Format,
+        request_id: &str,
+        challenge: &str,
+    ) -> Response<Body> {
+        let status = self.status();
+        let detail = self.detail();
+        let full = match &self {
+            ApiError::Refused(Refusal::AtCapacity(full)) => Some(full),
+            _ => None,
+        };
+        // The detail may echo the caller's input, which XML may not be able to carry.
+        let detail = printable(&detail, format);
+        let problem = Problem {
+            namespace: matches!(format, Format::Xml(_)).then_some("urn:ietf:rfc:7807"),
+            kind: self.problem_type(),
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            detail: &detail,
+            instance: request_id,
+            limit: full.map(|full| full.limit),
+            held: full.map(|full| full.held),
+        };
+        let body = match format {
+            Format::Json(_) => {
+                serde_json::to_string(&problem).expect("a problem always serializes")
+            }
+            Format::Xml(_) => {
+                let mut out = String::from(r#"<?xml version="1.0" encoding="utf-8"?>"#);
+                render::write_xml(&mut out, "problem", &problem);
+                out
+            }
+        };
+        let mut response = Response::builder()
+            .status(status)
+            .header(CONTENT_TYPE, format.problem_content_type());
+        response = match &self {
+            ApiError::Auth(AuthError::Throttled(throttled)) => {
+                response.header(RETRY_AFTER, throttled.seconds())
+            }
+            ApiError::Auth(error) if !matches!(error, AuthError::NotAnAgent) => {
+                response.header(WWW_AUTHENTICATE, challenge)
+            }
+            ApiError::Route(RouteError::MethodNotAllowed(allowed)) => {
+                response.header(ALLOW, allowed.as_str())
+            }
+            ApiError::Store(StoreError::Busy(_) | StoreError::OutcomeUnknown(_)) => {
+                response.header(RETRY_AFTER, RETRY_AFTER_BUSY)
+            }
+            ApiError::Store(StoreError::Unreachable(_)) => {
+                response.header(RETRY_AFTER, RETRY_AFTER_UNREACHABLE)
+            }
+            ApiError::Store(StoreError::Full(_)) => response.header(RETRY_AFTER, RETRY_AFTER_FULL),
+            _ => response,
+        };
+        response
+            .body(Body::Text(body))
+            .expect("static headers are valid")
+    }
+
+    /// The problem `type`: a URI of our own where a client should tell the problem from
+    /// others of its status, `about:blank` (the status says it all) elsewhere.
+    fn problem_type(&self) -> &'static str {
+        match self {
+            ApiError::Auth(AuthError::Throttled(_)) => LOGIN_THROTTLED,
+            ApiError::Refused(Refusal::AtCapacity(_)) => AT_CAPACITY,
+            _ => "about:blank",
+        }
+    }
+
+    /// The text for the log: everything, including what the caller does not see.
+    pub fn log_detail(&self) -> String {
+        match self {
+            ApiError::Store(error) => error.to_string(),
+            ApiError::Internal(detail) => detail.clone(),
+            other => other.detail(),
+        }
+    }
+}
+
+/// The status of a refusal: not found, forbidden, a conflict with the session's or the
+/// caller's state, or a request that names the wrong associate or key.
+fn refused(refusal: &Refusal) -> StatusCode {
+    match refusal {
+        Refusal::NotFound(_) => StatusCode::NOT_FOUND,
+        Refusal::NotAllowed | Refusal::NotYourTopic => StatusCode::FORBIDDEN,
+        Refusal::Ended(_) | Refusal::AtCapacity(_) => StatusCode::CONFLICT,
+        Refusal::UnknownAssociate(_)
+        | Refusal::ToSelf
+        | Refusal::CannotRespond(_)
+        | Refusal::KeyUsedFor(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}

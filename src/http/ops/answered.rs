@@ -1,0 +1,121 @@
+//! What a change comes to for its caller - the answer, or the refusal to map to a problem -
+//! and the one line every change leaves in the log where its transaction ends, whether or
+//! not the caller is still there to read the answer.
+
+use super::{Answer, Call, Content, Done};
+use crate::chat::{Change, Claim, Refusal};
+use crate::http::error::ApiError;
+
+/// A change to one named session, for the log: the operation, what the log calls the change
+/// when it is made, the session and the associate the request names.
+pub struct Changed<'a> {
+    pub operation: &'static str,
+    pub made: &'static str,
+    pub session: i64,
+    pub associate: Option<&'a str>,
+}
+
+/// The answer to a pickup's `claim` (of `session`, when one is named), after logging it and
+/// noting a committed pickup on the receipt.
+pub fn claim(call: &Call, session: Option<i64>, claim: Claim) -> Done {
+    let mut line = Line::new(session);
+    match &claim {
+        Claim::Picked(Some(pickup)) => {
+            let key = call.key.as_ref().map_or("", |keyed| keyed.key.as_str());
+            call.receipt
+                .committed(pickup.session_id, call.request_id, key);
+            line.session = Some(pickup.session_id);
+            line.taken = Some((pickup.topic_id, pickup.waited_ms));
+            line.outcome = "picked up session";
+        }
+        Claim::Picked(None) => line.outcome = "queue empty",
+        Claim::Replayed { session_id, .. } => {
+            line.session = *session_id;
+            line.outcome = "replayed a pickup made before under this key";
+        }
+        Claim::Refused(refusal) => line.refused(refusal),
+    }
+    line.log(call, "pickup");
+    match claim {
+        Claim::Picked(picked) => answer(picked.map(|pickup| pickup.session), false),
+        Claim::Replayed { session, .. } => answer(session, true),
+        Claim::Refused(refusal) => Err(ApiError::Refused(refusal)),
+    }
+}
+
+/// The answer to `change`, after logging it.
+pub fn change(call: &Call, changed: Changed, change: Change) -> Done {
+    let mut line = Line::new(Some(changed.session));
+    line.associate = changed.associate;
+    match &change {
+        Change::Made(_) => line.outcome = changed.made,
+        Change::Unchanged(_) => line.outcome = "nothing to do",
+        Change::Replayed(_) => line.outcome = "replayed",
+        Change::Refused(refusal) => line.refused(refusal),
+    }
+    line.log(call, changed.operation);
+    match change {
+        Change::Made(session) | Change::Unchanged(session) => answer(Some(session), false),
+        Change::Replayed(session) => answer(session, true),
+        Change::Refused(refusal) => Err(ApiError::Refused(refusal)),
+    }
+}
+
+fn answer(session: Option<crate::entity::Object>, replayed: bool) -> Done {
+    Ok(Answer {
+        content: Content::One(session),
+        replayed,
+    })
+}
+
+/// The log line of a change: what it came to, and the fields that apply.
+struct Line<'a> {
+    outcome: &'static str,
+    session: Option<i64>,
+    associate: Option<&'a str>,
+    /// The topic and the wait of a session picked up.
+    taken: Option<(i64, i64)>,
+    /// The limit and the sessions held of an agent at capacity.
+    full: Option<(i64, i64)>,
+}
+
+impl Line<'_> {
+    fn new(session: Option<i64>) -> Self {
+        Self {
+            outcome: "",
+            session,
+            associate: None,
+            taken: None,
+            full: None,
+        }
+    }
+
+    fn refused(&mut self, refusal: &Refusal) {
+        self.outcome = refusal.reason();
+        if let Refusal::AtCapacity(full) = refusal {
+            self.full = Some((full.limit, full.held));
+        }
+    }
+
+    fn log(&self, call: &Call, operation: &str) {
+        let principal = call.principal;
+        tracing::info!(
+            request_id = call.request_id,
+            source = crate::http::source::shown(call.source).as_str(),
+            tenant = call.tenant.map_or("", |tenant| tenant.as_str()),
+            user = principal.agent.name.as_str(),
+            scheme = principal.scheme.name(),
+            app = principal.app.as_deref().unwrap_or(""),
+            key = call.key.as_ref().map_or("", |keyed| keyed.key.as_str()),
+            operation,
+            session_id = self.session,
+            associate = self.associate,
+            topic_id = self.taken.map(|(topic, _)| topic),
+            wait_ms = self.taken.map(|(_, waited)| waited),
+            limit = self.full.map(|(limit, _)| limit),
+            held = self.full.map(|(_, held)| held),
+            "{}",
+            self.outcome
+        );
+    }
+}

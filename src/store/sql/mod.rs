@@ -1,0 +1,44 @@
+//! The SQL both backends run, written once - in PostgreSQL's placeholders (`$1`, `$2`, ...),
+//! which [`sqlite`] turns into SQLite's (`?1`, `?2`, ...) - with the row mapping of what it
+//! reads, over either driver's rows ([`Columns`]). A backend adds only what its dialect
+//! must: PostgreSQL its row locks, SQLite nothing.
+//!
+//! - [`queue`]: what waits for an agent, the candidate a pickup takes, Ranks and capacity.
+//! - [`change`]: the facts and writes of a reset and a transfer.
+//! - [`keys`]: an `Idempotency-Key`'s record.
+//! - [`sessions`]: which sessions an agent sees, and in what order.
+
+pub mod change;
+pub mod keys;
+pub mod queue;
+pub mod sessions;
+
+use crate::time::Timestamp;
+
+/// `sql` with SQLite's placeholders: `$n` becomes `?n` (no statement here holds a `$` of its
+/// own).
+pub fn sqlite(sql: &str) -> String {
+    sql.replace('$', "?")
+}
+
+/// A row as either driver hands it over: the few types the shared mappings read.
+pub trait Columns {
+    type Error;
+    fn int(&self, at: usize) -> Result<i64, Self::Error>;
+    fn maybe_int(&self, at: usize) -> Result<Option<i64>, Self::Error>;
+    fn flag(&self, at: usize) -> Result<bool, Self::Error>;
+    fn text(&self, at: usize) -> Result<String, Self::Error>;
+    fn maybe_text(&self, at: usize) -> Result<Option<String>, Self::Error>;
+    fn instant(&self, at: usize) -> Result<Timestamp, Self::Error>;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_become_sqlites() {
+        assert_eq!(
+            super::sqlite("SELECT $1 WHERE a = $12"),
+            "SELECT ?1 WHERE a = ?12"
+        );
+    }
+}
