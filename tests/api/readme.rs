@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use crate::helpers::TestApp;
+use test_support::app::TestApp;
 
 const README: &str = include_str!("../../README.md");
 const DOCUMENTED_ADDR: &str = "http://127.0.0.1:9000";
