@@ -8,8 +8,7 @@ use chat_pickup::account::Agent;
 use chat_pickup::store::Store;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
 use chat_pickup::time::Timestamp;
-
-use crate::helpers::TestApp;
+use test_support::app::TestApp;
 
 const THREADS: usize = 8;
 const SESSIONS: usize = 400;

@@ -14,10 +14,8 @@ use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
 use http::StatusCode;
 use http::header::{ACCEPT, AUTHORIZATION, RETRY_AFTER};
 use lambda_http::Body;
-
-use crate::helpers::{
-    PASSWORD, RESPOND, TestApp, TestResponse, add_agent, basic, minutes_before_fixed_now, respond,
-};
+use test_support::app::{TestApp, TestResponse, add_agent, minutes_before_fixed_now, respond};
+use test_support::credentials::{PASSWORD, RESPOND, basic};
 
 #[tokio::test]
 async fn a_database_locked_by_another_writer_is_503_with_retry_after_and_changes_nothing() {

@@ -8,8 +8,7 @@ use std::fmt::Write;
 
 use chat_pickup::entity::{ALL_SHAPES, CHAT_SESSION_ENTITY, EnumDef, Kind, Shape};
 use http::StatusCode;
-
-use crate::helpers::TestApp;
+use test_support::app::TestApp;
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml");
 const BEGIN: &str =

@@ -13,8 +13,7 @@ use chat_pickup::store::{Claim, Keyed, LoginFailures, Pickup, Store, StoreError,
 use chat_pickup::tenant::Tenant;
 use chat_pickup::time::Timestamp;
 use http::StatusCode;
-
-use crate::helpers::PASSWORD;
+use test_support::credentials::PASSWORD;
 
 use crate::failures::post;
 

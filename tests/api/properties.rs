@@ -13,9 +13,9 @@ use http::{HeaderValue, StatusCode};
 use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::{Body, RequestExt};
 use proptest::prelude::*;
-
-use crate::helpers::{RESPOND, TestApp, TestResponse, basic};
-use crate::xml::parse;
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{RESPOND, basic};
+use test_support::xml::parse;
 
 const PICKUP: &str = "/api/v1/Agents/Chat/PickUpFirstChatSession";
 const USER: &str = "prop";

@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use crate::helpers::TestApp;
+use test_support::app::TestApp;
 
 /// A page of documentation, and how many runnable examples it holds at least.
 struct Page {

@@ -8,8 +8,8 @@ use chat_pickup::http::App;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStores};
 use http::StatusCode;
 use http::header::RETRY_AFTER;
-
-use crate::helpers::{PASSWORD, TestApp, basic, respond};
+use test_support::app::{TestApp, respond};
+use test_support::credentials::{PASSWORD, basic};
 
 use crate::failures::{ReadOnly, app_on, assert_unavailable, post};
 

@@ -8,8 +8,8 @@ use chat_pickup::store::admin::{NewSession, NewTopic};
 use chat_pickup::store::sqlite::SqliteOptions;
 use chat_pickup::time::Timestamp;
 use http::Method;
-
-use crate::helpers::{PASSWORD, RESPOND, TestApp, add_agent};
+use test_support::app::{TestApp, add_agent};
+use test_support::credentials::{PASSWORD, RESPOND};
 
 /// A tenant with `tje0` answering and two customers waiting.
 fn tenant(app: &TestApp, name: &str) {

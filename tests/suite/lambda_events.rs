@@ -4,8 +4,9 @@
 
 use http::StatusCode;
 use serde_json::{Value, json};
-
-use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
 
 pub(super) fn fixture(name: &str) -> Value {
     let path = format!(
@@ -16,7 +17,7 @@ pub(super) fn fixture(name: &str) -> Value {
 }
 
 fn app() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
@@ -280,7 +281,9 @@ async fn a_transfer_names_its_agent_in_an_encoded_path() {
     let id = app.int("SELECT id FROM chat_session");
     app.pickup("tje0").await;
     let mut offer = fixture("apigw_v2_proxy_request");
-    offer["rawPath"] = json!(format!("/api/v1/ChatSession/{id}/TransferTo/kari%40example.no"));
+    offer["rawPath"] = json!(format!(
+        "/api/v1/ChatSession/{id}/TransferTo/kari%40example.no"
+    ));
     offer["requestContext"]["http"]["path"] = offer["rawPath"].clone();
     offer["requestContext"]["http"]["method"] = json!("POST");
     offer["body"] = Value::Null;

@@ -7,14 +7,15 @@ use http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, AUTHORIZATION, VARY,
 };
 use lambda_http::Body;
-
-use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 const AGENTS_UI: &str = "http://localhost:5173";
 
 fn app(origins: &str) -> Option<TestApp> {
-    let app = TestApp::with_cors(super::KIND, origins)?;
+    let app = TestApp::with_cors(crate::KIND, origins)?;
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
@@ -69,7 +70,10 @@ async fn a_listed_origin_passes_the_preflight_and_gets_credentials() {
     assert_eq!(app.snapshot(), before, "a preflight changes nothing");
     let list = preflight(&app, AGENTS_UI, "/api/v1/ChatSession/ForCurrentUser").await;
     assert_eq!(list.status, StatusCode::NO_CONTENT, "{}", list.body);
-    assert_eq!(list.headers[ACCESS_CONTROL_ALLOW_METHODS], "GET", "the path's own methods");
+    assert_eq!(
+        list.headers[ACCESS_CONTROL_ALLOW_METHODS], "GET",
+        "the path's own methods"
+    );
 
     let call = from(&app, Method::POST, PICKUP, &[("origin", AGENTS_UI)]).await;
     assert_eq!(call.status, StatusCode::OK, "{}", call.body);

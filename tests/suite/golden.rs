@@ -5,9 +5,9 @@
 
 use chat_pickup::store::admin::NewSession;
 use http::StatusCode;
-
-use crate::helpers::{TestApp, TestResponse, links_all};
-use crate::xml::parse;
+use test_support::app::{TestApp, TestResponse, links_all};
+use test_support::given;
+use test_support::xml::parse;
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 /// Stands in for the moment of the pickup, the one value that changes from run to run.
@@ -31,7 +31,7 @@ fn assert_golden(name: &str, actual: &str) {
 /// addresses), project, sale and ticket, with a fixed request time and session key.
 /// `TransferTo` stays null: a session being transferred is not in the pickup queue.
 fn populated() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     app.agent("tje0");
     app.topic(
         "Sales",
@@ -86,7 +86,7 @@ async fn a_fully_populated_session_in_xml() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_empty_queue() {
-    let app = given!(TestApp::new(super::KIND));
+    let app = given!(TestApp::new(crate::KIND));
     app.agent("tje0");
     for (accept, name) in [
         ("application/json", "empty.json"),
@@ -100,7 +100,7 @@ async fn an_empty_queue() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_problem() {
-    let app = given!(TestApp::new(super::KIND));
+    let app = given!(TestApp::new(crate::KIND));
     for (accept, name) in [
         ("application/json", "not_found.json"),
         ("application/xml", "not_found.xml"),
@@ -128,5 +128,5 @@ fn the_golden_xml_carries_the_golden_json() {
         .unwrap()
     };
     let json: serde_json::Value = serde_json::from_str(&read("session.json")).unwrap();
-    crate::xml::assert_same(&parse(&read("session.xml")), &json, "ChatSessionEntity");
+    test_support::xml::assert_same(&parse(&read("session.xml")), &json, "ChatSessionEntity");
 }

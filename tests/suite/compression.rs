@@ -3,13 +3,14 @@
 
 use http::StatusCode;
 use lambda_http::Body;
-
-use crate::helpers::{PASSWORD, TestApp, basic, decode};
+use test_support::app::{TestApp, decode};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 
 fn app() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");

@@ -6,12 +6,13 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{Method, StatusCode};
 use lambda_http::Body;
 use serde_json::Value;
-
-use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
 
 /// `tje0`, `ann` and `kim` respond in Sales, `lis` only in Billing; Hidden is nobody's.
 fn app() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     for agent in ["tje0", "ann", "kim", "lis"] {
         app.agent(agent);
     }
@@ -30,15 +31,30 @@ async fn post(app: &TestApp, path: &str, user: &str) -> TestResponse {
 }
 
 async fn offer(app: &TestApp, id: i64, to: &str, user: &str) -> TestResponse {
-    post(app, &format!("/api/v1/ChatSession/{id}/TransferTo/{to}"), user).await
+    post(
+        app,
+        &format!("/api/v1/ChatSession/{id}/TransferTo/{to}"),
+        user,
+    )
+    .await
 }
 
 async fn accept(app: &TestApp, id: i64, user: &str) -> TestResponse {
-    post(app, &format!("/api/v1/ChatSession/{id}/AcceptTransfer"), user).await
+    post(
+        app,
+        &format!("/api/v1/ChatSession/{id}/AcceptTransfer"),
+        user,
+    )
+    .await
 }
 
 async fn reject(app: &TestApp, id: i64, user: &str) -> TestResponse {
-    post(app, &format!("/api/v1/ChatSession/{id}/RejectTransfer"), user).await
+    post(
+        app,
+        &format!("/api/v1/ChatSession/{id}/RejectTransfer"),
+        user,
+    )
+    .await
 }
 
 fn ok(response: TestResponse) -> Value {
@@ -55,8 +71,14 @@ async fn a_transfer_offered_is_rejected_then_offered_again_and_accepted_with_a_r
     assert_eq!(app.pickup("ann").await["ChatSessionId"], anns);
 
     let offered = ok(offer(&app, id, "ANN", "tje0").await);
-    assert_eq!(offered["TransferTo"]["Name"], "ann", "a login name in any case");
-    assert_eq!(offered["User"]["Name"], "tje0", "still tje0's until accepted");
+    assert_eq!(
+        offered["TransferTo"]["Name"], "ann",
+        "a login name in any case"
+    );
+    assert_eq!(
+        offered["User"]["Name"], "tje0",
+        "still tje0's until accepted"
+    );
     let anns_list = ok(post(&app, "/api/v1/Agents/Chat/ChatSessionsForUser", "ann").await);
     let listed: Vec<&Value> = anns_list
         .as_array()
@@ -64,7 +86,10 @@ async fn a_transfer_offered_is_rejected_then_offered_again_and_accepted_with_a_r
         .iter()
         .map(|session| &session["ChatSessionId"])
         .collect();
-    assert!(listed.contains(&&Value::from(id)), "offered, so in ann's list: {listed:?}");
+    assert!(
+        listed.contains(&&Value::from(id)),
+        "offered, so in ann's list: {listed:?}"
+    );
 
     let rejected = ok(reject(&app, id, "ann").await);
     assert_eq!(rejected["TransferTo"], Value::Null);
@@ -72,7 +97,10 @@ async fn a_transfer_offered_is_rejected_then_offered_again_and_accepted_with_a_r
 
     let ann_id = app.int("SELECT associate_id FROM associate WHERE name = 'ann'");
     let offered = ok(offer(&app, id, &ann_id.to_string(), "tje0").await);
-    assert_eq!(offered["TransferTo"]["AssociateId"], ann_id, "an associate id");
+    assert_eq!(
+        offered["TransferTo"]["AssociateId"], ann_id,
+        "an associate id"
+    );
     let accepted = ok(accept(&app, id, "ann").await);
     assert_eq!(accepted["User"]["Name"], "ann");
     assert_eq!(accepted["TransferTo"], Value::Null);
@@ -103,7 +131,11 @@ async fn where_the_move_is_not_the_callers_nothing_happens_and_the_session_is_an
     ok(reject(&app, id, "kim").await);
     assert_eq!(app.snapshot(), offered, "neither move was kim's");
     let withdrawn = ok(reject(&app, id, "tje0").await);
-    assert_eq!(withdrawn["TransferTo"], Value::Null, "the holder withdraws the offer");
+    assert_eq!(
+        withdrawn["TransferTo"],
+        Value::Null,
+        "the holder withdraws the offer"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -114,14 +146,27 @@ async fn an_offer_to_nobody_oneself_or_an_outsider_is_refused_and_nothing_change
     app.pickup("tje0").await;
     let before = app.snapshot();
     let nobody = offer(&app, id, "nobody", "tje0").await;
-    assert_eq!(nobody.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", nobody.body);
-    assert!(nobody.problem()["detail"].as_str().unwrap().contains("\"nobody\""));
+    assert_eq!(
+        nobody.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        nobody.body
+    );
+    assert!(
+        nobody.problem()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("\"nobody\"")
+    );
     let to_self = offer(&app, id, "tje0", "tje0").await;
     assert_eq!(to_self.status, StatusCode::UNPROCESSABLE_ENTITY);
     let outsider = offer(&app, id, "lis", "tje0").await;
     assert_eq!(outsider.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        outsider.problem()["detail"].as_str().unwrap().contains("may not respond"),
+        outsider.problem()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("may not respond"),
         "{}",
         outsider.body
     );
@@ -136,7 +181,11 @@ async fn an_offer_to_nobody_oneself_or_an_outsider_is_refused_and_nothing_change
     assert_eq!(control.status, StatusCode::BAD_REQUEST, "{}", control.body);
     app.exec("UPDATE associate SET deleted = (1 = 1) WHERE name = 'ann'");
     let deleted = offer(&app, id, "ann", "tje0").await;
-    assert_eq!(deleted.status, StatusCode::UNPROCESSABLE_ENTITY, "a deleted agent");
+    assert_eq!(
+        deleted.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a deleted agent"
+    );
     assert_eq!(app.snapshot(), before);
 }
 
@@ -156,8 +205,14 @@ async fn a_pending_transfer_keeps_the_session_off_every_pickup() {
     );
     app.pickup("tje0").await;
     ok(offer(&app, id, "ann", "tje0").await);
-    app.exec(&format!("UPDATE chat_session SET status = 4, user_id = NULL WHERE id = {id}"));
-    assert_eq!(app.pickup("ann").await, Value::Null, "pending: not in the queue");
+    app.exec(&format!(
+        "UPDATE chat_session SET status = 4, user_id = NULL WHERE id = {id}"
+    ));
+    assert_eq!(
+        app.pickup("ann").await,
+        Value::Null,
+        "pending: not in the queue"
+    );
     let by_id = ok(post(&app, &format!("/api/v1/ChatSession/{id}/Pickup"), "ann").await);
     assert_eq!(by_id, Value::Null);
 }
@@ -182,7 +237,13 @@ async fn the_rpc_routes_take_the_clients_bodies_and_a_retry_replays() {
     let offered = ok(rpc("tje0", "TransferChatSession", transfer.clone(), "\"t-1\"").await);
     assert_eq!(offered["TransferTo"]["Name"], "ann");
     let accept = format!(r#"{{"chatSessionId": {id}}}"#);
-    let taken = ok(rpc("ann", "AcceptChatSessionTransfer", accept.clone(), "\"a-1\"").await);
+    let taken = ok(rpc(
+        "ann",
+        "AcceptChatSessionTransfer",
+        accept.clone(),
+        "\"a-1\"",
+    )
+    .await);
     assert_eq!(taken["User"]["Name"], "ann");
     let again = rpc("tje0", "TransferChatSession", transfer, "\"t-1\"").await;
     assert_eq!(again.headers["idempotent-replayed"], "true");
@@ -192,5 +253,10 @@ async fn the_rpc_routes_take_the_clients_bodies_and_a_retry_replays() {
     let unnamed = format!(r#"{{"chatSessionId": {id}}}"#);
     let missing = rpc("ann", "TransferChatSession", unnamed, "\"t-2\"").await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
-    assert!(missing.problem()["detail"].as_str().unwrap().contains("ToAssociate"));
+    assert!(
+        missing.problem()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("ToAssociate")
+    );
 }

@@ -4,13 +4,14 @@ use chat_pickup::store::admin::NewSession;
 use http::header::WWW_AUTHENTICATE;
 use http::{Method, StatusCode};
 use serde_json::Value;
-
-use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 
 fn app() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     app.agent("tje0");
     app.agent("gone");
     app.exec("UPDATE associate SET deleted = true WHERE name = 'gone'");

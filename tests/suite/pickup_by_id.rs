@@ -7,8 +7,9 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{Method, StatusCode};
 use lambda_http::Body;
 use serde_json::Value;
-
-use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
 
 const RPC: &str = "/api/v1/Agents/Chat/PickUpChatSession";
 
@@ -18,7 +19,7 @@ fn rest(id: i64) -> String {
 
 /// Agents `tje0` and `ann` who may respond in Sales; `tje0` only listens in Billing.
 fn app() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     app.agent("tje0");
     app.agent("ann");
     app.topic("Sales", "Hi, {agent} here.");
@@ -64,9 +65,15 @@ async fn a_waiting_session_is_taken_out_of_turn_as_a_pickup_takes_the_first() {
         "SELECT count(*) FROM chat_message WHERE session_id = {named} AND special_type = 1"
     ));
     assert_eq!(welcomes, 1);
-    assert_eq!(app.int("SELECT accept_count FROM chat_topic WHERE name = 'Sales'"), 1);
+    assert_eq!(
+        app.int("SELECT accept_count FROM chat_topic WHERE name = 'Sales'"),
+        1
+    );
     let next = app.pickup("tje0").await;
-    assert_eq!(next["ChatSessionId"], older, "the queue goes on from the first");
+    assert_eq!(
+        next["ChatSessionId"], older,
+        "the queue goes on from the first"
+    );
     assert_eq!(next["Rank"], 2);
 }
 
@@ -77,7 +84,9 @@ async fn a_session_not_in_the_queue_is_null_and_changes_nothing() {
     let ended = app.enqueue("Sales", "ended", 30);
     let transferred = app.enqueue("Sales", "transferred", 20);
     app.pickup("ann").await;
-    app.exec(&format!("UPDATE chat_session SET status = 7 WHERE id = {ended}"));
+    app.exec(&format!(
+        "UPDATE chat_session SET status = 7 WHERE id = {ended}"
+    ));
     app.exec(&format!(
         "UPDATE chat_session SET transfer_to = (SELECT associate_id FROM associate WHERE name = 'ann') \
          WHERE id = {transferred}"
@@ -102,7 +111,10 @@ async fn a_session_in_a_topic_the_caller_may_not_respond_in_is_403_whatever_its_
         assert_eq!(response.is_xml(), accept == "application/xml");
         let problem = response.problem();
         assert!(
-            problem["detail"].as_str().unwrap().contains("may not respond"),
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("may not respond"),
             "{problem}"
         );
     }
@@ -114,13 +126,21 @@ async fn the_rpc_route_reads_the_id_from_a_json_xml_or_form_body() {
     let app = given!(app());
     let bodies = [
         ("application/json", r#"{"chatSessionId": ID}"#),
-        ("application/xml", "<PickUpChatSession><ChatSessionId>ID</ChatSessionId></PickUpChatSession>"),
+        (
+            "application/xml",
+            "<PickUpChatSession><ChatSessionId>ID</ChatSessionId></PickUpChatSession>",
+        ),
         ("application/x-www-form-urlencoded", "ChatSessionId=ID"),
     ];
     for (minutes, (content_type, body)) in (1..).zip(bodies) {
         let id = app.enqueue("Sales", "customer", minutes);
         let response = rpc(&app, content_type, &body.replace("ID", &id.to_string())).await;
-        assert_eq!(response.status, StatusCode::OK, "{content_type}: {}", response.body);
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "{content_type}: {}",
+            response.body
+        );
         assert_eq!(response.json()["ChatSessionId"], id, "{content_type}");
     }
     for body in ["", "{}", r#"{"ChatSessionId": "five"}"#] {
@@ -130,7 +150,12 @@ async fn the_rpc_route_reads_the_id_from_a_json_xml_or_form_body() {
         assert!(detail.contains("ChatSessionId"), "{detail}");
     }
     let not_an_id = pick(&app, "/api/v1/ChatSession/abc/Pickup", "tje0").await;
-    assert_eq!(not_an_id.status, StatusCode::NOT_FOUND, "an id is digits: {}", not_an_id.body);
+    assert_eq!(
+        not_an_id.status,
+        StatusCode::NOT_FOUND,
+        "an id is digits: {}",
+        not_an_id.body
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -149,5 +174,10 @@ async fn a_retry_with_the_key_replays_the_session_and_the_key_is_the_operations(
     assert_eq!(again.json()["ChatSessionId"], id);
     assert_eq!(again.headers["idempotent-replayed"], "true");
     let other = app.post_with("/api/v1/ChatSession/Pickup", &headers).await;
-    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", other.body);
+    assert_eq!(
+        other.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        other.body
+    );
 }

@@ -4,8 +4,8 @@
 
 use chat_pickup::locale::Zone;
 use chat_pickup::time::Timestamp;
-
-use crate::helpers::TestApp;
+use test_support::app::TestApp;
+use test_support::given;
 
 use super::locale::{queue_at, session, summer, winter, zone_header};
 

@@ -4,11 +4,12 @@ use chat_pickup::store::admin::NewTopic;
 use http::header::ALLOW;
 use http::{Method, StatusCode};
 use serde_json::Value;
-
-use crate::helpers::{PASSWORD, TestApp, add_agent};
+use test_support::app::{TestApp, add_agent};
+use test_support::credentials::PASSWORD;
+use test_support::given;
 
 fn app() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
@@ -65,7 +66,7 @@ async fn a_tenant_prefix_selects_the_tenants_database() {
     add_agent(tenant.as_ref(), "tje0");
     tenant.add_topic(&NewTopic::new("Support", "Hei!")).unwrap();
     tenant
-        .add_member("tje0", "Support", crate::helpers::RESPOND)
+        .add_member("tje0", "Support", test_support::credentials::RESPOND)
         .unwrap();
     let new = chat_pickup::store::admin::NewSession {
         topic: "Support".into(),

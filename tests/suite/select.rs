@@ -4,14 +4,15 @@
 use http::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, links_all, top_level_keys};
-use crate::xml::parse;
 use chat_pickup::store::admin::NewSession;
+use test_support::app::{TestApp, links_all, top_level_keys};
+use test_support::given;
+use test_support::xml::parse;
 
 const AGENTS: &str = "/api/v1/Agents/Chat/PickUpFirstChatSession";
 
 fn app() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");

@@ -7,9 +7,10 @@ use http::header::AUTHORIZATION;
 use http::{Method, StatusCode};
 use lambda_http::Body;
 use serde_json::Value;
-
-use crate::helpers::{PASSWORD, TestApp, TestResponse, add_agent, basic};
-use crate::xml::{assert_same, parse};
+use test_support::app::{TestApp, TestResponse, add_agent};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
+use test_support::xml::{assert_same, parse};
 
 const REST: &str = "/api/v1/ChatSession/ForCurrentUser";
 const RPC: &str = "/api/v1/Agents/Chat/ChatSessionsForUser";
@@ -23,7 +24,7 @@ const LISTEN: Rights = Rights {
 
 /// Agents `tje0` and `ann` in Sales, `tje0` listening in Billing, nobody of them in Hidden.
 fn app() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     app.agent("tje0");
     app.agent("ann");
     for topic in ["Sales", "Billing", "Hidden"] {
@@ -67,9 +68,13 @@ async fn own_sessions_first_in_rank_order_then_the_queue_in_its_order() {
     assert_eq!(app.pickup("tje0").await["ChatSessionId"], first);
     assert_eq!(app.pickup("tje0").await["ChatSessionId"], second);
     assert_eq!(app.pickup("ann").await["ChatSessionId"], anns);
-    app.exec(&format!("UPDATE chat_session SET status = 7 WHERE id = {ended}"));
+    app.exec(&format!(
+        "UPDATE chat_session SET status = 7 WHERE id = {ended}"
+    ));
     // Rank decides among the caller's own: the front end shows them in that order.
-    app.exec(&format!("UPDATE chat_session SET rank = 3 WHERE id = {first}"));
+    app.exec(&format!(
+        "UPDATE chat_session SET rank = 3 WHERE id = {first}"
+    ));
 
     let response = list(&app, REST, "tje0", &[]).await;
     assert_eq!(ids(&response), [second, first, anns, waiting, listened]);
@@ -101,9 +106,7 @@ async fn the_rpc_route_answers_post_with_the_same_list_and_listing_changes_nothi
     app.pickup("tje0").await;
     let before = app.snapshot();
     let rest = list(&app, REST, "tje0", &[]).await;
-    let rpc = app
-        .post_accepting(RPC, "tje0", "application/json")
-        .await;
+    let rpc = app.post_accepting(RPC, "tje0", "application/json").await;
     assert_eq!(rpc.status, StatusCode::OK, "{}", rpc.body);
     assert_eq!(rest.body, rpc.body);
     assert_eq!(app.snapshot(), before, "a list changes nothing");
@@ -195,7 +198,7 @@ async fn a_tenant_prefix_lists_the_tenants_sessions_and_the_caller_must_sign_in(
     add_agent(tenant.as_ref(), "tje0");
     tenant.add_topic(&NewTopic::new("Support", "Hei!")).unwrap();
     tenant
-        .add_member("tje0", "Support", crate::helpers::RESPOND)
+        .add_member("tje0", "Support", test_support::credentials::RESPOND)
         .unwrap();
     let new = NewSession {
         topic: "Support".into(),

@@ -14,11 +14,12 @@ use futures_util::future::join_all;
 use http::StatusCode;
 use http::header::RETRY_AFTER;
 use serde_json::json;
-
-use test_support::http::PICKUP;
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
+use test_support::http::{PICKUP, fresh_source};
 
 use super::lambda_events::{fixture, replay, set_header};
-use crate::helpers::{PASSWORD, TestApp, TestResponse, basic, fresh_source};
 
 fn frozen() -> Timestamp {
     static AT: LazyLock<Timestamp> = LazyLock::new(Timestamp::now);
@@ -26,7 +27,7 @@ fn frozen() -> Timestamp {
 }
 
 fn app() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?.reconfigured(|app| app.with_clock(frozen));
+    let app = TestApp::new(crate::KIND)?.reconfigured(|app| app.with_clock(frozen));
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
@@ -50,7 +51,12 @@ fn retry_after(response: &TestResponse) -> u64 {
 }
 
 fn assert_throttled(response: &TestResponse, seconds: u64) {
-    assert_eq!(response.status, StatusCode::TOO_MANY_REQUESTS, "{}", response.body);
+    assert_eq!(
+        response.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        response.body
+    );
     assert_eq!(retry_after(response), seconds);
     let problem = response.problem();
     assert_eq!(problem["type"], LOGIN_THROTTLED);
@@ -82,7 +88,10 @@ async fn sixteen_guesses_at_once_get_five_verifications() {
     let xml = app
         .post_from(
             PICKUP,
-            &[("authorization", &authorization), ("accept", "application/xml")],
+            &[
+                ("authorization", &authorization),
+                ("accept", "application/xml"),
+            ],
             source,
         )
         .await;
@@ -213,7 +222,10 @@ async fn a_forwarded_address_counts_only_behind_a_trusted_proxy() {
     let mut ignored = Vec::new();
     for hop in 1..=6 {
         let forwarded = format!("203.0.113.{hop}");
-        let headers = [("authorization", guess.as_str()), ("x-forwarded-for", &forwarded)];
+        let headers = [
+            ("authorization", guess.as_str()),
+            ("x-forwarded-for", &forwarded),
+        ];
         ignored.push(app.post_from(PICKUP, &headers, proxy).await);
     }
     assert_eq!(statuses(&ignored), [401, 401, 401, 401, 401, 429]);
@@ -237,5 +249,10 @@ async fn a_forwarded_address_counts_only_behind_a_trusted_proxy() {
     }
     assert_eq!(statuses(&trusted), [401, 401, 401, 401, 401, 429]);
     let owner = from("198.51.100.2", PASSWORD).await;
-    assert_eq!(owner.status, StatusCode::OK, "another client behind the same proxy: {}", owner.body);
+    assert_eq!(
+        owner.status,
+        StatusCode::OK,
+        "another client behind the same proxy: {}",
+        owner.body
+    );
 }

@@ -1,6 +1,7 @@
 //! `TestApp`: a real database - a SQLite file, or a database of its own on a throwaway
 //! PostgreSQL cluster - the real handler in front of it, and plain SQL (written for both
-//! backends) to look at what the handler did.
+//! backends) to look at what the handler did. The API suite (`tests/suite/`) runs on it
+//! once per [`Kind`]; the once-only API tests (`tests/api/`) on SQLite.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
@@ -19,13 +20,13 @@ use http::{HeaderMap, Method, StatusCode};
 use lambda_http::aws_lambda_events::query_map::QueryMap;
 use lambda_http::{Body, Request, RequestExt};
 use serde_json::Value;
-use test_support::Backend;
-pub use test_support::credentials::{PASSWORD, PASSWORD_HASH, RESPOND, basic};
-pub use test_support::http::fresh_source;
 
+use crate::Backend;
+use crate::credentials::{PASSWORD, PASSWORD_HASH, RESPOND, basic};
 use crate::xml::parse;
 
-/// Which backend a module of the suite runs on (`crate::sqlite` or `crate::postgres`).
+/// Which backend the API suite runs on: each of its two test targets (`tests/sqlite.rs`,
+/// `tests/postgres.rs`) names one as its `KIND`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Sqlite,
@@ -34,6 +35,7 @@ pub enum Kind {
 
 /// The app a test runs on, or - where PostgreSQL is not installed - a return from the test
 /// (said loudly once by the cluster).
+#[macro_export]
 macro_rules! given {
     ($app:expr) => {
         match $app {
@@ -286,7 +288,7 @@ impl TestApp {
 
     /// The local server with this app on a loopback port, for as long as the test runs.
     pub async fn serve(&self) -> std::net::SocketAddr {
-        test_support::http::serve(self.app.clone()).await
+        crate::http::serve(self.app.clone()).await
     }
 }
 

@@ -4,15 +4,15 @@
 use chat_pickup::store::admin::NewSession;
 use http::StatusCode;
 use serde_json::Value;
-
-use crate::helpers::{Kind, TestApp, links_all};
-use crate::xml::{assert_same, parse};
+use test_support::app::{Kind, TestApp, links_all};
+use test_support::given;
+use test_support::xml::{assert_same, parse};
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
 fn linked_app(customer: &str) -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     app.agent("tje0");
     app.topic("Sales", "Hi & welcome <friend>!");
     app.member("tje0", "Sales");
@@ -56,7 +56,7 @@ async fn xml_carries_the_same_values_as_json() {
         .collect();
     assert_eq!(
         top,
-        crate::helpers::top_level_keys(&json_text)
+        test_support::app::top_level_keys(&json_text)
             .iter()
             .map(String::as_str)
             .collect::<Vec<_>>()
@@ -73,7 +73,7 @@ async fn xml_carries_the_same_values_as_json() {
 #[tokio::test(flavor = "multi_thread")]
 async fn control_characters_become_replacement_characters_in_xml_only() {
     // PostgreSQL's text cannot hold NUL at all; there SOH stands in for it.
-    let other = if super::KIND == Kind::Postgres {
+    let other = if crate::KIND == Kind::Postgres {
         '\u{1}'
     } else {
         '\u{0}'
@@ -97,7 +97,7 @@ async fn control_characters_become_replacement_characters_in_xml_only() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_empty_queue_is_a_nil_root() {
-    let app = given!(TestApp::new(super::KIND));
+    let app = given!(TestApp::new(crate::KIND));
     app.agent("tje0");
     let response = app.post_accepting(PICKUP, "tje0", "application/xml").await;
     assert_eq!(
@@ -152,7 +152,7 @@ async fn nothing_acceptable_is_406_and_nothing_changes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn errors_answer_in_xml_when_xml_was_asked_for() {
-    let app = given!(TestApp::new(super::KIND));
+    let app = given!(TestApp::new(crate::KIND));
     let response = app
         .post_accepting("/api/v1/ChatSession/Pickupp", "nobody", "text/xml")
         .await;

@@ -4,8 +4,9 @@
 
 use http::{Method, StatusCode};
 use lambda_http::Body;
-
-use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 
@@ -56,7 +57,7 @@ impl Case {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_client_error_is_a_problem_in_json_and_in_xml() {
-    let app = given!(TestApp::new(super::KIND));
+    let app = given!(TestApp::new(crate::KIND));
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");

@@ -8,8 +8,9 @@ use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
-
-use crate::helpers::{PASSWORD, TestApp, basic};
+use test_support::app::TestApp;
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
 
 async fn post(
     addr: SocketAddr,
@@ -33,7 +34,7 @@ async fn post(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn picks_up_over_loopback_http_then_answers_null() {
-    let app = given!(TestApp::new(super::KIND));
+    let app = given!(TestApp::new(crate::KIND));
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
@@ -64,7 +65,7 @@ async fn picks_up_over_loopback_http_then_answers_null() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_large_body_is_refused_unread_with_a_problem() {
-    let app = given!(TestApp::new(super::KIND));
+    let app = given!(TestApp::new(crate::KIND));
     let addr = app.serve().await;
     let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
     let request = http::Request::post(format!("http://{addr}/api/v1/ChatSession/Pickup"))
@@ -91,7 +92,7 @@ async fn two_thousand_half_sent_requests_are_closed_and_do_not_block_others() {
     use std::time::Duration;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let app = given!(TestApp::new(super::KIND));
+    let app = given!(TestApp::new(crate::KIND));
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");

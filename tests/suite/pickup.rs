@@ -2,12 +2,12 @@
 
 use chat_pickup::store::admin::{NewSession, NewTopic, Rights};
 use serde_json::Value;
-
-use crate::helpers::{TestApp, links_all};
+use test_support::app::{TestApp, links_all};
+use test_support::given;
 
 /// One agent `tje0` responding in topic "Sales" (welcome "Hi!").
 fn sales() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     app.agent("tje0");
     app.topic("Sales", "Hi!");
     app.member("tje0", "Sales");
@@ -148,7 +148,11 @@ async fn a_welcome_message_is_posted_and_copied_to_the_session() {
          SELECT CASE WHEN m.when_posted = s.when_started THEN 1 ELSE 0 END \
            FROM chat_message m JOIN chat_session s ON s.id = m.session_id WHERE m.session_id = {session}"
     ));
-    assert_eq!(message, [1, 1, 1, 0, 1], "type, special, author id, unread, posted at the start");
+    assert_eq!(
+        message,
+        [1, 1, 1, 0, 1],
+        "type, special, author id, unread, posted at the start"
+    );
     let author = app.text(&format!(
         "SELECT author FROM chat_message WHERE session_id = {session}"
     ));
@@ -202,7 +206,7 @@ async fn without_a_welcome_message_nothing_is_posted_and_the_customer_spoke_last
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_multi_language_welcome_speaks_the_topics_language() {
-    let app = given!(TestApp::new(super::KIND));
+    let app = given!(TestApp::new(crate::KIND));
     app.agent("tje0");
     let welcome = r#"US:"Welcome!";NO:"Velkommen!""#;
     app.admin
@@ -242,7 +246,10 @@ async fn the_topic_counts_accepts_and_averages_the_wait() {
         panic!("{counters:?}");
     };
     assert_eq!(count, 2);
-    assert_eq!(last_accept_is_second, 1, "last_accept is the second pickup's moment");
+    assert_eq!(
+        last_accept_is_second, 1,
+        "last_accept is the second pickup's moment"
+    );
     let waited = |session: &Value| {
         let parse = |field: &str| {
             chrono::NaiveDateTime::parse_from_str(
@@ -277,11 +284,11 @@ async fn the_entity_has_every_property_in_order_and_every_carrier_loaded() {
         .send(
             http::Method::POST,
             "/api/v1/ChatSession/Pickup",
-            Some(("tje0", crate::helpers::PASSWORD)),
+            Some(("tje0", test_support::credentials::PASSWORD)),
         )
         .await
         .body;
-    assert_eq!(crate::helpers::top_level_keys(&body), SPEC_ORDER);
+    assert_eq!(test_support::app::top_level_keys(&body), SPEC_ORDER);
 
     let session: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(session["Person"]["FullName"], "Mathias Wilderman");

@@ -8,9 +8,10 @@ use chrono::{Duration, TimeZone, Utc};
 use http::StatusCode;
 use http::header::AUTHORIZATION;
 use serde_json::Value;
-
-use crate::helpers::{PASSWORD, RESPOND, TestApp, TestResponse, basic};
-use crate::xml::parse;
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{PASSWORD, RESPOND, basic};
+use test_support::given;
+use test_support::xml::parse;
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 
@@ -28,7 +29,7 @@ pub fn summer() -> Timestamp {
 
 /// An agent `tje0` in a Norwegian topic with one customer waiting, the clock at `now`.
 pub fn queue_at(now: fn() -> Timestamp) -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?.reconfigured(|app| app.with_clock(now));
+    let app = TestApp::new(crate::KIND)?.reconfigured(|app| app.with_clock(now));
     app.agent("tje0");
     let welcome = r#"US:"Welcome!";NO:"Velkommen!""#;
     app.admin
@@ -270,7 +271,7 @@ async fn every_bad_locale_header_is_a_400_naming_it_and_nothing_changes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_data_reads_in_the_callers_language() {
-    let app = given!(TestApp::new(super::KIND));
+    let app = given!(TestApp::new(crate::KIND));
     assert!(chat_pickup::demo::seed(app.admin.as_ref()).unwrap());
     let authorization = basic("tje0", "Tje0");
     let ticket = |response: &TestResponse| response.json()["Ticket"].clone();

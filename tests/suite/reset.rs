@@ -6,8 +6,9 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{Method, StatusCode};
 use lambda_http::Body;
 use serde_json::Value;
-
-use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
 
 fn rest(id: i64) -> String {
     format!("/api/v1/ChatSession/{id}/Reset")
@@ -15,7 +16,7 @@ fn rest(id: i64) -> String {
 
 /// `tje0` and `ann` respond in Sales; `boss` manages it; Hidden is nobody's.
 fn app() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     for agent in ["tje0", "ann", "boss"] {
         app.agent(agent);
     }
@@ -68,14 +69,20 @@ async fn the_agent_puts_a_session_back_at_its_place_and_it_is_picked_up_again() 
 async fn a_manager_hands_a_bots_session_to_the_humans_others_may_not() {
     let app = given!(app());
     let id = app.enqueue("Sales", "with a bot", 10);
-    app.exec(&format!("UPDATE chat_session SET chatbot_isactive = (1 = 1) WHERE id = {id}"));
+    app.exec(&format!(
+        "UPDATE chat_session SET chatbot_isactive = (1 = 1) WHERE id = {id}"
+    ));
     assert_eq!(app.pickup("tje0").await, Value::Null, "the bot has it");
     let refused = reset(&app, id, "ann").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
     let response = reset(&app, id, "boss").await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert_eq!(response.json()["ChatbotIsActive"], false);
-    assert_eq!(app.pickup("tje0").await["ChatSessionId"], id, "a human takes it");
+    assert_eq!(
+        app.pickup("tje0").await["ChatSessionId"],
+        id,
+        "a human takes it"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -84,13 +91,26 @@ async fn unknown_foreign_and_ended_sessions_are_refused_and_nothing_changes() {
     let hidden = app.enqueue("Hidden", "hidden", 20);
     let ended = app.enqueue("Sales", "ended", 10);
     app.pickup("tje0").await;
-    app.exec(&format!("UPDATE chat_session SET status = 7 WHERE id = {ended}"));
+    app.exec(&format!(
+        "UPDATE chat_session SET status = 7 WHERE id = {ended}"
+    ));
     let before = app.snapshot();
-    assert_eq!(reset(&app, 99_999, "tje0").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(reset(&app, hidden, "tje0").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        reset(&app, 99_999, "tje0").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        reset(&app, hidden, "tje0").await.status,
+        StatusCode::NOT_FOUND
+    );
     let over = reset(&app, ended, "tje0").await;
     assert_eq!(over.status, StatusCode::CONFLICT, "{}", over.body);
-    assert!(over.problem()["detail"].as_str().unwrap().contains("is over"));
+    assert!(
+        over.problem()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is over")
+    );
     assert_eq!(app.snapshot(), before);
 }
 
@@ -117,5 +137,9 @@ async fn the_rpc_route_takes_the_id_in_its_body_and_a_retry_replays() {
         .await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     assert_eq!(again.headers["idempotent-replayed"], "true");
-    assert_eq!(again.json()["User"]["Name"], "ann", "replayed as it is now, not reset again");
+    assert_eq!(
+        again.json()["User"]["Name"],
+        "ann",
+        "replayed as it is now, not reset again"
+    );
 }

@@ -5,14 +5,15 @@ use std::time::Duration;
 
 use futures_util::future::join_all;
 use http::StatusCode;
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
 use test_support::http::PICKUP;
-
-use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
 
 const RPC: &str = "/api/v1/Agents/Chat/PickUpFirstChatSession";
 
 fn app() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     for agent in ["tje0", "ola"] {
         app.agent(agent);
     }
@@ -22,9 +23,18 @@ fn app() -> Option<TestApp> {
     Some(app)
 }
 
-async fn keyed(app: &TestApp, path: &str, user: &str, key: &str, more: &[(&str, &str)]) -> TestResponse {
+async fn keyed(
+    app: &TestApp,
+    path: &str,
+    user: &str,
+    key: &str,
+    more: &[(&str, &str)],
+) -> TestResponse {
     let authorization = basic(user, PASSWORD);
-    let mut headers = vec![("authorization", authorization.as_str()), ("idempotency-key", key)];
+    let mut headers = vec![
+        ("authorization", authorization.as_str()),
+        ("idempotency-key", key),
+    ];
     headers.extend_from_slice(more);
     app.post_with(path, &headers).await
 }
@@ -34,11 +44,17 @@ fn session_id(response: &TestResponse) -> i64 {
     if response.is_xml() {
         return test_support::http::session_of(response.body.as_bytes());
     }
-    response.json()["ChatSessionId"].as_i64().expect("a session")
+    response.json()["ChatSessionId"]
+        .as_i64()
+        .expect("a session")
 }
 
 fn replayed(response: &TestResponse) -> bool {
-    response.headers.get("idempotent-replayed").map(|v| v.to_str().unwrap()) == Some("true")
+    response
+        .headers
+        .get("idempotent-replayed")
+        .map(|v| v.to_str().unwrap())
+        == Some("true")
 }
 
 fn taken_by(app: &TestApp, user: &str) -> i64 {
@@ -60,11 +76,19 @@ async fn a_retry_replays_the_session_in_its_own_format_and_language_and_takes_no
     let xml = [("accept", "application/xml"), ("so-language", "ge")];
     let retry = keyed(&app, PICKUP, "tje0", "attempt-1", &xml).await;
     assert!(retry.is_xml(), "{}", retry.body);
-    assert_eq!(session_id(&retry), first_customer, "bare or quoted: one key");
+    assert_eq!(
+        session_id(&retry),
+        first_customer,
+        "bare or quoted: one key"
+    );
     assert!(replayed(&retry));
     assert_eq!(retry.headers["content-language"], "de");
     let rpc = keyed(&app, RPC, "tje0", "attempt-1", &[]).await;
-    assert_eq!(session_id(&rpc), first_customer, "the RPC route is the same operation");
+    assert_eq!(
+        session_id(&rpc),
+        first_customer,
+        "the RPC route is the same operation"
+    );
     assert!(replayed(&rpc));
     assert_eq!(taken_by(&app, "tje0"), 1);
 
@@ -77,7 +101,10 @@ async fn a_retry_replays_the_session_in_its_own_format_and_language_and_takes_no
 async fn an_empty_queue_is_an_outcome_too() {
     let app = given!(app());
     let empty = keyed(&app, PICKUP, "tje0", "k", &[]).await;
-    assert_eq!((empty.status, empty.body.as_str()), (StatusCode::OK, "null"));
+    assert_eq!(
+        (empty.status, empty.body.as_str()),
+        (StatusCode::OK, "null")
+    );
     app.enqueue("Sales", "late", 1);
     let retry = keyed(&app, PICKUP, "tje0", "k", &[]).await;
     assert_eq!(retry.body, "null", "the first attempt found nothing");
@@ -90,7 +117,10 @@ async fn keys_are_each_agents_own() {
     let app = given!(app());
     let a = app.enqueue("Sales", "a", 10);
     let b = app.enqueue("Sales", "b", 5);
-    assert_eq!(session_id(&keyed(&app, PICKUP, "tje0", "same", &[]).await), a);
+    assert_eq!(
+        session_id(&keyed(&app, PICKUP, "tje0", "same", &[]).await),
+        a
+    );
     let other = keyed(&app, PICKUP, "ola", "same", &[]).await;
     assert_eq!(session_id(&other), b);
     assert!(!replayed(&other));
@@ -107,7 +137,12 @@ async fn a_key_used_for_another_operation_is_422_and_changes_nothing() {
     );
     let before = app.snapshot();
     let refused = keyed(&app, PICKUP, "tje0", "k", &[]).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
     let detail = refused.problem()["detail"].as_str().unwrap().to_string();
     assert!(detail.contains("another operation (transfer)"), "{detail}");
     assert_eq!(app.snapshot(), before);
@@ -121,7 +156,12 @@ async fn a_malformed_key_is_400_and_changes_nothing() {
     let long = "k".repeat(256);
     for bad in ["a b", "\"open", "", long.as_str()] {
         let refused = keyed(&app, PICKUP, "tje0", bad, &[]).await;
-        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{bad:?}: {}", refused.body);
+        assert_eq!(
+            refused.status,
+            StatusCode::BAD_REQUEST,
+            "{bad:?}: {}",
+            refused.body
+        );
         let detail = refused.problem()["detail"].as_str().unwrap().to_string();
         assert!(detail.starts_with("Bad Idempotency-Key header"), "{detail}");
     }
@@ -136,14 +176,20 @@ async fn an_expired_key_is_a_new_one_and_old_keys_are_swept() {
     let a = app.enqueue("Sales", "a", 10);
     let b = app.enqueue("Sales", "b", 5);
     assert_eq!(session_id(&keyed(&app, PICKUP, "tje0", "k", &[]).await), a);
-    assert_eq!(session_id(&keyed(&app, PICKUP, "tje0", "other", &[]).await), b);
+    assert_eq!(
+        session_id(&keyed(&app, PICKUP, "tje0", "other", &[]).await),
+        b
+    );
     assert_eq!(
         app.backend.texts("SELECT key FROM idempotency_key"),
         ["other"],
         "the expired key was swept"
     );
     let again = keyed(&app, PICKUP, "tje0", "other", &[]).await;
-    assert_eq!(again.body, "null", "expired: a new pickup, of an empty queue");
+    assert_eq!(
+        again.body, "null",
+        "expired: a new pickup, of an empty queue"
+    );
     assert!(!replayed(&again));
 }
 

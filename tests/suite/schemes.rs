@@ -18,8 +18,10 @@ use p256::pkcs8::EncodePrivateKey;
 use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
-
-use crate::helpers::{PASSWORD, TestApp, TestResponse, basic, fresh_source};
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
+use test_support::http::fresh_source;
 
 const PICKUP: &str = "/api/v1/ChatSession/Pickup";
 const ISSUER: &str = "https://login.example.test";
@@ -96,7 +98,7 @@ fn at(minutes: i64) -> Timestamp {
 }
 
 fn world() -> Option<(TestApp, Secrets)> {
-    let app = TestApp::new(super::KIND)?.reconfigured(|app| app.with_auth(auth_config()));
+    let app = TestApp::new(crate::KIND)?.reconfigured(|app| app.with_auth(auth_config()));
     app.topic("Sales", "Hi!");
     for name in ["tje0", "gone", "resource0"] {
         app.agent(name);

@@ -42,7 +42,6 @@ use chat_pickup::store::{Claim, Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use rusqlite::{Connection, OptionalExtension};
 
-#[path = "stress/capacity.rs"]
 mod capacity;
 
 type Failure = Box<dyn std::error::Error>;

@@ -6,14 +6,15 @@ use http::header::AUTHORIZATION;
 use http::{Method, StatusCode};
 use lambda_http::Body;
 use serde_json::Value;
-
-use crate::helpers::{PASSWORD, TestApp, TestResponse, basic};
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::{PASSWORD, basic};
+use test_support::given;
 
 const AT_CAPACITY: &str = "urn:chat-pickup:problem:at-capacity";
 
 /// `tje0` and `ann` respond in Sales and Billing, with four customers waiting in Sales.
 fn app() -> Option<TestApp> {
-    let app = TestApp::new(super::KIND)?;
+    let app = TestApp::new(crate::KIND)?;
     for agent in ["tje0", "ann"] {
         app.agent(agent);
     }
@@ -49,17 +50,34 @@ async fn an_agent_at_capacity_gets_a_409_from_every_pickup_and_nothing_changes()
     let before = app.snapshot();
     at_capacity(&post(&app, "/api/v1/ChatSession/Pickup", "tje0").await, 2);
     let waiting = app.int("SELECT min(id) FROM chat_session WHERE status = 4");
-    let by_id = post(&app, &format!("/api/v1/ChatSession/{waiting}/Pickup"), "tje0").await;
+    let by_id = post(
+        &app,
+        &format!("/api/v1/ChatSession/{waiting}/Pickup"),
+        "tje0",
+    )
+    .await;
     at_capacity(&by_id, 2);
     let rpc = post(&app, "/api/v1/Agents/Chat/PickUpFirstChatSession", "tje0").await;
     at_capacity(&rpc, 2);
     assert_eq!(app.snapshot(), before);
-    assert_ne!(app.pickup("ann").await, Value::Null, "others are not limited");
+    assert_ne!(
+        app.pickup("ann").await,
+        Value::Null,
+        "others are not limited"
+    );
 
     app.exec("UPDATE chat_session SET status = 7 WHERE id = (SELECT min(id) FROM chat_session)");
-    assert_ne!(app.pickup("tje0").await, Value::Null, "a session ended frees a place");
+    assert_ne!(
+        app.pickup("tje0").await,
+        Value::Null,
+        "a session ended frees a place"
+    );
     app.admin.set_capacity("tje0", None).unwrap();
-    assert_eq!(app.pickup("tje0").await, Value::Null, "no limit: the queue is empty");
+    assert_eq!(
+        app.pickup("tje0").await,
+        Value::Null,
+        "no limit: the queue is empty"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -73,17 +91,30 @@ async fn a_refusal_at_capacity_spends_no_idempotency_key() {
         ("idempotency-key", "\"after-a-chat\""),
     ];
     let keyed = async || {
-        app.request(Method::POST, "/api/v1/ChatSession/Pickup", &headers, Body::Empty)
-            .await
+        app.request(
+            Method::POST,
+            "/api/v1/ChatSession/Pickup",
+            &headers,
+            Body::Empty,
+        )
+        .await
     };
     at_capacity(&keyed().await, 1);
-    app.exec(&format!("UPDATE chat_session SET status = 7 WHERE id = {first}"));
+    app.exec(&format!(
+        "UPDATE chat_session SET status = 7 WHERE id = {first}"
+    ));
     let retried = keyed().await;
     assert_eq!(retried.status, StatusCode::OK, "{}", retried.body);
-    assert!(!retried.headers.contains_key("idempotent-replayed"), "a new pickup");
+    assert!(
+        !retried.headers.contains_key("idempotent-replayed"),
+        "a new pickup"
+    );
     assert_ne!(retried.json()["ChatSessionId"], first);
     let again = keyed().await;
-    assert_eq!(again.headers["idempotent-replayed"], "true", "now the key is spent");
+    assert_eq!(
+        again.headers["idempotent-replayed"], "true",
+        "now the key is spent"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -122,6 +153,16 @@ async fn the_capacity_problem_speaks_xml_too() {
         .post_accepting("/api/v1/ChatSession/Pickup", "tje0", "application/xml")
         .await;
     assert_eq!(response.status, StatusCode::CONFLICT);
-    assert!(response.body.contains(&format!("<type>{AT_CAPACITY}</type>")), "{}", response.body);
-    assert!(response.body.contains("<limit>0</limit>"), "{}", response.body);
+    assert!(
+        response
+            .body
+            .contains(&format!("<type>{AT_CAPACITY}</type>")),
+        "{}",
+        response.body
+    );
+    assert!(
+        response.body.contains("<limit>0</limit>"),
+        "{}",
+        response.body
+    );
 }
