@@ -12,7 +12,7 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use chat_pickup::demo;
+use chat_pickup::admin::demo;
 use chat_pickup::http::{App, server};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
 use http_body_util::Full;

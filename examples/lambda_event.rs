@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use chat_pickup::demo;
+use chat_pickup::admin::demo;
 use chat_pickup::http::App;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
 

@@ -8,10 +8,12 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use chat_pickup::account::Agent;
+use chat_pickup::chat::queue::Which;
+use chat_pickup::chat::transfer::Step;
+use chat_pickup::chat::{Change, Claim, Refusal};
 use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
-use chat_pickup::store::transfer::Step;
-use chat_pickup::store::{Change, Claim, Refusal, Store, StoreError, Stores};
+use chat_pickup::store::{Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use rusqlite::Connection;
 
@@ -249,10 +251,14 @@ fn attempt(store: &dyn Store, agent: &Agent, request: Request) -> Result<String,
     loop {
         let now = Timestamp::now();
         let outcome = match request {
-            Request::Pickup(n) if n % 2 == 0 => store.pickup(agent, now, None).map(claimed),
+            Request::Pickup(n) if n % 2 == 0 => {
+                store.pickup(agent, Which::First, now, None).map(claimed)
+            }
             Request::Pickup(n) => {
                 let session = (SESSIONS / 2 + 1 + n / 2) as i64;
-                store.pickup_session(agent, session, now, None).map(claimed)
+                store
+                    .pickup(agent, Which::Session(session), now, None)
+                    .map(claimed)
             }
             Request::Accept(session) => store
                 .transfer(agent, session as i64, &Step::Accept, now, None)
@@ -273,7 +279,7 @@ fn claimed(claim: Claim) -> String {
     match claim {
         Claim::Picked(Some(pickup)) => format!("taken {}", pickup.session_id),
         Claim::Picked(None) => "null".into(),
-        Claim::AtCapacity(_) => "full".into(),
+        Claim::Refused(Refusal::AtCapacity(_)) => "full".into(),
         other => format!("unexpected {other:?}"),
     }
 }

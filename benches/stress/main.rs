@@ -36,9 +36,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chat_pickup::account::Agent;
+use chat_pickup::chat::Claim;
+use chat_pickup::chat::queue::Which;
 use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
-use chat_pickup::store::{Claim, Store, StoreError, Stores};
+use chat_pickup::store::{Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use rusqlite::{Connection, OptionalExtension};
 
@@ -287,7 +289,7 @@ fn missing(connection: &Connection, answered: &[(i64, i64)]) -> Result<usize, Fa
 }
 
 fn random_below(bound: u64) -> u64 {
-    u64::from_le_bytes(chat_pickup::random::bytes::<8>()) % bound.max(1)
+    u64::from_le_bytes(chat_pickup::account::random::bytes::<8>()) % bound.max(1)
 }
 
 /// A store on `target` (a file or a PostgreSQL URL) with a connection of its own.
@@ -327,7 +329,7 @@ fn worker(target: &str, first: u64, threads: u64) -> Result<(), Failure> {
                 };
                 loop {
                     match store
-                        .pickup(&agent, Timestamp::now(), None)
+                        .pickup(&agent, Which::First, Timestamp::now(), None)
                         .map(Claim::taken)
                     {
                         Ok(Some(pickup)) => println!("{} {id} .", pickup.session_id),

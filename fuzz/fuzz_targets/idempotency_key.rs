@@ -2,7 +2,7 @@
 //! characters or a reason it is not - never a panic.
 #![no_main]
 
-use chat_pickup::idempotency::{IdempotencyKey, MAX_LEN};
+use chat_pickup::chat::idempotency::{IdempotencyKey, MAX_LEN};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -30,9 +30,9 @@ use http::HeaderMap;
 use http::header::AUTHORIZATION;
 
 use crate::account::secret::{self, SecretKind};
+use crate::account::tenant::Tenant;
 use crate::account::{Account, Agent};
 use crate::store::{Store, StoreError};
-use crate::account::tenant::Tenant;
 use crate::time::Timestamp;
 use cache::BasicCache;
 use credentials::Credentials;

@@ -28,8 +28,8 @@ fn hasher() -> Argon2<'static> {
 }
 
 pub fn hash(password: &str) -> String {
-    let salt =
-        SaltString::encode_b64(&crate::account::random::bytes::<16>()).expect("16 bytes make a valid salt");
+    let salt = SaltString::encode_b64(&crate::account::random::bytes::<16>())
+        .expect("16 bytes make a valid salt");
     hasher()
         .hash_password(password.as_bytes(), &salt)
         .expect("argon2 accepts any password")

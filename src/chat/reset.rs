@@ -51,9 +51,18 @@ mod tests {
     #[test]
     fn the_agent_or_a_manager_may_reset_a_live_session_others_may_not() {
         let refused = |refusal| Verdict::Refused(refusal);
-        assert_eq!(judge(3, facts(true, false, false, USER_LAST)), Verdict::Make(()));
-        assert_eq!(judge(3, facts(false, true, true, CUSTOMER_LAST)), Verdict::Make(()));
-        assert_eq!(judge(3, facts(false, true, true, IN_QUEUE)), Verdict::Make(()));
+        assert_eq!(
+            judge(3, facts(true, false, false, USER_LAST)),
+            Verdict::Make(())
+        );
+        assert_eq!(
+            judge(3, facts(false, true, true, CUSTOMER_LAST)),
+            Verdict::Make(())
+        );
+        assert_eq!(
+            judge(3, facts(false, true, true, IN_QUEUE)),
+            Verdict::Make(())
+        );
         assert_eq!(
             judge(3, facts(false, false, true, USER_LAST)),
             refused(Refusal::NotAllowed)
@@ -63,6 +72,9 @@ mod tests {
             refused(Refusal::NotFound(3))
         );
         assert_eq!(judge(3, None), refused(Refusal::NotFound(3)));
-        assert_eq!(judge(3, facts(true, false, true, 7)), refused(Refusal::Ended(3)));
+        assert_eq!(
+            judge(3, facts(true, false, true, 7)),
+            refused(Refusal::Ended(3))
+        );
     }
 }

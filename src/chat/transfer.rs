@@ -187,12 +187,19 @@ mod tests {
 
     #[test]
     fn the_agent_offers_an_own_session_in_progress_to_someone_who_may_respond() {
-        assert_eq!(offer(held(), Some(OTHER)), Verdict::Make(Effect::Offer(OTHER)));
+        assert_eq!(
+            offer(held(), Some(OTHER)),
+            Verdict::Make(Effect::Offer(OTHER))
+        );
         let not_mine = Facts {
             holds: false,
             ..held()
         };
-        assert_eq!(offer(not_mine, Some(OTHER)), Verdict::Nothing, "nothing happens");
+        assert_eq!(
+            offer(not_mine, Some(OTHER)),
+            Verdict::Nothing,
+            "nothing happens"
+        );
         assert_eq!(offer(not_mine, None), Verdict::Nothing, "whoever is named");
         let ended = Facts {
             status: 7,
@@ -218,7 +225,11 @@ mod tests {
     fn only_the_agent_offered_accepts_and_only_below_capacity() {
         let accept = |facts, load| judge(&Step::Accept, 5, ME, found(facts, None, load));
         assert_eq!(accept(offered(), free()), Verdict::Make(Effect::Accept));
-        assert_eq!(accept(held(), free()), Verdict::Nothing, "not being transferred");
+        assert_eq!(
+            accept(held(), free()),
+            Verdict::Nothing,
+            "not being transferred"
+        );
         let full = Some(Load {
             limit: Some(2),
             held: 2,

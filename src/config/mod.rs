@@ -18,10 +18,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::account::tenant::Tenant;
 use crate::admin::AdminCommand;
 use crate::store::postgres::{PgOptions, PgTarget};
 use crate::store::sqlite::{Journal, SqliteOptions, Synchronous};
-use crate::account::tenant::Tenant;
 pub use serve::{SchemeName, ServeArgs};
 
 pub type Failure = Box<dyn std::error::Error>;

@@ -30,8 +30,8 @@ use super::request::{associate, idempotency_key, path, selection, session_id};
 use super::routes::{self, MAX_BODY, Route};
 use super::source::Forwarded;
 use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, Principal};
-use crate::locale::{LocaleRequest, Localizer, Zone};
 use crate::chat::idempotency::{IdempotencyKey, Keyed};
+use crate::locale::{LocaleRequest, Localizer, Zone};
 use crate::store::{Store, Stores};
 use crate::time::Timestamp;
 
@@ -302,7 +302,7 @@ fn bind(request: &Request, route: &Route) -> Result<Bound, ApiError> {
     Ok(match route.operation.run {
         Run::Caller(run) => Bound::Caller(run),
         Run::Session(run) => Bound::Session(run, session()?),
-        Run::SessionTo(run, ) => {
+        Run::SessionTo(run) => {
             let to = associate(request, route.associate.as_deref()).map_err(ApiError::Associate)?;
             Bound::SessionTo(run, session()?, to)
         }

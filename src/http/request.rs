@@ -5,11 +5,11 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
 use super::body::{self, FieldError};
+use super::in_flight::KeyError;
 use super::routes;
 use super::select::{SelectError, Selection};
-use crate::entity::Shape;
-use super::in_flight::KeyError;
 use crate::chat::idempotency::IdempotencyKey;
+use crate::entity::Shape;
 
 /// The request header naming one attempt at a change.
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";

@@ -90,11 +90,7 @@ const ROUTES: &[(Method, &[&str], &Operation)] = &[
         &transfer::REJECT,
     ),
     // After the list: a literal segment is matched before an id.
-    (
-        Method::GET,
-        &["api", "v1", "chatsession", ID],
-        &GET_SESSION,
-    ),
+    (Method::GET, &["api", "v1", "chatsession", ID], &GET_SESSION),
     // The reference documents GET; the official client POSTs.
     (
         Method::GET,
@@ -185,17 +181,13 @@ fn routes_of(path: &str) -> Vec<(&'static Method, Route)> {
     ROUTES
         .iter()
         .filter_map(|(method, pattern, operation)| {
-            matching(&segments, pattern, *operation).map(|route| (method, route))
+            matching(&segments, pattern, operation).map(|route| (method, route))
         })
         .collect()
 }
 
 /// The route if `segments` are `pattern`, after at most one valid tenant name.
-fn matching(
-    segments: &[&str],
-    pattern: &[&str],
-    operation: &'static Operation,
-) -> Option<Route> {
+fn matching(segments: &[&str], pattern: &[&str], operation: &'static Operation) -> Option<Route> {
     let (prefix, tail) = segments.split_at(segments.len().checked_sub(pattern.len())?);
     let matches = tail.iter().zip(pattern).all(|(segment, want)| match *want {
         ID => !segment.is_empty() && segment.bytes().all(|byte| byte.is_ascii_digit()),

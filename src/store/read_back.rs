@@ -21,7 +21,9 @@ pub fn change(
     match verdict {
         Verdict::Make(()) => now(Change::Made),
         Verdict::Nothing => now(Change::Unchanged),
-        Verdict::Replay(replayed) => Ok(Change::Replayed(replayed.map(&load).transpose()?.flatten())),
+        Verdict::Replay(replayed) => {
+            Ok(Change::Replayed(replayed.map(&load).transpose()?.flatten()))
+        }
         Verdict::Refused(refusal) => Ok(Change::Refused(refusal)),
     }
 }

@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use chat_pickup::account::tenant::Tenant;
 use chat_pickup::http::App;
 use chat_pickup::store::Stores;
 use chat_pickup::store::admin::{Admin, NewTopic};
 use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore, SqliteStores};
-use chat_pickup::tenant::Tenant;
 use tempfile::TempDir;
 
 use crate::cluster::Cluster;

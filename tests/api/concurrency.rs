@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Barrier};
 
 use chat_pickup::account::Agent;
+use chat_pickup::chat::queue::Which;
 use chat_pickup::store::Store;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
 use chat_pickup::time::Timestamp;
@@ -46,7 +47,7 @@ fn eight_writers_never_share_a_session() {
                 start.wait();
                 let mut picked = Vec::new();
                 while let Some(pickup) = store
-                    .pickup(&agent, Timestamp::now(), None)
+                    .pickup(&agent, Which::First, Timestamp::now(), None)
                     .unwrap()
                     .taken()
                 {

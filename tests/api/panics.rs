@@ -3,14 +3,18 @@
 use std::sync::Arc;
 
 use chat_pickup::account::secret::SecretKind;
+use chat_pickup::account::tenant::Tenant;
 use chat_pickup::account::{Account, Agent};
 use chat_pickup::auth::password;
+use chat_pickup::chat::idempotency::Keyed;
+use chat_pickup::chat::queue::Which;
+use chat_pickup::chat::transfer::Step;
+use chat_pickup::chat::{Change, Claim, Pickup};
 use chat_pickup::entity::{Object, Shape};
 use chat_pickup::http::App;
 use chat_pickup::locale::Location;
 use chat_pickup::locale::{Language, Resources};
-use chat_pickup::store::{Claim, Keyed, LoginFailures, Pickup, Store, StoreError, Stores};
-use chat_pickup::tenant::Tenant;
+use chat_pickup::store::{LoginFailures, Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use http::StatusCode;
 use test_support::credentials::PASSWORD;
@@ -70,7 +74,13 @@ impl Store for Fault {
         Ok(None)
     }
 
-    fn pickup(&self, _: &Agent, _: Timestamp, _: Option<&Keyed>) -> Result<Claim, StoreError> {
+    fn pickup(
+        &self,
+        _: &Agent,
+        _: Which,
+        _: Timestamp,
+        _: Option<&Keyed>,
+    ) -> Result<Claim, StoreError> {
         Ok(Claim::Picked(Some(Pickup {
             session_id: 1,
             topic_id: 1,
@@ -82,35 +92,25 @@ impl Store for Fault {
         })))
     }
 
-    fn pickup_session(
-        &self,
-        agent: &Agent,
-        _: i64,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Claim, StoreError> {
-        self.pickup(agent, now, key)
-    }
-
     fn reset(
         &self,
         _: &Agent,
         _: i64,
         _: Timestamp,
         _: Option<&Keyed>,
-    ) -> Result<chat_pickup::store::Change, StoreError> {
-        Ok(chat_pickup::store::Change::Replayed(None))
+    ) -> Result<Change, StoreError> {
+        Ok(Change::Replayed(None))
     }
 
     fn transfer(
         &self,
         _: &Agent,
         _: i64,
-        _: &chat_pickup::store::transfer::Step,
+        _: &Step,
         _: Timestamp,
         _: Option<&Keyed>,
-    ) -> Result<chat_pickup::store::Change, StoreError> {
-        Ok(chat_pickup::store::Change::Replayed(None))
+    ) -> Result<Change, StoreError> {
+        Ok(Change::Replayed(None))
     }
 
     fn agent_session(&self, _: &Agent, _: i64) -> Result<Option<Object>, StoreError> {

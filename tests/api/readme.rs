@@ -144,7 +144,7 @@ async fn the_documented_curl_examples_print_what_the_pages_show() {
         total += count;
         for (title, examples) in sections {
             let app = TestApp::sqlite();
-            chat_pickup::demo::seed(app.admin.as_ref()).unwrap();
+            chat_pickup::admin::demo::seed(app.admin.as_ref()).unwrap();
             let addr = format!("http://{}", app.serve().await);
             for example in examples {
                 let command = example.command.replace(DOCUMENTED_ADDR, &addr);

@@ -2,7 +2,7 @@
 //! `serve --db file.db` gets byte-identical bodies, for the same demo data and clock - for
 //! pickups, the agents' session lists and a transfer.
 
-use chat_pickup::demo;
+use chat_pickup::admin::demo;
 use chat_pickup::time::Timestamp;
 use chrono::{TimeZone, Utc};
 

@@ -9,6 +9,7 @@ mod behaviour;
 mod failures;
 mod identical;
 
+use chat_pickup::chat::queue::Which;
 use chat_pickup::store::postgres::{NEXT_IN_QUEUE, SCHEMA};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
 use test_support::Cluster;
@@ -119,7 +120,7 @@ async fn the_queue_is_walked_through_its_index_in_pickup_order() {
         .await
         .unwrap();
     let plan: Vec<String> = client
-        .query(&format!("EXPLAIN {NEXT_IN_QUEUE}"), &[&1_i64, &4_i64])
+        .query(&format!("EXPLAIN {}", *NEXT_IN_QUEUE), &[&1_i64])
         .await
         .unwrap()
         .iter()
@@ -254,7 +255,7 @@ async fn racing_the_store_never_shares_a_session_or_an_agents_rank() {
                 };
                 let mut taken = Vec::new();
                 while let Some(pickup) = store
-                    .pickup(&agent, Timestamp::now(), None)
+                    .pickup(&agent, Which::First, Timestamp::now(), None)
                     .unwrap()
                     .taken()
                 {
@@ -326,8 +327,8 @@ async fn a_session_whose_customer_is_writing_is_still_picked_up() {
     };
     let picked = tokio::task::spawn_blocking(move || {
         store
-            .pickup(&agent, Timestamp::now(), None)
-            .map(chat_pickup::store::Claim::taken)
+            .pickup(&agent, Which::First, Timestamp::now(), None)
+            .map(chat_pickup::chat::Claim::taken)
     })
     .await
     .unwrap()

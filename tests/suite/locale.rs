@@ -272,7 +272,7 @@ async fn every_bad_locale_header_is_a_400_naming_it_and_nothing_changes() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_data_reads_in_the_callers_language() {
     let app = given!(TestApp::new(crate::KIND));
-    assert!(chat_pickup::demo::seed(app.admin.as_ref()).unwrap());
+    assert!(chat_pickup::admin::demo::seed(app.admin.as_ref()).unwrap());
     let authorization = basic("tje0", "Tje0");
     let ticket = |response: &TestResponse| response.json()["Ticket"].clone();
     let norwegian = app

@@ -15,12 +15,9 @@ pub const RESET: Operation = Operation {
 };
 
 fn reset(call: &Call, session: i64) -> Done {
-    let change = call.store.reset(
-        &call.principal.agent,
-        session,
-        call.now,
-        call.key.as_ref(),
-    )?;
+    let change = call
+        .store
+        .reset(&call.principal.agent, session, call.now, call.key.as_ref())?;
     let changed = Changed {
         operation: RESET.name,
         made: "back in the queue",

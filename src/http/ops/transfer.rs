@@ -32,7 +32,13 @@ pub const ACCEPT: Operation = Operation {
     entity: &CHAT_SESSION_ENTITY,
     changes: true,
     run: Run::Session(|call, session| {
-        step(call, session, &Step::Accept, (ACCEPT.name, "accepted"), None)
+        step(
+            call,
+            session,
+            &Step::Accept,
+            (ACCEPT.name, "accepted"),
+            None,
+        )
     }),
 };
 

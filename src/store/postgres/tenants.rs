@@ -8,9 +8,9 @@ use deadpool_postgres::Pool;
 
 use super::transaction::pool;
 use super::{PgOptions, PgStore, PgTarget, migrate};
+use crate::account::tenant::Tenant;
 use crate::store::open::{IDLE, OpenStores};
 use crate::store::{Store, StoreError, Stores};
-use crate::account::tenant::Tenant;
 
 /// The schema of the default store.
 const DEFAULT_SCHEMA: &str = "public";

@@ -33,7 +33,8 @@ pub static LIST: LazyLock<String> = LazyLock::new(|| {
 /// What follows `SELECT ... FROM chat_session s` for session `$2`, whatever its status, for
 /// agent `$1`: the agent sees it where it would be listed (a session of another topic is
 /// "not found", so its id tells nothing).
-pub static ONE: LazyLock<String> = LazyLock::new(|| format!("WHERE s.id = $2 AND {}", visible("$1")));
+pub static ONE: LazyLock<String> =
+    LazyLock::new(|| format!("WHERE s.id = $2 AND {}", visible("$1")));
 
 /// Whether membership `m` gives any right in its topic: respond, listen, manage or be
 /// notified (SuperOffice's "member").

@@ -11,9 +11,9 @@ use super::keys;
 use super::pickup::{capacity, free_rank};
 use crate::account::Agent;
 use crate::chat::idempotency::Keyed;
+use crate::chat::reset;
 use crate::chat::transfer::{self, Effect, Found, Step};
 use crate::chat::verdict::{self, Verdict};
-use crate::chat::reset;
 use crate::store::sql::{self, change};
 use crate::time::Timestamp;
 
@@ -22,8 +22,7 @@ static RESET: LazyLock<String> = LazyLock::new(|| sql::sqlite(&change::RESET));
 /// A login name matches in any case, on the name's `NOCASE` index.
 static TARGET: LazyLock<String> =
     LazyLock::new(|| sql::sqlite(&change::transfer_target("name = $2 COLLATE NOCASE")));
-static TRANSFER_FACTS: LazyLock<String> =
-    LazyLock::new(|| sql::sqlite(&change::TRANSFER_FACTS));
+static TRANSFER_FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&change::TRANSFER_FACTS));
 static OFFER: LazyLock<String> = LazyLock::new(|| sql::sqlite(change::OFFER));
 static ACCEPT: LazyLock<String> = LazyLock::new(|| sql::sqlite(change::ACCEPT));
 static REJECT: LazyLock<String> = LazyLock::new(|| sql::sqlite(change::REJECT));
@@ -91,7 +90,12 @@ pub(super) fn transfer(
 }
 
 /// Writes a transfer's `effect` on session `session_id` for agent `agent`.
-fn write(transaction: &Connection, agent: i64, session_id: i64, effect: Effect) -> rusqlite::Result<()> {
+fn write(
+    transaction: &Connection,
+    agent: i64,
+    session_id: i64,
+    effect: Effect,
+) -> rusqlite::Result<()> {
     match effect {
         Effect::Offer(target) => transaction
             .prepare_cached(&OFFER)?

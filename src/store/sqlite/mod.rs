@@ -40,8 +40,8 @@ use crate::entity::{CHAT_SESSION_ENTITY, Object};
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
-use options::{configure, configure_connection};
 pub use options::{Journal, SqliteOptions, Synchronous};
+use options::{configure, configure_connection};
 pub use tenants::{SqliteStores, tenant_path};
 
 /// What follows the session's `SELECT` for the agent's list, and for one session.

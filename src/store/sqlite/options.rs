@@ -96,7 +96,10 @@ pub(super) fn configure(connection: &Connection, options: &SqliteOptions) -> rus
 /// The settings of one connection, for a database whose journal mode is set already: the
 /// writer's connection, opened while others may be writing, must not ask for a journal
 /// change (which can be refused as busy without waiting).
-pub(super) fn configure_connection(connection: &Connection, options: &SqliteOptions) -> rusqlite::Result<()> {
+pub(super) fn configure_connection(
+    connection: &Connection,
+    options: &SqliteOptions,
+) -> rusqlite::Result<()> {
     if !options.lookaside {
         without_lookaside(connection);
     }
@@ -145,4 +148,3 @@ fn without_lookaside(connection: &Connection) {
         );
     }
 }
-

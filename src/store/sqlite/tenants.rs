@@ -5,9 +5,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::{SqliteOptions, SqliteStore};
+use crate::account::tenant::Tenant;
 use crate::store::open::{IDLE, OpenStores};
 use crate::store::{Store, StoreError, Stores};
-use crate::account::tenant::Tenant;
 
 /// Where a tenant's database lives: `{dir}/{tenant}.db`.
 pub fn tenant_path(dir: &Path, tenant: &Tenant) -> PathBuf {
