@@ -18,6 +18,7 @@ use std::time::Duration;
 
 mod common;
 
+use chat_pickup::chat::Actor;
 use chat_pickup::chat::queue::Which;
 use chat_pickup::http::App;
 use chat_pickup::store::Store;
@@ -35,7 +36,7 @@ const SYNCS: [Synchronous; 2] = [Synchronous::Full, Synchronous::Normal];
 fn store_pickup(bench: &Bench) -> i64 {
     let picked = bench
         .store
-        .pickup(&bench.agent, Which::First, Timestamp::now(), None)
+        .pickup(Actor::new(&bench.agent, Timestamp::now()), Which::First)
         .unwrap()
         .taken();
     picked.expect("a session waiting").session_id

@@ -4,6 +4,7 @@
 
 mod common;
 
+use chat_pickup::chat::Actor;
 use chat_pickup::chat::queue::Which;
 use chat_pickup::entity::CHAT_SESSION_ENTITY;
 use chat_pickup::http::negotiate::Format;
@@ -22,7 +23,7 @@ fn render(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let Bench { store, agent, .. } = database(dir.path(), 10, Synchronous::Normal);
     let picked = store
-        .pickup(&agent, Which::First, Timestamp::now(), None)
+        .pickup(Actor::new(&agent, Timestamp::now()), Which::First)
         .unwrap()
         .taken()
         .unwrap();

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use chat_pickup::account::Agent;
 use chat_pickup::chat::queue::Which;
 use chat_pickup::chat::transfer::Step;
-use chat_pickup::chat::{Change, Claim, Refusal};
+use chat_pickup::chat::{Actor, Change, Claim, Move, Refusal};
 use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
 use chat_pickup::store::{Store, StoreError, Stores};
@@ -251,17 +251,21 @@ fn attempt(store: &dyn Store, agent: &Agent, request: Request) -> Result<String,
     loop {
         let now = Timestamp::now();
         let outcome = match request {
-            Request::Pickup(n) if n % 2 == 0 => {
-                store.pickup(agent, Which::First, now, None).map(claimed)
-            }
+            Request::Pickup(n) if n % 2 == 0 => store
+                .pickup(Actor::new(agent, now), Which::First)
+                .map(claimed),
             Request::Pickup(n) => {
                 let session = (SESSIONS / 2 + 1 + n / 2) as i64;
                 store
-                    .pickup(agent, Which::Session(session), now, None)
+                    .pickup(Actor::new(agent, now), Which::Session(session))
                     .map(claimed)
             }
             Request::Accept(session) => store
-                .transfer(agent, session as i64, &Step::Accept, now, None)
+                .change(
+                    Actor::new(agent, now),
+                    session as i64,
+                    &Move::Transfer(Step::Accept),
+                )
                 .map(|change| match change {
                     Change::Made(_) => format!("taken {session}"),
                     Change::Refused(Refusal::AtCapacity(_)) => "full".into(),

@@ -36,6 +36,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chat_pickup::account::Agent;
+use chat_pickup::chat::Actor;
 use chat_pickup::chat::Claim;
 use chat_pickup::chat::queue::Which;
 use chat_pickup::store::postgres::{PgOptions, PgStores, PgTarget};
@@ -329,7 +330,7 @@ fn worker(target: &str, first: u64, threads: u64) -> Result<(), Failure> {
                 };
                 loop {
                     match store
-                        .pickup(&agent, Which::First, Timestamp::now(), None)
+                        .pickup(Actor::new(&agent, Timestamp::now()), Which::First)
                         .map(Claim::taken)
                     {
                         Ok(Some(pickup)) => println!("{} {id} .", pickup.session_id),

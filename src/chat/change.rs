@@ -1,8 +1,32 @@
-//! What a change to one named session (a reset, a transfer's step) comes to for its caller,
-//! once it is committed and the session read back.
+//! A change to one named session - a reset, a transfer's step - as it is asked ([`Move`]),
+//! and what it comes to for its caller once it is committed and the session read back
+//! ([`Change`]).
 
 use super::Refusal;
+use super::transfer::Step;
 use crate::entity::Object;
+
+/// What a change to one named session writes, once judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Put the session back in the queue at its place: nobody's, no bot, no transfer.
+    Reset,
+    /// Offer the session to this associate.
+    Offer(i64),
+    /// Give the session to the caller, at their first free Rank.
+    Accept,
+    /// Clear the pending transfer.
+    Reject,
+}
+
+/// A change asked of one named session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Move {
+    /// Back to the queue ([`super::reset`]).
+    Reset,
+    /// A step of a transfer ([`super::transfer`]).
+    Transfer(Step),
+}
 
 /// What a change to one named session came to.
 #[derive(Debug)]

@@ -7,11 +7,14 @@
 //! - [`queue`]: what waits for an agent, what is in progress, the first free Rank.
 //! - [`pickup`]: taking a session - the verdict, the [`pickup::Plan`] it writes, the
 //!   [`welcome`] message it posts ([`message`]) and the [`Claim`] it answers.
-//! - [`reset`], [`transfer`]: changes to one named session, answered as a [`Change`].
+//! - [`reset`], [`transfer`]: changes to one named session (a [`Move`]), answered as a
+//!   [`Change`].
+//! - [`actor`]: who makes a change, when, under which key.
 //! - [`capacity`]: how many sessions an agent may hold.
 //! - [`idempotency`]: the key a request names, and what a key used before means.
 //! - [`verdict`]: the one shape of every change; [`refusal`]: why one is refused.
 
+pub mod actor;
 pub mod capacity;
 pub mod change;
 pub mod idempotency;
@@ -24,7 +27,8 @@ pub mod transfer;
 pub mod verdict;
 pub mod welcome;
 
-pub use change::Change;
+pub use actor::Actor;
+pub use change::{Change, Move};
 pub use pickup::{Claim, Pickup};
 pub use refusal::Refusal;
 pub use verdict::Verdict;

@@ -5,6 +5,7 @@
 //! in its original place (its request time is kept), its agent and Rank released, the bot
 //! flag and any pending transfer cleared.
 
+use super::change::Effect;
 use super::{Refusal, Verdict};
 use crate::entity::status::{CUSTOMER_LAST, IN_QUEUE, USER_LAST};
 
@@ -22,7 +23,7 @@ pub struct Facts {
 
 /// The verdict on a reset of session `session_id`, which the backend found as `found`
 /// (`None`: no such session): made, or refused as not found, not allowed or ended.
-pub fn judge(session_id: i64, found: Option<Facts>) -> Verdict<()> {
+pub fn judge(session_id: i64, found: Option<Facts>) -> Verdict<Effect> {
     let Some(facts) = found.filter(|facts| facts.holds || facts.sees) else {
         return Verdict::Refused(Refusal::NotFound(session_id));
     };
@@ -30,7 +31,7 @@ pub fn judge(session_id: i64, found: Option<Facts>) -> Verdict<()> {
         return Verdict::Refused(Refusal::NotAllowed);
     }
     match facts.status {
-        IN_QUEUE | CUSTOMER_LAST | USER_LAST => Verdict::Make(()),
+        IN_QUEUE | CUSTOMER_LAST | USER_LAST => Verdict::Make(Effect::Reset),
         _ => Verdict::Refused(Refusal::Ended(session_id)),
     }
 }
@@ -53,15 +54,15 @@ mod tests {
         let refused = |refusal| Verdict::Refused(refusal);
         assert_eq!(
             judge(3, facts(true, false, false, USER_LAST)),
-            Verdict::Make(())
+            Verdict::Make(Effect::Reset)
         );
         assert_eq!(
             judge(3, facts(false, true, true, CUSTOMER_LAST)),
-            Verdict::Make(())
+            Verdict::Make(Effect::Reset)
         );
         assert_eq!(
             judge(3, facts(false, true, true, IN_QUEUE)),
-            Verdict::Make(())
+            Verdict::Make(Effect::Reset)
         );
         assert_eq!(
             judge(3, facts(false, false, true, USER_LAST)),

@@ -22,6 +22,7 @@
 //! `crate::store::sql::change`'s).
 
 use super::capacity::Load;
+use super::change::Effect;
 use super::{Refusal, Verdict};
 use crate::entity::status::{CUSTOMER_LAST, USER_LAST};
 
@@ -69,17 +70,6 @@ pub struct Facts {
     pub pending: bool,
     /// The associate an offer names may respond in the session's topic.
     pub target_responds: bool,
-}
-
-/// What the backend writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Offer the session to this associate.
-    Offer(i64),
-    /// Give the session to the caller, at their first free Rank.
-    Accept,
-    /// Clear the pending transfer.
-    Reject,
 }
 
 /// What the backend read for a step.

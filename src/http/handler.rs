@@ -268,6 +268,7 @@ impl App {
                 .transpose()?;
             let now = clock();
             let call = Call {
+                operation: route.operation.name,
                 store: store.as_ref(),
                 principal: &principal,
                 now,

@@ -29,10 +29,8 @@ use std::sync::Arc;
 use crate::account::secret::SecretKind;
 use crate::account::tenant::Tenant;
 use crate::account::{Account, Agent};
-use crate::chat::idempotency::Keyed;
 use crate::chat::queue::Which;
-use crate::chat::transfer::Step;
-use crate::chat::{Change, Claim};
+use crate::chat::{Actor, Change, Claim, Move};
 use crate::entity::Object;
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
@@ -54,43 +52,19 @@ pub trait Store: Send + Sync {
     fn partner_app(&self, fingerprint: &str) -> Result<Option<String>, StoreError>;
 
     /// Assigns `which` session - the first available of the queue, or one named if it waits
-    /// for an agent - to `agent` and posts the topic's welcome message, in one transaction
-    /// that also records `key`, if given, with the outcome, as [`crate::chat::pickup`]
-    /// decides. A key used before changes nothing.
-    fn pickup(
-        &self,
-        agent: &Agent,
-        which: Which,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Claim, StoreError>;
+    /// for an agent - to the actor and posts the topic's welcome message, in one transaction
+    /// that also records the actor's key, if any, with the outcome, as
+    /// [`crate::chat::pickup`] decides. A key used before changes nothing.
+    fn pickup(&self, actor: Actor, which: Which) -> Result<Claim, StoreError>;
 
     /// The sessions `agent` sees, in the order they are shown ([`sql::sessions`]); their
     /// rows as of one moment.
     fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError>;
 
-    /// Puts session `session_id` back in the queue for `agent`, as [`crate::chat::reset`]
-    /// decides, in one
-    /// transaction that also records `key`; then the session as it is.
-    fn reset(
-        &self,
-        agent: &Agent,
-        session_id: i64,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Change, StoreError>;
-
-    /// Takes `step` of a transfer of session `session_id` for `agent`, as
-    /// [`crate::chat::transfer`] decides, in one transaction that also records `key`; then
-    /// the session as it is.
-    fn transfer(
-        &self,
-        agent: &Agent,
-        session_id: i64,
-        step: &Step,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Change, StoreError>;
+    /// Makes `change` of session `session_id` for the actor, as [`crate::chat::reset`] or
+    /// [`crate::chat::transfer`] decides, in one transaction that also records the actor's
+    /// key; then the session as it is.
+    fn change(&self, actor: Actor, session_id: i64, change: &Move) -> Result<Change, StoreError>;
 
     /// Session `id` if `agent` sees it ([`sql::sessions::ONE`]), whatever its status.
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError>;

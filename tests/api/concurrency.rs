@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Barrier};
 
 use chat_pickup::account::Agent;
+use chat_pickup::chat::Actor;
 use chat_pickup::chat::queue::Which;
 use chat_pickup::store::Store;
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
@@ -47,7 +48,7 @@ fn eight_writers_never_share_a_session() {
                 start.wait();
                 let mut picked = Vec::new();
                 while let Some(pickup) = store
-                    .pickup(&agent, Which::First, Timestamp::now(), None)
+                    .pickup(Actor::new(&agent, Timestamp::now()), Which::First)
                     .unwrap()
                     .taken()
                 {

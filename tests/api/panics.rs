@@ -6,10 +6,8 @@ use chat_pickup::account::secret::SecretKind;
 use chat_pickup::account::tenant::Tenant;
 use chat_pickup::account::{Account, Agent};
 use chat_pickup::auth::password;
-use chat_pickup::chat::idempotency::Keyed;
 use chat_pickup::chat::queue::Which;
-use chat_pickup::chat::transfer::Step;
-use chat_pickup::chat::{Change, Claim, Pickup};
+use chat_pickup::chat::{Actor, Change, Claim, Move, Pickup};
 use chat_pickup::entity::{Object, Shape};
 use chat_pickup::http::App;
 use chat_pickup::locale::Location;
@@ -74,13 +72,7 @@ impl Store for Fault {
         Ok(None)
     }
 
-    fn pickup(
-        &self,
-        _: &Agent,
-        _: Which,
-        _: Timestamp,
-        _: Option<&Keyed>,
-    ) -> Result<Claim, StoreError> {
+    fn pickup(&self, _: Actor, _: Which) -> Result<Claim, StoreError> {
         Ok(Claim::Picked(Some(Pickup {
             session_id: 1,
             topic_id: 1,
@@ -92,24 +84,7 @@ impl Store for Fault {
         })))
     }
 
-    fn reset(
-        &self,
-        _: &Agent,
-        _: i64,
-        _: Timestamp,
-        _: Option<&Keyed>,
-    ) -> Result<Change, StoreError> {
-        Ok(Change::Replayed(None))
-    }
-
-    fn transfer(
-        &self,
-        _: &Agent,
-        _: i64,
-        _: &Step,
-        _: Timestamp,
-        _: Option<&Keyed>,
-    ) -> Result<Change, StoreError> {
+    fn change(&self, _: Actor, _: i64, _: &Move) -> Result<Change, StoreError> {
         Ok(Change::Replayed(None))
     }
 

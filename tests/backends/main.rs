@@ -9,6 +9,7 @@ mod behaviour;
 mod failures;
 mod identical;
 
+use chat_pickup::chat::Actor;
 use chat_pickup::chat::queue::Which;
 use chat_pickup::store::postgres::{NEXT_IN_QUEUE, SCHEMA};
 use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
@@ -255,7 +256,7 @@ async fn racing_the_store_never_shares_a_session_or_an_agents_rank() {
                 };
                 let mut taken = Vec::new();
                 while let Some(pickup) = store
-                    .pickup(&agent, Which::First, Timestamp::now(), None)
+                    .pickup(Actor::new(&agent, Timestamp::now()), Which::First)
                     .unwrap()
                     .taken()
                 {
@@ -327,7 +328,7 @@ async fn a_session_whose_customer_is_writing_is_still_picked_up() {
     };
     let picked = tokio::task::spawn_blocking(move || {
         store
-            .pickup(&agent, Which::First, Timestamp::now(), None)
+            .pickup(Actor::new(&agent, Timestamp::now()), Which::First)
             .map(chat_pickup::chat::Claim::taken)
     })
     .await

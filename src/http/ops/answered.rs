@@ -6,15 +6,6 @@ use super::{Answer, Call, Content, Done};
 use crate::chat::{Change, Claim, Refusal};
 use crate::http::error::ApiError;
 
-/// A change to one named session, for the log: the operation, what the log calls the change
-/// when it is made, the session and the associate the request names.
-pub struct Changed<'a> {
-    pub operation: &'static str,
-    pub made: &'static str,
-    pub session: i64,
-    pub associate: Option<&'a str>,
-}
-
 /// The answer to a pickup's `claim` (of `session`, when one is named), after logging it and
 /// noting a committed pickup on the receipt.
 pub fn claim(call: &Call, session: Option<i64>, claim: Claim) -> Done {
@@ -35,7 +26,7 @@ pub fn claim(call: &Call, session: Option<i64>, claim: Claim) -> Done {
         }
         Claim::Refused(refusal) => line.refused(refusal),
     }
-    line.log(call, "pickup");
+    line.log(call);
     match claim {
         Claim::Picked(picked) => answer(picked.map(|pickup| pickup.session), false),
         Claim::Replayed { session, .. } => answer(session, true),
@@ -43,17 +34,18 @@ pub fn claim(call: &Call, session: Option<i64>, claim: Claim) -> Done {
     }
 }
 
-/// The answer to `change`, after logging it.
-pub fn change(call: &Call, changed: Changed, change: Change) -> Done {
-    let mut line = Line::new(Some(changed.session));
-    line.associate = changed.associate;
+/// The answer to `change` of the session (and toward the associate) the request `named`,
+/// after logging it; `made` is what the log calls the change when it was made.
+pub fn change(call: &Call, named: (i64, Option<&str>), made: &'static str, change: Change) -> Done {
+    let mut line = Line::new(Some(named.0));
+    line.associate = named.1;
     match &change {
-        Change::Made(_) => line.outcome = changed.made,
+        Change::Made(_) => line.outcome = made,
         Change::Unchanged(_) => line.outcome = "nothing to do",
         Change::Replayed(_) => line.outcome = "replayed",
         Change::Refused(refusal) => line.refused(refusal),
     }
-    line.log(call, changed.operation);
+    line.log(call);
     match change {
         Change::Made(session) | Change::Unchanged(session) => answer(Some(session), false),
         Change::Replayed(session) => answer(session, true),
@@ -97,7 +89,7 @@ impl Line<'_> {
         }
     }
 
-    fn log(&self, call: &Call, operation: &str) {
+    fn log(&self, call: &Call) {
         let principal = call.principal;
         tracing::info!(
             request_id = call.request_id,
@@ -107,7 +99,7 @@ impl Line<'_> {
             scheme = principal.scheme.name(),
             app = principal.app.as_deref().unwrap_or(""),
             key = call.key.as_ref().map_or("", |keyed| keyed.key.as_str()),
-            operation,
+            operation = call.operation,
             session_id = self.session,
             associate = self.associate,
             topic_id = self.taken.map(|(topic, _)| topic),

@@ -5,14 +5,9 @@
 //! refresh.
 
 use super::{Answer, Call, Content, Done, Operation, Run};
-use crate::entity::CHAT_SESSION_ENTITY;
 
-pub const FOR_CURRENT_USER: Operation = Operation {
-    name: "sessions-for-user",
-    entity: &CHAT_SESSION_ENTITY,
-    changes: false,
-    run: Run::Caller(for_current_user),
-};
+pub const FOR_CURRENT_USER: Operation =
+    Operation::read("sessions-for-user", Run::Caller(for_current_user));
 
 fn for_current_user(call: &Call) -> Done {
     let sessions = call.store.agent_sessions(&call.principal.agent)?;

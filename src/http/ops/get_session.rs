@@ -5,15 +5,9 @@
 
 use super::{Answer, Call, Content, Done, Operation, Run};
 use crate::chat::Refusal;
-use crate::entity::CHAT_SESSION_ENTITY;
 use crate::http::error::ApiError;
 
-pub const GET_SESSION: Operation = Operation {
-    name: "session",
-    entity: &CHAT_SESSION_ENTITY,
-    changes: false,
-    run: Run::Session(get_session),
-};
+pub const GET_SESSION: Operation = Operation::read("session", Run::Session(get_session));
 
 fn get_session(call: &Call, id: i64) -> Done {
     let session = call

@@ -22,8 +22,9 @@ use super::delivery::Receipt;
 use super::error::ApiError;
 use crate::account::tenant::Tenant;
 use crate::auth::Principal;
+use crate::chat::Actor;
 use crate::chat::idempotency::Keyed;
-use crate::entity::{Object, Shape};
+use crate::entity::{CHAT_SESSION_ENTITY, Object, Shape};
 use crate::store::Store;
 use crate::time::Timestamp;
 
@@ -37,6 +38,26 @@ pub struct Operation {
     /// to repeat as it is).
     pub changes: bool,
     pub run: Run,
+}
+
+impl Operation {
+    /// A change, answered with a ChatSessionEntity.
+    pub const fn change(name: &'static str, run: Run) -> Self {
+        Self {
+            name,
+            entity: &CHAT_SESSION_ENTITY,
+            changes: true,
+            run,
+        }
+    }
+
+    /// A read, answered with ChatSessionEntities.
+    pub const fn read(name: &'static str, run: Run) -> Self {
+        Self {
+            changes: false,
+            ..Self::change(name, run)
+        }
+    }
 }
 
 /// What an operation does, by what the request names besides the caller (in its path or
@@ -91,6 +112,8 @@ pub enum Content {
 
 /// What an operation runs with.
 pub struct Call<'a> {
+    /// The operation's name.
+    pub operation: &'static str,
     pub store: &'a dyn Store,
     pub principal: &'a Principal,
     /// The time of the operation, read after authentication (which may take a while).
@@ -103,4 +126,15 @@ pub struct Call<'a> {
     pub key: Option<Keyed<'a>>,
     /// Where a committed change is noted, so that an answer that never arrives is logged.
     pub receipt: &'a Receipt,
+}
+
+impl Call<'_> {
+    /// The caller as the one who makes a change now, under the request's key.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            agent: &self.principal.agent,
+            now: self.now,
+            key: self.key,
+        }
+    }
 }

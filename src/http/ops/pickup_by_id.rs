@@ -5,21 +5,10 @@
 
 use super::{Call, Done, Operation, Run, answered};
 use crate::chat::queue::Which;
-use crate::entity::CHAT_SESSION_ENTITY;
 
-pub const PICKUP_BY_ID: Operation = Operation {
-    name: "pickup-by-id",
-    entity: &CHAT_SESSION_ENTITY,
-    changes: true,
-    run: Run::Session(pickup_by_id),
-};
+pub const PICKUP_BY_ID: Operation = Operation::change("pickup-by-id", Run::Session(pickup_by_id));
 
 fn pickup_by_id(call: &Call, session: i64) -> Done {
-    let claim = call.store.pickup(
-        &call.principal.agent,
-        Which::Session(session),
-        call.now,
-        call.key.as_ref(),
-    )?;
+    let claim = call.store.pickup(call.actor(), Which::Session(session))?;
     answered::claim(call, Some(session), claim)
 }

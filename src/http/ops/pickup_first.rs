@@ -4,21 +4,10 @@
 
 use super::{Call, Done, Operation, Run, answered};
 use crate::chat::queue::Which;
-use crate::entity::CHAT_SESSION_ENTITY;
 
-pub const PICKUP_FIRST: Operation = Operation {
-    name: "pickup-first",
-    entity: &CHAT_SESSION_ENTITY,
-    changes: true,
-    run: Run::Caller(pickup_first),
-};
+pub const PICKUP_FIRST: Operation = Operation::change("pickup-first", Run::Caller(pickup_first));
 
 fn pickup_first(call: &Call) -> Done {
-    let claim = call.store.pickup(
-        &call.principal.agent,
-        Which::First,
-        call.now,
-        call.key.as_ref(),
-    )?;
+    let claim = call.store.pickup(call.actor(), Which::First)?;
     answered::claim(call, None, claim)
 }

@@ -3,26 +3,12 @@
 //! off a session to a human" - for the session's agent or a manager of its topic
 //! ([`crate::chat::reset`] decides).
 
-use super::answered::{self, Changed};
-use super::{Call, Done, Operation, Run};
-use crate::entity::CHAT_SESSION_ENTITY;
+use super::{Call, Done, Operation, Run, answered};
+use crate::chat::Move;
 
-pub const RESET: Operation = Operation {
-    name: "reset",
-    entity: &CHAT_SESSION_ENTITY,
-    changes: true,
-    run: Run::Session(reset),
-};
+pub const RESET: Operation = Operation::change("reset", Run::Session(reset));
 
 fn reset(call: &Call, session: i64) -> Done {
-    let change = call
-        .store
-        .reset(&call.principal.agent, session, call.now, call.key.as_ref())?;
-    let changed = Changed {
-        operation: RESET.name,
-        made: "back in the queue",
-        session,
-        associate: None,
-    };
-    answered::change(call, changed, change)
+    let change = call.store.change(call.actor(), session, &Move::Reset)?;
+    answered::change(call, (session, None), "back in the queue", change)
 }

@@ -10,70 +10,37 @@
 //!
 //! Each answers the session as it is after the move - unchanged where "nothing happens".
 
-use super::answered::{self, Changed};
-use super::{Call, Done, Operation, Run};
+use super::{Call, Done, Operation, Run, answered};
+use crate::chat::Move;
 use crate::chat::transfer::Step;
-use crate::entity::CHAT_SESSION_ENTITY;
 
 /// Offers a session to another agent (the one the request names).
-pub const OFFER: Operation = Operation {
-    name: "transfer",
-    entity: &CHAT_SESSION_ENTITY,
-    changes: true,
-    run: Run::SessionTo(|call, session, to| {
-        let offer = Step::Offer(to.to_string());
-        step(call, session, &offer, (OFFER.name, "offered"), Some(to))
-    }),
-};
+pub const OFFER: Operation = Operation::change("transfer", Run::SessionTo(offer));
 
 /// Accepts a session offered.
-pub const ACCEPT: Operation = Operation {
-    name: "accept-transfer",
-    entity: &CHAT_SESSION_ENTITY,
-    changes: true,
-    run: Run::Session(|call, session| {
-        step(
-            call,
-            session,
-            &Step::Accept,
-            (ACCEPT.name, "accepted"),
-            None,
-        )
-    }),
-};
+pub const ACCEPT: Operation = Operation::change("accept-transfer", Run::Session(accept));
 
 /// Declines or withdraws an offer.
-pub const REJECT: Operation = Operation {
-    name: "reject-transfer",
-    entity: &CHAT_SESSION_ENTITY,
-    changes: true,
-    run: Run::Session(|call, session| {
-        let named = (REJECT.name, "transfer ended");
-        step(call, session, &Step::Reject, named, None)
-    }),
-};
+pub const REJECT: Operation = Operation::change("reject-transfer", Run::Session(reject));
 
-/// Takes `step` of session `session`; `named` is the operation's name and what the log
-/// calls the step when it is made.
-fn step(
-    call: &Call,
-    session: i64,
-    step: &Step,
-    (operation, made): (&'static str, &'static str),
-    associate: Option<&str>,
-) -> Done {
-    let change = call.store.transfer(
-        &call.principal.agent,
-        session,
-        step,
-        call.now,
-        call.key.as_ref(),
-    )?;
-    let changed = Changed {
-        operation,
-        made,
-        session,
-        associate,
-    };
-    answered::change(call, changed, change)
+fn offer(call: &Call, session: i64, to: &str) -> Done {
+    let step = Step::Offer(to.to_string());
+    let change = call
+        .store
+        .change(call.actor(), session, &Move::Transfer(step))?;
+    answered::change(call, (session, Some(to)), "offered", change)
+}
+
+fn accept(call: &Call, session: i64) -> Done {
+    let change = call
+        .store
+        .change(call.actor(), session, &Move::Transfer(Step::Accept))?;
+    answered::change(call, (session, None), "accepted", change)
+}
+
+fn reject(call: &Call, session: i64) -> Done {
+    let change = call
+        .store
+        .change(call.actor(), session, &Move::Transfer(Step::Reject))?;
+    answered::change(call, (session, None), "transfer ended", change)
 }

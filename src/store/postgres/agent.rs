@@ -6,8 +6,9 @@
 use deadpool_postgres::ClientWrapper;
 
 use super::{execute, keys, rows};
+use crate::chat::Actor;
 use crate::chat::capacity::Load;
-use crate::chat::idempotency::{Keyed, Recorded};
+use crate::chat::idempotency::Recorded;
 use crate::chat::queue::first_free_rank;
 use crate::store::sql::queue;
 
@@ -15,14 +16,13 @@ use crate::store::sql::queue;
 /// taken first, before any session's row.
 pub const LOCK_AGENT: &str = "SELECT 1 FROM associate WHERE associate_id = $1 FOR NO KEY UPDATE";
 
-/// Takes the agent's lock, then reads the record of `key` (if any).
+/// Takes the actor's lock, then reads the record of their key (if any).
 pub async fn lock(
     client: &ClientWrapper,
-    associate_id: i64,
-    key: Option<&Keyed<'_>>,
+    actor: Actor<'_>,
 ) -> Result<Option<Recorded>, tokio_postgres::Error> {
-    execute(client, LOCK_AGENT, &[&associate_id]).await?;
-    keys::recorded(client, associate_id, key).await
+    execute(client, LOCK_AGENT, &[&actor.id()]).await?;
+    keys::recorded(client, actor).await
 }
 
 /// What agent `id` may hold and holds; read after their row is locked.

@@ -10,13 +10,11 @@ use deadpool_postgres::ClientWrapper;
 
 use super::errors::Failure;
 use super::{agent, execute, keys, row};
-use crate::account::Agent;
-use crate::chat::idempotency::Keyed;
-use crate::chat::reset;
-use crate::chat::transfer::{self, Effect, Found, Step};
+use crate::chat::change::Effect;
+use crate::chat::transfer::{self, Found, Step};
 use crate::chat::verdict::{self, Verdict};
+use crate::chat::{Actor, Move, reset};
 use crate::store::sql::change;
-use crate::time::Timestamp;
 
 /// The session's row lock, taken as its facts are read.
 const LOCK: &str = " FOR NO KEY UPDATE OF s";
@@ -28,37 +26,53 @@ static TARGET: LazyLock<String> =
 static TRANSFER_FACTS: LazyLock<String> =
     LazyLock::new(|| format!("{}{LOCK}", *change::TRANSFER_FACTS));
 
-pub async fn reset(
+/// Makes `asked` of session `session_id` for the actor, and records their key where the
+/// verdict says to.
+pub async fn change(
     client: &ClientWrapper,
-    agent: &Agent,
+    actor: Actor<'_>,
     session_id: i64,
-    now: Timestamp,
-    key: Option<&Keyed<'_>>,
+    asked: &Move,
 ) -> Result<Verdict<()>, Failure> {
-    let id = agent.associate_id;
-    let recorded = agent::lock(client, id, key).await?;
-    let found = row(client, &RESET_FACTS, &[&session_id, &id])
-        .await?
-        .map(|found| change::reset_facts(&found))
-        .transpose()?;
-    let verdict = verdict::keyed(key, recorded, || reset::judge(session_id, found));
-    if verdict == Verdict::Make(()) {
-        execute(client, &change::RESET, &[&session_id]).await?;
+    // The caller's lock first: an acceptance counts their capacity under it.
+    let recorded = agent::lock(client, actor).await?;
+    let key = actor.key.as_ref();
+    let verdict = match asked {
+        Move::Reset => {
+            let found = row(client, &RESET_FACTS, &[&session_id, &actor.id()])
+                .await?
+                .map(|found| change::reset_facts(&found))
+                .transpose()?;
+            verdict::keyed(key, recorded, || reset::judge(session_id, found))
+        }
+        Move::Transfer(step) => {
+            let found = transfer_facts(client, actor.id(), session_id, step).await?;
+            verdict::keyed(key, recorded, || {
+                transfer::judge(step, session_id, actor.id(), found)
+            })
+        }
+    };
+    let verdict = match verdict.into_change() {
+        Ok(effect) => {
+            write(client, actor.id(), session_id, effect).await?;
+            Verdict::Make(())
+        }
+        Err(verdict) => verdict,
+    };
+    if verdict.records_key() {
+        keys::record(client, actor, Some(session_id)).await?;
     }
-    recorded_with(client, id, key, session_id, verdict, now).await
+    Ok(verdict)
 }
 
-pub async fn transfer(
+/// What a transfer's `step` reads: the associate offered, the session's facts (its row
+/// locked) and, for an acceptance, the caller's capacity.
+async fn transfer_facts(
     client: &ClientWrapper,
-    agent: &Agent,
+    agent: i64,
     session_id: i64,
     step: &Step,
-    now: Timestamp,
-    key: Option<&Keyed<'_>>,
-) -> Result<Verdict<()>, Failure> {
-    let id = agent.associate_id;
-    // The caller's lock first: an acceptance counts their capacity under it.
-    let recorded = agent::lock(client, id, key).await?;
+) -> Result<Found, Failure> {
     let target: Option<i64> = match step {
         Step::Offer(_) => row(client, &TARGET, &[&step.target_id(), &step.target_name()])
             .await?
@@ -66,33 +80,22 @@ pub async fn transfer(
             .transpose()?,
         _ => None,
     };
-    let session = row(client, &TRANSFER_FACTS, &[&session_id, &id, &target])
+    let session = row(client, &TRANSFER_FACTS, &[&session_id, &agent, &target])
         .await?
         .map(|found| change::transfer_facts(&found))
         .transpose()?;
     let load = match step {
-        Step::Accept => Some(agent::capacity(client, id).await?),
+        Step::Accept => Some(agent::capacity(client, agent).await?),
         _ => None,
     };
-    let found = Found {
+    Ok(Found {
         session,
         target,
         load,
-    };
-    let verdict = verdict::keyed(key, recorded, || {
-        transfer::judge(step, session_id, id, found)
-    });
-    let verdict = match verdict.into_change() {
-        Ok(effect) => {
-            write(client, id, session_id, effect).await?;
-            Verdict::Make(())
-        }
-        Err(verdict) => verdict,
-    };
-    recorded_with(client, id, key, session_id, verdict, now).await
+    })
 }
 
-/// Writes a transfer's `effect` on session `session_id` for agent `agent`.
+/// Writes `effect` on session `session_id` for agent `agent`.
 async fn write(
     client: &ClientWrapper,
     agent: i64,
@@ -100,6 +103,7 @@ async fn write(
     effect: Effect,
 ) -> Result<(), tokio_postgres::Error> {
     match effect {
+        Effect::Reset => execute(client, &change::RESET, &[&session_id]).await?,
         Effect::Offer(target) => execute(client, change::OFFER, &[&session_id, &target]).await?,
         Effect::Accept => {
             let rank = agent::free_rank(client, agent).await?;
@@ -108,19 +112,4 @@ async fn write(
         Effect::Reject => execute(client, change::REJECT, &[&session_id]).await?,
     };
     Ok(())
-}
-
-/// `verdict`, after recording the key (where it says to) with the session named.
-async fn recorded_with(
-    client: &ClientWrapper,
-    agent: i64,
-    key: Option<&Keyed<'_>>,
-    session_id: i64,
-    verdict: Verdict<()>,
-    now: Timestamp,
-) -> Result<Verdict<()>, Failure> {
-    if verdict.records_key() {
-        keys::record(client, agent, key, Some(session_id), now).await?;
-    }
-    Ok(verdict)
 }

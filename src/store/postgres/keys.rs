@@ -6,9 +6,9 @@ use deadpool_postgres::ClientWrapper;
 use tokio_postgres::types::ToSql;
 
 use super::{execute, row};
-use crate::chat::idempotency::{Keyed, Recorded};
+use crate::chat::Actor;
+use crate::chat::idempotency::Recorded;
 use crate::store::sql::keys::{self, SWEEP};
-use crate::time::Timestamp;
 
 pub use keys::{LOOKUP, RECORD};
 
@@ -17,38 +17,35 @@ pub const SWEEP_EXPIRED: &str = "DELETE FROM idempotency_key WHERE (associate_id
     (SELECT associate_id, key FROM idempotency_key WHERE created < $1 LIMIT $2 \
      FOR UPDATE SKIP LOCKED)";
 
-/// The record of `key` (if any) of associate `associate_id`.
+/// The record of the actor's key, if they name one.
 pub async fn recorded(
     client: &ClientWrapper,
-    associate_id: i64,
-    key: Option<&Keyed<'_>>,
+    actor: Actor<'_>,
 ) -> Result<Option<Recorded>, tokio_postgres::Error> {
-    let Some(keyed) = key else {
+    let Some(keyed) = actor.key else {
         return Ok(None);
     };
-    let found = row(client, LOOKUP, &[&associate_id, &keyed.key.as_str()]).await?;
+    let found = row(client, LOOKUP, &[&actor.id(), &keyed.key.as_str()]).await?;
     found.map(|found| keys::recorded(&found)).transpose()
 }
 
-/// Sweeps a few expired keys and records `key` (if any) with the session the change took or
-/// named; both sent without waiting, in this order.
+/// Sweeps a few expired keys and records the actor's key (if any) with the session the
+/// change took or named; both sent without waiting, in this order.
 pub async fn record(
     client: &ClientWrapper,
-    associate_id: i64,
-    key: Option<&Keyed<'_>>,
+    actor: Actor<'_>,
     session_id: Option<i64>,
-    now: Timestamp,
 ) -> Result<(), tokio_postgres::Error> {
-    let Some(keyed) = key else {
+    let Some(keyed) = actor.key else {
         return Ok(());
     };
     let expired = keyed.expired_before.utc();
     let record: [&(dyn ToSql + Sync); 5] = [
-        &associate_id,
+        &actor.id(),
         &keyed.key.as_str(),
         &keyed.operation,
         &session_id,
-        &now.utc(),
+        &actor.now.utc(),
     ];
     futures_util::future::try_join(
         execute(client, SWEEP_EXPIRED, &[&expired, &SWEEP]),

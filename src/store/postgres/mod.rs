@@ -32,10 +32,8 @@ use tokio_postgres::types::ToSql;
 use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
-use crate::chat::idempotency::Keyed;
 use crate::chat::queue::Which;
-use crate::chat::transfer::Step;
-use crate::chat::{Change, Claim, Verdict};
+use crate::chat::{Actor, Change, Claim, Move, Pickup, Verdict};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, Object};
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
@@ -124,14 +122,17 @@ impl Store for PgStore {
         })?)
     }
 
-    fn pickup(
-        &self,
-        agent: &Agent,
-        which: Which,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Claim, StoreError> {
-        self.pickup_which(agent, which, now, key)
+    /// The pickup, committed; the session loaded after the commit.
+    fn pickup(&self, actor: Actor, which: Which) -> Result<Claim, StoreError> {
+        let verdict = self.write_committing(&pickup::statements(), async |client| {
+            let verdict = pickup::pickup(client, actor, which).await?;
+            if !matches!(verdict, Verdict::Make(_)) {
+                client.batch_execute("COMMIT").await?;
+            }
+            Ok(verdict)
+        })?;
+        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
+        read_back::claim(verdict, |claimed| self.taken(actor, *claimed), load)
     }
 
     fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError> {
@@ -143,30 +144,11 @@ impl Store for PgStore {
         )?)
     }
 
-    fn reset(
-        &self,
-        agent: &Agent,
-        session_id: i64,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Change, StoreError> {
+    fn change(&self, actor: Actor, session_id: i64, asked: &Move) -> Result<Change, StoreError> {
         let verdict =
-            self.write(async |client| change::reset(client, agent, session_id, now, key).await);
-        self.changed(session_id, verdict)
-    }
-
-    fn transfer(
-        &self,
-        agent: &Agent,
-        session_id: i64,
-        step: &Step,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Change, StoreError> {
-        let verdict = self.write(async |client| {
-            change::transfer(client, agent, session_id, step, now, key).await
-        });
-        self.changed(session_id, verdict)
+            self.write(async |client| change::change(client, actor, session_id, asked).await)?;
+        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
+        read_back::change(verdict, session_id, load)
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {
@@ -213,56 +195,21 @@ impl Store for PgStore {
 }
 
 impl PgStore {
-    /// The change a committed `verdict` on session `session_id` came to, the session read
-    /// back as it is now.
-    fn changed(
-        &self,
-        session_id: i64,
-        verdict: Result<Verdict<()>, errors::Failure>,
-    ) -> Result<Change, StoreError> {
-        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
-        read_back::change(verdict?, session_id, load)
-    }
-
-    /// The pickup of `which` session; the session loaded after the commit.
-    fn pickup_which(
-        &self,
-        agent: &Agent,
-        which: Which,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Claim, StoreError> {
-        let verdict = self.write_committing(&pickup::statements(), async |client| {
-            let verdict = pickup::pickup(client, agent, which, now, key).await?;
-            if !matches!(verdict, Verdict::Make(_)) {
-                client.batch_execute("COMMIT").await?;
-            }
-            Ok(verdict)
-        })?;
-        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
-        read_back::claim(verdict, |claimed| self.taken(agent, *claimed, now), load)
-    }
-
     /// The pickup of the session `claimed`, committed: loaded after the commit, as SQLite
     /// does. The session is the caller's now, so a failure here is not "nothing changed" -
     /// it is logged with the session's id.
-    fn taken(
-        &self,
-        agent: &Agent,
-        claimed: pickup::Claimed,
-        now: Timestamp,
-    ) -> Result<crate::chat::Pickup, StoreError> {
-        let mut known = vec![(&ASSOCIATE, agent.associate_id, claimed.agent)];
+    fn taken(&self, actor: Actor, claimed: pickup::Claimed) -> Result<Pickup, StoreError> {
+        let mut known = vec![(&ASSOCIATE, actor.id(), claimed.agent)];
         let session = load::complete(self, &CHAT_SESSION_ENTITY, claimed.cells, &mut known)
             .map_err(|failure| {
                 StoreError::Internal(format!(
                     "session {} was picked up by associate {} but could not be loaded: {}",
                     claimed.candidate.session_id,
-                    agent.associate_id,
+                    actor.id(),
                     StoreError::from(failure)
                 ))
             })?;
-        Ok(claimed.candidate.picked_up(session, now))
+        Ok(claimed.candidate.picked_up(session, actor.now))
     }
 }
 

@@ -22,8 +22,8 @@ use super::agent::{self, LOCK_AGENT};
 use super::errors::{self, Failure};
 use super::reads::{self, resources};
 use super::{execute, keys, load, row};
-use crate::account::Agent;
-use crate::chat::idempotency::Keyed;
+use crate::chat::Actor;
+use crate::chat::idempotency::Recorded;
 use crate::chat::pickup::{self, Candidate, Facts};
 use crate::chat::queue::{Which, first_free_rank};
 use crate::chat::verdict::{self, Verdict};
@@ -32,7 +32,6 @@ use crate::locale::Resources;
 use crate::store::StoreError;
 use crate::store::load::Cell;
 use crate::store::sql::queue;
-use crate::time::Timestamp;
 
 /// The agent's Ranks in progress, in order, beside the candidate.
 static RANKS: LazyLock<String> = LazyLock::new(|| format!(", ARRAY({})", *queue::RANKS));
@@ -111,22 +110,19 @@ pub struct Claimed {
 /// `COMMIT`.
 pub async fn pickup(
     client: &ClientWrapper,
-    agent: &Agent,
+    actor: Actor<'_>,
     which: Which,
-    now: Timestamp,
-    key: Option<&Keyed<'_>>,
 ) -> Result<Verdict<Box<Claimed>>, Failure> {
-    let id = agent.associate_id;
-    let (recorded, facts, ranks) = read_facts(client, id, which, key).await?;
-    let verdict = verdict::keyed(key, recorded, || pickup::judge(facts));
+    let (recorded, facts, ranks) = read_facts(client, actor, which).await?;
+    let verdict = verdict::keyed(actor.key.as_ref(), recorded, || pickup::judge(facts));
     match verdict.into_change() {
         Ok(candidate) => {
-            let claimed = claim(client, agent, candidate, ranks, now, key).await?;
+            let claimed = claim(client, actor, candidate, ranks).await?;
             Ok(Verdict::Make(Box::new(claimed)))
         }
         Err(verdict) => {
             if verdict.records_key() {
-                keys::record(client, id, key, None, now).await?;
+                keys::record(client, actor, None).await?;
             }
             Ok(verdict)
         }
@@ -137,10 +133,10 @@ pub async fn pickup(
 /// session named is in a foreign topic, and the candidate with the agent's Ranks.
 async fn read_facts(
     client: &ClientWrapper,
-    id: i64,
+    actor: Actor<'_>,
     which: Which,
-    key: Option<&Keyed<'_>>,
-) -> Result<(Option<crate::chat::idempotency::Recorded>, Facts, Vec<i64>), Failure> {
+) -> Result<(Option<Recorded>, Facts, Vec<i64>), Failure> {
+    let id = actor.id();
     let foreign = async {
         match which {
             Which::First => Ok(None),
@@ -156,7 +152,7 @@ async fn read_facts(
     let (_, load, recorded, foreign, next) = futures_util::future::try_join5(
         execute(client, LOCK_AGENT, &[&id]),
         agent::capacity(client, id),
-        keys::recorded(client, id, key),
+        keys::recorded(client, actor),
         foreign,
         next,
     )
@@ -176,13 +172,11 @@ async fn read_facts(
 /// session's and the agent's rows as committed.
 async fn claim(
     client: &ClientWrapper,
-    agent: &Agent,
+    actor: Actor<'_>,
     candidate: Candidate,
     ranks: Vec<i64>,
-    now: Timestamp,
-    key: Option<&Keyed<'_>>,
 ) -> Result<Claimed, Failure> {
-    let id = agent.associate_id;
+    let (agent, now, id) = (actor.agent, actor.now, actor.id());
     let rank = first_free_rank(ranks.into_iter().map(Ok::<_, Failure>))?;
     let resources = match candidate.resources_needed() {
         Some(language) => resources(client, language).await?,
@@ -217,7 +211,7 @@ async fn claim(
         client.query_opt(&claim, &params),
         client.query_opt(&session_row, &[&session_id]),
         client.query_opt(&agent_row, &[&id]),
-        keys::record(client, id, key, Some(session_id), now),
+        keys::record(client, actor, Some(session_id)),
         client.batch_execute("COMMIT"),
     )
     .await

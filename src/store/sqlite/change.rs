@@ -9,13 +9,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::keys;
 use super::pickup::{capacity, free_rank};
-use crate::account::Agent;
-use crate::chat::idempotency::Keyed;
-use crate::chat::reset;
-use crate::chat::transfer::{self, Effect, Found, Step};
+use crate::chat::change::Effect;
+use crate::chat::transfer::{self, Found, Step};
 use crate::chat::verdict::{self, Verdict};
+use crate::chat::{Actor, Move, reset};
 use crate::store::sql::{self, change};
-use crate::time::Timestamp;
 
 static RESET_FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&change::RESET_FACTS));
 static RESET: LazyLock<String> = LazyLock::new(|| sql::sqlite(&change::RESET));
@@ -27,39 +25,48 @@ static OFFER: LazyLock<String> = LazyLock::new(|| sql::sqlite(change::OFFER));
 static ACCEPT: LazyLock<String> = LazyLock::new(|| sql::sqlite(change::ACCEPT));
 static REJECT: LazyLock<String> = LazyLock::new(|| sql::sqlite(change::REJECT));
 
-pub(super) fn reset(
+/// Makes `asked` of session `session_id` for the actor, and records their key where the
+/// verdict says to.
+pub(super) fn change(
     transaction: &Connection,
-    agent: &Agent,
+    actor: Actor,
     session_id: i64,
-    now: Timestamp,
-    key: Option<&Keyed>,
+    asked: &Move,
 ) -> rusqlite::Result<Verdict<()>> {
-    let id = agent.associate_id;
-    let recorded = keys::recorded(transaction, id, key)?;
-    let found = transaction
-        .prepare_cached(&RESET_FACTS)?
-        .query_row(params![session_id, id], |row| change::reset_facts(row))
-        .optional()?;
-    let verdict = verdict::keyed(key, recorded, || reset::judge(session_id, found));
-    let verdict = verdict.try_map(|()| {
-        transaction
-            .prepare_cached(&RESET)?
-            .execute(params![session_id])
-            .map(drop)
-    })?;
-    recorded_with(transaction, agent, key, session_id, verdict, now)
+    let recorded = keys::recorded(transaction, actor)?;
+    let key = actor.key.as_ref();
+    let verdict = match asked {
+        Move::Reset => {
+            let found = transaction
+                .prepare_cached(&RESET_FACTS)?
+                .query_row(params![session_id, actor.id()], |row| {
+                    change::reset_facts(row)
+                })
+                .optional()?;
+            verdict::keyed(key, recorded, || reset::judge(session_id, found))
+        }
+        Move::Transfer(step) => {
+            let found = transfer_facts(transaction, actor.id(), session_id, step)?;
+            verdict::keyed(key, recorded, || {
+                transfer::judge(step, session_id, actor.id(), found)
+            })
+        }
+    };
+    let verdict = verdict.try_map(|effect| write(transaction, actor.id(), session_id, effect))?;
+    if verdict.records_key() {
+        keys::record(transaction, actor, Some(session_id))?;
+    }
+    Ok(verdict)
 }
 
-pub(super) fn transfer(
+/// What a transfer's `step` reads: the associate offered, the session's facts and, for an
+/// acceptance, the caller's capacity.
+fn transfer_facts(
     transaction: &Connection,
-    agent: &Agent,
+    agent: i64,
     session_id: i64,
     step: &Step,
-    now: Timestamp,
-    key: Option<&Keyed>,
-) -> rusqlite::Result<Verdict<()>> {
-    let id = agent.associate_id;
-    let recorded = keys::recorded(transaction, id, key)?;
+) -> rusqlite::Result<Found> {
     let target = match step {
         Step::Offer(_) => transaction
             .prepare_cached(&TARGET)?
@@ -69,61 +76,39 @@ pub(super) fn transfer(
             .optional()?,
         _ => None,
     };
-    let found = Found {
-        session: transaction
-            .prepare_cached(&TRANSFER_FACTS)?
-            .query_row(params![session_id, id, target], |row| {
-                change::transfer_facts(row)
-            })
-            .optional()?,
-        target,
-        load: match step {
-            Step::Accept => Some(capacity(transaction, id)?),
-            _ => None,
-        },
+    let session = transaction
+        .prepare_cached(&TRANSFER_FACTS)?
+        .query_row(params![session_id, agent, target], |row| {
+            change::transfer_facts(row)
+        })
+        .optional()?;
+    let load = match step {
+        Step::Accept => Some(capacity(transaction, agent)?),
+        _ => None,
     };
-    let verdict = verdict::keyed(key, recorded, || {
-        transfer::judge(step, session_id, id, found)
-    });
-    let verdict = verdict.try_map(|effect| write(transaction, id, session_id, effect))?;
-    recorded_with(transaction, agent, key, session_id, verdict, now)
+    Ok(Found {
+        session,
+        target,
+        load,
+    })
 }
 
-/// Writes a transfer's `effect` on session `session_id` for agent `agent`.
+/// Writes `effect` on session `session_id` for agent `agent`.
 fn write(
     transaction: &Connection,
     agent: i64,
     session_id: i64,
     effect: Effect,
 ) -> rusqlite::Result<()> {
+    let statement = |sql: &str| transaction.prepare_cached(sql);
     match effect {
-        Effect::Offer(target) => transaction
-            .prepare_cached(&OFFER)?
-            .execute(params![session_id, target]),
+        Effect::Reset => statement(&RESET)?.execute(params![session_id]),
+        Effect::Offer(target) => statement(&OFFER)?.execute(params![session_id, target]),
         Effect::Accept => {
             let rank = free_rank(transaction, agent)?;
-            transaction
-                .prepare_cached(&ACCEPT)?
-                .execute(params![session_id, agent, rank])
+            statement(&ACCEPT)?.execute(params![session_id, agent, rank])
         }
-        Effect::Reject => transaction
-            .prepare_cached(&REJECT)?
-            .execute(params![session_id]),
+        Effect::Reject => statement(&REJECT)?.execute(params![session_id]),
     }
     .map(drop)
-}
-
-/// `verdict`, after recording the key (where it says to) with the session named.
-fn recorded_with(
-    transaction: &Connection,
-    agent: &Agent,
-    key: Option<&Keyed>,
-    session_id: i64,
-    verdict: Verdict<()>,
-    now: Timestamp,
-) -> rusqlite::Result<Verdict<()>> {
-    if verdict.records_key() {
-        keys::record(transaction, agent.associate_id, key, Some(session_id), now)?;
-    }
-    Ok(verdict)
 }

@@ -17,6 +17,7 @@ mod load;
 mod logins;
 mod migrate;
 mod options;
+mod owned;
 mod pickup;
 mod reads;
 mod tenants;
@@ -32,16 +33,16 @@ use rusqlite::{Connection, OpenFlags};
 use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
-use crate::chat::idempotency::{IdempotencyKey, Keyed};
+use crate::chat::pickup::Candidate;
 use crate::chat::queue::Which;
-use crate::chat::transfer::Step;
-use crate::chat::{Change, Claim, Verdict};
+use crate::chat::{Actor, Change, Claim, Move};
 use crate::entity::{CHAT_SESSION_ENTITY, Object};
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
 pub use options::{Journal, SqliteOptions, Synchronous};
 use options::{configure, configure_connection};
+use owned::OwnedActor;
 pub use tenants::{SqliteStores, tenant_path};
 
 /// What follows the session's `SELECT` for the agent's list, and for one session.
@@ -143,31 +144,6 @@ impl SqliteStore {
     }
 }
 
-/// A [`Keyed`] that owns its key, to send with a write to the writer's thread.
-struct OwnedKey {
-    key: IdempotencyKey,
-    operation: &'static str,
-    expired_before: Timestamp,
-}
-
-impl OwnedKey {
-    fn of(keyed: &Keyed) -> Self {
-        Self {
-            key: keyed.key.clone(),
-            operation: keyed.operation,
-            expired_before: keyed.expired_before,
-        }
-    }
-
-    fn keyed(&self) -> Keyed<'_> {
-        Keyed {
-            key: &self.key,
-            operation: self.operation,
-            expired_before: self.expired_before,
-        }
-    }
-}
-
 impl Store for SqliteStore {
     fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
         self.watch(reads::by_login(&self.connection(), login).map_err(Into::into))
@@ -186,14 +162,26 @@ impl Store for SqliteStore {
         self.watch(reads::partner_app(&self.connection(), fingerprint).map_err(Into::into))
     }
 
-    fn pickup(
-        &self,
-        agent: &Agent,
-        which: Which,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Claim, StoreError> {
-        self.watch(self.pickup_and_load(agent, which, now, key))
+    /// The pickup in the writer's next batch, then the session loaded as it will be
+    /// committed - or, for a key used before, the session it took as it is now.
+    fn pickup(&self, actor: Actor, which: Which) -> Result<Claim, StoreError> {
+        let owned = OwnedActor::of(actor);
+        let claim = self.writer.run(move |connection| {
+            let actor = owned.actor();
+            let verdict = pickup::pickup(connection, actor, which)?;
+            let load = |id| Ok(load::load(connection, &CHAT_SESSION_ENTITY, id)?);
+            let taken = |candidate: Candidate| {
+                let session = load(candidate.session_id)?.ok_or_else(|| {
+                    StoreError::Internal(format!(
+                        "session {} vanished after pickup",
+                        candidate.session_id
+                    ))
+                })?;
+                Ok(candidate.picked_up(session, actor.now))
+            };
+            read_back::claim(verdict, taken, load)
+        });
+        self.watch(claim)
     }
 
     fn agent_sessions(&self, agent: &Agent) -> Result<Vec<Object>, StoreError> {
@@ -206,30 +194,20 @@ impl Store for SqliteStore {
         self.watch(listed.map_err(Into::into))
     }
 
-    fn reset(
-        &self,
-        agent: &Agent,
-        session_id: i64,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Change, StoreError> {
-        self.change(agent, session_id, key, move |connection, agent, key| {
-            change::reset(connection, agent, session_id, now, key)
-        })
-    }
-
-    fn transfer(
-        &self,
-        agent: &Agent,
-        session_id: i64,
-        step: &Step,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Change, StoreError> {
-        let step = step.clone();
-        self.change(agent, session_id, key, move |connection, agent, key| {
-            change::transfer(connection, agent, session_id, &step, now, key)
-        })
+    /// The change in the writer's next batch; then the session as it is.
+    fn change(&self, actor: Actor, session_id: i64, asked: &Move) -> Result<Change, StoreError> {
+        let owned = OwnedActor::of(actor);
+        let asked = asked.clone();
+        let verdict = self.writer.run(move |connection| {
+            Ok(change::change(
+                connection,
+                owned.actor(),
+                session_id,
+                &asked,
+            )?)
+        });
+        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
+        self.watch(verdict.and_then(|verdict| read_back::change(verdict, session_id, load)))
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {
@@ -273,55 +251,6 @@ impl Store for SqliteStore {
 }
 
 impl SqliteStore {
-    /// The pickup in the writer's next batch, then the session loaded as it will be
-    /// committed - or, for a key used before, the session it took as it is now.
-    fn pickup_and_load(
-        &self,
-        agent: &Agent,
-        which: Which,
-        now: Timestamp,
-        key: Option<&Keyed>,
-    ) -> Result<Claim, StoreError> {
-        let agent = agent.clone();
-        let key = key.map(OwnedKey::of);
-        self.writer.run(move |connection| {
-            let key = key.as_ref().map(OwnedKey::keyed);
-            let verdict = pickup::pickup(connection, &agent, which, now, key.as_ref())?;
-            let load = |id| Ok(load::load(connection, &CHAT_SESSION_ENTITY, id)?);
-            let taken = |candidate: crate::chat::pickup::Candidate| {
-                let session = load(candidate.session_id)?.ok_or_else(|| {
-                    StoreError::Internal(format!(
-                        "session {} vanished after pickup",
-                        candidate.session_id
-                    ))
-                })?;
-                Ok(candidate.picked_up(session, now))
-            };
-            read_back::claim(verdict, taken, load)
-        })
-    }
-
-    /// A change to session `session_id` for `agent`: `work` in the writer's next batch, with
-    /// the key; then the session as it is.
-    fn change(
-        &self,
-        agent: &Agent,
-        session_id: i64,
-        key: Option<&Keyed>,
-        work: impl FnOnce(&Connection, &Agent, Option<&Keyed>) -> rusqlite::Result<Verdict<()>>
-        + Send
-        + 'static,
-    ) -> Result<Change, StoreError> {
-        let agent = agent.clone();
-        let key = key.map(OwnedKey::of);
-        let verdict = self.writer.run(move |connection| {
-            let key = key.as_ref().map(OwnedKey::keyed);
-            Ok(work(connection, &agent, key.as_ref())?)
-        });
-        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
-        self.watch(verdict.and_then(|verdict| read_back::change(verdict, session_id, load)))
-    }
-
     /// Runs admin `work` in one transaction on the reading connection, which commits if it
     /// returns `Ok`.
     fn write<T, E: From<rusqlite::Error>>(

@@ -11,8 +11,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{keys, reads};
 use crate::account::Agent;
+use crate::chat::Actor;
 use crate::chat::capacity::Load;
-use crate::chat::idempotency::Keyed;
 use crate::chat::message::Message;
 use crate::chat::pickup::{self, Candidate, Facts, Plan};
 use crate::chat::queue::{Which, first_free_rank};
@@ -32,16 +32,14 @@ static FOREIGN: LazyLock<String> = LazyLock::new(|| sql::sqlite(queue::FOREIGN))
 static CAPACITY: LazyLock<String> = LazyLock::new(|| sql::sqlite(&queue::CAPACITY));
 static RANKS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&queue::RANKS));
 
-/// The pickup of `which` session for `agent`: what it came to, the candidate taken if one
+/// The pickup of `which` session for the actor: what it came to, the candidate taken if one
 /// was.
 pub(super) fn pickup(
     transaction: &Connection,
-    agent: &Agent,
+    actor: Actor,
     which: Which,
-    now: Timestamp,
-    key: Option<&Keyed>,
 ) -> rusqlite::Result<Verdict<Candidate>> {
-    let id = agent.associate_id;
+    let id = actor.id();
     let facts = Facts {
         load: capacity(transaction, id)?,
         foreign: match which {
@@ -50,15 +48,15 @@ pub(super) fn pickup(
         },
         next: next(transaction, id, which)?,
     };
-    let recorded = keys::recorded(transaction, id, key)?;
-    let verdict = verdict::keyed(key, recorded, || pickup::judge(facts))
-        .try_map(|candidate| claim_candidate(transaction, agent, candidate, now))?;
+    let recorded = keys::recorded(transaction, actor)?;
+    let verdict = verdict::keyed(actor.key.as_ref(), recorded, || pickup::judge(facts))
+        .try_map(|candidate| claim_candidate(transaction, actor, candidate))?;
     if verdict.records_key() {
         let taken = match &verdict {
             Verdict::Make(candidate) => Some(candidate.session_id),
             _ => None,
         };
-        keys::record(transaction, id, key, taken, now)?;
+        keys::record(transaction, actor, taken)?;
     }
     Ok(verdict)
 }
@@ -96,10 +94,10 @@ fn next(transaction: &Connection, agent: i64, which: Which) -> rusqlite::Result<
 /// Claims `candidate`, posts its welcome and counts the accept.
 fn claim_candidate(
     transaction: &Connection,
-    agent: &Agent,
+    actor: Actor,
     candidate: Candidate,
-    now: Timestamp,
 ) -> rusqlite::Result<Candidate> {
+    let (agent, now) = (actor.agent, actor.now);
     let resources = match candidate.resources_needed() {
         Some(language) => reads::resources(transaction, language)?,
         None => Resources::default(),

@@ -1,0 +1,45 @@
+//! An [`Actor`] that owns what it borrows, to send with a write to the writer's thread.
+
+use crate::account::Agent;
+use crate::chat::Actor;
+use crate::chat::idempotency::{IdempotencyKey, Keyed};
+use crate::time::Timestamp;
+
+pub(super) struct OwnedActor {
+    agent: Agent,
+    now: Timestamp,
+    key: Option<OwnedKey>,
+}
+
+/// A [`Keyed`] that owns its key.
+struct OwnedKey {
+    key: IdempotencyKey,
+    operation: &'static str,
+    expired_before: Timestamp,
+}
+
+impl OwnedActor {
+    pub(super) fn of(actor: Actor) -> Self {
+        Self {
+            agent: actor.agent.clone(),
+            now: actor.now,
+            key: actor.key.map(|keyed| OwnedKey {
+                key: keyed.key.clone(),
+                operation: keyed.operation,
+                expired_before: keyed.expired_before,
+            }),
+        }
+    }
+
+    pub(super) fn actor(&self) -> Actor<'_> {
+        Actor {
+            agent: &self.agent,
+            now: self.now,
+            key: self.key.as_ref().map(|owned| Keyed {
+                key: &owned.key,
+                operation: owned.operation,
+                expired_before: owned.expired_before,
+            }),
+        }
+    }
+}
