@@ -15,91 +15,79 @@ use super::ops::reset::RESET;
 use super::ops::{Operation, transfer};
 use crate::account::tenant::Tenant;
 
-/// Every route: its method, its path segments (lower case; [`ID`] stands for a session's id)
-/// and the operation it names. Each operation has SuperOffice's REST route and the RPC route
-/// its official client calls.
-const ROUTES: &[(Method, &[&str], &Operation)] = &[
+/// Every route: its method, its path (lower case, without the leading slash; [`ID`] stands for
+/// a session's id, [`ASSOCIATE`] for an associate) and the operation it names. Each
+/// operation has SuperOffice's REST route and the RPC route its official client calls.
+const ROUTES: &[(Method, &str, &Operation)] = &[
+    (Method::POST, "api/v1/chatsession/pickup", &PICKUP_FIRST),
     (
         Method::POST,
-        &["api", "v1", "chatsession", "pickup"],
+        "api/v1/agents/chat/pickupfirstchatsession",
         &PICKUP_FIRST,
     ),
     (
         Method::POST,
-        &["api", "v1", "agents", "chat", "pickupfirstchatsession"],
-        &PICKUP_FIRST,
-    ),
-    (
-        Method::POST,
-        &["api", "v1", "chatsession", ID, "pickup"],
+        "api/v1/chatsession/{id}/pickup",
         &PICKUP_BY_ID,
     ),
     (
         Method::POST,
-        &["api", "v1", "agents", "chat", "pickupchatsession"],
+        "api/v1/agents/chat/pickupchatsession",
         &PICKUP_BY_ID,
     ),
-    (
-        Method::POST,
-        &["api", "v1", "chatsession", ID, "reset"],
-        &RESET,
-    ),
-    (
-        Method::POST,
-        &["api", "v1", "agents", "chat", "resetchatsession"],
-        &RESET,
-    ),
+    (Method::POST, "api/v1/chatsession/{id}/reset", &RESET),
+    (Method::POST, "api/v1/agents/chat/resetchatsession", &RESET),
     (
         Method::GET,
-        &["api", "v1", "chatsession", "forcurrentuser"],
+        "api/v1/chatsession/forcurrentuser",
         &FOR_CURRENT_USER,
     ),
     (
         Method::POST,
-        &["api", "v1", "agents", "chat", "chatsessionsforuser"],
+        "api/v1/agents/chat/chatsessionsforuser",
         &FOR_CURRENT_USER,
     ),
     (
         Method::POST,
-        &["api", "v1", "chatsession", ID, "transferto", ASSOCIATE],
+        "api/v1/chatsession/{id}/transferto/{toAssociate}",
         &transfer::OFFER,
     ),
     (
         Method::POST,
-        &["api", "v1", "agents", "chat", "transferchatsession"],
+        "api/v1/agents/chat/transferchatsession",
         &transfer::OFFER,
     ),
     (
         Method::POST,
-        &["api", "v1", "chatsession", ID, "accepttransfer"],
+        "api/v1/chatsession/{id}/accepttransfer",
         &transfer::ACCEPT,
     ),
     (
         Method::POST,
-        &["api", "v1", "agents", "chat", "acceptchatsessiontransfer"],
+        "api/v1/agents/chat/acceptchatsessiontransfer",
         &transfer::ACCEPT,
     ),
     (
         Method::POST,
-        &["api", "v1", "chatsession", ID, "rejecttransfer"],
+        "api/v1/chatsession/{id}/rejecttransfer",
         &transfer::REJECT,
     ),
     (
         Method::POST,
-        &["api", "v1", "agents", "chat", "rejectchatsessiontransfer"],
+        "api/v1/agents/chat/rejectchatsessiontransfer",
         &transfer::REJECT,
     ),
     // After the list: a literal segment is matched before an id.
-    (Method::GET, &["api", "v1", "chatsession", ID], &GET_SESSION),
+    (Method::GET, "api/v1/chatsession/{id}", &GET_SESSION),
     // The reference documents GET; the official client POSTs.
     (
         Method::GET,
-        &["api", "v1", "agents", "chat", "getchatsessionentity"],
+        "api/v1/agents/chat/getchatsessionentity",
         &GET_SESSION,
     ),
     (
         Method::POST,
-        &["api", "v1", "agents", "chat", "getchatsessionentity"],
+        "api/v1/agents/chat/getchatsessionentity",
         &GET_SESSION,
     ),
 ];
@@ -187,13 +175,17 @@ fn routes_of(path: &str) -> Vec<(&'static Method, Route)> {
 }
 
 /// The route if `segments` are `pattern`, after at most one valid tenant name.
-fn matching(segments: &[&str], pattern: &[&str], operation: &'static Operation) -> Option<Route> {
+fn matching(segments: &[&str], pattern: &str, operation: &'static Operation) -> Option<Route> {
+    let pattern: Vec<&str> = pattern.split('/').collect();
     let (prefix, tail) = segments.split_at(segments.len().checked_sub(pattern.len())?);
-    let matches = tail.iter().zip(pattern).all(|(segment, want)| match *want {
-        ID => !segment.is_empty() && segment.bytes().all(|byte| byte.is_ascii_digit()),
-        ASSOCIATE => true,
-        want => segment.eq_ignore_ascii_case(want),
-    });
+    let matches = tail
+        .iter()
+        .zip(&pattern)
+        .all(|(segment, want)| match *want {
+            ID => !segment.is_empty() && segment.bytes().all(|byte| byte.is_ascii_digit()),
+            ASSOCIATE => true,
+            want => segment.eq_ignore_ascii_case(want),
+        });
     let tenant = match prefix {
         [] => None,
         [tenant] => Some(Tenant::parse(tenant)?),
@@ -201,7 +193,7 @@ fn matching(segments: &[&str], pattern: &[&str], operation: &'static Operation) 
     };
     let filling = |hole: &str| {
         tail.iter()
-            .zip(pattern)
+            .zip(&pattern)
             .find(|(_, want)| **want == hole)
             .map(|(segment, _)| *segment)
     };

@@ -21,6 +21,17 @@ pub fn select_all(shape: &Shape, column: impl Fn(&Field) -> String) -> String {
     format!("SELECT {} FROM {}", columns.join(", "), shape.from)
 }
 
+/// The cells of a row of `shape`, `cell` reading each field's (by its kind and column).
+pub fn cells<E>(
+    shape: &Shape,
+    cell: impl Fn(Kind, usize) -> Result<Cell, E>,
+) -> Result<Vec<Cell>, E> {
+    let fields = shape.fields.iter().enumerate();
+    fields
+        .map(|(index, field)| cell(field.kind, index))
+        .collect()
+}
+
 /// The value of a field NULL in the row: the type's empty value, as SuperOffice's carriers
 /// have no nulls but links.
 pub fn empty(kind: Kind) -> Cell {

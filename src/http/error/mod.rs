@@ -60,29 +60,27 @@ pub enum ApiError {
     Internal(String),
 }
 
-impl From<FieldError> for ApiError {
-    fn from(error: FieldError) -> Self {
-        ApiError::SessionId(error)
-    }
+/// `ApiError::$variant` from `$from`, so that `?` turns one into the other.
+macro_rules! from {
+    ($($from:ty => $variant:ident),* $(,)?) => {
+        $(impl From<$from> for ApiError {
+            fn from(error: $from) -> Self {
+                ApiError::$variant(error)
+            }
+        })*
+    };
 }
 
-impl From<KeyError> for ApiError {
-    fn from(error: KeyError) -> Self {
-        ApiError::Key(error)
-    }
-}
-
-impl From<Refusal> for ApiError {
-    fn from(refusal: Refusal) -> Self {
-        ApiError::Refused(refusal)
-    }
-}
-
-impl From<RouteError> for ApiError {
-    fn from(error: RouteError) -> Self {
-        ApiError::Route(error)
-    }
-}
+from!(
+    FieldError => SessionId,
+    KeyError => Key,
+    Refusal => Refused,
+    RouteError => Route,
+    NegotiationError => Negotiation,
+    SelectError => Select,
+    HeaderError => Locale,
+    StoreError => Store,
+);
 
 impl From<AuthFailure> for ApiError {
     fn from(failure: AuthFailure) -> Self {
@@ -90,30 +88,6 @@ impl From<AuthFailure> for ApiError {
             AuthFailure::Refused(error) => ApiError::Auth(error),
             AuthFailure::Store(error) => ApiError::Store(error),
         }
-    }
-}
-
-impl From<NegotiationError> for ApiError {
-    fn from(error: NegotiationError) -> Self {
-        ApiError::Negotiation(error)
-    }
-}
-
-impl From<SelectError> for ApiError {
-    fn from(error: SelectError) -> Self {
-        ApiError::Select(error)
-    }
-}
-
-impl From<HeaderError> for ApiError {
-    fn from(error: HeaderError) -> Self {
-        ApiError::Locale(error)
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> Self {
-        ApiError::Store(error)
     }
 }
 

@@ -146,12 +146,7 @@ fn column(field: &Field) -> String {
 
 /// The cells of a row `select(shape)` returned.
 pub fn cells(shape: &Shape, row: &Row) -> Result<Vec<Cell>, tokio_postgres::Error> {
-    shape
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(index, field)| cell(field.kind, row, index))
-        .collect()
+    crate::store::load::cells(shape, |kind, index| cell(kind, row, index))
 }
 
 fn cell(kind: Kind, row: &Row, index: usize) -> Result<Cell, tokio_postgres::Error> {

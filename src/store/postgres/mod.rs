@@ -100,7 +100,7 @@ impl PgStore {
 
 impl Store for PgStore {
     fn account(&self, login: &str) -> Result<Option<Account>, StoreError> {
-        Ok(self.read(&[reads::BY_LOGIN], async |client| {
+        Ok(self.read(&[&reads::BY_LOGIN], async |client| {
             Ok(reads::by_login(client, login).await?)
         })?)
     }
@@ -111,7 +111,7 @@ impl Store for PgStore {
         fingerprint: &str,
         now: Timestamp,
     ) -> Result<Option<Account>, StoreError> {
-        Ok(self.read(&[reads::BY_SECRET], async |client| {
+        Ok(self.read(&[&reads::BY_SECRET], async |client| {
             Ok(reads::by_secret(client, kind, fingerprint, now).await?)
         })?)
     }

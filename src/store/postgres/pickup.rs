@@ -51,7 +51,7 @@ static NAMED: LazyLock<String> = LazyLock::new(|| queue::candidate_query(&queue:
 /// Whether session `$2` is in a topic where agent `$1` may not respond, its row locked -
 /// waiting for a pickup that holds it.
 static FOREIGN: LazyLock<String> =
-    LazyLock::new(|| format!("{} FOR NO KEY UPDATE OF s", queue::FOREIGN));
+    LazyLock::new(|| format!("{} FOR NO KEY UPDATE OF s", *queue::FOREIGN));
 
 /// The claim, the welcome message and the topic's counters in one statement: the message
 /// and the counters are written only if the claim took the session (`$7`-`$10` and `$12`

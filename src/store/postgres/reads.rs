@@ -3,37 +3,22 @@
 //! asks, in PostgreSQL's terms (booleans, timestamptz, `lower(name)` for case).
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use deadpool_postgres::ClientWrapper;
-use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
 use super::{Params, row, rows};
+use crate::account::Account;
 use crate::account::secret::SecretKind;
-use crate::account::{Account, Agent};
 use crate::locale::{Language, Resources};
+use crate::store::sql::accounts;
 use crate::time::Timestamp;
 
-/// The account columns, over `associate a`; the password joined as `c`, the zone as `z`.
-macro_rules! account {
-    () => {
-        "SELECT a.associate_id, a.name, a.full_name, a.deleted, c.value, \
-         z.iana_zone, a.type FROM associate a \
-         LEFT JOIN credentials c ON c.associate_id = a.associate_id AND c.type = 'password' \
-         LEFT JOIN tzlocation z ON z.tzlocation_id = a.tzlocation_id"
-    };
-}
-
-pub const BY_LOGIN: &str = concat!(account!(), " WHERE lower(a.name) = lower($1)");
-
-pub const BY_SECRET: &str = concat!(
-    account!(),
-    " JOIN auth_secret s ON s.associate_id = a.associate_id \
-     WHERE s.fingerprint = $1 AND s.kind = $2 AND NOT s.revoked \
-       AND (s.expires IS NULL OR s.expires > $3)"
-);
-
-pub const PARTNER_APP: &str = "SELECT name FROM partner_app WHERE fingerprint = $1 AND NOT revoked";
+/// A login name matches in any case, on the index on `lower(name)`.
+pub static BY_LOGIN: LazyLock<String> =
+    LazyLock::new(|| accounts::by_login("lower(a.name) = lower($1)"));
+pub use accounts::{BY_SECRET, PARTNER_APP};
 
 pub const LOCATION_BY_CODE: &str =
     "SELECT iana_zone FROM tzlocation WHERE lower(location_code) = lower($1)";
@@ -43,24 +28,14 @@ pub const LOCATION_BY_ID: &str = "SELECT iana_zone FROM tzlocation WHERE tzlocat
 pub const RESOURCES: &str = "SELECT resource_key, text FROM resource \
     WHERE language_id IN ($1, $2) ORDER BY language_id = $1";
 
-fn account_from(row: &Row) -> Result<Account, tokio_postgres::Error> {
-    Ok(Account {
-        agent: Agent::new(row.try_get(0)?, row.try_get(1)?, row.try_get(2)?),
-        deleted: row.try_get(3)?,
-        password_hash: row.try_get(4)?,
-        time_zone: row.try_get(5)?,
-        user_type: row.try_get(6)?,
-    })
-}
-
 pub async fn by_login(
     client: &ClientWrapper,
     login: &str,
 ) -> Result<Option<Account>, tokio_postgres::Error> {
-    row(client, BY_LOGIN, &[&login])
+    row(client, &BY_LOGIN, &[&login])
         .await?
         .as_ref()
-        .map(account_from)
+        .map(accounts::account)
         .transpose()
 }
 
@@ -71,10 +46,10 @@ pub async fn by_secret(
     now: Timestamp,
 ) -> Result<Option<Account>, tokio_postgres::Error> {
     let params: Params = &[&fingerprint, &kind.column(), &now.utc()];
-    row(client, BY_SECRET, params)
+    row(client, &BY_SECRET, params)
         .await?
         .as_ref()
-        .map(account_from)
+        .map(accounts::account)
         .transpose()
 }
 

@@ -5,20 +5,17 @@
 use std::sync::LazyLock;
 
 use super::Columns;
-use super::sessions::ANY_RIGHT;
+use super::sessions::{ANY_RIGHT, member};
 use crate::chat::{reset, transfer};
 use crate::entity::status::IN_QUEUE;
 
 /// The reset's [`reset::Facts`] of session `$1` for agent `$2`.
 pub static RESET_FACTS: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT coalesce(s.user_id = $2, false), \
-           EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id \
-                   AND m.user_id = $2 AND m.manager), \
-           EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id \
-                   AND m.user_id = $2 AND {ANY_RIGHT}), \
-           s.status \
-         FROM chat_session s WHERE s.id = $1"
+        "SELECT coalesce(s.user_id = $2, false), {}, {}, s.status \
+         FROM chat_session s WHERE s.id = $1",
+        member("$2", "m.manager"),
+        member("$2", ANY_RIGHT)
     )
 });
 
@@ -56,13 +53,11 @@ pub fn transfer_target(name_matches: &str) -> String {
 /// being `$3` (NULL for none).
 pub static TRANSFER_FACTS: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT coalesce(s.user_id = $2, false), coalesce(s.transfer_to = $2, false), \
-           EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id \
-                   AND m.user_id = $2 AND {ANY_RIGHT}), \
-           s.status, s.transfer_to IS NOT NULL, \
-           EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id \
-                   AND m.user_id = $3 AND m.can_respond) \
-         FROM chat_session s WHERE s.id = $1"
+        "SELECT coalesce(s.user_id = $2, false), coalesce(s.transfer_to = $2, false), {}, \
+           s.status, s.transfer_to IS NOT NULL, {} \
+         FROM chat_session s WHERE s.id = $1",
+        member("$2", ANY_RIGHT),
+        member("$3", "m.can_respond")
     )
 });
 

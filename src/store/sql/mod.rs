@@ -3,11 +3,13 @@
 //! reads, over either driver's rows ([`Columns`]). A backend adds only what its dialect
 //! must: PostgreSQL its row locks, SQLite nothing.
 //!
+//! - [`accounts`]: who a credential belongs to.
 //! - [`queue`]: what waits for an agent, the candidate a pickup takes, Ranks and capacity.
 //! - [`change`]: the facts and writes of a reset and a transfer.
 //! - [`keys`]: an `Idempotency-Key`'s record.
 //! - [`sessions`]: which sessions an agent sees, and in what order.
 
+pub mod accounts;
 pub mod change;
 pub mod keys;
 pub mod queue;
@@ -31,6 +33,29 @@ pub trait Columns {
     fn maybe_text(&self, at: usize) -> Result<Option<String>, Self::Error>;
     fn instant(&self, at: usize) -> Result<Timestamp, Self::Error>;
 }
+
+/// The getters of [`Columns`] but `instant`, for a driver's row whose generic getter `$get`
+/// reads each of their types.
+macro_rules! getters_by {
+    ($get:ident) => {
+        fn int(&self, at: usize) -> Result<i64, Self::Error> {
+            self.$get(at)
+        }
+        fn maybe_int(&self, at: usize) -> Result<Option<i64>, Self::Error> {
+            self.$get(at)
+        }
+        fn flag(&self, at: usize) -> Result<bool, Self::Error> {
+            self.$get(at)
+        }
+        fn text(&self, at: usize) -> Result<String, Self::Error> {
+            self.$get(at)
+        }
+        fn maybe_text(&self, at: usize) -> Result<Option<String>, Self::Error> {
+            self.$get(at)
+        }
+    };
+}
+pub(super) use getters_by;
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@
 use std::sync::LazyLock;
 
 use super::Columns;
+use super::sessions::member;
 use crate::chat::capacity::Load;
 use crate::chat::pickup::Candidate;
 use crate::chat::queue::IN_PROGRESS;
@@ -58,9 +59,12 @@ pub fn named() -> String {
 
 /// Whether session `$2` is in a topic where the agent may not respond; no row: no such
 /// session.
-pub const FOREIGN: &str = "SELECT NOT EXISTS (SELECT 1 FROM chat_topic_user m \
-       WHERE m.topic_id = s.topic_id AND m.user_id = $1 AND m.can_respond) \
-     FROM chat_session s WHERE s.id = $2";
+pub static FOREIGN: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT NOT {} FROM chat_session s WHERE s.id = $2",
+        member("$1", "m.can_respond")
+    )
+});
 
 /// The session `session` (a query of [`first`]'s or [`named`]'s columns) as a candidate:
 /// with its topic's welcome settings and the first name of the agent's person, then

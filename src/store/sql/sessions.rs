@@ -40,6 +40,15 @@ pub static ONE: LazyLock<String> =
 /// notified (SuperOffice's "member").
 pub const ANY_RIGHT: &str = "(m.can_respond OR m.can_listen OR m.manager OR m.notifications)";
 
+/// Whether associate `user` has `right` (a condition on membership `m`, such as
+/// [`ANY_RIGHT`]) in the topic of session `s`.
+pub fn member(user: &str, right: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = s.topic_id \
+           AND m.user_id = {user} AND {right})"
+    )
+}
+
 /// Whether the agent sees session `s`: in a topic where they have any right, or theirs, or
 /// offered to them.
 fn visible(agent: &str) -> String {

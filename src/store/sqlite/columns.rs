@@ -2,31 +2,13 @@
 
 use rusqlite::Row;
 
-use crate::store::sql::Columns;
+use crate::store::sql::{Columns, getters_by};
 use crate::time::Timestamp;
 
 impl Columns for Row<'_> {
     type Error = rusqlite::Error;
 
-    fn int(&self, at: usize) -> rusqlite::Result<i64> {
-        self.get(at)
-    }
-
-    fn maybe_int(&self, at: usize) -> rusqlite::Result<Option<i64>> {
-        self.get(at)
-    }
-
-    fn flag(&self, at: usize) -> rusqlite::Result<bool> {
-        self.get(at)
-    }
-
-    fn text(&self, at: usize) -> rusqlite::Result<String> {
-        self.get(at)
-    }
-
-    fn maybe_text(&self, at: usize) -> rusqlite::Result<Option<String>> {
-        self.get(at)
-    }
+    getters_by!(get);
 
     fn instant(&self, at: usize) -> rusqlite::Result<Timestamp> {
         self.get(at)

@@ -57,12 +57,7 @@ pub(super) fn select(shape: &Shape) -> String {
 }
 
 fn read(shape: &Shape, row: &Row) -> rusqlite::Result<Vec<Cell>> {
-    shape
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(index, field)| cell(field.kind, row, index))
-        .collect()
+    crate::store::load::cells(shape, |kind, index| cell(kind, row, index))
 }
 
 fn cell(kind: Kind, row: &Row, index: usize) -> rusqlite::Result<Cell> {

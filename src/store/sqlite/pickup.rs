@@ -28,7 +28,7 @@ static FIRST: LazyLock<String> =
 /// The session named, as a candidate if it waits.
 static NAMED: LazyLock<String> =
     LazyLock::new(|| sql::sqlite(&queue::candidate_query(&queue::named(), "")));
-static FOREIGN: LazyLock<String> = LazyLock::new(|| sql::sqlite(queue::FOREIGN));
+static FOREIGN: LazyLock<String> = LazyLock::new(|| sql::sqlite(&queue::FOREIGN));
 static CAPACITY: LazyLock<String> = LazyLock::new(|| sql::sqlite(&queue::CAPACITY));
 static RANKS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&queue::RANKS));
 
@@ -214,22 +214,36 @@ fn count_accept(
 mod tests {
     use super::*;
 
-    /// The queue walk uses the queue index in order: no sort, however many topics the agent
-    /// has and however long the queue is.
-    #[test]
-    fn the_queue_lookup_walks_the_index_without_sorting() {
+    fn schema() -> Connection {
         let connection = Connection::open_in_memory().unwrap();
         connection
             .execute_batch(super::super::migrate::SCHEMA)
             .unwrap();
-        let plan: Vec<String> = connection
-            .prepare(&format!("EXPLAIN QUERY PLAN {}", *FIRST))
-            .unwrap()
-            .query_map(params![1], |row| row.get::<_, String>(3))
+        connection
+    }
+
+    /// SQLite's plan of `sql` (its parameters the agent `1` and the session `2`), a line a
+    /// step.
+    fn plan(sql: &str) -> String {
+        let connection = schema();
+        let mut statement = connection
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let parameters = [1, 2];
+        let parameters = &parameters[..statement.parameter_count()];
+        let steps: Vec<String> = statement
+            .query_map(rusqlite::params_from_iter(parameters), |row| row.get(3))
             .unwrap()
             .map(Result::unwrap)
             .collect();
-        let plan = plan.join("\n");
+        steps.join("\n")
+    }
+
+    /// The queue walk uses the queue index in order: no sort, however many topics the agent
+    /// has and however long the queue is.
+    #[test]
+    fn the_queue_lookup_walks_the_index_without_sorting() {
+        let plan = plan(&FIRST);
         assert!(
             plan.contains("SEARCH s USING INDEX chat_session_queue (status=?)"),
             "{plan}"
@@ -237,18 +251,23 @@ mod tests {
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
 
+    /// A session named by id is found by its key.
+    #[test]
+    fn the_session_named_is_found_by_its_key() {
+        for sql in [&*NAMED, &*FOREIGN] {
+            let plan = plan(sql);
+            assert!(
+                plan.contains("SEARCH s USING INTEGER PRIMARY KEY"),
+                "{plan}"
+            );
+            assert!(!plan.contains("SCAN s"), "{plan}");
+        }
+    }
+
     /// The free-rank search reads the agent's ranks from the partial index, in order.
     #[test]
     fn the_free_rank_search_reads_the_rank_index_in_order() {
-        let connection = Connection::open_in_memory().unwrap();
-        connection
-            .execute_batch(super::super::migrate::SCHEMA)
-            .unwrap();
-        let plan: String = connection
-            .prepare(&format!("EXPLAIN QUERY PLAN {}", *RANKS))
-            .unwrap()
-            .query_row(params![1], |row| row.get(3))
-            .unwrap();
+        let plan = plan(&RANKS);
         assert!(
             plan.contains("USING COVERING INDEX chat_session_active_rank"),
             "{plan}"
@@ -258,18 +277,7 @@ mod tests {
     /// The capacity lookup reads indexes only: no scan of the sessions or memberships.
     #[test]
     fn the_capacity_lookup_is_served_by_indexes() {
-        let connection = Connection::open_in_memory().unwrap();
-        connection
-            .execute_batch(super::super::migrate::SCHEMA)
-            .unwrap();
-        let plan: Vec<String> = connection
-            .prepare(&format!("EXPLAIN QUERY PLAN {}", *CAPACITY))
-            .unwrap()
-            .query_map(params![1], |row| row.get::<_, String>(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        let plan = plan.join("\n");
+        let plan = plan(&CAPACITY);
         assert!(
             !plan.contains("SCAN s") && !plan.contains("SCAN chat_session"),
             "{plan}"
@@ -279,10 +287,7 @@ mod tests {
 
     #[test]
     fn the_free_rank_is_the_first_gap() {
-        let mut connection = Connection::open_in_memory().unwrap();
-        connection
-            .execute_batch(super::super::migrate::SCHEMA)
-            .unwrap();
+        let mut connection = schema();
         connection
             .execute_batch(
                 "INSERT INTO chat_topic (id, name) VALUES (1, 't');

@@ -2,34 +2,21 @@
 //! and API tokens, partner-app tokens), time-zone locations and string resources.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::account::Account;
 use crate::account::secret::SecretKind;
-use crate::account::{Account, Agent};
 use crate::locale::{Language, Location, Resources};
+use crate::store::sql::{self, accounts};
 use crate::time::Timestamp;
 
-/// The account columns, over `associate a`; the password joined as `c`, the zone as `z`.
-macro_rules! account {
-    () => {
-        "SELECT a.associate_id, a.name, a.full_name, a.deleted, c.value, \
-         z.iana_zone, a.type FROM associate a \
-         LEFT JOIN credentials c ON c.associate_id = a.associate_id AND c.type = 'password' \
-         LEFT JOIN tzlocation z ON z.tzlocation_id = a.tzlocation_id"
-    };
-}
-
-const BY_LOGIN: &str = concat!(account!(), " WHERE a.name = ?1 COLLATE NOCASE");
-
-const BY_SECRET: &str = concat!(
-    account!(),
-    " JOIN auth_secret s ON s.associate_id = a.associate_id \
-     WHERE s.fingerprint = ?1 AND s.kind = ?2 AND s.revoked = 0 \
-       AND (s.expires IS NULL OR s.expires > ?3)"
-);
-
-const PARTNER_APP: &str = "SELECT name FROM partner_app WHERE fingerprint = ?1 AND revoked = 0";
+/// A login name matches in any case, on the name's `NOCASE` index.
+static BY_LOGIN: LazyLock<String> =
+    LazyLock::new(|| sql::sqlite(&accounts::by_login("a.name = $1 COLLATE NOCASE")));
+static BY_SECRET: LazyLock<String> = LazyLock::new(|| sql::sqlite(&accounts::BY_SECRET));
+static PARTNER_APP: LazyLock<String> = LazyLock::new(|| sql::sqlite(accounts::PARTNER_APP));
 
 const LOCATION_BY_CODE: &str = "SELECT iana_zone FROM tzlocation WHERE location_code = ?1";
 
@@ -38,21 +25,11 @@ const LOCATION_BY_ID: &str = "SELECT iana_zone FROM tzlocation WHERE tzlocation_
 const RESOURCES: &str = "SELECT resource_key, text FROM resource WHERE language_id IN (?1, ?2) \
     ORDER BY language_id = ?1";
 
-fn account_from(row: &Row) -> rusqlite::Result<Account> {
-    Ok(Account {
-        agent: Agent::new(row.get(0)?, row.get(1)?, row.get(2)?),
-        deleted: row.get(3)?,
-        password_hash: row.get(4)?,
-        time_zone: row.get(5)?,
-        user_type: row.get(6)?,
-    })
-}
-
 /// The account with this login name (any case), deleted or not.
 pub(super) fn by_login(connection: &Connection, login: &str) -> rusqlite::Result<Option<Account>> {
     connection
-        .prepare_cached(BY_LOGIN)?
-        .query_row([login], account_from)
+        .prepare_cached(&BY_LOGIN)?
+        .query_row([login], |row| accounts::account(row))
         .optional()
 }
 
@@ -64,8 +41,10 @@ pub(super) fn by_secret(
     now: Timestamp,
 ) -> rusqlite::Result<Option<Account>> {
     connection
-        .prepare_cached(BY_SECRET)?
-        .query_row(params![fingerprint, kind.column(), now], account_from)
+        .prepare_cached(&BY_SECRET)?
+        .query_row(params![fingerprint, kind.column(), now], |row| {
+            accounts::account(row)
+        })
         .optional()
 }
 
@@ -75,7 +54,7 @@ pub(super) fn partner_app(
     fingerprint: &str,
 ) -> rusqlite::Result<Option<String>> {
     connection
-        .prepare_cached(PARTNER_APP)?
+        .prepare_cached(&PARTNER_APP)?
         .query_row([fingerprint], |row| row.get(0))
         .optional()
 }

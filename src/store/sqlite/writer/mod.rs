@@ -17,7 +17,6 @@
 //! for it; under a rollback journal, where readers and a commit lock each other out, the
 //! writer borrows the store's connection for each batch, and reads wait their turn.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Weak};
@@ -25,10 +24,13 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use parking_lot::{FairMutex, Mutex};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags};
+
+mod batch;
 
 use super::{FileId, SqliteOptions, configure_connection, errors, file_id};
 use crate::store::StoreError;
+use batch::commit;
 
 /// How long a writer waits for work before it stops (and closes its connection).
 pub const IDLE: Duration = Duration::from_secs(2);
@@ -277,244 +279,5 @@ fn refuse_all(shared: &Weak<Shared>, receiver: &Receiver<Job>, error: &StoreErro
     }
 }
 
-/// One batch: every write in its savepoint, one commit, then every caller answered.
-fn commit(connection: &mut Connection, batch: Vec<Job>) {
-    let mut jobs = batch.into_iter();
-    while !jobs.as_slice().is_empty() {
-        commit_some(connection, &mut jobs);
-    }
-}
-
-/// What running one write in its savepoint came to.
-enum Ran {
-    /// Kept or rolled back alone; answered with the batch's commit.
-    Done(Finished),
-    /// Its failure made SQLite roll back the whole transaction (as it may on a full disk
-    /// or an I/O error): the writes before it in the batch are undone too, for this cause.
-    Aborted(Finished, StoreError),
-    /// Answered already (it panicked, or its savepoint could not be made or released).
-    Answered,
-}
-
-/// Runs writes from `jobs` in one transaction and commits them, until they run out or one
-/// of them ends the transaction: the writes left are for the next transaction.
-fn commit_some(connection: &mut Connection, jobs: &mut std::vec::IntoIter<Job>) {
-    let mut transaction = match connection.transaction_with_behavior(TransactionBehavior::Immediate)
-    {
-        Ok(transaction) => transaction,
-        Err(error) => {
-            let error = StoreError::from(error);
-            for job in jobs {
-                (job(None).answer)(Err(error.clone()));
-            }
-            return;
-        }
-    };
-    let mut finished = Vec::new();
-    for job in jobs.by_ref() {
-        match in_savepoint(&mut transaction, job) {
-            Ran::Done(done) => finished.push(done),
-            Ran::Aborted(aborting, cause) => {
-                for undone in finished {
-                    (undone.answer)(Err(cause.clone()));
-                }
-                (aborting.answer)(Ok(()));
-                return;
-            }
-            Ran::Answered => {}
-        }
-    }
-    let committed = transaction.commit().map_err(StoreError::from);
-    for done in finished {
-        (done.answer)(committed.clone());
-    }
-}
-
-/// Runs `job` in a savepoint of its own, released if the job kept its changes and rolled
-/// back otherwise. A job that panicked has no answer: its caller hears that the writer
-/// stopped, and the savepoint is rolled back.
-fn in_savepoint(transaction: &mut rusqlite::Transaction, job: Job) -> Ran {
-    let savepoint = match transaction.savepoint() {
-        Ok(savepoint) => savepoint,
-        Err(error) => {
-            let refused = job(None);
-            (refused.answer)(Err(StoreError::from(error)));
-            return Ran::Answered;
-        }
-    };
-    let Ok(finished) = catch_unwind(AssertUnwindSafe(|| job(Some(&savepoint)))) else {
-        return Ran::Answered;
-    };
-    if savepoint.is_autocommit() {
-        let cause = finished
-            .failure
-            .clone()
-            .unwrap_or_else(|| StoreError::Internal("the transaction ended inside a write".into()));
-        return Ran::Aborted(finished, cause);
-    }
-    if finished.failure.is_none()
-        && let Err(error) = savepoint.commit()
-    {
-        (finished.answer)(Err(StoreError::from(error)));
-        return Ran::Answered;
-    }
-    Ran::Done(finished)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A job inserting `value` into `t`, failing after the insert when `fail`; its caller's
-    /// answer arrives on the returned channel. It also reports how many rows it saw before.
-    fn insert(value: i64, fail: bool) -> (Job, mpsc::Receiver<Result<i64, StoreError>>) {
-        let (reply, answer) = mpsc::sync_channel(1);
-        let job: Job = Box::new(move |connection| {
-            let result = connection
-                .ok_or_else(|| StoreError::Internal("not run".into()))
-                .and_then(|connection| {
-                    let seen: i64 =
-                        connection.query_row("SELECT count(*) FROM t", [], |row| row.get(0))?;
-                    connection.execute("INSERT INTO t VALUES (?1)", [value])?;
-                    match fail {
-                        true => Err(StoreError::Internal("asked to fail".into())),
-                        false => Ok(seen),
-                    }
-                });
-            Finished {
-                failure: result.as_ref().err().cloned(),
-                answer: Box::new(move |committed| {
-                    let _ = reply.send(committed.and(result));
-                }),
-            }
-        });
-        (job, answer)
-    }
-
-    fn table() -> (tempfile::TempDir, Connection) {
-        let dir = tempfile::tempdir().unwrap();
-        let connection = Connection::open(dir.path().join("t.db")).unwrap();
-        connection
-            .execute_batch("CREATE TABLE t (v INTEGER)")
-            .unwrap();
-        (dir, connection)
-    }
-
-    #[test]
-    fn a_batch_commits_once_in_order_and_a_failing_write_rolls_back_alone() {
-        let (_dir, mut connection) = table();
-        let (jobs, answers): (Vec<_>, Vec<_>) = [(1, false), (2, true), (3, false)]
-            .map(|(value, fail)| insert(value, fail))
-            .into_iter()
-            .unzip();
-        commit(&mut connection, jobs);
-        let answers: Vec<_> = answers
-            .iter()
-            .map(|answer| answer.recv().unwrap())
-            .collect();
-        assert_eq!(answers[0].as_ref().unwrap(), &0);
-        assert!(matches!(answers[1], Err(StoreError::Internal(_))));
-        assert_eq!(
-            answers[2].as_ref().unwrap(),
-            &1,
-            "sees the first, not the rolled-back second"
-        );
-        let values: Vec<i64> = connection
-            .prepare("SELECT v FROM t ORDER BY v")
-            .unwrap()
-            .query_map([], |row| row.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert_eq!(values, [1, 3]);
-        assert!(connection.is_autocommit(), "the transaction is over");
-    }
-
-    #[test]
-    fn writes_from_many_threads_all_land_and_a_dropped_store_stops_its_writer() {
-        let (dir, _connection) = table();
-        let path = dir.path().join("t.db");
-        let writer = Arc::new(Writer::new(
-            &path,
-            &SqliteOptions::default(),
-            file_id(&path),
-            None,
-        ));
-        let threads: Vec<_> = (0..16)
-            .map(|value| {
-                let writer = writer.clone();
-                std::thread::spawn(move || {
-                    writer.run(move |connection| {
-                        Ok(connection.execute("INSERT INTO t VALUES (?1)", [value])?)
-                    })
-                })
-            })
-            .collect();
-        for thread in threads {
-            assert_eq!(thread.join().unwrap().unwrap(), 1);
-        }
-        let check = Connection::open(&path).unwrap();
-        let count: i64 = check
-            .query_row("SELECT count(*) FROM t", [], |row| row.get(0))
-            .unwrap();
-        assert_eq!(count, 16);
-        assert!(
-            writer.shared.queue.lock().is_some(),
-            "running while writes come"
-        );
-        drop(writer);
-        let (sender, receiver) = mpsc::channel::<Job>();
-        drop(sender);
-        assert!(
-            next(&Weak::new(), &receiver).is_none(),
-            "a dropped store stops its writer"
-        );
-    }
-
-    #[test]
-    fn a_writer_that_cannot_open_refuses_and_the_next_write_tries_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("missing.db");
-        let writer = Writer::new(&path, &SqliteOptions::default(), None, None);
-        for _ in 0..2 {
-            let refused = writer.run(|_| Ok(()));
-            assert!(
-                matches!(refused, Err(StoreError::Unavailable(_))),
-                "{refused:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn under_a_rollback_journal_the_writer_writes_on_the_stores_connection() {
-        let (dir, connection) = table();
-        let path = dir.path().join("t.db");
-        let shared = Arc::new(FairMutex::new(connection));
-        let writer = Writer::new(
-            &path,
-            &SqliteOptions::default(),
-            file_id(&path),
-            Some(shared.clone()),
-        );
-        let held = shared.lock();
-        let (done, finished) = mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let changed =
-                writer.run(|connection| Ok(connection.execute("INSERT INTO t VALUES (7)", [])?));
-            done.send(()).unwrap();
-            changed
-        });
-        std::thread::sleep(Duration::from_millis(100));
-        assert!(
-            finished.try_recv().is_err(),
-            "the write waits for the store's connection"
-        );
-        drop(held);
-        assert_eq!(thread.join().unwrap().unwrap(), 1);
-        let seen: i64 = shared
-            .lock()
-            .query_row("SELECT v FROM t", [], |row| row.get(0))
-            .unwrap();
-        assert_eq!(seen, 7);
-    }
-}
+mod tests;
