@@ -6,19 +6,6 @@ use super::Refusal;
 use super::transfer::Step;
 use crate::entity::Object;
 
-/// What a change to one named session writes, once judged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Put the session back in the queue at its place: nobody's, no bot, no transfer.
-    Reset,
-    /// Offer the session to this associate.
-    Offer(i64),
-    /// Give the session to the caller, at their first free Rank.
-    Accept,
-    /// Clear the pending transfer.
-    Reject,
-}
-
 /// A change asked of one named session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Move {

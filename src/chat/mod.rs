@@ -9,7 +9,8 @@
 //!   [`welcome`] message it posts ([`message`]) and the [`Claim`] it answers.
 //! - [`reset`], [`transfer`]: changes to one named session (a [`Move`]), answered as a
 //!   [`Change`].
-//! - [`actor`]: who makes a change, when, under which key.
+//! - [`effect`]: what such a change writes; [`actor`]: who makes a change, when, under which
+//!   key.
 //! - [`capacity`]: how many sessions an agent may hold.
 //! - [`idempotency`]: the key a request names, and what a key used before means.
 //! - [`verdict`]: the one shape of every change; [`refusal`]: why one is refused.
@@ -17,6 +18,7 @@
 pub mod actor;
 pub mod capacity;
 pub mod change;
+pub mod effect;
 pub mod idempotency;
 pub mod message;
 pub mod pickup;

@@ -5,7 +5,7 @@
 //! in its original place (its request time is kept), its agent and Rank released, the bot
 //! flag and any pending transfer cleared.
 
-use super::change::Effect;
+use super::effect::Effect;
 use super::{Refusal, Verdict};
 use crate::entity::status::{CUSTOMER_LAST, IN_QUEUE, USER_LAST};
 

@@ -22,7 +22,7 @@
 //! `crate::store::sql::change`'s).
 
 use super::capacity::Load;
-use super::change::Effect;
+use super::effect::Effect;
 use super::{Refusal, Verdict};
 use crate::entity::status::{CUSTOMER_LAST, USER_LAST};
 

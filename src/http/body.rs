@@ -8,6 +8,10 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde_json::Value;
 
+/// The largest body accepted. No operation takes a body but to name a session (and an
+/// associate); a client may still send `{}`.
+pub const MAX_BODY: usize = 1024;
+
 /// The name of the session's id in a body.
 pub const CHAT_SESSION_ID: &str = "ChatSessionId";
 /// The name of the associate a transfer goes to, in a body.

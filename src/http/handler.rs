@@ -18,6 +18,7 @@ use http::{HeaderMap, StatusCode};
 
 use lambda_http::{Body, Request, Response};
 
+use super::body::MAX_BODY;
 use super::cors::{self, Cors, Verdict};
 use super::delivery::{Receipt, Watch};
 use super::encoding;
@@ -27,7 +28,7 @@ use super::in_flight::InFlight;
 use super::ops::{Answer, Bound, Call, Content, Run};
 use super::render::{self, View};
 use super::request::{associate, idempotency_key, path, selection, session_id};
-use super::routes::{self, MAX_BODY, Route};
+use super::routes::{self, Route};
 use super::source::Forwarded;
 use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, Principal};
 use crate::chat::idempotency::{IdempotencyKey, Keyed};

@@ -7,6 +7,7 @@
 
 use http::Method;
 
+use super::error::RouteError;
 use super::ops::for_current_user::FOR_CURRENT_USER;
 use super::ops::get_session::GET_SESSION;
 use super::ops::pickup_by_id::PICKUP_BY_ID;
@@ -103,9 +104,6 @@ const ASSOCIATE: &str = "{toAssociate}";
 /// Every method some route answers, for CORS.
 pub const METHODS: &str = "GET, POST";
 
-/// The largest body accepted. No operation takes a body; a client may still send `{}`.
-pub const MAX_BODY: usize = 1024;
-
 /// A resolved request: the operation, and the tenant whose data it acts on.
 #[derive(Clone)]
 pub struct Route {
@@ -126,13 +124,6 @@ impl std::fmt::Debug for Route {
             .field("associate", &self.associate)
             .finish()
     }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum RouteError {
-    NotFound,
-    /// The path is a route's, the method is not: these methods are (for `Allow`).
-    MethodNotAllowed(String),
 }
 
 /// Resolves `path` (without any API Gateway stage) and `method` to a route.

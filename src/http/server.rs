@@ -28,9 +28,9 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use super::accept::Acceptor;
+use super::body::MAX_BODY;
 use super::delivery::Receipt;
 use super::handler::App;
-use super::routes::MAX_BODY;
 use super::source::Peer;
 
 /// How much the server lets clients hold.

@@ -156,7 +156,7 @@ async fn a_body_beyond_the_limit_is_413_and_a_small_one_is_ignored() {
     let mut event = fixture("apigw_v2_proxy_request");
     event["rawPath"] = json!("/api/v1/ChatSession/Pickup");
     event["isBase64Encoded"] = json!(false);
-    event["body"] = json!("x".repeat(chat_pickup::http::routes::MAX_BODY + 1));
+    event["body"] = json!("x".repeat(chat_pickup::http::body::MAX_BODY + 1));
     authorize(&mut event);
     set_header(&mut event, "accept", "application/xml");
     let before = app.snapshot();

@@ -1,12 +1,13 @@
 //! What the caller reads of each problem: what went wrong and what to do about it.
 
 use super::ApiError;
+use super::RouteError;
 use crate::auth::{AuthError, Scheme};
 use crate::chat::Refusal;
 use crate::http::body::FieldError;
+use crate::http::body::MAX_BODY;
 use crate::http::in_flight::KeyError;
 use crate::http::negotiate::{NegotiationError, PRODUCIBLE};
-use crate::http::routes::{MAX_BODY, RouteError};
 use crate::locale::HeaderError;
 use crate::store::StoreError;
 

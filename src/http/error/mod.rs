@@ -15,7 +15,6 @@ use super::body::FieldError;
 use super::in_flight::KeyError;
 use super::negotiate::{Format, NegotiationError};
 use super::render::{self, printable};
-use super::routes::RouteError;
 use super::select::SelectError;
 use crate::auth::{AuthError, AuthFailure};
 use crate::chat::Refusal;
@@ -35,6 +34,14 @@ pub const LOGIN_THROTTLED: &str = "urn:chat-pickup:problem:login-throttled";
 /// front end tells it from the other 409s (a key in flight, an ended session) by this.
 pub const AT_CAPACITY: &str = "urn:chat-pickup:problem:at-capacity";
 
+/// Why a path names no operation.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RouteError {
+    NotFound,
+    /// The path is a route's, the method is not: these methods are (for `Allow`).
+    MethodNotAllowed(String),
+}
+
 #[derive(Debug)]
 pub enum ApiError {
     Route(RouteError),
@@ -44,7 +51,7 @@ pub enum ApiError {
     Select(SelectError),
     /// A language, culture or time-zone header that cannot be honoured.
     Locale(HeaderError),
-    /// A body beyond [`MAX_BODY`] on a route that takes none.
+    /// A body beyond [`super::body::MAX_BODY`].
     BodyTooLarge,
     /// A browser page from an origin that may not call this API; the text is its `Origin`.
     ForeignOrigin(String),

@@ -10,7 +10,7 @@ use deadpool_postgres::ClientWrapper;
 
 use super::errors::Failure;
 use super::{agent, execute, keys, row};
-use crate::chat::change::Effect;
+use crate::chat::effect::Effect;
 use crate::chat::transfer::{self, Found, Step};
 use crate::chat::verdict::{self, Verdict};
 use crate::chat::{Actor, Move, reset};

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::keys;
 use super::pickup::{capacity, free_rank};
-use crate::chat::change::Effect;
+use crate::chat::effect::Effect;
 use crate::chat::transfer::{self, Found, Step};
 use crate::chat::verdict::{self, Verdict};
 use crate::chat::{Actor, Move, reset};
