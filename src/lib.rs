@@ -1,28 +1,31 @@
-//! chat-pickup: SuperOffice's `POST /api/v1/ChatSession/Pickup` as a Lambda function over
-//! SQLite or PostgreSQL.
+//! chat-pickup: SuperOffice's `POST /api/v1/ChatSession/Pickup` - and the agent's moves
+//! around it - as a Lambda function over SQLite or PostgreSQL.
 //!
-//! The modules, from the top layer down (a module uses only those below it):
+//! The modules, in the order a request meets them (a module uses only those below it):
 //!
 //! - [`startup`] builds the stores and the app from the [`config`] (the command line and
 //!   environment, read with clap) and runs the local server, the Lambda runtime or a
-//!   command; [`admin`] holds the `admin` commands (their own clap subcommands), [`demo`]
-//!   the demo data.
+//!   command; [`admin`] holds the `admin` commands (their own clap subcommands) and the demo
+//!   data.
 //! - [`http`]: everything that knows HTTP - the one handler both runtimes call
 //!   ([`http::App::handle`]), the local server, CORS, the route table, `Accept` and `$select`,
-//!   the operations (one file each, [`http::ops`]), rendering and the problem responses.
+//!   the operations (one file each, [`http::ops`]), rendering, and every failure mapped to a
+//!   status and a problem in one place ([`http::error`]).
 //! - [`auth`]: credentials - Basic, SoTicket, Bearer (API token or JWT), the ticket cookie
 //!   with its XSRF pair, SO-AppToken - to an [`auth::Principal`], one file per scheme;
 //!   failed sign-ins held back ([`auth::throttle`]).
 //! - [`store`]: the narrow persistence interface ([`store::Stores`], [`store::Store`],
-//!   [`store::admin::Admin`]), the decisions a pickup makes, and the two backends, which hold
-//!   SQL and row mapping only ([`store::sqlite`], [`store::postgres`]).
-//! - [`account`]: the associates, accounts and issued secrets auth and store share;
-//!   [`entity`]: SuperOffice's carriers described as data; [`locale`]: the language, culture
-//!   and time-zone headers and the [`locale::Localizer`] every string and date passes
-//!   through.
-//! - At the bottom: [`time`] (UTC instants, stored and printed), [`tenant`] (tenant names),
-//!   [`idempotency`] (`Idempotency-Key` values), [`quality`] (HTTP q-values), [`random`], [`logging`] and [`memory`] (the allocator
-//!   setting that keeps the resident set small).
+//!   [`store::admin::Admin`]) and the two backends ([`store::sqlite`], [`store::postgres`]),
+//!   which hold SQL - written once for both where it can be ([`store::sql`]) - and row
+//!   mapping; inside its transaction a backend reads the facts and asks the chat's decision.
+//! - [`chat`]: the chat's decisions - the queue, pickups, Ranks, welcomes, capacity, resets,
+//!   transfers, `Idempotency-Key` outcomes and why a change is refused - as plain types and
+//!   functions over facts, with neither SQL nor HTTP.
+//! - [`locale`]: the language, culture and time-zone headers and the [`locale::Localizer`]
+//!   every string and date passes through; [`entity`]: SuperOffice's carriers described as
+//!   data.
+//! - At the bottom: [`account`] (associates, accounts, issued secrets, tenants, random
+//!   bytes) and [`time`] (UTC instants, stored and printed).
 
 pub mod account;
 pub mod admin;

@@ -1,5 +1,5 @@
 //! What a pickup decides, whichever backend stores it (spec section 2), for the first session
-//! of the queue or one named by id ([`Which`]).
+//! of the queue or one named by id ([`super::queue::Which`]).
 //!
 //! The backend reads the [`Facts`] in its transaction - under the write lock, or with the
 //! agent's row and the candidate locked - and [`judge`] decides (after the request's key:
@@ -199,9 +199,9 @@ mod tests {
             limit: Some(1),
             held: 1,
         };
-        let verdict = |facts| match judge(facts) {
-            Verdict::Make(candidate) => Verdict::Make(candidate.session_id),
-            other => other.map(|_| 0),
+        let verdict = |facts| {
+            let taken = |candidate: Candidate| Ok::<_, ()>(candidate.session_id);
+            judge(facts).try_map(taken).unwrap()
         };
         assert_eq!(verdict(facts(free, false, true)), Verdict::Make(7));
         assert_eq!(verdict(facts(free, false, false)), Verdict::Nothing);

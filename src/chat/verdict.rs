@@ -3,8 +3,6 @@
 //! ([`keyed`]) - into a [`Verdict`], and the backend writes what the verdict says, recording
 //! the key where [`Verdict::records_key`] says so.
 
-use std::convert::Infallible;
-
 use super::Refusal;
 use super::idempotency::{Earlier, Keyed, Recorded};
 
@@ -29,14 +27,6 @@ impl<T> Verdict<T> {
         matches!(self, Verdict::Nothing | Verdict::Make(_))
     }
 
-    /// The verdict with what it makes turned by `made`.
-    pub fn map<U>(self, made: impl FnOnce(T) -> U) -> Verdict<U> {
-        match self.try_map(|change| Ok::<_, Infallible>(made(change))) {
-            Ok(verdict) => verdict,
-            Err(never) => match never {},
-        }
-    }
-
     /// The change to make, or - where there is none - the verdict, as one of any change.
     pub fn into_change<U>(self) -> Result<T, Verdict<U>> {
         match self {
@@ -47,7 +37,7 @@ impl<T> Verdict<T> {
         }
     }
 
-    /// As [`Verdict::map`], for a `made` that can fail (a write).
+    /// The verdict with what it makes turned by `made` (a write), which may fail.
     pub fn try_map<U, E>(self, made: impl FnOnce(T) -> Result<U, E>) -> Result<Verdict<U>, E> {
         match self.into_change() {
             Ok(change) => made(change).map(Verdict::Make),
@@ -57,7 +47,8 @@ impl<T> Verdict<T> {
 }
 
 /// The verdict on a change under `key`, whose record the backend read as `recorded`: what
-/// the key says if it was used before ([`recall`]), else what the operation's `rules` say.
+/// the key says if it was used before and has not expired, else what the operation's
+/// `rules` say.
 pub fn keyed<T>(
     key: Option<&Keyed>,
     recorded: Option<Recorded>,

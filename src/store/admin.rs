@@ -224,7 +224,7 @@ pub trait Admin: Send + Sync {
         location: Option<&str>,
     ) -> Result<Option<String>, AdminError>;
 
-    /// Sets the most sessions `user` may hold at once ([`super::capacity`]); `None` leaves it
+    /// Sets the most sessions `user` may hold at once ([`crate::chat::capacity`]); `None` leaves it
     /// to their topics' default.
     fn set_capacity(&self, user: &str, limit: Option<i64>) -> Result<(), AdminError>;
 

@@ -1,6 +1,6 @@
 //! The API tests that run once, on SQLite, through the public handler: what only a file can
 //! show (locks, faults, other connections), the binary's settings, and what does not depend
-//! on the store (the OpenAPI document, the README, property tests).
+//! on the store (the OpenAPI document, the README and docs/ examples, property tests).
 //!
 //! The rest of the API suite is written once, in `tests/suite/`, and runs against both
 //! backends as two test targets: `tests/sqlite.rs` (a SQLite file) and `tests/postgres.rs`
@@ -10,6 +10,7 @@
 
 mod concurrency;
 mod delivery;
+mod docs_commands;
 mod failures;
 mod lambda_runtime;
 mod limits;

@@ -190,7 +190,7 @@ async fn read_only_and_corrupt_databases_recover_once_repaired() {
     );
 }
 
-/// Puts `backup` in place of `db` the way the README says to: the journal files go with the
+/// Puts `backup` in place of `db` the way docs/configuration.md says to: the journal files go with the
 /// old file. (SQLite keeps a replaced file's write-ahead log at the path; a restored copy
 /// opened beside it would read the old file's pages from it.)
 fn restore(backup: &Path, db: &Path) {

@@ -4,9 +4,9 @@
 //!
 //! A backend reads the key's record inside the transaction, under the lock that serialises
 //! the caller's changes (SQLite's write lock; PostgreSQL's lock on the agent's row); the
-//! change's judge asks [`Keyed::judge`] first ([`super::verdict::recall`]), and then either
+//! change's verdict asks [`Keyed::judge`] first ([`super::verdict::keyed`]), and then either
 //! the change is made and the key recorded, or nothing changes and the earlier outcome is
-//! answered. The key itself, as a request names it, is [`key`]'s.
+//! answered. The key itself, as a request names it, is an [`IdempotencyKey`].
 
 mod key;
 

@@ -4,6 +4,7 @@
 
 use super::{Answer, Call, Content, Done};
 use crate::chat::{Change, Claim, Refusal};
+use crate::entity::Object;
 use crate::http::error::ApiError;
 
 /// The answer to a pickup's `claim` (of `session`, when one is named), after logging it and
@@ -53,7 +54,7 @@ pub fn change(call: &Call, named: (i64, Option<&str>), made: &'static str, chang
     }
 }
 
-fn answer(session: Option<crate::entity::Object>, replayed: bool) -> Done {
+fn answer(session: Option<Object>, replayed: bool) -> Done {
     Ok(Answer {
         content: Content::One(session),
         replayed,
