@@ -19,7 +19,7 @@
 //!
 //! The backends read what is [`Found`] under their write lock (PostgreSQL: the caller's row,
 //! then the session's), ask [`judge`] and write the [`Effect`] (the SQL is
-//! `crate::store::sql::change`'s).
+//! `crate::store::sql::moves`'s).
 
 use super::capacity::Load;
 use super::effect::Effect;

@@ -10,7 +10,7 @@
 //! the SQL both run is written once ([`sql`]), and each backend - [`sqlite`] (the default)
 //! and [`postgres`] (for tenants past one SQLite writer) - adds its locks and its way of
 //! committing, in the same file map: `mod.rs` (the store), `tenants.rs`, `migrate.rs`,
-//! `reads.rs`, `pickup.rs`, `change.rs` (reset and transfer), `load.rs` (carriers, one or a
+//! `reads.rs`, `pickup.rs`, `moves.rs` (reset and transfer), `load.rs` (carriers, one or a
 //! list), `admin.rs`, `logins.rs` (failed-login counts), `keys.rs`, `errors.rs`.
 //! [`open`] keeps the tenants' stores open, a bounded number at a time; [`load`] assembles a
 //! carrier from its row; [`admin`] says what the admin operations mint and store.

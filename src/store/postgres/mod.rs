@@ -8,13 +8,13 @@
 
 mod admin;
 mod agent;
-mod change;
 mod columns;
 mod errors;
 mod keys;
 mod load;
 mod logins;
 mod migrate;
+mod moves;
 mod pickup;
 mod reads;
 mod target;
@@ -146,7 +146,7 @@ impl Store for PgStore {
 
     fn change(&self, actor: Actor, session_id: i64, asked: &Move) -> Result<Change, StoreError> {
         let verdict =
-            self.write(async |client| change::change(client, actor, session_id, asked).await)?;
+            self.write(async |client| moves::change(client, actor, session_id, asked).await)?;
         let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
         read_back::change(verdict, session_id, load)
     }

@@ -5,13 +5,13 @@
 //!
 //! - [`accounts`]: who a credential belongs to.
 //! - [`queue`]: what waits for an agent, the candidate a pickup takes, Ranks and capacity.
-//! - [`change`]: the facts and writes of a reset and a transfer.
+//! - [`moves`]: the facts and writes of the moves on one named session (reset, transfer).
 //! - [`keys`]: an `Idempotency-Key`'s record.
 //! - [`sessions`]: which sessions an agent sees, and in what order.
 
 pub mod accounts;
-pub mod change;
 pub mod keys;
+pub mod moves;
 pub mod queue;
 pub mod sessions;
 

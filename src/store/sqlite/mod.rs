@@ -9,13 +9,13 @@
 //! write on the reading connection: they are rare, and the file lock orders them.)
 
 mod admin;
-mod change;
 mod columns;
 mod errors;
 mod keys;
 mod load;
 mod logins;
 mod migrate;
+mod moves;
 mod options;
 mod owned;
 mod pickup;
@@ -199,7 +199,7 @@ impl Store for SqliteStore {
         let owned = OwnedActor::of(actor);
         let asked = asked.clone();
         let verdict = self.writer.run(move |connection| {
-            Ok(change::change(
+            Ok(moves::change(
                 connection,
                 owned.actor(),
                 session_id,

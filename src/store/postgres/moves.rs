@@ -2,7 +2,7 @@
 //! transaction: the caller's row locked and the key's record read ([`agent::lock`]), the
 //! associate offered found, the session's row locked and its facts read, the chat's judge
 //! asked ([`crate::chat::reset`], [`crate::chat::transfer`]), its effect written and the key
-//! recorded. The SQL is [`crate::store::sql::change`]'s, with the session's row lock.
+//! recorded. The SQL is [`crate::store::sql::moves`]'s, with the session's row lock.
 
 use std::sync::LazyLock;
 
@@ -14,17 +14,17 @@ use crate::chat::effect::Effect;
 use crate::chat::transfer::{self, Found, Step};
 use crate::chat::verdict::{self, Verdict};
 use crate::chat::{Actor, Move, reset};
-use crate::store::sql::change;
+use crate::store::sql::moves;
 
 /// The session's row lock, taken as its facts are read.
 const LOCK: &str = " FOR NO KEY UPDATE OF s";
 
-static RESET_FACTS: LazyLock<String> = LazyLock::new(|| format!("{}{LOCK}", *change::RESET_FACTS));
+static RESET_FACTS: LazyLock<String> = LazyLock::new(|| format!("{}{LOCK}", *moves::RESET_FACTS));
 /// A login name matches in any case, on the index on `lower(name)`.
 static TARGET: LazyLock<String> =
-    LazyLock::new(|| change::transfer_target("lower(name) = lower($2)"));
+    LazyLock::new(|| moves::transfer_target("lower(name) = lower($2)"));
 static TRANSFER_FACTS: LazyLock<String> =
-    LazyLock::new(|| format!("{}{LOCK}", *change::TRANSFER_FACTS));
+    LazyLock::new(|| format!("{}{LOCK}", *moves::TRANSFER_FACTS));
 
 /// Makes `asked` of session `session_id` for the actor, and records their key where the
 /// verdict says to.
@@ -41,7 +41,7 @@ pub async fn change(
         Move::Reset => {
             let found = row(client, &RESET_FACTS, &[&session_id, &actor.id()])
                 .await?
-                .map(|found| change::reset_facts(&found))
+                .map(|found| moves::reset_facts(&found))
                 .transpose()?;
             verdict::keyed(key, recorded, || reset::judge(session_id, found))
         }
@@ -82,7 +82,7 @@ async fn transfer_facts(
     };
     let session = row(client, &TRANSFER_FACTS, &[&session_id, &agent, &target])
         .await?
-        .map(|found| change::transfer_facts(&found))
+        .map(|found| moves::transfer_facts(&found))
         .transpose()?;
     let load = match step {
         Step::Accept => Some(agent::capacity(client, agent).await?),
@@ -103,13 +103,13 @@ async fn write(
     effect: Effect,
 ) -> Result<(), tokio_postgres::Error> {
     match effect {
-        Effect::Reset => execute(client, &change::RESET, &[&session_id]).await?,
-        Effect::Offer(target) => execute(client, change::OFFER, &[&session_id, &target]).await?,
+        Effect::Reset => execute(client, &moves::RESET, &[&session_id]).await?,
+        Effect::Offer(target) => execute(client, moves::OFFER, &[&session_id, &target]).await?,
         Effect::Accept => {
             let rank = agent::free_rank(client, agent).await?;
-            execute(client, change::ACCEPT, &[&session_id, &agent, &rank]).await?
+            execute(client, moves::ACCEPT, &[&session_id, &agent, &rank]).await?
         }
-        Effect::Reject => execute(client, change::REJECT, &[&session_id]).await?,
+        Effect::Reject => execute(client, moves::REJECT, &[&session_id]).await?,
     };
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The changes to one named session on SQLite - a reset, a transfer's step - inside the
 //! writer's transaction, which holds the write lock from its start: the key's record and the
 //! facts read, the chat's judge asked ([`crate::chat::reset`], [`crate::chat::transfer`]),
-//! its effect written and the key recorded. The SQL is [`crate::store::sql::change`]'s.
+//! its effect written and the key recorded. The SQL is [`crate::store::sql::moves`]'s.
 
 use std::sync::LazyLock;
 
@@ -13,17 +13,17 @@ use crate::chat::effect::Effect;
 use crate::chat::transfer::{self, Found, Step};
 use crate::chat::verdict::{self, Verdict};
 use crate::chat::{Actor, Move, reset};
-use crate::store::sql::{self, change};
+use crate::store::sql::{self, moves};
 
-static RESET_FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&change::RESET_FACTS));
-static RESET: LazyLock<String> = LazyLock::new(|| sql::sqlite(&change::RESET));
+static RESET_FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::RESET_FACTS));
+static RESET: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::RESET));
 /// A login name matches in any case, on the name's `NOCASE` index.
 static TARGET: LazyLock<String> =
-    LazyLock::new(|| sql::sqlite(&change::transfer_target("name = $2 COLLATE NOCASE")));
-static TRANSFER_FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&change::TRANSFER_FACTS));
-static OFFER: LazyLock<String> = LazyLock::new(|| sql::sqlite(change::OFFER));
-static ACCEPT: LazyLock<String> = LazyLock::new(|| sql::sqlite(change::ACCEPT));
-static REJECT: LazyLock<String> = LazyLock::new(|| sql::sqlite(change::REJECT));
+    LazyLock::new(|| sql::sqlite(&moves::transfer_target("name = $2 COLLATE NOCASE")));
+static TRANSFER_FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::TRANSFER_FACTS));
+static OFFER: LazyLock<String> = LazyLock::new(|| sql::sqlite(moves::OFFER));
+static ACCEPT: LazyLock<String> = LazyLock::new(|| sql::sqlite(moves::ACCEPT));
+static REJECT: LazyLock<String> = LazyLock::new(|| sql::sqlite(moves::REJECT));
 
 /// Makes `asked` of session `session_id` for the actor, and records their key where the
 /// verdict says to.
@@ -40,7 +40,7 @@ pub(super) fn change(
             let found = transaction
                 .prepare_cached(&RESET_FACTS)?
                 .query_row(params![session_id, actor.id()], |row| {
-                    change::reset_facts(row)
+                    moves::reset_facts(row)
                 })
                 .optional()?;
             verdict::keyed(key, recorded, || reset::judge(session_id, found))
@@ -79,7 +79,7 @@ fn transfer_facts(
     let session = transaction
         .prepare_cached(&TRANSFER_FACTS)?
         .query_row(params![session_id, agent, target], |row| {
-            change::transfer_facts(row)
+            moves::transfer_facts(row)
         })
         .optional()?;
     let load = match step {

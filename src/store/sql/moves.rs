@@ -1,4 +1,4 @@
-//! The SQL of the changes to one named session, decided in [`crate::chat::reset`] and
+//! The SQL of the moves on one named session, decided in [`crate::chat::reset`] and
 //! [`crate::chat::transfer`]: the facts each reads (a backend may lock the row after them)
 //! and the writes of its effect. Placeholders: `$1` is the session, `$2` the caller.
 
