@@ -8,31 +8,10 @@
 //! standing for anything, the shown pieces in order, as for the curl examples (`readme.rs`).
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// Every page whose commands run: the README and each `docs/*.md` (a test below checks that
-/// none is missing).
-const PAGES: &[(&str, &str)] = &[
-    ("README.md", include_str!("../../README.md")),
-    ("docs/api.md", include_str!("../../docs/api.md")),
-    (
-        "docs/architecture.md",
-        include_str!("../../docs/architecture.md"),
-    ),
-    (
-        "docs/authentication.md",
-        include_str!("../../docs/authentication.md"),
-    ),
-    ("docs/behaviour.md", include_str!("../../docs/behaviour.md")),
-    (
-        "docs/configuration.md",
-        include_str!("../../docs/configuration.md"),
-    ),
-    ("docs/lambda.md", include_str!("../../docs/lambda.md")),
-    ("docs/proof.md", include_str!("../../docs/proof.md")),
-    ("docs/scaling.md", include_str!("../../docs/scaling.md")),
-];
+use crate::pages::{PAGES, shows};
 
 /// The commands run over all pages; fewer means a block stopped being found.
 const ALL_COMMANDS: usize = 21;
@@ -129,24 +108,6 @@ fn without_comment(line: &str) -> &str {
     line.trim_end()
 }
 
-/// Whether the shown lines' pieces between `...` all appear in `output`, in order.
-fn shows(shown: &[String], output: &str) -> Result<(), String> {
-    let output = output.replace("\r\n", "\n");
-    let mut rest = output.as_str();
-    for piece in shown
-        .iter()
-        .flat_map(|line| line.split("..."))
-        .filter(|piece| !piece.is_empty())
-    {
-        let at = rest.find(piece).ok_or_else(|| {
-            let rest: String = rest.chars().take(400).collect();
-            format!("{piece:?} is not in what remains: {rest:?}...")
-        })?;
-        rest = &rest[at + piece.len()..];
-    }
-    Ok(())
-}
-
 /// A temporary directory with a `chat-pickup` on `PATH` and a database of its own.
 struct Sandbox {
     dir: tempfile::TempDir,
@@ -202,8 +163,8 @@ impl Sandbox {
 #[test]
 fn the_documented_commands_run_and_print_what_the_pages_show() {
     let mut total = 0;
-    for (page, text) in PAGES {
-        let commands = commands(text);
+    for page in PAGES {
+        let (page, commands) = (page.name, commands(page.text));
         println!("{page}: {} commands", commands.len());
         if commands.is_empty() {
             continue;
@@ -231,21 +192,6 @@ fn the_documented_commands_run_and_print_what_the_pages_show() {
         total >= ALL_COMMANDS,
         "{total} commands ran over all pages, at least {ALL_COMMANDS} expected"
     );
-}
-
-/// A page added under `docs/` has its commands run too: it must be listed in `PAGES`.
-#[test]
-fn every_docs_page_is_listed() {
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
-    let mut missing = Vec::new();
-    for entry in std::fs::read_dir(&docs).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        let name = format!("docs/{name}");
-        if name.ends_with(".md") && !PAGES.iter().any(|(page, _)| *page == name) {
-            missing.push(name);
-        }
-    }
-    assert!(missing.is_empty(), "not in PAGES: {missing:?}");
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod failures;
 mod lambda_runtime;
 mod limits;
 mod openapi;
+mod pages;
 mod panics;
 mod properties;
 mod readme;

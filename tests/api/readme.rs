@@ -8,62 +8,7 @@ use std::process::Command;
 
 use test_support::app::TestApp;
 
-/// A page of documentation, and how many runnable examples it holds at least.
-struct Page {
-    name: &'static str,
-    text: &'static str,
-    examples: usize,
-}
-
-/// Every page whose examples run: the README and each `docs/*.md` (a test below checks
-/// that none is missing).
-const PAGES: &[Page] = &[
-    Page {
-        name: "README.md",
-        text: include_str!("../../README.md"),
-        examples: 3,
-    },
-    Page {
-        name: "docs/api.md",
-        text: include_str!("../../docs/api.md"),
-        examples: 14,
-    },
-    Page {
-        name: "docs/architecture.md",
-        text: include_str!("../../docs/architecture.md"),
-        examples: 0,
-    },
-    Page {
-        name: "docs/authentication.md",
-        text: include_str!("../../docs/authentication.md"),
-        examples: 0,
-    },
-    Page {
-        name: "docs/behaviour.md",
-        text: include_str!("../../docs/behaviour.md"),
-        examples: 0,
-    },
-    Page {
-        name: "docs/configuration.md",
-        text: include_str!("../../docs/configuration.md"),
-        examples: 0,
-    },
-    Page {
-        name: "docs/lambda.md",
-        text: include_str!("../../docs/lambda.md"),
-        examples: 0,
-    },
-    Page {
-        name: "docs/proof.md",
-        text: include_str!("../../docs/proof.md"),
-        examples: 0,
-    },
-    Page {
-        name: "docs/scaling.md",
-        text: include_str!("../../docs/scaling.md"),
-        examples: 0,
-    },
-];
+use crate::pages::{PAGES, shows};
 
 /// The runnable examples over all pages; fewer means a block stopped being found.
 const ALL_EXAMPLES: usize = 14;
@@ -111,24 +56,6 @@ fn sections(text: &str) -> Vec<(String, Vec<Example>)> {
     sections
 }
 
-/// Whether the shown lines' pieces between `...` all appear in `output`, in order.
-fn shows(shown: &[String], output: &str) -> Result<(), String> {
-    let output = output.replace("\r\n", "\n");
-    let mut rest = output.as_str();
-    for piece in shown
-        .iter()
-        .flat_map(|line| line.split("..."))
-        .filter(|piece| !piece.is_empty())
-    {
-        let at = rest.find(piece).ok_or_else(|| {
-            let rest: String = rest.chars().take(400).collect();
-            format!("{piece:?} is not in what remains: {rest:?}...")
-        })?;
-        rest = &rest[at + piece.len()..];
-    }
-    Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_documented_curl_examples_print_what_the_pages_show() {
     let mut total = 0;
@@ -173,27 +100,4 @@ async fn the_documented_curl_examples_print_what_the_pages_show() {
         total >= ALL_EXAMPLES,
         "{total} examples found over all pages, at least {ALL_EXAMPLES} expected"
     );
-}
-
-/// A page added under `docs/` has its examples run too: it must be listed in `PAGES`.
-#[test]
-fn every_docs_page_is_listed() {
-    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
-    let mut missing = Vec::new();
-    for entry in std::fs::read_dir(&docs).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        let name = format!("docs/{name}");
-        if name.ends_with(".md") && !PAGES.iter().any(|page| page.name == name) {
-            missing.push(name);
-        }
-    }
-    assert!(missing.is_empty(), "not in PAGES: {missing:?}");
-}
-
-#[test]
-fn the_matcher_needs_every_piece_in_order() {
-    let shown = vec!["{\"a\":1,...,\"c\":3".to_string(), "...}".to_string()];
-    assert!(shows(&shown, "{\"a\":1,\"b\":2,\"c\":3}").is_ok());
-    assert!(shows(&shown, "{\"c\":3,\"a\":1}").is_err());
-    assert!(shows(&["null".to_string()], "{}").is_err());
 }
