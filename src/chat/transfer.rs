@@ -15,7 +15,8 @@
 //!   session stays where it was.
 //!
 //! "Nothing happens" answers the session as it is. A session the caller does not see (where
-//! the sessions list would not show it) is not found, so ids of other topics tell nothing.
+//! a read of that one session would not show it, whatever its status) is not found, so ids
+//! of other topics tell nothing.
 //!
 //! The backends read what is [`Found`] under their write lock (PostgreSQL: the caller's row,
 //! then the session's), ask [`judge`] and write the [`Effect`] (the SQL is

@@ -1,7 +1,8 @@
 //! The one shape of every change: the backend reads the facts inside its transaction, they
-//! are judged once - the request's `Idempotency-Key` first, then the operation's own rules
-//! ([`keyed`]) - into a [`Verdict`], and the backend writes what the verdict says, recording
-//! the key where [`Verdict::records_key`] says so.
+//! are judged once - the request's `Idempotency-Key` first ([`recall`]), then the operation's
+//! own rules - into a [`Verdict`], and the backend writes what the verdict says, recording the
+//! key where [`Verdict::records_key`] says so. A change to a named session asks the key before
+//! it reads (and locks) the session; a pickup reads all its facts at once and asks [`keyed`].
 
 use super::Refusal;
 use super::idempotency::{Earlier, Keyed, Recorded};
@@ -59,7 +60,7 @@ pub fn keyed<T>(
 
 /// What the request's key says before the operation's rules are asked: a replay or a
 /// refusal when it was used before (and has not expired); `None` to judge the change.
-fn recall<T>(key: Option<&Keyed>, recorded: Option<Recorded>) -> Option<Verdict<T>> {
+pub fn recall<T>(key: Option<&Keyed>, recorded: Option<Recorded>) -> Option<Verdict<T>> {
     let earlier = key?.judge(recorded)?;
     Some(match earlier {
         Earlier::Replay(session) => Verdict::Replay(session),

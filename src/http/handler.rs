@@ -305,8 +305,9 @@ fn bind(request: &Request, route: &Route) -> Result<Bound, ApiError> {
         Run::Caller(run) => Bound::Caller(run),
         Run::Session(run) => Bound::Session(run, session()?),
         Run::SessionTo(run) => {
+            let session = session()?;
             let to = associate(request, route.associate.as_deref()).map_err(ApiError::Associate)?;
-            Bound::SessionTo(run, session()?, to)
+            Bound::SessionTo(run, session, to)
         }
     })
 }

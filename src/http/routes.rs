@@ -167,25 +167,22 @@ fn routes_of(path: &str) -> Vec<(&'static Method, Route)> {
 
 /// The route if `segments` are `pattern`, after at most one valid tenant name.
 fn matching(segments: &[&str], pattern: &str, operation: &'static Operation) -> Option<Route> {
-    let pattern: Vec<&str> = pattern.split('/').collect();
-    let (prefix, tail) = segments.split_at(segments.len().checked_sub(pattern.len())?);
-    let matches = tail
-        .iter()
-        .zip(&pattern)
-        .all(|(segment, want)| match *want {
-            ID => !segment.is_empty() && segment.bytes().all(|byte| byte.is_ascii_digit()),
-            ASSOCIATE => true,
-            want => segment.eq_ignore_ascii_case(want),
-        });
+    let length = pattern.split('/').count();
+    let (prefix, tail) = segments.split_at(segments.len().checked_sub(length)?);
+    let pairs = || tail.iter().zip(pattern.split('/'));
+    let matches = pairs().all(|(segment, want)| match want {
+        ID => !segment.is_empty() && segment.bytes().all(|byte| byte.is_ascii_digit()),
+        ASSOCIATE => true,
+        want => segment.eq_ignore_ascii_case(want),
+    });
     let tenant = match prefix {
         [] => None,
         [tenant] => Some(Tenant::parse(tenant)?),
         _ => return None,
     };
     let filling = |hole: &str| {
-        tail.iter()
-            .zip(&pattern)
-            .find(|(_, want)| **want == hole)
+        pairs()
+            .find(|(_, want)| *want == hole)
             .map(|(segment, _)| *segment)
     };
     let associate = filling(ASSOCIATE).map(|segment| {

@@ -259,4 +259,11 @@ async fn the_rpc_routes_take_the_clients_bodies_and_a_retry_replays() {
             .unwrap()
             .contains("ToAssociate")
     );
+    let empty = rpc("ann", "TransferChatSession", "{}".into(), "\"t-3\"").await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST, "{}", empty.body);
+    let detail = empty.problem()["detail"].as_str().unwrap().to_string();
+    assert!(
+        detail.starts_with("Name the session to act on"),
+        "the session is asked for first: {detail}"
+    );
 }

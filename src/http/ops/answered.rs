@@ -13,9 +13,6 @@ pub fn claim(call: &Call, session: Option<i64>, claim: Claim) -> Done {
     let mut line = Line::new(session);
     match &claim {
         Claim::Picked(Some(pickup)) => {
-            let key = call.key.as_ref().map_or("", |keyed| keyed.key.as_str());
-            call.receipt
-                .committed(pickup.session_id, call.request_id, key);
             line.session = Some(pickup.session_id);
             line.taken = Some((pickup.topic_id, pickup.waited_ms));
             line.outcome = "picked up session";
@@ -28,6 +25,11 @@ pub fn claim(call: &Call, session: Option<i64>, claim: Claim) -> Done {
         Claim::Refused(refusal) => line.refused(refusal),
     }
     line.log(call);
+    if let Claim::Picked(Some(pickup)) = &claim {
+        let key = call.key.as_ref().map_or("", |keyed| keyed.key.as_str());
+        call.receipt
+            .committed(pickup.session_id, call.request_id, key);
+    }
     match claim {
         Claim::Picked(picked) => answer(picked.map(|pickup| pickup.session), false),
         Claim::Replayed { session, .. } => answer(session, true),
@@ -70,9 +72,11 @@ struct Line<'a> {
     taken: Option<(i64, i64)>,
     /// The limit and the sessions held of an agent at capacity.
     full: Option<(i64, i64)>,
+    /// The operation a key used before was used for.
+    used_for: Option<&'a str>,
 }
 
-impl Line<'_> {
+impl<'a> Line<'a> {
     fn new(session: Option<i64>) -> Self {
         Self {
             outcome: "",
@@ -80,13 +84,16 @@ impl Line<'_> {
             associate: None,
             taken: None,
             full: None,
+            used_for: None,
         }
     }
 
-    fn refused(&mut self, refusal: &Refusal) {
+    fn refused(&mut self, refusal: &'a Refusal) {
         self.outcome = refusal.reason();
-        if let Refusal::AtCapacity(full) = refusal {
-            self.full = Some((full.limit, full.held));
+        match refusal {
+            Refusal::AtCapacity(full) => self.full = Some((full.limit, full.held)),
+            Refusal::KeyUsedFor(operation) => self.used_for = Some(operation),
+            _ => {}
         }
     }
 
@@ -107,6 +114,7 @@ impl Line<'_> {
             wait_ms = self.taken.map(|(_, waited)| waited),
             limit = self.full.map(|(limit, _)| limit),
             held = self.full.map(|(_, held)| held),
+            used_for = self.used_for,
             "{}",
             self.outcome
         );

@@ -1,7 +1,7 @@
 //! The changes to one named session on PostgreSQL - a reset, a transfer's step - each in one
-//! transaction: the caller's row locked and the key's record read ([`agent::lock`]), the
-//! associate offered found, the session's row locked and its facts read, the chat's judge
-//! asked ([`crate::chat::reset`], [`crate::chat::transfer`]), its effect written and the key
+//! transaction: the caller's row locked and the key's record read ([`agent::lock`]) and
+//! asked - a replay or a key of another operation touches no session - then the associate
+//! offered found, the session's row locked and its facts read, the chat's judge asked ([`crate::chat::reset`], [`crate::chat::transfer`]), its effect written and the key
 //! recorded. The SQL is [`crate::store::sql::moves`]'s, with the session's row lock.
 
 use std::sync::LazyLock;
@@ -36,20 +36,20 @@ pub async fn change(
 ) -> Result<Verdict<()>, Failure> {
     // The caller's lock first: an acceptance counts their capacity under it.
     let recorded = agent::lock(client, actor).await?;
-    let key = actor.key.as_ref();
+    if let Some(earlier) = verdict::recall(actor.key.as_ref(), recorded) {
+        return Ok(earlier);
+    }
     let verdict = match asked {
         Move::Reset => {
             let found = row(client, &RESET_FACTS, &[&session_id, &actor.id()])
                 .await?
                 .map(|found| moves::reset_facts(&found))
                 .transpose()?;
-            verdict::keyed(key, recorded, || reset::judge(session_id, found))
+            reset::judge(session_id, found)
         }
         Move::Transfer(step) => {
             let found = transfer_facts(client, actor.id(), session_id, step).await?;
-            verdict::keyed(key, recorded, || {
-                transfer::judge(step, session_id, actor.id(), found)
-            })
+            transfer::judge(step, session_id, actor.id(), found)
         }
     };
     let verdict = match verdict.into_change() {

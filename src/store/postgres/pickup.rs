@@ -200,7 +200,8 @@ async fn claim(
         &welcome.map(|message| message.created_by),
         &plan.first_message,
     ];
-    // Prepared already (see `statements`): the four are sent together, in this order.
+    // Prepared already (see `statements`): the claim, the two rows, the key's sweep and
+    // record and `COMMIT` are sent together, in this order.
     let (claim, session_row, agent_row) = try_join3(
         client.prepare_cached(CLAIM),
         client.prepare_cached(&SESSION_ROW),

@@ -1,7 +1,8 @@
 //! The SQL both backends run, written once - in PostgreSQL's placeholders (`$1`, `$2`, ...),
 //! which [`sqlite`] turns into SQLite's (`?1`, `?2`, ...) - with the row mapping of what it
-//! reads, over either driver's rows ([`Columns`]). A backend adds only what its dialect
-//! must: PostgreSQL its row locks, SQLite nothing.
+//! reads, over either driver's rows ([`Columns`]). A backend adds its dialect's own: its row
+//! locks (PostgreSQL), its case-insensitive name match, and the statements whose form must
+//! differ (the pickup's writes, sweeping expired keys).
 //!
 //! - [`accounts`]: who a credential belongs to.
 //! - [`queue`]: what waits for an agent, the candidate a pickup takes, Ranks and capacity.
@@ -17,10 +18,15 @@ pub mod sessions;
 
 use crate::time::Timestamp;
 
-/// `sql` with SQLite's placeholders: `$n` becomes `?n` (no statement here holds a `$` of its
-/// own).
+/// `sql` with SQLite's placeholders: `$n` becomes `?n`; a `$` not followed by a digit stays.
 pub fn sqlite(sql: &str) -> String {
-    sql.replace('$', "?")
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        let placeholder = c == '$' && chars.peek().is_some_and(char::is_ascii_digit);
+        out.push(if placeholder { '?' } else { c });
+    }
+    out
 }
 
 /// A row as either driver hands it over: the few types the shared mappings read.
@@ -65,5 +71,6 @@ mod tests {
             super::sqlite("SELECT $1 WHERE a = $12"),
             "SELECT ?1 WHERE a = ?12"
         );
+        assert_eq!(super::sqlite("SELECT '$.x', $2$"), "SELECT '$.x', ?2$");
     }
 }

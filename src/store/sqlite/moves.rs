@@ -1,7 +1,7 @@
 //! The changes to one named session on SQLite - a reset, a transfer's step - inside the
-//! writer's transaction, which holds the write lock from its start: the key's record and the
-//! facts read, the chat's judge asked ([`crate::chat::reset`], [`crate::chat::transfer`]),
-//! its effect written and the key recorded. The SQL is [`crate::store::sql::moves`]'s.
+//! writer's transaction, which holds the write lock from its start: the key's record read
+//! and asked first, then the facts read and the chat's judge asked ([`crate::chat::reset`],
+//! [`crate::chat::transfer`]), its effect written and the key recorded. The SQL is [`crate::store::sql::moves`]'s.
 
 use std::sync::LazyLock;
 
@@ -34,7 +34,9 @@ pub(super) fn change(
     asked: &Move,
 ) -> rusqlite::Result<Verdict<()>> {
     let recorded = keys::recorded(transaction, actor)?;
-    let key = actor.key.as_ref();
+    if let Some(earlier) = verdict::recall(actor.key.as_ref(), recorded) {
+        return Ok(earlier);
+    }
     let verdict = match asked {
         Move::Reset => {
             let found = transaction
@@ -43,13 +45,11 @@ pub(super) fn change(
                     moves::reset_facts(row)
                 })
                 .optional()?;
-            verdict::keyed(key, recorded, || reset::judge(session_id, found))
+            reset::judge(session_id, found)
         }
         Move::Transfer(step) => {
             let found = transfer_facts(transaction, actor.id(), session_id, step)?;
-            verdict::keyed(key, recorded, || {
-                transfer::judge(step, session_id, actor.id(), found)
-            })
+            transfer::judge(step, session_id, actor.id(), found)
         }
     };
     let verdict = verdict.try_map(|effect| write(transaction, actor.id(), session_id, effect))?;
