@@ -52,7 +52,7 @@ impl Default for Limits {
 }
 
 /// Serves `app` on `listener` with the default [`Limits`] until the process ends; running out
-/// of descriptors pauses it ([`super::accept`]), never ends it.
+/// of descriptors pauses it (`accept.rs`), never ends it.
 pub async fn serve(listener: TcpListener, app: Arc<App>) -> std::io::Result<()> {
     serve_with(listener, app, Limits::default()).await
 }

@@ -1,7 +1,7 @@
 //! The SQLite backend.
 //!
 //! One [`SqliteStore`] per database file: a connection for reads behind a mutex, and the
-//! database's one writer ([`writer`]), which commits the pickups and sign-in counts queued
+//! database's one writer (`writer/`), which commits the pickups and sign-in counts queued
 //! for it in groups - inside a process writes never fight over the file lock (SQLite's busy
 //! handler is unfair under contention), and one sync serves many callers. Across processes,
 //! each batch is one short `BEGIN IMMEDIATE` transaction, and a lock not acquired within
