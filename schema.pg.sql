@@ -774,6 +774,7 @@ CREATE TABLE IF NOT EXISTS idempotency_key (
     key           text NOT NULL,
     operation     text NOT NULL,                        -- pickup-first, ...
     session_id    bigint, -- NULL: nothing to take
+    message_id    bigint, -- the message posted, if any
     created       timestamptz NOT NULL,
     PRIMARY KEY (associate_id, key)
 );
@@ -819,3 +820,4 @@ DO $$ BEGIN ALTER TABLE chat_session ADD CONSTRAINT chat_session_transfer_to_fke
 DO $$ BEGIN ALTER TABLE chat_message ADD CONSTRAINT chat_message_session_id_fkey FOREIGN KEY (session_id) REFERENCES chat_session (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN ALTER TABLE idempotency_key ADD CONSTRAINT idempotency_key_associate_id_fkey FOREIGN KEY (associate_id) REFERENCES associate (associate_id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN ALTER TABLE idempotency_key ADD CONSTRAINT idempotency_key_session_id_fkey FOREIGN KEY (session_id) REFERENCES chat_session (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN ALTER TABLE idempotency_key ADD CONSTRAINT idempotency_key_message_id_fkey FOREIGN KEY (message_id) REFERENCES chat_message (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;

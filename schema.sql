@@ -772,9 +772,10 @@ CREATE TABLE IF NOT EXISTS idempotency_key (
     key           TEXT NOT NULL,
     operation     TEXT NOT NULL,                        -- pickup-first, ...
     session_id    INTEGER REFERENCES chat_session (id), -- NULL: nothing to take
+    message_id    INTEGER REFERENCES chat_message (id), -- the message posted, if any
     created       TEXT NOT NULL,
     PRIMARY KEY (associate_id, key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_key_created ON idempotency_key (created);
 
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;

@@ -5,14 +5,14 @@
 //! it reads (and locks) the session; a pickup reads all its facts at once and asks [`keyed`].
 
 use super::Refusal;
-use super::idempotency::{Earlier, Keyed, Recorded};
+use super::idempotency::{Earlier, Keyed, Outcome, Recorded};
 
 /// What a change comes to, decided before anything is written.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict<T> {
-    /// Made before under the request's key: answer with that session (`None`: there was
-    /// none to take) as it is now. Nothing is written.
-    Replay(Option<i64>),
+    /// Made before under the request's key: answer with what it made (the session, the
+    /// message; no session: there was none to take) as it is now. Nothing is written.
+    Replay(Outcome),
     /// Refused. Nothing is written, the key included.
     Refused(Refusal),
     /// Nothing to do: nothing is written but the key.
@@ -32,7 +32,7 @@ impl<T> Verdict<T> {
     pub fn into_change<U>(self) -> Result<T, Verdict<U>> {
         match self {
             Verdict::Make(change) => Ok(change),
-            Verdict::Replay(session) => Err(Verdict::Replay(session)),
+            Verdict::Replay(outcome) => Err(Verdict::Replay(outcome)),
             Verdict::Refused(refusal) => Err(Verdict::Refused(refusal)),
             Verdict::Nothing => Err(Verdict::Nothing),
         }
@@ -63,7 +63,7 @@ pub fn keyed<T>(
 pub fn recall<T>(key: Option<&Keyed>, recorded: Option<Recorded>) -> Option<Verdict<T>> {
     let earlier = key?.judge(recorded)?;
     Some(match earlier {
-        Earlier::Replay(session) => Verdict::Replay(session),
+        Earlier::Replay(outcome) => Verdict::Replay(outcome),
         Earlier::OtherOperation(operation) => Verdict::Refused(Refusal::KeyUsedFor(operation)),
     })
 }
@@ -78,7 +78,7 @@ mod tests {
     fn only_a_change_made_or_unnecessary_records_the_key() {
         assert!(Verdict::Make(()).records_key());
         assert!(Verdict::<()>::Nothing.records_key());
-        assert!(!Verdict::<()>::Replay(Some(1)).records_key());
+        assert!(!Verdict::<()>::Replay(Outcome::session(Some(1))).records_key());
         assert!(!Verdict::<()>::Refused(Refusal::NotAllowed).records_key());
     }
 
@@ -94,7 +94,7 @@ mod tests {
         let recorded = |operation: &str| {
             Some(Recorded {
                 operation: operation.into(),
-                session_id: Some(4),
+                outcome: Outcome::session(Some(4)),
                 created: now,
             })
         };
@@ -102,7 +102,7 @@ mod tests {
         assert_eq!(recall::<()>(Some(&keyed), None), None);
         assert_eq!(
             recall::<()>(Some(&keyed), recorded("reset")),
-            Some(Verdict::Replay(Some(4)))
+            Some(Verdict::Replay(Outcome::session(Some(4))))
         );
         assert_eq!(
             recall::<()>(Some(&keyed), recorded("transfer")),

@@ -5,12 +5,14 @@
 //! everything that depends on it - the store's query, the element order of JSON and XML, the
 //! `FieldProperties` block - so there is no second field list to keep in step. How a carrier
 //! is written on the wire is HTTP's business (`http::render`).
-//! [`CHAT_SESSION_ENTITY`] is the entity the pickup returns.
+//! [`CHAT_SESSION_ENTITY`] is the entity the pickup returns; [`CHAT_MESSAGE`] a message.
 
+mod chat_message;
 mod enums;
 mod model;
 mod shapes;
 
+pub use chat_message::{CHAT_MESSAGE, CHAT_MESSAGE_SPECIAL_TYPE, CHAT_MESSAGE_TYPE, message};
 pub use enums::{CHAT_SESSION_STATUS, EnumDef, TABLE_RIGHT};
 pub use model::{CARRIER_PROPERTIES, Field, Kind, Object, Shape, Value};
 pub use shapes::{
@@ -18,19 +20,10 @@ pub use shapes::{
     PROJECT, SALE, STREET_ADDRESS, TICKET,
 };
 
-/// SuperOffice's ChatSessionStatus values the pickup reads and writes.
+/// SuperOffice's ChatSessionStatus values the service reads and writes.
 pub mod status {
     pub const IN_QUEUE: i64 = 4;
     pub const CUSTOMER_LAST: i64 = 5;
     pub const USER_LAST: i64 = 6;
-}
-
-/// SuperOffice's ChatMessageType and ChatMessageSpecialType values the pickup writes.
-pub mod message {
-    pub const TO_CUSTOMER: i64 = 1;
-    pub const TO_USER: i64 = 2;
-    pub const SPECIAL_NONE: i64 = 0;
-    pub const SPECIAL_WELCOME: i64 = 1;
-    /// `created_by` of a message the customer wrote.
-    pub const BY_CUSTOMER: i64 = -1;
+    pub const CLOSED: i64 = 9;
 }

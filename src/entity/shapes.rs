@@ -71,7 +71,8 @@ pub static CHAT_SESSION_ENTITY: Shape = Shape {
         f("WhenEnded", Date, "s.when_ended"),
         f("WhenIdle", Date, "s.idle"),
         f("WhenFetched", Date, "s.customer_fetch"),
-        f("SessionKey", Text, "s.session_key"),
+        // Stored hashed: shown only in the answer that creates the session.
+        f("SessionKey", Text, "''"),
         f("InitialQueuePos", Int, "s.initial_queue_pos"),
         f("AlertLevel", Int, "s.alert_level"),
         f("Rank", Int, "s.rank"),
@@ -419,8 +420,9 @@ pub static TICKET: Shape = Shape {
 };
 
 /// Every shape, for checks that must cover them all.
-pub static ALL: [&Shape; 10] = [
+pub static ALL: [&Shape; 11] = [
     &CHAT_SESSION_ENTITY,
+    &super::chat_message::CHAT_MESSAGE,
     &ASSOCIATE,
     &PERSON,
     &CONTACT,

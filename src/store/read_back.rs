@@ -3,6 +3,7 @@
 //! used before replays. Both backends answer through here.
 
 use super::StoreError;
+use crate::chat::idempotency::Outcome;
 use crate::chat::{Change, Claim, Pickup, Verdict};
 use crate::entity::Object;
 
@@ -21,9 +22,9 @@ pub fn change(
     match verdict {
         Verdict::Make(()) => now(Change::Made),
         Verdict::Nothing => now(Change::Unchanged),
-        Verdict::Replay(replayed) => {
-            Ok(Change::Replayed(replayed.map(&load).transpose()?.flatten()))
-        }
+        Verdict::Replay(replayed) => Ok(Change::Replayed(
+            replayed.session_id.map(&load).transpose()?.flatten(),
+        )),
         Verdict::Refused(refusal) => Ok(Change::Refused(refusal)),
     }
 }
@@ -38,7 +39,7 @@ pub fn claim<T>(
     Ok(match verdict {
         Verdict::Make(made) => Claim::Picked(Some(taken(made)?)),
         Verdict::Nothing => Claim::Picked(None),
-        Verdict::Replay(session_id) => Claim::Replayed {
+        Verdict::Replay(Outcome { session_id, .. }) => Claim::Replayed {
             session_id,
             session: session_id.map(load).transpose()?.flatten(),
         },

@@ -28,16 +28,34 @@ pub struct Keyed<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recorded {
     pub operation: String,
-    /// The session the change took; `None`: there was nothing to take.
-    pub session_id: Option<i64>,
+    pub outcome: Outcome,
     pub created: Timestamp,
+}
+
+/// What a change under a key made, as its record keeps it: what a replay answers with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The session the change took or named; `None`: there was nothing to take.
+    pub session_id: Option<i64>,
+    /// The message the change posted, if it posted one.
+    pub message_id: Option<i64>,
+}
+
+impl Outcome {
+    /// The outcome of a change to `session_id` that posted no message.
+    pub fn session(session_id: Option<i64>) -> Self {
+        Self {
+            session_id,
+            message_id: None,
+        }
+    }
 }
 
 /// A key used before (and not expired): the change is not made again.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Earlier {
-    /// Made before: answer with this session as it is now.
-    Replay(Option<i64>),
+    /// Made before: answer with what it made, as it is now.
+    Replay(Outcome),
     /// Used for another operation: refuse.
     OtherOperation(String),
 }
@@ -48,7 +66,7 @@ impl Keyed<'_> {
     pub fn judge(&self, recorded: Option<Recorded>) -> Option<Earlier> {
         let recorded = recorded.filter(|recorded| recorded.created >= self.expired_before)?;
         Some(if recorded.operation == self.operation {
-            Earlier::Replay(recorded.session_id)
+            Earlier::Replay(recorded.outcome)
         } else {
             Earlier::OtherOperation(recorded.operation)
         })
@@ -73,13 +91,13 @@ mod tests {
         };
         let recorded = |operation: &str, created| Recorded {
             operation: operation.into(),
-            session_id: Some(7),
+            outcome: Outcome::session(Some(7)),
             created,
         };
         assert_eq!(keyed.judge(None), None);
         assert_eq!(
             keyed.judge(Some(recorded("pickup-first", at(100)))),
-            Some(Earlier::Replay(Some(7)))
+            Some(Earlier::Replay(Outcome::session(Some(7))))
         );
         assert_eq!(
             keyed.judge(Some(recorded("pickup-by-id", at(150)))),

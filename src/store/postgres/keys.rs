@@ -7,7 +7,7 @@ use tokio_postgres::types::ToSql;
 
 use super::{execute, row};
 use crate::chat::Actor;
-use crate::chat::idempotency::Recorded;
+use crate::chat::idempotency::{Outcome, Recorded};
 use crate::store::sql::keys::{self, SWEEP};
 
 pub use keys::{LOOKUP, RECORD};
@@ -29,22 +29,23 @@ pub async fn recorded(
     found.map(|found| keys::recorded(&found)).transpose()
 }
 
-/// Sweeps a few expired keys and records the actor's key (if any) with the session the
-/// change took or named; both sent without waiting, in this order.
+/// Sweeps a few expired keys and records the actor's key (if any) with what the change
+/// made; both sent without waiting, in this order.
 pub async fn record(
     client: &ClientWrapper,
     actor: Actor<'_>,
-    session_id: Option<i64>,
+    outcome: Outcome,
 ) -> Result<(), tokio_postgres::Error> {
     let Some(keyed) = actor.key else {
         return Ok(());
     };
     let expired = keyed.expired_before.utc();
-    let record: [&(dyn ToSql + Sync); 5] = [
+    let record: [&(dyn ToSql + Sync); 6] = [
         &actor.id(),
         &keyed.key.as_str(),
         &keyed.operation,
-        &session_id,
+        &outcome.session_id,
+        &outcome.message_id,
         &actor.now.utc(),
     ];
     futures_util::future::try_join(

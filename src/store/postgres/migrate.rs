@@ -10,15 +10,17 @@ use crate::store::StoreError;
 /// The PostgreSQL schema, derived from `schema.sql` by `scripts/pg_schema.py`.
 pub const SCHEMA: &str = include_str!("../../../schema.pg.sql");
 /// Bumped with every change to `schema.pg.sql` that an existing database needs.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// What `CREATE TABLE IF NOT EXISTS` cannot do for a schema made by an older version: the
-/// columns added since, run after the schema (on a new schema they exist already).
+/// columns added since, run before the schema (whose foreign keys may name them); on a new
+/// schema there is no table yet to add them to.
 const ADDED_COLUMNS: &str = "
-    ALTER TABLE associate ADD COLUMN IF NOT EXISTS max_active_sessions bigint
+    ALTER TABLE IF EXISTS associate ADD COLUMN IF NOT EXISTS max_active_sessions bigint
       CHECK (max_active_sessions >= 0);
-    ALTER TABLE chat_topic ADD COLUMN IF NOT EXISTS agent_max_active_sessions bigint
-      CHECK (agent_max_active_sessions >= 0);";
+    ALTER TABLE IF EXISTS chat_topic ADD COLUMN IF NOT EXISTS agent_max_active_sessions bigint
+      CHECK (agent_max_active_sessions >= 0);
+    ALTER TABLE IF EXISTS idempotency_key ADD COLUMN IF NOT EXISTS message_id bigint;";
 
 /// Whether `schema` holds our tables (its version table); a tenant without it does not exist.
 pub async fn exists(client: &ClientWrapper, schema: &str) -> Result<bool, Failure> {
@@ -51,8 +53,8 @@ pub async fn migrate(client: &ClientWrapper, schema: &str, create: bool) -> Resu
         .await?;
     // Another instance may have applied it while this one waited for the lock.
     if !current(client, schema).await? {
-        client.batch_execute(SCHEMA).await?;
         client.batch_execute(ADDED_COLUMNS).await?;
+        client.batch_execute(SCHEMA).await?;
         client
             .execute(
                 "INSERT INTO chat_pickup_schema (version) VALUES ($1)",

@@ -11,6 +11,7 @@ use deadpool_postgres::ClientWrapper;
 use super::errors::Failure;
 use super::{agent, execute, keys, row};
 use crate::chat::effect::Effect;
+use crate::chat::idempotency::Outcome;
 use crate::chat::transfer::{self, Found, Step};
 use crate::chat::verdict::{self, Verdict};
 use crate::chat::{Actor, Move, reset};
@@ -60,7 +61,7 @@ pub async fn change(
         Err(verdict) => verdict,
     };
     if verdict.records_key() {
-        keys::record(client, actor, Some(session_id)).await?;
+        keys::record(client, actor, Outcome::session(Some(session_id))).await?;
     }
     Ok(verdict)
 }

@@ -23,6 +23,7 @@ use super::errors::{self, Failure};
 use super::reads::{self, resources};
 use super::{execute, keys, load, row};
 use crate::chat::Actor;
+use crate::chat::idempotency::Outcome;
 use crate::chat::idempotency::Recorded;
 use crate::chat::pickup::{self, Candidate, Facts};
 use crate::chat::queue::{Which, first_free_rank};
@@ -122,7 +123,7 @@ pub async fn pickup(
         }
         Err(verdict) => {
             if verdict.records_key() {
-                keys::record(client, actor, None).await?;
+                keys::record(client, actor, Outcome::default()).await?;
             }
             Ok(verdict)
         }
@@ -212,7 +213,7 @@ async fn claim(
         client.query_opt(&claim, &params),
         client.query_opt(&session_row, &[&session_id]),
         client.query_opt(&agent_row, &[&id]),
-        keys::record(client, actor, Some(session_id)),
+        keys::record(client, actor, Outcome::session(Some(session_id))),
         client.batch_execute("COMMIT"),
     )
     .await

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::chat::Actor;
-use crate::chat::idempotency::Recorded;
+use crate::chat::idempotency::{Outcome, Recorded};
 use crate::store::sql::{self, keys::SWEEP};
 
 static LOOKUP: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql::keys::LOOKUP));
@@ -31,12 +31,12 @@ pub(super) fn recorded(
         .optional()
 }
 
-/// Records the actor's key (if any) with the session the change took or named, and sweeps
-/// a few expired ones away.
+/// Records the actor's key (if any) with what the change made, and sweeps a few expired
+/// ones away.
 pub(super) fn record(
     transaction: &Connection,
     actor: Actor,
-    session_id: Option<i64>,
+    outcome: Outcome,
 ) -> rusqlite::Result<()> {
     let Some(keyed) = actor.key else {
         return Ok(());
@@ -48,7 +48,8 @@ pub(super) fn record(
         actor.id(),
         keyed.key.as_str(),
         keyed.operation,
-        session_id,
+        outcome.session_id,
+        outcome.message_id,
         actor.now
     ])?;
     Ok(())

@@ -10,11 +10,11 @@ use crate::store::StoreError;
 /// The schema, applied idempotently whenever a database is opened at an older version.
 pub const SCHEMA: &str = include_str!("../../../schema.sql");
 /// Must match the `PRAGMA user_version` at the end of `schema.sql`.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// What `CREATE TABLE IF NOT EXISTS` cannot do for a database made by an older schema: the
 /// columns added since, applied before the schema when upgrading from below each version.
-const ADDED_COLUMNS: [(i64, &str); 2] = [
+const ADDED_COLUMNS: [(i64, &str); 3] = [
     (
         2,
         "ALTER TABLE associate ADD COLUMN tzlocation_id INTEGER REFERENCES tzlocation (tzlocation_id);
@@ -26,6 +26,10 @@ const ADDED_COLUMNS: [(i64, &str); 2] = [
            CHECK (max_active_sessions >= 0);
          ALTER TABLE chat_topic ADD COLUMN agent_max_active_sessions INTEGER \
            CHECK (agent_max_active_sessions >= 0);",
+    ),
+    (
+        7,
+        "ALTER TABLE idempotency_key ADD COLUMN message_id INTEGER REFERENCES chat_message (id);",
     ),
 ];
 

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::keys;
 use super::pickup::{capacity, free_rank};
 use crate::chat::effect::Effect;
+use crate::chat::idempotency::Outcome;
 use crate::chat::transfer::{self, Found, Step};
 use crate::chat::verdict::{self, Verdict};
 use crate::chat::{Actor, Move, reset};
@@ -54,7 +55,7 @@ pub(super) fn change(
     };
     let verdict = verdict.try_map(|effect| write(transaction, actor.id(), session_id, effect))?;
     if verdict.records_key() {
-        keys::record(transaction, actor, Some(session_id))?;
+        keys::record(transaction, actor, Outcome::session(Some(session_id)))?;
     }
     Ok(verdict)
 }

@@ -13,6 +13,7 @@ use super::{keys, reads};
 use crate::account::Agent;
 use crate::chat::Actor;
 use crate::chat::capacity::Load;
+use crate::chat::idempotency::Outcome;
 use crate::chat::message::Message;
 use crate::chat::pickup::{self, Candidate, Facts, Plan};
 use crate::chat::queue::{Which, first_free_rank};
@@ -56,7 +57,7 @@ pub(super) fn pickup(
             Verdict::Make(candidate) => Some(candidate.session_id),
             _ => None,
         };
-        keys::record(transaction, actor, taken)?;
+        keys::record(transaction, actor, Outcome::session(taken))?;
     }
     Ok(verdict)
 }

@@ -4,9 +4,9 @@
 //! (`<ChatSessionId>5</ChatSessionId>` in any root) or form encoding (`ChatSessionId=5`).
 //! The `Content-Type` says which; without one, JSON.
 
-use quick_xml::Reader;
-use quick_xml::events::Event;
-use serde_json::Value;
+mod document;
+
+pub use document::{Document, media};
 
 /// The largest body accepted. No operation takes a body but to name a session (and an
 /// associate); a client may still send `{}`.
@@ -57,67 +57,9 @@ pub fn associate(text: &str) -> Result<String, FieldError> {
 
 /// The text of member `name` (matched in any case) of `body`.
 fn member(content_type: Option<&str>, body: &[u8], name: &str) -> Result<String, FieldError> {
-    let media = content_type
-        .and_then(|value| value.split(';').next())
-        .map(|media| media.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    let text = std::str::from_utf8(body).map_err(|_| FieldError::Malformed("not UTF-8"))?;
-    if text.trim().is_empty() {
-        return Err(FieldError::Missing);
-    }
-    match media.as_str() {
-        "application/x-www-form-urlencoded" => form(text, name),
-        media if media.ends_with("xml") => xml(text, name),
-        _ => json(text, name),
-    }
-}
-
-fn json(text: &str, name: &str) -> Result<String, FieldError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|_| FieldError::Malformed("not valid JSON"))?;
-    let Value::Object(members) = value else {
-        return Err(FieldError::Malformed("not a JSON object"));
-    };
-    let found = members
-        .iter()
-        .find(|(member, _)| member.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value)
-        .ok_or(FieldError::Missing)?;
-    match found {
-        Value::Number(number) => Ok(number.to_string()),
-        Value::String(text) => Ok(text.clone()),
-        Value::Null => Err(FieldError::Missing),
-        _ => Err(FieldError::Malformed("not a number or a string")),
-    }
-}
-
-fn form(text: &str, name: &str) -> Result<String, FieldError> {
-    form_urlencoded::parse(text.as_bytes())
-        .find(|(member, _)| member.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.into_owned())
+    Document::parse(content_type, body)?
+        .text(name)?
         .ok_or(FieldError::Missing)
-}
-
-fn xml(text: &str, name: &str) -> Result<String, FieldError> {
-    let malformed = || FieldError::Malformed("not well-formed XML");
-    let mut reader = Reader::from_str(text);
-    let mut inside = false;
-    loop {
-        match reader.read_event().map_err(|_| malformed())? {
-            Event::Start(start) => {
-                inside = start
-                    .local_name()
-                    .as_ref()
-                    .eq_ignore_ascii_case(name.as_bytes());
-            }
-            Event::Text(value) if inside => {
-                return Ok(value.decode().map_err(|_| malformed())?.into_owned());
-            }
-            Event::End(_) => inside = false,
-            Event::Eof => return Err(FieldError::Missing),
-            _ => {}
-        }
-    }
 }
 
 fn positive(text: &str) -> Result<i64, FieldError> {
