@@ -3,6 +3,8 @@
 //! ([`Change`]).
 
 use super::Refusal;
+use super::edit::Edits;
+use super::post::NewMessage;
 use super::transfer::Step;
 use crate::entity::Object;
 
@@ -13,9 +15,14 @@ pub enum Move {
     Reset,
     /// A step of a transfer ([`super::transfer`]).
     Transfer(Step),
+    /// The agent's message ([`super::post`]).
+    Post(NewMessage),
+    /// A change of the session's properties, its end included ([`super::edit`]).
+    Edit(Edits),
 }
 
-/// What a change to one named session came to.
+/// What a change to one named session came to: the session - or, for a message, the
+/// message - as it is.
 #[derive(Debug)]
 pub enum Change {
     /// Made now: the session as it is after it.

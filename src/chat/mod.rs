@@ -18,13 +18,17 @@
 pub mod actor;
 pub mod capacity;
 pub mod change;
+pub mod create;
+pub mod edit;
 pub mod effect;
 pub mod idempotency;
 pub mod message;
 pub mod pickup;
+pub mod post;
 pub mod queue;
 pub mod refusal;
 pub mod reset;
+pub mod standing;
 pub mod transfer;
 pub mod verdict;
 pub mod welcome;

@@ -16,6 +16,11 @@ use crate::entity::status::{CUSTOMER_LAST, USER_LAST};
 /// The statuses of a session in progress.
 pub const IN_PROGRESS: [i64; 2] = [CUSTOMER_LAST, USER_LAST];
 
+/// Where a session entering the queue stands: after those already `waiting` in the topic.
+pub fn queue_position(waiting: i64) -> i64 {
+    waiting + 1
+}
+
 /// Which session a pickup takes: the first the agent may take, or one named by id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Which {

@@ -27,6 +27,12 @@ pub enum Refusal {
     CannotRespond(String),
     /// The request's `Idempotency-Key` was used for this other operation.
     KeyUsedFor(String),
+    /// This session still waits in the queue: it is picked up before it takes messages.
+    NotStarted(i64),
+    /// No topic of this id that the caller sees.
+    TopicNotFound(i64),
+    /// A JSON Patch `test` of this property failed: the session is not as the caller thought.
+    TestFailed(&'static str),
 }
 
 impl Refusal {
@@ -42,6 +48,9 @@ impl Refusal {
             Refusal::ToSelf => "to oneself",
             Refusal::CannotRespond(_) => "associate may not respond in the topic",
             Refusal::KeyUsedFor(_) => "key used for another operation",
+            Refusal::NotStarted(_) => "not picked up yet",
+            Refusal::TopicNotFound(_) => "no such topic",
+            Refusal::TestFailed(_) => "patch test failed",
         }
     }
 }

@@ -6,33 +6,16 @@
 //! flag and any pending transfer cleared.
 
 use super::effect::Effect;
+use super::standing::Standing;
 use super::{Refusal, Verdict};
-use crate::entity::status::{CUSTOMER_LAST, IN_QUEUE, USER_LAST};
-
-/// What the backend read of the session, for the caller.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Facts {
-    /// The caller is the session's agent.
-    pub holds: bool,
-    /// The caller manages the session's topic.
-    pub manages: bool,
-    /// The caller has any right in the session's topic (sees it).
-    pub sees: bool,
-    pub status: i64,
-}
 
 /// The verdict on a reset of session `session_id`, which the backend found as `found`
 /// (`None`: no such session): made, or refused as not found, not allowed or ended.
-pub fn judge(session_id: i64, found: Option<Facts>) -> Verdict<Effect> {
-    let Some(facts) = found.filter(|facts| facts.holds || facts.sees) else {
-        return Verdict::Refused(Refusal::NotFound(session_id));
-    };
-    if !facts.holds && !facts.manages {
-        return Verdict::Refused(Refusal::NotAllowed);
-    }
-    match facts.status {
-        IN_QUEUE | CUSTOMER_LAST | USER_LAST => Verdict::Make(Effect::Reset),
-        _ => Verdict::Refused(Refusal::Ended(session_id)),
+pub fn judge(session_id: i64, found: Option<Standing>) -> Verdict<Effect> {
+    match Standing::to_change(session_id, found) {
+        Err(refusal) => Verdict::Refused(refusal),
+        Ok(standing) if standing.is_live() => Verdict::Make(Effect::Reset),
+        Ok(_) => Verdict::Refused(Refusal::Ended(session_id)),
     }
 }
 
@@ -40,8 +23,10 @@ pub fn judge(session_id: i64, found: Option<Facts>) -> Verdict<Effect> {
 mod tests {
     use super::*;
 
-    fn facts(holds: bool, manages: bool, sees: bool, status: i64) -> Option<Facts> {
-        Some(Facts {
+    use crate::entity::status::{CUSTOMER_LAST, IN_QUEUE, USER_LAST};
+
+    fn facts(holds: bool, manages: bool, sees: bool, status: i64) -> Option<Standing> {
+        Some(Standing {
             holds,
             manages,
             sees,

@@ -47,6 +47,21 @@ impl<T> Verdict<T> {
     }
 }
 
+impl Verdict<Option<i64>> {
+    /// What a change of session `session_id` made, as its key's record keeps it: the
+    /// message it posted, if any.
+    pub fn outcome(&self, session_id: i64) -> Outcome {
+        let message_id = match self {
+            Verdict::Make(posted) => *posted,
+            _ => None,
+        };
+        Outcome {
+            session_id: Some(session_id),
+            message_id,
+        }
+    }
+}
+
 /// The verdict on a change under `key`, whose record the backend read as `recorded`: what
 /// the key says if it was used before and has not expired, else what the operation's
 /// `rules` say.

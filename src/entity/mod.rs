@@ -13,7 +13,7 @@ mod model;
 mod shapes;
 
 pub use chat_message::{CHAT_MESSAGE, CHAT_MESSAGE_SPECIAL_TYPE, CHAT_MESSAGE_TYPE, message};
-pub use enums::{CHAT_SESSION_STATUS, EnumDef, TABLE_RIGHT};
+pub use enums::{CHAT_SESSION_FLAGS, CHAT_SESSION_STATUS, EnumDef, TABLE_RIGHT};
 pub use model::{CARRIER_PROPERTIES, Field, Kind, Object, Shape, Value};
 pub use shapes::{
     ADDRESS, ALL as ALL_SHAPES, ASSOCIATE, CHAT_SESSION_ENTITY, CONTACT, PERSON, POSTAL_ADDRESS,

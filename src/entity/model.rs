@@ -100,6 +100,25 @@ pub enum Value {
     Layout,
 }
 
+impl Value {
+    /// The value of a property never set: the type's empty value, as SuperOffice's carriers
+    /// have no nulls but links.
+    pub fn empty(kind: Kind) -> Value {
+        match kind {
+            Kind::Int => Value::Int(0),
+            Kind::Text => Value::Text(String::new()),
+            Kind::Bool => Value::Bool(false),
+            Kind::Double => Value::Double(0.0),
+            Kind::Date => Value::Date(None),
+            Kind::Enum(def) => Value::Enum(def, 0),
+            Kind::Flags(def) => Value::Flags(def, 0),
+            Kind::Nested(_) => Value::Null,
+            Kind::Dictionary => Value::Dictionary,
+            Kind::Layout => Value::Layout,
+        }
+    }
+}
+
 /// One loaded carrier: a value per field of its shape, in the shape's order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Object {
@@ -108,6 +127,22 @@ pub struct Object {
 }
 
 impl Object {
+    /// An instance of `shape` with every property empty ([`Value::empty`]).
+    pub fn empty(shape: &'static Shape) -> Object {
+        let values = shape.fields.iter().map(|field| Value::empty(field.kind));
+        Object {
+            shape,
+            values: values.collect(),
+        }
+    }
+
+    /// Sets property `name`, if the shape has it.
+    pub fn set(&mut self, name: &str, value: Value) {
+        if let Some((index, _)) = self.shape.field(name) {
+            self.values[index] = value;
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.shape.field(name).map(|(index, _)| &self.values[index])
     }

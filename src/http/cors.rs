@@ -322,7 +322,10 @@ mod tests {
         decorate(&mut listed, &Verdict::Listed(origin), true);
         assert_eq!(listed[ACCESS_CONTROL_ALLOW_ORIGIN], "http://localhost:5173");
         assert_eq!(listed[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
-        assert_eq!(listed[ACCESS_CONTROL_ALLOW_METHODS], "GET, POST");
+        assert_eq!(
+            listed[ACCESS_CONTROL_ALLOW_METHODS],
+            "GET, POST, PUT, PATCH"
+        );
         let mut same = HeaderMap::new();
         decorate(&mut same, &Verdict::SameOrigin, false);
         assert_eq!(same.len(), 1);

@@ -18,6 +18,7 @@ use http::{HeaderMap, StatusCode};
 
 use lambda_http::{Body, Request, Response};
 
+use super::body;
 use super::body::MAX_BODY;
 use super::cors::{self, Cors, Verdict};
 use super::delivery::{Receipt, Watch};
@@ -27,7 +28,9 @@ use super::exchange::Exchange;
 use super::in_flight::InFlight;
 use super::ops::{Answer, Bound, Call, Content, Run};
 use super::render::{self, View};
-use super::request::{associate, idempotency_key, path, selection, session_id};
+use super::request::{
+    after, associate, body, edits, html, idempotency_key, path, selection, session_id, topic_id,
+};
 use super::routes::{self, Route};
 use super::source::Forwarded;
 use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, Principal};
@@ -215,6 +218,9 @@ impl App {
         let mut response = match &answer.content {
             Content::One(entity) => render::entity(format, shape, entity.as_ref(), view),
             Content::List(entities) => render::list(format, shape, entities, view),
+            Content::Transcript { messages, html } => {
+                render::text_of(format, messages, *html, view)
+            }
         };
         if answer.replayed {
             let replayed = HeaderValue::from_static("true");
@@ -283,7 +289,7 @@ impl App {
                 }),
                 receipt: &receipt,
             };
-            let answer = bound.run(&call)?;
+            let answer = bound(&call)?;
             Ok((localizer, answer))
         })
         .await?
@@ -297,17 +303,50 @@ struct Asked {
     key: Option<IdempotencyKey>,
 }
 
-/// The route's operation with what the request names for it: the session (in the path, the
-/// query or the body), and the associate (in the path or the body).
+/// The route's operation with what the request names for it - the session (in the path,
+/// the query or the body), the associate, the topic, the message, the changes - read before
+/// anything changes.
 fn bind(request: &Request, route: &Route) -> Result<Bound, ApiError> {
     let session = || session_id(request, route.id.as_deref());
+    let body = || body(request);
     Ok(match route.operation.run {
-        Run::Caller(run) => Bound::Caller(run),
-        Run::Session(run) => Bound::Session(run, session()?),
+        Run::Caller(run) => Box::new(run),
+        Run::Session(run) => {
+            let session = session()?;
+            Box::new(move |call| run(call, session))
+        }
         Run::SessionTo(run) => {
             let session = session()?;
             let to = associate(request, route.associate.as_deref()).map_err(ApiError::Associate)?;
-            Bound::SessionTo(run, session, to)
+            Box::new(move |call| run(call, session, &to))
+        }
+        Run::Post(run) => {
+            let session = session()?;
+            let message = body::new_message(&body()?, route.id.is_some())?;
+            Box::new(move |call| run(call, session, &message))
+        }
+        Run::After(run) => {
+            let session = session()?;
+            let after = after(request, &body()?)?;
+            Box::new(move |call| run(call, session, after))
+        }
+        Run::Edit(run) => {
+            let session = session()?;
+            let edits = edits(request)?;
+            Box::new(move |call| run(call, session, &edits))
+        }
+        Run::Topic(run) => {
+            let topic = topic_id(route.id.as_deref(), &body()?)?;
+            Box::new(move |call| run(call, topic))
+        }
+        Run::Save(run) => {
+            let saved = body::saved(&body()?)?;
+            Box::new(move |call| run(call, &saved))
+        }
+        Run::Transcript(run) => {
+            let session = session()?;
+            let html = html(request, &body()?)?;
+            Box::new(move |call| run(call, session, html))
         }
     })
 }

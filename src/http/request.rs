@@ -4,10 +4,13 @@
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
-use super::body::{self, FieldError};
+use serde_json::Value;
+
+use super::body::{self, BodyError, Document, FieldError, PatchError};
 use super::in_flight::KeyError;
 use super::routes;
 use super::select::{SelectError, Selection};
+use crate::chat::edit::Edits;
 use crate::chat::idempotency::IdempotencyKey;
 use crate::entity::Shape;
 
@@ -60,6 +63,73 @@ pub fn associate(request: &Request, in_path: Option<&str>) -> Result<String, Fie
         return body::associate(segment);
     }
     body::associate_from_body(content_type(request), request.body().as_ref())
+}
+
+/// The request's body as one document ([`Document`]).
+pub fn body(request: &Request) -> Result<Document, BodyError> {
+    Document::parse(content_type(request), request.body().as_ref()).map_err(|error| {
+        let why = match error {
+            FieldError::Missing => "empty",
+            FieldError::Malformed(why) => why,
+        };
+        BodyError::new(format!(
+            "the body cannot be read ({why}): send JSON, XML or a form"
+        ))
+    })
+}
+
+/// The message id a read starts after: the query's `after`, else the body's `After`; 0
+/// (every message) when neither names one.
+pub fn after(request: &Request, body: &Document) -> Result<i64, BodyError> {
+    let sent = query(request, "after").map(|text| Value::String(text.to_string()));
+    match sent.as_ref().or_else(|| body.get("After")) {
+        None => Ok(0),
+        Some(value) => body::whole(value)
+            .filter(|after| *after >= 0)
+            .ok_or_else(|| BodyError::new("after must be a message id (a whole number from 0)")),
+    }
+}
+
+/// The topic a request names: the path's id, else the body's `ChatTopicId`.
+pub fn topic_id(in_path: Option<&str>, body: &Document) -> Result<i64, BodyError> {
+    let sent = in_path.map(|segment| Value::String(segment.to_string()));
+    sent.as_ref()
+        .or_else(|| body.get("ChatTopicId"))
+        .and_then(body::whole)
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            BodyError::new("name the topic: its id in the path, or ChatTopicId in the body, as {\"ChatTopicId\": 1}")
+        })
+}
+
+/// Whether a transcript is HTML: the query's `html`, else the body's `Html`; plain text
+/// when neither says.
+pub fn html(request: &Request, body: &Document) -> Result<bool, BodyError> {
+    let sent = query(request, "html").map(|text| Value::String(text.to_string()));
+    match sent.as_ref().or_else(|| body.get("Html")) {
+        None => Ok(false),
+        Some(value) => {
+            body::boolean(value).ok_or_else(|| BodyError::new("html must be true or false"))
+        }
+    }
+}
+
+/// The changes a request asks of a session: a `PATCH` body (JSON Patch or JSON Merge
+/// Patch), or a whole entity (`PUT`).
+pub fn edits(request: &Request) -> Result<Edits, PatchError> {
+    if request.method() == http::Method::PATCH {
+        return body::from_patch(content_type(request), request.body().as_ref());
+    }
+    Ok(body::from_entity(&self::body(request)?)?)
+}
+
+/// Query parameter `name` (any case), if sent.
+fn query<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request
+        .query_string_parameters_ref()?
+        .iter()
+        .find(|(parameter, _)| parameter.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value)
 }
 
 fn content_type(request: &Request) -> Option<&str> {

@@ -8,12 +8,14 @@
 use http::Method;
 
 use super::error::RouteError;
+use super::ops::edit::EDIT;
 use super::ops::for_current_user::FOR_CURRENT_USER;
 use super::ops::get_session::GET_SESSION;
 use super::ops::pickup_by_id::PICKUP_BY_ID;
 use super::ops::pickup_first::PICKUP_FIRST;
 use super::ops::reset::RESET;
-use super::ops::{Operation, transfer};
+use super::ops::transcript::TRANSCRIPT;
+use super::ops::{Operation, create, messages, transfer};
 use crate::account::tenant::Tenant;
 
 /// Every route: its method, its path (lower case, without the leading slash; [`ID`] stands for
@@ -78,6 +80,60 @@ const ROUTES: &[(Method, &str, &Operation)] = &[
         "api/v1/agents/chat/rejectchatsessiontransfer",
         &transfer::REJECT,
     ),
+    (
+        Method::POST,
+        "api/v1/chatsession/{id}/messages",
+        &messages::ADD,
+    ),
+    (
+        Method::POST,
+        "api/v1/agents/chat/addchatmessage",
+        &messages::ADD,
+    ),
+    (
+        Method::GET,
+        "api/v1/chatsession/{id}/messages",
+        &messages::READ,
+    ),
+    (
+        Method::POST,
+        "api/v1/agents/chat/getchatmessages",
+        &messages::READ,
+    ),
+    (
+        Method::POST,
+        "api/v1/chatsession/{id}/transcript",
+        &TRANSCRIPT,
+    ),
+    (
+        Method::POST,
+        "api/v1/agents/chat/getchattranscript",
+        &TRANSCRIPT,
+    ),
+    (
+        Method::POST,
+        "api/v1/chattopic/{id}/sessions",
+        &create::FOR_TOPIC,
+    ),
+    (
+        Method::POST,
+        "api/v1/agents/chat/createchatsessionfortopic",
+        &create::FOR_TOPIC,
+    ),
+    (Method::GET, "api/v1/chatsession/default", &create::DEFAULT),
+    (
+        Method::POST,
+        "api/v1/agents/chat/createdefaultchatsessionentity",
+        &create::DEFAULT,
+    ),
+    (Method::POST, "api/v1/chatsession", &create::SAVE),
+    (
+        Method::POST,
+        "api/v1/agents/chat/savechatsessionentity",
+        &create::SAVE,
+    ),
+    (Method::PATCH, "api/v1/chatsession/{id}", &EDIT),
+    (Method::PUT, "api/v1/chatsession/{id}", &EDIT),
     // After the list: a literal segment is matched before an id.
     (Method::GET, "api/v1/chatsession/{id}", &GET_SESSION),
     // The reference documents GET; the official client POSTs.
@@ -102,7 +158,7 @@ const ID: &str = "{id}";
 const ASSOCIATE: &str = "{toAssociate}";
 
 /// Every method some route answers, for CORS.
-pub const METHODS: &str = "GET, POST";
+pub const METHODS: &str = "GET, POST, PUT, PATCH";
 
 /// A resolved request: the operation, and the tenant whose data it acts on.
 #[derive(Clone)]
@@ -247,7 +303,7 @@ mod tests {
     fn anything_else_is_not_found() {
         for path in [
             "/",
-            "/api/v1/ChatSession",
+            "/api/v1/ChatSessions",
             "/api/v1/ChatSession/Pickups",
             "/a/b/api/v1/ChatSession/Pickup",
             "/a.b/api/v1/ChatSession/Pickup",
@@ -286,8 +342,10 @@ mod tests {
         );
         assert_eq!(
             resolve(&Method::POST, "/api/v1/ChatSession/7").unwrap_err(),
-            RouteError::MethodNotAllowed("GET".into())
+            RouteError::MethodNotAllowed("GET, PATCH, PUT".into())
         );
+        let default = resolve(&Method::GET, "/api/v1/ChatSession/default").unwrap();
+        assert_eq!(default.operation.name, "default-session");
     }
 
     #[test]
@@ -358,6 +416,66 @@ mod tests {
             "GET"
         );
         assert_eq!(allowed("/nope").unwrap_err(), RouteError::NotFound);
+    }
+
+    #[test]
+    fn the_conversation_has_its_rest_routes_and_rpc_twins() {
+        for (method, path, name) in [
+            (
+                Method::POST,
+                "/api/v1/ChatSession/5/Messages",
+                "add-message",
+            ),
+            (
+                Method::POST,
+                "/api/v1/Agents/Chat/AddChatMessage",
+                "add-message",
+            ),
+            (Method::GET, "/api/v1/ChatSession/5/Messages", "messages"),
+            (
+                Method::POST,
+                "/api/v1/Agents/Chat/GetChatMessages",
+                "messages",
+            ),
+            (
+                Method::POST,
+                "/api/v1/ChatSession/5/Transcript",
+                "transcript",
+            ),
+            (
+                Method::POST,
+                "/api/v1/Agents/Chat/GetChatTranscript",
+                "transcript",
+            ),
+            (
+                Method::POST,
+                "/api/v1/ChatTopic/2/Sessions",
+                "create-session",
+            ),
+            (
+                Method::POST,
+                "/api/v1/Agents/Chat/CreateChatSessionForTopic",
+                "create-session",
+            ),
+            (
+                Method::POST,
+                "/api/v1/Agents/Chat/CreateDefaultChatSessionEntity",
+                "default-session",
+            ),
+            (Method::POST, "/Cust1/api/v1/ChatSession", "save-session"),
+            (
+                Method::POST,
+                "/api/v1/Agents/Chat/SaveChatSessionEntity",
+                "save-session",
+            ),
+            (Method::PATCH, "/api/v1/ChatSession/5", "edit-session"),
+            (Method::PUT, "/api/v1/ChatSession/5", "edit-session"),
+        ] {
+            let route = resolve(&method, path).unwrap();
+            assert_eq!(route.operation.name, name, "{method} {path}");
+        }
+        let topic = post("/api/v1/ChatTopic/2/Sessions").unwrap();
+        assert_eq!(topic.id.as_deref(), Some("2"));
     }
 
     #[test]

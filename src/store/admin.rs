@@ -4,7 +4,7 @@
 //!
 //! Each operation a backend implements is one transaction. What is minted - secrets, app
 //! tokens, the customer's session key - is minted here, in the trait's provided methods, and
-//! so are the rules the backends share ([`queue_position`], [`secret_holder`]): a backend
+//! so are the rules the backends share ([`crate::chat::queue::queue_position`], [`secret_holder`]): a backend
 //! stores, it does not decide.
 
 use std::fmt;
@@ -119,7 +119,9 @@ impl<'a> Queued<'a> {
         let first = session.first_message.as_str();
         Self {
             session,
-            key: crate::account::random::hex::<16>(),
+            // The customer's credential, stored as its fingerprint; the command line has
+            // no customer to show it to.
+            key: crate::account::secret::fingerprint(&crate::account::random::hex::<16>()),
             requested,
             alias: &session.customer_name,
             last_message: first,
@@ -138,11 +140,6 @@ pub struct NewSecret {
     pub created: Timestamp,
     /// `None`: valid until revoked.
     pub expires: Option<Timestamp>,
-}
-
-/// Where a customer entering the queue stands: after those already `waiting` in the topic.
-pub fn queue_position(waiting: i64) -> i64 {
-    waiting + 1
 }
 
 /// The associate a secret may be issued to: not a deleted one, whose credentials no longer
@@ -240,7 +237,7 @@ pub trait Admin: Send + Sync {
         self.insert_session(&Queued::new(session, now))
     }
 
-    /// Stores a session entering its topic's queue at [`queue_position`], and its first
+    /// Stores a session entering its topic's queue at [`crate::chat::queue::queue_position`], and its first
     /// message if there is one.
     fn insert_session(&self, queued: &Queued) -> Result<i64, AdminError>;
 

@@ -32,21 +32,12 @@ pub fn cells<E>(
         .collect()
 }
 
-/// The value of a field NULL in the row: the type's empty value, as SuperOffice's carriers
-/// have no nulls but links.
+/// The value of a field NULL in the row ([`Value::empty`]); a link to nothing.
 pub fn empty(kind: Kind) -> Cell {
-    Cell::Ready(match kind {
-        Kind::Int => Value::Int(0),
-        Kind::Text => Value::Text(String::new()),
-        Kind::Bool => Value::Bool(false),
-        Kind::Double => Value::Double(0.0),
-        Kind::Date => Value::Date(None),
-        Kind::Enum(def) => Value::Enum(def, 0),
-        Kind::Flags(def) => Value::Flags(def, 0),
-        Kind::Nested(nested) => return Cell::Link(nested, None),
-        Kind::Dictionary => Value::Dictionary,
-        Kind::Layout => Value::Layout,
-    })
+    match kind {
+        Kind::Nested(nested) => Cell::Link(nested, None),
+        kind => Cell::Ready(Value::empty(kind)),
+    }
 }
 
 /// The carrier from its cells, each link replaced by what `follow` loaded for it.

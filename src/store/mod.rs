@@ -29,6 +29,7 @@ use std::sync::Arc;
 use crate::account::secret::SecretKind;
 use crate::account::tenant::Tenant;
 use crate::account::{Account, Agent};
+use crate::chat::create::Draft;
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
 use crate::entity::Object;
@@ -65,6 +66,20 @@ pub trait Store: Send + Sync {
     /// [`crate::chat::transfer`] decides, in one transaction that also records the actor's
     /// key; then the session as it is.
     fn change(&self, actor: Actor, session_id: i64, change: &Move) -> Result<Change, StoreError>;
+
+    /// Creates a session in topic `topic_id`'s queue for the actor, as
+    /// [`crate::chat::create`] decides, in one transaction that also records the actor's key;
+    /// then the session as it is, its SessionKey shown (a replay cannot show it again).
+    fn create(&self, actor: Actor, topic_id: i64, draft: &Draft) -> Result<Change, StoreError>;
+
+    /// Session `session_id`'s messages after message id `after` (all for 0), in id order,
+    /// if `agent` sees the session ([`sql::sessions::ONE`]); as of one moment.
+    fn messages(
+        &self,
+        agent: &Agent,
+        session_id: i64,
+        after: i64,
+    ) -> Result<Option<Vec<Object>>, StoreError>;
 
     /// Session `id` if `agent` sees it ([`sql::sessions::ONE`]), whatever its status.
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError>;

@@ -5,28 +5,63 @@
 use super::StoreError;
 use crate::chat::idempotency::Outcome;
 use crate::chat::{Change, Claim, Pickup, Verdict};
-use crate::entity::Object;
+use crate::entity::{CHAT_MESSAGE, CHAT_SESSION_ENTITY, Object, Shape, Value};
 
-/// The change that `verdict`, committed, made of session `session_id`; `load` reads a
-/// session by id.
+/// The change that `verdict`, committed, made of session `session_id` (what it makes: the
+/// message it posted, if any); `load` reads a carrier by id. A message posted is answered
+/// with itself, any other change with the session.
 pub fn change(
-    verdict: Verdict<()>,
+    verdict: Verdict<Option<i64>>,
     session_id: i64,
-    load: impl Fn(i64) -> Result<Option<Object>, StoreError>,
+    load: impl Fn(&'static Shape, i64) -> Result<Option<Object>, StoreError>,
 ) -> Result<Change, StoreError> {
-    let now = |made: fn(Object) -> Change| {
-        load(session_id)?.map(made).ok_or_else(|| {
+    let answer = |posted: Option<i64>| match posted {
+        Some(message_id) => load(&CHAT_MESSAGE, message_id),
+        None => load(&CHAT_SESSION_ENTITY, session_id),
+    };
+    let now = |posted, made: fn(Object) -> Change| {
+        answer(posted)?.map(made).ok_or_else(|| {
             StoreError::Internal(format!("session {session_id} vanished after a change"))
         })
     };
     match verdict {
-        Verdict::Make(()) => now(Change::Made),
-        Verdict::Nothing => now(Change::Unchanged),
-        Verdict::Replay(replayed) => Ok(Change::Replayed(
-            replayed.session_id.map(&load).transpose()?.flatten(),
-        )),
+        Verdict::Make(posted) => now(posted, Change::Made),
+        Verdict::Nothing => now(None, Change::Unchanged),
+        Verdict::Replay(outcome) => Ok(Change::Replayed(match outcome.message_id {
+            Some(message_id) => load(&CHAT_MESSAGE, message_id)?,
+            None => outcome
+                .session_id
+                .map(|id| load(&CHAT_SESSION_ENTITY, id))
+                .transpose()?
+                .flatten(),
+        })),
         Verdict::Refused(refusal) => Ok(Change::Refused(refusal)),
     }
+}
+
+/// The change that a new session's `verdict`, committed, came to: the session as it is,
+/// with its `key` shown where it was made now.
+pub fn created(
+    verdict: Verdict<i64>,
+    key: &str,
+    load: impl Fn(i64) -> Result<Option<Object>, StoreError>,
+) -> Result<Change, StoreError> {
+    Ok(match verdict {
+        Verdict::Make(session_id) => {
+            let mut session = load(session_id)?.ok_or_else(|| {
+                StoreError::Internal(format!("session {session_id} vanished after its creation"))
+            })?;
+            session.set("SessionKey", Value::Text(key.to_string()));
+            Change::Made(session)
+        }
+        Verdict::Nothing => {
+            return Err(StoreError::Internal("a creation made nothing".into()));
+        }
+        Verdict::Replay(outcome) => {
+            Change::Replayed(outcome.session_id.map(load).transpose()?.flatten())
+        }
+        Verdict::Refused(refusal) => Change::Refused(refusal),
+    })
 }
 
 /// The claim that a pickup's `verdict`, committed, came to; `taken` makes the [`Pickup`] of

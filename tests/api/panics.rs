@@ -6,6 +6,7 @@ use chat_pickup::account::secret::SecretKind;
 use chat_pickup::account::tenant::Tenant;
 use chat_pickup::account::{Account, Agent};
 use chat_pickup::auth::password;
+use chat_pickup::chat::create::Draft;
 use chat_pickup::chat::queue::Which;
 use chat_pickup::chat::{Actor, Change, Claim, Move, Pickup};
 use chat_pickup::entity::{Object, Shape};
@@ -86,6 +87,14 @@ impl Store for Fault {
 
     fn change(&self, _: Actor, _: i64, _: &Move) -> Result<Change, StoreError> {
         Ok(Change::Replayed(None))
+    }
+
+    fn create(&self, _: Actor, _: i64, _: &Draft) -> Result<Change, StoreError> {
+        Ok(Change::Replayed(None))
+    }
+
+    fn messages(&self, _: &Agent, _: i64, _: i64) -> Result<Option<Vec<Object>>, StoreError> {
+        Ok(None)
     }
 
     fn agent_session(&self, _: &Agent, _: i64) -> Result<Option<Object>, StoreError> {

@@ -37,7 +37,7 @@ async fn unknown_paths_are_404_and_other_methods_405() {
     let app = given!(app());
     for path in [
         "/",
-        "/api/v1/ChatSession",
+        "/api/v1/ChatSessions",
         "/api/v1/ChatSession/Pickupx",
         "/x/y/api/v1/ChatSession/Pickup",
     ] {

@@ -5,17 +5,35 @@
 //! The `Content-Type` says which; without one, JSON.
 
 mod document;
+mod entity;
+mod message;
+mod patch;
+mod values;
 
 pub use document::{Document, media};
+pub use entity::{Saved, draft, saved};
+pub use message::new_message;
+pub use patch::{PatchError, from_entity, from_patch};
+pub use values::{boolean, whole};
 
-/// The largest body accepted. No operation takes a body but to name a session (and an
-/// associate); a client may still send `{}`.
-pub const MAX_BODY: usize = 1024;
+/// The largest body accepted: a whole ChatSessionEntity as a save sends it, or a message of
+/// the longest kind (4,096 characters, each up to 4 bytes, escaped) fits well within it.
+pub const MAX_BODY: usize = 32 * 1024;
 
 /// The name of the session's id in a body.
 pub const CHAT_SESSION_ID: &str = "ChatSessionId";
 /// The name of the associate a transfer goes to, in a body.
 pub const TO_ASSOCIATE: &str = "ToAssociate";
+
+/// What is wrong with a request body, as a sentence that says what to fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyError(pub String);
+
+impl BodyError {
+    pub fn new(what: impl Into<String>) -> Self {
+        Self(what.into())
+    }
+}
 
 /// Why a value could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,8 +4,8 @@ use super::ApiError;
 use super::RouteError;
 use crate::auth::{AuthError, Scheme};
 use crate::chat::Refusal;
-use crate::http::body::FieldError;
 use crate::http::body::MAX_BODY;
+use crate::http::body::{BodyError, FieldError};
 use crate::http::in_flight::KeyError;
 use crate::http::negotiate::{NegotiationError, PRODUCIBLE};
 use crate::locale::HeaderError;
@@ -66,12 +66,13 @@ impl ApiError {
                     "Name the user agent to transfer the session to ({why}): a login name or associate id in the path, as in /api/v1/ChatSession/5/TransferTo/tje0, or ToAssociate in the body, as {{\"ChatSessionId\": 5, \"ToAssociate\": \"tje0\"}}."
                 )
             }
+            ApiError::Body(BodyError(what)) => format!("Bad request body: {what}."),
             ApiError::Refused(refusal) => refused(refusal),
             ApiError::ForeignOrigin(origin) => format!(
                 "Pages from {origin:?} may not call this API. Its administrator can allow an origin in CHAT_PICKUP_CORS_ORIGINS."
             ),
             ApiError::BodyTooLarge => format!(
-                "The request body is too large: at most {} bytes are read (a route that names a session needs only its id).",
+                "The request body is too large: at most {} bytes are read, room for a whole ChatSessionEntity or the longest message.",
                 MAX_BODY
             ),
             ApiError::Auth(AuthError::Rejected) => {
@@ -131,11 +132,20 @@ fn refused(refusal: &Refusal) -> String {
             "Only the session's agent or a manager of its topic may do this.".into()
         }
         Refusal::Ended(id) => format!(
-            "Session {id} is over (finished, closed or deleted); it cannot go back to the queue."
+            "Session {id} is over (finished, closed or deleted): it cannot go back to the queue or take messages."
         ),
         Refusal::NotYourTopic => {
-            "This session is in a topic where you may not respond; an administrator can make you a member who may.".into()
+            "This is a topic where you may not respond; an administrator can make you a member who may.".into()
         }
+        Refusal::NotStarted(id) => format!(
+            "Session {id} still waits in the queue: pick it up before writing to it."
+        ),
+        Refusal::TopicNotFound(id) => format!(
+            "No chat topic {id} that you can see: there is none, or you have no rights in it."
+        ),
+        Refusal::TestFailed(property) => format!(
+            "The patch's test of {property} failed: the session has changed since you read it. Read it again and retry."
+        ),
         Refusal::KeyUsedFor(operation) => format!(
             "This Idempotency-Key was used for another operation ({operation}); send a new key for this request."
         ),

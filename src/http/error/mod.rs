@@ -11,7 +11,7 @@ use serde::Serialize;
 
 mod detail;
 
-use super::body::FieldError;
+use super::body::{BodyError, FieldError, PatchError};
 use super::in_flight::KeyError;
 use super::negotiate::{Format, NegotiationError};
 use super::render::{self, printable};
@@ -61,6 +61,8 @@ pub enum ApiError {
     SessionId(FieldError),
     /// A transfer that names no associate it can read.
     Associate(FieldError),
+    /// A body that does not say what the operation needs, or says it wrong.
+    Body(BodyError),
     /// The chat's refusal of the operation ([`Refusal`]).
     Refused(Refusal),
     /// A bug: a panic or a failed join of a blocking task.
@@ -79,6 +81,7 @@ macro_rules! from {
 }
 
 from!(
+    BodyError => Body,
     FieldError => SessionId,
     KeyError => Key,
     Refusal => Refused,
@@ -88,6 +91,15 @@ from!(
     HeaderError => Locale,
     StoreError => Store,
 );
+
+impl From<PatchError> for ApiError {
+    fn from(error: PatchError) -> Self {
+        match error {
+            PatchError::Body(error) => ApiError::Body(error),
+            PatchError::Refused(refusal) => ApiError::Refused(refusal),
+        }
+    }
+}
 
 impl From<AuthFailure> for ApiError {
     fn from(failure: AuthFailure) -> Self {
@@ -127,7 +139,8 @@ impl ApiError {
             ApiError::Negotiation(NegotiationError::NotAcceptable) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Key(KeyError::Malformed(_))
             | ApiError::SessionId(_)
-            | ApiError::Associate(_) => StatusCode::BAD_REQUEST,
+            | ApiError::Associate(_)
+            | ApiError::Body(_) => StatusCode::BAD_REQUEST,
             ApiError::Refused(refusal) => refused(refusal),
             ApiError::Key(KeyError::InFlight) => StatusCode::CONFLICT,
             ApiError::Auth(AuthError::NotAnAgent) => StatusCode::FORBIDDEN,
@@ -235,9 +248,12 @@ impl ApiError {
 /// caller's state, or a request that names the wrong associate or key.
 fn refused(refusal: &Refusal) -> StatusCode {
     match refusal {
-        Refusal::NotFound(_) => StatusCode::NOT_FOUND,
+        Refusal::NotFound(_) | Refusal::TopicNotFound(_) => StatusCode::NOT_FOUND,
         Refusal::NotAllowed | Refusal::NotYourTopic => StatusCode::FORBIDDEN,
-        Refusal::Ended(_) | Refusal::AtCapacity(_) => StatusCode::CONFLICT,
+        Refusal::Ended(_)
+        | Refusal::AtCapacity(_)
+        | Refusal::NotStarted(_)
+        | Refusal::TestFailed(_) => StatusCode::CONFLICT,
         Refusal::UnknownAssociate(_)
         | Refusal::ToSelf
         | Refusal::CannotRespond(_)

@@ -4,7 +4,7 @@
 
 use super::{Answer, Call, Content, Done};
 use crate::chat::{Change, Claim, Refusal};
-use crate::entity::Object;
+use crate::entity::{Object, Value};
 use crate::http::error::ApiError;
 
 /// The answer to a pickup's `claim` (of `session`, when one is named), after logging it and
@@ -42,17 +42,37 @@ pub fn claim(call: &Call, session: Option<i64>, claim: Claim) -> Done {
 pub fn change(call: &Call, named: (i64, Option<&str>), made: &'static str, change: Change) -> Done {
     let mut line = Line::new(Some(named.0));
     line.associate = named.1;
-    match &change {
-        Change::Made(_) => line.outcome = made,
-        Change::Unchanged(_) => line.outcome = "nothing to do",
-        Change::Replayed(_) => line.outcome = "replayed",
-        Change::Refused(refusal) => line.refused(refusal),
-    }
+    line.outcome_of(&change, made);
     line.log(call);
+    answer_to(change)
+}
+
+fn answer_to(change: Change) -> Done {
     match change {
         Change::Made(session) | Change::Unchanged(session) => answer(Some(session), false),
         Change::Replayed(session) => answer(session, true),
         Change::Refused(refusal) => Err(ApiError::Refused(refusal)),
+    }
+}
+
+/// The answer to a new session in topic `topic` (`change`), after logging it.
+pub fn created(call: &Call, topic: i64, change: Change) -> Done {
+    let session = match &change {
+        Change::Made(session) | Change::Unchanged(session) => session_id(session),
+        Change::Replayed(session) => session.as_ref().and_then(session_id),
+        Change::Refused(_) => None,
+    };
+    let mut line = Line::new(session);
+    line.topic = Some(topic);
+    line.outcome_of(&change, "created");
+    line.log(call);
+    answer_to(change)
+}
+
+fn session_id(session: &Object) -> Option<i64> {
+    match session.get("ChatSessionId") {
+        Some(Value::Int(id)) => Some(*id),
+        _ => None,
     }
 }
 
@@ -74,6 +94,8 @@ struct Line<'a> {
     full: Option<(i64, i64)>,
     /// The operation a key used before was used for.
     used_for: Option<&'a str>,
+    /// The topic a session was created in.
+    topic: Option<i64>,
 }
 
 impl<'a> Line<'a> {
@@ -85,6 +107,17 @@ impl<'a> Line<'a> {
             taken: None,
             full: None,
             used_for: None,
+            topic: None,
+        }
+    }
+
+    /// What `change` came to, `made` naming a change made now.
+    fn outcome_of(&mut self, change: &'a Change, made: &'static str) {
+        match change {
+            Change::Made(_) => self.outcome = made,
+            Change::Unchanged(_) => self.outcome = "nothing to do",
+            Change::Replayed(_) => self.outcome = "replayed",
+            Change::Refused(refusal) => self.refused(refusal),
         }
     }
 
@@ -110,7 +143,7 @@ impl<'a> Line<'a> {
             operation = call.operation,
             session_id = self.session,
             associate = self.associate,
-            topic_id = self.taken.map(|(topic, _)| topic),
+            topic_id = self.taken.map(|(topic, _)| topic).or(self.topic),
             wait_ms = self.taken.map(|(_, waited)| waited),
             limit = self.full.map(|(limit, _)| limit),
             held = self.full.map(|(_, held)| held),

@@ -9,21 +9,28 @@
 //! it leaves in the log, is `answered`'s, for every change alike.
 
 mod answered;
+pub mod create;
+pub mod edit;
 pub mod for_current_user;
 pub mod get_session;
+pub mod messages;
 pub mod pickup_by_id;
 pub mod pickup_first;
 pub mod reset;
+pub mod transcript;
 pub mod transfer;
 
 use std::net::IpAddr;
 
+use super::body::Saved;
 use super::delivery::Receipt;
 use super::error::ApiError;
 use crate::account::tenant::Tenant;
 use crate::auth::Principal;
 use crate::chat::Actor;
+use crate::chat::edit::Edits;
 use crate::chat::idempotency::Keyed;
+use crate::chat::post::NewMessage;
 use crate::entity::{CHAT_SESSION_ENTITY, Object, Shape};
 use crate::store::Store;
 use crate::time::Timestamp;
@@ -58,11 +65,16 @@ impl Operation {
             ..Self::change(name, run)
         }
     }
+
+    /// The operation answering with `entity` instead.
+    pub const fn answering(self, entity: &'static Shape) -> Self {
+        Self { entity, ..self }
+    }
 }
 
-/// What an operation does, by what the request names besides the caller (in its path or
-/// its body): the handler reads that before anything changes, and hands it over. Blocking:
-/// it runs on tokio's blocking pool.
+/// What an operation does, by what the request names besides the caller (in its path, its
+/// query or its body): the handler reads that before anything changes, and hands it over.
+/// Blocking: it runs on tokio's blocking pool.
 #[derive(Clone, Copy)]
 pub enum Run {
     /// Acts for the caller alone.
@@ -71,27 +83,25 @@ pub enum Run {
     Session(fn(&Call, i64) -> Done),
     /// Acts on one session, toward an associate (a login name or an id, as sent).
     SessionTo(fn(&Call, i64, &str) -> Done),
+    /// Posts a message to one session.
+    Post(fn(&Call, i64, &NewMessage) -> Done),
+    /// Reads one session's messages after a message id (0: all).
+    After(fn(&Call, i64, i64) -> Done),
+    /// Changes one session's properties.
+    Edit(fn(&Call, i64, &Edits) -> Done),
+    /// Acts in one topic, by id.
+    Topic(fn(&Call, i64) -> Done),
+    /// Saves a ChatSessionEntity: a new session, or changes to one.
+    Save(fn(&Call, &Saved) -> Done),
+    /// Writes one session's transcript, as HTML or as plain text.
+    Transcript(fn(&Call, i64, bool) -> Done),
 }
 
 /// What an operation comes to; [`super::error`] maps a failure to a status.
 pub type Done = Result<Answer, ApiError>;
 
-/// An operation's [`Run`] with what the request named.
-pub enum Bound {
-    Caller(fn(&Call) -> Done),
-    Session(fn(&Call, i64) -> Done, i64),
-    SessionTo(fn(&Call, i64, &str) -> Done, i64, String),
-}
-
-impl Bound {
-    pub fn run(&self, call: &Call) -> Done {
-        match self {
-            Bound::Caller(run) => run(call),
-            Bound::Session(run, session) => run(call, *session),
-            Bound::SessionTo(run, session, associate) => run(call, *session, associate),
-        }
-    }
-}
+/// An operation's [`Run`] with what the request named, ready to run.
+pub type Bound = Box<dyn FnOnce(&Call) -> Done + Send>;
 
 /// What an operation hands back.
 #[derive(Debug)]
@@ -108,6 +118,8 @@ pub enum Content {
     One(Option<Object>),
     /// A list, in the order given.
     List(Vec<Object>),
+    /// A session's messages as one text (a transcript): HTML, or plain text.
+    Transcript { messages: Vec<Object>, html: bool },
 }
 
 /// What an operation runs with.

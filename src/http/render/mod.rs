@@ -1,13 +1,15 @@
 //! Response bodies in the negotiated [`Format`] (`wire` is the walk that writes a carrier):
 //! an entity, or a null - for an empty queue - `null` in JSON (the official client turns a `null` body into `null`;
 //! a 204 would become a bogus object), a nil root element in XML; or a list of entities, a
-//! JSON array or the XML `ArrayOf{Entity}` element with one child element per entity.
+//! JSON array or the XML `ArrayOf{Entity}` element with one child element per entity; or a
+//! transcript, one string.
 
 use http::header::CONTENT_TYPE;
 use http::{Response, StatusCode};
 use lambda_http::Body;
 use serde::Serialize;
 
+mod transcript;
 mod wire;
 
 use super::negotiate::Format;
@@ -90,6 +92,38 @@ impl Serialize for XmlArray<'_> {
         let mut out = serializer.serialize_struct("ArrayOf", 2)?;
         out.serialize_field("@xmlns:i", XSI)?;
         out.serialize_field(self.shape.name, &self.items)?;
+        out.end()
+    }
+}
+
+/// A session's messages as one text ([`transcript`]): a JSON string, or XML's `<string>`.
+pub fn text_of(format: Format, messages: &[Object], html: bool, view: View) -> Response<Body> {
+    let text = transcript::transcript(messages, html, view.localizer);
+    ok(
+        format,
+        match format {
+            Format::Json(_) => serde_json::to_string(&text).expect("a string serializes"),
+            Format::Xml(_) => {
+                let mut out = String::from(XML_DECLARATION);
+                let string = XmlString { text: &text };
+                write_xml(&mut out, "string", &string);
+                out
+            }
+        },
+    )
+}
+
+/// A string as the DataContract serializer writes it.
+struct XmlString<'a> {
+    text: &'a str,
+}
+
+impl Serialize for XmlString<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("string", 2)?;
+        out.serialize_field("@xmlns", transcript::STRING_NAMESPACE)?;
+        out.serialize_field("$text", self.text)?;
         out.end()
     }
 }

@@ -6,10 +6,11 @@ use tokio_postgres::types::ToSql;
 use super::errors::Failure;
 use super::{PgStore, execute, row, rows};
 use crate::account::secret::SecretKind;
+use crate::chat::queue::queue_position;
 use crate::entity::status;
 use crate::store::StoreError;
 use crate::store::admin::{
-    Admin, AdminError, NewSecret, NewTopic, Queued, Rights, Waiting, queue_position, secret_holder,
+    Admin, AdminError, NewSecret, NewTopic, Queued, Rights, Waiting, secret_holder,
 };
 use crate::time::Timestamp;
 

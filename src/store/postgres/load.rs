@@ -130,7 +130,7 @@ pub fn select(shape: &Shape) -> String {
     crate::store::load::select(shape, column, "$1")
 }
 
-fn column(field: &Field) -> String {
+pub fn column(field: &Field) -> String {
     let column = field.column;
     match field.kind {
         Kind::Int | Kind::Enum(_) | Kind::Flags(_) | Kind::Nested(_) => {

@@ -9,10 +9,12 @@
 mod admin;
 mod agent;
 mod columns;
+mod create;
 mod errors;
 mod keys;
 mod load;
 mod logins;
+mod messages;
 mod migrate;
 mod moves;
 mod pickup;
@@ -32,6 +34,7 @@ use tokio_postgres::types::ToSql;
 use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
+use crate::chat::create::Draft;
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move, Pickup, Verdict};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, Object};
@@ -147,8 +150,29 @@ impl Store for PgStore {
     fn change(&self, actor: Actor, session_id: i64, asked: &Move) -> Result<Change, StoreError> {
         let verdict =
             self.write(async |client| moves::change(client, actor, session_id, asked).await)?;
-        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
+        let load = |shape, id| Ok(load::by_id(self, shape, id)?);
         read_back::change(verdict, session_id, load)
+    }
+
+    fn create(&self, actor: Actor, topic_id: i64, draft: &Draft) -> Result<Change, StoreError> {
+        let verdict =
+            self.write(async |client| create::create(client, actor, topic_id, draft).await)?;
+        let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
+        read_back::created(verdict, &draft.key, load)
+    }
+
+    fn messages(
+        &self,
+        agent: &Agent,
+        session_id: i64,
+        after: i64,
+    ) -> Result<Option<Vec<Object>>, StoreError> {
+        Ok(messages::after(
+            self,
+            agent.associate_id,
+            session_id,
+            after,
+        )?)
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {

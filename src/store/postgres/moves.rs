@@ -9,23 +9,24 @@ use std::sync::LazyLock;
 use deadpool_postgres::ClientWrapper;
 
 use super::errors::Failure;
-use super::{agent, execute, keys, row};
+use super::{agent, execute, keys, messages, row};
 use crate::chat::effect::Effect;
-use crate::chat::idempotency::Outcome;
 use crate::chat::transfer::{self, Found, Step};
 use crate::chat::verdict::{self, Verdict};
-use crate::chat::{Actor, Move, reset};
+use crate::chat::{Actor, Move, edit, post, reset};
 use crate::store::sql::moves;
+use tokio_postgres::types::ToSql;
 
 /// The session's row lock, taken as its facts are read.
 const LOCK: &str = " FOR NO KEY UPDATE OF s";
 
-static RESET_FACTS: LazyLock<String> = LazyLock::new(|| format!("{}{LOCK}", *moves::RESET_FACTS));
+static STANDING: LazyLock<String> = LazyLock::new(|| format!("{}{LOCK}", *moves::STANDING));
 /// A login name matches in any case, on the index on `lower(name)`.
 static TARGET: LazyLock<String> =
     LazyLock::new(|| moves::transfer_target("lower(name) = lower($2)"));
 static TRANSFER_FACTS: LazyLock<String> =
     LazyLock::new(|| format!("{}{LOCK}", *moves::TRANSFER_FACTS));
+static EDIT_FACTS: LazyLock<String> = LazyLock::new(|| format!("{}{LOCK}", *moves::EDIT_FACTS));
 
 /// Makes `asked` of session `session_id` for the actor, and records their key where the
 /// verdict says to.
@@ -34,19 +35,30 @@ pub async fn change(
     actor: Actor<'_>,
     session_id: i64,
     asked: &Move,
-) -> Result<Verdict<()>, Failure> {
+) -> Result<Verdict<Option<i64>>, Failure> {
     // The caller's lock first: an acceptance counts their capacity under it.
     let recorded = agent::lock(client, actor).await?;
     if let Some(earlier) = verdict::recall(actor.key.as_ref(), recorded) {
         return Ok(earlier);
     }
+    let at: [&(dyn ToSql + Sync); 2] = [&session_id, &actor.id()];
     let verdict = match asked {
         Move::Reset => {
-            let found = row(client, &RESET_FACTS, &[&session_id, &actor.id()])
-                .await?
-                .map(|found| moves::reset_facts(&found))
-                .transpose()?;
-            reset::judge(session_id, found)
+            let found = row(client, &STANDING, &at).await?;
+            reset::judge(
+                session_id,
+                found.map(|found| moves::standing(&found)).transpose()?,
+            )
+        }
+        Move::Post(message) => {
+            let found = row(client, &STANDING, &at).await?;
+            let found = found.map(|found| moves::standing(&found)).transpose()?;
+            post::judge(session_id, found, message, actor.agent)
+        }
+        Move::Edit(edits) => {
+            let found = row(client, &EDIT_FACTS, &at).await?;
+            let found = found.map(|found| moves::edit_facts(&found)).transpose()?;
+            edit::judge(session_id, found, edits, actor.agent)
         }
         Move::Transfer(step) => {
             let found = transfer_facts(client, actor.id(), session_id, step).await?;
@@ -54,14 +66,11 @@ pub async fn change(
         }
     };
     let verdict = match verdict.into_change() {
-        Ok(effect) => {
-            write(client, actor.id(), session_id, effect).await?;
-            Verdict::Make(())
-        }
+        Ok(effect) => Verdict::Make(write(client, actor, session_id, effect).await?),
         Err(verdict) => verdict,
     };
     if verdict.records_key() {
-        keys::record(client, actor, Outcome::session(Some(session_id))).await?;
+        keys::record(client, actor, verdict.outcome(session_id)).await?;
     }
     Ok(verdict)
 }
@@ -96,13 +105,14 @@ async fn transfer_facts(
     })
 }
 
-/// Writes `effect` on session `session_id` for agent `agent`.
+/// Writes `effect` on session `session_id` for the actor; the message it posted, if any.
 async fn write(
     client: &ClientWrapper,
-    agent: i64,
+    actor: Actor<'_>,
     session_id: i64,
     effect: Effect,
-) -> Result<(), tokio_postgres::Error> {
+) -> Result<Option<i64>, tokio_postgres::Error> {
+    let agent = actor.id();
     match effect {
         Effect::Reset => execute(client, &moves::RESET, &[&session_id]).await?,
         Effect::Offer(target) => execute(client, moves::OFFER, &[&session_id, &target]).await?,
@@ -111,6 +121,34 @@ async fn write(
             execute(client, moves::ACCEPT, &[&session_id, &agent, &rank]).await?
         }
         Effect::Reject => execute(client, moves::REJECT, &[&session_id]).await?,
+        Effect::Post(message) => {
+            let posted = messages::insert(client, session_id, &message, actor.now).await?;
+            let copy = message.copy();
+            let now = actor.now.utc();
+            execute(client, &messages::POSTED, &[&session_id, &copy, &now]).await?;
+            return Ok(Some(posted));
+        }
+        Effect::Edit(edit) => {
+            let ([level, flags, rating], [name, email, phone, company]) =
+                moves::edit_values(&edit.sets);
+            let values: [&(dyn ToSql + Sync); 8] = [
+                &session_id,
+                &level,
+                &flags,
+                &rating,
+                &name,
+                &email,
+                &phone,
+                &company,
+            ];
+            execute(client, moves::EDIT, &values).await?;
+            if let Some(notice) = edit.ends {
+                let now = actor.now.utc();
+                execute(client, &moves::END, &[&session_id, &now]).await?;
+                messages::insert(client, session_id, &notice, actor.now).await?;
+            }
+            0
+        }
     };
-    Ok(())
+    Ok(None)
 }

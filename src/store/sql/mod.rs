@@ -11,7 +11,9 @@
 //! - [`sessions`]: which sessions an agent sees, and in what order.
 
 pub mod accounts;
+pub mod create;
 pub mod keys;
+pub mod messages;
 pub mod moves;
 pub mod queue;
 pub mod sessions;

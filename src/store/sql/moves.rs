@@ -1,33 +1,107 @@
-//! The SQL of the moves on one named session, decided in [`crate::chat::reset`] and
-//! [`crate::chat::transfer`]: the facts each reads (a backend may lock the row after them)
+//! The SQL of the moves on one named session, decided in [`crate::chat::reset`],
+//! [`crate::chat::transfer`] and [`crate::chat::edit`] (a message's is
+//! [`super::messages`]'s): the facts each reads (a backend may lock the row after them)
 //! and the writes of its effect. Placeholders: `$1` is the session, `$2` the caller.
 
 use std::sync::LazyLock;
 
 use super::Columns;
 use super::sessions::{ANY_RIGHT, member};
-use crate::chat::{reset, transfer};
-use crate::entity::status::IN_QUEUE;
+use crate::chat::edit::{Current, Property, Setting};
+use crate::chat::standing::Standing;
+use crate::chat::transfer;
+use crate::entity::status::{CLOSED, IN_QUEUE};
 
-/// The reset's [`reset::Facts`] of session `$1` for agent `$2`.
-pub static RESET_FACTS: LazyLock<String> = LazyLock::new(|| {
+/// Agent `$2`'s [`Standing`] with session `$1`: what a reset and a message read.
+pub static STANDING: LazyLock<String> = LazyLock::new(|| standing_and(""));
+
+/// [`STANDING`] and the properties an edit may change, in [`Property::ALL`]'s order.
+pub static EDIT_FACTS: LazyLock<String> = LazyLock::new(|| {
+    standing_and(", s.alert_level, s.flags, s.rating, s.name, s.email, s.phone, s.company_name")
+});
+
+fn standing_and(columns: &str) -> String {
     format!(
-        "SELECT coalesce(s.user_id = $2, false), {}, {}, s.status \
+        "SELECT coalesce(s.user_id = $2, false), {}, {}, s.status{columns} \
          FROM chat_session s WHERE s.id = $1",
         member("$2", "m.manager"),
         member("$2", ANY_RIGHT)
     )
-});
+}
 
-/// What [`RESET_FACTS`] read.
-pub fn reset_facts<R: Columns>(row: &R) -> Result<reset::Facts, R::Error> {
-    Ok(reset::Facts {
+/// What [`STANDING`] read.
+pub fn standing<R: Columns>(row: &R) -> Result<Standing, R::Error> {
+    Ok(Standing {
         holds: row.flag(0)?,
         manages: row.flag(1)?,
         sees: row.flag(2)?,
         status: row.int(3)?,
     })
 }
+
+/// What [`EDIT_FACTS`] read.
+pub fn edit_facts<R: Columns>(row: &R) -> Result<(Standing, Current), R::Error> {
+    let int = |at| row.int(at).map(Setting::Int);
+    let text = |at| row.text(at).map(Setting::Text);
+    let current = Current([
+        int(3)?,
+        int(4)?,
+        int(5)?,
+        int(6)?,
+        text(7)?,
+        text(8)?,
+        text(9)?,
+        text(10)?,
+    ]);
+    Ok((standing(row)?, current))
+}
+
+/// An edit of session `$1`: each property set where its parameter is not NULL -
+/// AlertLevel `$2`, Flags `$3`, Rating `$4`, the customer's name `$5`, e-mail `$6`, phone
+/// `$7` and company `$8` ([`edit_values`]).
+pub const EDIT: &str = "UPDATE chat_session SET alert_level = coalesce($2, alert_level), \
+      flags = coalesce($3, flags), rating = coalesce($4, rating), name = coalesce($5, name), \
+      email = coalesce($6, email), phone = coalesce($7, phone), \
+      company_name = coalesce($8, company_name) WHERE id = $1";
+
+/// The parameters of [`EDIT`] for `sets`: the numbers, then the texts.
+pub fn edit_values(sets: &[(Property, Setting)]) -> ([Option<i64>; 3], [Option<String>; 4]) {
+    let value = |property| {
+        sets.iter()
+            .find(|(set, _)| *set == property)
+            .map(|(_, value)| value)
+    };
+    let int = |property| match value(property) {
+        Some(Setting::Int(number)) => Some(*number),
+        _ => None,
+    };
+    let text = |property| match value(property) {
+        Some(Setting::Text(text)) => Some(text.clone()),
+        _ => None,
+    };
+    (
+        [
+            int(Property::AlertLevel),
+            int(Property::Flags),
+            int(Property::Rating),
+        ],
+        [
+            text(Property::CustomerName),
+            text(Property::CustomerEmail),
+            text(Property::CustomerPhone),
+            text(Property::CustomerCompanyName),
+        ],
+    )
+}
+
+/// The end of session `$1` at `$2`: `Closed`, its Rank (and so the agent's capacity place)
+/// released, any pending transfer dropped. Its agent stays, as who held it.
+pub static END: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "UPDATE chat_session SET status = {CLOSED}, when_ended = $2, rank = 0, \
+         transfer_to = NULL WHERE id = $1"
+    )
+});
 
 /// The reset of session `$1`: back in the queue at its place - `when_requested` kept -
 /// nobody's, no bot, no transfer.

@@ -51,7 +51,7 @@ pub fn member(user: &str, right: &str) -> String {
 
 /// Whether the agent sees session `s`: in a topic where they have any right, or theirs, or
 /// offered to them.
-fn visible(agent: &str) -> String {
+pub fn visible(agent: &str) -> String {
     format!(
         "(s.user_id = {agent} OR s.transfer_to = {agent} OR s.topic_id IN \
            (SELECT m.topic_id FROM chat_topic_user m WHERE m.user_id = {agent} AND {ANY_RIGHT}))"

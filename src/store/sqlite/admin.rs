@@ -3,11 +3,12 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
-use super::pickup::insert_message;
+use super::messages::insert_message;
 use crate::account::secret::SecretKind;
+use crate::chat::queue::queue_position;
 use crate::entity::status;
 use crate::store::admin::{
-    Admin, AdminError, NewSecret, NewTopic, Queued, Rights, Waiting, queue_position, secret_holder,
+    Admin, AdminError, NewSecret, NewTopic, Queued, Rights, Waiting, secret_holder,
 };
 use crate::time::Timestamp;
 

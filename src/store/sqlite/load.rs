@@ -56,7 +56,7 @@ pub(super) fn select(shape: &Shape) -> String {
     crate::store::load::select(shape, |field| field.column.to_string(), "?1")
 }
 
-fn read(shape: &Shape, row: &Row) -> rusqlite::Result<Vec<Cell>> {
+pub(super) fn read(shape: &Shape, row: &Row) -> rusqlite::Result<Vec<Cell>> {
     crate::store::load::cells(shape, |kind, index| cell(kind, row, index))
 }
 

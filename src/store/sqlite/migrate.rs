@@ -13,25 +13,45 @@ pub const SCHEMA: &str = include_str!("../../../schema.sql");
 pub const SCHEMA_VERSION: i64 = 7;
 
 /// What `CREATE TABLE IF NOT EXISTS` cannot do for a database made by an older schema: the
-/// columns added since, applied before the schema when upgrading from below each version.
-const ADDED_COLUMNS: [(i64, &str); 3] = [
+/// columns added since - table, column, definition - each added before the schema where its
+/// table exists without it (an older database may predate the table: the schema makes it).
+const ADDED_COLUMNS: [(&str, &str, &str); 5] = [
     (
-        2,
-        "ALTER TABLE associate ADD COLUMN tzlocation_id INTEGER REFERENCES tzlocation (tzlocation_id);
-         ALTER TABLE chat_topic ADD COLUMN widget_agent_use_firstname INTEGER NOT NULL DEFAULT 0;",
+        "associate",
+        "tzlocation_id",
+        "INTEGER REFERENCES tzlocation (tzlocation_id)",
     ),
     (
-        6,
-        "ALTER TABLE associate ADD COLUMN max_active_sessions INTEGER \
-           CHECK (max_active_sessions >= 0);
-         ALTER TABLE chat_topic ADD COLUMN agent_max_active_sessions INTEGER \
-           CHECK (agent_max_active_sessions >= 0);",
+        "chat_topic",
+        "widget_agent_use_firstname",
+        "INTEGER NOT NULL DEFAULT 0",
     ),
     (
-        7,
-        "ALTER TABLE idempotency_key ADD COLUMN message_id INTEGER REFERENCES chat_message (id);",
+        "associate",
+        "max_active_sessions",
+        "INTEGER CHECK (max_active_sessions >= 0)",
+    ),
+    (
+        "chat_topic",
+        "agent_max_active_sessions",
+        "INTEGER CHECK (agent_max_active_sessions >= 0)",
+    ),
+    (
+        "idempotency_key",
+        "message_id",
+        "INTEGER REFERENCES chat_message (id)",
     ),
 ];
+
+/// Whether `table` exists without `column`.
+fn lacks(transaction: &Connection, table: &str, column: &str) -> rusqlite::Result<bool> {
+    transaction.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1) \
+           AND NOT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+        [table, column],
+        |row| row.get(0),
+    )
+}
 
 /// Brings the schema up to [`SCHEMA_VERSION`]; refuses a database from a newer build.
 pub(super) fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
@@ -49,10 +69,10 @@ pub(super) fn migrate(connection: &mut Connection, path: &Path) -> Result<(), St
         let transaction = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(failed)?;
-        // Version 0 is a new database: the schema creates every column.
-        for (added_in, sql) in ADDED_COLUMNS {
-            if (1..added_in).contains(&version) {
-                transaction.execute_batch(sql).map_err(failed)?;
+        for (table, column, definition) in ADDED_COLUMNS {
+            if lacks(&transaction, table, column).map_err(failed)? {
+                let sql = format!("ALTER TABLE {table} ADD COLUMN {column} {definition}");
+                transaction.execute_batch(&sql).map_err(failed)?;
             }
         }
         transaction.execute_batch(SCHEMA).map_err(failed)?;

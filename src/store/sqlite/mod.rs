@@ -10,10 +10,12 @@
 
 mod admin;
 mod columns;
+mod create;
 mod errors;
 mod keys;
 mod load;
 mod logins;
+mod messages;
 mod migrate;
 mod moves;
 mod options;
@@ -33,6 +35,7 @@ use rusqlite::{Connection, OpenFlags};
 use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
+use crate::chat::create::Draft;
 use crate::chat::pickup::Candidate;
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
@@ -206,8 +209,33 @@ impl Store for SqliteStore {
                 &asked,
             )?)
         });
-        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
+        let load = |shape, id| Ok(load::load(&self.connection(), shape, id)?);
         self.watch(verdict.and_then(|verdict| read_back::change(verdict, session_id, load)))
+    }
+
+    fn create(&self, actor: Actor, topic_id: i64, draft: &Draft) -> Result<Change, StoreError> {
+        let owned = OwnedActor::of(actor);
+        let asked = draft.clone();
+        let verdict = self.writer.run(move |connection| {
+            Ok(create::create(connection, owned.actor(), topic_id, &asked)?)
+        });
+        let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
+        self.watch(verdict.and_then(|verdict| read_back::created(verdict, &draft.key, load)))
+    }
+
+    fn messages(
+        &self,
+        agent: &Agent,
+        session_id: i64,
+        after: i64,
+    ) -> Result<Option<Vec<Object>>, StoreError> {
+        let read = messages::after(
+            &mut self.connection(),
+            agent.associate_id,
+            session_id,
+            after,
+        );
+        self.watch(read.map_err(Into::into))
     }
 
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError> {

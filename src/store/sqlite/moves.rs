@@ -8,15 +8,19 @@ use std::sync::LazyLock;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::keys;
+use super::messages::insert_message;
 use super::pickup::{capacity, free_rank};
 use crate::chat::effect::Effect;
-use crate::chat::idempotency::Outcome;
 use crate::chat::transfer::{self, Found, Step};
 use crate::chat::verdict::{self, Verdict};
-use crate::chat::{Actor, Move, reset};
-use crate::store::sql::{self, moves};
+use crate::chat::{Actor, Move, edit, post, reset};
+use crate::store::sql::{self, messages, moves};
 
-static RESET_FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::RESET_FACTS));
+static STANDING: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::STANDING));
+static EDIT_FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::EDIT_FACTS));
+static EDIT: LazyLock<String> = LazyLock::new(|| sql::sqlite(moves::EDIT));
+static END: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::END));
+static POSTED: LazyLock<String> = LazyLock::new(|| sql::sqlite(&messages::POSTED));
 static RESET: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::RESET));
 /// A login name matches in any case, on the name's `NOCASE` index.
 static TARGET: LazyLock<String> =
@@ -27,35 +31,46 @@ static ACCEPT: LazyLock<String> = LazyLock::new(|| sql::sqlite(moves::ACCEPT));
 static REJECT: LazyLock<String> = LazyLock::new(|| sql::sqlite(moves::REJECT));
 
 /// Makes `asked` of session `session_id` for the actor, and records their key where the
-/// verdict says to.
+/// verdict says to; what it makes is the message it posted, if any.
 pub(super) fn change(
     transaction: &Connection,
     actor: Actor,
     session_id: i64,
     asked: &Move,
-) -> rusqlite::Result<Verdict<()>> {
+) -> rusqlite::Result<Verdict<Option<i64>>> {
     let recorded = keys::recorded(transaction, actor)?;
     if let Some(earlier) = verdict::recall(actor.key.as_ref(), recorded) {
         return Ok(earlier);
     }
+    let facts = |sql: &str| transaction.prepare_cached(sql);
+    let at = params![session_id, actor.id()];
     let verdict = match asked {
         Move::Reset => {
-            let found = transaction
-                .prepare_cached(&RESET_FACTS)?
-                .query_row(params![session_id, actor.id()], |row| {
-                    moves::reset_facts(row)
-                })
+            let found = facts(&STANDING)?
+                .query_row(at, |row| moves::standing(row))
                 .optional()?;
             reset::judge(session_id, found)
+        }
+        Move::Post(message) => {
+            let found = facts(&STANDING)?
+                .query_row(at, |row| moves::standing(row))
+                .optional()?;
+            post::judge(session_id, found, message, actor.agent)
+        }
+        Move::Edit(edits) => {
+            let found = facts(&EDIT_FACTS)?
+                .query_row(at, |row| moves::edit_facts(row))
+                .optional()?;
+            edit::judge(session_id, found, edits, actor.agent)
         }
         Move::Transfer(step) => {
             let found = transfer_facts(transaction, actor.id(), session_id, step)?;
             transfer::judge(step, session_id, actor.id(), found)
         }
     };
-    let verdict = verdict.try_map(|effect| write(transaction, actor.id(), session_id, effect))?;
+    let verdict = verdict.try_map(|effect| write(transaction, actor, session_id, effect))?;
     if verdict.records_key() {
-        keys::record(transaction, actor, Outcome::session(Some(session_id)))?;
+        keys::record(transaction, actor, verdict.outcome(session_id))?;
     }
     Ok(verdict)
 }
@@ -94,14 +109,15 @@ fn transfer_facts(
     })
 }
 
-/// Writes `effect` on session `session_id` for agent `agent`.
+/// Writes `effect` on session `session_id` for the actor; the message it posted, if any.
 fn write(
     transaction: &Connection,
-    agent: i64,
+    actor: Actor,
     session_id: i64,
     effect: Effect,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<Option<i64>> {
     let statement = |sql: &str| transaction.prepare_cached(sql);
+    let agent = actor.id();
     match effect {
         Effect::Reset => statement(&RESET)?.execute(params![session_id]),
         Effect::Offer(target) => statement(&OFFER)?.execute(params![session_id, target]),
@@ -110,6 +126,24 @@ fn write(
             statement(&ACCEPT)?.execute(params![session_id, agent, rank])
         }
         Effect::Reject => statement(&REJECT)?.execute(params![session_id]),
+        Effect::Post(message) => {
+            let posted = insert_message(transaction, session_id, &message, actor.now)?;
+            statement(&POSTED)?.execute(params![session_id, message.copy(), actor.now])?;
+            return Ok(Some(posted));
+        }
+        Effect::Edit(edit) => {
+            let (numbers, texts) = moves::edit_values(&edit.sets);
+            let [level, flags, rating] = numbers;
+            let [name, email, phone, company] = texts;
+            statement(&EDIT)?.execute(params![
+                session_id, level, flags, rating, name, email, phone, company
+            ])?;
+            if let Some(notice) = edit.ends {
+                statement(&END)?.execute(params![session_id, actor.now])?;
+                insert_message(transaction, session_id, &notice, actor.now)?;
+            }
+            Ok(0)
+        }
     }
-    .map(drop)
+    .map(|_| None)
 }

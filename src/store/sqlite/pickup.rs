@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::messages::insert_message;
 use super::{keys, reads};
 use crate::account::Agent;
 use crate::chat::Actor;
@@ -167,30 +168,6 @@ fn post_welcome(
              first_message = coalesce(?4, first_message) WHERE id = ?1",
         )?
         .execute(params![session, welcome.text, now, plan.first_message])?;
-    Ok(())
-}
-
-/// Stores `message` in `session`, posted at `at`.
-pub(super) fn insert_message(
-    connection: &Connection,
-    session: i64,
-    message: &Message,
-    at: Timestamp,
-) -> rusqlite::Result<()> {
-    connection
-        .prepare_cached(
-            "INSERT INTO chat_message (session_id, message, when_posted, type, special_type, \
-             author, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            session,
-            message.text,
-            at,
-            message.kind,
-            message.special,
-            message.author,
-            message.created_by
-        ])?;
     Ok(())
 }
 

@@ -1,0 +1,48 @@
+//! The SQL of a new session in a topic's queue, decided in [`crate::chat::create`]:
+//! the facts read of the topic (a backend may lock its row after them) and the session
+//! written. Placeholders: `$1` is the topic, `$2` the caller.
+
+use std::sync::LazyLock;
+
+use super::Columns;
+use crate::chat::create;
+use crate::entity::status::IN_QUEUE;
+
+/// The [`create::Facts`] of topic `$1` for agent `$2`; no row for no such topic.
+pub static TOPIC_FACTS: LazyLock<String> = LazyLock::new(|| {
+    let right = |right: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM chat_topic_user m WHERE m.topic_id = t.id \
+               AND m.user_id = $2 AND ({right}))"
+        )
+    };
+    format!(
+        "SELECT {}, {}, (SELECT count(*) FROM chat_session w \
+           WHERE w.status = {IN_QUEUE} AND w.topic_id = t.id) \
+         FROM chat_topic t WHERE t.id = $1",
+        right(super::sessions::ANY_RIGHT),
+        right("m.can_respond OR m.manager"),
+    )
+});
+
+/// What [`TOPIC_FACTS`] read.
+pub fn topic_facts<R: Columns>(row: &R) -> Result<create::Facts, R::Error> {
+    Ok(create::Facts {
+        sees: row.flag(0)?,
+        may_create: row.flag(1)?,
+        waiting: row.int(2)?,
+    })
+}
+
+/// A new session of topic `$1`, waiting from `$2` (when it was requested and went idle),
+/// with the key's fingerprint `$3`, at InitialQueuePos `$4`; the customer's name `$5`
+/// (also their alias), e-mail `$6`, phone `$7`, company `$8`, consent `$9` and the copy of
+/// their first message `$10`. Yields its id.
+pub static INSERT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO chat_session (topic_id, status, when_requested, idle, session_key, \
+           initial_queue_pos, name, customer_alias, email, phone, company_name, consented, \
+           first_message, last_message) \
+         VALUES ($1, {IN_QUEUE}, $2, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $10) RETURNING id"
+    )
+});

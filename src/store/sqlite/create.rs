@@ -1,0 +1,74 @@
+//! A new session on SQLite, inside the writer's transaction: the key's record read and asked
+//! first, then the topic's facts read and [`crate::chat::create`]'s judge asked, the session
+//! (and the customer's first message) written and the key recorded. The SQL is
+//! [`crate::store::sql::create`]'s.
+
+use std::sync::LazyLock;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::keys;
+use super::messages::insert_message;
+use crate::chat::Actor;
+use crate::chat::create::{self, Draft};
+use crate::chat::idempotency::Outcome;
+use crate::chat::verdict::{self, Verdict};
+use crate::store::sql::{self, create as sql_create};
+
+static TOPIC_FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql_create::TOPIC_FACTS));
+static INSERT: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql_create::INSERT));
+
+/// Creates `draft` in topic `topic_id` for the actor, and records their key where the
+/// verdict says to; what it makes is the new session's id.
+pub(super) fn create(
+    transaction: &Connection,
+    actor: Actor,
+    topic_id: i64,
+    draft: &Draft,
+) -> rusqlite::Result<Verdict<i64>> {
+    let recorded = keys::recorded(transaction, actor)?;
+    if let Some(earlier) = verdict::recall(actor.key.as_ref(), recorded) {
+        return Ok(earlier);
+    }
+    let found = transaction
+        .prepare_cached(&TOPIC_FACTS)?
+        .query_row(params![topic_id, actor.id()], |row| {
+            sql_create::topic_facts(row)
+        })
+        .optional()?;
+    let verdict = create::judge(topic_id, found)
+        .try_map(|position| insert(transaction, actor, topic_id, draft, position))?;
+    if let Verdict::Make(session_id) = verdict {
+        keys::record(transaction, actor, Outcome::session(Some(session_id)))?;
+    }
+    Ok(verdict)
+}
+
+fn insert(
+    transaction: &Connection,
+    actor: Actor,
+    topic_id: i64,
+    draft: &Draft,
+    position: i64,
+) -> rusqlite::Result<i64> {
+    let customer = &draft.customer;
+    let session_id = transaction.prepare_cached(&INSERT)?.query_row(
+        params![
+            topic_id,
+            actor.now,
+            draft.key_fingerprint(),
+            position,
+            customer.name,
+            customer.email,
+            customer.phone,
+            customer.company,
+            customer.consented,
+            draft.copy(),
+        ],
+        |row| row.get(0),
+    )?;
+    if let Some(message) = draft.message() {
+        insert_message(transaction, session_id, &message, actor.now)?;
+    }
+    Ok(session_id)
+}

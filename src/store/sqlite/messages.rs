@@ -1,0 +1,70 @@
+//! A session's messages on SQLite: posted inside a change's transaction, and read after
+//! one (the SQL is [`crate::store::sql::messages`]'s).
+
+use std::sync::LazyLock;
+
+use rusqlite::{Connection, params};
+
+use super::load;
+use crate::chat::message::Message;
+use crate::entity::{CHAT_MESSAGE, Object};
+use crate::store::load::assemble;
+use crate::store::sql::{self, messages};
+use crate::time::Timestamp;
+
+static INSERT: LazyLock<String> = LazyLock::new(|| sql::sqlite(messages::INSERT));
+
+/// Posts `message` to session `session_id` at `at`; its id.
+pub(super) fn insert_message(
+    transaction: &Connection,
+    session_id: i64,
+    message: &Message,
+    at: Timestamp,
+) -> rusqlite::Result<i64> {
+    // A statement with RETURNING is queried, not executed: rusqlite's `execute` reports an
+    // error for the row it returns, after the insert.
+    transaction.prepare_cached(&INSERT)?.query_row(
+        params![
+            session_id,
+            message.text,
+            at,
+            message.kind,
+            message.special,
+            message.param,
+            message.author,
+            message.created_by
+        ],
+        |row| row.get(0),
+    )
+}
+
+static SEES: LazyLock<String> = LazyLock::new(|| sql::sqlite(&messages::SEES));
+static AFTER: LazyLock<String> = LazyLock::new(|| {
+    let select = crate::store::load::select_all(&CHAT_MESSAGE, |field| field.column.to_string());
+    sql::sqlite(&format!("{select} {}", messages::AFTER))
+});
+
+/// Session `session_id`'s messages after id `after`, in id order, if agent `agent` sees
+/// the session; in one read transaction.
+pub(super) fn after(
+    connection: &mut Connection,
+    agent: i64,
+    session_id: i64,
+    after: i64,
+) -> rusqlite::Result<Option<Vec<Object>>> {
+    let transaction = connection.transaction()?;
+    let sees: bool = transaction
+        .prepare_cached(&SEES)?
+        .query_row(params![agent, session_id], |row| row.get(0))?;
+    if !sees {
+        return Ok(None);
+    }
+    let mut statement = transaction.prepare_cached(&AFTER)?;
+    let rows = statement.query_map(params![session_id, after], |row| {
+        load::read(&CHAT_MESSAGE, row)
+    })?;
+    let messages = rows
+        .map(|cells| assemble(&CHAT_MESSAGE, cells?, |_, _| Ok(None)))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(messages))
+}
