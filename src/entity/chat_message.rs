@@ -55,7 +55,12 @@ pub static CHAT_MESSAGE: Shape = Shape {
         f("Type", Kind::Enum(&CHAT_MESSAGE_TYPE), "m.type"),
         f("Message", Kind::Text, "m.message"),
         f("Author", Kind::Text, "m.author"),
-        f("ReadByCustomer", Kind::Int, "m.read_by_customer"),
+        // A bit in the database; a number on the wire.
+        f(
+            "ReadByCustomer",
+            Kind::Int,
+            "CASE WHEN m.read_by_customer THEN 1 ELSE 0 END",
+        ),
         f(
             "SpecialType",
             Kind::Enum(&CHAT_MESSAGE_SPECIAL_TYPE),

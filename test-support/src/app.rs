@@ -260,6 +260,31 @@ impl TestApp {
         self.call(request.body(Body::Empty).unwrap()).await
     }
 
+    /// `method` on `path` as `user`, with `body` of `content_type` and `headers` besides.
+    pub async fn send_body(
+        &self,
+        method: Method,
+        path: &str,
+        user: &str,
+        (content_type, body): (&str, &str),
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let authorization = basic(user, PASSWORD);
+        let mut all = vec![
+            (AUTHORIZATION.as_str(), authorization.as_str()),
+            ("content-type", content_type),
+        ];
+        all.extend_from_slice(headers);
+        self.request(method, path, &all, Body::Text(body.to_string()))
+            .await
+    }
+
+    /// POST a JSON `body` to `path` as `user`.
+    pub async fn post_json(&self, path: &str, user: &str, body: &str) -> TestResponse {
+        self.send_body(Method::POST, path, user, ("application/json", body), &[])
+            .await
+    }
+
     /// Through the handler. Query parameters travel as `lambda_http`'s extension, as both
     /// runtimes deliver them; a test that wrote them into the URI gets them moved there.
     pub async fn call(&self, request: Request) -> TestResponse {

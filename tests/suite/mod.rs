@@ -6,6 +6,7 @@
 mod auth;
 mod capacity;
 mod compression;
+mod conversation;
 mod cors;
 mod formats;
 mod get_session;
