@@ -14,6 +14,7 @@ mod golden;
 mod idempotency;
 mod lambda_events;
 mod locale;
+mod messages;
 mod pickup;
 mod pickup_by_id;
 mod problems;

@@ -68,3 +68,48 @@ pub(super) fn after(
         .collect::<rusqlite::Result<_>>()?;
     Ok(Some(messages))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SQLite's plan of `sql` on an empty database of the schema, a line a step.
+    fn plan(sql: &str) -> String {
+        let connection = Connection::open_in_memory().unwrap();
+        connection
+            .execute_batch(super::super::migrate::SCHEMA)
+            .unwrap();
+        let mut statement = connection
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        let steps: Vec<String> = statement
+            .query_map(params![1, 2], |row| row.get(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        steps.join("\n")
+    }
+
+    /// A read seeks to the session's first message after the one named and walks on in
+    /// order: its cost does not grow with the messages before, nor with other sessions'.
+    #[test]
+    fn a_read_after_a_message_seeks_in_the_sessions_index() {
+        let plan = plan(&AFTER);
+        assert!(
+            plan.contains("SEARCH m USING INDEX chat_message_session (session_id=? AND id>?)"),
+            "{plan}"
+        );
+        assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
+    }
+
+    /// Whether the caller sees the session is read by the session's key.
+    #[test]
+    fn seeing_the_session_is_a_lookup_by_its_key() {
+        let plan = plan(&SEES);
+        assert!(
+            plan.contains("SEARCH s USING INTEGER PRIMARY KEY"),
+            "{plan}"
+        );
+        assert!(!plan.contains("SCAN s"), "{plan}");
+    }
+}
