@@ -23,7 +23,14 @@
 //! their topic's default. Every round exactly 3 of the 80 must succeed and the other 77 be
 //! refused at capacity; then the sessions go back to where they were for the next.
 //!
+//! `messages`: 16 agents in 4 processes post into the sessions they hold at once, every
+//! message under an `Idempotency-Key` (retried with it while the database is busy, every
+//! fifth sent twice); then each session holds exactly its agent's messages, once each, in
+//! the order sent, every answered one stored, and its LastMessage the last.
+//!
 //! ```sh
+//! cargo bench --bench stress -- messages --messages 1000
+//! cargo bench --bench stress -- messages --postgres --messages 1000
 //! cargo bench --bench stress -- stress --processes 4 --threads 4 --sessions 100000
 //! cargo bench --bench stress -- stress --postgres --sessions 20000
 //! cargo bench --bench stress -- crash --rounds 50
@@ -46,6 +53,7 @@ use chat_pickup::time::Timestamp;
 use rusqlite::{Connection, OptionalExtension};
 
 mod capacity;
+mod messages;
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -70,6 +78,16 @@ fn main() -> Result<(), Failure> {
             flag("--rounds", 100),
             args.iter().any(|arg| arg == "--postgres"),
         ),
+        Some("messages") => messages::run(
+            flag("--messages", 200),
+            args.iter().any(|arg| arg == "--postgres"),
+        ),
+        Some("messages-worker") => messages::worker(
+            &args[1],
+            flag("--first-agent", 1),
+            flag("--threads", 1),
+            flag("--messages", 200),
+        ),
         Some("capacity-worker") => capacity::worker(
             &args[1],
             flag("--process", 0),
@@ -81,7 +99,7 @@ fn main() -> Result<(), Failure> {
             flag("--threads", 1),
         ),
         _ => Err(
-            "usage: stress stress [--processes K --threads T --sessions N --postgres] | crash [--rounds R] | capacity [--rounds R --postgres]"
+            "usage: stress stress [--processes K --threads T --sessions N --postgres] | crash [--rounds R] | capacity [--rounds R --postgres] | messages [--messages M --postgres]"
                 .into(),
         ),
     }
