@@ -10,7 +10,7 @@
 
 use super::edit::MAX_TEXT;
 use super::message::Message;
-use super::post::MAX_MESSAGE;
+use super::post::{MAX_MESSAGE, stray};
 use super::queue::queue_position;
 use super::{Refusal, Verdict};
 use crate::account::{random, secret};
@@ -32,6 +32,8 @@ pub enum Invalid {
     Text(&'static str),
     /// A first message over [`MAX_MESSAGE`] characters.
     MessageTooLong,
+    /// A first message with control characters other than line breaks and tabs.
+    MessageControlCharacters,
 }
 
 /// A new session, checked: who the customer is, what they wrote first, and its key.
@@ -61,6 +63,9 @@ impl Draft {
         }
         if first_message.chars().count() > MAX_MESSAGE {
             return Err(Invalid::MessageTooLong);
+        }
+        if first_message.chars().any(stray) {
+            return Err(Invalid::MessageControlCharacters);
         }
         Ok(Self {
             customer,
@@ -162,8 +167,13 @@ mod tests {
         };
         assert_eq!(Draft::new(long, ""), Err(Invalid::Text("CustomerEmail")));
         assert_eq!(
-            Draft::new(customer, &"a".repeat(MAX_MESSAGE + 1)),
+            Draft::new(customer.clone(), &"a".repeat(MAX_MESSAGE + 1)),
             Err(Invalid::MessageTooLong)
         );
+        assert_eq!(
+            Draft::new(customer.clone(), "nul\u{0}"),
+            Err(Invalid::MessageControlCharacters)
+        );
+        assert!(Draft::new(customer, "two\nlines").is_ok());
     }
 }

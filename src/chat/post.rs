@@ -22,6 +22,12 @@ pub const MAX_PARAM: usize = 1024;
 /// the service itself records (the welcome, a session closed, a transfer...).
 const AGENT_SPECIALS: [i64; 6] = [0, 2, 3, 9, 16, 17];
 
+/// Whether `c` is a control character a message may not hold: all but line breaks and tabs
+/// (PostgreSQL refuses a NUL in text; the rest would only garble what a person reads).
+pub fn stray(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+}
+
 /// What an agent asks to post, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewMessage {
@@ -59,7 +65,6 @@ impl NewMessage {
         if text.chars().count() > MAX_MESSAGE {
             return Err(Invalid::TooLong);
         }
-        let stray = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
         if text.chars().chain(param.chars()).any(stray) {
             return Err(Invalid::ControlCharacters);
         }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chat_pickup::http::App;
 use chat_pickup::http::server::{Limits, serve_with};
 use http::{HeaderMap, StatusCode};
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use lambda_http::{Body, Request};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -92,7 +92,7 @@ pub async fn curl(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Str
 
 /// One keep-alive connection, as a front end holds it.
 pub struct Client {
-    sender: hyper::client::conn::http1::SendRequest<Empty<Bytes>>,
+    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
 }
 
 impl Client {
@@ -127,15 +127,28 @@ impl Client {
         authorization: &str,
         headers: &[(&str, &str)],
     ) -> Result<Answer, Failure> {
+        let asked = (http::Method::POST, path, Bytes::new());
+        self.send(asked, authorization, headers).await
+    }
+
+    /// `method` on `path` with `body`, `authorization` and more headers, asking for JSON.
+    pub async fn send(
+        &mut self,
+        (method, path, body): (http::Method, &str, Bytes),
+        authorization: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Answer, Failure> {
         self.sender.ready().await?;
-        let mut request = http::Request::post(path)
+        let mut request = http::Request::builder()
+            .method(method)
+            .uri(path)
             .header("host", "localhost")
             .header("authorization", authorization)
             .header("accept", "application/json");
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let request = request.body(Empty::new())?;
+        let request = request.body(Full::new(body))?;
         let response = self.sender.send_request(request).await?;
         let status = response.status().as_u16();
         let retry_after = response

@@ -75,7 +75,7 @@ async fn every_client_error_is_a_problem_in_json_and_in_xml() {
         case(404, Method::POST, "/nosuchtenant/api/v1/ChatSession/Pickup"),
         case(405, Method::GET, PICKUP),
         Case {
-            body: vec![b'{'; 33 * 1024],
+            body: vec![b'{'; 129 * 1024],
             ..case(413, Method::POST, PICKUP)
         },
     ];

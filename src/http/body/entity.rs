@@ -65,6 +65,9 @@ pub fn draft(entity: &Document) -> Result<Draft, BodyError> {
             Invalid::Text(name) => {
                 format!("{name} must be at most {MAX_TEXT} characters, without control characters")
             }
+            Invalid::MessageControlCharacters => {
+                "FirstMessage may hold line breaks and tabs, no other control characters".into()
+            }
             Invalid::MessageTooLong => {
                 format!("FirstMessage is too long: at most {MAX_MESSAGE} characters")
             }

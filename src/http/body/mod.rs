@@ -16,9 +16,10 @@ pub use message::new_message;
 pub use patch::{PatchError, from_entity, from_patch};
 pub use values::{boolean, whole};
 
-/// The largest body accepted: a whole ChatSessionEntity as a save sends it, or a message of
-/// the longest kind (4,096 characters, each up to 4 bytes, escaped) fits well within it.
-pub const MAX_BODY: usize = 32 * 1024;
+/// The largest body accepted: room for a whole ChatSessionEntity as a save sends back what
+/// it read - every linked carrier, every text at its longest in four-byte characters (some
+/// 36 KB) - and for the longest message.
+pub const MAX_BODY: usize = 128 * 1024;
 
 /// The name of the session's id in a body.
 pub const CHAT_SESSION_ID: &str = "ChatSessionId";

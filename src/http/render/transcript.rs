@@ -68,8 +68,14 @@ impl Line {
         }
     }
 
+    /// One line, and a message's own line breaks as lines indented under it: no text can
+    /// pass for a line of the transcript.
     fn plain(&self) -> String {
-        format!("[{}] {}: {}", self.when, self.author, self.text)
+        let text = self
+            .text
+            .replace("\r\n", "\n")
+            .replace(['\r', '\n'], "\n    ");
+        format!("[{}] {}: {text}", self.when, self.author)
     }
 
     fn html(&self) -> String {
@@ -134,13 +140,18 @@ mod tests {
         let oslo = Localizer::new(Zone::from_iana("Europe/Oslo").unwrap(), false);
         let messages = [
             message(2, 0, "<script>alert(1)</script>", "Ann"),
-            message(1, 0, "Hi & welcome", "Tom"),
+            message(
+                1,
+                0,
+                "Hi & welcome\n[2026-01-01 00:00:00] Ann: forged",
+                "Tom",
+            ),
             message(3, SPECIAL_CLOSED_BY_USER, "", "Tom"),
         ];
         assert_eq!(
             transcript(&messages, false, &oslo),
             "[2026-07-01 12:00:00] Ann: <script>alert(1)</script>\n\
-             [2026-07-01 12:00:00] Tom: Hi & welcome\n\
+             [2026-07-01 12:00:00] Tom: Hi & welcome\n    [2026-01-01 00:00:00] Ann: forged\n\
              [2026-07-01 12:00:00] Tom: (ended the chat)"
         );
         let html = transcript(&messages, true, &oslo);
