@@ -102,18 +102,21 @@ impl NewMessage {
 
 /// The verdict on `agent`'s message to session `session_id`, found as `found` (`None`: no
 /// such session): the session's agent or a manager of its topic posts to a session in
-/// progress; a waiting one is picked up first, an ended one takes no more.
+/// progress. A waiting one is picked up first - whoever sees it is told so, as any of them
+/// could - and an ended one takes no more.
 pub fn judge(
     session_id: i64,
     found: Option<Standing>,
     message: &NewMessage,
     agent: &Agent,
 ) -> Verdict<Effect> {
+    let waiting =
+        |standing: &Standing| standing.status == IN_QUEUE && (standing.holds || standing.sees);
+    if found.as_ref().is_some_and(waiting) {
+        return Verdict::Refused(Refusal::NotStarted(session_id));
+    }
     match Standing::to_change(session_id, found) {
         Err(refusal) => Verdict::Refused(refusal),
-        Ok(standing) if standing.status == IN_QUEUE => {
-            Verdict::Refused(Refusal::NotStarted(session_id))
-        }
         Ok(standing) if standing.is_live() => Verdict::Make(Effect::Post(message.by(agent))),
         Ok(_) => Verdict::Refused(Refusal::Ended(session_id)),
     }
@@ -170,6 +173,17 @@ mod tests {
         };
         assert!(matches!(at(CUSTOMER_LAST), Verdict::Make(Effect::Post(_))));
         assert_eq!(at(IN_QUEUE), Verdict::Refused(Refusal::NotStarted(4)));
+        let colleague = Standing {
+            holds: false,
+            manages: false,
+            sees: true,
+            status: IN_QUEUE,
+        };
+        assert_eq!(
+            judge(4, Some(colleague), &message, &agent()),
+            Verdict::Refused(Refusal::NotStarted(4)),
+            "a colleague who could pick it up is told to"
+        );
         assert_eq!(at(CLOSED), Verdict::Refused(Refusal::Ended(4)));
         assert_eq!(
             judge(4, None, &message, &agent()),

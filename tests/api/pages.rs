@@ -16,12 +16,12 @@ pub const PAGES: &[Page] = &[
     Page {
         name: "README.md",
         text: include_str!("../../README.md"),
-        examples: 3,
+        examples: 6,
     },
     Page {
         name: "docs/api.md",
         text: include_str!("../../docs/api.md"),
-        examples: 14,
+        examples: 22,
     },
     Page {
         name: "docs/architecture.md",

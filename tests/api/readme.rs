@@ -11,7 +11,7 @@ use test_support::app::TestApp;
 use crate::pages::{PAGES, shows};
 
 /// The runnable examples over all pages; fewer means a block stopped being found.
-const ALL_EXAMPLES: usize = 14;
+const ALL_EXAMPLES: usize = 28;
 
 const DOCUMENTED_ADDR: &str = "http://127.0.0.1:9000";
 
