@@ -387,3 +387,28 @@ async fn a_patch_names_what_it_may_not_change_and_a_failed_test_is_a_409() {
     assert_eq!(rated.json()["CustomerEmail"], "ola@example.no");
     assert_eq!(rated.json()["Status"], "UserLast", "not ended");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retried_creation_makes_one_session_and_cannot_show_its_key_again() {
+    let app = given!(app());
+    let sales = app.int("SELECT id FROM chat_topic WHERE name = 'Sales'");
+    let path = format!("/api/v1/ChatTopic/{sales}/Sessions");
+    let create = || {
+        app.send_body(
+            Method::POST,
+            &path,
+            "tje0",
+            ("application/json", ""),
+            &[("idempotency-key", "c-1")],
+        )
+    };
+    let first = create().await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let again = create().await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    assert_eq!(again.json()["ChatSessionId"], first.json()["ChatSessionId"]);
+    assert_eq!(first.json()["SessionKey"].as_str().unwrap().len(), 32);
+    assert_eq!(again.json()["SessionKey"], "", "shown once");
+    assert_eq!(app.int("SELECT count(*) FROM chat_session"), 1);
+}
