@@ -10,7 +10,6 @@
 //! after the chat). Every other property belongs to an operation of its own (pickup,
 //! transfer, reset) or to the service.
 
-use super::effect::Effect;
 use super::message::Message;
 use super::standing::Standing;
 use super::{Refusal, Verdict};
@@ -140,13 +139,14 @@ pub struct Edit {
     pub ends: Option<Message>,
 }
 
-/// The verdict on `edits` of session `session_id` by `agent`, the session found as `found`.
+/// The verdict on `edits` of session `session_id` by `agent`, the session found as `found`:
+/// the [`Edit`] to write (an `Effect::Edit`), nothing, or a refusal.
 pub fn judge(
     session_id: i64,
     found: Option<(Standing, Current)>,
     edits: &Edits,
     agent: &Agent,
-) -> Verdict<Effect> {
+) -> Verdict<Edit> {
     let standing = found.as_ref().map(|(standing, _)| *standing);
     if let Err(refusal) = Standing::to_change(session_id, standing) {
         return Verdict::Refused(refusal);
@@ -174,10 +174,10 @@ pub fn judge(
     if sets.is_empty() && !ends {
         return Verdict::Nothing;
     }
-    Verdict::Make(Effect::Edit(Edit {
+    Verdict::Make(Edit {
         sets,
         ends: ends.then(|| Message::closed_by_user(agent)),
-    }))
+    })
 }
 
 #[cfg(test)]
@@ -220,7 +220,7 @@ mod tests {
     #[test]
     fn closing_a_live_session_ends_it_with_a_notice_and_twice_changes_nothing() {
         let close = edits(&[(Property::Status, Setting::Int(CLOSED))], &[]);
-        let Verdict::Make(Effect::Edit(edit)) = judge(1, found(USER_LAST), &close, &agent()) else {
+        let Verdict::Make(edit) = judge(1, found(USER_LAST), &close, &agent()) else {
             panic!("an end");
         };
         assert_eq!(edit.sets, []);
@@ -243,10 +243,10 @@ mod tests {
         );
         assert_eq!(
             renamed,
-            Verdict::Make(Effect::Edit(Edit {
+            Verdict::Make(Edit {
                 sets: vec![name("Bea")],
                 ends: None
-            }))
+            })
         );
         let wrong = edits(&[name("Bo")], &[(Property::Status, Setting::Int(5))]);
         assert_eq!(

@@ -38,6 +38,14 @@ impl<T> Verdict<T> {
         }
     }
 
+    /// The verdict with what it makes turned into another thing by `made`.
+    pub fn map<U>(self, made: impl FnOnce(T) -> U) -> Verdict<U> {
+        match self.into_change() {
+            Ok(change) => Verdict::Make(made(change)),
+            Err(verdict) => verdict,
+        }
+    }
+
     /// The verdict with what it makes turned by `made` (a write), which may fail.
     pub fn try_map<U, E>(self, made: impl FnOnce(T) -> Result<U, E>) -> Result<Verdict<U>, E> {
         match self.into_change() {

@@ -58,7 +58,7 @@ pub async fn change(
         Move::Edit(edits) => {
             let found = row(client, &EDIT_FACTS, &at).await?;
             let found = found.map(|found| moves::edit_facts(&found)).transpose()?;
-            edit::judge(session_id, found, edits, actor.agent)
+            edit::judge(session_id, found, edits, actor.agent).map(Effect::Edit)
         }
         Move::Transfer(step) => {
             let found = transfer_facts(client, actor.id(), session_id, step).await?;

@@ -61,7 +61,7 @@ pub(super) fn change(
             let found = facts(&EDIT_FACTS)?
                 .query_row(at, |row| moves::edit_facts(row))
                 .optional()?;
-            edit::judge(session_id, found, edits, actor.agent)
+            edit::judge(session_id, found, edits, actor.agent).map(Effect::Edit)
         }
         Move::Transfer(step) => {
             let found = transfer_facts(transaction, actor.id(), session_id, step)?;
