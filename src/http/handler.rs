@@ -188,7 +188,8 @@ impl App {
         let format = exchange.negotiated.clone()?;
         let locale = exchange.locale.clone()?;
         let shape = route.operation.entity;
-        let selection = selection(&request, shape)?;
+        let selection =
+            selection(&request, shape).map_err(|error| ApiError::Select(error, shape))?;
         // A read is safe to repeat as it is: a key means nothing to it, and is not read.
         let key = match route.operation.changes {
             true => idempotency_key(&request)?,

@@ -484,3 +484,21 @@ fn camel_case(value: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn select_names_a_messages_properties() {
+    let app = given!(app());
+    let id = app.enqueue("Sales", "Ola", 5);
+    app.pickup("tje0").await;
+    let path = format!("/api/v1/ChatSession/{id}/Messages?$select=message,Author");
+    let auth = Some(("tje0", test_support::credentials::PASSWORD));
+    let listed = ok(&app.send(Method::GET, &path, auth).await);
+    assert_eq!(listed[0]["Message"], "Hello!");
+    assert_eq!(listed[0]["Author"], "tje0 Fullname");
+    assert_eq!(listed[0]["ChatMessageId"], Value::Null);
+    let path = format!("/api/v1/ChatSession/{id}/Messages?$select=Status");
+    let refused = app.send(Method::GET, &path, auth).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let detail = refused.problem()["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("properties of ChatMessage"), "{detail}");
+}

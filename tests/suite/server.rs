@@ -71,7 +71,7 @@ async fn a_large_body_is_refused_unread_with_a_problem() {
     let request = http::Request::post(format!("http://{addr}/api/v1/ChatSession/Pickup"))
         .header("authorization", basic("tje0", PASSWORD))
         .header("accept", "text/json")
-        .body(Full::new(Bytes::from(vec![b'x'; 100_000])))
+        .body(Full::new(Bytes::from(vec![b'x'; 200_000])))
         .unwrap();
     let response = client.request(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);

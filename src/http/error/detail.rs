@@ -38,9 +38,14 @@ impl ApiError {
                 "None of the media types in Accept can be produced. Available: {}.",
                 PRODUCIBLE.map(|(media, _)| media).join(", ")
             ),
-            ApiError::Select(error) => format!(
-                "Bad $select: {error}. List top-level properties of ChatSessionEntity, separated by commas, such as $select=ChatSessionId,User,Status."
-            ),
+            ApiError::Select(error, shape) => {
+                let some: Vec<&str> = shape.property_names().take(3).collect();
+                format!(
+                    "Bad $select: {error}. List top-level properties of {}, separated by commas, such as $select={}.",
+                    shape.name,
+                    some.join(",")
+                )
+            }
             ApiError::Locale(HeaderError { header, problem }) => format!("Bad {header} header: {problem}."),
             ApiError::Key(KeyError::Malformed(why)) => format!(
                 "Bad Idempotency-Key header: {why}. Send one key of 1-255 printable ASCII characters, such as \"8e03978e-40d5-43e8-bc93-6894a57f9324\", new for each change and the same on its retries."

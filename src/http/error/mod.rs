@@ -18,6 +18,7 @@ use super::render::{self, printable};
 use super::select::SelectError;
 use crate::auth::{AuthError, AuthFailure};
 use crate::chat::Refusal;
+use crate::entity::Shape;
 use crate::locale::HeaderError;
 use crate::store::StoreError;
 
@@ -48,7 +49,8 @@ pub enum ApiError {
     Auth(AuthError),
     Store(StoreError),
     Negotiation(NegotiationError),
-    Select(SelectError),
+    /// A `$select` that names no property of this entity.
+    Select(SelectError, &'static Shape),
     /// A language, culture or time-zone header that cannot be honoured.
     Locale(HeaderError),
     /// A body beyond [`super::body::MAX_BODY`].
@@ -87,7 +89,6 @@ from!(
     Refusal => Refused,
     RouteError => Route,
     NegotiationError => Negotiation,
-    SelectError => Select,
     HeaderError => Locale,
     StoreError => Store,
 );
@@ -134,7 +135,7 @@ impl ApiError {
             ApiError::Route(RouteError::NotFound) => StatusCode::NOT_FOUND,
             ApiError::Route(RouteError::MethodNotAllowed(_)) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Negotiation(NegotiationError::Malformed(_))
-            | ApiError::Select(_)
+            | ApiError::Select(..)
             | ApiError::Locale(_) => StatusCode::BAD_REQUEST,
             ApiError::Negotiation(NegotiationError::NotAcceptable) => StatusCode::NOT_ACCEPTABLE,
             ApiError::Key(KeyError::Malformed(_))
