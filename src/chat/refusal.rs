@@ -27,6 +27,8 @@ pub enum Refusal {
     CannotRespond(String),
     /// The request's `Idempotency-Key` was used for this other operation.
     KeyUsedFor(String),
+    /// The request's `Idempotency-Key` was used for a change to this other session.
+    KeyUsedOn(i64),
     /// This session still waits in the queue: it is picked up before it takes messages.
     NotStarted(i64),
     /// No topic of this id that the caller sees.
@@ -48,6 +50,7 @@ impl Refusal {
             Refusal::ToSelf => "to oneself",
             Refusal::CannotRespond(_) => "associate may not respond in the topic",
             Refusal::KeyUsedFor(_) => "key used for another operation",
+            Refusal::KeyUsedOn(_) => "key used for another session",
             Refusal::NotStarted(_) => "not picked up yet",
             Refusal::TopicNotFound(_) => "no such topic",
             Refusal::TestFailed(_) => "patch test failed",

@@ -91,6 +91,22 @@ pub fn recall<T>(key: Option<&Keyed>, recorded: Option<Recorded>) -> Option<Verd
     })
 }
 
+/// As [`recall`], for a change to session `session_id`: a key whose change was made to
+/// another session is refused rather than replayed - a key names one request, and a retry
+/// repeats its request.
+pub fn recall_on<T>(
+    key: Option<&Keyed>,
+    recorded: Option<Recorded>,
+    session_id: i64,
+) -> Option<Verdict<T>> {
+    recall(key, recorded).map(|verdict| match verdict {
+        Verdict::Replay(outcome) if outcome.session_id != Some(session_id) => {
+            Verdict::Refused(Refusal::KeyUsedOn(outcome.session_id.unwrap_or(0)))
+        }
+        verdict => verdict,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +146,15 @@ mod tests {
         assert_eq!(
             recall::<()>(Some(&keyed), recorded("transfer")),
             Some(Verdict::Refused(Refusal::KeyUsedFor("transfer".into())))
+        );
+        assert_eq!(
+            recall_on::<()>(Some(&keyed), recorded("reset"), 4),
+            Some(Verdict::Replay(Outcome::session(Some(4))))
+        );
+        assert_eq!(
+            recall_on::<()>(Some(&keyed), recorded("reset"), 5),
+            Some(Verdict::Refused(Refusal::KeyUsedOn(4))),
+            "the key's change was to session 4"
         );
     }
 }

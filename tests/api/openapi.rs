@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use chat_pickup::entity::{ALL_SHAPES, CHAT_SESSION_ENTITY, EnumDef, Kind, Shape};
+use chat_pickup::entity::{ALL_SHAPES, CHAT_MESSAGE, CHAT_SESSION_ENTITY, EnumDef, Kind, Shape};
 use http::StatusCode;
 use test_support::app::TestApp;
 
@@ -59,7 +59,9 @@ fn schemas() -> String {
         if !seen.insert(shape.name) {
             continue;
         }
-        write_shape(&mut out, shape, std::ptr::eq(shape, &CHAT_SESSION_ENTITY));
+        let answered = [&CHAT_SESSION_ENTITY, &CHAT_MESSAGE];
+        let root = answered.iter().any(|entity| std::ptr::eq(shape, *entity));
+        write_shape(&mut out, shape, root);
         for field in shape.fields {
             if let Kind::Enum(def) = field.kind
                 && !enums.iter().any(|known| std::ptr::eq(*known, def))
@@ -74,7 +76,8 @@ fn schemas() -> String {
     out
 }
 
-/// `root`: the returned entity, whose top-level properties `$select` may leave null.
+/// `root`: an entity an operation answers with, whose top-level properties `$select` may
+/// leave null.
 fn write_shape(out: &mut String, shape: &Shape, root: bool) {
     writeln!(out, "    {}:", shape.name).unwrap();
     writeln!(out, "      type: object").unwrap();

@@ -245,6 +245,14 @@ async fn a_retried_message_is_posted_once_and_answered_again() {
         )
         .await;
     refused(&pickup, StatusCode::UNPROCESSABLE_ENTITY, "add-message");
+    let other = held(&app).await;
+    let elsewhere = add_as(&app, "tje0", other, r#"{"Message": "Once"}"#, Some("m-1")).await;
+    refused(
+        &elsewhere,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &format!("used for a change to session {id}"),
+    );
+    assert_eq!(messages_of(&app, other), 1, "only the welcome");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -351,7 +359,7 @@ async fn a_patch_names_what_it_may_not_change_and_a_failed_test_is_a_409() {
     refused(
         &patch(&app, id, "tje0", json, r#"{"TopicId": 2, "Rating": 3}"#).await,
         StatusCode::BAD_REQUEST,
-        "cannot be changed here: TopicId",
+        "cannot be changed here: \"TopicId\"",
     );
     refused(
         &patch(&app, id, "tje0", json, r#"{"Status": "InQueue"}"#).await,

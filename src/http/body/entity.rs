@@ -4,7 +4,7 @@
 //! changes a `PUT` makes ([`super::patch::from_entity`]).
 
 use super::patch::from_entity;
-use super::values::{boolean, text, whole};
+use super::values::{boolean_member, text_member, whole};
 use super::{BodyError, Document};
 use crate::chat::create::{Customer, Draft, Invalid};
 use crate::chat::edit::{Edits, MAX_TEXT};
@@ -49,18 +49,15 @@ pub fn saved(entity: &Document) -> Result<Saved, BodyError> {
 
 /// The customer and first message a new session's entity names.
 pub fn draft(entity: &Document) -> Result<Draft, BodyError> {
-    let field = |name| entity.get(name).and_then(text).unwrap_or_default();
+    let field = |name| text_member(entity, name);
     let customer = Customer {
-        name: field("CustomerName"),
-        email: field("CustomerEmail"),
-        phone: field("CustomerPhone"),
-        company: field("CustomerCompanyName"),
-        consented: entity
-            .get("CustomerConsented")
-            .and_then(boolean)
-            .unwrap_or(false),
+        name: field("CustomerName")?,
+        email: field("CustomerEmail")?,
+        phone: field("CustomerPhone")?,
+        company: field("CustomerCompanyName")?,
+        consented: boolean_member(entity, "CustomerConsented")?,
     };
-    Draft::new(customer, &field("FirstMessage")).map_err(|invalid| {
+    Draft::new(customer, &field("FirstMessage")?).map_err(|invalid| {
         BodyError::new(match invalid {
             Invalid::Text(name) => {
                 format!("{name} must be at most {MAX_TEXT} characters, without control characters")
@@ -103,5 +100,7 @@ mod tests {
         ));
         assert!(saved(&entity(r#"{"ChatSessionId": 0}"#)).is_err());
         assert!(saved(&entity(r#"{"ChatSessionId": -1}"#)).is_err());
+        assert!(saved(&entity(r#"{"TopicId": 1, "CustomerName": true}"#)).is_err());
+        assert!(saved(&entity(r#"{"TopicId": 1, "CustomerConsented": "yes"}"#)).is_err());
     }
 }

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::values::{member, text};
+use super::values::{member, text_member};
 use super::{BodyError, Document};
 use crate::chat::post::{Invalid, MAX_MESSAGE, MAX_PARAM, NewMessage};
 use crate::entity::{CHAT_MESSAGE_SPECIAL_TYPE, CHAT_MESSAGE_TYPE, EnumDef};
@@ -27,13 +27,10 @@ pub fn new_message(body: &Document, whole: bool) -> Result<NewMessage, BodyError
 }
 
 fn read(message: &Document) -> Result<NewMessage, BodyError> {
-    let words = message.get("Message").and_then(text).unwrap_or_default();
+    let words = text_member(message, "Message")?;
     let kind = enumerated(message, "Type", &CHAT_MESSAGE_TYPE)?;
     let special = enumerated(message, "SpecialType", &CHAT_MESSAGE_SPECIAL_TYPE)?;
-    let param = message
-        .get("SpecialParam")
-        .and_then(text)
-        .unwrap_or_default();
+    let param = text_member(message, "SpecialParam")?;
     NewMessage::new(&words, kind, special, &param)
         .map_err(|invalid| BodyError::new(explain(invalid)))
 }
@@ -90,6 +87,7 @@ mod tests {
             (r#"{"Message": "Hi", "Type": "Sideways"}"#, true),
             (r#"{"ChatSessionId": 5, "Message": "Hi"}"#, false),
             (r#"{"ChatSessionId": 5}"#, false),
+            (r#"{"Message": "Hi", "SpecialParam": ["x"]}"#, true),
         ] {
             assert!(new_message(&body(json), whole).is_err(), "{json}");
         }

@@ -1,8 +1,9 @@
-//! What a request body says: which session an RPC route acts on, `ChatSessionId`, and for a
-//! transfer whom to, `ToAssociate` - in JSON (`{"ChatSessionId": 5}`; any case, as ASP.NET
-//! binds it - the official client sends `chatSessionId`), XML
-//! (`<ChatSessionId>5</ChatSessionId>` in any root) or form encoding (`ChatSessionId=5`).
-//! The `Content-Type` says which; without one, JSON.
+//! What a request body says, read once as a [`Document`] whatever its encoding - JSON
+//! (`{"ChatSessionId": 5}`; member names in any case, as ASP.NET binds them - the official
+//! client sends `chatSessionId`), XML (`<ChatSessionId>5</ChatSessionId>` in any root) or
+//! form encoding (`ChatSessionId=5`); the `Content-Type` says which, JSON without one. Here:
+//! the session an RPC route acts on and whom a transfer goes to; beside it, the message
+//! ([`message`]), the changes ([`patch`]) and the entity saved ([`entity`]).
 
 mod document;
 mod entity;
@@ -26,7 +27,8 @@ pub const CHAT_SESSION_ID: &str = "ChatSessionId";
 /// The name of the associate a transfer goes to, in a body.
 pub const TO_ASSOCIATE: &str = "ToAssociate";
 
-/// What is wrong with a request body, as a sentence that says what to fix.
+/// What is wrong with what a request names - in its body, its query or its path - as a
+/// sentence that says what to fix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BodyError(pub String);
 

@@ -151,6 +151,7 @@ fn unchangeable(refused: Vec<String>) -> Result<(), BodyError> {
         .iter()
         .map(|property| property.name())
         .collect();
+    let refused: Vec<String> = refused.iter().map(|name| format!("{name:?}")).collect();
     Err(BodyError::new(format!(
         "these properties cannot be changed here: {}. A caller may change {}",
         refused.join(", "),
@@ -178,9 +179,10 @@ fn read(property: Property, value: &Value) -> Result<Setting, BodyError> {
         Property::AlertLevel | Property::Rating => whole(value).map(Setting::Int),
         _ => text(value).map(Setting::Text),
     };
-    let what = match property.is_text() {
-        true => "text",
-        false => "a whole number or a name",
+    let what = match property {
+        Property::Status | Property::Flags => "a name or its number",
+        Property::AlertLevel | Property::Rating => "a whole number",
+        _ => "text",
     };
     read.ok_or_else(|| BodyError::new(format!("{} must be {what}", property.name())))
 }

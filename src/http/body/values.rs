@@ -3,7 +3,27 @@
 
 use serde_json::Value;
 
+use super::{BodyError, Document};
 use crate::entity::EnumDef;
+
+/// Member `name` of `document` as text (empty when absent); a member of another kind is
+/// refused, naming it.
+pub fn text_member(document: &Document, name: &str) -> Result<String, BodyError> {
+    match document.get(name) {
+        None => Ok(String::new()),
+        Some(value) => text(value).ok_or_else(|| BodyError::new(format!("{name} must be text"))),
+    }
+}
+
+/// Member `name` of `document` as yes or no (no when absent); anything else is refused.
+pub fn boolean_member(document: &Document, name: &str) -> Result<bool, BodyError> {
+    match document.get(name) {
+        None => Ok(false),
+        Some(value) => {
+            boolean(value).ok_or_else(|| BodyError::new(format!("{name} must be true or false")))
+        }
+    }
+}
 
 /// A whole number: a JSON number, or its digits as text.
 pub fn whole(value: &Value) -> Option<i64> {
@@ -66,5 +86,11 @@ mod tests {
         assert_eq!(boolean(&json!("True")), Some(true));
         assert_eq!(boolean(&json!(0)), Some(false));
         assert_eq!(text(&json!({})), None);
+        let document = Document::parse(None, br#"{"a": true, "b": "x", "c": "yes"}"#).unwrap();
+        assert!(text_member(&document, "a").is_err());
+        assert_eq!(text_member(&document, "B").unwrap(), "x");
+        assert_eq!(text_member(&document, "none").unwrap(), "");
+        assert!(boolean_member(&document, "c").is_err());
+        assert!(boolean_member(&document, "a").unwrap());
     }
 }

@@ -71,7 +71,7 @@ impl ApiError {
                     "Name the user agent to transfer the session to ({why}): a login name or associate id in the path, as in /api/v1/ChatSession/5/TransferTo/tje0, or ToAssociate in the body, as {{\"ChatSessionId\": 5, \"ToAssociate\": \"tje0\"}}."
                 )
             }
-            ApiError::Body(BodyError(what)) => format!("Bad request body: {what}."),
+            ApiError::Body(BodyError(what)) => format!("Bad request: {what}."),
             ApiError::Refused(refusal) => refused(refusal),
             ApiError::ForeignOrigin(origin) => format!(
                 "Pages from {origin:?} may not call this API. Its administrator can allow an origin in CHAT_PICKUP_CORS_ORIGINS."
@@ -150,6 +150,9 @@ fn refused(refusal: &Refusal) -> String {
         ),
         Refusal::TestFailed(property) => format!(
             "The patch's test of {property} failed: the session has changed since you read it. Read it again and retry."
+        ),
+        Refusal::KeyUsedOn(session) => format!(
+            "This Idempotency-Key was used for a change to session {session}; send a new key for this request."
         ),
         Refusal::KeyUsedFor(operation) => format!(
             "This Idempotency-Key was used for another operation ({operation}); send a new key for this request."

@@ -258,6 +258,7 @@ fn refused(refusal: &Refusal) -> StatusCode {
         Refusal::UnknownAssociate(_)
         | Refusal::ToSelf
         | Refusal::CannotRespond(_)
-        | Refusal::KeyUsedFor(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        | Refusal::KeyUsedFor(_)
+        | Refusal::KeyUsedOn(_) => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

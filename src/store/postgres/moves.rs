@@ -38,7 +38,7 @@ pub async fn change(
 ) -> Result<Verdict<Option<i64>>, Failure> {
     // The caller's lock first: an acceptance counts their capacity under it.
     let recorded = agent::lock(client, actor).await?;
-    if let Some(earlier) = verdict::recall(actor.key.as_ref(), recorded) {
+    if let Some(earlier) = verdict::recall_on(actor.key.as_ref(), recorded, session_id) {
         return Ok(earlier);
     }
     let at: [&(dyn ToSql + Sync); 2] = [&session_id, &actor.id()];

@@ -39,7 +39,7 @@ pub(super) fn change(
     asked: &Move,
 ) -> rusqlite::Result<Verdict<Option<i64>>> {
     let recorded = keys::recorded(transaction, actor)?;
-    if let Some(earlier) = verdict::recall(actor.key.as_ref(), recorded) {
+    if let Some(earlier) = verdict::recall_on(actor.key.as_ref(), recorded, session_id) {
         return Ok(earlier);
     }
     let facts = |sql: &str| transaction.prepare_cached(sql);
