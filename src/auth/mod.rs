@@ -22,6 +22,7 @@ mod flight;
 pub mod jwt;
 pub mod password;
 pub mod throttle;
+pub mod session_key;
 mod ticket;
 
 use std::net::IpAddr;

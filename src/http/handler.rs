@@ -26,14 +26,15 @@ use super::encoding;
 use super::error::ApiError;
 use super::exchange::Exchange;
 use super::in_flight::InFlight;
-use super::ops::{Answer, Bound, Call, Content, Run};
+use super::ops::{Answer, Audience, Bound, Call, Content, Run, Who};
 use super::render::{self, View};
 use super::request::{
     after, associate, body, edits, html, idempotency_key, path, selection, session_id, topic_id,
 };
 use super::routes::{self, Route};
 use super::source::Forwarded;
-use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, Principal};
+use crate::auth::session_key::{self, KeyRefused};
+use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller};
 use crate::chat::idempotency::{IdempotencyKey, Keyed};
 use crate::locale::{LocaleRequest, Localizer, Zone};
 use crate::store::{Store, Stores};
@@ -191,7 +192,9 @@ impl App {
         let selection =
             selection(&request, shape).map_err(|error| ApiError::Select(error, shape))?;
         // A read is safe to repeat as it is: a key means nothing to it, and is not read.
-        let key = match route.operation.changes {
+        // Keys are an agent's: they are recorded per associate.
+        let agents = route.operation.audience == Audience::Agent;
+        let key = match route.operation.changes && agents {
             true => idempotency_key(&request)?,
             false => None,
         };
@@ -200,8 +203,10 @@ impl App {
             tenant: route.tenant.as_ref(),
             source: exchange.source,
         };
-        let screened = self.auth.screen(request.headers(), caller, (self.clock)());
-        screened.map_err(AuthFailure::from)?;
+        if agents {
+            let screened = self.auth.screen(request.headers(), caller, (self.clock)());
+            screened.map_err(AuthFailure::from)?;
+        }
         let (localizer, answer) = self
             .perform(
                 route,
@@ -265,20 +270,34 @@ impl App {
                 tenant: route.tenant.as_ref(),
                 source,
             };
-            let principal = auth.authenticate(&headers, store.as_ref(), clock(), caller)?;
-            let localizer = localizer(&locale, store.as_ref(), &principal, &default_zone)?;
+            let who = match route.operation.audience {
+                Audience::Agent => Who::Agent(auth.authenticate(
+                    &headers,
+                    store.as_ref(),
+                    clock(),
+                    caller,
+                )?),
+                Audience::Customer => Who::Customer(customer(&headers, store.as_ref(), &route)?),
+                Audience::Anyone => Who::Anyone,
+            };
+            let own_zone = match &who {
+                Who::Agent(principal) => principal.time_zone.as_deref(),
+                _ => None,
+            };
+            let localizer = localizer(&locale, store.as_ref(), own_zone, &default_zone)?;
             let tenant = route.tenant.as_ref();
             let scope = tenant.map_or("", |tenant| tenant.as_str());
-            let caller_id = principal.agent.associate_id;
-            let _entered = key
-                .as_ref()
-                .map(|key| in_flight.enter(scope, caller_id, key))
-                .transpose()?;
+            let _entered = match (&key, &who) {
+                (Some(key), Who::Agent(principal)) => {
+                    Some(in_flight.enter(scope, principal.agent.associate_id, key)?)
+                }
+                _ => None,
+            };
             let now = clock();
             let call = Call {
                 operation: route.operation.name,
                 store: store.as_ref(),
-                principal: &principal,
+                who: &who,
                 now,
                 request_id: &request_id,
                 source,
@@ -352,17 +371,27 @@ fn bind(request: &Request, route: &Route) -> Result<Bound, ApiError> {
     })
 }
 
-/// How the caller reads the response: their zone (looking up location codes in `store`) and,
-/// with a language, its culture and string resources.
+/// The customer of the session the route names, proven by the session's key.
+fn customer(headers: &HeaderMap, store: &dyn Store, route: &Route) -> Result<i64, ApiError> {
+    let key = session_key::presented(headers)?;
+    let session = route.id.as_deref().and_then(|id| id.parse().ok());
+    let stored = session.map(|id| store.session_key(id)).transpose()?.flatten();
+    session_key::admits(key, stored.as_deref())?;
+    session.ok_or(ApiError::SessionKey(KeyRefused::Wrong))
+}
+
+/// How the caller reads the response: their zone (looking up location codes in `store`; an
+/// agent's `own_zone` where the request names none) and, with a language, its culture and
+/// string resources.
 fn localizer(
     locale: &LocaleRequest,
     store: &dyn Store,
-    principal: &Principal,
+    own_zone: Option<&str>,
     default_zone: &Zone,
 ) -> Result<Localizer, ApiError> {
     let zone = locale.zone(
         |location| store.location(location).map_err(ApiError::from),
-        principal.time_zone.as_deref(),
+        own_zone,
         default_zone,
     )?;
     let localizer = Localizer::new(zone, locale.zone.with_offset);

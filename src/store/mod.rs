@@ -81,6 +81,9 @@ pub trait Store: Send + Sync {
         after: i64,
     ) -> Result<Option<Vec<Object>>, StoreError>;
 
+    /// The fingerprint of session `session_id`'s key; `None` for no such session.
+    fn session_key(&self, session_id: i64) -> Result<Option<String>, StoreError>;
+
     /// Session `id` if `agent` sees it ([`sql::sessions::ONE`]), whatever its status.
     fn agent_session(&self, agent: &Agent, id: i64) -> Result<Option<Object>, StoreError>;
 

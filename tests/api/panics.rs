@@ -97,6 +97,10 @@ impl Store for Fault {
         Ok(None)
     }
 
+    fn session_key(&self, _: i64) -> Result<Option<String>, StoreError> {
+        Ok(None)
+    }
+
     fn agent_session(&self, _: &Agent, _: i64) -> Result<Option<Object>, StoreError> {
         Ok(None)
     }

@@ -2,6 +2,7 @@
 
 use super::ApiError;
 use super::RouteError;
+use crate::auth::session_key::KeyRefused;
 use crate::auth::{AuthError, Scheme};
 use crate::chat::Refusal;
 use crate::http::body::MAX_BODY;
@@ -72,6 +73,12 @@ impl ApiError {
                 )
             }
             ApiError::Body(BodyError(what)) => format!("Bad request: {what}."),
+            ApiError::SessionKey(KeyRefused::Missing) => {
+                "Send the session's key, as the answer that started the chat gave it: Authorization: SessionKey <key>.".into()
+            }
+            ApiError::SessionKey(KeyRefused::Wrong) => {
+                "The session key is not valid: this session's customer holds the key its start answered with.".into()
+            }
             ApiError::Refused(refusal) => refused(refusal),
             ApiError::ForeignOrigin(origin) => format!(
                 "Pages from {origin:?} may not call this API. Its administrator can allow an origin in CHAT_PICKUP_CORS_ORIGINS."

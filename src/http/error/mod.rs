@@ -16,6 +16,7 @@ use super::in_flight::KeyError;
 use super::negotiate::{Format, NegotiationError};
 use super::render::{self, printable};
 use super::select::SelectError;
+use crate::auth::session_key::{self, KeyRefused};
 use crate::auth::{AuthError, AuthFailure};
 use crate::chat::Refusal;
 use crate::entity::Shape;
@@ -65,6 +66,8 @@ pub enum ApiError {
     Associate(FieldError),
     /// A body that does not say what the operation needs, or says it wrong.
     Body(BodyError),
+    /// A customer route without the session's key ([`crate::auth::session_key`]).
+    SessionKey(KeyRefused),
     /// The chat's refusal of the operation ([`Refusal`]).
     Refused(Refusal),
     /// A bug: a panic or a failed join of a blocking task.
@@ -85,6 +88,7 @@ macro_rules! from {
 from!(
     BodyError => Body,
     FieldError => SessionId,
+    KeyRefused => SessionKey,
     KeyError => Key,
     Refusal => Refused,
     RouteError => Route,
@@ -146,7 +150,7 @@ impl ApiError {
             ApiError::Key(KeyError::InFlight) => StatusCode::CONFLICT,
             ApiError::Auth(AuthError::NotAnAgent) => StatusCode::FORBIDDEN,
             ApiError::Auth(AuthError::Throttled(_)) => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Auth(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Auth(_) | ApiError::SessionKey(_) => StatusCode::UNAUTHORIZED,
             ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
             ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Store(StoreError::UnknownTenant(_)) => StatusCode::NOT_FOUND,
@@ -208,6 +212,10 @@ impl ApiError {
             ApiError::Auth(error) if !matches!(error, AuthError::NotAnAgent) => {
                 response.header(WWW_AUTHENTICATE, challenge)
             }
+            ApiError::SessionKey(_) => response.header(
+                WWW_AUTHENTICATE,
+                format!("{} realm=\"{}\"", session_key::SCHEME, crate::http::handler::REALM),
+            ),
             ApiError::Route(RouteError::MethodNotAllowed(allowed)) => {
                 response.header(ALLOW, allowed.as_str())
             }

@@ -2,7 +2,8 @@
 //! and the one line every change leaves in the log where its transaction ends, whether or
 //! not the caller is still there to read the answer.
 
-use super::{Answer, Call, Content, Done};
+use super::{Answer, Call, Content, Done, Who};
+use crate::auth::session_key;
 use crate::chat::{Change, Claim, Refusal};
 use crate::entity::{Object, Value};
 use crate::http::error::ApiError;
@@ -131,14 +132,22 @@ impl<'a> Line<'a> {
     }
 
     fn log(&self, call: &Call) {
-        let principal = call.principal;
+        let (user, scheme, app) = match call.who {
+            Who::Agent(principal) => (
+                principal.agent.name.as_str(),
+                principal.scheme.name(),
+                principal.app.as_deref().unwrap_or(""),
+            ),
+            Who::Customer(_) => ("", session_key::SCHEME, ""),
+            Who::Anyone => ("", "", ""),
+        };
         tracing::info!(
             request_id = call.request_id,
             source = crate::http::source::shown(call.source).as_str(),
             tenant = call.tenant.map_or("", |tenant| tenant.as_str()),
-            user = principal.agent.name.as_str(),
-            scheme = principal.scheme.name(),
-            app = principal.app.as_deref().unwrap_or(""),
+            user,
+            scheme,
+            app,
             key = call.key.as_ref().map_or("", |keyed| keyed.key.as_str()),
             operation = call.operation,
             session_id = self.session,

@@ -28,7 +28,7 @@ fn for_topic(call: &Call, topic: i64) -> Done {
 }
 
 fn create(call: &Call, topic: i64, draft: &Draft) -> Done {
-    let change = call.store.create(call.actor(), topic, draft)?;
+    let change = call.store.create(call.actor()?, topic, draft)?;
     answered::created(call, topic, change)
 }
 
@@ -37,7 +37,7 @@ fn save(call: &Call, saved: &Saved) -> Done {
         Saved::New { topic_id, draft } => create(call, *topic_id, draft),
         Saved::Existing { session_id, edits } => {
             let asked = Move::Edit(edits.clone());
-            let change = call.store.change(call.actor(), *session_id, &asked)?;
+            let change = call.store.change(call.actor()?, *session_id, &asked)?;
             answered::change(call, (*session_id, None), "changed", change)
         }
     }

@@ -12,6 +12,6 @@ pub const EDIT: Operation = Operation::change("edit-session", Run::Edit(edit));
 fn edit(call: &Call, session: i64, edits: &Edits) -> Done {
     let change = call
         .store
-        .change(call.actor(), session, &Move::Edit(edits.clone()))?;
+        .change(call.actor()?, session, &Move::Edit(edits.clone()))?;
     answered::change(call, (session, None), "changed", change)
 }

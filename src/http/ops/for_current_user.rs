@@ -10,11 +10,11 @@ pub const FOR_CURRENT_USER: Operation =
     Operation::read("sessions-for-user", Run::Caller(for_current_user));
 
 fn for_current_user(call: &Call) -> Done {
-    let sessions = call.store.agent_sessions(&call.principal.agent)?;
+    let sessions = call.store.agent_sessions(&call.principal()?.agent)?;
     tracing::debug!(
         request_id = call.request_id,
         tenant = call.tenant.map_or("", |tenant| tenant.as_str()),
-        user = call.principal.agent.name.as_str(),
+        user = call.principal()?.agent.name.as_str(),
         sessions = sessions.len(),
         "listed the agent's sessions"
     );

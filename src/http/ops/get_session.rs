@@ -12,7 +12,7 @@ pub const GET_SESSION: Operation = Operation::read("session", Run::Session(get_s
 fn get_session(call: &Call, id: i64) -> Done {
     let session = call
         .store
-        .agent_session(&call.principal.agent, id)?
+        .agent_session(&call.principal()?.agent, id)?
         .ok_or(ApiError::Refused(Refusal::NotFound(id)))?;
     Ok(Answer {
         content: Content::One(Some(session)),

@@ -23,12 +23,12 @@ pub const READ: Operation = Operation::read("messages", Run::After(read)).answer
 fn add(call: &Call, session: i64, message: &NewMessage) -> Done {
     let change = call
         .store
-        .change(call.actor(), session, &Move::Post(message.clone()))?;
+        .change(call.actor()?, session, &Move::Post(message.clone()))?;
     answered::change(call, (session, None), "posted a message", change)
 }
 
 fn read(call: &Call, session: i64, after: i64) -> Done {
-    let messages = call.store.messages(&call.principal.agent, session, after)?;
+    let messages = call.store.messages(&call.principal()?.agent, session, after)?;
     let messages = messages.ok_or(ApiError::Refused(Refusal::NotFound(session)))?;
     Ok(Answer {
         content: Content::List(messages),

@@ -35,10 +35,31 @@ use crate::entity::{CHAT_SESSION_ENTITY, Object, Shape};
 use crate::store::Store;
 use crate::time::Timestamp;
 
+/// Who may call an operation, and so how the handler identifies the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// A user agent, signed in by any of the agents' schemes.
+    Agent,
+    /// The customer of the session the path names, by the session's key.
+    Customer,
+    /// Anyone, unidentified: a customer starting a chat.
+    Anyone,
+}
+
+/// Who is calling, as the handler identified them for the operation's [`Audience`].
+pub enum Who {
+    Agent(Principal),
+    /// The customer of this session.
+    Customer(i64),
+    Anyone,
+}
+
 /// One operation of the API.
 pub struct Operation {
     /// Its name, for the log and an `Idempotency-Key`'s record.
     pub name: &'static str,
+    /// Who may call it.
+    pub audience: Audience,
     /// The entity it answers with, which `$select` names properties of.
     pub entity: &'static Shape,
     /// Whether it changes anything: only then is an `Idempotency-Key` read (a read is safe
@@ -52,6 +73,7 @@ impl Operation {
     pub const fn change(name: &'static str, run: Run) -> Self {
         Self {
             name,
+            audience: Audience::Agent,
             entity: &CHAT_SESSION_ENTITY,
             changes: true,
             run,
@@ -69,6 +91,11 @@ impl Operation {
     /// The operation answering with `entity` instead.
     pub const fn answering(self, entity: &'static Shape) -> Self {
         Self { entity, ..self }
+    }
+
+    /// The operation for `audience` instead of agents.
+    pub const fn called_by(self, audience: Audience) -> Self {
+        Self { audience, ..self }
     }
 }
 
@@ -127,7 +154,7 @@ pub struct Call<'a> {
     /// The operation's name.
     pub operation: &'static str,
     pub store: &'a dyn Store,
-    pub principal: &'a Principal,
+    pub who: &'a Who,
     /// The time of the operation, read after authentication (which may take a while).
     pub now: Timestamp,
     pub request_id: &'a str,
@@ -141,12 +168,23 @@ pub struct Call<'a> {
 }
 
 impl Call<'_> {
-    /// The caller as the one who makes a change now, under the request's key.
-    pub fn actor(&self) -> Actor<'_> {
-        Actor {
-            agent: &self.principal.agent,
+    /// The agent calling: an operation for agents runs only for one.
+    pub fn principal(&self) -> Result<&Principal, ApiError> {
+        match self.who {
+            Who::Agent(principal) => Ok(principal),
+            _ => Err(ApiError::Internal(format!(
+                "{} is for agents, and ran for another caller",
+                self.operation
+            ))),
+        }
+    }
+
+    /// The agent calling as the one who makes a change now, under the request's key.
+    pub fn actor(&self) -> Result<Actor<'_>, ApiError> {
+        Ok(Actor {
+            agent: &self.principal()?.agent,
             now: self.now,
             key: self.key,
-        }
+        })
     }
 }

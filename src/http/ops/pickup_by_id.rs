@@ -9,6 +9,6 @@ use crate::chat::queue::Which;
 pub const PICKUP_BY_ID: Operation = Operation::change("pickup-by-id", Run::Session(pickup_by_id));
 
 fn pickup_by_id(call: &Call, session: i64) -> Done {
-    let claim = call.store.pickup(call.actor(), Which::Session(session))?;
+    let claim = call.store.pickup(call.actor()?, Which::Session(session))?;
     answered::claim(call, Some(session), claim)
 }

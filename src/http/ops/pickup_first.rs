@@ -8,6 +8,6 @@ use crate::chat::queue::Which;
 pub const PICKUP_FIRST: Operation = Operation::change("pickup-first", Run::Caller(pickup_first));
 
 fn pickup_first(call: &Call) -> Done {
-    let claim = call.store.pickup(call.actor(), Which::First)?;
+    let claim = call.store.pickup(call.actor()?, Which::First)?;
     answered::claim(call, None, claim)
 }

@@ -9,6 +9,6 @@ use crate::chat::Move;
 pub const RESET: Operation = Operation::change("reset", Run::Session(reset));
 
 fn reset(call: &Call, session: i64) -> Done {
-    let change = call.store.change(call.actor(), session, &Move::Reset)?;
+    let change = call.store.change(call.actor()?, session, &Move::Reset)?;
     answered::change(call, (session, None), "back in the queue", change)
 }

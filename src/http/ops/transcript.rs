@@ -11,7 +11,7 @@ use crate::http::error::ApiError;
 pub const TRANSCRIPT: Operation = Operation::read("transcript", Run::Transcript(transcript));
 
 fn transcript(call: &Call, session: i64, html: bool) -> Done {
-    let messages = call.store.messages(&call.principal.agent, session, 0)?;
+    let messages = call.store.messages(&call.principal()?.agent, session, 0)?;
     let messages = messages.ok_or(ApiError::Refused(Refusal::NotFound(session)))?;
     Ok(Answer {
         content: Content::Transcript { messages, html },

@@ -27,20 +27,20 @@ fn offer(call: &Call, session: i64, to: &str) -> Done {
     let step = Step::Offer(to.to_string());
     let change = call
         .store
-        .change(call.actor(), session, &Move::Transfer(step))?;
+        .change(call.actor()?, session, &Move::Transfer(step))?;
     answered::change(call, (session, Some(to)), "offered", change)
 }
 
 fn accept(call: &Call, session: i64) -> Done {
     let change = call
         .store
-        .change(call.actor(), session, &Move::Transfer(Step::Accept))?;
+        .change(call.actor()?, session, &Move::Transfer(Step::Accept))?;
     answered::change(call, (session, None), "accepted", change)
 }
 
 fn reject(call: &Call, session: i64) -> Done {
     let change = call
         .store
-        .change(call.actor(), session, &Move::Transfer(Step::Reject))?;
+        .change(call.actor()?, session, &Move::Transfer(Step::Reject))?;
     answered::change(call, (session, None), "transfer ended", change)
 }

@@ -185,6 +185,14 @@ impl Store for PgStore {
         Ok(found.into_iter().next())
     }
 
+    fn session_key(&self, session_id: i64) -> Result<Option<String>, StoreError> {
+        let sql = sql::sessions::KEY;
+        Ok(self.read(&[sql], async |client| {
+            let found = row(client, sql, &[&session_id]).await?;
+            Ok(found.map(|found| found.try_get(0)).transpose()?)
+        })?)
+    }
+
     fn location(&self, location: &Location) -> Result<Option<String>, StoreError> {
         let (sql, key): (&str, &(dyn ToSql + Sync)) = match location {
             Location::Code(code) => (reads::LOCATION_BY_CODE, code),

@@ -57,3 +57,6 @@ pub fn visible(agent: &str) -> String {
            (SELECT m.topic_id FROM chat_topic_user m WHERE m.user_id = {agent} AND {ANY_RIGHT}))"
     )
 }
+
+/// The fingerprint of session `$1`'s key.
+pub const KEY: &str = "SELECT session_key FROM chat_session WHERE id = $1";

@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
 
 use parking_lot::{FairMutex, FairMutexGuard};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
@@ -51,6 +51,7 @@ pub use tenants::{SqliteStores, tenant_path};
 /// What follows the session's `SELECT` for the agent's list, and for one session.
 static LIST: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql::sessions::LIST));
 static ONE: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql::sessions::ONE));
+static KEY: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql::sessions::KEY));
 
 pub struct SqliteStore {
     writer: writer::Writer,
@@ -250,6 +251,14 @@ impl Store for SqliteStore {
                 .map(|found| found.into_iter().next())
                 .map_err(Into::into),
         )
+    }
+
+    fn session_key(&self, session_id: i64) -> Result<Option<String>, StoreError> {
+        let read = self
+            .connection()
+            .prepare_cached(&KEY)
+            .and_then(|mut key| key.query_row([session_id], |row| row.get(0)).optional());
+        self.watch(read.map_err(Into::into))
     }
 
     fn location(&self, location: &Location) -> Result<Option<String>, StoreError> {
