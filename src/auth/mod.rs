@@ -21,8 +21,8 @@ pub mod credentials;
 mod flight;
 pub mod jwt;
 pub mod password;
-pub mod throttle;
 pub mod session_key;
+pub mod throttle;
 mod ticket;
 
 use std::net::IpAddr;

@@ -3,7 +3,8 @@
 //! what the customer's details may hold, and where the session stands in the queue.
 //!
 //! An agent who may respond in the topic, or manages it, creates there; a topic the caller
-//! has no right in is not found. The session waits `InQueue` from now, at InitialQueuePos
+//! has no right in is not found. A customer ([`Visitor`]) starts a chat in any topic, from
+//! their address. The session waits `InQueue` from now, at InitialQueuePos
 //! (those waiting + 1), with a fresh SessionKey - the customer's credential, stored as its
 //! SHA-256 and shown only in the answer that creates it. A first message is the customer's
 //! (`ToUser`), kept as the session's FirstMessage and LastMessage.
@@ -14,6 +15,7 @@ use super::post::{MAX_MESSAGE, stray};
 use super::queue::queue_position;
 use super::{Refusal, Verdict};
 use crate::account::{random, secret};
+use crate::time::Timestamp;
 
 /// The customer's details a new session is created with.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -113,8 +115,25 @@ pub struct Facts {
     pub waiting: i64,
 }
 
-/// The verdict on a new session in topic `topic_id`, found as `found` (`None`: no such
-/// topic): made at its InitialQueuePos, or refused.
+/// A customer starting a chat: from which address, when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Visitor {
+    /// The caller's address as the service sees it (CustomerHost); empty when unknown.
+    pub host: String,
+    pub now: Timestamp,
+}
+
+/// The verdict on a customer's new session in topic `topic_id`, found as `found` (`None`:
+/// no such topic): any topic takes customers, at its InitialQueuePos.
+pub fn judge_visit(topic_id: i64, found: Option<Facts>) -> Verdict<i64> {
+    match found {
+        None => Verdict::Refused(Refusal::TopicNotFound(topic_id)),
+        Some(facts) => Verdict::Make(queue_position(facts.waiting)),
+    }
+}
+
+/// The verdict on an agent's new session in topic `topic_id`, found as `found` (`None`: no
+/// such topic): made at its InitialQueuePos, or refused.
 pub fn judge(topic_id: i64, found: Option<Facts>) -> Verdict<i64> {
     match found.filter(|facts| facts.sees) {
         None => Verdict::Refused(Refusal::TopicNotFound(topic_id)),
@@ -146,6 +165,15 @@ mod tests {
             Verdict::Refused(Refusal::TopicNotFound(1))
         );
         assert_eq!(judge(1, None), Verdict::Refused(Refusal::TopicNotFound(1)));
+        assert_eq!(
+            judge_visit(1, facts(false, false)),
+            Verdict::Make(3),
+            "a customer needs no rights"
+        );
+        assert_eq!(
+            judge_visit(1, None),
+            Verdict::Refused(Refusal::TopicNotFound(1))
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod actor;
 pub mod capacity;
 pub mod change;
 pub mod create;
+pub mod customer;
 pub mod edit;
 pub mod effect;
 pub mod idempotency;

@@ -8,11 +8,13 @@
 //! [`CHAT_SESSION_ENTITY`] is the entity the pickup returns; [`CHAT_MESSAGE`] a message.
 
 mod chat_message;
+mod customer;
 mod enums;
 mod model;
 mod shapes;
 
 pub use chat_message::{CHAT_MESSAGE, CHAT_MESSAGE_SPECIAL_TYPE, CHAT_MESSAGE_TYPE, message};
+pub use customer::CUSTOMER_SESSION;
 pub use enums::{CHAT_SESSION_FLAGS, CHAT_SESSION_STATUS, EnumDef, TABLE_RIGHT};
 pub use model::{CARRIER_PROPERTIES, Field, Kind, Object, Shape, Value};
 pub use shapes::{

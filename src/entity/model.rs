@@ -17,6 +17,9 @@ pub enum Kind {
     Dictionary,
     /// Address lines laid out per country (`LocalizedField[][]`); not modelled, so empty.
     Layout,
+    /// A number or text (the kind given) that may be null: our own structures only, as
+    /// SuperOffice's carriers have no nulls but links.
+    Optional(&'static Kind),
 }
 
 impl Kind {
@@ -32,6 +35,7 @@ impl Kind {
             Kind::Nested(shape) => shape.name,
             Kind::Dictionary => "StringDictionary",
             Kind::Layout => "LocalizedField[][]",
+            Kind::Optional(kind) => kind.dotnet_type(),
         }
     }
 }
@@ -112,7 +116,7 @@ impl Value {
             Kind::Date => Value::Date(None),
             Kind::Enum(def) => Value::Enum(def, 0),
             Kind::Flags(def) => Value::Flags(def, 0),
-            Kind::Nested(_) => Value::Null,
+            Kind::Nested(_) | Kind::Optional(_) => Value::Null,
             Kind::Dictionary => Value::Dictionary,
             Kind::Layout => Value::Layout,
         }

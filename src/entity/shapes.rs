@@ -420,9 +420,10 @@ pub static TICKET: Shape = Shape {
 };
 
 /// Every shape, for checks that must cover them all.
-pub static ALL: [&Shape; 11] = [
+pub static ALL: [&Shape; 12] = [
     &CHAT_SESSION_ENTITY,
     &super::chat_message::CHAT_MESSAGE,
+    &super::customer::CUSTOMER_SESSION,
     &ASSOCIATE,
     &PERSON,
     &CONTACT,

@@ -228,6 +228,9 @@ impl App {
                 render::text_of(format, messages, *html, view)
             }
         };
+        if answer.created {
+            *response.status_mut() = StatusCode::CREATED;
+        }
         if answer.replayed {
             let replayed = HeaderValue::from_static("true");
             response.headers_mut().insert(IDEMPOTENT_REPLAYED, replayed);
@@ -271,12 +274,9 @@ impl App {
                 source,
             };
             let who = match route.operation.audience {
-                Audience::Agent => Who::Agent(auth.authenticate(
-                    &headers,
-                    store.as_ref(),
-                    clock(),
-                    caller,
-                )?),
+                Audience::Agent => {
+                    Who::Agent(auth.authenticate(&headers, store.as_ref(), clock(), caller)?)
+                }
                 Audience::Customer => Who::Customer(customer(&headers, store.as_ref(), &route)?),
                 Audience::Anyone => Who::Anyone,
             };
@@ -363,6 +363,12 @@ fn bind(request: &Request, route: &Route) -> Result<Bound, ApiError> {
             let saved = body::saved(&body()?)?;
             Box::new(move |call| run(call, &saved))
         }
+        Run::Start(run) => {
+            let body = body()?;
+            let topic = topic_id(route.id.as_deref(), &body)?;
+            let draft = body::start(&body)?;
+            Box::new(move |call| run(call, topic, &draft))
+        }
         Run::Transcript(run) => {
             let session = session()?;
             let html = html(request, &body()?)?;
@@ -375,7 +381,10 @@ fn bind(request: &Request, route: &Route) -> Result<Bound, ApiError> {
 fn customer(headers: &HeaderMap, store: &dyn Store, route: &Route) -> Result<i64, ApiError> {
     let key = session_key::presented(headers)?;
     let session = route.id.as_deref().and_then(|id| id.parse().ok());
-    let stored = session.map(|id| store.session_key(id)).transpose()?.flatten();
+    let stored = session
+        .map(|id| store.session_key(id))
+        .transpose()?
+        .flatten();
     session_key::admits(key, stored.as_deref())?;
     session.ok_or(ApiError::SessionKey(KeyRefused::Wrong))
 }

@@ -15,7 +15,7 @@ use super::ops::pickup_by_id::PICKUP_BY_ID;
 use super::ops::pickup_first::PICKUP_FIRST;
 use super::ops::reset::RESET;
 use super::ops::transcript::TRANSCRIPT;
-use super::ops::{Operation, create, messages, transfer};
+use super::ops::{Operation, create, customer, messages, transfer};
 use crate::account::tenant::Tenant;
 
 /// Every route: its method, its path (lower case, without the leading slash; [`ID`] stands for
@@ -131,6 +131,16 @@ const ROUTES: &[(Method, &str, &Operation)] = &[
         Method::POST,
         "api/v1/agents/chat/savechatsessionentity",
         &create::SAVE,
+    ),
+    (
+        Method::POST,
+        "api/v1/customer/chattopic/{id}/sessions",
+        &customer::START,
+    ),
+    (
+        Method::GET,
+        "api/v1/customer/chatsession/{id}",
+        &customer::VIEW,
     ),
     (Method::PATCH, "api/v1/chatsession/{id}", &EDIT),
     (Method::PUT, "api/v1/chatsession/{id}", &EDIT),

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use crate::account::secret::SecretKind;
 use crate::account::tenant::Tenant;
 use crate::account::{Account, Agent};
-use crate::chat::create::Draft;
+use crate::chat::create::{Draft, Visitor};
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
 use crate::entity::Object;
@@ -71,6 +71,14 @@ pub trait Store: Send + Sync {
     /// [`crate::chat::create`] decides, in one transaction that also records the actor's key;
     /// then the session as it is, its SessionKey shown (a replay cannot show it again).
     fn create(&self, actor: Actor, topic_id: i64, draft: &Draft) -> Result<Change, StoreError>;
+
+    /// Starts a session in topic `topic_id`'s queue for a customer ([`Visitor`]), as
+    /// [`crate::chat::create`] decides; then the customer's view of it
+    /// ([`crate::entity::CUSTOMER_SESSION`]), its SessionKey shown.
+    fn start(&self, visitor: &Visitor, topic_id: i64, draft: &Draft) -> Result<Change, StoreError>;
+
+    /// The customer's view of session `session_id`, whatever its status.
+    fn customer_session(&self, session_id: i64) -> Result<Option<Object>, StoreError>;
 
     /// Session `session_id`'s messages after message id `after` (all for 0), in id order,
     /// if `agent` sees the session ([`sql::sessions::ONE`]); as of one moment.

@@ -135,6 +135,7 @@ fn write_kind(out: &mut String, kind: Kind, nullable: bool) {
             "\n          additionalProperties:\n            type: string",
         ),
         Kind::Layout => scalar(out, "array", ""),
+        Kind::Optional(kind) => write_kind(out, *kind, true),
     }
 }
 

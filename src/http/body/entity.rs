@@ -49,6 +49,16 @@ pub fn saved(entity: &Document) -> Result<Saved, BodyError> {
 
 /// The customer and first message a new session's entity names.
 pub fn draft(entity: &Document) -> Result<Draft, BodyError> {
+    draft_of(entity, "FirstMessage")
+}
+
+/// What a customer starting a chat sends: their details and their first words, `Message`.
+pub fn start(body: &Document) -> Result<Draft, BodyError> {
+    draft_of(body, "Message")
+}
+
+/// A new session's customer, and their first message as member `first` names it.
+fn draft_of(entity: &Document, first: &str) -> Result<Draft, BodyError> {
     let field = |name| text_member(entity, name);
     let customer = Customer {
         name: field("CustomerName")?,
@@ -57,16 +67,16 @@ pub fn draft(entity: &Document) -> Result<Draft, BodyError> {
         company: field("CustomerCompanyName")?,
         consented: boolean_member(entity, "CustomerConsented")?,
     };
-    Draft::new(customer, &field("FirstMessage")?).map_err(|invalid| {
+    Draft::new(customer, &field(first)?).map_err(|invalid| {
         BodyError::new(match invalid {
             Invalid::Text(name) => {
                 format!("{name} must be at most {MAX_TEXT} characters, without control characters")
             }
             Invalid::MessageControlCharacters => {
-                "FirstMessage may hold line breaks and tabs, no other control characters".into()
+                format!("{first} may hold line breaks and tabs, no other control characters")
             }
             Invalid::MessageTooLong => {
-                format!("FirstMessage is too long: at most {MAX_MESSAGE} characters")
+                format!("{first} is too long: at most {MAX_MESSAGE} characters")
             }
         })
     })

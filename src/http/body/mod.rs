@@ -12,7 +12,7 @@ mod patch;
 mod values;
 
 pub use document::{Document, media};
-pub use entity::{Saved, draft, saved};
+pub use entity::{Saved, draft, saved, start};
 pub use message::new_message;
 pub use patch::{PatchError, from_entity, from_patch};
 pub use values::{boolean, whole};

@@ -79,8 +79,8 @@ fn session_id(session: &Object) -> Option<i64> {
 
 fn answer(session: Option<Object>, replayed: bool) -> Done {
     Ok(Answer {
-        content: Content::One(session),
         replayed,
+        ..Answer::of(Content::One(session))
     })
 }
 

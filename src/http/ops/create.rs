@@ -47,8 +47,5 @@ fn save(call: &Call, saved: &Saved) -> Done {
 fn default(_: &Call) -> Done {
     let mut session = Object::empty(&CHAT_SESSION_ENTITY);
     session.set("Status", Value::Enum(&CHAT_SESSION_STATUS, IN_QUEUE));
-    Ok(Answer {
-        content: Content::One(Some(session)),
-        replayed: false,
-    })
+    Ok(Answer::of(Content::One(Some(session))))
 }

@@ -18,8 +18,5 @@ fn for_current_user(call: &Call) -> Done {
         sessions = sessions.len(),
         "listed the agent's sessions"
     );
-    Ok(Answer {
-        content: Content::List(sessions),
-        replayed: false,
-    })
+    Ok(Answer::of(Content::List(sessions)))
 }

@@ -14,8 +14,5 @@ fn get_session(call: &Call, id: i64) -> Done {
         .store
         .agent_session(&call.principal()?.agent, id)?
         .ok_or(ApiError::Refused(Refusal::NotFound(id)))?;
-    Ok(Answer {
-        content: Content::One(Some(session)),
-        replayed: false,
-    })
+    Ok(Answer::of(Content::One(Some(session))))
 }

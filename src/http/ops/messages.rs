@@ -28,10 +28,9 @@ fn add(call: &Call, session: i64, message: &NewMessage) -> Done {
 }
 
 fn read(call: &Call, session: i64, after: i64) -> Done {
-    let messages = call.store.messages(&call.principal()?.agent, session, after)?;
+    let messages = call
+        .store
+        .messages(&call.principal()?.agent, session, after)?;
     let messages = messages.ok_or(ApiError::Refused(Refusal::NotFound(session)))?;
-    Ok(Answer {
-        content: Content::List(messages),
-        replayed: false,
-    })
+    Ok(Answer::of(Content::List(messages)))
 }

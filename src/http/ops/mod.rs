@@ -10,6 +10,7 @@
 
 mod answered;
 pub mod create;
+pub mod customer;
 pub mod edit;
 pub mod for_current_user;
 pub mod get_session;
@@ -28,6 +29,7 @@ use super::error::ApiError;
 use crate::account::tenant::Tenant;
 use crate::auth::Principal;
 use crate::chat::Actor;
+use crate::chat::create::Draft;
 use crate::chat::edit::Edits;
 use crate::chat::idempotency::Keyed;
 use crate::chat::post::NewMessage;
@@ -122,6 +124,8 @@ pub enum Run {
     Save(fn(&Call, &Saved) -> Done),
     /// Writes one session's transcript, as HTML or as plain text.
     Transcript(fn(&Call, i64, bool) -> Done),
+    /// Starts a customer's chat in one topic.
+    Start(fn(&Call, i64, &Draft) -> Done),
 }
 
 /// What an operation comes to; [`super::error`] maps a failure to a status.
@@ -136,6 +140,19 @@ pub struct Answer {
     pub content: Content,
     /// Answered from a change made before under the request's `Idempotency-Key`.
     pub replayed: bool,
+    /// Something new was made, at a place of its own: a `201 Created`.
+    pub created: bool,
+}
+
+impl Answer {
+    /// `content`, read or made now.
+    pub fn of(content: Content) -> Self {
+        Self {
+            content,
+            replayed: false,
+            created: false,
+        }
+    }
 }
 
 /// The body of an answer, in the operation's entity.

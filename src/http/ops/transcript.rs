@@ -13,8 +13,5 @@ pub const TRANSCRIPT: Operation = Operation::read("transcript", Run::Transcript(
 fn transcript(call: &Call, session: i64, html: bool) -> Done {
     let messages = call.store.messages(&call.principal()?.agent, session, 0)?;
     let messages = messages.ok_or(ApiError::Refused(Refusal::NotFound(session)))?;
-    Ok(Answer {
-        content: Content::Transcript { messages, html },
-        replayed: false,
-    })
+    Ok(Answer::of(Content::Transcript { messages, html }))
 }

@@ -12,10 +12,11 @@ use tokio_postgres::types::ToSql;
 use super::errors::Failure;
 use super::{agent, keys, messages, row};
 use crate::chat::Actor;
-use crate::chat::create::{self, Draft};
+use crate::chat::create::{self, Draft, Visitor};
 use crate::chat::idempotency::Outcome;
 use crate::chat::verdict::{self, Verdict};
 use crate::store::sql::create as sql_create;
+use crate::time::Timestamp;
 
 static TOPIC_FACTS: LazyLock<String> =
     LazyLock::new(|| format!("{} FOR NO KEY UPDATE OF t", *sql_create::TOPIC_FACTS));
@@ -36,8 +37,14 @@ pub async fn create(
         .await?
         .map(|found| sql_create::topic_facts(&found))
         .transpose()?;
+    let opened = Opened {
+        topic_id,
+        draft,
+        now: actor.now,
+        visitor: None,
+    };
     let verdict = match create::judge(topic_id, found).into_change() {
-        Ok(position) => Verdict::Make(insert(client, actor, topic_id, draft, position).await?),
+        Ok(position) => Verdict::Make(insert(client, &opened, position).await?),
         Err(verdict) => verdict,
     };
     if let Verdict::Make(session_id) = verdict {
@@ -46,16 +53,57 @@ pub async fn create(
     Ok(verdict)
 }
 
-async fn insert(
+/// Starts `draft` in topic `topic_id` for a customer (the topic's row locked, as for an
+/// agent); what it makes is the new session's id.
+pub async fn start(
     client: &ClientWrapper,
-    actor: Actor<'_>,
+    visitor: &Visitor,
     topic_id: i64,
     draft: &Draft,
+) -> Result<Verdict<i64>, Failure> {
+    let nobody: Option<i64> = None;
+    let found = row(client, &TOPIC_FACTS, &[&topic_id, &nobody])
+        .await?
+        .map(|found| sql_create::topic_facts(&found))
+        .transpose()?;
+    let opened = Opened {
+        topic_id,
+        draft,
+        now: visitor.now,
+        visitor: Some(visitor),
+    };
+    Ok(match create::judge_visit(topic_id, found).into_change() {
+        Ok(position) => Verdict::Make(insert(client, &opened, position).await?),
+        Err(verdict) => verdict,
+    })
+}
+
+/// A session about to be written: where, for whom, when, and the customer who asked, if
+/// one did.
+struct Opened<'a> {
+    topic_id: i64,
+    draft: &'a Draft,
+    now: Timestamp,
+    visitor: Option<&'a Visitor>,
+}
+
+async fn insert(
+    client: &ClientWrapper,
+    opened: &Opened<'_>,
     position: i64,
 ) -> Result<i64, tokio_postgres::Error> {
+    let Opened {
+        topic_id,
+        draft,
+        now,
+        visitor,
+    } = *opened;
     let customer = &draft.customer;
-    let (now, fingerprint, copy) = (actor.now.utc(), draft.key_fingerprint(), draft.copy());
-    let values: [&(dyn ToSql + Sync); 10] = [
+    let at = now;
+    let (now, fingerprint, copy) = (now.utc(), draft.key_fingerprint(), draft.copy());
+    let host = visitor.map_or("", |visitor| visitor.host.as_str());
+    let fetched = visitor.map(|_| now);
+    let values: [&(dyn ToSql + Sync); 12] = [
         &topic_id,
         &now,
         &fingerprint,
@@ -66,11 +114,13 @@ async fn insert(
         &customer.company,
         &customer.consented,
         &copy,
+        &host,
+        &fetched,
     ];
     let statement = client.prepare_cached(&sql_create::INSERT).await?;
     let session_id: i64 = client.query_one(&statement, &values).await?.try_get(0)?;
     if let Some(message) = draft.message() {
-        messages::insert(client, session_id, &message, actor.now).await?;
+        messages::insert(client, session_id, &message, at).await?;
     }
     Ok(session_id)
 }

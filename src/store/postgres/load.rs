@@ -141,6 +141,10 @@ pub fn column(field: &Field) -> String {
         Kind::Double => format!("CAST(({column}) AS double precision)"),
         Kind::Date => format!("CAST(({column}) AS timestamptz)"),
         Kind::Dictionary | Kind::Layout => "NULL".into(),
+        Kind::Optional(kind) => self::column(&Field {
+            kind: *kind,
+            ..*field
+        }),
     }
 }
 
@@ -150,7 +154,16 @@ pub fn cells(shape: &Shape, row: &Row) -> Result<Vec<Cell>, tokio_postgres::Erro
 }
 
 fn cell(kind: Kind, row: &Row, index: usize) -> Result<Cell, tokio_postgres::Error> {
-    let value = match kind {
+    Ok(match kind {
+        Kind::Nested(nested) => Cell::Link(nested, row.try_get(index)?),
+        Kind::Optional(kind) => Cell::Ready(value(*kind, row, index)?.unwrap_or(Value::Null)),
+        kind => value(kind, row, index)?.map_or_else(|| empty(kind), Cell::Ready),
+    })
+}
+
+/// The value of a column of `kind`; `None` for NULL.
+fn value(kind: Kind, row: &Row, index: usize) -> Result<Option<Value>, tokio_postgres::Error> {
+    Ok(match kind {
         Kind::Int => row.try_get::<_, Option<i64>>(index)?.map(Value::Int),
         Kind::Text => row.try_get::<_, Option<String>>(index)?.map(Value::Text),
         Kind::Bool => row.try_get::<_, Option<bool>>(index)?.map(Value::Bool),
@@ -164,11 +177,8 @@ fn cell(kind: Kind, row: &Row, index: usize) -> Result<Cell, tokio_postgres::Err
         Kind::Flags(def) => row
             .try_get::<_, Option<i64>>(index)?
             .map(|n| Value::Flags(def, n)),
-        Kind::Nested(nested) => {
-            return Ok(Cell::Link(nested, row.try_get(index)?));
-        }
         Kind::Dictionary => Some(Value::Dictionary),
         Kind::Layout => Some(Value::Layout),
-    };
-    Ok(value.map_or_else(|| empty(kind), Cell::Ready))
+        Kind::Nested(_) | Kind::Optional(_) => None,
+    })
 }

@@ -34,10 +34,10 @@ use tokio_postgres::types::ToSql;
 use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
-use crate::chat::create::Draft;
+use crate::chat::create::{Draft, Visitor};
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move, Pickup, Verdict};
-use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, Object};
+use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, CUSTOMER_SESSION, Object};
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
@@ -159,6 +159,17 @@ impl Store for PgStore {
             self.write(async |client| create::create(client, actor, topic_id, draft).await)?;
         let load = |id| Ok(load::by_id(self, &CHAT_SESSION_ENTITY, id)?);
         read_back::created(verdict, &draft.key, load)
+    }
+
+    fn start(&self, visitor: &Visitor, topic_id: i64, draft: &Draft) -> Result<Change, StoreError> {
+        let verdict =
+            self.write(async |client| create::start(client, visitor, topic_id, draft).await)?;
+        let load = |id| Ok(load::by_id(self, &CUSTOMER_SESSION, id)?);
+        read_back::created(verdict, &draft.key, load)
+    }
+
+    fn customer_session(&self, session_id: i64) -> Result<Option<Object>, StoreError> {
+        Ok(load::by_id(self, &CUSTOMER_SESSION, session_id)?)
     }
 
     fn messages(

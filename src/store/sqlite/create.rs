@@ -10,10 +10,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::keys;
 use super::messages::insert_message;
 use crate::chat::Actor;
-use crate::chat::create::{self, Draft};
+use crate::chat::create::{self, Draft, Visitor};
 use crate::chat::idempotency::Outcome;
 use crate::chat::verdict::{self, Verdict};
 use crate::store::sql::{self, create as sql_create};
+use crate::time::Timestamp;
 
 static TOPIC_FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql_create::TOPIC_FACTS));
 static INSERT: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql_create::INSERT));
@@ -36,26 +37,63 @@ pub(super) fn create(
             sql_create::topic_facts(row)
         })
         .optional()?;
+    let opened = Opened {
+        topic_id,
+        draft,
+        now: actor.now,
+        visitor: None,
+    };
     let verdict = create::judge(topic_id, found)
-        .try_map(|position| insert(transaction, actor, topic_id, draft, position))?;
+        .try_map(|position| insert(transaction, &opened, position))?;
     if let Verdict::Make(session_id) = verdict {
         keys::record(transaction, actor, Outcome::session(Some(session_id)))?;
     }
     Ok(verdict)
 }
 
-fn insert(
+/// Starts `draft` in topic `topic_id` for a customer; what it makes is the new session's id.
+pub(super) fn start(
     transaction: &Connection,
-    actor: Actor,
+    visitor: &Visitor,
     topic_id: i64,
     draft: &Draft,
-    position: i64,
-) -> rusqlite::Result<i64> {
+) -> rusqlite::Result<Verdict<i64>> {
+    let found = transaction
+        .prepare_cached(&TOPIC_FACTS)?
+        .query_row(params![topic_id, None::<i64>], |row| {
+            sql_create::topic_facts(row)
+        })
+        .optional()?;
+    let opened = Opened {
+        topic_id,
+        draft,
+        now: visitor.now,
+        visitor: Some(visitor),
+    };
+    create::judge_visit(topic_id, found).try_map(|position| insert(transaction, &opened, position))
+}
+
+/// A session about to be written: where, for whom, when, and the customer who asked, if
+/// one did.
+struct Opened<'a> {
+    topic_id: i64,
+    draft: &'a Draft,
+    now: Timestamp,
+    visitor: Option<&'a Visitor>,
+}
+
+fn insert(transaction: &Connection, opened: &Opened, position: i64) -> rusqlite::Result<i64> {
+    let Opened {
+        topic_id,
+        draft,
+        now,
+        visitor,
+    } = *opened;
     let customer = &draft.customer;
     let session_id = transaction.prepare_cached(&INSERT)?.query_row(
         params![
             topic_id,
-            actor.now,
+            now,
             draft.key_fingerprint(),
             position,
             customer.name,
@@ -64,11 +102,13 @@ fn insert(
             customer.company,
             customer.consented,
             draft.copy(),
+            visitor.map_or("", |visitor| visitor.host.as_str()),
+            visitor.map(|_| now),
         ],
         |row| row.get(0),
     )?;
     if let Some(message) = draft.message() {
-        insert_message(transaction, session_id, &message, actor.now)?;
+        insert_message(transaction, session_id, &message, now)?;
     }
     Ok(session_id)
 }

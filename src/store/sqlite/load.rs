@@ -66,6 +66,7 @@ fn cell(kind: Kind, row: &Row, index: usize) -> rusqlite::Result<Cell> {
         return Ok(empty(kind));
     }
     let value = match kind {
+        Kind::Optional(kind) => return cell(*kind, row, index),
         Kind::Int => Value::Int(row.get(index)?),
         Kind::Text => Value::Text(text(value)),
         Kind::Bool => Value::Bool(row.get::<_, i64>(index)? != 0),

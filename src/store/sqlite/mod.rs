@@ -35,11 +35,11 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
-use crate::chat::create::Draft;
+use crate::chat::create::{Draft, Visitor};
 use crate::chat::pickup::Candidate;
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
-use crate::entity::{CHAT_SESSION_ENTITY, Object};
+use crate::entity::{CHAT_SESSION_ENTITY, CUSTOMER_SESSION, Object};
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
@@ -222,6 +222,21 @@ impl Store for SqliteStore {
         });
         let load = |id| Ok(load::load(&self.connection(), &CHAT_SESSION_ENTITY, id)?);
         self.watch(verdict.and_then(|verdict| read_back::created(verdict, &draft.key, load)))
+    }
+
+    fn start(&self, visitor: &Visitor, topic_id: i64, draft: &Draft) -> Result<Change, StoreError> {
+        let (visitor, asked) = (visitor.clone(), draft.clone());
+        let verdict = self
+            .writer
+            .run(move |connection| Ok(create::start(connection, &visitor, topic_id, &asked)?));
+        let load = |id| Ok(load::load(&self.connection(), &CUSTOMER_SESSION, id)?);
+        self.watch(verdict.and_then(|verdict| read_back::created(verdict, &draft.key, load)))
+    }
+
+    fn customer_session(&self, session_id: i64) -> Result<Option<Object>, StoreError> {
+        self.watch(
+            load::load(&self.connection(), &CUSTOMER_SESSION, session_id).map_err(Into::into),
+        )
     }
 
     fn messages(

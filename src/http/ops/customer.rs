@@ -1,0 +1,64 @@
+//! The customer's side (ours: SuperOffice publishes no customer API), under
+//! `/api/v1/Customer/`:
+//! - `POST /api/v1/Customer/ChatTopic/{topicId}/Sessions` (no credentials; body: the
+//!   customer's details and `Message`, their first words): a session waiting in the topic's
+//!   queue; answers `201` with the customer's view and the SessionKey, the only time it is
+//!   shown;
+//! - `GET /api/v1/Customer/ChatSession/{id}` (`Authorization: SessionKey <key>`): the view -
+//!   status, place in the queue, the wait still ahead, the agent's name once one answers.
+
+use super::{Audience, Call, Content, Done, Operation, Run, answered};
+use crate::chat::Refusal;
+use crate::chat::create::{Draft, Visitor};
+use crate::chat::customer::wait_ahead;
+use crate::entity::{CUSTOMER_SESSION, Object, Value};
+use crate::http::error::ApiError;
+use crate::time::Timestamp;
+
+pub const START: Operation = Operation::change("customer-start", Run::Start(start))
+    .answering(&CUSTOMER_SESSION)
+    .called_by(Audience::Anyone);
+
+pub const VIEW: Operation = Operation::read("customer-session", Run::Session(view))
+    .answering(&CUSTOMER_SESSION)
+    .called_by(Audience::Customer);
+
+fn start(call: &Call, topic: i64, draft: &Draft) -> Done {
+    let visitor = Visitor {
+        host: call
+            .source
+            .map(|address| address.to_string())
+            .unwrap_or_default(),
+        now: call.now,
+    };
+    let change = call.store.start(&visitor, topic, draft)?;
+    let mut answer = answered::created(call, topic, change)?;
+    answer.created = true;
+    if let Content::One(Some(session)) = &mut answer.content {
+        estimate(session, call.now);
+    }
+    Ok(answer)
+}
+
+fn view(call: &Call, session: i64) -> Done {
+    let mut found = call
+        .store
+        .customer_session(session)?
+        .ok_or(ApiError::Refused(Refusal::NotFound(session)))?;
+    estimate(&mut found, call.now);
+    Ok(super::Answer::of(Content::One(Some(found))))
+}
+
+/// The view's EstimatedWaitSeconds: the topic's average wait less what was waited already.
+fn estimate(view: &mut Object, now: Timestamp) {
+    let average = match view.get("EstimatedWaitSeconds") {
+        Some(Value::Int(average)) => Some(*average),
+        _ => None,
+    };
+    let waited = match view.get("WhenRequested") {
+        Some(Value::Date(Some(requested))) => now.millis_since(*requested) / 1000,
+        _ => 0,
+    };
+    let ahead = wait_ahead(average, waited).map_or(Value::Null, Value::Int);
+    view.set("EstimatedWaitSeconds", ahead);
+}
