@@ -1,5 +1,81 @@
 //! The customer's side, as far as it decides anything (ours: SuperOffice publishes no
-//! customer API): how long a waiting customer may still wait.
+//! customer API): what the customer of a session may write and when, ending it, and how
+//! long a waiting customer may still wait. The customer proved itself by the session's key;
+//! the session is theirs whatever its status.
+
+use super::message::Message;
+use super::post::{Invalid, MAX_MESSAGE, stray};
+use super::queue::IN_PROGRESS;
+use super::{Refusal, Verdict};
+use crate::entity::status::IN_QUEUE;
+
+/// How often a customer's reads are noted as WhenFetched at most: the dead-chat rule counts
+/// in minutes, and a poll need not rewrite the session's row each time.
+pub const FETCH_NOTED_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A change the customer asks of their session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CustomerMove {
+    /// Their message, checked.
+    Post(Words),
+    /// They leave.
+    End,
+}
+
+/// What a customer writes, checked: 1-4,096 characters, line breaks and tabs but no other
+/// control characters - the rule of an agent's message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Words(String);
+
+impl Words {
+    pub fn new(text: &str) -> Result<Self, Invalid> {
+        if text.trim().is_empty() {
+            return Err(Invalid::Empty);
+        }
+        if text.chars().count() > MAX_MESSAGE {
+            return Err(Invalid::TooLong);
+        }
+        if text.chars().any(stray) {
+            return Err(Invalid::ControlCharacters);
+        }
+        Ok(Self(text.to_string()))
+    }
+}
+
+/// What the backend read of the customer's session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facts {
+    pub status: i64,
+    /// The name the customer gave, else their alias: the author of what they write.
+    pub name: String,
+}
+
+/// What a customer's move writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// Their message; `answered`: a session in progress now waits for the agent
+    /// (`CustomerLast`); a waiting one stays in the queue.
+    Post { message: Message, answered: bool },
+    /// The session ends with this notice: `Closed`, its agent's place released.
+    End(Message),
+}
+
+/// The verdict on the customer's `asked` of session `session_id`, found as `found`.
+pub fn judge(session_id: i64, found: Option<Facts>, asked: &CustomerMove) -> Verdict<Written> {
+    let Some(facts) = found else {
+        return Verdict::Refused(Refusal::NotFound(session_id));
+    };
+    let live = facts.status == IN_QUEUE || IN_PROGRESS.contains(&facts.status);
+    match asked {
+        _ if !live && *asked == CustomerMove::End => Verdict::Nothing,
+        _ if !live => Verdict::Refused(Refusal::Ended(session_id)),
+        CustomerMove::Post(Words(text)) => Verdict::Make(Written::Post {
+            message: Message::from_customer(text, &facts.name),
+            answered: IN_PROGRESS.contains(&facts.status),
+        }),
+        CustomerMove::End => Verdict::Make(Written::End(Message::closed_by_customer(&facts.name))),
+    }
+}
 
 /// The wait still ahead of a customer who has waited `waited` seconds, from the topic's
 /// running `average` wait (none yet: no estimate). Past the average, the next pickup may
@@ -11,6 +87,47 @@ pub fn wait_ahead(average: Option<i64>, waited: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entity::status::{CLOSED, CUSTOMER_LAST, USER_LAST};
+
+    fn at(status: i64) -> Option<Facts> {
+        Some(Facts {
+            status,
+            name: "Ola".into(),
+        })
+    }
+
+    #[test]
+    fn the_customer_writes_until_the_end_and_ending_twice_changes_nothing() {
+        let hi = CustomerMove::Post(Words::new("Hi").unwrap());
+        let Verdict::Make(Written::Post { message, answered }) = judge(1, at(USER_LAST), &hi)
+        else {
+            panic!("posted");
+        };
+        assert!(answered);
+        assert_eq!(message.author, "Ola");
+        assert!(matches!(
+            judge(1, at(IN_QUEUE), &hi),
+            Verdict::Make(Written::Post {
+                answered: false,
+                ..
+            })
+        ));
+        assert_eq!(
+            judge(1, at(CLOSED), &hi),
+            Verdict::Refused(Refusal::Ended(1))
+        );
+        assert!(matches!(
+            judge(1, at(CUSTOMER_LAST), &CustomerMove::End),
+            Verdict::Make(Written::End(_))
+        ));
+        assert_eq!(judge(1, at(CLOSED), &CustomerMove::End), Verdict::Nothing);
+        assert_eq!(
+            judge(1, None, &CustomerMove::End),
+            Verdict::Refused(Refusal::NotFound(1))
+        );
+        assert_eq!(Words::new(" "), Err(Invalid::Empty));
+        assert_eq!(Words::new("a\u{7}"), Err(Invalid::ControlCharacters));
+    }
 
     #[test]
     fn the_average_less_what_was_waited_never_below_zero() {

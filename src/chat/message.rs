@@ -58,6 +58,18 @@ impl Message {
         }
     }
 
+    /// The notice that the customer, `customer`, ended the session.
+    pub fn closed_by_customer(customer: &str) -> Self {
+        Self {
+            text: String::new(),
+            kind: message::SPECIAL,
+            special: message::SPECIAL_CLOSED_BY_CUSTOMER,
+            param: String::new(),
+            author: customer.to_string(),
+            created_by: message::BY_CUSTOMER,
+        }
+    }
+
     /// What the session keeps of the message as its FirstMessage and LastMessage:
     /// SuperOffice's columns hold 1,024 characters.
     pub fn copy(&self) -> String {

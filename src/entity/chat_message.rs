@@ -79,6 +79,7 @@ pub mod message {
     pub const SPECIAL_NONE: i64 = 0;
     pub const SPECIAL_WELCOME: i64 = 1;
     pub const SPECIAL_CLOSED_BY_USER: i64 = 10;
+    pub const SPECIAL_CLOSED_BY_CUSTOMER: i64 = 11;
     /// `created_by` of a message the customer wrote.
     pub const BY_CUSTOMER: i64 = -1;
 }

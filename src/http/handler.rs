@@ -369,6 +369,11 @@ fn bind(request: &Request, route: &Route) -> Result<Bound, ApiError> {
             let draft = body::start(&body)?;
             Box::new(move |call| run(call, topic, &draft))
         }
+        Run::Say(run) => {
+            let session = session()?;
+            let words = body::words(&body()?)?;
+            Box::new(move |call| run(call, session, &words))
+        }
         Run::Transcript(run) => {
             let session = session()?;
             let html = html(request, &body()?)?;

@@ -142,6 +142,21 @@ const ROUTES: &[(Method, &str, &Operation)] = &[
         "api/v1/customer/chatsession/{id}",
         &customer::VIEW,
     ),
+    (
+        Method::GET,
+        "api/v1/customer/chatsession/{id}/messages",
+        &customer::MESSAGES,
+    ),
+    (
+        Method::POST,
+        "api/v1/customer/chatsession/{id}/messages",
+        &customer::SAY,
+    ),
+    (
+        Method::POST,
+        "api/v1/customer/chatsession/{id}/end",
+        &customer::END,
+    ),
     (Method::PATCH, "api/v1/chatsession/{id}", &EDIT),
     (Method::PUT, "api/v1/chatsession/{id}", &EDIT),
     // After the list: a literal segment is matched before an id.

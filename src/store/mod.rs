@@ -30,6 +30,7 @@ use crate::account::secret::SecretKind;
 use crate::account::tenant::Tenant;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
+use crate::chat::customer::CustomerMove;
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
 use crate::entity::Object;
@@ -76,6 +77,26 @@ pub trait Store: Send + Sync {
     /// [`crate::chat::create`] decides; then the customer's view of it
     /// ([`crate::entity::CUSTOMER_SESSION`]), its SessionKey shown.
     fn start(&self, visitor: &Visitor, topic_id: i64, draft: &Draft) -> Result<Change, StoreError>;
+
+    /// Makes the customer's `asked` of session `session_id` at `now`, as
+    /// [`crate::chat::customer`] decides, in one transaction; then the message posted, or
+    /// the customer's view of the session.
+    fn customer_change(
+        &self,
+        session_id: i64,
+        now: Timestamp,
+        asked: &CustomerMove,
+    ) -> Result<Change, StoreError>;
+
+    /// Session `session_id`'s messages after id `after`, in id order, as its customer reads
+    /// them at `now`: the read is noted as WhenFetched (at most every
+    /// [`crate::chat::customer::FETCH_NOTED_EVERY`]) and the agent's messages marked read.
+    fn customer_messages(
+        &self,
+        session_id: i64,
+        after: i64,
+        now: Timestamp,
+    ) -> Result<Vec<Object>, StoreError>;
 
     /// The customer's view of session `session_id`, whatever its status.
     fn customer_session(&self, session_id: i64) -> Result<Option<Object>, StoreError>;

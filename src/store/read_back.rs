@@ -5,19 +5,19 @@
 use super::StoreError;
 use crate::chat::idempotency::Outcome;
 use crate::chat::{Change, Claim, Pickup, Verdict};
-use crate::entity::{CHAT_MESSAGE, CHAT_SESSION_ENTITY, Object, Shape, Value};
+use crate::entity::{CHAT_MESSAGE, Object, Shape, Value};
 
 /// The change that `verdict`, committed, made of session `session_id` (what it makes: the
 /// message it posted, if any); `load` reads a carrier by id. A message posted is answered
-/// with itself, any other change with the session.
+/// with itself, any other change with the session as `session` shows it.
 pub fn change(
     verdict: Verdict<Option<i64>>,
-    session_id: i64,
+    (session_id, session): (i64, &'static Shape),
     load: impl Fn(&'static Shape, i64) -> Result<Option<Object>, StoreError>,
 ) -> Result<Change, StoreError> {
     let answer = |posted: Option<i64>| match posted {
         Some(message_id) => load(&CHAT_MESSAGE, message_id),
-        None => load(&CHAT_SESSION_ENTITY, session_id),
+        None => load(session, session_id),
     };
     let now = |posted, made: fn(Object) -> Change| {
         answer(posted)?.map(made).ok_or_else(|| {
@@ -31,7 +31,7 @@ pub fn change(
             Some(message_id) => load(&CHAT_MESSAGE, message_id)?,
             None => outcome
                 .session_id
-                .map(|id| load(&CHAT_SESSION_ENTITY, id))
+                .map(|id| load(session, id))
                 .transpose()?
                 .flatten(),
         })),

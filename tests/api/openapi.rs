@@ -6,7 +6,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use chat_pickup::entity::{ALL_SHAPES, CHAT_MESSAGE, CHAT_SESSION_ENTITY, EnumDef, Kind, Shape};
+use chat_pickup::entity::{
+    ALL_SHAPES, CHAT_MESSAGE, CHAT_SESSION_ENTITY, CUSTOMER_SESSION, EnumDef, Kind, Shape,
+};
 use http::StatusCode;
 use test_support::app::TestApp;
 
@@ -59,7 +61,7 @@ fn schemas() -> String {
         if !seen.insert(shape.name) {
             continue;
         }
-        let answered = [&CHAT_SESSION_ENTITY, &CHAT_MESSAGE];
+        let answered = [&CHAT_SESSION_ENTITY, &CHAT_MESSAGE, &CUSTOMER_SESSION];
         let root = answered.iter().any(|entity| std::ptr::eq(shape, *entity));
         write_shape(&mut out, shape, root);
         for field in shape.fields {

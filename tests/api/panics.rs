@@ -6,7 +6,8 @@ use chat_pickup::account::secret::SecretKind;
 use chat_pickup::account::tenant::Tenant;
 use chat_pickup::account::{Account, Agent};
 use chat_pickup::auth::password;
-use chat_pickup::chat::create::Draft;
+use chat_pickup::chat::create::{Draft, Visitor};
+use chat_pickup::chat::customer::CustomerMove;
 use chat_pickup::chat::queue::Which;
 use chat_pickup::chat::{Actor, Change, Claim, Move, Pickup};
 use chat_pickup::entity::{Object, Shape};
@@ -94,6 +95,27 @@ impl Store for Fault {
     }
 
     fn messages(&self, _: &Agent, _: i64, _: i64) -> Result<Option<Vec<Object>>, StoreError> {
+        Ok(None)
+    }
+
+    fn start(&self, _: &Visitor, _: i64, _: &Draft) -> Result<Change, StoreError> {
+        Ok(Change::Replayed(None))
+    }
+
+    fn customer_change(
+        &self,
+        _: i64,
+        _: Timestamp,
+        _: &CustomerMove,
+    ) -> Result<Change, StoreError> {
+        Ok(Change::Replayed(None))
+    }
+
+    fn customer_messages(&self, _: i64, _: i64, _: Timestamp) -> Result<Vec<Object>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    fn customer_session(&self, _: i64) -> Result<Option<Object>, StoreError> {
         Ok(None)
     }
 

@@ -8,6 +8,7 @@ mod capacity;
 mod compression;
 mod conversation;
 mod cors;
+mod customer;
 mod formats;
 mod get_session;
 mod golden;

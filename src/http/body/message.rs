@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::values::{member, text_member};
 use super::{BodyError, Document};
+use crate::chat::customer::Words;
 use crate::chat::post::{Invalid, MAX_MESSAGE, MAX_PARAM, NewMessage};
 use crate::entity::{CHAT_MESSAGE_SPECIAL_TYPE, CHAT_MESSAGE_TYPE, EnumDef};
 
@@ -33,6 +34,12 @@ fn read(message: &Document) -> Result<NewMessage, BodyError> {
     let param = text_member(message, "SpecialParam")?;
     NewMessage::new(&words, kind, special, &param)
         .map_err(|invalid| BodyError::new(explain(invalid)))
+}
+
+/// What a customer writes: `Message`, checked as an agent's message is.
+pub fn words(body: &Document) -> Result<Words, BodyError> {
+    let text = text_member(body, "Message")?;
+    Words::new(&text).map_err(|invalid| BodyError::new(explain(invalid)))
 }
 
 fn enumerated(message: &Document, name: &str, def: &EnumDef) -> Result<Option<i64>, BodyError> {

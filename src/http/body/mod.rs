@@ -13,7 +13,7 @@ mod values;
 
 pub use document::{Document, media};
 pub use entity::{Saved, draft, saved, start};
-pub use message::new_message;
+pub use message::{new_message, words};
 pub use patch::{PatchError, from_entity, from_patch};
 pub use values::{boolean, whole};
 

@@ -17,11 +17,10 @@ impl ApiError {
     pub(super) fn detail(&self) -> String {
         match self {
             ApiError::Route(RouteError::NotFound) => {
-                "No such resource. The routes are POST /api/v1/ChatSession/Pickup, \
-                 POST /api/v1/ChatSession/{id}/Pickup and GET \
-                 /api/v1/ChatSession/ForCurrentUser, and their RPC twins POST \
-                 /api/v1/Agents/Chat/PickUpFirstChatSession, PickUpChatSession and \
-                 ChatSessionsForUser, each optionally after /{tenant}."
+                "No such resource. The agents' routes are under /api/v1/ChatSession/, \
+                 /api/v1/ChatTopic/ and /api/v1/Agents/Chat/, the customers' under \
+                 /api/v1/Customer/, each optionally after /{tenant}; /api/v1/openapi.yaml \
+                 lists them all."
                     .into()
             }
             ApiError::Route(RouteError::MethodNotAllowed(allowed)) => {

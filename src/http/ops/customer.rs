@@ -10,8 +10,8 @@
 use super::{Audience, Call, Content, Done, Operation, Run, answered};
 use crate::chat::Refusal;
 use crate::chat::create::{Draft, Visitor};
-use crate::chat::customer::wait_ahead;
-use crate::entity::{CUSTOMER_SESSION, Object, Value};
+use crate::chat::customer::{CustomerMove, Words, wait_ahead};
+use crate::entity::{CHAT_MESSAGE, CUSTOMER_SESSION, Object, Value};
 use crate::http::error::ApiError;
 use crate::time::Timestamp;
 
@@ -20,6 +20,18 @@ pub const START: Operation = Operation::change("customer-start", Run::Start(star
     .called_by(Audience::Anyone);
 
 pub const VIEW: Operation = Operation::read("customer-session", Run::Session(view))
+    .answering(&CUSTOMER_SESSION)
+    .called_by(Audience::Customer);
+
+pub const MESSAGES: Operation = Operation::read("customer-messages", Run::After(messages))
+    .answering(&CHAT_MESSAGE)
+    .called_by(Audience::Customer);
+
+pub const SAY: Operation = Operation::change("customer-message", Run::Say(say))
+    .answering(&CHAT_MESSAGE)
+    .called_by(Audience::Customer);
+
+pub const END: Operation = Operation::change("customer-end", Run::Session(end))
     .answering(&CUSTOMER_SESSION)
     .called_by(Audience::Customer);
 
@@ -61,4 +73,26 @@ fn estimate(view: &mut Object, now: Timestamp) {
     };
     let ahead = wait_ahead(average, waited).map_or(Value::Null, Value::Int);
     view.set("EstimatedWaitSeconds", ahead);
+}
+
+fn messages(call: &Call, session: i64, after: i64) -> Done {
+    let messages = call.store.customer_messages(session, after, call.now)?;
+    Ok(super::Answer::of(Content::List(messages)))
+}
+
+fn say(call: &Call, session: i64, words: &Words) -> Done {
+    let asked = CustomerMove::Post(words.clone());
+    let change = call.store.customer_change(session, call.now, &asked)?;
+    answered::change(call, (session, None), "the customer wrote", change)
+}
+
+fn end(call: &Call, session: i64) -> Done {
+    let change = call
+        .store
+        .customer_change(session, call.now, &CustomerMove::End)?;
+    let mut answer = answered::change(call, (session, None), "the customer left", change)?;
+    if let Content::One(Some(view)) = &mut answer.content {
+        estimate(view, call.now);
+    }
+    Ok(answer)
 }

@@ -30,6 +30,7 @@ use crate::account::tenant::Tenant;
 use crate::auth::Principal;
 use crate::chat::Actor;
 use crate::chat::create::Draft;
+use crate::chat::customer::Words;
 use crate::chat::edit::Edits;
 use crate::chat::idempotency::Keyed;
 use crate::chat::post::NewMessage;
@@ -126,6 +127,8 @@ pub enum Run {
     Transcript(fn(&Call, i64, bool) -> Done),
     /// Starts a customer's chat in one topic.
     Start(fn(&Call, i64, &Draft) -> Done),
+    /// The customer writes to their session.
+    Say(fn(&Call, i64, &Words) -> Done),
 }
 
 /// What an operation comes to; [`super::error`] maps a failure to a status.

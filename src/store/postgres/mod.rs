@@ -10,6 +10,7 @@ mod admin;
 mod agent;
 mod columns;
 mod create;
+mod customer;
 mod errors;
 mod keys;
 mod load;
@@ -35,6 +36,7 @@ use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
+use crate::chat::customer::{CustomerMove, FETCH_NOTED_EVERY};
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move, Pickup, Verdict};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, CUSTOMER_SESSION, Object};
@@ -151,7 +153,7 @@ impl Store for PgStore {
         let verdict =
             self.write(async |client| moves::change(client, actor, session_id, asked).await)?;
         let load = |shape, id| Ok(load::by_id(self, shape, id)?);
-        read_back::change(verdict, session_id, load)
+        read_back::change(verdict, (session_id, &CHAT_SESSION_ENTITY), load)
     }
 
     fn create(&self, actor: Actor, topic_id: i64, draft: &Draft) -> Result<Change, StoreError> {
@@ -166,6 +168,30 @@ impl Store for PgStore {
             self.write(async |client| create::start(client, visitor, topic_id, draft).await)?;
         let load = |id| Ok(load::by_id(self, &CUSTOMER_SESSION, id)?);
         read_back::created(verdict, &draft.key, load)
+    }
+
+    fn customer_change(
+        &self,
+        session_id: i64,
+        now: Timestamp,
+        asked: &CustomerMove,
+    ) -> Result<Change, StoreError> {
+        let verdict =
+            self.write(async |client| customer::change(client, session_id, now, asked).await)?;
+        let load = |shape, id| Ok(load::by_id(self, shape, id)?);
+        read_back::change(verdict, (session_id, &CUSTOMER_SESSION), load)
+    }
+
+    fn customer_messages(
+        &self,
+        session_id: i64,
+        after: i64,
+        now: Timestamp,
+    ) -> Result<Vec<Object>, StoreError> {
+        let fresh_before = now.before(FETCH_NOTED_EVERY);
+        Ok(self.write(async |client| {
+            customer::read(client, session_id, after, (now, fresh_before)).await
+        })?)
     }
 
     fn customer_session(&self, session_id: i64) -> Result<Option<Object>, StoreError> {

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod create;
+pub mod customer;
 pub mod keys;
 pub mod messages;
 pub mod moves;

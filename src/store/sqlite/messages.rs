@@ -59,14 +59,21 @@ pub(super) fn after(
     if !sees {
         return Ok(None);
     }
-    let mut statement = transaction.prepare_cached(&AFTER)?;
+    list(&transaction, session_id, after).map(Some)
+}
+
+/// Session `session_id`'s messages after id `after`, in id order.
+pub(super) fn list(
+    connection: &Connection,
+    session_id: i64,
+    after: i64,
+) -> rusqlite::Result<Vec<Object>> {
+    let mut statement = connection.prepare_cached(&AFTER)?;
     let rows = statement.query_map(params![session_id, after], |row| {
         load::read(&CHAT_MESSAGE, row)
     })?;
-    let messages = rows
-        .map(|cells| assemble(&CHAT_MESSAGE, cells?, |_, _| Ok(None)))
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(Some(messages))
+    rows.map(|cells| assemble(&CHAT_MESSAGE, cells?, |_, _| Ok(None)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 mod admin;
 mod columns;
 mod create;
+mod customer;
 mod errors;
 mod keys;
 mod load;
@@ -36,6 +37,7 @@ use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
+use crate::chat::customer::{CustomerMove, FETCH_NOTED_EVERY};
 use crate::chat::pickup::Candidate;
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
@@ -211,7 +213,9 @@ impl Store for SqliteStore {
             )?)
         });
         let load = |shape, id| Ok(load::load(&self.connection(), shape, id)?);
-        self.watch(verdict.and_then(|verdict| read_back::change(verdict, session_id, load)))
+        self.watch(verdict.and_then(|verdict| {
+            read_back::change(verdict, (session_id, &CHAT_SESSION_ENTITY), load)
+        }))
     }
 
     fn create(&self, actor: Actor, topic_id: i64, draft: &Draft) -> Result<Change, StoreError> {
@@ -231,6 +235,39 @@ impl Store for SqliteStore {
             .run(move |connection| Ok(create::start(connection, &visitor, topic_id, &asked)?));
         let load = |id| Ok(load::load(&self.connection(), &CUSTOMER_SESSION, id)?);
         self.watch(verdict.and_then(|verdict| read_back::created(verdict, &draft.key, load)))
+    }
+
+    fn customer_change(
+        &self,
+        session_id: i64,
+        now: Timestamp,
+        asked: &CustomerMove,
+    ) -> Result<Change, StoreError> {
+        let asked = asked.clone();
+        let verdict = self
+            .writer
+            .run(move |connection| Ok(customer::change(connection, session_id, now, &asked)?));
+        let load = |shape, id| Ok(load::load(&self.connection(), shape, id)?);
+        let answered = (session_id, &CUSTOMER_SESSION);
+        self.watch(verdict.and_then(|verdict| read_back::change(verdict, answered, load)))
+    }
+
+    fn customer_messages(
+        &self,
+        session_id: i64,
+        after: i64,
+        now: Timestamp,
+    ) -> Result<Vec<Object>, StoreError> {
+        let fresh_before = now.before(FETCH_NOTED_EVERY);
+        let read = self.writer.run(move |connection| {
+            Ok(customer::read(
+                connection,
+                session_id,
+                after,
+                (now, fresh_before),
+            )?)
+        });
+        self.watch(read)
     }
 
     fn customer_session(&self, session_id: i64) -> Result<Option<Object>, StoreError> {

@@ -1,0 +1,87 @@
+//! The customer's side on PostgreSQL, each in one transaction: their moves (the session's
+//! row locked as its facts are read, [`crate::chat::customer`] asked, its writes made) and
+//! their reads, which note the fetch and mark the agent's messages read. The SQL is
+//! [`crate::store::sql::customer`]'s.
+
+use std::sync::LazyLock;
+
+use deadpool_postgres::ClientWrapper;
+
+use super::errors::Failure;
+use super::{execute, load, messages, row, rows};
+use crate::chat::customer::{self, CustomerMove, Written};
+use crate::chat::verdict::Verdict;
+use crate::entity::{CHAT_MESSAGE, Object};
+use crate::store::load::{assemble, select_all};
+use crate::store::sql::{customer as sql_customer, messages as sql_messages, moves};
+use crate::time::Timestamp;
+
+static FACTS: LazyLock<String> =
+    LazyLock::new(|| format!("{} FOR NO KEY UPDATE OF s", sql_customer::FACTS));
+static AFTER: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} {}",
+        select_all(&CHAT_MESSAGE, load::column),
+        sql_messages::AFTER
+    )
+});
+
+/// Makes the customer's `asked` of session `session_id` at `now`; what it makes is the
+/// message it posted, if any.
+pub async fn change(
+    client: &ClientWrapper,
+    session_id: i64,
+    now: Timestamp,
+    asked: &CustomerMove,
+) -> Result<Verdict<Option<i64>>, Failure> {
+    let found = row(client, &FACTS, &[&session_id])
+        .await?
+        .map(|found| sql_customer::facts(&found))
+        .transpose()?;
+    let at = now.utc();
+    Ok(
+        match customer::judge(session_id, found, asked).into_change() {
+            Ok(Written::Post { message, answered }) => {
+                let posted = messages::insert(client, session_id, &message, now).await?;
+                let copy = message.copy();
+                let values: [&(dyn tokio_postgres::types::ToSql + Sync); 4] =
+                    [&session_id, &copy, &at, &answered];
+                execute(client, &sql_customer::POSTED, &values).await?;
+                Verdict::Make(Some(posted))
+            }
+            Ok(Written::End(notice)) => {
+                execute(client, &moves::END, &[&session_id, &at]).await?;
+                messages::insert(client, session_id, &notice, now).await?;
+                Verdict::Make(None)
+            }
+            Err(verdict) => verdict,
+        },
+    )
+}
+
+/// Session `session_id`'s messages after id `after`, read by its customer at `now` (noted
+/// where the last fetch was before `fresh_before`); the agent's among them marked read
+/// first.
+pub async fn read(
+    client: &ClientWrapper,
+    session_id: i64,
+    after: i64,
+    (now, fresh_before): (Timestamp, Timestamp),
+) -> Result<Vec<Object>, Failure> {
+    let (now, fresh_before) = (now.utc(), fresh_before.utc());
+    execute(
+        client,
+        sql_customer::FETCHED,
+        &[&session_id, &now, &fresh_before],
+    )
+    .await?;
+    execute(client, sql_customer::READ, &[&session_id, &after]).await?;
+    let found = rows(client, &AFTER, &[&session_id, &after]).await?;
+    found
+        .iter()
+        .map(|row| {
+            let cells = load::cells(&CHAT_MESSAGE, row)?;
+            assemble(&CHAT_MESSAGE, cells, |_, _| Ok(None))
+        })
+        .collect()
+}

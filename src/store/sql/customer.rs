@@ -1,0 +1,40 @@
+//! The SQL of the customer's side, for both backends ([`crate::chat::customer`] decides).
+//! Placeholders: `$1` is the session.
+
+use std::sync::LazyLock;
+
+use super::Columns;
+use crate::chat::customer::Facts;
+use crate::entity::status::CUSTOMER_LAST;
+
+/// The customer's [`Facts`] of session `$1`.
+pub const FACTS: &str = "SELECT s.status, coalesce(nullif(s.name, ''), s.customer_alias) \
+    FROM chat_session s WHERE s.id = $1";
+
+/// What [`FACTS`] read.
+pub fn facts<R: Columns>(row: &R) -> Result<Facts, R::Error> {
+    Ok(Facts {
+        status: row.int(0)?,
+        name: row.text(1)?,
+    })
+}
+
+/// What the customer's message does to session `$1`: its copy `$2` is the LastMessage (and
+/// the FirstMessage of a session without one), it went idle at `$3`, and - `$4`, a session
+/// in progress - the agent is to answer next.
+pub static POSTED: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "UPDATE chat_session SET last_message = $2, \
+           first_message = CASE WHEN first_message = '' THEN $2 ELSE first_message END, \
+           idle = $3, status = CASE WHEN $4 THEN {CUSTOMER_LAST} ELSE status END WHERE id = $1"
+    )
+});
+
+/// The agent's messages of session `$1` after id `$2`, read by the customer now.
+pub const READ: &str = "UPDATE chat_message SET read_by_customer = true \
+    WHERE session_id = $1 AND id > $2 AND type = 1 AND NOT read_by_customer";
+
+/// The customer of session `$1` fetched at `$2`; written only when the last fetch was before
+/// `$3`, so that polls do not each rewrite the row.
+pub const FETCHED: &str = "UPDATE chat_session SET customer_fetch = $2 \
+    WHERE id = $1 AND (customer_fetch IS NULL OR customer_fetch < $3)";

@@ -1,0 +1,70 @@
+//! The customer's side on SQLite, inside the writer's transaction: their moves (the facts
+//! read, [`crate::chat::customer`] asked, its writes made) and their reads, which note the
+//! fetch and mark the agent's messages read. The SQL is [`crate::store::sql::customer`]'s.
+
+use std::sync::LazyLock;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::messages::{self, insert_message};
+use crate::chat::customer::{self, CustomerMove, Written};
+use crate::chat::verdict::Verdict;
+use crate::entity::Object;
+use crate::store::sql::{self, customer as sql_customer, moves};
+use crate::time::Timestamp;
+
+static FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::FACTS));
+static POSTED: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql_customer::POSTED));
+static END: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::END));
+static READ: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::READ));
+static FETCHED: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::FETCHED));
+
+/// Makes the customer's `asked` of session `session_id` at `now`; what it makes is the
+/// message it posted, if any.
+pub(super) fn change(
+    transaction: &Connection,
+    session_id: i64,
+    now: Timestamp,
+    asked: &CustomerMove,
+) -> rusqlite::Result<Verdict<Option<i64>>> {
+    let found = transaction
+        .prepare_cached(&FACTS)?
+        .query_row([session_id], |row| sql_customer::facts(row))
+        .optional()?;
+    customer::judge(session_id, found, asked).try_map(|written| match written {
+        Written::Post { message, answered } => {
+            let posted = insert_message(transaction, session_id, &message, now)?;
+            transaction.prepare_cached(&POSTED)?.execute(params![
+                session_id,
+                message.copy(),
+                now,
+                answered
+            ])?;
+            Ok(Some(posted))
+        }
+        Written::End(notice) => {
+            transaction
+                .prepare_cached(&END)?
+                .execute(params![session_id, now])?;
+            insert_message(transaction, session_id, &notice, now)?;
+            Ok(None)
+        }
+    })
+}
+
+/// Session `session_id`'s messages after id `after`, read by its customer at `now` (noted
+/// where the last fetch was before `fresh_before`); the agent's among them marked read.
+pub(super) fn read(
+    transaction: &Connection,
+    session_id: i64,
+    after: i64,
+    (now, fresh_before): (Timestamp, Timestamp),
+) -> rusqlite::Result<Vec<Object>> {
+    transaction
+        .prepare_cached(&FETCHED)?
+        .execute(params![session_id, now, fresh_before])?;
+    transaction
+        .prepare_cached(&READ)?
+        .execute(params![session_id, after])?;
+    messages::list(transaction, session_id, after)
+}

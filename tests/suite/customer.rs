@@ -1,0 +1,333 @@
+//! The customer's side: a chat started without credentials, then the session's key
+//! (`Authorization: SessionKey <key>`) for the view, the conversation and the end - beside
+//! an agent holding the same chat with their own credentials.
+
+use http::{Method, StatusCode};
+use lambda_http::Body;
+use serde_json::{Value, json};
+use test_support::app::{TestApp, TestResponse};
+use test_support::credentials::PASSWORD;
+use test_support::given;
+
+fn app() -> Option<TestApp> {
+    let app = TestApp::new(crate::KIND)?;
+    app.agent("tje0");
+    app.topic("Sales", "Hello, how can we help?");
+    app.member("tje0", "Sales");
+    Some(app)
+}
+
+fn sales(app: &TestApp) -> i64 {
+    app.int("SELECT id FROM chat_topic WHERE name = 'Sales'")
+}
+
+#[track_caller]
+fn ok(response: &TestResponse, status: StatusCode) -> Value {
+    assert_eq!(response.status, status, "{}", response.body);
+    response.json()
+}
+
+/// A customer's chat in Sales: its id and key.
+async fn start(app: &TestApp, body: Value) -> (i64, String) {
+    let path = format!("/api/v1/Customer/ChatTopic/{}/Sessions", sales(app));
+    let headers = [("content-type", "application/json")];
+    let response = app
+        .request(Method::POST, &path, &headers, Body::Text(body.to_string()))
+        .await;
+    let view = ok(&response, StatusCode::CREATED);
+    let key = view["SessionKey"].as_str().unwrap().to_string();
+    (view["ChatSessionId"].as_i64().unwrap(), key)
+}
+
+async fn as_customer(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    key: &str,
+    body: Option<Value>,
+) -> TestResponse {
+    let authorization = format!("SessionKey {key}");
+    let headers = [
+        ("authorization", authorization.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let body = body.map_or(Body::Empty, |body| Body::Text(body.to_string()));
+    app.request(method, path, &headers, body).await
+}
+
+async fn view(app: &TestApp, id: i64, key: &str) -> Value {
+    let path = format!("/api/v1/Customer/ChatSession/{id}");
+    ok(
+        &as_customer(app, Method::GET, &path, key, None).await,
+        StatusCode::OK,
+    )
+}
+
+async fn read(app: &TestApp, id: i64, key: &str, after: i64) -> Value {
+    let path = format!("/api/v1/Customer/ChatSession/{id}/Messages?after={after}");
+    ok(
+        &as_customer(app, Method::GET, &path, key, None).await,
+        StatusCode::OK,
+    )
+}
+
+async fn say(app: &TestApp, id: i64, key: &str, text: &str) -> TestResponse {
+    let path = format!("/api/v1/Customer/ChatSession/{id}/Messages");
+    as_customer(
+        app,
+        Method::POST,
+        &path,
+        key,
+        Some(json!({ "Message": text })),
+    )
+    .await
+}
+
+async fn end(app: &TestApp, id: i64, key: &str) -> TestResponse {
+    let path = format!("/api/v1/Customer/ChatSession/{id}/End");
+    as_customer(app, Method::POST, &path, key, None).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_and_an_agent_hold_a_whole_conversation() {
+    let app = given!(app());
+    let (first, key) = start(&app, json!({"CustomerName": "Ola", "CustomerEmail": "ola@example.no", "Message": "Where is my order?"})).await;
+    assert_eq!(key.len(), 32);
+    let stored = app.text(&format!(
+        "SELECT session_key FROM chat_session WHERE id = {first}"
+    ));
+    assert_eq!(
+        stored,
+        chat_pickup::account::secret::fingerprint(&key),
+        "stored hashed"
+    );
+    let (second, other_key) = start(&app, json!({})).await;
+    let waiting = view(&app, second, &other_key).await;
+    assert_eq!(waiting["Status"], "InQueue");
+    assert_eq!(waiting["QueuePosition"], 2);
+    assert_eq!(waiting["AgentName"], Value::Null);
+    assert_eq!(waiting["SessionKey"], "", "shown once");
+    let fetched = app.text(&format!(
+        "SELECT CAST(customer_fetch AS text) FROM chat_session WHERE id = {first}"
+    ));
+    assert!(!fetched.is_empty(), "WhenFetched set at the start");
+
+    assert_eq!(app.pickup("tje0").await["ChatSessionId"], first);
+    assert_eq!(
+        view(&app, second, &other_key).await["QueuePosition"],
+        1,
+        "one fewer ahead"
+    );
+    let taken = view(&app, first, &key).await;
+    assert_eq!(taken["Status"], "UserLast");
+    assert_eq!(taken["QueuePosition"], Value::Null);
+    assert_eq!(taken["AgentName"], "tje0 Fullname");
+    assert!(
+        taken.get("User").is_none(),
+        "nothing else about the agent: {taken}"
+    );
+
+    let messages = read(&app, first, &key, 0).await;
+    let texts: Vec<&str> = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["Message"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["Where is my order?", "Hello, how can we help?"]);
+    assert_eq!(messages[0]["Type"], "ToUser");
+    assert_eq!(messages[1]["SpecialType"], "Welcome");
+    assert_eq!(
+        messages[1]["ReadByCustomer"], 1,
+        "reading marks the agent's messages read"
+    );
+    let welcome = messages[1]["ChatMessageId"].as_i64().unwrap();
+
+    let written = ok(
+        &say(&app, first, &key, "It has not arrived.").await,
+        StatusCode::OK,
+    );
+    assert_eq!(written["Type"], "ToUser");
+    assert_eq!(written["Author"], "Ola");
+    let session = ok(
+        &app.send(
+            Method::GET,
+            &format!("/api/v1/ChatSession/{first}"),
+            Some(("tje0", PASSWORD)),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(session["Status"], "CustomerLast", "the agent is to answer");
+    assert_eq!(session["LastMessage"], "It has not arrived.");
+    let seen = app
+        .post_json(
+            "/api/v1/Agents/Chat/GetChatMessages",
+            "tje0",
+            &format!(r#"{{"chatSessionId": {first}, "after": {welcome}}}"#),
+        )
+        .await;
+    assert_eq!(
+        ok(&seen, StatusCode::OK)[0]["Message"],
+        "It has not arrived."
+    );
+    let answer = app
+        .post_json(
+            &format!("/api/v1/ChatSession/{first}/Messages"),
+            "tje0",
+            r#"{"Message": "It left today."}"#,
+        )
+        .await;
+    ok(&answer, StatusCode::OK);
+    let after = read(
+        &app,
+        first,
+        &key,
+        written["ChatMessageId"].as_i64().unwrap(),
+    )
+    .await;
+    assert_eq!(after[0]["Message"], "It left today.");
+
+    let ended = ok(&end(&app, first, &key).await, StatusCode::OK);
+    assert_eq!(ended["Status"], "Closed");
+    assert_ne!(ended["WhenEnded"], "0001-01-01T00:00:00");
+    let again = ok(&end(&app, first, &key).await, StatusCode::OK);
+    assert_eq!(
+        again["WhenEnded"], ended["WhenEnded"],
+        "ending twice changes nothing"
+    );
+    let last = read(&app, first, &key, 0).await;
+    let notice = last.as_array().unwrap().last().unwrap();
+    assert_eq!(notice["SpecialType"], "ClosedByCustomer");
+    let late = say(&app, first, &key, "Hello?").await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
+    let rank = app.int(&format!("SELECT rank FROM chat_session WHERE id = {first}"));
+    assert_eq!(rank, 0, "the agent's place released");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_the_sessions_own_key_lets_a_customer_in() {
+    let app = given!(app());
+    let (id, key) = start(&app, json!({"Message": "Hi"})).await;
+    let (other, other_key) = start(&app, json!({})).await;
+    let path = format!("/api/v1/Customer/ChatSession/{id}");
+    for wrong in ["0123456789abcdef0123456789abcdef", other_key.as_str(), ""] {
+        let response = as_customer(&app, Method::GET, &path, wrong, None).await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNAUTHORIZED,
+            "{wrong}: {}",
+            response.body
+        );
+        assert_eq!(
+            response.headers["www-authenticate"],
+            "SessionKey realm=\"chat-pickup\""
+        );
+    }
+    let unknown = as_customer(
+        &app,
+        Method::GET,
+        "/api/v1/Customer/ChatSession/9999",
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNAUTHORIZED,
+        "an unknown session is a wrong key"
+    );
+    assert_eq!(
+        unknown.problem()["detail"],
+        as_customer(&app, Method::GET, &path, &other_key, None)
+            .await
+            .problem()["detail"]
+    );
+    let agent = app.send(Method::GET, &path, Some(("tje0", PASSWORD))).await;
+    assert_eq!(
+        agent.status,
+        StatusCode::UNAUTHORIZED,
+        "an agent's password is not a key"
+    );
+    assert_eq!(view(&app, other, &other_key).await["ChatSessionId"], other);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_waiting_customer_who_leaves_leaves_the_queue() {
+    let app = given!(app());
+    let (id, key) = start(&app, json!({"CustomerName": "Kari"})).await;
+    let ended = ok(&end(&app, id, &key).await, StatusCode::OK);
+    assert_eq!(ended["Status"], "Closed");
+    assert_eq!(ended["QueuePosition"], Value::Null);
+    assert_eq!(
+        app.pickup("tje0").await,
+        Value::Null,
+        "nothing left to pick up"
+    );
+    let messages = read(&app, id, &key, 0).await;
+    assert_eq!(
+        messages[0]["SpecialType"], "ClosedByCustomer",
+        "the key still reads: {messages}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_start_says_what_to_fix_and_writes_nothing() {
+    let app = given!(app());
+    let long = "x".repeat(4097);
+    for (body, status, says) in [
+        (
+            json!({"Message": long}),
+            StatusCode::BAD_REQUEST,
+            "at most 4096",
+        ),
+        (
+            json!({"CustomerName": true}),
+            StatusCode::BAD_REQUEST,
+            "CustomerName must be text",
+        ),
+        (
+            json!({"Message": "a\u{0}"}),
+            StatusCode::BAD_REQUEST,
+            "control characters",
+        ),
+    ] {
+        let path = format!("/api/v1/Customer/ChatTopic/{}/Sessions", sales(&app));
+        let headers = [("content-type", "application/json")];
+        let response = app
+            .request(Method::POST, &path, &headers, Body::Text(body.to_string()))
+            .await;
+        assert_eq!(response.status, status, "{}", response.body);
+        assert!(
+            response.problem()["detail"]
+                .as_str()
+                .unwrap()
+                .contains(says),
+            "{}",
+            response.body
+        );
+    }
+    let nowhere = app
+        .request(
+            Method::POST,
+            "/api/v1/Customer/ChatTopic/9999/Sessions",
+            &[],
+            Body::Empty,
+        )
+        .await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND, "{}", nowhere.body);
+    let form = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/Customer/ChatTopic/{}/Sessions", sales(&app)),
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Body::Text("CustomerName=Per&Message=Hei".into()),
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::CREATED, "{}", form.body);
+    assert_eq!(
+        app.int("SELECT count(*) FROM chat_session"),
+        1,
+        "only the form's"
+    );
+}
