@@ -729,7 +729,10 @@ CREATE TABLE IF NOT EXISTS chat_session (
     rank               bigint NOT NULL DEFAULT 0,
     flags              bigint NOT NULL DEFAULT 0,
     chatbot_isactive   boolean NOT NULL DEFAULT false,
-    rating             bigint NOT NULL DEFAULT 0
+    rating             bigint NOT NULL DEFAULT 0,
+    -- Ours: the language the customer asked in (their welcome is in it where the topic's
+    -- welcome has it); NULL: the topic's.
+    language_id        bigint
 );
 -- The queue walk: status first, then the pickup order, with topic_id in the index so the
 -- caller's topic filter is checked without touching the table. SuperOffice's own
@@ -817,6 +820,7 @@ DO $$ BEGIN ALTER TABLE chat_session ADD CONSTRAINT chat_session_project_id_fkey
 DO $$ BEGIN ALTER TABLE chat_session ADD CONSTRAINT chat_session_sale_id_fkey FOREIGN KEY (sale_id) REFERENCES sale (sale_id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN ALTER TABLE chat_session ADD CONSTRAINT chat_session_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES ticket (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN ALTER TABLE chat_session ADD CONSTRAINT chat_session_transfer_to_fkey FOREIGN KEY (transfer_to) REFERENCES associate (associate_id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN ALTER TABLE chat_session ADD CONSTRAINT chat_session_language_id_fkey FOREIGN KEY (language_id) REFERENCES language (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN ALTER TABLE chat_message ADD CONSTRAINT chat_message_session_id_fkey FOREIGN KEY (session_id) REFERENCES chat_session (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN ALTER TABLE idempotency_key ADD CONSTRAINT idempotency_key_associate_id_fkey FOREIGN KEY (associate_id) REFERENCES associate (associate_id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN ALTER TABLE idempotency_key ADD CONSTRAINT idempotency_key_session_id_fkey FOREIGN KEY (session_id) REFERENCES chat_session (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;

@@ -727,7 +727,10 @@ CREATE TABLE IF NOT EXISTS chat_session (
     rank               INTEGER NOT NULL DEFAULT 0,
     flags              INTEGER NOT NULL DEFAULT 0,
     chatbot_isactive   INTEGER NOT NULL DEFAULT 0,
-    rating             INTEGER NOT NULL DEFAULT 0
+    rating             INTEGER NOT NULL DEFAULT 0,
+    -- Ours: the language the customer asked in (their welcome is in it where the topic's
+    -- welcome has it); NULL: the topic's.
+    language_id        INTEGER REFERENCES language (id)
 );
 -- The queue walk: status first, then the pickup order, with topic_id in the index so the
 -- caller's topic filter is checked without touching the table. SuperOffice's own
@@ -778,4 +781,4 @@ CREATE TABLE IF NOT EXISTS idempotency_key (
 );
 CREATE INDEX IF NOT EXISTS idempotency_key_created ON idempotency_key (created);
 
-PRAGMA user_version = 7;
+PRAGMA user_version = 8;

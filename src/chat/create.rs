@@ -15,6 +15,7 @@ use super::post::{MAX_MESSAGE, stray};
 use super::queue::queue_position;
 use super::{Refusal, Verdict};
 use crate::account::{random, secret};
+use crate::locale::Language;
 use crate::time::Timestamp;
 
 /// The customer's details a new session is created with.
@@ -121,6 +122,8 @@ pub struct Visitor {
     /// The caller's address as the service sees it (CustomerHost); empty when unknown.
     pub host: String,
     pub now: Timestamp,
+    /// The language they asked in, kept for their welcome; `None`: the topic's.
+    pub language: Option<Language>,
 }
 
 /// The verdict on a customer's new session in topic `topic_id`, found as `found` (`None`:

@@ -299,6 +299,7 @@ impl App {
                 store: store.as_ref(),
                 who: &who,
                 now,
+                language: localizer.language(),
                 request_id: &request_id,
                 source,
                 tenant,

@@ -331,3 +331,39 @@ async fn a_start_says_what_to_fix_and_writes_nothing() {
         "only the form's"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_welcome_is_in_the_language_the_customer_asked_in() {
+    let app = given!(app());
+    app.topic("Nordic", "US:\"Hello!\";NO:\"Hei!\"");
+    app.member("tje0", "Nordic");
+    let nordic = app.int("SELECT id FROM chat_topic WHERE name = 'Nordic'");
+    let path = format!("/api/v1/Customer/ChatTopic/{nordic}/Sessions");
+    let started = app
+        .request(Method::POST, &path, &[("SO-Language", "no")], Body::Empty)
+        .await;
+    let view = ok(&started, StatusCode::CREATED);
+    assert_eq!(started.headers["content-language"], "no");
+    let (id, key) = (
+        view["ChatSessionId"].as_i64().unwrap(),
+        view["SessionKey"].as_str().unwrap().to_string(),
+    );
+    let english = app
+        .request(
+            Method::POST,
+            &path,
+            &[("Accept-Language", "en")],
+            Body::Empty,
+        )
+        .await;
+    let english = ok(&english, StatusCode::CREATED)["ChatSessionId"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(app.pickup("tje0").await["ChatSessionId"], id);
+    assert_eq!(read(&app, id, &key, 0).await[0]["Message"], "Hei!");
+    assert_eq!(app.pickup("tje0").await["ChatSessionId"], english);
+    let welcome = app.text(&format!(
+        "SELECT message FROM chat_message WHERE session_id = {english}"
+    ));
+    assert_eq!(welcome, "Hello!");
+}

@@ -42,6 +42,7 @@ fn start(call: &Call, topic: i64, draft: &Draft) -> Done {
             .map(|address| address.to_string())
             .unwrap_or_default(),
         now: call.now,
+        language: call.language,
     };
     let change = call.store.start(&visitor, topic, draft)?;
     let mut answer = answered::created(call, topic, change)?;

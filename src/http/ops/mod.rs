@@ -35,6 +35,7 @@ use crate::chat::edit::Edits;
 use crate::chat::idempotency::Keyed;
 use crate::chat::post::NewMessage;
 use crate::entity::{CHAT_SESSION_ENTITY, Object, Shape};
+use crate::locale::Language;
 use crate::store::Store;
 use crate::time::Timestamp;
 
@@ -177,6 +178,8 @@ pub struct Call<'a> {
     pub who: &'a Who,
     /// The time of the operation, read after authentication (which may take a while).
     pub now: Timestamp,
+    /// The language the caller asked in, if any ([`crate::locale`]).
+    pub language: Option<Language>,
     pub request_id: &'a str,
     /// The client's address ([`super::source`]), for the log.
     pub source: Option<IpAddr>,

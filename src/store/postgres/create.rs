@@ -103,7 +103,10 @@ async fn insert(
     let (now, fingerprint, copy) = (now.utc(), draft.key_fingerprint(), draft.copy());
     let host = visitor.map_or("", |visitor| visitor.host.as_str());
     let fetched = visitor.map(|_| now);
-    let values: [&(dyn ToSql + Sync); 12] = [
+    let language = visitor
+        .and_then(|visitor| visitor.language)
+        .map(|language| language.id());
+    let values: [&(dyn ToSql + Sync); 13] = [
         &topic_id,
         &now,
         &fingerprint,
@@ -116,6 +119,7 @@ async fn insert(
         &copy,
         &host,
         &fetched,
+        &language,
     ];
     let statement = client.prepare_cached(&sql_create::INSERT).await?;
     let session_id: i64 = client.query_one(&statement, &values).await?.try_get(0)?;

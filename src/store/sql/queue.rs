@@ -32,8 +32,8 @@ pub static RANKS: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// The columns a candidate is made of, in [`candidate`]'s order.
-const CANDIDATE_SESSION: &str =
-    "s.id, s.topic_id, s.when_requested, s.name, s.customer_alias, s.first_message";
+const CANDIDATE_SESSION: &str = "s.id, s.topic_id, s.when_requested, s.name, s.customer_alias, \
+    s.first_message, s.language_id";
 
 /// The first session the agent may take: waiting, in a topic where they may respond; the
 /// oldest request first, then the lowest id. Served by the `chat_session_queue` index in
@@ -67,13 +67,14 @@ pub static FOREIGN: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// The session `session` (a query of [`first`]'s or [`named`]'s columns) as a candidate:
-/// with its topic's welcome settings and the first name of the agent's person, then
+/// with its topic's welcome settings (in the customer's language where they asked in one) and the first name of the agent's person, then
 /// `extra` columns of the backend's.
 pub fn candidate_query(session: &str, extra: &str) -> String {
     format!(
         "WITH next AS ({session}) \
          SELECT next.id, next.topic_id, next.when_requested, \
-           t.welcome_message, t.language_id, t.name, t.widget_agent_use_firstname, \
+           t.welcome_message, coalesce(next.language_id, t.language_id), t.name, \
+           t.widget_agent_use_firstname, \
            next.name, next.customer_alias, \
            (SELECT p.firstname FROM associate a JOIN person p ON p.person_id = a.person_id \
              WHERE a.associate_id = $1), \

@@ -104,6 +104,9 @@ fn insert(transaction: &Connection, opened: &Opened, position: i64) -> rusqlite:
             draft.copy(),
             visitor.map_or("", |visitor| visitor.host.as_str()),
             visitor.map(|_| now),
+            visitor
+                .and_then(|visitor| visitor.language)
+                .map(|language| language.id()),
         ],
         |row| row.get(0),
     )?;
