@@ -732,7 +732,11 @@ CREATE TABLE IF NOT EXISTS chat_session (
     rating             bigint NOT NULL DEFAULT 0,
     -- Ours: the language the customer asked in (their welcome is in it where the topic's
     -- welcome has it); NULL: the topic's.
-    language_id        bigint
+    language_id        bigint,
+    -- Ours: a customer's session is alive until this instant - their last fetch and the
+    -- idle allowance; past it the chat is dead: no pickup hands it out, the sweep closes
+    -- it. NULL: no customer fetches it (made by an agent or the admin), never dead.
+    alive_until        timestamptz
 );
 -- The queue walk: status first, then the pickup order, with topic_id in the index so the
 -- caller's topic filter is checked without touching the table. SuperOffice's own

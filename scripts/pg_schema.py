@@ -32,7 +32,7 @@ DATES = {
     "next_due_date", "created_at", "last_changed", "read_by_owner", "read_by_customer",
     "first_read_by_user", "activate", "closed_at", "replied_at", "alert_timeout", "deadline",
     "last_accept", "when_requested", "when_started", "when_ended", "idle", "customer_fetch",
-    "when_posted", "last_failure",
+    "when_posted", "last_failure", "alive_until",
 }
 FLAGS = {
     "deleted", "revoked", "is_owner", "use_person_address", "is_published", "has_attachment",

@@ -9,7 +9,10 @@
 # languages and $select names exist is data, not schema.) The conversation's groups (run
 # "held") start with the agent holding every session the demo has waiting, so that
 # messages, transcripts and changes reach sessions of the agent's - 200s whose bodies are
-# checked - and not only 403s.
+# checked - and not only 403s. The customer's groups (scheme "sessionkey") start a chat
+# first, with no credentials, and send its SessionKey; the operations on a customer's
+# session are asked about that session (a per-run configuration fixes their {id}), since
+# any other answers the same 401.
 #
 #   scripts/schemathesis.sh [MAX_EXAMPLES]     # after cargo build; needs schemathesis (pip), curl
 set -euo pipefail
@@ -28,7 +31,10 @@ cleanup() {
 trap cleanup EXIT
 
 run() {
+    # The agents' groups leave out the customer's routes, whose paths their expressions
+    # match too (.*/ChatSession/{id}).
     local scheme="$1" group="$2" held="${3:-}" dir port auth credentials tenant_too=""
+    local config=scripts/schemathesis.toml customers=(--exclude-name-regex '/Customer/')
     dir="$(mktemp -d)"
     dirs+=("$dir")
     mkdir "$dir/tenants"
@@ -54,6 +60,19 @@ run() {
         bearer)
             auth=(-H "Authorization: Bearer $("$bin" --db "$dir/chat.db" admin issue-token --user tje0)")
             credentials=("${auth[@]}") ;;
+        sessionkey)
+            # The customer starts a chat in the demo's topic 1 and holds its key.
+            local started id key
+            started="$(curl -sf -X POST -H 'Accept: application/json' \
+                "http://127.0.0.1:$port/api/v1/Customer/ChatTopic/1/Sessions")"
+            read -r id key < <(python3 -c 'import json, sys; s = json.load(sys.stdin); print(s["ChatSessionId"], s["SessionKey"])' <<<"$started")
+            auth=(-H "Authorization: SessionKey $key")
+            credentials=("${auth[@]}")
+            config="$dir/schemathesis.toml"
+            customers=()
+            { cat scripts/schemathesis.toml
+              printf '\n[[operations]]\ninclude-path-regex = "/Customer/ChatSession/"\nparameters = { "path.id" = %s }\n' "$id"
+            } >"$config" ;;
     esac
     if [ -n "$held" ]; then
         # tje0 picks up every waiting session (the chatbot's is never handed out): 1, 3, 4
@@ -68,8 +87,8 @@ run() {
         done
     fi
     echo "== schemathesis, $scheme, operations matching $group${held:+ (sessions held)}, $examples examples per operation"
-    schemathesis --config-file scripts/schemathesis.toml run openapi.yaml --url "http://127.0.0.1:$port" "${auth[@]}" \
-        --include-name-regex "$group" \
+    schemathesis --config-file "$config" run openapi.yaml --url "http://127.0.0.1:$port" "${auth[@]}" \
+        --include-name-regex "$group" ${customers[@]+"${customers[@]}"} \
         --max-examples "$examples" --checks all --exclude-checks positive_data_acceptance \
         --seed 20261125 --warnings off "${@:4}"
 }
@@ -102,3 +121,10 @@ for group in '^POST .*/ChatSession/\{id\}/Messages$|/Agents/Chat/AddChatMessage$
     run "$other" "$group" held --exclude-path-regex '^/\{tenant\}/'
     if [ "$other" = soticket ]; then other=bearer; else other=soticket; fi
 done
+
+# The customer's operations, with the key of a chat the customer started: starting one (no
+# credentials asked; the key is ignored) and leaving in one group, the rest of their
+# session in another - so that the session is still open for its messages. On the default
+# database's routes only, whose session the key is; the start's tenant route is asked too.
+run sessionkey '/Customer/ChatTopic/\{id\}/Sessions$|^POST /api/v1/Customer/ChatSession/\{id\}/End$'
+run sessionkey '^(GET|POST) /api/v1/Customer/ChatSession/\{id\}(/Messages)?$'

@@ -59,6 +59,16 @@ impl Timestamp {
         )
     }
 
+    /// The instant `span` after this one; the latest there is if that is past it.
+    pub fn after(&self, span: std::time::Duration) -> Timestamp {
+        let span = chrono::Duration::from_std(span).unwrap_or(chrono::Duration::MAX);
+        Self(
+            self.0
+                .checked_add_signed(span)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+        )
+    }
+
     /// The UTC time in .NET's round-trip form without a zone designator.
     pub fn to_dotnet(&self) -> String {
         dotnet(self.0.naive_utc())

@@ -1,4 +1,4 @@
-//! The queue: put a customer in it, list who waits.
+//! The queue: put a customer in it, list who waits, close the chats whose customer left.
 
 use clap::Subcommand;
 
@@ -21,6 +21,9 @@ pub enum Command {
     },
     /// List the sessions waiting in the queue, in pickup order.
     Queue,
+    /// Close the customers' chats that went quiet (no fetch within the idle allowance):
+    /// what the local server does every 30 seconds, for a cron job or a schedule.
+    Sweep,
 }
 
 pub fn run(store: &dyn Admin, command: &Command) -> Result<(), Failure> {
@@ -42,6 +45,10 @@ pub fn run(store: &dyn Admin, command: &Command) -> Result<(), Failure> {
             println!("session {id} queued in {topic}");
         }
         Command::Queue => print_queue(store)?,
+        Command::Sweep => {
+            let closed = store.sweep(Timestamp::now())?;
+            println!("{closed} dead chats closed");
+        }
     }
     Ok(())
 }

@@ -124,6 +124,8 @@ pub struct Visitor {
     pub now: Timestamp,
     /// The language they asked in, kept for their welcome; `None`: the topic's.
     pub language: Option<Language>,
+    /// Until when the chat is alive without another fetch ([`super::customer`]).
+    pub alive_until: Timestamp,
 }
 
 /// The verdict on a customer's new session in topic `topic_id`, found as `found` (`None`:

@@ -8,10 +8,37 @@ use super::post::{Invalid, MAX_MESSAGE, stray};
 use super::queue::IN_PROGRESS;
 use super::{Refusal, Verdict};
 use crate::entity::status::IN_QUEUE;
+use crate::time::Timestamp;
 
 /// How often a customer's reads are noted as WhenFetched at most: the dead-chat rule counts
 /// in minutes, and a poll need not rewrite the session's row each time.
 pub const FETCH_NOTED_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A customer's read of their session: when, and until when it keeps the chat alive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fetch {
+    pub at: Timestamp,
+    pub alive_until: Timestamp,
+}
+
+impl Fetch {
+    /// A read at `at`, keeping the chat alive for `idle` more.
+    pub fn at(at: Timestamp, idle: std::time::Duration) -> Self {
+        Self {
+            at,
+            alive_until: at.after(idle),
+        }
+    }
+
+    /// Reads after the last one noted by this instant are noted again.
+    pub fn noted_before(&self) -> Timestamp {
+        self.at.before(FETCH_NOTED_EVERY)
+    }
+}
+
+/// The customer's idle allowance when none is configured: after two minutes without a fetch
+/// a customer's chat is dead.
+pub const IDLE: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// A change the customer asks of their session.
 #[derive(Clone, Debug, PartialEq, Eq)]

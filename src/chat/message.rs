@@ -70,6 +70,18 @@ impl Message {
         }
     }
 
+    /// The notice that the customer went quiet and the service closed the chat.
+    pub fn closed_by_idle() -> Self {
+        Self {
+            text: String::new(),
+            kind: message::SPECIAL,
+            special: message::SPECIAL_CLOSED_BY_IDLE,
+            param: String::new(),
+            author: String::new(),
+            created_by: 0,
+        }
+    }
+
     /// What the session keeps of the message as its FirstMessage and LastMessage:
     /// SuperOffice's columns hold 1,024 characters.
     pub fn copy(&self) -> String {

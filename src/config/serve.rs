@@ -74,6 +74,16 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u64).range(1..=8760)
     )]
     pub idempotency_key_hours: u64,
+    /// How long (seconds) a customer's chat stays alive without a fetch: past it the chat is
+    /// dead - no pickup hands it out, and it is closed (the local server sweeps every 30 s;
+    /// elsewhere `admin sweep`).
+    #[arg(
+        long,
+        env = "CHAT_PICKUP_CUSTOMER_IDLE_SECONDS",
+        default_value = "120",
+        value_parser = clap::value_parser!(u64).range(10..=86_400)
+    )]
+    pub customer_idle_seconds: u64,
 }
 
 /// `--auth-schemes`.
@@ -101,6 +111,10 @@ impl From<SchemeName> for Scheme {
 impl ServeArgs {
     pub fn key_lifetime(&self) -> Duration {
         Duration::from_secs(self.idempotency_key_hours * 60 * 60)
+    }
+
+    pub fn customer_idle(&self) -> Duration {
+        Duration::from_secs(self.customer_idle_seconds)
     }
 
     pub fn forwarded(&self) -> Forwarded {

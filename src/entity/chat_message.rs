@@ -80,6 +80,7 @@ pub mod message {
     pub const SPECIAL_WELCOME: i64 = 1;
     pub const SPECIAL_CLOSED_BY_USER: i64 = 10;
     pub const SPECIAL_CLOSED_BY_CUSTOMER: i64 = 11;
+    pub const SPECIAL_CLOSED_BY_IDLE: i64 = 12;
     /// `created_by` of a message the customer wrote.
     pub const BY_CUSTOMER: i64 = -1;
 }

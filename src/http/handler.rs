@@ -35,6 +35,7 @@ use super::routes::{self, Route};
 use super::source::Forwarded;
 use crate::auth::session_key::{self, KeyRefused};
 use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller};
+use crate::chat::customer;
 use crate::chat::idempotency::{IdempotencyKey, Keyed};
 use crate::locale::{LocaleRequest, Localizer, Zone};
 use crate::store::{Store, Stores};
@@ -66,6 +67,8 @@ pub struct App {
     key_lifetime: Duration,
     /// The keys of the requests being answered.
     in_flight: Arc<InFlight>,
+    /// How long a customer's chat stays alive without a fetch.
+    customer_idle: Duration,
 }
 
 impl App {
@@ -80,6 +83,15 @@ impl App {
             forwarded: Forwarded::Ignored,
             key_lifetime: KEY_LIFETIME,
             in_flight: Arc::default(),
+            customer_idle: customer::IDLE,
+        }
+    }
+
+    /// How long a customer's chat stays alive without a fetch (default 120 s).
+    pub fn with_customer_idle(self, customer_idle: Duration) -> Self {
+        Self {
+            customer_idle,
+            ..self
         }
     }
 
@@ -259,6 +271,7 @@ impl App {
     ) -> Result<(Localizer, Answer), ApiError> {
         let in_flight = self.in_flight.clone();
         let key_lifetime = self.key_lifetime;
+        let customer_idle = self.customer_idle;
         let stores = self.stores.clone();
         let headers = request.headers().clone();
         let default_zone = self.default_zone.clone();
@@ -300,6 +313,7 @@ impl App {
                 who: &who,
                 now,
                 language: localizer.language(),
+                customer_idle,
                 request_id: &request_id,
                 source,
                 tenant,

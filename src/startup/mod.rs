@@ -15,6 +15,7 @@ use crate::store::Stores;
 use crate::store::admin::Admin;
 use crate::store::postgres::PgStores;
 use crate::store::sqlite::{SqliteStore, SqliteStores};
+use crate::time::Timestamp;
 
 /// Runs the command line's command.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
@@ -32,13 +33,34 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-/// The local HTTP server, until the process ends.
+/// The local HTTP server, until the process ends; the default database's dead chats swept
+/// every [`SWEEP_EVERY`].
 async fn serve(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
     let app = app(settings, args, false)?;
+    tokio::spawn(sweeping(open(settings)?));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, db = %settings.db, "serving");
     server::serve(listener, app).await?;
     Ok(())
+}
+
+/// How often the local server closes dead chats.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Closes the dead chats of `store` every [`SWEEP_EVERY`], for as long as the server runs.
+async fn sweeping(store: Arc<dyn Admin>) {
+    let mut ticks = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        ticks.tick().await;
+        let store = store.clone();
+        let swept = tokio::task::spawn_blocking(move || store.sweep(Timestamp::now())).await;
+        match swept {
+            Ok(Ok(0)) => {}
+            Ok(Ok(closed)) => tracing::info!(closed, "closed dead chats"),
+            Ok(Err(error)) => tracing::warn!(%error, "sweeping dead chats failed"),
+            Err(error) => tracing::warn!(%error, "sweeping dead chats failed"),
+        }
+    }
 }
 
 /// The Lambda runtime, until the instance is shut down. With `AWS_LAMBDA_MAX_CONCURRENCY`
@@ -70,6 +92,7 @@ fn app(settings: &Settings, args: &ServeArgs, on_lambda: bool) -> Result<Arc<App
             .with_default_zone(args.default_tz.clone())
             .with_forwarded(args.forwarded())
             .with_key_lifetime(args.key_lifetime())
+            .with_customer_idle(args.customer_idle())
             .with_auth(args.auth_config(settings)?),
     ))
 }

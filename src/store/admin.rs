@@ -244,6 +244,11 @@ pub trait Admin: Send + Sync {
     /// The sessions waiting in the queue, in pickup order (bot-active ones included).
     fn queue(&self) -> Result<Vec<Waiting>, AdminError>;
 
+    /// Closes the customers' chats dead at `now` (past their `alive_until`,
+    /// [`crate::chat::customer`]): a `ClosedByIdle` notice, `Closed`, the agent's place
+    /// released. A few hundred at a time; how many it closed.
+    fn sweep(&self, now: Timestamp) -> Result<usize, AdminError>;
+
     /// Whether the database has no associates yet (a fresh database for `demo`).
     fn has_no_associates(&self) -> Result<bool, AdminError>;
 

@@ -30,7 +30,7 @@ use crate::account::secret::SecretKind;
 use crate::account::tenant::Tenant;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
-use crate::chat::customer::CustomerMove;
+use crate::chat::customer::{CustomerMove, Fetch};
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
 use crate::entity::Object;
@@ -89,13 +89,14 @@ pub trait Store: Send + Sync {
     ) -> Result<Change, StoreError>;
 
     /// Session `session_id`'s messages after id `after`, in id order, as its customer reads
-    /// them at `now`: the read is noted as WhenFetched (at most every
-    /// [`crate::chat::customer::FETCH_NOTED_EVERY`]) and the agent's messages marked read.
+    /// them ([`Fetch`]): the read is noted as WhenFetched, keeping the chat alive (at most
+    /// every [`crate::chat::customer::FETCH_NOTED_EVERY`]), and the agent's messages marked
+    /// read.
     fn customer_messages(
         &self,
         session_id: i64,
         after: i64,
-        now: Timestamp,
+        fetch: Fetch,
     ) -> Result<Vec<Object>, StoreError>;
 
     /// The customer's view of session `session_id`, whatever its status.

@@ -7,7 +7,7 @@ use chat_pickup::account::tenant::Tenant;
 use chat_pickup::account::{Account, Agent};
 use chat_pickup::auth::password;
 use chat_pickup::chat::create::{Draft, Visitor};
-use chat_pickup::chat::customer::CustomerMove;
+use chat_pickup::chat::customer::{CustomerMove, Fetch};
 use chat_pickup::chat::queue::Which;
 use chat_pickup::chat::{Actor, Change, Claim, Move, Pickup};
 use chat_pickup::entity::{Object, Shape};
@@ -111,7 +111,7 @@ impl Store for Fault {
         Ok(Change::Replayed(None))
     }
 
-    fn customer_messages(&self, _: i64, _: i64, _: Timestamp) -> Result<Vec<Object>, StoreError> {
+    fn customer_messages(&self, _: i64, _: i64, _: Fetch) -> Result<Vec<Object>, StoreError> {
         Ok(Vec::new())
     }
 

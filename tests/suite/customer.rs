@@ -367,3 +367,82 @@ async fn the_welcome_is_in_the_language_the_customer_asked_in() {
     ));
     assert_eq!(welcome, "Hello!");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_agent_gets_a_dead_chat_and_the_sweep_closes_them() {
+    let app = given!(app());
+    let (waiting, waiting_key) = start(&app, json!({"CustomerName": "Gone"})).await;
+    let (talking, talking_key) = start(&app, json!({"CustomerName": "Quiet"})).await;
+    let (alive, _) = start(&app, json!({"CustomerName": "Here"})).await;
+    let by_agent = app.enqueue("Sales", "made by the admin", 1);
+    assert_eq!(app.pickup("tje0").await["ChatSessionId"], by_agent);
+    assert_eq!(
+        app.pickup("tje0").await["ChatSessionId"],
+        waiting,
+        "alive, the oldest first"
+    );
+    app.exec(&format!(
+        "UPDATE chat_session SET status = 4, user_id = NULL, rank = 0 WHERE id = {waiting}"
+    ));
+    app.exec(&format!(
+        "DELETE FROM chat_message WHERE session_id = {waiting} AND special_type = 1"
+    ));
+    // Both customers went quiet long ago; no sweep has run.
+    app.exec(&format!(
+        "UPDATE chat_session SET alive_until = '2000-01-01 00:00:00', customer_fetch = '2000-01-01 00:00:00' \
+         WHERE id IN ({waiting}, {talking})"
+    ));
+    assert_eq!(
+        app.pickup("tje0").await["ChatSessionId"],
+        alive,
+        "the dead ones are skipped"
+    );
+    let skipped = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/ChatSession/{talking}/Pickup"),
+            Some(("tje0", PASSWORD)),
+        )
+        .await;
+    assert_eq!(ok(&skipped, StatusCode::OK), Value::Null, "not even by id");
+    // A read brings the quiet one back.
+    read(&app, talking, &talking_key, 0).await;
+    assert_eq!(app.pickup("tje0").await["ChatSessionId"], talking);
+    app.exec(&format!(
+        "UPDATE chat_session SET alive_until = '2000-01-01 00:00:00' WHERE id = {talking}"
+    ));
+
+    let closed = app
+        .admin
+        .sweep(chat_pickup::time::Timestamp::now())
+        .unwrap();
+    assert_eq!(closed, 2, "the waiting one and the one in progress");
+    for id in [waiting, talking] {
+        assert_eq!(
+            app.int(&format!("SELECT status FROM chat_session WHERE id = {id}")),
+            9
+        );
+        let notice = app.int(&format!(
+            "SELECT max(special_type) FROM chat_message WHERE session_id = {id}"
+        ));
+        assert_eq!(notice, 12, "ClosedByIdle");
+    }
+    assert_eq!(
+        app.int(&format!(
+            "SELECT rank FROM chat_session WHERE id = {talking}"
+        )),
+        0
+    );
+    assert_eq!(view(&app, waiting, &waiting_key).await["Status"], "Closed");
+    assert_eq!(
+        app.admin
+            .sweep(chat_pickup::time::Timestamp::now())
+            .unwrap(),
+        0,
+        "once"
+    );
+    let status = app.int(&format!(
+        "SELECT status FROM chat_session WHERE id = {by_agent}"
+    ));
+    assert_eq!(status, 6, "a session no customer fetches never dies");
+}

@@ -114,7 +114,7 @@ fn xml(text: &str) -> Result<Document, FieldError> {
             Event::Start(start) => open.push(Element::open(&start)),
             Event::Empty(start) => {
                 if let Some(root) = close(&mut open, Element::open(&start)) {
-                    return Ok(root_document(root));
+                    return after_root(&mut reader, root);
                 }
             }
             Event::Text(value) => {
@@ -139,11 +139,25 @@ fn xml(text: &str) -> Result<Document, FieldError> {
             Event::End(_) => {
                 let element = open.pop().ok_or_else(malformed)?;
                 if let Some(root) = close(&mut open, element) {
-                    return Ok(root_document(root));
+                    return after_root(&mut reader, root);
                 }
             }
             Event::Eof => return Err(malformed()),
             _ => {}
+        }
+    }
+}
+
+/// The document of `root`, if nothing but white space, comments and processing
+/// instructions follows it: a second root, or text after it, is not well-formed XML.
+fn after_root(reader: &mut Reader<&[u8]>, root: Element) -> Result<Document, FieldError> {
+    let malformed = FieldError::Malformed("not well-formed XML");
+    loop {
+        match reader.read_event().map_err(|_| malformed.clone())? {
+            Event::Eof => return Ok(root_document(root)),
+            Event::Text(text) if text.iter().all(u8::is_ascii_whitespace) => {}
+            Event::Comment(_) | Event::PI(_) => {}
+            _ => return Err(malformed),
         }
     }
 }
@@ -228,6 +242,9 @@ mod tests {
         assert_eq!(Document::parse(None, b" ").unwrap(), Document::default());
         assert!(Document::parse(None, b"[1]").is_err());
         assert!(Document::parse(Some("text/xml"), b"<a><b></a>").is_err());
+        assert!(Document::parse(Some("text/xml"), b"<a>1</a><a>2</a>").is_err());
+        assert!(Document::parse(Some("text/xml"), b"<a/>trailing").is_err());
+        assert!(Document::parse(Some("text/xml"), b"<a>1</a>\n<!-- fine -->\n").is_ok());
     }
 
     proptest! {

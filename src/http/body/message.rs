@@ -39,7 +39,12 @@ fn read(message: &Document) -> Result<NewMessage, BodyError> {
 /// What a customer writes: `Message`, checked as an agent's message is.
 pub fn words(body: &Document) -> Result<Words, BodyError> {
     let text = text_member(body, "Message")?;
-    Words::new(&text).map_err(|invalid| BodyError::new(explain(invalid)))
+    Words::new(&text).map_err(|invalid| match invalid {
+        Invalid::ControlCharacters => {
+            BodyError::new("Message may hold line breaks and tabs, no other control characters")
+        }
+        invalid => BodyError::new(explain(invalid)),
+    })
 }
 
 fn enumerated(message: &Document, name: &str, def: &EnumDef) -> Result<Option<i64>, BodyError> {

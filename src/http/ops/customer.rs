@@ -10,7 +10,7 @@
 use super::{Audience, Call, Content, Done, Operation, Run, answered};
 use crate::chat::Refusal;
 use crate::chat::create::{Draft, Visitor};
-use crate::chat::customer::{CustomerMove, Words, wait_ahead};
+use crate::chat::customer::{CustomerMove, Fetch, Words, wait_ahead};
 use crate::entity::{CHAT_MESSAGE, CUSTOMER_SESSION, Object, Value};
 use crate::http::error::ApiError;
 use crate::time::Timestamp;
@@ -43,6 +43,7 @@ fn start(call: &Call, topic: i64, draft: &Draft) -> Done {
             .unwrap_or_default(),
         now: call.now,
         language: call.language,
+        alive_until: call.now.after(call.customer_idle),
     };
     let change = call.store.start(&visitor, topic, draft)?;
     let mut answer = answered::created(call, topic, change)?;
@@ -77,7 +78,8 @@ fn estimate(view: &mut Object, now: Timestamp) {
 }
 
 fn messages(call: &Call, session: i64, after: i64) -> Done {
-    let messages = call.store.customer_messages(session, after, call.now)?;
+    let fetch = Fetch::at(call.now, call.customer_idle);
+    let messages = call.store.customer_messages(session, after, fetch)?;
     Ok(super::Answer::of(Content::List(messages)))
 }
 

@@ -180,6 +180,8 @@ pub struct Call<'a> {
     pub now: Timestamp,
     /// The language the caller asked in, if any ([`crate::locale`]).
     pub language: Option<Language>,
+    /// How long a customer's chat stays alive without a fetch ([`crate::chat::customer`]).
+    pub customer_idle: std::time::Duration,
     pub request_id: &'a str,
     /// The client's address ([`super::source`]), for the log.
     pub source: Option<IpAddr>,

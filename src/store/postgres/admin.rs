@@ -6,12 +6,14 @@ use tokio_postgres::types::ToSql;
 use super::errors::Failure;
 use super::{PgStore, execute, row, rows};
 use crate::account::secret::SecretKind;
+use crate::chat::message::Message;
 use crate::chat::queue::queue_position;
 use crate::entity::status;
 use crate::store::StoreError;
 use crate::store::admin::{
     Admin, AdminError, NewSecret, NewTopic, Queued, Rights, Waiting, secret_holder,
 };
+use crate::store::sql::{customer as sql_customer, moves};
 use crate::time::Timestamp;
 
 impl Admin for PgStore {
@@ -148,6 +150,22 @@ impl Admin for PgStore {
                     })
                 })
                 .collect()
+        })?)
+    }
+
+    fn sweep(&self, now: Timestamp) -> Result<usize, AdminError> {
+        Ok(self.write(async |client| {
+            let at = now.utc();
+            let dead: Vec<i64> = rows(client, sql_customer::DEAD, &[&at])
+                .await?
+                .iter()
+                .map(|row| row.try_get(0))
+                .collect::<Result<_, _>>()?;
+            for session in &dead {
+                execute(client, &moves::END, &[session, &at]).await?;
+                super::messages::insert(client, *session, &Message::closed_by_idle(), now).await?;
+            }
+            Ok(dead.len())
         })?)
     }
 

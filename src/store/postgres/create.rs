@@ -106,7 +106,8 @@ async fn insert(
     let language = visitor
         .and_then(|visitor| visitor.language)
         .map(|language| language.id());
-    let values: [&(dyn ToSql + Sync); 13] = [
+    let alive_until = visitor.map(|visitor| visitor.alive_until.utc());
+    let values: [&(dyn ToSql + Sync); 14] = [
         &topic_id,
         &now,
         &fingerprint,
@@ -120,6 +121,7 @@ async fn insert(
         &host,
         &fetched,
         &language,
+        &alive_until,
     ];
     let statement = client.prepare_cached(&sql_create::INSERT).await?;
     let session_id: i64 = client.query_one(&statement, &values).await?.try_get(0)?;

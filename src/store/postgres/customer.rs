@@ -9,7 +9,7 @@ use deadpool_postgres::ClientWrapper;
 
 use super::errors::Failure;
 use super::{execute, load, messages, row, rows};
-use crate::chat::customer::{self, CustomerMove, Written};
+use crate::chat::customer::{self, CustomerMove, Fetch, Written};
 use crate::chat::verdict::Verdict;
 use crate::entity::{CHAT_MESSAGE, Object};
 use crate::store::load::{assemble, select_all};
@@ -59,22 +59,19 @@ pub async fn change(
     )
 }
 
-/// Session `session_id`'s messages after id `after`, read by its customer at `now` (noted
-/// where the last fetch was before `fresh_before`); the agent's among them marked read
-/// first.
+/// Session `session_id`'s messages after id `after`, read by its customer (`fetch`, noted
+/// where the last was noted long enough ago); the agent's among them marked read first.
 pub async fn read(
     client: &ClientWrapper,
     session_id: i64,
     after: i64,
-    (now, fresh_before): (Timestamp, Timestamp),
+    fetch: Fetch,
 ) -> Result<Vec<Object>, Failure> {
-    let (now, fresh_before) = (now.utc(), fresh_before.utc());
-    execute(
-        client,
-        sql_customer::FETCHED,
-        &[&session_id, &now, &fresh_before],
-    )
-    .await?;
+    let (at, before) = (fetch.at.utc(), fetch.noted_before().utc());
+    let alive_until = fetch.alive_until.utc();
+    let noted: [&(dyn tokio_postgres::types::ToSql + Sync); 4] =
+        [&session_id, &at, &before, &alive_until];
+    execute(client, sql_customer::FETCHED, &noted).await?;
     execute(client, sql_customer::READ, &[&session_id, &after]).await?;
     let found = rows(client, &AFTER, &[&session_id, &after]).await?;
     found

@@ -10,7 +10,7 @@ use crate::store::StoreError;
 /// The PostgreSQL schema, derived from `schema.sql` by `scripts/pg_schema.py`.
 pub const SCHEMA: &str = include_str!("../../../schema.pg.sql");
 /// Bumped with every change to `schema.pg.sql` that an existing database needs.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// What `CREATE TABLE IF NOT EXISTS` cannot do for a schema made by an older version: the
 /// columns added since, run before the schema (whose foreign keys may name them); on a new
@@ -21,7 +21,8 @@ const ADDED_COLUMNS: &str = "
     ALTER TABLE IF EXISTS chat_topic ADD COLUMN IF NOT EXISTS agent_max_active_sessions bigint
       CHECK (agent_max_active_sessions >= 0);
     ALTER TABLE IF EXISTS idempotency_key ADD COLUMN IF NOT EXISTS message_id bigint;
-    ALTER TABLE IF EXISTS chat_session ADD COLUMN IF NOT EXISTS language_id bigint;";
+    ALTER TABLE IF EXISTS chat_session ADD COLUMN IF NOT EXISTS language_id bigint;
+    ALTER TABLE IF EXISTS chat_session ADD COLUMN IF NOT EXISTS alive_until timestamptz;";
 
 /// Whether `schema` holds our tables (its version table); a tenant without it does not exist.
 pub async fn exists(client: &ClientWrapper, schema: &str) -> Result<bool, Failure> {

@@ -36,7 +36,7 @@ use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
-use crate::chat::customer::{CustomerMove, FETCH_NOTED_EVERY};
+use crate::chat::customer::{CustomerMove, Fetch};
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move, Pickup, Verdict};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, CUSTOMER_SESSION, Object};
@@ -186,12 +186,9 @@ impl Store for PgStore {
         &self,
         session_id: i64,
         after: i64,
-        now: Timestamp,
+        fetch: Fetch,
     ) -> Result<Vec<Object>, StoreError> {
-        let fresh_before = now.before(FETCH_NOTED_EVERY);
-        Ok(self.write(async |client| {
-            customer::read(client, session_id, after, (now, fresh_before)).await
-        })?)
+        Ok(self.write(async |client| customer::read(client, session_id, after, fetch).await)?)
     }
 
     fn customer_session(&self, session_id: i64) -> Result<Option<Object>, StoreError> {

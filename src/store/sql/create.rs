@@ -38,13 +38,15 @@ pub fn topic_facts<R: Columns>(row: &R) -> Result<create::Facts, R::Error> {
 /// with the key's fingerprint `$3`, at InitialQueuePos `$4`; the customer's name `$5`
 /// (also their alias), e-mail `$6`, phone `$7`, company `$8`, consent `$9` and the copy of
 /// their first message `$10`; their address `$11`, when they last fetched `$12` (NULL:
-/// no customer fetches yet) and the language they asked in `$13`. Yields its id.
+/// no customer fetches yet), the language they asked in `$13` and until when the chat is
+/// alive without another fetch `$14` (NULL: no customer, never dead). Yields its id.
 pub static INSERT: LazyLock<String> = LazyLock::new(|| {
     format!(
         "INSERT INTO chat_session (topic_id, status, when_requested, idle, session_key, \
            initial_queue_pos, name, customer_alias, email, phone, company_name, consented, \
-           first_message, last_message, customer_host, customer_fetch, language_id) \
+           first_message, last_message, customer_host, customer_fetch, language_id, \
+           alive_until) \
          VALUES ($1, {IN_QUEUE}, $2, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $10, $11, $12, \
-           $13) RETURNING id"
+           $13, $14) RETURNING id"
     )
 });

@@ -34,7 +34,12 @@ pub static POSTED: LazyLock<String> = LazyLock::new(|| {
 pub const READ: &str = "UPDATE chat_message SET read_by_customer = true \
     WHERE session_id = $1 AND id > $2 AND type = 1 AND NOT read_by_customer";
 
-/// The customer of session `$1` fetched at `$2`; written only when the last fetch was before
-/// `$3`, so that polls do not each rewrite the row.
-pub const FETCHED: &str = "UPDATE chat_session SET customer_fetch = $2 \
+/// The customer of session `$1` fetched at `$2`, so the chat is alive until `$4`; written
+/// only when the last fetch was before `$3`, so that polls do not each rewrite the row.
+pub const FETCHED: &str = "UPDATE chat_session SET customer_fetch = $2, alive_until = $4 \
     WHERE id = $1 AND (customer_fetch IS NULL OR customer_fetch < $3)";
+
+/// Dead chats at `$1`: alive (waiting or in progress) by status, past their `alive_until`;
+/// a few hundred at a time.
+pub const DEAD: &str = "SELECT id FROM chat_session WHERE status IN (4, 5, 6) \
+    AND alive_until < $1 ORDER BY id LIMIT 500";

@@ -12,9 +12,15 @@ use crate::chat::queue::IN_PROGRESS;
 use crate::chat::welcome::WelcomeSource;
 use crate::entity::status::IN_QUEUE;
 
-/// Session `s` waits for an agent: in the queue, no bot talking, no transfer pending.
+/// Session `s` waits for an agent: in the queue, no bot talking, no transfer pending, and
+/// its customer not gone ([`crate::chat::customer`]: a chat past its `alive_until` is dead,
+/// whether or not a sweep has closed it yet). `CURRENT_TIMESTAMP` reads the same in both
+/// dialects: SQLite's UTC text compares with the stored text to the second.
 pub static WAITS: LazyLock<String> = LazyLock::new(|| {
-    format!("s.status = {IN_QUEUE} AND NOT s.chatbot_isactive AND s.transfer_to IS NULL")
+    format!(
+        "s.status = {IN_QUEUE} AND NOT s.chatbot_isactive AND s.transfer_to IS NULL \
+         AND (s.alive_until IS NULL OR s.alive_until > CURRENT_TIMESTAMP)"
+    )
 });
 
 /// A session in progress: the condition of the partial index `chat_session_active_rank`, to

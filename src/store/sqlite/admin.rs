@@ -5,11 +5,13 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::SqliteStore;
 use super::messages::insert_message;
 use crate::account::secret::SecretKind;
+use crate::chat::message::Message;
 use crate::chat::queue::queue_position;
 use crate::entity::status;
 use crate::store::admin::{
     Admin, AdminError, NewSecret, NewTopic, Queued, Rights, Waiting, secret_holder,
 };
+use crate::store::sql::{self, customer as sql_customer, moves};
 use crate::time::Timestamp;
 
 impl From<rusqlite::Error> for AdminError {
@@ -170,6 +172,21 @@ impl Admin for SqliteStore {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn sweep(&self, now: Timestamp) -> Result<usize, AdminError> {
+        self.write(|transaction| {
+            let dead: Vec<i64> = transaction
+                .prepare(&sql::sqlite(sql_customer::DEAD))?
+                .query_map([now], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let end = sql::sqlite(&moves::END);
+            for session in &dead {
+                transaction.execute(&end, params![session, now])?;
+                insert_message(transaction, *session, &Message::closed_by_idle(), now)?;
+            }
+            Ok(dead.len())
+        })
     }
 
     fn has_no_associates(&self) -> Result<bool, AdminError> {

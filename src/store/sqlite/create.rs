@@ -107,6 +107,7 @@ fn insert(transaction: &Connection, opened: &Opened, position: i64) -> rusqlite:
             visitor
                 .and_then(|visitor| visitor.language)
                 .map(|language| language.id()),
+            visitor.map(|visitor| visitor.alive_until),
         ],
         |row| row.get(0),
     )?;

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::messages::{self, insert_message};
-use crate::chat::customer::{self, CustomerMove, Written};
+use crate::chat::customer::{self, CustomerMove, Fetch, Written};
 use crate::chat::verdict::Verdict;
 use crate::entity::Object;
 use crate::store::sql::{self, customer as sql_customer, moves};
@@ -52,17 +52,20 @@ pub(super) fn change(
     })
 }
 
-/// Session `session_id`'s messages after id `after`, read by its customer at `now` (noted
-/// where the last fetch was before `fresh_before`); the agent's among them marked read.
+/// Session `session_id`'s messages after id `after`, read by its customer (`fetch`, noted
+/// where the last was noted long enough ago); the agent's among them marked read.
 pub(super) fn read(
     transaction: &Connection,
     session_id: i64,
     after: i64,
-    (now, fresh_before): (Timestamp, Timestamp),
+    fetch: Fetch,
 ) -> rusqlite::Result<Vec<Object>> {
-    transaction
-        .prepare_cached(&FETCHED)?
-        .execute(params![session_id, now, fresh_before])?;
+    transaction.prepare_cached(&FETCHED)?.execute(params![
+        session_id,
+        fetch.at,
+        fetch.noted_before(),
+        fetch.alive_until
+    ])?;
     transaction
         .prepare_cached(&READ)?
         .execute(params![session_id, after])?;

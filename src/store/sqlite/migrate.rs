@@ -10,12 +10,12 @@ use crate::store::StoreError;
 /// The schema, applied idempotently whenever a database is opened at an older version.
 pub const SCHEMA: &str = include_str!("../../../schema.sql");
 /// Must match the `PRAGMA user_version` at the end of `schema.sql`.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// What `CREATE TABLE IF NOT EXISTS` cannot do for a database made by an older schema: the
 /// columns added since - table, column, definition - each added before the schema where its
 /// table exists without it (an older database may predate the table: the schema makes it).
-const ADDED_COLUMNS: [(&str, &str, &str); 6] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 7] = [
     (
         "associate",
         "tzlocation_id",
@@ -46,6 +46,7 @@ const ADDED_COLUMNS: [(&str, &str, &str); 6] = [
         "language_id",
         "INTEGER REFERENCES language (id)",
     ),
+    ("chat_session", "alive_until", "TEXT"),
 ];
 
 /// Whether `table` exists without `column`.

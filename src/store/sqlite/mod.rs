@@ -37,7 +37,7 @@ use super::{LoginFailures, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
-use crate::chat::customer::{CustomerMove, FETCH_NOTED_EVERY};
+use crate::chat::customer::{CustomerMove, Fetch};
 use crate::chat::pickup::Candidate;
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
@@ -256,17 +256,11 @@ impl Store for SqliteStore {
         &self,
         session_id: i64,
         after: i64,
-        now: Timestamp,
+        fetch: Fetch,
     ) -> Result<Vec<Object>, StoreError> {
-        let fresh_before = now.before(FETCH_NOTED_EVERY);
-        let read = self.writer.run(move |connection| {
-            Ok(customer::read(
-                connection,
-                session_id,
-                after,
-                (now, fresh_before),
-            )?)
-        });
+        let read = self
+            .writer
+            .run(move |connection| Ok(customer::read(connection, session_id, after, fetch)?));
         self.watch(read)
     }
 
