@@ -126,13 +126,20 @@ pub struct Visitor {
     pub language: Option<Language>,
     /// Until when the chat is alive without another fetch ([`super::customer`]).
     pub alive_until: Timestamp,
+    /// The most sessions a topic's queue holds for customers (SuperOffice's "offline form
+    /// queue length"); `None`: no cap.
+    pub max_queue: Option<i64>,
 }
 
 /// The verdict on a customer's new session in topic `topic_id`, found as `found` (`None`:
-/// no such topic): any topic takes customers, at its InitialQueuePos.
-pub fn judge_visit(topic_id: i64, found: Option<Facts>) -> Verdict<i64> {
+/// no such topic): any topic takes customers, at its InitialQueuePos, until its queue holds
+/// `max_queue`.
+pub fn judge_visit(topic_id: i64, found: Option<Facts>, max_queue: Option<i64>) -> Verdict<i64> {
     match found {
         None => Verdict::Refused(Refusal::TopicNotFound(topic_id)),
+        Some(facts) if max_queue.is_some_and(|cap| facts.waiting >= cap) => {
+            Verdict::Refused(Refusal::QueueFull(facts.waiting))
+        }
         Some(facts) => Verdict::Make(queue_position(facts.waiting)),
     }
 }
@@ -171,13 +178,21 @@ mod tests {
         );
         assert_eq!(judge(1, None), Verdict::Refused(Refusal::TopicNotFound(1)));
         assert_eq!(
-            judge_visit(1, facts(false, false)),
+            judge_visit(1, facts(false, false), None),
             Verdict::Make(3),
             "a customer needs no rights"
         );
         assert_eq!(
-            judge_visit(1, None),
+            judge_visit(1, None, None),
             Verdict::Refused(Refusal::TopicNotFound(1))
+        );
+        assert_eq!(
+            judge_visit(1, facts(false, false), Some(3)),
+            Verdict::Make(3)
+        );
+        assert_eq!(
+            judge_visit(1, facts(false, false), Some(2)),
+            Verdict::Refused(Refusal::QueueFull(2))
         );
     }
 

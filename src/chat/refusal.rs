@@ -35,6 +35,8 @@ pub enum Refusal {
     TopicNotFound(i64),
     /// A JSON Patch `test` of this property failed: the session is not as the caller thought.
     TestFailed(&'static str),
+    /// The topic's queue holds as many customers (this many) as it may take.
+    QueueFull(i64),
 }
 
 impl Refusal {
@@ -54,6 +56,7 @@ impl Refusal {
             Refusal::NotStarted(_) => "not picked up yet",
             Refusal::TopicNotFound(_) => "no such topic",
             Refusal::TestFailed(_) => "patch test failed",
+            Refusal::QueueFull(_) => "queue full",
         }
     }
 }

@@ -84,6 +84,10 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u64).range(10..=86_400)
     )]
     pub customer_idle_seconds: u64,
+    /// The most customers a topic's queue holds (SuperOffice's "offline form queue length"):
+    /// past it a customer's start is a 503 a widget shows as "leave a message". None: no cap.
+    #[arg(long, env = "CHAT_PICKUP_MAX_QUEUE", value_parser = clap::value_parser!(i64).range(1..))]
+    pub max_queue: Option<i64>,
 }
 
 /// `--auth-schemes`.

@@ -69,6 +69,8 @@ pub struct App {
     in_flight: Arc<InFlight>,
     /// How long a customer's chat stays alive without a fetch.
     customer_idle: Duration,
+    /// The most customers a topic's queue holds; `None`: no cap.
+    max_queue: Option<i64>,
 }
 
 impl App {
@@ -84,7 +86,13 @@ impl App {
             key_lifetime: KEY_LIFETIME,
             in_flight: Arc::default(),
             customer_idle: customer::IDLE,
+            max_queue: None,
         }
+    }
+
+    /// The most customers a topic's queue holds (default: no cap).
+    pub fn with_max_queue(self, max_queue: Option<i64>) -> Self {
+        Self { max_queue, ..self }
     }
 
     /// How long a customer's chat stays alive without a fetch (default 120 s).
@@ -272,6 +280,7 @@ impl App {
         let in_flight = self.in_flight.clone();
         let key_lifetime = self.key_lifetime;
         let customer_idle = self.customer_idle;
+        let max_queue = self.max_queue;
         let stores = self.stores.clone();
         let headers = request.headers().clone();
         let default_zone = self.default_zone.clone();
@@ -314,6 +323,7 @@ impl App {
                 now,
                 language: localizer.language(),
                 customer_idle,
+                max_queue,
                 request_id: &request_id,
                 source,
                 tenant,

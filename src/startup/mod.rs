@@ -93,6 +93,7 @@ fn app(settings: &Settings, args: &ServeArgs, on_lambda: bool) -> Result<Arc<App
             .with_forwarded(args.forwarded())
             .with_key_lifetime(args.key_lifetime())
             .with_customer_idle(args.customer_idle())
+            .with_max_queue(args.max_queue)
             .with_auth(args.auth_config(settings)?),
     ))
 }

@@ -446,3 +446,40 @@ async fn no_agent_gets_a_dead_chat_and_the_sweep_closes_them() {
     ));
     assert_eq!(status, 6, "a session no customer fetches never dies");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_queue_is_a_503_to_leave_a_message_and_writes_nothing() {
+    let app = given!(app()).reconfigured(|app| app.with_max_queue(Some(1)));
+    start(&app, json!({"CustomerName": "First"})).await;
+    let path = format!("/api/v1/Customer/ChatTopic/{}/Sessions", sales(&app));
+    let full = app
+        .request(
+            Method::POST,
+            &path,
+            &[("accept", "application/xml")],
+            Body::Empty,
+        )
+        .await;
+    assert_eq!(
+        full.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        full.body
+    );
+    assert_eq!(full.headers["retry-after"], "60");
+    let problem = full.problem();
+    assert_eq!(problem["type"], "urn:chat-pickup:problem:queue-full");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("leave a message")
+    );
+    assert_eq!(app.int("SELECT count(*) FROM chat_session"), 1);
+    assert!(app.pickup("tje0").await["ChatSessionId"].is_i64());
+    start(
+        &app,
+        json!({"CustomerName": "Second, once a place is free"}),
+    )
+    .await;
+}

@@ -157,6 +157,9 @@ fn refused(refusal: &Refusal) -> String {
         Refusal::TestFailed(property) => format!(
             "The patch's test of {property} failed: the session has changed since you read it. Read it again and retry."
         ),
+        Refusal::QueueFull(waiting) => format!(
+            "{waiting} customers are waiting in this topic's queue, as many as it takes: leave a message, or try again in a while."
+        ),
         Refusal::KeyUsedOn(session) => format!(
             "This Idempotency-Key was used for a change to session {session}; send a new key for this request."
         ),

@@ -27,6 +27,8 @@ use crate::store::StoreError;
 const RETRY_AFTER_BUSY: &str = "1";
 /// A database server restarting or failing over takes seconds.
 const RETRY_AFTER_UNREACHABLE: &str = "5";
+/// A full queue frees a place as an agent picks up: a minute is a fair guess.
+const RETRY_AFTER_QUEUE_FULL: &str = "60";
 /// A full disk is freed by people or log rotation, not in a second.
 const RETRY_AFTER_FULL: &str = "60";
 
@@ -35,6 +37,9 @@ pub const LOGIN_THROTTLED: &str = "urn:chat-pickup:problem:login-throttled";
 /// The problem `type` of the 409 for an agent who holds as many sessions as they may: a
 /// front end tells it from the other 409s (a key in flight, an ended session) by this.
 pub const AT_CAPACITY: &str = "urn:chat-pickup:problem:at-capacity";
+/// The problem `type` of the 503 for a topic whose queue is full: a widget shows "leave a
+/// message" for it.
+pub const QUEUE_FULL: &str = "urn:chat-pickup:problem:queue-full";
 
 /// Why a path names no operation.
 #[derive(Debug, PartialEq, Eq)]
@@ -230,6 +235,9 @@ impl ApiError {
                 response.header(RETRY_AFTER, RETRY_AFTER_UNREACHABLE)
             }
             ApiError::Store(StoreError::Full(_)) => response.header(RETRY_AFTER, RETRY_AFTER_FULL),
+            ApiError::Refused(Refusal::QueueFull(_)) => {
+                response.header(RETRY_AFTER, RETRY_AFTER_QUEUE_FULL)
+            }
             _ => response,
         };
         response
@@ -243,6 +251,7 @@ impl ApiError {
         match self {
             ApiError::Auth(AuthError::Throttled(_)) => LOGIN_THROTTLED,
             ApiError::Refused(Refusal::AtCapacity(_)) => AT_CAPACITY,
+            ApiError::Refused(Refusal::QueueFull(_)) => QUEUE_FULL,
             _ => "about:blank",
         }
     }
@@ -262,6 +271,7 @@ impl ApiError {
 fn refused(refusal: &Refusal) -> StatusCode {
     match refusal {
         Refusal::NotFound(_) | Refusal::TopicNotFound(_) => StatusCode::NOT_FOUND,
+        Refusal::QueueFull(_) => StatusCode::SERVICE_UNAVAILABLE,
         Refusal::NotAllowed | Refusal::NotYourTopic => StatusCode::FORBIDDEN,
         Refusal::Ended(_)
         | Refusal::AtCapacity(_)

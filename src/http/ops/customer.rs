@@ -44,6 +44,7 @@ fn start(call: &Call, topic: i64, draft: &Draft) -> Done {
         now: call.now,
         language: call.language,
         alive_until: call.now.after(call.customer_idle),
+        max_queue: call.max_queue,
     };
     let change = call.store.start(&visitor, topic, draft)?;
     let mut answer = answered::created(call, topic, change)?;

@@ -182,6 +182,8 @@ pub struct Call<'a> {
     pub language: Option<Language>,
     /// How long a customer's chat stays alive without a fetch ([`crate::chat::customer`]).
     pub customer_idle: std::time::Duration,
+    /// The most customers a topic's queue holds; `None`: no cap.
+    pub max_queue: Option<i64>,
     pub request_id: &'a str,
     /// The client's address ([`super::source`]), for the log.
     pub source: Option<IpAddr>,

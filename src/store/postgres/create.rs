@@ -72,10 +72,12 @@ pub async fn start(
         now: visitor.now,
         visitor: Some(visitor),
     };
-    Ok(match create::judge_visit(topic_id, found).into_change() {
-        Ok(position) => Verdict::Make(insert(client, &opened, position).await?),
-        Err(verdict) => verdict,
-    })
+    Ok(
+        match create::judge_visit(topic_id, found, visitor.max_queue).into_change() {
+            Ok(position) => Verdict::Make(insert(client, &opened, position).await?),
+            Err(verdict) => verdict,
+        },
+    )
 }
 
 /// A session about to be written: where, for whom, when, and the customer who asked, if

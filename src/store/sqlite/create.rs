@@ -70,7 +70,8 @@ pub(super) fn start(
         now: visitor.now,
         visitor: Some(visitor),
     };
-    create::judge_visit(topic_id, found).try_map(|position| insert(transaction, &opened, position))
+    create::judge_visit(topic_id, found, visitor.max_queue)
+        .try_map(|position| insert(transaction, &opened, position))
 }
 
 /// A session about to be written: where, for whom, when, and the customer who asked, if
