@@ -42,6 +42,9 @@ use jwt::JwtConfig;
 use throttle::{SourceKey, Throttle, Throttled};
 pub use ticket::xsrf_token;
 
+/// The realm named in `WWW-Authenticate`.
+pub const REALM: &str = "chat-pickup";
+
 /// The authenticated caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {

@@ -34,15 +34,12 @@ use super::request::{
 use super::routes::{self, Route};
 use super::source::Forwarded;
 use crate::auth::session_key::{self, KeyRefused};
-use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller};
+use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, REALM};
 use crate::chat::customer;
 use crate::chat::idempotency::{IdempotencyKey, Keyed};
 use crate::locale::{LocaleRequest, Localizer, Zone};
 use crate::store::{Store, Stores};
 use crate::time::Timestamp;
-
-/// The realm named in `WWW-Authenticate`.
-pub const REALM: &str = "chat-pickup";
 
 /// The response header naming the zone instants are printed in.
 pub const SO_TIMEZONE: &str = "SO-TimeZone";

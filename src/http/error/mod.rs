@@ -219,11 +219,7 @@ impl ApiError {
             }
             ApiError::SessionKey(_) => response.header(
                 WWW_AUTHENTICATE,
-                format!(
-                    "{} realm=\"{}\"",
-                    session_key::SCHEME,
-                    crate::http::handler::REALM
-                ),
+                format!("{} realm=\"{}\"", session_key::SCHEME, crate::auth::REALM),
             ),
             ApiError::Route(RouteError::MethodNotAllowed(allowed)) => {
                 response.header(ALLOW, allowed.as_str())
