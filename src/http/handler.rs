@@ -18,7 +18,7 @@ use http::{HeaderMap, StatusCode};
 
 use lambda_http::{Body, Request, Response};
 
-use super::body;
+use super::bind::bind;
 use super::body::MAX_BODY;
 use super::cors::{self, Cors, Verdict};
 use super::delivery::{Receipt, Watch};
@@ -26,11 +26,9 @@ use super::encoding;
 use super::error::ApiError;
 use super::exchange::Exchange;
 use super::in_flight::InFlight;
-use super::ops::{Answer, Audience, Bound, Call, Content, Run, Who};
+use super::ops::{Answer, Audience, Bound, Call, Content, Who};
 use super::render::{self, View};
-use super::request::{
-    after, associate, body, edits, html, idempotency_key, path, selection, session_id, topic_id,
-};
+use super::request::{idempotency_key, path, selection};
 use super::routes::{self, Route};
 use super::source::Forwarded;
 use crate::auth::session_key::{self, KeyRefused};
@@ -343,65 +341,6 @@ impl App {
 struct Asked {
     bound: Bound,
     key: Option<IdempotencyKey>,
-}
-
-/// The route's operation with what the request names for it - the session (in the path,
-/// the query or the body), the associate, the topic, the message, the changes - read before
-/// anything changes.
-fn bind(request: &Request, route: &Route) -> Result<Bound, ApiError> {
-    let session = || session_id(request, route.id.as_deref());
-    let body = || body(request);
-    Ok(match route.operation.run {
-        Run::Caller(run) => Box::new(run),
-        Run::Session(run) => {
-            let session = session()?;
-            Box::new(move |call| run(call, session))
-        }
-        Run::SessionTo(run) => {
-            let session = session()?;
-            let to = associate(request, route.associate.as_deref()).map_err(ApiError::Associate)?;
-            Box::new(move |call| run(call, session, &to))
-        }
-        Run::Post(run) => {
-            let session = session()?;
-            let message = body::new_message(&body()?, route.id.is_some())?;
-            Box::new(move |call| run(call, session, &message))
-        }
-        Run::After(run) => {
-            let session = session()?;
-            let after = after(request, &body()?)?;
-            Box::new(move |call| run(call, session, after))
-        }
-        Run::Edit(run) => {
-            let session = session()?;
-            let edits = edits(request)?;
-            Box::new(move |call| run(call, session, &edits))
-        }
-        Run::Topic(run) => {
-            let topic = topic_id(route.id.as_deref(), &body()?)?;
-            Box::new(move |call| run(call, topic))
-        }
-        Run::Save(run) => {
-            let saved = body::saved(&body()?)?;
-            Box::new(move |call| run(call, &saved))
-        }
-        Run::Start(run) => {
-            let body = body()?;
-            let topic = topic_id(route.id.as_deref(), &body)?;
-            let draft = body::start(&body)?;
-            Box::new(move |call| run(call, topic, &draft))
-        }
-        Run::Say(run) => {
-            let session = session()?;
-            let words = body::words(&body()?)?;
-            Box::new(move |call| run(call, session, &words))
-        }
-        Run::Transcript(run) => {
-            let session = session()?;
-            let html = html(request, &body()?)?;
-            Box::new(move |call| run(call, session, html))
-        }
-    })
 }
 
 /// The customer of the session the route names, proven by the session's key.

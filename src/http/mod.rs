@@ -7,7 +7,8 @@
 //! - [`cors`]: which web pages may call; a foreign page is refused before anything happens.
 //! - [`routes`]: the route table - method and path to an operation and optional tenant.
 //! - [`negotiate`]: `Accept` to a [`negotiate::Format`]; [`select`]: `$select` to a
-//!   [`select::Selection`]; [`body`]: the session a route names - all before anything changes.
+//!   [`select::Selection`]; `bind` with [`body`]: what a request names for its operation -
+//!   all before anything changes.
 //! - [`ops`]: the operations, one file each, run once the caller is authenticated (with an
 //!   `Idempotency-Key` entered [`in_flight`] while a change runs).
 //! - [`render`] for the success body (with the wire format of a carrier), [`error`] for
@@ -15,6 +16,7 @@
 //!   compresses either.
 
 mod accept;
+mod bind;
 pub mod body;
 pub mod cors;
 pub mod delivery;
