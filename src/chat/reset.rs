@@ -1,6 +1,6 @@
 //! What a reset decides (spec section 9: "put it back on the queue for pickup; used by bots
 //! to hand off a session to a human"), once for both backends: who may, and which sessions.
-//! The backends read the [`Facts`] under their write lock, ask [`judge`], and when it
+//! The backends read the caller's [`Standing`] under their write lock, ask [`judge`], and when it
 //! allows the reset write the same columns (`crate::store::sql::moves`): back to `InQueue`
 //! in its original place (its request time is kept), its agent and Rank released, the bot
 //! flag and any pending transfer cleared.

@@ -3,7 +3,7 @@
 //! client sends `chatSessionId`), XML (`<ChatSessionId>5</ChatSessionId>` in any root) or
 //! form encoding (`ChatSessionId=5`); the `Content-Type` says which, JSON without one. Here:
 //! the session an RPC route acts on and whom a transfer goes to; beside it, the message
-//! ([`message`]), the changes ([`patch`]) and the entity saved ([`entity`]).
+//! (`message`), the changes (`patch`) and the entity saved (`entity`).
 
 mod document;
 mod entity;

@@ -96,7 +96,7 @@ impl Serialize for XmlArray<'_> {
     }
 }
 
-/// A session's messages as one text ([`transcript`]): a JSON string, or XML's `<string>`.
+/// A session's messages as one text (a transcript): a JSON string, or XML's `<string>`.
 pub fn text_of(format: Format, messages: &[Object], html: bool, view: View) -> Response<Body> {
     let text = transcript::transcript(messages, html, view.localizer);
     ok(
