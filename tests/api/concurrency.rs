@@ -1,5 +1,6 @@
-//! Eight threads, each with its own connection to one database file, pick until the queue is
-//! empty: every session goes to exactly one of them, with exactly one welcome message.
+//! Eight threads, each with its own connection to one database file, pick in lockstep rounds
+//! until the queue is empty: every session goes to exactly one of them, with exactly one welcome
+//! message.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Barrier};
@@ -34,47 +35,47 @@ fn eight_writers_never_share_a_session() {
         app.enqueue("Sales", "customer", minutes as i64);
     }
 
-    // All start picking at once: a thread that got going early could otherwise drain the
-    // queue alone on a loaded machine, and nothing would have been contended.
-    let start = Arc::new(Barrier::new(THREADS));
+    // Every round releases all eight at once, so each pickup is contended by seven others
+    // however the machine schedules the threads; a free-for-all could be drained by one thread
+    // that got going early on a loaded machine, and nothing would have competed.
+    let rounds = SESSIONS / THREADS;
+    let round = Arc::new(Barrier::new(THREADS));
     let handles: Vec<_> = agents
         .into_iter()
         .map(|agent| {
             let db = app.db().to_path_buf();
-            let start = start.clone();
+            let round = round.clone();
             std::thread::spawn(move || {
                 // Its own connection, as a second process would have.
                 let store = Arc::new(SqliteStore::create(&db, &SqliteOptions::default()).unwrap());
-                start.wait();
-                let mut picked = Vec::new();
-                while let Some(pickup) = store
-                    .pickup(Actor::new(&agent, Timestamp::now()), Which::First)
-                    .unwrap()
-                    .taken()
-                {
-                    picked.push(pickup.session_id);
-                }
-                picked
+                let pick = || {
+                    round.wait();
+                    store
+                        .pickup(Actor::new(&agent, Timestamp::now()), Which::First)
+                        .unwrap()
+                        .taken()
+                        .map(|pickup| pickup.session_id)
+                };
+                let picked: Vec<Option<i64>> = (0..rounds).map(|_| pick()).collect();
+                (picked, pick())
             })
         })
         .collect();
-    let per_thread: Vec<Vec<i64>> = handles
-        .into_iter()
-        .map(|handle| handle.join().unwrap())
-        .collect();
+    let mut per_thread = Vec::new();
+    for handle in handles {
+        let (picked, after_the_last) = handle.join().unwrap();
+        assert!(after_the_last.is_none(), "the queue is empty at the end");
+        per_thread.push(picked);
+    }
+    assert!(
+        per_thread.iter().flatten().all(Option::is_some),
+        "while sessions wait, every contended pickup takes one"
+    );
 
-    let all: Vec<i64> = per_thread.iter().flatten().copied().collect();
+    let all: Vec<i64> = per_thread.iter().flatten().flatten().copied().collect();
     let distinct: HashSet<i64> = all.iter().copied().collect();
     assert_eq!(all.len(), SESSIONS, "every session picked once");
     assert_eq!(distinct.len(), SESSIONS, "no session picked twice");
-    assert!(
-        per_thread
-            .iter()
-            .filter(|picked| !picked.is_empty())
-            .count()
-            > 1,
-        "the threads really competed"
-    );
     assert_eq!(
         app.int("SELECT count(*) FROM chat_session WHERE status = 4"),
         0
