@@ -785,4 +785,4 @@ CREATE TABLE IF NOT EXISTS idempotency_key (
 );
 CREATE INDEX IF NOT EXISTS idempotency_key_created ON idempotency_key (created);
 
-PRAGMA user_version = 9;
+PRAGMA user_version = 10;

@@ -9,7 +9,7 @@
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -26,6 +26,7 @@ use super::encoding;
 use super::error::ApiError;
 use super::exchange::Exchange;
 use super::in_flight::InFlight;
+use super::long_poll::{self, Poll};
 use super::ops::{Answer, Audience, Bound, Call, Content, Who};
 use super::render::{self, View};
 use super::request::{idempotency_key, path, selection};
@@ -35,7 +36,9 @@ use crate::auth::session_key::{self, KeyRefused};
 use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, REALM};
 use crate::chat::customer;
 use crate::chat::idempotency::{IdempotencyKey, Keyed};
+use crate::entity::Value;
 use crate::locale::{LocaleRequest, Localizer, Zone};
+use crate::store::bells::{self, Bells};
 use crate::store::{Store, Stores};
 use crate::time::Timestamp;
 
@@ -66,6 +69,10 @@ pub struct App {
     customer_idle: Duration,
     /// The most customers a topic's queue holds; `None`: no cap.
     max_queue: Option<i64>,
+    /// The sessions customers wait on in long polls.
+    bells: Arc<Bells>,
+    /// Whether the stores watch for changes committed elsewhere: from the first long poll.
+    watching: Once,
 }
 
 impl App {
@@ -82,6 +89,8 @@ impl App {
             in_flight: Arc::default(),
             customer_idle: customer::IDLE,
             max_queue: None,
+            bells: Arc::default(),
+            watching: Once::new(),
         }
     }
 
@@ -214,6 +223,7 @@ impl App {
             false => None,
         };
         let bound = bind(&request, &route)?;
+        let poll = self.poll(&request, &route)?;
         let caller = Caller {
             tenant: route.tenant.as_ref(),
             source: exchange.source,
@@ -222,16 +232,33 @@ impl App {
             let screened = self.auth.screen(request.headers(), caller, (self.clock)());
             screened.map_err(AuthFailure::from)?;
         }
-        let (localizer, answer) = self
-            .perform(
-                route,
-                &request,
-                Asked { bound, key },
-                locale,
-                exchange,
-                receipt.clone(),
-            )
-            .await?;
+        let asked = Asked { bound, key };
+        let (localizer, answer) = match poll {
+            None => {
+                self.perform(
+                    route.clone(),
+                    &request,
+                    asked,
+                    locale,
+                    exchange,
+                    receipt.clone(),
+                )
+                .await?
+            }
+            Some(poll) => {
+                let read = Read {
+                    route: &route,
+                    request: &request,
+                    locale,
+                    exchange,
+                    receipt,
+                };
+                self.wait(poll, read, asked).await?
+            }
+        };
+        if route.operation.changes {
+            self.ring(&route, &answer);
+        }
         let view = View {
             selection: &selection,
             localizer: &localizer,
@@ -257,6 +284,78 @@ impl App {
                 .insert(CONTENT_LANGUAGE, HeaderValue::from_static(language.iso()));
         }
         Ok(response)
+    }
+
+    /// The long poll `request` asks for, if its operation waits and it names a `wait`;
+    /// listening on the session's bell from here on.
+    fn poll(&self, request: &Request, route: &Route) -> Result<Option<Poll>, ApiError> {
+        let session = route.id.as_deref().and_then(|id| id.parse().ok());
+        let wait = match (route.operation.waits, session) {
+            (true, Some(session)) => long_poll::asked(request)?.map(|wait| (wait, session)),
+            _ => None,
+        };
+        let Some((wait, session)) = wait.filter(|(wait, _)| !wait.is_zero()) else {
+            return Ok(None);
+        };
+        self.watching
+            .call_once(|| self.stores.clone().watch(Arc::downgrade(&self.bells)));
+        let bell = self
+            .bells
+            .listen(&bells::scope(route.tenant.as_ref()), session);
+        Ok(Some(Poll::new(request, wait, self.customer_idle, bell)))
+    }
+
+    /// Reads as `asked` until the read finds news ([`long_poll::news`]) or the poll's time is
+    /// up; between reads it waits on the session's bell, on no thread.
+    async fn wait(
+        &self,
+        poll: Poll,
+        read: Read<'_>,
+        asked: Asked,
+    ) -> Result<(Localizer, Answer), ApiError> {
+        let mut asked = Some(asked);
+        let mut first_status = None;
+        loop {
+            // Listening before the read: a change committed after it still wakes the wait.
+            let woken = poll.bell.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            let asked = match asked.take() {
+                Some(asked) => asked,
+                None => Asked {
+                    bound: bind(read.request, read.route)?,
+                    key: None,
+                },
+            };
+            let (localizer, answer) = self
+                .perform(
+                    read.route.clone(),
+                    read.request,
+                    asked,
+                    read.locale.clone(),
+                    read.exchange,
+                    read.receipt.clone(),
+                )
+                .await?;
+            let first = *first_status.get_or_insert(answer.session_status);
+            if long_poll::news(&answer, first)
+                || tokio::time::timeout(poll.left(), woken).await.is_err()
+            {
+                return Ok((localizer, answer));
+            }
+        }
+    }
+
+    /// Wakes the long polls on the session a change acted on.
+    fn ring(&self, route: &Route, answer: &Answer) {
+        let session = match &answer.content {
+            Content::One(Some(entity)) => entity.get("ChatSessionId"),
+            _ => None,
+        };
+        if let Some(Value::Int(session)) = session {
+            self.bells
+                .ring(&bells::scope(route.tenant.as_ref()), *session);
+        }
     }
 
     /// In one trip to the blocking pool (each trip costs two thread switches): choose the
@@ -341,6 +440,15 @@ impl App {
 struct Asked {
     bound: Bound,
     key: Option<IdempotencyKey>,
+}
+
+/// What a long poll reads again after each wake.
+struct Read<'a> {
+    route: &'a Route,
+    request: &'a Request,
+    locale: LocaleRequest,
+    exchange: &'a Exchange,
+    receipt: &'a Receipt,
 }
 
 /// The customer of the session the route names, proven by the session's key.

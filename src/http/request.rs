@@ -124,7 +124,8 @@ pub fn edits(request: &Request) -> Result<Edits, PatchError> {
 }
 
 /// Query parameter `name` (any case), if sent.
-fn query<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+/// The query parameter `name` (in any case), as sent.
+pub fn query<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
     request
         .query_string_parameters_ref()?
         .iter()

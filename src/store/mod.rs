@@ -13,9 +13,12 @@
 //! `reads.rs`, `pickup.rs`, `moves.rs` (reset and transfer), `load.rs` (carriers, one or a
 //! list), `admin.rs`, `logins.rs` (failed-login counts), `keys.rs`, `errors.rs`.
 //! [`open`] keeps the tenants' stores open, a bounded number at a time; [`load`] assembles a
-//! carrier from its row; [`admin`] says what the admin operations mint and store.
+//! carrier from its row; [`admin`] says what the admin operations mint and store; [`bells`]
+//! wakes a customer's long poll when their session changes, [`Stores::watch`] rings it for
+//! changes committed elsewhere.
 
 pub mod admin;
+pub mod bells;
 pub mod load;
 pub mod open;
 pub mod postgres;
@@ -24,7 +27,7 @@ pub mod sql;
 pub mod sqlite;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use crate::account::secret::SecretKind;
 use crate::account::tenant::Tenant;
@@ -97,7 +100,7 @@ pub trait Store: Send + Sync {
         session_id: i64,
         after: i64,
         fetch: Fetch,
-    ) -> Result<Vec<Object>, StoreError>;
+    ) -> Result<Page, StoreError>;
 
     /// The customer's view of session `session_id`, whatever its status.
     fn customer_session(&self, session_id: i64) -> Result<Option<Object>, StoreError>;
@@ -137,6 +140,15 @@ pub trait Store: Send + Sync {
     ) -> Result<(), StoreError>;
 }
 
+/// What a customer's read finds: the messages after their mark, and the session's status
+/// now (a long poll answers once either is new).
+#[derive(Debug)]
+pub struct Page {
+    pub messages: Vec<Object>,
+    /// The session's ChatSessionStatus value; `None` for a session that does not exist.
+    pub status: Option<i64>,
+}
+
 /// A login name's failed password verifications, as the store counts them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LoginFailures {
@@ -148,6 +160,14 @@ pub trait Stores: Send + Sync {
     /// The store of `tenant`, or the default store. A tenant without a database is
     /// [`StoreError::UnknownTenant`]; a tenant's database is never created on demand.
     fn store(&self, tenant: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError>;
+
+    /// Rings `bells` for the sessions that change in the scopes listened in, whoever commits
+    /// the change (another process, another instance), within a second; until `bells` is
+    /// dropped. Changes this process makes are rung by the handler at once; a backend that
+    /// cannot see others' changes leaves it at that.
+    fn watch(self: Arc<Self>, bells: Weak<bells::Bells>) {
+        drop(bells);
+    }
 }
 
 /// Why the store could not serve. The text is for the log only: it may name files and SQL.

@@ -14,7 +14,7 @@ use chat_pickup::entity::{Object, Shape};
 use chat_pickup::http::App;
 use chat_pickup::locale::Location;
 use chat_pickup::locale::{Language, Resources};
-use chat_pickup::store::{LoginFailures, Store, StoreError, Stores};
+use chat_pickup::store::{LoginFailures, Page, Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use http::StatusCode;
 use test_support::credentials::PASSWORD;
@@ -111,8 +111,11 @@ impl Store for Fault {
         Ok(Change::Replayed(None))
     }
 
-    fn customer_messages(&self, _: i64, _: i64, _: Fetch) -> Result<Vec<Object>, StoreError> {
-        Ok(Vec::new())
+    fn customer_messages(&self, _: i64, _: i64, _: Fetch) -> Result<Page, StoreError> {
+        Ok(Page {
+            messages: Vec::new(),
+            status: None,
+        })
     }
 
     fn customer_session(&self, _: i64) -> Result<Option<Object>, StoreError> {

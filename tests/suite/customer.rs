@@ -483,3 +483,82 @@ async fn a_full_queue_is_a_503_to_leave_a_message_and_writes_nothing() {
     )
     .await;
 }
+
+/// The customer's long poll after message `after`, waiting up to `wait` seconds: its answer
+/// and whether it came before the time was up.
+async fn poll(app: &TestApp, id: i64, key: &str, after: i64, wait: u64) -> (Value, bool) {
+    let path = format!("/api/v1/Customer/ChatSession/{id}/Messages?after={after}&wait={wait}");
+    let asked = std::time::Instant::now();
+    let response = as_customer(app, Method::GET, &path, key, None).await;
+    let early = asked.elapsed() < std::time::Duration::from_secs(wait);
+    (ok(&response, StatusCode::OK), early)
+}
+
+/// A chat picked up by tje0: its id, key and the welcome's message id.
+async fn picked_up(app: &TestApp) -> (i64, String, i64) {
+    let (id, key) = start(app, json!({"CustomerName": "Ola"})).await;
+    assert_eq!(app.pickup("tje0").await["ChatSessionId"], id);
+    let welcome = read(app, id, &key, 0).await;
+    let last = welcome.as_array().unwrap().last().unwrap()["ChatMessageId"].clone();
+    (id, key, last.as_i64().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_poll_is_answered_by_the_agents_message() {
+    let app = std::sync::Arc::new(given!(app()));
+    let (id, key, welcome) = picked_up(&app).await;
+    let waiting = {
+        let (app, key) = (app.clone(), key.clone());
+        tokio::spawn(async move { poll(&app, id, &key, welcome, 20).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let written = app
+        .post_json(
+            &format!("/api/v1/ChatSession/{id}/Messages"),
+            "tje0",
+            r#"{"Message": "Your parcel is on its way."}"#,
+        )
+        .await;
+    ok(&written, StatusCode::OK);
+    let (answer, early) = waiting.await.unwrap();
+    assert!(early, "woken by the message, not by the time running out");
+    assert_eq!(answer[0]["Message"], "Your parcel is on its way.");
+    assert_eq!(answer.as_array().unwrap().len(), 1);
+
+    let (nothing, early) = poll(&app, id, &key, welcome + 1, 1).await;
+    assert_eq!(nothing, json!([]), "nothing new: empty once the time is up");
+    assert!(!early);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_poll_hears_a_change_another_connection_commits() {
+    let app = std::sync::Arc::new(given!(app()));
+    let (id, key, welcome) = picked_up(&app).await;
+    let waiting = {
+        let (app, key) = (app.clone(), key.clone());
+        tokio::spawn(async move { poll(&app, id, &key, welcome, 20).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Written on the test's own connection, as another process or instance would.
+    app.exec(&format!(
+        "INSERT INTO chat_message (session_id, message, when_posted, type, author, created_by) \
+         SELECT session_id, 'From another instance', when_posted, 1, 'tje0', 0 \
+         FROM chat_message WHERE id = {welcome}"
+    ));
+    let (answer, early) = waiting.await.unwrap();
+    assert!(early, "woken by the other connection's commit");
+    assert_eq!(answer[0]["Message"], "From another instance");
+
+    let waiting = {
+        let (app, key) = (app.clone(), key.clone());
+        let last = answer[0]["ChatMessageId"].as_i64().unwrap();
+        tokio::spawn(async move { poll(&app, id, &key, last, 20).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.exec(&format!(
+        "UPDATE chat_session SET status = 4, user_id = NULL WHERE id = {id}"
+    ));
+    let (answer, early) = waiting.await.unwrap();
+    assert!(early, "a status change elsewhere answers the poll");
+    assert_eq!(answer, json!([]));
+}

@@ -25,7 +25,8 @@ pub const VIEW: Operation = Operation::read("customer-session", Run::Session(vie
 
 pub const MESSAGES: Operation = Operation::read("customer-messages", Run::After(messages))
     .answering(&CHAT_MESSAGE)
-    .called_by(Audience::Customer);
+    .called_by(Audience::Customer)
+    .waiting();
 
 pub const SAY: Operation = Operation::change("customer-message", Run::Say(say))
     .answering(&CHAT_MESSAGE)
@@ -80,8 +81,10 @@ fn estimate(view: &mut Object, now: Timestamp) {
 
 fn messages(call: &Call, session: i64, after: i64) -> Done {
     let fetch = Fetch::at(call.now, call.customer_idle);
-    let messages = call.store.customer_messages(session, after, fetch)?;
-    Ok(super::Answer::of(Content::List(messages)))
+    let page = call.store.customer_messages(session, after, fetch)?;
+    let mut answer = super::Answer::of(Content::List(page.messages));
+    answer.session_status = page.status;
+    Ok(answer)
 }
 
 fn say(call: &Call, session: i64, words: &Words) -> Done {

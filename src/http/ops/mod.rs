@@ -69,6 +69,8 @@ pub struct Operation {
     /// Whether it changes anything: only then is an `Idempotency-Key` read (a read is safe
     /// to repeat as it is).
     pub changes: bool,
+    /// Whether it may wait for news of its session (`?wait=S`, [`super::long_poll`]).
+    pub waits: bool,
     pub run: Run,
 }
 
@@ -80,6 +82,7 @@ impl Operation {
             audience: Audience::Agent,
             entity: &CHAT_SESSION_ENTITY,
             changes: true,
+            waits: false,
             run,
         }
     }
@@ -95,6 +98,14 @@ impl Operation {
     /// The operation answering with `entity` instead.
     pub const fn answering(self, entity: &'static Shape) -> Self {
         Self { entity, ..self }
+    }
+
+    /// The operation, waiting for news of its session where the request asks it to.
+    pub const fn waiting(self) -> Self {
+        Self {
+            waits: true,
+            ..self
+        }
     }
 
     /// The operation for `audience` instead of agents.
@@ -146,6 +157,8 @@ pub struct Answer {
     pub replayed: bool,
     /// Something new was made, at a place of its own: a `201 Created`.
     pub created: bool,
+    /// The session's status as a customer's read found it, for a long poll to compare.
+    pub session_status: Option<i64>,
 }
 
 impl Answer {
@@ -155,6 +168,7 @@ impl Answer {
             content,
             replayed: false,
             created: false,
+            session_status: None,
         }
     }
 }

@@ -12,6 +12,7 @@ use super::{execute, load, messages, row, rows};
 use crate::chat::customer::{self, CustomerMove, Fetch, Written};
 use crate::chat::verdict::Verdict;
 use crate::entity::{CHAT_MESSAGE, Object};
+use crate::store::Page;
 use crate::store::load::{assemble, select_all};
 use crate::store::sql::{customer as sql_customer, messages as sql_messages, moves};
 use crate::time::Timestamp;
@@ -66,7 +67,7 @@ pub async fn read(
     session_id: i64,
     after: i64,
     fetch: Fetch,
-) -> Result<Vec<Object>, Failure> {
+) -> Result<Page, Failure> {
     let (at, before) = (fetch.at.utc(), fetch.noted_before().utc());
     let alive_until = fetch.alive_until.utc();
     let noted: [&(dyn tokio_postgres::types::ToSql + Sync); 4] =
@@ -74,11 +75,16 @@ pub async fn read(
     execute(client, sql_customer::FETCHED, &noted).await?;
     execute(client, sql_customer::READ, &[&session_id, &after]).await?;
     let found = rows(client, &AFTER, &[&session_id, &after]).await?;
-    found
+    let messages = found
         .iter()
         .map(|row| {
             let cells = load::cells(&CHAT_MESSAGE, row)?;
             assemble(&CHAT_MESSAGE, cells, |_, _| Ok(None))
         })
-        .collect()
+        .collect::<Result<Vec<Object>, Failure>>()?;
+    let status = rows(client, sql_customer::STATUS, &[&session_id]).await?;
+    Ok(Page {
+        messages,
+        status: status.first().map(|row| row.try_get(0)).transpose()?,
+    })
 }

@@ -10,7 +10,29 @@ use crate::store::StoreError;
 /// The PostgreSQL schema, derived from `schema.sql` by `scripts/pg_schema.py`.
 pub const SCHEMA: &str = include_str!("../../../schema.pg.sql");
 /// Bumped with every change to `schema.pg.sql` that an existing database needs.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
+
+/// PostgreSQL's alone (SQLite keeps a change feed instead): every message posted and every
+/// change of a session's status notifies `chat_pickup_changed` with the schema and the
+/// session, delivered on commit to whoever listens ([`super::watch`]).
+const NOTIFY_CHANGES: &str = "
+CREATE OR REPLACE FUNCTION chat_pickup_message_posted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('chat_pickup_changed', TG_TABLE_SCHEMA || ' ' || NEW.session_id);
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION chat_pickup_status_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('chat_pickup_changed', TG_TABLE_SCHEMA || ' ' || NEW.id);
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS chat_message_changes ON chat_message;
+CREATE TRIGGER chat_message_changes AFTER INSERT ON chat_message
+    FOR EACH ROW EXECUTE FUNCTION chat_pickup_message_posted();
+DROP TRIGGER IF EXISTS chat_session_changes ON chat_session;
+CREATE TRIGGER chat_session_changes AFTER UPDATE OF status ON chat_session
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
+    EXECUTE FUNCTION chat_pickup_status_changed();";
 
 /// What `CREATE TABLE IF NOT EXISTS` cannot do for a schema made by an older version: the
 /// columns added since, run before the schema (whose foreign keys may name them); on a new
@@ -57,6 +79,7 @@ pub async fn migrate(client: &ClientWrapper, schema: &str, create: bool) -> Resu
     if !current(client, schema).await? {
         client.batch_execute(ADDED_COLUMNS).await?;
         client.batch_execute(SCHEMA).await?;
+        client.batch_execute(NOTIFY_CHANGES).await?;
         client
             .execute(
                 "INSERT INTO chat_pickup_schema (version) VALUES ($1)",

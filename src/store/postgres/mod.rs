@@ -23,6 +23,7 @@ mod reads;
 mod target;
 mod tenants;
 mod transaction;
+mod watch;
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,7 +33,7 @@ use deadpool_postgres::{ClientWrapper, Pool};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::{LoginFailures, Store, StoreError, read_back, sql};
+use super::{LoginFailures, Page, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
@@ -187,7 +188,7 @@ impl Store for PgStore {
         session_id: i64,
         after: i64,
         fetch: Fetch,
-    ) -> Result<Vec<Object>, StoreError> {
+    ) -> Result<Page, StoreError> {
         Ok(self.write(async |client| customer::read(client, session_id, after, fetch).await)?)
     }
 

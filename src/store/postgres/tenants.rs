@@ -2,22 +2,25 @@
 //! schema of its own name in the same database, created only by the `demo` and `admin`
 //! commands, never by a request.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use deadpool_postgres::Pool;
 
 use super::transaction::pool;
 use super::{PgOptions, PgStore, PgTarget, migrate};
 use crate::account::tenant::Tenant;
+use crate::store::bells::Bells;
 use crate::store::open::{IDLE, OpenStores};
 use crate::store::{Store, StoreError, Stores};
 
 /// The schema of the default store.
-const DEFAULT_SCHEMA: &str = "public";
+pub(super) const DEFAULT_SCHEMA: &str = "public";
 
 /// Every tenant's store, and the default one, over one pool.
 pub struct PgStores {
     pool: Pool,
+    /// The server, for the connection that listens for changes.
+    target: PgTarget,
     options: PgOptions,
     default: Mutex<Option<Arc<PgStore>>>,
     tenants: OpenStores<PgStore>,
@@ -30,6 +33,7 @@ impl PgStores {
         }
         Ok(Self {
             pool: pool(target, &options)?,
+            target: target.clone(),
             tenants: OpenStores::new(options.open_tenants, IDLE),
             options,
             default: Mutex::default(),
@@ -88,5 +92,9 @@ impl Stores for PgStores {
             None => self.default_store()?,
             Some(tenant) => self.tenant_store(tenant)?,
         })
+    }
+
+    fn watch(self: Arc<Self>, bells: Weak<Bells>) {
+        super::watch::watch(self.target.clone(), bells);
     }
 }

@@ -30,6 +30,9 @@ pub static POSTED: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// The status of session `$1`, beside what its customer reads.
+pub const STATUS: &str = "SELECT status FROM chat_session WHERE id = $1";
+
 /// The agent's messages of session `$1` after id `$2`, read by the customer now.
 pub const READ: &str = "UPDATE chat_message SET read_by_customer = true \
     WHERE session_id = $1 AND id > $2 AND type = 1 AND NOT read_by_customer";

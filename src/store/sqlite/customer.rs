@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::messages::{self, insert_message};
 use crate::chat::customer::{self, CustomerMove, Fetch, Written};
 use crate::chat::verdict::Verdict;
-use crate::entity::Object;
+use crate::store::Page;
 use crate::store::sql::{self, customer as sql_customer, moves};
 use crate::time::Timestamp;
 
@@ -18,6 +18,7 @@ static POSTED: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql_customer::PO
 static END: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::END));
 static READ: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::READ));
 static FETCHED: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::FETCHED));
+static STATUS: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::STATUS));
 
 /// Makes the customer's `asked` of session `session_id` at `now`; what it makes is the
 /// message it posted, if any.
@@ -59,7 +60,7 @@ pub(super) fn read(
     session_id: i64,
     after: i64,
     fetch: Fetch,
-) -> rusqlite::Result<Vec<Object>> {
+) -> rusqlite::Result<Page> {
     transaction.prepare_cached(&FETCHED)?.execute(params![
         session_id,
         fetch.at,
@@ -69,5 +70,11 @@ pub(super) fn read(
     transaction
         .prepare_cached(&READ)?
         .execute(params![session_id, after])?;
-    messages::list(transaction, session_id, after)
+    Ok(Page {
+        messages: messages::list(transaction, session_id, after)?,
+        status: transaction
+            .prepare_cached(&STATUS)?
+            .query_row([session_id], |row| row.get(0))
+            .optional()?,
+    })
 }

@@ -10,7 +10,30 @@ use crate::store::StoreError;
 /// The schema, applied idempotently whenever a database is opened at an older version.
 pub const SCHEMA: &str = include_str!("../../../schema.sql");
 /// Must match the `PRAGMA user_version` at the end of `schema.sql`.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
+
+/// SQLite's alone (PostgreSQL notifies instead): which sessions changed, for a process
+/// watching for changes another process committed ([`super::watch`]). One row per session,
+/// its `seq` raised by every message posted to it and every change of its status - bounded by
+/// the sessions, never swept. (The database's own `PRAGMA data_version` says only that
+/// something changed, and not for writes made on the watching connection itself.)
+const CHANGE_FEED: &str = "
+CREATE TABLE IF NOT EXISTS session_change (
+    session_id  INTEGER PRIMARY KEY REFERENCES chat_session (id),
+    seq         INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS session_change_seq ON session_change (seq);
+CREATE TRIGGER IF NOT EXISTS chat_message_changes AFTER INSERT ON chat_message BEGIN
+    INSERT INTO session_change (session_id, seq)
+        VALUES (new.session_id, (SELECT coalesce(max(seq), 0) + 1 FROM session_change))
+        ON CONFLICT (session_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER IF NOT EXISTS chat_session_changes AFTER UPDATE OF status ON chat_session
+    WHEN old.status <> new.status BEGIN
+    INSERT INTO session_change (session_id, seq)
+        VALUES (new.id, (SELECT coalesce(max(seq), 0) + 1 FROM session_change))
+        ON CONFLICT (session_id) DO UPDATE SET seq = excluded.seq;
+END;";
 
 /// What `CREATE TABLE IF NOT EXISTS` cannot do for a database made by an older schema: the
 /// columns added since - table, column, definition - each added before the schema where its
@@ -82,6 +105,7 @@ pub(super) fn migrate(connection: &mut Connection, path: &Path) -> Result<(), St
             }
         }
         transaction.execute_batch(SCHEMA).map_err(failed)?;
+        transaction.execute_batch(CHANGE_FEED).map_err(failed)?;
         transaction.commit().map_err(failed)?;
     }
     Ok(())

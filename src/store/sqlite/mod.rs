@@ -24,6 +24,7 @@ mod owned;
 mod pickup;
 mod reads;
 mod tenants;
+mod watch;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -33,7 +34,7 @@ use std::sync::{Arc, LazyLock};
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use super::{LoginFailures, Store, StoreError, read_back, sql};
+use super::{LoginFailures, Page, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
@@ -257,7 +258,7 @@ impl Store for SqliteStore {
         session_id: i64,
         after: i64,
         fetch: Fetch,
-    ) -> Result<Vec<Object>, StoreError> {
+    ) -> Result<Page, StoreError> {
         let read = self
             .writer
             .run(move |connection| Ok(customer::read(connection, session_id, after, fetch)?));

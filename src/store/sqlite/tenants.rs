@@ -2,10 +2,11 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use super::{SqliteOptions, SqliteStore};
 use crate::account::tenant::Tenant;
+use crate::store::bells::Bells;
 use crate::store::open::{IDLE, OpenStores};
 use crate::store::{Store, StoreError, Stores};
 
@@ -46,7 +47,7 @@ impl SqliteStores {
         }
     }
 
-    fn default_store(&self) -> Result<Arc<SqliteStore>, StoreError> {
+    pub(super) fn default_store(&self) -> Result<Arc<SqliteStore>, StoreError> {
         let mut slot = self
             .default
             .lock()
@@ -73,7 +74,7 @@ impl SqliteStores {
         Ok(store)
     }
 
-    fn tenant_store(&self, tenant: &Tenant) -> Result<Arc<SqliteStore>, StoreError> {
+    pub(super) fn tenant_store(&self, tenant: &Tenant) -> Result<Arc<SqliteStore>, StoreError> {
         let unknown = || StoreError::UnknownTenant(tenant.clone());
         let dir = self.tenants_dir.as_ref().ok_or_else(unknown)?;
         if let Some(store) = self.tenants.get(tenant, SqliteStore::is_current) {
@@ -94,5 +95,9 @@ impl Stores for SqliteStores {
             None => self.default_store()?,
             Some(tenant) => self.tenant_store(tenant)?,
         })
+    }
+
+    fn watch(self: Arc<Self>, bells: Weak<Bells>) {
+        super::watch::watch(self, bells);
     }
 }
