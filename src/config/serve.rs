@@ -3,6 +3,7 @@
 //! start-up.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use super::{Failure, Settings};
 use crate::auth::jwt::JwtConfig;
 use crate::auth::{AuthConfig, Scheme};
 use crate::http::cors::Cors;
+use crate::http::limits::CustomerLimits;
 use crate::http::source::Forwarded;
 use crate::locale::Zone;
 
@@ -88,6 +90,20 @@ pub struct ServeArgs {
     /// past it a customer's start is a 503 a widget shows as "leave a message". None: no cap.
     #[arg(long, env = "CHAT_PICKUP_MAX_QUEUE", value_parser = clap::value_parser!(i64).range(1..))]
     pub max_queue: Option<i64>,
+    /// Chats one address may start a minute (a burst of as many at once); past it a 429
+    /// with Retry-After. Counted per process.
+    #[arg(long, env = "CHAT_PICKUP_STARTS_PER_SOURCE", default_value = "10")]
+    pub starts_per_source: NonZeroU32,
+    /// Chats a topic takes a minute, from every address together.
+    #[arg(long, env = "CHAT_PICKUP_STARTS_PER_TOPIC", default_value = "120")]
+    pub starts_per_topic: NonZeroU32,
+    /// Messages a customer may send a minute in one chat.
+    #[arg(
+        long,
+        env = "CHAT_PICKUP_CUSTOMER_MESSAGES_PER_MINUTE",
+        default_value = "30"
+    )]
+    pub customer_messages_per_minute: NonZeroU32,
 }
 
 /// `--auth-schemes`.
@@ -115,6 +131,14 @@ impl From<SchemeName> for Scheme {
 impl ServeArgs {
     pub fn key_lifetime(&self) -> Duration {
         Duration::from_secs(self.idempotency_key_hours * 60 * 60)
+    }
+
+    pub fn customer_limits(&self) -> CustomerLimits {
+        CustomerLimits {
+            starts_per_source: self.starts_per_source,
+            starts_per_topic: self.starts_per_topic,
+            messages_per_session: self.customer_messages_per_minute,
+        }
     }
 
     pub fn customer_idle(&self) -> Duration {

@@ -26,6 +26,7 @@ use super::encoding;
 use super::error::ApiError;
 use super::exchange::Exchange;
 use super::in_flight::InFlight;
+use super::limits::{CustomerLimits, Limiter};
 use super::long_poll::{self, Poll};
 use super::ops::{Answer, Audience, Bound, Call, Content, Who};
 use super::render::{self, View};
@@ -73,6 +74,8 @@ pub struct App {
     bells: Arc<Bells>,
     /// Whether the stores watch for changes committed elsewhere: from the first long poll.
     watching: Once,
+    /// The customers' rates.
+    limiter: Arc<Limiter>,
 }
 
 impl App {
@@ -91,6 +94,15 @@ impl App {
             max_queue: None,
             bells: Arc::default(),
             watching: Once::new(),
+            limiter: Arc::default(),
+        }
+    }
+
+    /// The customers' rates (default: [`CustomerLimits::default`]).
+    pub fn with_customer_limits(self, limits: CustomerLimits) -> Self {
+        Self {
+            limiter: Arc::new(Limiter::new(limits)),
+            ..self
         }
     }
 
@@ -375,6 +387,7 @@ impl App {
         let key_lifetime = self.key_lifetime;
         let customer_idle = self.customer_idle;
         let max_queue = self.max_queue;
+        let limiter = self.limiter.clone();
         let stores = self.stores.clone();
         let headers = request.headers().clone();
         let default_zone = self.default_zone.clone();
@@ -427,6 +440,7 @@ impl App {
                     expired_before: now.before(key_lifetime),
                 }),
                 receipt: &receipt,
+                limiter: &limiter,
             };
             let answer = bound(&call)?;
             Ok((localizer, answer))

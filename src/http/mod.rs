@@ -25,6 +25,7 @@ pub mod error;
 mod exchange;
 pub mod handler;
 pub mod in_flight;
+pub mod limits;
 pub mod long_poll;
 pub mod negotiate;
 pub mod ops;

@@ -94,6 +94,7 @@ fn app(settings: &Settings, args: &ServeArgs, on_lambda: bool) -> Result<Arc<App
             .with_key_lifetime(args.key_lifetime())
             .with_customer_idle(args.customer_idle())
             .with_max_queue(args.max_queue)
+            .with_customer_limits(args.customer_limits())
             .with_auth(args.auth_config(settings)?),
     ))
 }

@@ -562,3 +562,66 @@ async fn a_long_poll_hears_a_change_another_connection_commits() {
     assert!(early, "a status change elsewhere answers the poll");
     assert_eq!(answer, json!([]));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn starts_and_messages_past_their_rates_are_429s_that_write_nothing() {
+    use chat_pickup::http::limits::CustomerLimits;
+    use std::num::NonZeroU32;
+    let two = NonZeroU32::new(2).unwrap();
+    let app = given!(app()).reconfigured(|app| {
+        app.with_customer_limits(CustomerLimits {
+            starts_per_source: two,
+            starts_per_topic: NonZeroU32::new(3).unwrap(),
+            messages_per_session: two,
+        })
+    });
+    let path = format!("/api/v1/Customer/ChatTopic/{}/Sessions", sales(&app));
+    let from = |host: u8| std::net::IpAddr::from([192, 0, 2, host]);
+    for _ in 0..2 {
+        let started = app.post_from(&path, &[], from(1)).await;
+        assert_eq!(started.status, StatusCode::CREATED, "{}", started.body);
+    }
+    let before = app.snapshot();
+    let refused = app.post_from(&path, &[], from(1)).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    let seconds: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&seconds), "{seconds}");
+    let problem = refused.problem();
+    assert_eq!(problem["type"], "urn:chat-pickup:problem:rate-limited");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("from your address"),
+        "{problem}"
+    );
+    assert_eq!(app.snapshot(), before, "nothing written");
+
+    let third = app.post_from(&path, &[], from(2)).await;
+    assert_eq!(third.status, StatusCode::CREATED, "another address");
+    let topic_full = app.post_from(&path, &[], from(3)).await;
+    assert_eq!(topic_full.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        topic_full.problem()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("in this topic")
+    );
+
+    let (id, key) = (
+        third.json()["ChatSessionId"].as_i64().unwrap(),
+        third.json()["SessionKey"].as_str().unwrap().to_string(),
+    );
+    for text in ["one", "two"] {
+        ok(&say(&app, id, &key, text).await, StatusCode::OK);
+    }
+    let before = app.snapshot();
+    let fast = say(&app, id, &key, "three").await;
+    assert_eq!(fast.status, StatusCode::TOO_MANY_REQUESTS, "{}", fast.body);
+    assert!(fast.headers.contains_key("retry-after"));
+    assert_eq!(app.snapshot(), before, "the message was not posted");
+}

@@ -8,6 +8,7 @@ use crate::chat::Refusal;
 use crate::http::body::MAX_BODY;
 use crate::http::body::{BodyError, FieldError};
 use crate::http::in_flight::KeyError;
+use crate::http::limits::{Exceeded, Limit};
 use crate::http::negotiate::{NegotiationError, PRODUCIBLE};
 use crate::locale::HeaderError;
 use crate::store::StoreError;
@@ -79,6 +80,7 @@ impl ApiError {
                 "The session key is not valid: this session's customer holds the key its start answered with.".into()
             }
             ApiError::Refused(refusal) => refused(refusal),
+            ApiError::Limited(exceeded) => limited(exceeded),
             ApiError::ForeignOrigin(origin) => format!(
                 "Pages from {origin:?} may not call this API. Its administrator can allow an origin in CHAT_PICKUP_CORS_ORIGINS."
             ),
@@ -117,6 +119,22 @@ impl ApiError {
                 "An internal error occurred; it has been logged under this request's id.".into()
             }
         }
+    }
+}
+
+/// What a customer past a rate is told.
+fn limited(exceeded: &Exceeded) -> String {
+    let wait = exceeded.seconds();
+    match exceeded.limit {
+        Limit::StartsPerSource => format!(
+            "Too many chats were started from your address; nothing was started. Wait {wait} s (Retry-After) before starting another."
+        ),
+        Limit::StartsPerTopic => format!(
+            "Too many chats are being started in this topic just now; nothing was started. Wait {wait} s (Retry-After) and try again, or leave a message."
+        ),
+        Limit::MessagesPerSession => format!(
+            "Messages are coming faster than this chat takes them; this one was not posted. Wait {wait} s (Retry-After) and send it again."
+        ),
     }
 }
 

@@ -13,6 +13,7 @@ mod detail;
 
 use super::body::{BodyError, FieldError, PatchError};
 use super::in_flight::KeyError;
+use super::limits::Exceeded;
 use super::negotiate::{Format, NegotiationError};
 use super::render::{self, printable};
 use super::select::SelectError;
@@ -40,6 +41,9 @@ pub const AT_CAPACITY: &str = "urn:chat-pickup:problem:at-capacity";
 /// The problem `type` of the 503 for a topic whose queue is full: a widget shows "leave a
 /// message" for it.
 pub const QUEUE_FULL: &str = "urn:chat-pickup:problem:queue-full";
+
+/// The problem `type` of the 429 for a customer past a rate ([`super::limits`]).
+pub const RATE_LIMITED: &str = "urn:chat-pickup:problem:rate-limited";
 
 /// Why a path names no operation.
 #[derive(Debug, PartialEq, Eq)]
@@ -75,6 +79,8 @@ pub enum ApiError {
     SessionKey(KeyRefused),
     /// The chat's refusal of the operation ([`Refusal`]).
     Refused(Refusal),
+    /// A customer past one of the rates of [`super::limits`].
+    Limited(Exceeded),
     /// A bug: a panic or a failed join of a blocking task.
     Internal(String),
 }
@@ -96,6 +102,7 @@ from!(
     KeyRefused => SessionKey,
     KeyError => Key,
     Refusal => Refused,
+    Exceeded => Limited,
     RouteError => Route,
     NegotiationError => Negotiation,
     HeaderError => Locale,
@@ -154,7 +161,9 @@ impl ApiError {
             ApiError::Refused(refusal) => refused(refusal),
             ApiError::Key(KeyError::InFlight) => StatusCode::CONFLICT,
             ApiError::Auth(AuthError::NotAnAgent) => StatusCode::FORBIDDEN,
-            ApiError::Auth(AuthError::Throttled(_)) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Auth(AuthError::Throttled(_)) | ApiError::Limited(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             ApiError::Auth(_) | ApiError::SessionKey(_) => StatusCode::UNAUTHORIZED,
             ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
             ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -234,6 +243,7 @@ impl ApiError {
             ApiError::Refused(Refusal::QueueFull(_)) => {
                 response.header(RETRY_AFTER, RETRY_AFTER_QUEUE_FULL)
             }
+            ApiError::Limited(exceeded) => response.header(RETRY_AFTER, exceeded.seconds()),
             _ => response,
         };
         response
@@ -248,6 +258,7 @@ impl ApiError {
             ApiError::Auth(AuthError::Throttled(_)) => LOGIN_THROTTLED,
             ApiError::Refused(Refusal::AtCapacity(_)) => AT_CAPACITY,
             ApiError::Refused(Refusal::QueueFull(_)) => QUEUE_FULL,
+            ApiError::Limited(_) => RATE_LIMITED,
             _ => "about:blank",
         }
     }

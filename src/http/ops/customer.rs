@@ -13,6 +13,7 @@ use crate::chat::create::{Draft, Visitor};
 use crate::chat::customer::{CustomerMove, Fetch, Words, wait_ahead};
 use crate::entity::{CHAT_MESSAGE, CUSTOMER_SESSION, Object, Value};
 use crate::http::error::ApiError;
+use crate::store::bells::{self, Scope};
 use crate::time::Timestamp;
 
 pub const START: Operation = Operation::change("customer-start", Run::Start(start))
@@ -37,6 +38,7 @@ pub const END: Operation = Operation::change("customer-end", Run::Session(end))
     .called_by(Audience::Customer);
 
 fn start(call: &Call, topic: i64, draft: &Draft) -> Done {
+    call.limiter.start(call.source, &scope(call), topic)?;
     let visitor = Visitor {
         host: call
             .source
@@ -65,6 +67,11 @@ fn view(call: &Call, session: i64) -> Done {
     Ok(super::Answer::of(Content::One(Some(found))))
 }
 
+/// Where the call's ids are unique: its tenant.
+fn scope(call: &Call) -> Scope {
+    bells::scope(call.tenant)
+}
+
 /// The view's EstimatedWaitSeconds: the topic's average wait less what was waited already.
 fn estimate(view: &mut Object, now: Timestamp) {
     let average = match view.get("EstimatedWaitSeconds") {
@@ -88,6 +95,7 @@ fn messages(call: &Call, session: i64, after: i64) -> Done {
 }
 
 fn say(call: &Call, session: i64, words: &Words) -> Done {
+    call.limiter.message(&scope(call), session)?;
     let asked = CustomerMove::Post(words.clone());
     let change = call.store.customer_change(session, call.now, &asked)?;
     answered::change(call, (session, None), "the customer wrote", change)

@@ -26,6 +26,7 @@ use std::net::IpAddr;
 use super::body::Saved;
 use super::delivery::Receipt;
 use super::error::ApiError;
+use super::limits::Limiter;
 use crate::account::tenant::Tenant;
 use crate::auth::Principal;
 use crate::chat::Actor;
@@ -206,6 +207,8 @@ pub struct Call<'a> {
     pub key: Option<Keyed<'a>>,
     /// Where a committed change is noted, so that an answer that never arrives is logged.
     pub receipt: &'a Receipt,
+    /// The customers' rates ([`super::limits`]).
+    pub limiter: &'a Limiter,
 }
 
 impl Call<'_> {
