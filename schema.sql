@@ -678,7 +678,10 @@ CREATE TABLE IF NOT EXISTS chat_topic (
     widget_agent_use_firstname INTEGER NOT NULL DEFAULT 0,
     -- Ours: how many pickups seconds_pr_accept averages over (SuperOffice keeps no count).
     accept_count       INTEGER NOT NULL DEFAULT 0,
-    agent_max_active_sessions INTEGER CHECK (agent_max_active_sessions >= 0)
+    agent_max_active_sessions INTEGER CHECK (agent_max_active_sessions >= 0),
+    -- Ours: the web origins whose pages may call the customer routes for this topic (the
+    -- widget's CORS), comma-separated and normalized; empty: none but the service's own.
+    allowed_origins    TEXT NOT NULL DEFAULT ''
     -- Ours: the capacity of an agent who responds here and has none of their own (the
     -- lowest of their topics' applies); NULL: none.
 );

@@ -3,6 +3,7 @@
 use clap::{Subcommand, ValueEnum};
 
 use super::Failure;
+use crate::http::cors::Cors;
 use crate::store::admin::{Admin, NewTopic, Rights};
 
 #[derive(Debug, Subcommand)]
@@ -30,6 +31,15 @@ pub enum Command {
         /// A number, or `none` for no default.
         #[arg(long, value_parser = super::limit)]
         max: super::associates::Limit,
+    },
+    /// Allow web pages of these origins to call the customer routes of a topic (the chat
+    /// widget embedded on a site): comma-separated, such as https://www.example.com; empty:
+    /// none but the service's own pages.
+    SetTopicOrigins {
+        #[arg(long)]
+        topic: String,
+        #[arg(long)]
+        origins: Cors,
     },
     /// Give a user agent rights in a topic.
     AddMember {
@@ -75,6 +85,13 @@ pub fn run(store: &dyn Admin, command: &Command) -> Result<(), Failure> {
                     println!("agents in {topic} hold at most {limit} sessions by default")
                 }
                 None => println!("{topic} sets no capacity"),
+            }
+        }
+        Command::SetTopicOrigins { topic, origins } => {
+            store.set_topic_origins(topic, &origins.to_string())?;
+            match origins.to_string().as_str() {
+                "" => println!("{topic}: the customer routes serve no other site's pages"),
+                listed => println!("{topic}: the customer routes serve pages of {listed}"),
             }
         }
         Command::AddMember {

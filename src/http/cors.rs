@@ -118,6 +118,14 @@ impl FromStr for Cors {
     }
 }
 
+impl fmt::Display for Cors {
+    /// The origins as configured, normalized: comma-separated.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let origins: Vec<String> = self.origins.iter().map(Origin::to_string).collect();
+        f.write_str(&origins.join(","))
+    }
+}
+
 /// Where a request comes from, as far as CORS is concerned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -127,6 +135,9 @@ pub enum Verdict {
     SameOrigin,
     /// A configured origin: answered with CORS headers, credentials allowed.
     Listed(Origin),
+    /// An origin a topic allows the customer routes from (the widget's site): answered with
+    /// CORS headers, without credentials (a customer proves itself by the session's key).
+    Widget(Origin),
     /// Anyone else; the text is the `Origin` as sent.
     Foreign(String),
 }
@@ -164,6 +175,24 @@ impl Cors {
     }
 }
 
+impl Verdict {
+    /// The verdict for a customer route whose topic allows `allowed` (comma-separated, as
+    /// stored): no origin and the service's own pass as they are; any other origin is a
+    /// widget's if listed there, foreign if not - the agents' configured origins included.
+    pub fn for_customers(&self, allowed: &str) -> Verdict {
+        let sent = match self {
+            Verdict::NoOrigin | Verdict::SameOrigin | Verdict::Widget(_) => return self.clone(),
+            Verdict::Listed(origin) => origin.to_string(),
+            Verdict::Foreign(text) => text.clone(),
+        };
+        let topic: Cors = allowed.parse().unwrap_or_default();
+        match sent.parse::<Origin>() {
+            Ok(origin) if topic.origins.contains(&origin) => Verdict::Widget(origin),
+            _ => Verdict::Foreign(sent),
+        }
+    }
+}
+
 /// Whether `method` and `headers` make a CORS preflight rather than a call.
 pub fn is_preflight(method: &Method, headers: &HeaderMap) -> bool {
     method == Method::OPTIONS && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD)
@@ -173,15 +202,17 @@ pub fn is_preflight(method: &Method, headers: &HeaderMap) -> bool {
 /// it), the CORS headers for a listed origin, the preflight's as well if `preflight`.
 pub fn decorate(headers: &mut HeaderMap, verdict: &Verdict, preflight: bool) {
     headers.append(VARY, HeaderValue::from_static("Origin"));
-    let Verdict::Listed(origin) = verdict else {
+    let (Verdict::Listed(origin) | Verdict::Widget(origin)) = verdict else {
         return;
     };
-    let origin = HeaderValue::from_str(&origin.to_string()).expect("a parsed origin is ASCII");
-    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    headers.insert(
-        ACCESS_CONTROL_ALLOW_CREDENTIALS,
-        HeaderValue::from_static("true"),
-    );
+    let allowed = HeaderValue::from_str(&origin.to_string()).expect("a parsed origin is ASCII");
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, allowed);
+    if let Verdict::Listed(_) = verdict {
+        headers.insert(
+            ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
+    }
     if preflight {
         // The methods of the path asked about, which the preflight's answer lists in `Allow`.
         let methods = headers

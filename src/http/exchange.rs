@@ -3,6 +3,7 @@
 //! and the log line of one.
 
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
 use lambda_http::Request;
 
@@ -23,6 +24,8 @@ pub struct Exchange {
     /// The format of a problem body: the negotiated one, or a best guess when Accept failed.
     pub error_format: Format,
     pub origin: Verdict,
+    /// For a customer route: the origin as its topic judges it ([`Verdict::for_customers`]).
+    pub customer_origin: OnceLock<Verdict>,
     pub preflight: bool,
     pub locale: Result<LocaleRequest, HeaderError>,
     /// How the body is compressed, if at all.
@@ -32,6 +35,11 @@ pub struct Exchange {
 }
 
 impl Exchange {
+    /// Where the request comes from: as its route's topic judged it, else as configured.
+    pub fn origin(&self) -> &Verdict {
+        self.customer_origin.get().unwrap_or(&self.origin)
+    }
+
     pub fn of(request: &Request, cors: &Cors, default_zone: &Zone, forwarded: Forwarded) -> Self {
         let negotiated = negotiate::negotiate(request.headers());
         let error_format = match &negotiated {
@@ -49,6 +57,7 @@ impl Exchange {
             negotiated,
             error_format,
             origin: cors.judge(request.uri(), request.headers()),
+            customer_origin: OnceLock::new(),
             preflight: cors::is_preflight(request.method(), request.headers()),
             locale,
             early_zone,

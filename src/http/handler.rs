@@ -28,7 +28,7 @@ use super::exchange::Exchange;
 use super::in_flight::InFlight;
 use super::limits::{CustomerLimits, Limiter};
 use super::long_poll::{self, Poll};
-use super::ops::{Answer, Audience, Bound, Call, Content, Who};
+use super::ops::{Answer, Audience, Bound, Call, Content, Run, Who};
 use super::render::{self, View};
 use super::request::{idempotency_key, path, selection};
 use super::routes::{self, Route};
@@ -40,7 +40,7 @@ use crate::chat::idempotency::{IdempotencyKey, Keyed};
 use crate::entity::Value;
 use crate::locale::{LocaleRequest, Localizer, Zone};
 use crate::store::bells::{self, Bells};
-use crate::store::{Store, Stores};
+use crate::store::{Place, Store, Stores};
 use crate::time::Timestamp;
 
 /// The response header naming the zone instants are printed in.
@@ -195,7 +195,11 @@ impl App {
                 &self.auth.challenge(REALM),
             )
         });
-        cors::decorate(response.headers_mut(), &exchange.origin, exchange.preflight);
+        cors::decorate(
+            response.headers_mut(),
+            exchange.origin(),
+            exchange.preflight,
+        );
         if !response.headers().contains_key(SO_TIMEZONE) {
             name_zone(response.headers_mut(), &exchange.early_zone);
         }
@@ -209,7 +213,14 @@ impl App {
         exchange: &Exchange,
         receipt: &Receipt,
     ) -> Result<Response<Body>, ApiError> {
-        if let Verdict::Foreign(origin) = &exchange.origin {
+        if let Some(route) = routes::for_customers(path(&request)) {
+            let judged = self.customer_origin(&route, &exchange.origin).await?;
+            if let Verdict::Foreign(origin) = &judged {
+                return Err(ApiError::ForeignPage(origin.clone()));
+            }
+            let _ = exchange.customer_origin.set(judged);
+        }
+        if let Verdict::Foreign(origin) = exchange.origin() {
             return Err(ApiError::ForeignOrigin(origin.clone()));
         }
         if exchange.preflight {
@@ -296,6 +307,24 @@ impl App {
                 .insert(CONTENT_LANGUAGE, HeaderValue::from_static(language.iso()));
         }
         Ok(response)
+    }
+
+    /// Where a request to a customer route comes from, as the topic it acts in judges it:
+    /// the origins the topic allows ([`Verdict::for_customers`]).
+    async fn customer_origin(&self, route: &Route, sent: &Verdict) -> Result<Verdict, ApiError> {
+        if matches!(sent, Verdict::NoOrigin | Verdict::SameOrigin) {
+            return Ok(sent.clone());
+        }
+        let Some(id) = route.id.as_deref().and_then(|id| id.parse().ok()) else {
+            return Ok(sent.for_customers(""));
+        };
+        let place = match route.operation.run {
+            Run::Start(_) => Place::Topic(id),
+            _ => Place::Session(id),
+        };
+        let (stores, tenant) = (self.stores.clone(), route.tenant.clone());
+        let allowed = blocking(move || stores.store(tenant.as_ref())?.customer_origins(place));
+        Ok(sent.for_customers(&allowed.await??.unwrap_or_default()))
     }
 
     /// The long poll `request` asks for, if its operation waits and it names a `wait`;

@@ -8,6 +8,7 @@
 use http::Method;
 
 use super::error::RouteError;
+use super::ops::Audience;
 use super::ops::edit::EDIT;
 use super::ops::for_current_user::FOR_CURRENT_USER;
 use super::ops::get_session::GET_SESSION;
@@ -215,6 +216,15 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, RouteError> {
         .into_iter()
         .find_map(|(answers, route)| (answers == method).then_some(route))
         .ok_or(RouteError::MethodNotAllowed(allowed))
+}
+
+/// The customers' route at `path`, if it is one (whatever the method: a preflight asks
+/// before the call).
+pub fn for_customers(path: &str) -> Option<Route> {
+    routes_of(path)
+        .into_iter()
+        .map(|(_, route)| route)
+        .find(|route| route.operation.audience != Audience::Agent)
 }
 
 /// The methods `path` answers, as `Allow` lists them; a path no route has is not found.

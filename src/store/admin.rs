@@ -229,6 +229,10 @@ pub trait Admin: Send + Sync {
     /// `None`: no default.
     fn set_topic_capacity(&self, topic: &str, limit: Option<i64>) -> Result<(), AdminError>;
 
+    /// Sets the web origins (comma-separated, normalized) whose pages may call the customer
+    /// routes of `topic`; empty: none.
+    fn set_topic_origins(&self, topic: &str, origins: &str) -> Result<(), AdminError>;
+
     /// Makes `user` a member of `topic` with `rights`, replacing earlier rights.
     fn add_member(&self, user: &str, topic: &str, rights: Rights) -> Result<(), AdminError>;
 

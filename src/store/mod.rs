@@ -102,6 +102,10 @@ pub trait Store: Send + Sync {
         fetch: Fetch,
     ) -> Result<Page, StoreError>;
 
+    /// The web origins (comma-separated) whose pages may call the customer routes at
+    /// `place`; `None` where there is no such topic or session.
+    fn customer_origins(&self, place: Place) -> Result<Option<String>, StoreError>;
+
     /// The customer's view of session `session_id`, whatever its status.
     fn customer_session(&self, session_id: i64) -> Result<Option<Object>, StoreError>;
 
@@ -138,6 +142,13 @@ pub trait Store: Send + Sync {
         now: Timestamp,
         forget_before: Timestamp,
     ) -> Result<(), StoreError>;
+}
+
+/// Where a customer route acts: a topic (a chat started) or a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Topic(i64),
+    Session(i64),
 }
 
 /// What a customer's read finds: the messages after their mark, and the session's status

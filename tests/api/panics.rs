@@ -14,7 +14,7 @@ use chat_pickup::entity::{Object, Shape};
 use chat_pickup::http::App;
 use chat_pickup::locale::Location;
 use chat_pickup::locale::{Language, Resources};
-use chat_pickup::store::{LoginFailures, Page, Store, StoreError, Stores};
+use chat_pickup::store::{LoginFailures, Page, Place, Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use http::StatusCode;
 use test_support::credentials::PASSWORD;
@@ -116,6 +116,10 @@ impl Store for Fault {
             messages: Vec::new(),
             status: None,
         })
+    }
+
+    fn customer_origins(&self, _: Place) -> Result<Option<String>, StoreError> {
+        Ok(None)
     }
 
     fn customer_session(&self, _: i64) -> Result<Option<Object>, StoreError> {

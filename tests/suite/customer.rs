@@ -625,3 +625,113 @@ async fn starts_and_messages_past_their_rates_are_429s_that_write_nothing() {
     assert!(fast.headers.contains_key("retry-after"));
     assert_eq!(app.snapshot(), before, "the message was not posted");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_customer_routes_serve_pages_of_the_origins_the_topic_allows() {
+    let app = given!(app());
+    app.admin
+        .set_topic_origins("Sales", "https://shop.example.com")
+        .unwrap();
+    let path = format!("/api/v1/Customer/ChatTopic/{}/Sessions", sales(&app));
+    let preflight = |origin: &'static str| {
+        let request = http::Request::builder()
+            .method(Method::OPTIONS)
+            .uri(path.clone())
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .body(Body::Empty)
+            .unwrap();
+        app.call(request)
+    };
+    let allowed = preflight("https://shop.example.com").await;
+    assert_eq!(allowed.status, StatusCode::NO_CONTENT, "{}", allowed.body);
+    assert_eq!(
+        allowed.headers["access-control-allow-origin"],
+        "https://shop.example.com"
+    );
+    assert!(
+        allowed.headers["access-control-allow-methods"]
+            .to_str()
+            .unwrap()
+            .contains("POST")
+    );
+    assert!(
+        !allowed
+            .headers
+            .contains_key("access-control-allow-credentials"),
+        "a widget sends no credentials"
+    );
+    let foreign = preflight("https://evil.example.net").await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    assert!(!foreign.headers.contains_key("access-control-allow-origin"));
+    assert!(
+        foreign.problem()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("set-topic-origins")
+    );
+
+    let start_from = |origin: &'static str| {
+        let request = http::Request::post(path.clone())
+            .header("origin", origin)
+            .header("content-type", "application/json")
+            .body(Body::Text("{}".into()))
+            .unwrap();
+        app.call(request)
+    };
+    let before = app.snapshot();
+    let refused = start_from("https://evil.example.net").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.snapshot(), before, "nothing started");
+    let started = start_from("https://shop.example.com").await;
+    let view = ok(&started, StatusCode::CREATED);
+    assert_eq!(
+        started.headers["access-control-allow-origin"],
+        "https://shop.example.com"
+    );
+    let (id, key) = (
+        view["ChatSessionId"].as_i64().unwrap(),
+        view["SessionKey"].as_str().unwrap(),
+    );
+    let authorization = format!("SessionKey {key}");
+    let read_from = |origin: &'static str| {
+        let request = http::Request::get(format!("/api/v1/Customer/ChatSession/{id}/Messages"))
+            .header("origin", origin)
+            .header("authorization", authorization.as_str())
+            .body(Body::Empty)
+            .unwrap();
+        app.call(request)
+    };
+    let read = read_from("https://shop.example.com").await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    assert_eq!(
+        read.headers["access-control-allow-origin"],
+        "https://shop.example.com"
+    );
+    assert_eq!(
+        read_from("https://evil.example.net").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_agents_origins_are_not_the_widgets() {
+    let app = given!(TestApp::with_cors(
+        crate::KIND,
+        "https://agents.example.com"
+    ));
+    app.topic("Sales", "Hello");
+    let path = format!("/api/v1/Customer/ChatTopic/{}/Sessions", sales(&app));
+    let headers = [("origin", "https://agents.example.com")];
+    let refused = app
+        .request(Method::POST, &path, &headers, Body::Empty)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let no_origin = app.request(Method::POST, &path, &[], Body::Empty).await;
+    assert_eq!(
+        no_origin.status,
+        StatusCode::CREATED,
+        "no Origin: not a browser page"
+    );
+}

@@ -84,6 +84,9 @@ impl ApiError {
             ApiError::ForeignOrigin(origin) => format!(
                 "Pages from {origin:?} may not call this API. Its administrator can allow an origin in CHAT_PICKUP_CORS_ORIGINS."
             ),
+            ApiError::ForeignPage(origin) => format!(
+                "Pages from {origin:?} may not start or hold chats in this topic. Its administrator can allow the origin with `chat-pickup admin set-topic-origins`."
+            ),
             ApiError::BodyTooLarge => format!(
                 "The request body is too large: at most {} bytes are read, room for a whole ChatSessionEntity or the longest message.",
                 MAX_BODY

@@ -67,6 +67,8 @@ pub enum ApiError {
     BodyTooLarge,
     /// A browser page from an origin that may not call this API; the text is its `Origin`.
     ForeignOrigin(String),
+    /// A page from an origin the topic does not allow on its customer routes.
+    ForeignPage(String),
     /// An `Idempotency-Key` that cannot be honoured.
     Key(KeyError),
     /// A route that acts on one session, without a session id it can read.
@@ -165,7 +167,7 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             ApiError::Auth(_) | ApiError::SessionKey(_) => StatusCode::UNAUTHORIZED,
-            ApiError::ForeignOrigin(_) => StatusCode::FORBIDDEN,
+            ApiError::ForeignOrigin(_) | ApiError::ForeignPage(_) => StatusCode::FORBIDDEN,
             ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Store(StoreError::UnknownTenant(_)) => StatusCode::NOT_FOUND,
             ApiError::Store(

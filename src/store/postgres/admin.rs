@@ -106,6 +106,15 @@ impl Admin for PgStore {
         })?)
     }
 
+    fn set_topic_origins(&self, topic: &str, origins: &str) -> Result<(), AdminError> {
+        Ok(self.write(async |client| {
+            let topic_id = topic_id(client, topic).await?;
+            let sql = "UPDATE chat_topic SET allowed_origins = $2 WHERE id = $1";
+            execute(client, sql, &[&topic_id, &origins]).await?;
+            Ok(())
+        })?)
+    }
+
     fn add_member(&self, user: &str, topic: &str, rights: Rights) -> Result<(), AdminError> {
         Ok(self.write(async |client| {
             let user_id = associate_id(client, user).await?;

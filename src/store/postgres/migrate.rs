@@ -44,7 +44,9 @@ const ADDED_COLUMNS: &str = "
       CHECK (agent_max_active_sessions >= 0);
     ALTER TABLE IF EXISTS idempotency_key ADD COLUMN IF NOT EXISTS message_id bigint;
     ALTER TABLE IF EXISTS chat_session ADD COLUMN IF NOT EXISTS language_id bigint;
-    ALTER TABLE IF EXISTS chat_session ADD COLUMN IF NOT EXISTS alive_until timestamptz;";
+    ALTER TABLE IF EXISTS chat_session ADD COLUMN IF NOT EXISTS alive_until timestamptz;
+    ALTER TABLE IF EXISTS chat_topic ADD COLUMN IF NOT EXISTS allowed_origins text NOT NULL
+      DEFAULT '';";
 
 /// Whether `schema` holds our tables (its version table); a tenant without it does not exist.
 pub async fn exists(client: &ClientWrapper, schema: &str) -> Result<bool, Failure> {

@@ -33,7 +33,7 @@ use deadpool_postgres::{ClientWrapper, Pool};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::{LoginFailures, Page, Store, StoreError, read_back, sql};
+use super::{LoginFailures, Page, Place, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
@@ -218,6 +218,14 @@ impl Store for PgStore {
             &[agent.associate_id, id],
         )?;
         Ok(found.into_iter().next())
+    }
+
+    fn customer_origins(&self, place: Place) -> Result<Option<String>, StoreError> {
+        let (sql, id) = sql::customer::origins_of(place);
+        Ok(self.read(&[sql], async |client| {
+            let found = row(client, sql, &[&id]).await?;
+            Ok(found.map(|found| found.try_get(0)).transpose()?)
+        })?)
     }
 
     fn session_key(&self, session_id: i64) -> Result<Option<String>, StoreError> {

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use super::Columns;
 use crate::chat::customer::Facts;
 use crate::entity::status::CUSTOMER_LAST;
+use crate::store::Place;
 
 /// The customer's [`Facts`] of session `$1`.
 pub const FACTS: &str = "SELECT s.status, coalesce(nullif(s.name, ''), s.customer_alias) \
@@ -46,3 +47,18 @@ pub const FETCHED: &str = "UPDATE chat_session SET customer_fetch = $2, alive_un
 /// a few hundred at a time.
 pub const DEAD: &str = "SELECT id FROM chat_session WHERE status IN (4, 5, 6) \
     AND alive_until < $1 ORDER BY id LIMIT 500";
+
+/// The origins topic `$1` allows the customer routes from.
+pub const TOPIC_ORIGINS: &str = "SELECT allowed_origins FROM chat_topic WHERE id = $1";
+
+/// The origins the topic of session `$1` allows the customer routes from.
+pub const SESSION_ORIGINS: &str = "SELECT t.allowed_origins FROM chat_session s \
+    JOIN chat_topic t ON t.id = s.topic_id WHERE s.id = $1";
+
+/// The statement reading the origins `place` allows.
+pub fn origins_of(place: Place) -> (&'static str, i64) {
+    match place {
+        Place::Topic(id) => (TOPIC_ORIGINS, id),
+        Place::Session(id) => (SESSION_ORIGINS, id),
+    }
+}

@@ -299,6 +299,17 @@ impl Admin for SqliteStore {
         })
     }
 
+    fn set_topic_origins(&self, topic: &str, origins: &str) -> Result<(), AdminError> {
+        self.write(|transaction| {
+            let topic_id = topic_id(transaction, topic)?;
+            transaction.execute(
+                "UPDATE chat_topic SET allowed_origins = ?2 WHERE id = ?1",
+                params![topic_id, origins],
+            )?;
+            Ok(())
+        })
+    }
+
     fn delete_associate(&self, user: &str) -> Result<(), AdminError> {
         self.write(|transaction| {
             let associate = associate_id(transaction, user)?;

@@ -38,7 +38,7 @@ END;";
 /// What `CREATE TABLE IF NOT EXISTS` cannot do for a database made by an older schema: the
 /// columns added since - table, column, definition - each added before the schema where its
 /// table exists without it (an older database may predate the table: the schema makes it).
-const ADDED_COLUMNS: [(&str, &str, &str); 7] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 8] = [
     (
         "associate",
         "tzlocation_id",
@@ -70,6 +70,7 @@ const ADDED_COLUMNS: [(&str, &str, &str); 7] = [
         "INTEGER REFERENCES language (id)",
     ),
     ("chat_session", "alive_until", "TEXT"),
+    ("chat_topic", "allowed_origins", "TEXT NOT NULL DEFAULT ''"),
 ];
 
 /// Whether `table` exists without `column`.

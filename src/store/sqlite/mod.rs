@@ -34,7 +34,7 @@ use std::sync::{Arc, LazyLock};
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use super::{LoginFailures, Page, Store, StoreError, read_back, sql};
+use super::{LoginFailures, Page, Place, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
@@ -298,6 +298,15 @@ impl Store for SqliteStore {
                 .map(|found| found.into_iter().next())
                 .map_err(Into::into),
         )
+    }
+
+    fn customer_origins(&self, place: Place) -> Result<Option<String>, StoreError> {
+        let (sql, id) = sql::customer::origins_of(place);
+        let read = self
+            .connection()
+            .prepare_cached(&sql::sqlite(sql))
+            .and_then(|mut origins| origins.query_row([id], |row| row.get(0)).optional());
+        self.watch(read.map_err(Into::into))
     }
 
     fn session_key(&self, session_id: i64) -> Result<Option<String>, StoreError> {
