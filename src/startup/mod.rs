@@ -3,6 +3,7 @@
 //! the binary sets before anything else starts is here too: the allocator ([`memory`]) and
 //! the structured log ([`logging`]).
 
+mod lambda;
 pub mod logging;
 pub mod memory;
 
@@ -36,8 +37,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 /// The local HTTP server, until the process ends; the default database's dead chats swept
 /// every [`SWEEP_EVERY`].
 async fn serve(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
-    let app = app(settings, args, false)?;
-    tokio::spawn(sweeping(open(settings)?));
+    let stores = stores(settings, args, false)?;
+    let app = app(settings, args, stores.clone())?;
+    tokio::spawn(sweeping(stores));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, db = %settings.db, "serving");
     server::serve(listener, app).await?;
@@ -47,13 +49,13 @@ async fn serve(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
 /// How often the local server closes dead chats.
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Closes the dead chats of `store` every [`SWEEP_EVERY`], for as long as the server runs.
-async fn sweeping(store: Arc<dyn Admin>) {
+/// Closes every tenant's dead chats every [`SWEEP_EVERY`], for as long as the server runs.
+async fn sweeping(stores: Arc<dyn Stores>) {
     let mut ticks = tokio::time::interval(SWEEP_EVERY);
     loop {
         ticks.tick().await;
-        let store = store.clone();
-        let swept = tokio::task::spawn_blocking(move || store.sweep(Timestamp::now())).await;
+        let stores = stores.clone();
+        let swept = tokio::task::spawn_blocking(move || stores.sweep_all(Timestamp::now())).await;
         match swept {
             Ok(Ok(0)) => {}
             Ok(Ok(closed)) => tracing::info!(closed, "closed dead chats"),
@@ -66,22 +68,22 @@ async fn sweeping(store: Arc<dyn Admin>) {
 /// The Lambda runtime, until the instance is shut down. With `AWS_LAMBDA_MAX_CONCURRENCY`
 /// above 1 (Lambda Managed Instances) it serves that many invocations at once, whose
 /// pickups then share commits ([`crate::store::sqlite`]'s writer); otherwise one at a time.
+/// The schedule's invocations sweep dead chats ([`lambda`]).
 pub async fn lambda(lambda: LambdaSettings) -> Result<(), Failure> {
-    let app = app(&lambda.settings, &lambda.serve, true)?;
-    lambda_http::run_concurrent(lambda_http::service_fn(move |request| {
-        let app = app.clone();
-        async move { Ok::<_, lambda_http::Error>(app.handle(request).await) }
-    }))
-    .await
-    .map_err(|error| -> Failure { error.to_string().into() })
+    let stores = stores(&lambda.settings, &lambda.serve, true)?;
+    let app = app(&lambda.settings, &lambda.serve, stores.clone())?;
+    lambda::run(app, stores).await
 }
 
 /// The handler, over the configured stores.
-fn app(settings: &Settings, args: &ServeArgs, on_lambda: bool) -> Result<Arc<App>, Failure> {
+fn app(
+    settings: &Settings,
+    args: &ServeArgs,
+    stores: Arc<dyn Stores>,
+) -> Result<Arc<App>, Failure> {
     if args.demo {
         seed_demo(open(settings)?.as_ref())?;
     }
-    let stores = stores(settings, args, on_lambda)?;
     // Open the default database now, so a bad configuration shows at start-up.
     if let Err(error) = stores.store(None) {
         tracing::warn!(%error, "the default database is not available yet");

@@ -34,7 +34,7 @@ impl fmt::Display for AdminError {
         match self {
             AdminError::Unknown { what, name } => write!(f, "there is no {what} named {name:?}"),
             AdminError::Exists { what, name } => {
-                write!(f, "an {what} named {name:?} exists already")
+                write!(f, "the {what} {name:?} exists already")
             }
             AdminError::Store(error) => error.fmt(f),
         }
@@ -55,6 +55,16 @@ impl AdminError {
         AdminError::Exists {
             what,
             name: name.to_string(),
+        }
+    }
+}
+
+impl From<AdminError> for StoreError {
+    /// For operations that name nothing, whose only failures are the store's.
+    fn from(error: AdminError) -> Self {
+        match error {
+            AdminError::Store(error) => error,
+            other => StoreError::Internal(other.to_string()),
         }
     }
 }

@@ -179,6 +179,10 @@ pub trait Stores: Send + Sync {
     fn watch(self: Arc<Self>, bells: Weak<bells::Bells>) {
         drop(bells);
     }
+
+    /// Closes the dead chats ([`crate::chat::customer`]) of the default store and of every
+    /// tenant at `now`; how many were closed.
+    fn sweep_all(&self, now: Timestamp) -> Result<usize, StoreError>;
 }
 
 /// Why the store could not serve. The text is for the log only: it may name files and SQL.

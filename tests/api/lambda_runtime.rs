@@ -227,3 +227,71 @@ async fn with_max_concurrency_the_binary_serves_invocations_at_once() {
         "each eligible session to one invocation"
     );
 }
+
+/// The schedule's event (`aws_lambda_events`' own fixture), as EventBridge sends it.
+fn schedule() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/lambda_http/eventbridge_schedule.json"
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// A database at `path` whose one chat is dead: waiting, its customer gone since 2000.
+fn with_a_dead_chat(path: &Path) {
+    use chat_pickup::store::sqlite::{SqliteOptions, SqliteStore};
+    drop(SqliteStore::create(path, &SqliteOptions::default()).unwrap());
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO chat_topic (id, name) VALUES (100, 'Leads');
+             INSERT INTO chat_session (topic_id, status, when_requested, alive_until)
+                 VALUES (100, 4, '2000-01-01 00:00:00', '2000-01-01 00:00:00');",
+        )
+        .unwrap();
+}
+
+/// On Lambda no timer runs between invocations: `template.yaml`'s schedule invokes the
+/// function, which recognizes the event and closes the dead chats of the default database
+/// and of every tenant.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_schedules_event_closes_every_tenants_dead_chats() {
+    let dir = tempfile::tempdir().unwrap();
+    let tenants = dir.path().join("tenants");
+    std::fs::create_dir(&tenants).unwrap();
+    with_a_dead_chat(&dir.path().join("chat.db"));
+    with_a_dead_chat(&tenants.join("acme.db"));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (posted, mut answers) = unbounded_channel();
+    tokio::spawn(runtime_api(listener, vec![schedule()], 1, posted));
+
+    let mut function = function(addr, dir.path())
+        .env("CHAT_PICKUP_TENANTS_DIR", &tenants)
+        .spawn()
+        .unwrap();
+    let posted = tokio::time::timeout(Duration::from_secs(60), answers.recv()).await;
+    let _ = function.kill();
+    let _ = function.wait();
+    let (path, response) = posted
+        .expect("the function answered within a minute")
+        .unwrap();
+
+    assert_eq!(
+        path,
+        format!("/2018-06-01/runtime/invocation/{}/response", request_id(0)),
+        "{response}"
+    );
+    assert_eq!(response["closed"], 2, "{response}");
+    for db in [dir.path().join("chat.db"), tenants.join("acme.db")] {
+        let status: i64 = rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row(
+                "SELECT status FROM chat_session WHERE topic_id = 100",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(status, 9, "{} closed", db.display());
+    }
+}

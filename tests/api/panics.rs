@@ -44,6 +44,10 @@ impl Stores for Fault {
             Fault::Broken => Ok(Arc::new(Fault::Broken)),
         }
     }
+
+    fn sweep_all(&self, _: Timestamp) -> Result<usize, StoreError> {
+        Ok(0)
+    }
 }
 
 impl Store for Fault {

@@ -9,12 +9,18 @@ use deadpool_postgres::Pool;
 use super::transaction::pool;
 use super::{PgOptions, PgStore, PgTarget, migrate};
 use crate::account::tenant::Tenant;
+use crate::store::admin::Admin;
 use crate::store::bells::Bells;
 use crate::store::open::{IDLE, OpenStores};
 use crate::store::{Store, StoreError, Stores};
+use crate::time::Timestamp;
 
 /// The schema of the default store.
 pub(super) const DEFAULT_SCHEMA: &str = "public";
+
+/// The tenants' schemas: every schema but the default that holds our version table.
+const TENANT_SCHEMAS: &str = "SELECT nspname::text FROM pg_namespace \
+    WHERE nspname <> 'public' AND to_regclass(quote_ident(nspname) || '.chat_pickup_schema') IS NOT NULL";
 
 /// Every tenant's store, and the default one, over one pool.
 pub struct PgStores {
@@ -96,5 +102,21 @@ impl Stores for PgStores {
 
     fn watch(self: Arc<Self>, bells: Weak<Bells>) {
         super::watch::watch(self.target.clone(), bells);
+    }
+
+    fn sweep_all(&self, now: Timestamp) -> Result<usize, StoreError> {
+        let default = self.default_store()?;
+        let schemas: Vec<String> = default.read(&[TENANT_SCHEMAS], async |client| {
+            let rows = client.query(TENANT_SCHEMAS, &[]).await?;
+            Ok(rows
+                .iter()
+                .map(|row| row.try_get(0))
+                .collect::<Result<_, _>>()?)
+        })?;
+        let mut closed = default.sweep(now)?;
+        for tenant in schemas.iter().filter_map(|schema| Tenant::parse(schema)) {
+            closed += self.open(Some(&tenant), false)?.sweep(now)?;
+        }
+        Ok(closed)
     }
 }

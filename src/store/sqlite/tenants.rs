@@ -6,9 +6,11 @@ use std::sync::{Arc, Mutex, Weak};
 
 use super::{SqliteOptions, SqliteStore};
 use crate::account::tenant::Tenant;
+use crate::store::admin::Admin;
 use crate::store::bells::Bells;
 use crate::store::open::{IDLE, OpenStores};
 use crate::store::{Store, StoreError, Stores};
+use crate::time::Timestamp;
 
 /// Where a tenant's database lives: `{dir}/{tenant}.db`.
 pub fn tenant_path(dir: &Path, tenant: &Tenant) -> PathBuf {
@@ -89,6 +91,30 @@ impl SqliteStores {
     }
 }
 
+impl SqliteStores {
+    /// The tenants with a database in the tenants directory (none without one).
+    fn tenant_names(&self) -> Result<Vec<Tenant>, StoreError> {
+        let Some(dir) = &self.tenants_dir else {
+            return Ok(Vec::new());
+        };
+        let entries = std::fs::read_dir(dir)
+            .map_err(|error| StoreError::Unavailable(format!("{}: {error}", dir.display())))?;
+        Ok(entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let name = entry.file_name();
+                Tenant::parse(name.to_str()?.strip_suffix(".db")?)
+            })
+            .collect())
+    }
+
+    fn tenant_file(&self, tenant: &Tenant) -> Result<PathBuf, StoreError> {
+        let dir = self.tenants_dir.as_ref();
+        let dir = dir.ok_or_else(|| StoreError::UnknownTenant(tenant.clone()))?;
+        Ok(tenant_path(dir, tenant))
+    }
+}
+
 impl Stores for SqliteStores {
     fn store(&self, tenant: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError> {
         Ok(match tenant {
@@ -99,5 +125,22 @@ impl Stores for SqliteStores {
 
     fn watch(self: Arc<Self>, bells: Weak<Bells>) {
         super::watch::watch(self, bells);
+    }
+
+    fn sweep_all(&self, now: Timestamp) -> Result<usize, StoreError> {
+        let mut closed = self.default_store()?.sweep(now)?;
+        for tenant in self.tenant_names()? {
+            // A tenant not open now is opened for the sweep alone: the open ones stay the
+            // ones requests use.
+            let store = match self.tenants.get(&tenant, SqliteStore::is_current) {
+                Some(store) => store,
+                None => Arc::new(SqliteStore::open_existing(
+                    &self.tenant_file(&tenant)?,
+                    &self.options.for_tenant(),
+                )?),
+            };
+            closed += store.sweep(now)?;
+        }
+        Ok(closed)
     }
 }
