@@ -46,6 +46,9 @@ use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
 pub use pickup::NEXT_IN_QUEUE;
 pub use target::PgTarget;
+
+/// The schema of the default store.
+const DEFAULT_SCHEMA: &str = "public";
 pub use tenants::PgStores;
 
 #[derive(Clone, Debug)]

@@ -7,16 +7,13 @@ use std::sync::{Arc, Mutex, Weak};
 use deadpool_postgres::Pool;
 
 use super::transaction::pool;
-use super::{PgOptions, PgStore, PgTarget, migrate};
+use super::{DEFAULT_SCHEMA, PgOptions, PgStore, PgTarget, migrate};
 use crate::account::tenant::Tenant;
 use crate::store::admin::Admin;
 use crate::store::bells::Bells;
 use crate::store::open::{IDLE, OpenStores};
 use crate::store::{Store, StoreError, Stores};
 use crate::time::Timestamp;
-
-/// The schema of the default store.
-pub(super) const DEFAULT_SCHEMA: &str = "public";
 
 /// The tenants' schemas: every schema but the default that holds our version table.
 const TENANT_SCHEMAS: &str = "SELECT nspname::text FROM pg_namespace \

@@ -10,8 +10,7 @@ use futures_util::StreamExt;
 use tokio_postgres::tls::MakeTlsConnect;
 use tokio_postgres::{AsyncMessage, Socket};
 
-use super::PgTarget;
-use super::tenants::DEFAULT_SCHEMA;
+use super::{DEFAULT_SCHEMA, PgTarget};
 use crate::store::bells::Bells;
 
 /// The channel the triggers notify on.
