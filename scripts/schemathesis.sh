@@ -19,6 +19,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 examples="${1:-100}"
 bin="${CHAT_PICKUP_BIN:-target/debug/chat-pickup}"
+# Every run's requests come from 127.0.0.1 and start hundreds of chats in one topic: the
+# customer's rates (documented 429s, which schemathesis would accept) are raised out of the
+# way, so that the starts and messages are answered and their bodies checked. A customer's
+# long poll waits at most half the idle allowance: its least, 10 s, keeps a generated
+# `wait` (up to 25) to 5 s - under schemathesis' 10 s request timeout, and the run short.
+# (A chat idle 10 s may then be closed by the sweep mid-run: its messages are then the
+# documented 409.)
+rates=(--starts-per-source 1000000 --starts-per-topic 1000000
+    --customer-messages-per-minute 1000000 --customer-idle-seconds 10)
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # Servers and directories of every run, removed however the script ends.
@@ -41,7 +50,7 @@ run() {
     "$bin" --db "$dir/tenants/Cust12345.db" demo >/dev/null 2>&1
     port="$(free_port)"
     RUST_LOG=warn "$bin" --db "$dir/chat.db" serve --demo --tenants-dir "$dir/tenants" \
-        --addr "127.0.0.1:$port" &
+        --addr "127.0.0.1:$port" "${rates[@]}" &
     servers+=($!)
     local up=""
     for _ in $(seq 100); do
