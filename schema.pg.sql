@@ -680,12 +680,12 @@ CREATE TABLE IF NOT EXISTS chat_topic (
     widget_agent_use_firstname boolean NOT NULL DEFAULT false,
     -- Ours: how many pickups seconds_pr_accept averages over (SuperOffice keeps no count).
     accept_count       bigint NOT NULL DEFAULT 0,
+    -- Ours: the capacity of an agent who responds here and has none of their own (the
+    -- lowest of their topics' applies); NULL: none.
     agent_max_active_sessions bigint CHECK (agent_max_active_sessions >= 0),
     -- Ours: the web origins whose pages may call the customer routes for this topic (the
     -- widget's CORS), comma-separated and normalized; empty: none but the service's own.
     allowed_origins    text NOT NULL DEFAULT ''
-    -- Ours: the capacity of an agent who responds here and has none of their own (the
-    -- lowest of their topics' applies); NULL: none.
 );
 
 -- Membership and rights of a user agent in a topic (SuperOffice: chat_topic_user).

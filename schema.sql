@@ -678,12 +678,12 @@ CREATE TABLE IF NOT EXISTS chat_topic (
     widget_agent_use_firstname INTEGER NOT NULL DEFAULT 0,
     -- Ours: how many pickups seconds_pr_accept averages over (SuperOffice keeps no count).
     accept_count       INTEGER NOT NULL DEFAULT 0,
+    -- Ours: the capacity of an agent who responds here and has none of their own (the
+    -- lowest of their topics' applies); NULL: none.
     agent_max_active_sessions INTEGER CHECK (agent_max_active_sessions >= 0),
     -- Ours: the web origins whose pages may call the customer routes for this topic (the
     -- widget's CORS), comma-separated and normalized; empty: none but the service's own.
     allowed_origins    TEXT NOT NULL DEFAULT ''
-    -- Ours: the capacity of an agent who responds here and has none of their own (the
-    -- lowest of their topics' applies); NULL: none.
 );
 
 -- Membership and rights of a user agent in a topic (SuperOffice: chat_topic_user).
@@ -788,4 +788,4 @@ CREATE TABLE IF NOT EXISTS idempotency_key (
 );
 CREATE INDEX IF NOT EXISTS idempotency_key_created ON idempotency_key (created);
 
-PRAGMA user_version = 10;
+PRAGMA user_version = 11;

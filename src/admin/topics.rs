@@ -36,8 +36,11 @@ pub enum Command {
     /// widget embedded on a site): comma-separated, such as https://www.example.com; empty:
     /// none but the service's own pages.
     SetTopicOrigins {
+        /// The topic's name.
         #[arg(long)]
         topic: String,
+        /// Comma-separated origins (scheme, host and a port other than the default), or ""
+        /// for none.
         #[arg(long)]
         origins: Cors,
     },

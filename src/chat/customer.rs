@@ -30,9 +30,13 @@ impl Fetch {
         }
     }
 
-    /// Reads after the last one noted by this instant are noted again.
+    /// Reads after the last one noted by this instant are noted again: every
+    /// [`FETCH_NOTED_EVERY`], or every quarter of the idle allowance where that is shorter -
+    /// a customer polling without a pause must never outlive their chat between two notes.
     pub fn noted_before(&self) -> Timestamp {
-        self.at.before(FETCH_NOTED_EVERY)
+        let idle = self.alive_until.millis_since(self.at).max(0) as u64;
+        let quarter = std::time::Duration::from_millis(idle / 4);
+        self.at.before(FETCH_NOTED_EVERY.min(quarter))
     }
 }
 
@@ -154,6 +158,17 @@ mod tests {
         );
         assert_eq!(Words::new(" "), Err(Invalid::Empty));
         assert_eq!(Words::new("a\u{7}"), Err(Invalid::ControlCharacters));
+    }
+
+    #[test]
+    fn fetches_are_noted_every_ten_seconds_or_each_quarter_of_a_short_allowance() {
+        let now = Timestamp::now();
+        let noted_every = |idle: u64| {
+            let fetch = Fetch::at(now, std::time::Duration::from_secs(idle));
+            now.millis_since(fetch.noted_before()) / 1000
+        };
+        assert_eq!(noted_every(120), 10);
+        assert_eq!(noted_every(20), 5);
     }
 
     #[test]

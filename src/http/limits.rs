@@ -9,14 +9,17 @@
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use crate::auth::throttle::SourceKey;
 use crate::store::bells::Scope;
 
-/// Keys a table holds before the quiet ones are dropped.
+/// Keys a table holds before the quiet ones are first dropped; after a tidy, the next comes
+/// once the table has doubled, so a table of busy keys is not walked on every check.
 const TIDY_AT: usize = 10_000;
 
 /// The rates, per minute; a burst of as many is allowed at once.
@@ -62,38 +65,64 @@ impl Exceeded {
     }
 }
 
-/// The counts.
+/// One rate's counts, per key.
+struct Table<K: std::hash::Hash + Eq + Clone> {
+    counts: DefaultKeyedRateLimiter<K>,
+    limit: Limit,
+    /// The size at which the quiet keys are dropped next.
+    tidy_at: AtomicUsize,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Table<K> {
+    fn new(rate: NonZeroU32, limit: Limit) -> Self {
+        Self {
+            counts: RateLimiter::keyed(Quota::per_minute(rate)),
+            limit,
+            tidy_at: AtomicUsize::new(TIDY_AT),
+        }
+    }
+
+    fn check(&self, key: K) -> Result<(), Exceeded> {
+        if self.counts.len() > self.tidy_at.load(Ordering::Relaxed) {
+            self.counts.retain_recent();
+            let next = (self.counts.len() * 2).max(TIDY_AT);
+            self.tidy_at.store(next, Ordering::Relaxed);
+        }
+        self.counts.check_key(&key).map_err(|not_until| Exceeded {
+            limit: self.limit,
+            retry_after: not_until.wait_time_from(DefaultClock::default().now()),
+        })
+    }
+}
+
+/// The counts. A source is counted as failed sign-ins are ([`SourceKey`]): IPv6 by its /64,
+/// so walking through one subscriber's block is still one source.
 pub struct Limiter {
-    sources: DefaultKeyedRateLimiter<IpAddr>,
-    topics: DefaultKeyedRateLimiter<(Scope, i64)>,
-    sessions: DefaultKeyedRateLimiter<(Scope, i64)>,
+    sources: Table<SourceKey>,
+    topics: Table<(Scope, i64)>,
+    sessions: Table<(Scope, i64)>,
 }
 
 impl Limiter {
     pub fn new(limits: CustomerLimits) -> Self {
         Self {
-            sources: RateLimiter::keyed(Quota::per_minute(limits.starts_per_source)),
-            topics: RateLimiter::keyed(Quota::per_minute(limits.starts_per_topic)),
-            sessions: RateLimiter::keyed(Quota::per_minute(limits.messages_per_session)),
+            sources: Table::new(limits.starts_per_source, Limit::StartsPerSource),
+            topics: Table::new(limits.starts_per_topic, Limit::StartsPerTopic),
+            sessions: Table::new(limits.messages_per_session, Limit::MessagesPerSession),
         }
     }
 
     /// Counts a chat started from `source` (if known) in `topic`.
     pub fn start(&self, source: Option<IpAddr>, scope: &str, topic: i64) -> Result<(), Exceeded> {
-        if let Some(source) = source {
-            check(&self.sources, source, Limit::StartsPerSource)?;
+        if source.is_some() {
+            self.sources.check(SourceKey::of(source))?;
         }
-        check(
-            &self.topics,
-            (scope.to_owned(), topic),
-            Limit::StartsPerTopic,
-        )
+        self.topics.check((scope.to_owned(), topic))
     }
 
     /// Counts a customer's message to `session`.
     pub fn message(&self, scope: &str, session: i64) -> Result<(), Exceeded> {
-        let key = (scope.to_owned(), session);
-        check(&self.sessions, key, Limit::MessagesPerSession)
+        self.sessions.check((scope.to_owned(), session))
     }
 }
 
@@ -101,19 +130,6 @@ impl Default for Limiter {
     fn default() -> Self {
         Self::new(CustomerLimits::default())
     }
-}
-
-fn check<K>(table: &DefaultKeyedRateLimiter<K>, key: K, limit: Limit) -> Result<(), Exceeded>
-where
-    K: std::hash::Hash + Eq + Clone,
-{
-    if table.len() > TIDY_AT {
-        table.retain_recent();
-    }
-    table.check_key(&key).map_err(|not_until| Exceeded {
-        limit,
-        retry_after: not_until.wait_time_from(DefaultClock::default().now()),
-    })
 }
 
 #[cfg(test)]
@@ -175,5 +191,15 @@ mod tests {
             Limit::MessagesPerSession
         );
         assert!(limiter.message("", 2).is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_subscriber_is_one_source() {
+        let limiter = Limiter::new(limits(1));
+        let first: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let walked: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        assert!(limiter.start(Some(first), "", 1).is_ok());
+        let refused = limiter.start(Some(walked), "", 1).unwrap_err();
+        assert_eq!(refused.limit, Limit::StartsPerSource);
     }
 }
