@@ -685,7 +685,10 @@ CREATE TABLE IF NOT EXISTS chat_topic (
     agent_max_active_sessions bigint CHECK (agent_max_active_sessions >= 0),
     -- Ours: the web origins whose pages may call the customer routes for this topic (the
     -- widget's CORS), comma-separated and normalized; empty: none but the service's own.
-    allowed_origins    text NOT NULL DEFAULT ''
+    allowed_origins    text NOT NULL DEFAULT '',
+    -- Ours: how long (seconds) a customer's chat here stays alive without a fetch; NULL:
+    -- the service's --customer-idle-seconds.
+    customer_idle_seconds bigint CHECK (customer_idle_seconds BETWEEN 60 AND 86400)
 );
 
 -- Membership and rights of a user agent in a topic (SuperOffice: chat_topic_user).

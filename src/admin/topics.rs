@@ -44,6 +44,16 @@ pub enum Command {
         #[arg(long)]
         origins: Cors,
     },
+    /// Set how long a customer's chat in a topic stays alive without a fetch (past it the
+    /// chat is dead: no pickup hands it out, the sweep closes it).
+    SetTopicIdle {
+        /// The topic's name.
+        #[arg(long)]
+        topic: String,
+        /// Seconds, 60 to 86400 (a day), or `none` for the service's --customer-idle-seconds.
+        #[arg(long, value_parser = idle_seconds)]
+        seconds: super::associates::Limit,
+    },
     /// Give a user agent rights in a topic.
     AddMember {
         #[arg(long)]
@@ -97,6 +107,15 @@ pub fn run(store: &dyn Admin, command: &Command) -> Result<(), Failure> {
                 listed => println!("{topic}: the customer routes serve pages of {listed}"),
             }
         }
+        Command::SetTopicIdle { topic, seconds } => {
+            store.set_topic_idle(topic, *seconds)?;
+            match seconds {
+                Some(seconds) => {
+                    println!("{topic}: a customer's chat is dead after {seconds} s without a fetch")
+                }
+                None => println!("{topic}: customers' chats follow the service's idle allowance"),
+            }
+        }
         Command::AddMember {
             user,
             topic,
@@ -107,6 +126,17 @@ pub fn run(store: &dyn Admin, command: &Command) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// `--seconds`: 60 to 86400, or `none`. At least a minute, so that a long poll (at most
+/// 25 s) always reads again before the chat would die.
+fn idle_seconds(text: &str) -> Result<Option<i64>, String> {
+    match super::limit(text)? {
+        Some(seconds) if !(60..=86_400).contains(&seconds) => {
+            Err(format!("{seconds} is not from 60 to 86400 seconds"))
+        }
+        seconds => Ok(seconds),
+    }
 }
 
 fn rights_from(names: &[RightName]) -> Rights {

@@ -114,6 +114,8 @@ pub struct Facts {
     pub may_create: bool,
     /// Sessions waiting in the topic's queue now.
     pub waiting: i64,
+    /// The topic's own idle allowance for customers, in seconds; `None`: the service's.
+    pub idle: Option<i64>,
 }
 
 /// A customer starting a chat: from which address, when.
@@ -124,11 +126,21 @@ pub struct Visitor {
     pub now: Timestamp,
     /// The language they asked in, kept for their welcome; `None`: the topic's.
     pub language: Option<Language>,
-    /// Until when the chat is alive without another fetch ([`super::customer`]).
-    pub alive_until: Timestamp,
+    /// How long a chat stays alive without a fetch where its topic sets no allowance of its
+    /// own ([`super::customer`]).
+    pub idle: std::time::Duration,
     /// The most sessions a topic's queue holds for customers (SuperOffice's "offline form
     /// queue length"); `None`: no cap.
     pub max_queue: Option<i64>,
+}
+
+impl Visitor {
+    /// Until when the chat is alive without another fetch: the topic's allowance
+    /// (`topic_idle` seconds) where it has one, else the service's.
+    pub fn alive_until(&self, topic_idle: Option<i64>) -> Timestamp {
+        self.now
+            .after(super::customer::idle_of(topic_idle, self.idle))
+    }
 }
 
 /// The verdict on a customer's new session in topic `topic_id`, found as `found` (`None`:
@@ -159,12 +171,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_chat_lives_by_its_topics_allowance_where_it_sets_one() {
+        let visitor = Visitor {
+            host: String::new(),
+            now: Timestamp::now(),
+            language: None,
+            idle: std::time::Duration::from_secs(120),
+            max_queue: None,
+        };
+        let lives = |topic_idle| visitor.alive_until(topic_idle).millis_since(visitor.now);
+        assert_eq!(lives(None), 120_000);
+        assert_eq!(lives(Some(600)), 600_000);
+    }
+
+    #[test]
     fn a_responder_or_manager_creates_behind_those_waiting() {
         let facts = |sees, may_create| {
             Some(Facts {
                 sees,
                 may_create,
                 waiting: 2,
+                idle: None,
             })
         };
         assert_eq!(judge(1, facts(true, true)), Verdict::Make(3));

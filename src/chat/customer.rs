@@ -30,6 +30,14 @@ impl Fetch {
         }
     }
 
+    /// The read in a topic whose own allowance is `topic_idle` seconds, where it has one.
+    pub fn in_topic(self, topic_idle: Option<i64>) -> Self {
+        match topic_idle {
+            Some(_) => Self::at(self.at, idle_of(topic_idle, IDLE)),
+            None => self,
+        }
+    }
+
     /// Reads after the last one noted by this instant are noted again: every
     /// [`FETCH_NOTED_EVERY`], or every quarter of the idle allowance where that is shorter -
     /// a customer polling without a pause must never outlive their chat between two notes.
@@ -38,6 +46,13 @@ impl Fetch {
         let quarter = std::time::Duration::from_millis(idle / 4);
         self.at.before(FETCH_NOTED_EVERY.min(quarter))
     }
+}
+
+/// The allowance of a topic that sets `topic_idle` seconds (or none: `default`).
+pub fn idle_of(topic_idle: Option<i64>, default: std::time::Duration) -> std::time::Duration {
+    topic_idle
+        .and_then(|seconds| u64::try_from(seconds).ok())
+        .map_or(default, std::time::Duration::from_secs)
 }
 
 /// The customer's idle allowance when none is configured: after two minutes without a fetch

@@ -243,6 +243,10 @@ pub trait Admin: Send + Sync {
     /// routes of `topic`; empty: none.
     fn set_topic_origins(&self, topic: &str, origins: &str) -> Result<(), AdminError>;
 
+    /// Sets how long (seconds) a customer's chat in `topic` stays alive without a fetch;
+    /// `None`: the service's allowance.
+    fn set_topic_idle(&self, topic: &str, seconds: Option<i64>) -> Result<(), AdminError>;
+
     /// Makes `user` a member of `topic` with `rights`, replacing earlier rights.
     fn add_member(&self, user: &str, topic: &str, rights: Rights) -> Result<(), AdminError>;
 

@@ -735,3 +735,36 @@ async fn the_agents_origins_are_not_the_widgets() {
         "no Origin: not a browser page"
     );
 }
+
+/// How long (seconds) session `id` lives past its customer's last fetch.
+fn lives(app: &TestApp, id: i64) -> i64 {
+    let span = match app.is_postgres() {
+        true => "EXTRACT(EPOCH FROM alive_until - customer_fetch)::bigint",
+        false => {
+            "CAST(round((julianday(alive_until) - julianday(customer_fetch)) * 86400) AS INTEGER)"
+        }
+    };
+    app.int(&format!("SELECT {span} FROM chat_session WHERE id = {id}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_topics_own_idle_allowance_keeps_its_chats_alive_as_long() {
+    let app = given!(app());
+    app.admin.set_topic_idle("Sales", Some(600)).unwrap();
+    let (id, key) = start(&app, json!({})).await;
+    assert_eq!(
+        lives(&app, id),
+        600,
+        "the topic's allowance, not the service's 120 s"
+    );
+    app.exec(&format!(
+        "UPDATE chat_session SET customer_fetch = '2000-01-01 00:00:00', \
+         alive_until = '2000-01-01 00:00:00' WHERE id = {id}"
+    ));
+    read(&app, id, &key, 0).await;
+    assert_eq!(lives(&app, id), 600, "a read keeps it alive as long");
+
+    app.admin.set_topic_idle("Sales", None).unwrap();
+    let (other, _) = start(&app, json!({})).await;
+    assert_eq!(lives(&app, other), 120, "back to the service's");
+}

@@ -46,7 +46,7 @@ fn start(call: &Call, topic: i64, draft: &Draft) -> Done {
             .unwrap_or_default(),
         now: call.now,
         language: call.language,
-        alive_until: call.now.after(call.customer_idle),
+        idle: call.customer_idle,
         max_queue: call.max_queue,
     };
     let change = call.store.start(&visitor, topic, draft)?;

@@ -115,6 +115,15 @@ impl Admin for PgStore {
         })?)
     }
 
+    fn set_topic_idle(&self, topic: &str, seconds: Option<i64>) -> Result<(), AdminError> {
+        Ok(self.write(async |client| {
+            let topic_id = topic_id(client, topic).await?;
+            let sql = "UPDATE chat_topic SET customer_idle_seconds = $2 WHERE id = $1";
+            execute(client, sql, &[&topic_id, &seconds]).await?;
+            Ok(())
+        })?)
+    }
+
     fn add_member(&self, user: &str, topic: &str, rights: Rights) -> Result<(), AdminError> {
         Ok(self.write(async |client| {
             let user_id = associate_id(client, user).await?;

@@ -66,11 +66,12 @@ pub async fn start(
         .await?
         .map(|found| sql_create::topic_facts(&found))
         .transpose()?;
+    let topic_idle = found.as_ref().and_then(|facts| facts.idle);
     let opened = Opened {
         topic_id,
         draft,
         now: visitor.now,
-        visitor: Some(visitor),
+        visitor: Some((visitor, visitor.alive_until(topic_idle))),
     };
     Ok(
         match create::judge_visit(topic_id, found, visitor.max_queue).into_change() {
@@ -86,7 +87,8 @@ struct Opened<'a> {
     topic_id: i64,
     draft: &'a Draft,
     now: Timestamp,
-    visitor: Option<&'a Visitor>,
+    /// The customer who asked, and until when their chat is alive without a fetch.
+    visitor: Option<(&'a Visitor, Timestamp)>,
 }
 
 async fn insert(
@@ -103,12 +105,12 @@ async fn insert(
     let customer = &draft.customer;
     let at = now;
     let (now, fingerprint, copy) = (now.utc(), draft.key_fingerprint(), draft.copy());
-    let host = visitor.map_or("", |visitor| visitor.host.as_str());
+    let host = visitor.map_or("", |(visitor, _)| visitor.host.as_str());
     let fetched = visitor.map(|_| now);
     let language = visitor
-        .and_then(|visitor| visitor.language)
+        .and_then(|(visitor, _)| visitor.language)
         .map(|language| language.id());
-    let alive_until = visitor.map(|visitor| visitor.alive_until.utc());
+    let alive_until = visitor.map(|(_, alive_until)| alive_until.utc());
     let values: [&(dyn ToSql + Sync); 14] = [
         &topic_id,
         &now,

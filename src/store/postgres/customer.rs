@@ -68,6 +68,9 @@ pub async fn read(
     after: i64,
     fetch: Fetch,
 ) -> Result<Page, Failure> {
+    let idle = row(client, sql_customer::TOPIC_IDLE, &[&session_id]).await?;
+    let topic_idle: Option<i64> = idle.map(|idle| idle.try_get(0)).transpose()?.flatten();
+    let fetch = fetch.in_topic(topic_idle);
     let (at, before) = (fetch.at.utc(), fetch.noted_before().utc());
     let alive_until = fetch.alive_until.utc();
     let noted: [&(dyn tokio_postgres::types::ToSql + Sync); 4] =

@@ -46,7 +46,9 @@ const ADDED_COLUMNS: &str = "
     ALTER TABLE IF EXISTS chat_session ADD COLUMN IF NOT EXISTS language_id bigint;
     ALTER TABLE IF EXISTS chat_session ADD COLUMN IF NOT EXISTS alive_until timestamptz;
     ALTER TABLE IF EXISTS chat_topic ADD COLUMN IF NOT EXISTS allowed_origins text NOT NULL
-      DEFAULT '';";
+      DEFAULT '';
+    ALTER TABLE IF EXISTS chat_topic ADD COLUMN IF NOT EXISTS customer_idle_seconds bigint
+      CHECK (customer_idle_seconds BETWEEN 60 AND 86400);";
 
 /// Whether `schema` holds our tables (its version table); a tenant without it does not exist.
 pub async fn exists(client: &ClientWrapper, schema: &str) -> Result<bool, Failure> {

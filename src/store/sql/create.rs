@@ -18,7 +18,7 @@ pub static TOPIC_FACTS: LazyLock<String> = LazyLock::new(|| {
     };
     format!(
         "SELECT {}, {}, (SELECT count(*) FROM chat_session w \
-           WHERE w.status = {IN_QUEUE} AND w.topic_id = t.id) \
+           WHERE w.status = {IN_QUEUE} AND w.topic_id = t.id), t.customer_idle_seconds \
          FROM chat_topic t WHERE t.id = $1",
         right(super::sessions::ANY_RIGHT),
         right("m.can_respond OR m.manager"),
@@ -31,6 +31,7 @@ pub fn topic_facts<R: Columns>(row: &R) -> Result<create::Facts, R::Error> {
         sees: row.flag(0)?,
         may_create: row.flag(1)?,
         waiting: row.int(2)?,
+        idle: row.maybe_int(3)?,
     })
 }
 

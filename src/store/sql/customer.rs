@@ -31,6 +31,10 @@ pub static POSTED: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// The idle allowance of session `$1`'s topic, in seconds (NULL: the service's).
+pub const TOPIC_IDLE: &str = "SELECT t.customer_idle_seconds FROM chat_session s \
+    JOIN chat_topic t ON t.id = s.topic_id WHERE s.id = $1";
+
 /// The status of session `$1`, beside what its customer reads.
 pub const STATUS: &str = "SELECT status FROM chat_session WHERE id = $1";
 

@@ -310,6 +310,17 @@ impl Admin for SqliteStore {
         })
     }
 
+    fn set_topic_idle(&self, topic: &str, seconds: Option<i64>) -> Result<(), AdminError> {
+        self.write(|transaction| {
+            let topic_id = topic_id(transaction, topic)?;
+            transaction.execute(
+                "UPDATE chat_topic SET customer_idle_seconds = ?2 WHERE id = ?1",
+                params![topic_id, seconds],
+            )?;
+            Ok(())
+        })
+    }
+
     fn delete_associate(&self, user: &str) -> Result<(), AdminError> {
         self.write(|transaction| {
             let associate = associate_id(transaction, user)?;

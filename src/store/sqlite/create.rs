@@ -64,11 +64,12 @@ pub(super) fn start(
             sql_create::topic_facts(row)
         })
         .optional()?;
+    let topic_idle = found.as_ref().and_then(|facts| facts.idle);
     let opened = Opened {
         topic_id,
         draft,
         now: visitor.now,
-        visitor: Some(visitor),
+        visitor: Some((visitor, visitor.alive_until(topic_idle))),
     };
     create::judge_visit(topic_id, found, visitor.max_queue)
         .try_map(|position| insert(transaction, &opened, position))
@@ -80,7 +81,8 @@ struct Opened<'a> {
     topic_id: i64,
     draft: &'a Draft,
     now: Timestamp,
-    visitor: Option<&'a Visitor>,
+    /// The customer who asked, and until when their chat is alive without a fetch.
+    visitor: Option<(&'a Visitor, Timestamp)>,
 }
 
 fn insert(transaction: &Connection, opened: &Opened, position: i64) -> rusqlite::Result<i64> {
@@ -103,12 +105,12 @@ fn insert(transaction: &Connection, opened: &Opened, position: i64) -> rusqlite:
             customer.company,
             customer.consented,
             draft.copy(),
-            visitor.map_or("", |visitor| visitor.host.as_str()),
+            visitor.map_or("", |(visitor, _)| visitor.host.as_str()),
             visitor.map(|_| now),
             visitor
-                .and_then(|visitor| visitor.language)
+                .and_then(|(visitor, _)| visitor.language)
                 .map(|language| language.id()),
-            visitor.map(|visitor| visitor.alive_until),
+            visitor.map(|(_, alive_until)| alive_until),
         ],
         |row| row.get(0),
     )?;

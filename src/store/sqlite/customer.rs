@@ -19,6 +19,7 @@ static END: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::END));
 static READ: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::READ));
 static FETCHED: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::FETCHED));
 static STATUS: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::STATUS));
+static TOPIC_IDLE: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::TOPIC_IDLE));
 
 /// Makes the customer's `asked` of session `session_id` at `now`; what it makes is the
 /// message it posted, if any.
@@ -61,6 +62,12 @@ pub(super) fn read(
     after: i64,
     fetch: Fetch,
 ) -> rusqlite::Result<Page> {
+    let topic_idle: Option<i64> = transaction
+        .prepare_cached(&TOPIC_IDLE)?
+        .query_row([session_id], |row| row.get(0))
+        .optional()?
+        .flatten();
+    let fetch = fetch.in_topic(topic_idle);
     transaction.prepare_cached(&FETCHED)?.execute(params![
         session_id,
         fetch.at,

@@ -38,7 +38,7 @@ END;";
 /// What `CREATE TABLE IF NOT EXISTS` cannot do for a database made by an older schema: the
 /// columns added since - table, column, definition - each added before the schema where its
 /// table exists without it (an older database may predate the table: the schema makes it).
-const ADDED_COLUMNS: [(&str, &str, &str); 8] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 9] = [
     (
         "associate",
         "tzlocation_id",
@@ -71,6 +71,11 @@ const ADDED_COLUMNS: [(&str, &str, &str); 8] = [
     ),
     ("chat_session", "alive_until", "TEXT"),
     ("chat_topic", "allowed_origins", "TEXT NOT NULL DEFAULT ''"),
+    (
+        "chat_topic",
+        "customer_idle_seconds",
+        "INTEGER CHECK (customer_idle_seconds BETWEEN 60 AND 86400)",
+    ),
 ];
 
 /// Whether `table` exists without `column`.
