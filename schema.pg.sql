@@ -793,6 +793,19 @@ CREATE TABLE IF NOT EXISTS idempotency_key (
 );
 CREATE INDEX IF NOT EXISTS idempotency_key_created ON idempotency_key (created);
 
+-- Ours: an Idempotency-Key a customer sent with a message, per session, written in the
+-- message's own transaction; a retry with it is answered with the message posted. Keys of a
+-- day ago go with the sweep of dead chats.
+CREATE TABLE IF NOT EXISTS customer_key (
+    session_id  bigint NOT NULL,
+    key         text NOT NULL,
+    operation   text NOT NULL,
+    message_id  bigint,
+    created     timestamptz NOT NULL,
+    PRIMARY KEY (session_id, key)
+);
+CREATE INDEX IF NOT EXISTS customer_key_created ON customer_key (created);
+
 
 CREATE UNIQUE INDEX IF NOT EXISTS language_code_nocase ON language (lower(code));
 CREATE UNIQUE INDEX IF NOT EXISTS tzlocation_location_code_nocase ON tzlocation (lower(location_code));
@@ -835,3 +848,5 @@ DO $$ BEGIN ALTER TABLE chat_message ADD CONSTRAINT chat_message_session_id_fkey
 DO $$ BEGIN ALTER TABLE idempotency_key ADD CONSTRAINT idempotency_key_associate_id_fkey FOREIGN KEY (associate_id) REFERENCES associate (associate_id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN ALTER TABLE idempotency_key ADD CONSTRAINT idempotency_key_session_id_fkey FOREIGN KEY (session_id) REFERENCES chat_session (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
 DO $$ BEGIN ALTER TABLE idempotency_key ADD CONSTRAINT idempotency_key_message_id_fkey FOREIGN KEY (message_id) REFERENCES chat_message (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN ALTER TABLE customer_key ADD CONSTRAINT customer_key_session_id_fkey FOREIGN KEY (session_id) REFERENCES chat_session (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN ALTER TABLE customer_key ADD CONSTRAINT customer_key_message_id_fkey FOREIGN KEY (message_id) REFERENCES chat_message (id); EXCEPTION WHEN duplicate_object THEN NULL; END $$;

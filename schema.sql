@@ -791,4 +791,17 @@ CREATE TABLE IF NOT EXISTS idempotency_key (
 );
 CREATE INDEX IF NOT EXISTS idempotency_key_created ON idempotency_key (created);
 
+-- Ours: an Idempotency-Key a customer sent with a message, per session, written in the
+-- message's own transaction; a retry with it is answered with the message posted. Keys of a
+-- day ago go with the sweep of dead chats.
+CREATE TABLE IF NOT EXISTS customer_key (
+    session_id  INTEGER NOT NULL REFERENCES chat_session (id),
+    key         TEXT NOT NULL,
+    operation   TEXT NOT NULL,
+    message_id  INTEGER REFERENCES chat_message (id),
+    created     TEXT NOT NULL,
+    PRIMARY KEY (session_id, key)
+);
+CREATE INDEX IF NOT EXISTS customer_key_created ON customer_key (created);
+
 PRAGMA user_version = 11;

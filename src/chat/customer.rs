@@ -55,6 +55,10 @@ pub fn idle_of(topic_idle: Option<i64>, default: std::time::Duration) -> std::ti
         .map_or(default, std::time::Duration::from_secs)
 }
 
+/// How long a customer's `Idempotency-Key` is kept: a day, as an agent's by default; the
+/// sweep of dead chats removes older ones.
+pub const KEYS_KEPT: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
 /// The customer's idle allowance when none is configured: after two minutes without a fetch
 /// a customer's chat is dead.
 pub const IDLE: std::time::Duration = std::time::Duration::from_secs(120);

@@ -239,9 +239,11 @@ impl App {
         let selection =
             selection(&request, shape).map_err(|error| ApiError::Select(error, shape))?;
         // A read is safe to repeat as it is: a key means nothing to it, and is not read.
-        // Keys are an agent's: they are recorded per associate.
+        // Keys are an agent's (recorded per associate) or a customer's (per session); a
+        // start has nobody yet to record it for.
         let agents = route.operation.audience == Audience::Agent;
-        let key = match route.operation.changes && agents {
+        let keyed = route.operation.audience != Audience::Anyone;
+        let key = match route.operation.changes && keyed {
             true => idempotency_key(&request)?,
             false => None,
         };
@@ -449,6 +451,9 @@ impl App {
                 (Some(key), Who::Agent(principal)) => {
                     Some(in_flight.enter(scope, principal.agent.associate_id, key)?)
                 }
+                // A customer holds their keys as their session's id negated: associates'
+                // ids are positive, so the two never meet.
+                (Some(key), Who::Customer(session)) => Some(in_flight.enter(scope, -session, key)?),
                 _ => None,
             };
             let now = clock();

@@ -34,6 +34,7 @@ use crate::account::tenant::Tenant;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
 use crate::chat::customer::{CustomerMove, Fetch};
+use crate::chat::idempotency::Keyed;
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
 use crate::entity::Object;
@@ -89,6 +90,7 @@ pub trait Store: Send + Sync {
         session_id: i64,
         now: Timestamp,
         asked: &CustomerMove,
+        key: Option<Keyed>,
     ) -> Result<Change, StoreError>;
 
     /// Session `session_id`'s messages after id `after`, in id order, as its customer reads

@@ -8,6 +8,7 @@ use chat_pickup::account::{Account, Agent};
 use chat_pickup::auth::password;
 use chat_pickup::chat::create::{Draft, Visitor};
 use chat_pickup::chat::customer::{CustomerMove, Fetch};
+use chat_pickup::chat::idempotency::Keyed;
 use chat_pickup::chat::queue::Which;
 use chat_pickup::chat::{Actor, Change, Claim, Move, Pickup};
 use chat_pickup::entity::{Object, Shape};
@@ -111,6 +112,7 @@ impl Store for Fault {
         _: i64,
         _: Timestamp,
         _: &CustomerMove,
+        _: Option<Keyed>,
     ) -> Result<Change, StoreError> {
         Ok(Change::Replayed(None))
     }

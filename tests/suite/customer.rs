@@ -768,3 +768,29 @@ async fn a_topics_own_idle_allowance_keeps_its_chats_alive_as_long() {
     let (other, _) = start(&app, json!({})).await;
     assert_eq!(lives(&app, other), 120, "back to the service's");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customers_retried_message_is_posted_once() {
+    let app = given!(app());
+    let (id, key) = start(&app, json!({})).await;
+    let send = || {
+        let request = http::Request::post(format!("/api/v1/Customer/ChatSession/{id}/Messages"))
+            .header("authorization", format!("SessionKey {key}"))
+            .header("content-type", "application/json")
+            .header("idempotency-key", "msg-1")
+            .body(Body::Text(r#"{"Message": "Is anyone there?"}"#.into()))
+            .unwrap();
+        app.call(request)
+    };
+    let first = ok(&send().await, StatusCode::OK);
+    let retried = send().await;
+    assert_eq!(retried.headers["idempotent-replayed"], "true");
+    assert_eq!(
+        ok(&retried, StatusCode::OK)["ChatMessageId"],
+        first["ChatMessageId"]
+    );
+    let stored = app.int(&format!(
+        "SELECT count(*) FROM chat_message WHERE session_id = {id} AND message = 'Is anyone there?'"
+    ));
+    assert_eq!(stored, 1, "posted once");
+}

@@ -97,14 +97,16 @@ fn messages(call: &Call, session: i64, after: i64) -> Done {
 fn say(call: &Call, session: i64, words: &Words) -> Done {
     call.limiter.message(&scope(call), session)?;
     let asked = CustomerMove::Post(words.clone());
-    let change = call.store.customer_change(session, call.now, &asked)?;
+    let change = call
+        .store
+        .customer_change(session, call.now, &asked, call.key)?;
     answered::change(call, (session, None), "the customer wrote", change)
 }
 
 fn end(call: &Call, session: i64) -> Done {
     let change = call
         .store
-        .customer_change(session, call.now, &CustomerMove::End)?;
+        .customer_change(session, call.now, &CustomerMove::End, call.key)?;
     let mut answer = answered::change(call, (session, None), "the customer left", change)?;
     if let Content::One(Some(view)) = &mut answer.content {
         estimate(view, call.now);

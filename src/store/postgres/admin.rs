@@ -6,6 +6,7 @@ use tokio_postgres::types::ToSql;
 use super::errors::Failure;
 use super::{PgStore, execute, row, rows};
 use crate::account::secret::SecretKind;
+use crate::chat::customer;
 use crate::chat::message::Message;
 use crate::chat::queue::queue_position;
 use crate::entity::status;
@@ -13,7 +14,7 @@ use crate::store::StoreError;
 use crate::store::admin::{
     Admin, AdminError, NewSecret, NewTopic, Queued, Rights, Waiting, secret_holder,
 };
-use crate::store::sql::{customer as sql_customer, moves};
+use crate::store::sql::{customer as sql_customer, keys, moves};
 use crate::time::Timestamp;
 
 impl Admin for PgStore {
@@ -183,6 +184,8 @@ impl Admin for PgStore {
                 execute(client, &moves::END, &[session, &at]).await?;
                 super::messages::insert(client, *session, &Message::closed_by_idle(), now).await?;
             }
+            let expired = now.before(customer::KEYS_KEPT).utc();
+            execute(client, keys::CUSTOMER_EXPIRED, &[&expired]).await?;
             Ok(dead.len())
         })?)
     }

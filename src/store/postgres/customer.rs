@@ -10,11 +10,12 @@ use deadpool_postgres::ClientWrapper;
 use super::errors::Failure;
 use super::{execute, load, messages, row, rows};
 use crate::chat::customer::{self, CustomerMove, Fetch, Written};
-use crate::chat::verdict::Verdict;
+use crate::chat::idempotency::Keyed;
+use crate::chat::verdict::{Verdict, keyed};
 use crate::entity::{CHAT_MESSAGE, Object};
 use crate::store::Page;
 use crate::store::load::{assemble, select_all};
-use crate::store::sql::{customer as sql_customer, messages as sql_messages, moves};
+use crate::store::sql::{customer as sql_customer, keys, messages as sql_messages, moves};
 use crate::time::Timestamp;
 
 static FACTS: LazyLock<String> =
@@ -32,32 +33,66 @@ static AFTER: LazyLock<String> = LazyLock::new(|| {
 pub async fn change(
     client: &ClientWrapper,
     session_id: i64,
-    now: Timestamp,
+    (now, key): (Timestamp, Option<Keyed<'_>>),
     asked: &CustomerMove,
 ) -> Result<Verdict<Option<i64>>, Failure> {
     let found = row(client, &FACTS, &[&session_id])
         .await?
         .map(|found| sql_customer::facts(&found))
         .transpose()?;
+    let recorded = match key {
+        Some(keyed) => row(
+            client,
+            keys::CUSTOMER_LOOKUP,
+            &[&session_id, &keyed.key.as_str()],
+        )
+        .await?
+        .map(|found| keys::recorded(&found))
+        .transpose()?,
+        None => None,
+    };
+    let verdict = keyed(key.as_ref(), recorded, || {
+        customer::judge(session_id, found, asked)
+    });
+    let verdict = write(client, session_id, now, verdict).await?;
+    if let Some(keyed) = key.filter(|_| verdict.records_key()) {
+        let message = verdict.outcome(session_id).message_id;
+        let values: [&(dyn tokio_postgres::types::ToSql + Sync); 5] = [
+            &session_id,
+            &keyed.key.as_str(),
+            &keyed.operation,
+            &message,
+            &now.utc(),
+        ];
+        execute(client, keys::CUSTOMER_RECORD, &values).await?;
+    }
+    Ok(verdict)
+}
+
+/// Writes what the customer's move came to: the message it posted, if any.
+async fn write(
+    client: &ClientWrapper,
+    session_id: i64,
+    now: Timestamp,
+    verdict: Verdict<Written>,
+) -> Result<Verdict<Option<i64>>, Failure> {
     let at = now.utc();
-    Ok(
-        match customer::judge(session_id, found, asked).into_change() {
-            Ok(Written::Post { message, answered }) => {
-                let posted = messages::insert(client, session_id, &message, now).await?;
-                let copy = message.copy();
-                let values: [&(dyn tokio_postgres::types::ToSql + Sync); 4] =
-                    [&session_id, &copy, &at, &answered];
-                execute(client, &sql_customer::POSTED, &values).await?;
-                Verdict::Make(Some(posted))
-            }
-            Ok(Written::End(notice)) => {
-                execute(client, &moves::END, &[&session_id, &at]).await?;
-                messages::insert(client, session_id, &notice, now).await?;
-                Verdict::Make(None)
-            }
-            Err(verdict) => verdict,
-        },
-    )
+    Ok(match verdict.into_change() {
+        Ok(Written::Post { message, answered }) => {
+            let posted = messages::insert(client, session_id, &message, now).await?;
+            let copy = message.copy();
+            let values: [&(dyn tokio_postgres::types::ToSql + Sync); 4] =
+                [&session_id, &copy, &at, &answered];
+            execute(client, &sql_customer::POSTED, &values).await?;
+            Verdict::Make(Some(posted))
+        }
+        Ok(Written::End(notice)) => {
+            execute(client, &moves::END, &[&session_id, &at]).await?;
+            messages::insert(client, session_id, &notice, now).await?;
+            Verdict::Make(None)
+        }
+        Err(verdict) => verdict,
+    })
 }
 
 /// Session `session_id`'s messages after id `after`, read by its customer (`fetch`, noted

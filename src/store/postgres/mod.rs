@@ -38,6 +38,7 @@ use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
 use crate::chat::customer::{CustomerMove, Fetch};
+use crate::chat::idempotency::Keyed;
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move, Pickup, Verdict};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, CUSTOMER_SESSION, Object};
@@ -179,9 +180,10 @@ impl Store for PgStore {
         session_id: i64,
         now: Timestamp,
         asked: &CustomerMove,
+        key: Option<Keyed>,
     ) -> Result<Change, StoreError> {
-        let verdict =
-            self.write(async |client| customer::change(client, session_id, now, asked).await)?;
+        let verdict = self
+            .write(async |client| customer::change(client, session_id, (now, key), asked).await)?;
         let load = |shape, id| Ok(load::by_id(self, shape, id)?);
         read_back::change(verdict, (session_id, &CUSTOMER_SESSION), load)
     }

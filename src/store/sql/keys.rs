@@ -22,7 +22,21 @@ pub const RECORD: &str = "INSERT INTO idempotency_key \
       session_id = excluded.session_id, message_id = excluded.message_id, \
       created = excluded.created";
 
-/// What [`LOOKUP`] read.
+/// The record of key `$2` of the customer of session `$1`, as [`LOOKUP`] reads an agent's.
+pub const CUSTOMER_LOOKUP: &str = "SELECT operation, session_id, message_id, created \
+    FROM customer_key WHERE session_id = $1 AND key = $2";
+
+/// Records key `$2` of the customer of session `$1`: operation `$3`, message `$4` (NULL:
+/// none), at `$5`. An expired record of the same key is replaced.
+pub const CUSTOMER_RECORD: &str = "INSERT INTO customer_key \
+      (session_id, key, operation, message_id, created) VALUES ($1, $2, $3, $4, $5) \
+    ON CONFLICT (session_id, key) DO UPDATE SET operation = excluded.operation, \
+      message_id = excluded.message_id, created = excluded.created";
+
+/// Customers' keys recorded before `$1`: gone with the sweep of dead chats.
+pub const CUSTOMER_EXPIRED: &str = "DELETE FROM customer_key WHERE created < $1";
+
+/// What [`LOOKUP`] and [`CUSTOMER_LOOKUP`] read.
 pub fn recorded<R: Columns>(row: &R) -> Result<Recorded, R::Error> {
     Ok(Recorded {
         operation: row.text(0)?,

@@ -5,13 +5,14 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::SqliteStore;
 use super::messages::insert_message;
 use crate::account::secret::SecretKind;
+use crate::chat::customer;
 use crate::chat::message::Message;
 use crate::chat::queue::queue_position;
 use crate::entity::status;
 use crate::store::admin::{
     Admin, AdminError, NewSecret, NewTopic, Queued, Rights, Waiting, secret_holder,
 };
-use crate::store::sql::{self, customer as sql_customer, moves};
+use crate::store::sql::{self, customer as sql_customer, keys, moves};
 use crate::time::Timestamp;
 
 impl From<rusqlite::Error> for AdminError {
@@ -185,6 +186,8 @@ impl Admin for SqliteStore {
                 transaction.execute(&end, params![session, now])?;
                 insert_message(transaction, *session, &Message::closed_by_idle(), now)?;
             }
+            let expired = now.before(customer::KEYS_KEPT);
+            transaction.execute(&sql::sqlite(keys::CUSTOMER_EXPIRED), [expired])?;
             Ok(dead.len())
         })
     }

@@ -8,7 +8,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::messages::{self, insert_message};
 use crate::chat::customer::{self, CustomerMove, Fetch, Written};
-use crate::chat::verdict::Verdict;
+use crate::chat::idempotency::Keyed;
+use crate::chat::verdict::{Verdict, keyed};
 use crate::store::Page;
 use crate::store::sql::{self, customer as sql_customer, moves};
 use crate::time::Timestamp;
@@ -19,6 +20,8 @@ static END: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::END));
 static READ: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::READ));
 static FETCHED: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::FETCHED));
 static STATUS: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::STATUS));
+static KEY_LOOKUP: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql::keys::CUSTOMER_LOOKUP));
+static KEY_RECORD: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql::keys::CUSTOMER_RECORD));
 static TOPIC_IDLE: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::TOPIC_IDLE));
 
 /// Makes the customer's `asked` of session `session_id` at `now`; what it makes is the
@@ -26,14 +29,46 @@ static TOPIC_IDLE: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer:
 pub(super) fn change(
     transaction: &Connection,
     session_id: i64,
-    now: Timestamp,
+    (now, key): (Timestamp, Option<Keyed>),
     asked: &CustomerMove,
 ) -> rusqlite::Result<Verdict<Option<i64>>> {
     let found = transaction
         .prepare_cached(&FACTS)?
         .query_row([session_id], |row| sql_customer::facts(row))
         .optional()?;
-    customer::judge(session_id, found, asked).try_map(|written| match written {
+    let recorded = match key {
+        Some(keyed) => transaction
+            .prepare_cached(&KEY_LOOKUP)?
+            .query_row(params![session_id, keyed.key.as_str()], |row| {
+                sql::keys::recorded(row)
+            })
+            .optional()?,
+        None => None,
+    };
+    let verdict = keyed(key.as_ref(), recorded, || {
+        customer::judge(session_id, found, asked)
+    });
+    let verdict = verdict.try_map(|written| write(transaction, session_id, now, written))?;
+    if let Some(keyed) = key.filter(|_| verdict.records_key()) {
+        transaction.prepare_cached(&KEY_RECORD)?.execute(params![
+            session_id,
+            keyed.key.as_str(),
+            keyed.operation,
+            verdict.outcome(session_id).message_id,
+            now
+        ])?;
+    }
+    Ok(verdict)
+}
+
+/// Writes what the customer's move came to: the message it posted, if any.
+fn write(
+    transaction: &Connection,
+    session_id: i64,
+    now: Timestamp,
+    written: Written,
+) -> rusqlite::Result<Option<i64>> {
+    match written {
         Written::Post { message, answered } => {
             let posted = insert_message(transaction, session_id, &message, now)?;
             transaction.prepare_cached(&POSTED)?.execute(params![
@@ -51,7 +86,7 @@ pub(super) fn change(
             insert_message(transaction, session_id, &notice, now)?;
             Ok(None)
         }
-    })
+    }
 }
 
 /// Session `session_id`'s messages after id `after`, read by its customer (`fetch`, noted

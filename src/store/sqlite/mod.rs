@@ -39,6 +39,7 @@ use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
 use crate::chat::customer::{CustomerMove, Fetch};
+use crate::chat::idempotency::Keyed;
 use crate::chat::pickup::Candidate;
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
@@ -48,7 +49,7 @@ use crate::time::Timestamp;
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
 pub use options::{Journal, SqliteOptions, Synchronous};
 use options::{configure, configure_connection};
-use owned::OwnedActor;
+use owned::{OwnedActor, OwnedKey};
 pub use tenants::{SqliteStores, tenant_path};
 
 /// What follows the session's `SELECT` for the agent's list, and for one session.
@@ -243,11 +244,19 @@ impl Store for SqliteStore {
         session_id: i64,
         now: Timestamp,
         asked: &CustomerMove,
+        key: Option<Keyed>,
     ) -> Result<Change, StoreError> {
         let asked = asked.clone();
-        let verdict = self
-            .writer
-            .run(move |connection| Ok(customer::change(connection, session_id, now, &asked)?));
+        let key = key.map(OwnedKey::of);
+        let verdict = self.writer.run(move |connection| {
+            let key = key.as_ref().map(OwnedKey::keyed);
+            Ok(customer::change(
+                connection,
+                session_id,
+                (now, key),
+                &asked,
+            )?)
+        });
         let load = |shape, id| Ok(load::load(&self.connection(), shape, id)?);
         let answered = (session_id, &CUSTOMER_SESSION);
         self.watch(verdict.and_then(|verdict| read_back::change(verdict, answered, load)))

@@ -12,10 +12,28 @@ pub(super) struct OwnedActor {
 }
 
 /// A [`Keyed`] that owns its key.
-struct OwnedKey {
+pub(super) struct OwnedKey {
     key: IdempotencyKey,
     operation: &'static str,
     expired_before: Timestamp,
+}
+
+impl OwnedKey {
+    pub(super) fn of(keyed: Keyed) -> Self {
+        Self {
+            key: keyed.key.clone(),
+            operation: keyed.operation,
+            expired_before: keyed.expired_before,
+        }
+    }
+
+    pub(super) fn keyed(&self) -> Keyed<'_> {
+        Keyed {
+            key: &self.key,
+            operation: self.operation,
+            expired_before: self.expired_before,
+        }
+    }
 }
 
 impl OwnedActor {
@@ -23,11 +41,7 @@ impl OwnedActor {
         Self {
             agent: actor.agent.clone(),
             now: actor.now,
-            key: actor.key.map(|keyed| OwnedKey {
-                key: keyed.key.clone(),
-                operation: keyed.operation,
-                expired_before: keyed.expired_before,
-            }),
+            key: actor.key.map(OwnedKey::of),
         }
     }
 
@@ -35,11 +49,7 @@ impl OwnedActor {
         Actor {
             agent: &self.agent,
             now: self.now,
-            key: self.key.as_ref().map(|owned| Keyed {
-                key: &owned.key,
-                operation: owned.operation,
-                expired_before: owned.expired_before,
-            }),
+            key: self.key.as_ref().map(OwnedKey::keyed),
         }
     }
 }
