@@ -148,7 +148,7 @@ impl Visitor {
 /// `max_queue`.
 pub fn judge_visit(topic_id: i64, found: Option<Facts>, max_queue: Option<i64>) -> Verdict<i64> {
     match found {
-        None => Verdict::Refused(Refusal::TopicNotFound(topic_id)),
+        None => Verdict::Refused(Refusal::NoSuchTopic(topic_id)),
         Some(facts) if max_queue.is_some_and(|cap| facts.waiting >= cap) => {
             Verdict::Refused(Refusal::QueueFull(facts.waiting))
         }
@@ -211,7 +211,7 @@ mod tests {
         );
         assert_eq!(
             judge_visit(1, None, None),
-            Verdict::Refused(Refusal::TopicNotFound(1))
+            Verdict::Refused(Refusal::NoSuchTopic(1))
         );
         assert_eq!(
             judge_visit(1, facts(false, false), Some(3)),

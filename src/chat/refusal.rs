@@ -33,6 +33,8 @@ pub enum Refusal {
     NotStarted(i64),
     /// No topic of this id that the caller sees.
     TopicNotFound(i64),
+    /// No topic of this id at all (for a customer, who needs no rights).
+    NoSuchTopic(i64),
     /// A JSON Patch `test` of this property failed: the session is not as the caller thought.
     TestFailed(&'static str),
     /// The topic's queue holds as many customers (this many) as it may take.
@@ -54,7 +56,7 @@ impl Refusal {
             Refusal::KeyUsedFor(_) => "key used for another operation",
             Refusal::KeyUsedOn(_) => "key used for another session",
             Refusal::NotStarted(_) => "not picked up yet",
-            Refusal::TopicNotFound(_) => "no such topic",
+            Refusal::TopicNotFound(_) | Refusal::NoSuchTopic(_) => "no such topic",
             Refusal::TestFailed(_) => "patch test failed",
             Refusal::QueueFull(_) => "queue full",
         }

@@ -295,8 +295,13 @@ impl App {
                 render::text_of(format, messages, *html, view)
             }
         };
-        if answer.created {
+        if let Some(location) = &answer.created {
             *response.status_mut() = StatusCode::CREATED;
+            if let Ok(location) = HeaderValue::from_str(location) {
+                response
+                    .headers_mut()
+                    .insert(http::header::LOCATION, location);
+            }
         }
         if answer.replayed {
             let replayed = HeaderValue::from_static("true");

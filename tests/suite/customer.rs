@@ -36,7 +36,14 @@ async fn start(app: &TestApp, body: Value) -> (i64, String) {
         .await;
     let view = ok(&response, StatusCode::CREATED);
     let key = view["SessionKey"].as_str().unwrap().to_string();
-    (view["ChatSessionId"].as_i64().unwrap(), key)
+    let id = view["ChatSessionId"].as_i64().unwrap();
+    let location = format!("/api/v1/Customer/ChatSession/{id}");
+    assert_eq!(
+        response.headers["location"],
+        location.as_str(),
+        "where it is read"
+    );
+    (id, key)
 }
 
 async fn as_customer(
@@ -316,6 +323,11 @@ async fn a_start_says_what_to_fix_and_writes_nothing() {
         )
         .await;
     assert_eq!(nowhere.status, StatusCode::NOT_FOUND, "{}", nowhere.body);
+    assert_eq!(
+        nowhere.problem()["detail"],
+        "There is no chat topic 9999.",
+        "nothing about rights: a customer needs none"
+    );
     let form = app
         .request(
             Method::POST,

@@ -175,6 +175,7 @@ fn refused(refusal: &Refusal) -> String {
         Refusal::TopicNotFound(id) => format!(
             "No chat topic {id} that you can see: there is none, or you have no rights in it."
         ),
+        Refusal::NoSuchTopic(id) => format!("There is no chat topic {id}."),
         Refusal::TestFailed(property) => format!(
             "The patch's test of {property} failed: the session has changed since you read it. Read it again and retry."
         ),

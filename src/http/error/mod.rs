@@ -279,7 +279,9 @@ impl ApiError {
 /// caller's state, or a request that names the wrong associate or key.
 fn refused(refusal: &Refusal) -> StatusCode {
     match refusal {
-        Refusal::NotFound(_) | Refusal::TopicNotFound(_) => StatusCode::NOT_FOUND,
+        Refusal::NotFound(_) | Refusal::TopicNotFound(_) | Refusal::NoSuchTopic(_) => {
+            StatusCode::NOT_FOUND
+        }
         Refusal::QueueFull(_) => StatusCode::SERVICE_UNAVAILABLE,
         Refusal::NotAllowed | Refusal::NotYourTopic => StatusCode::FORBIDDEN,
         Refusal::Ended(_)

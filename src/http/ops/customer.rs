@@ -51,7 +51,15 @@ fn start(call: &Call, topic: i64, draft: &Draft) -> Done {
     };
     let change = call.store.start(&visitor, topic, draft)?;
     let mut answer = answered::created(call, topic, change)?;
-    answer.created = true;
+    if let Content::One(Some(view)) = &answer.content
+        && let Some(Value::Int(id)) = view.get("ChatSessionId")
+    {
+        let prefix = call
+            .tenant
+            .map(|tenant| format!("/{tenant}"))
+            .unwrap_or_default();
+        answer.created = Some(format!("{prefix}/api/v1/Customer/ChatSession/{id}"));
+    }
     if let Content::One(Some(session)) = &mut answer.content {
         estimate(session, call.now);
     }

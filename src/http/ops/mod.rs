@@ -156,8 +156,8 @@ pub struct Answer {
     pub content: Content,
     /// Answered from a change made before under the request's `Idempotency-Key`.
     pub replayed: bool,
-    /// Something new was made, at a place of its own: a `201 Created`.
-    pub created: bool,
+    /// Something new was made, at this path of its own: a `201 Created` with `Location`.
+    pub created: Option<String>,
     /// The session's status as a customer's read found it, for a long poll to compare.
     pub session_status: Option<i64>,
 }
@@ -168,7 +168,7 @@ impl Answer {
         Self {
             content,
             replayed: false,
-            created: false,
+            created: None,
             session_status: None,
         }
     }
