@@ -4,15 +4,25 @@
 //! 1. Quiet: one hot tenant's pickup latency, alone.
 //! 2. Busy: the same while another client touches cold tenants one after another (each a
 //!    file to open, and beyond the bound on open tenants, one to close).
-//! 3. Every tenant picked up twice, in random order, by 8 keep-alive clients.
+//! 3. Every tenant picked up twice, in random order, by 8 keep-alive clients (`--clients`).
 //!
 //! Prints the hot tenant's median and p99 quiet and busy, their ratio, every status seen,
 //! the server's resident memory and open descriptors at the end; fails on any answer but 200,
 //! or if the server died.
 //!
+//! With `--new-connection-each`, an access pattern instead: every tenant (2,000 by default)
+//! picked up twice in random order by 8 clients (`--clients`), each request on a new connection
+//! (`Connection: close`), against a fresh server under `ulimit -n`; then the same order by 8
+//! keep-alive clients against another fresh server, as the baseline. For each, the server's
+//! resident memory at the end and its peak (`VmRSS`, `VmHWM`), read from `/proc`. It fails on
+//! any answer but 200, a dead server, or - only when `--max-resident-mb` is given - a
+//! resident set at the end above that many MB.
+//!
 //! ```sh
 //! cargo bench --bench tenants                                # 5,000 tenants, ulimit -n 1024
 //! cargo bench --bench tenants -- --tenants 600 --cold 400 --nofile 256
+//! cargo bench --bench tenants -- --new-connection-each      # 2,000 tenants, ulimit -n 1024
+//! cargo bench --bench tenants -- --new-connection-each --tenants 600 --nofile 256
 //! ```
 
 use std::collections::BTreeMap;
@@ -35,6 +45,12 @@ struct Settings {
     cold: usize,
     nofile: u64,
     hot_pickups: usize,
+    /// Concurrent clients in the random phases.
+    clients: usize,
+    /// The access-pattern comparison instead of the hot and cold phases.
+    new_connection_each: bool,
+    /// A ceiling (MB) on the new-connection server's resident set at the end, if any.
+    max_resident_mb: Option<u64>,
 }
 
 fn settings() -> Result<Settings, Failure> {
@@ -45,17 +61,28 @@ fn settings() -> Result<Settings, Failure> {
             None => Ok(default),
         }
     };
+    let new_connection_each = args.iter().any(|arg| arg == "--new-connection-each");
+    let default_tenants = if new_connection_each { 2_000 } else { 5_000 };
     Ok(Settings {
-        tenants: value("--tenants", 5_000)? as usize,
+        tenants: value("--tenants", default_tenants)? as usize,
         cold: value("--cold", 4_000)? as usize,
         nofile: value("--nofile", 1_024)?,
         hot_pickups: value("--hot", 400)? as usize,
+        clients: value("--clients", 8)?.max(1) as usize,
+        new_connection_each,
+        max_resident_mb: match args.iter().any(|arg| arg == "--max-resident-mb") {
+            true => Some(value("--max-resident-mb", 0)?),
+            false => None,
+        },
     })
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
     let settings = settings()?;
+    if settings.new_connection_each {
+        return compare(&settings).await;
+    }
     let dir = tempfile::tempdir()?;
     let tenants = dir.path().join("tenants");
     std::fs::create_dir(&tenants)?;
@@ -87,7 +114,7 @@ async fn run(settings: &Settings, addr: SocketAddr, server: &mut Child) -> Resul
     all.shuffle(&mut rand::thread_rng());
     let start = Instant::now();
     let parts: Vec<Vec<usize>> = all
-        .chunks(all.len().div_ceil(8))
+        .chunks(all.len().div_ceil(settings.clients))
         .map(<[usize]>::to_vec)
         .collect();
     let clients: Vec<_> = parts
@@ -126,6 +153,165 @@ async fn run(settings: &Settings, addr: SocketAddr, server: &mut Child) -> Resul
         return Err("a tenant was not served, or the server died".into());
     }
     Ok(())
+}
+
+/// How the random phase's clients connect.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Connections {
+    KeepAlive,
+    NewEach,
+}
+
+impl Connections {
+    fn label(self) -> &'static str {
+        match self {
+            Self::KeepAlive => "keep-alive",
+            Self::NewEach => "new connection each",
+        }
+    }
+}
+
+/// What one server looked like after its random phase.
+struct Outcome {
+    pickups: usize,
+    elapsed: Duration,
+    statuses: BTreeMap<u16, usize>,
+    alive: bool,
+    memory: Memory,
+    descriptors: usize,
+}
+
+/// The access-pattern comparison: the same random order of pickups, on a new connection
+/// each, then on keep-alive connections, each against a fresh server over fresh copies of
+/// the tenants.
+async fn compare(settings: &Settings) -> Result<(), Failure> {
+    let dir = tempfile::tempdir()?;
+    let template = dir.path().join("template.db");
+    seed(&template, 3)?;
+    let mut order: Vec<usize> = (0..settings.tenants).chain(0..settings.tenants).collect();
+    order.shuffle(&mut rand::thread_rng());
+    let mut failed = false;
+    let mut new_each_rss = 0;
+    for mode in [Connections::NewEach, Connections::KeepAlive] {
+        let run_dir = dir.path().join(match mode {
+            Connections::KeepAlive => "keep-alive",
+            Connections::NewEach => "new-each",
+        });
+        let tenants = run_dir.join("tenants");
+        std::fs::create_dir_all(&tenants)?;
+        for index in 0..settings.tenants {
+            std::fs::copy(&template, tenants.join(format!("t{index}.db")))?;
+        }
+        let addr = free_port()?;
+        let binary = env!("CARGO_BIN_EXE_chat-pickup");
+        let tenants = tenants.to_string_lossy();
+        let extra = ["--tenants-dir", tenants.as_ref()];
+        let mut server = serve(binary, &run_dir, addr, settings.nofile, &extra)?;
+        let outcome = random_phase(addr, &order, settings.clients, mode, &mut server).await;
+        let _ = server.kill();
+        let _ = server.wait();
+        let outcome = outcome?;
+        println!(
+            "{} tenants, ulimit -n {}, {}: {} pickups in {:.1} s ({:.0}/s); statuses {:?}; \
+             server alive {}; resident at the end {}, peak {}; descriptors {}",
+            settings.tenants,
+            settings.nofile,
+            mode.label(),
+            outcome.pickups,
+            outcome.elapsed.as_secs_f64(),
+            outcome.pickups as f64 / outcome.elapsed.as_secs_f64(),
+            outcome.statuses,
+            outcome.alive,
+            megabytes(outcome.memory.rss_kib),
+            megabytes(outcome.memory.hwm_kib),
+            outcome.descriptors,
+        );
+        if mode == Connections::NewEach {
+            new_each_rss = outcome.memory.rss_kib;
+        }
+        failed |= !outcome.alive || outcome.statuses.keys().any(|status| *status != 200);
+    }
+    if failed {
+        return Err("a tenant was not served, or the server died".into());
+    }
+    if let Some(ceiling) = settings.max_resident_mb
+        && new_each_rss * 1024 > ceiling * 1_000_000
+    {
+        return Err(format!(
+            "resident at the end {} is above {ceiling} MB",
+            megabytes(new_each_rss)
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// `order`'s pickups (tenant indexes) by `clients` clients connecting as `mode` says.
+async fn random_phase(
+    addr: SocketAddr,
+    order: &[usize],
+    clients: usize,
+    mode: Connections,
+    server: &mut Child,
+) -> Result<Outcome, Failure> {
+    wait_until_serving(addr).await?;
+    let statuses = Arc::new(Mutex::new(BTreeMap::new()));
+    let start = Instant::now();
+    let clients: Vec<_> = order
+        .chunks(order.len().div_ceil(clients))
+        .map(<[usize]>::to_vec)
+        .map(|part| match mode {
+            Connections::KeepAlive => tokio::spawn(touch(addr, part, statuses.clone())),
+            Connections::NewEach => tokio::spawn(touch_each_new(addr, part, statuses.clone())),
+        })
+        .collect();
+    for client in clients {
+        client.await??;
+    }
+    let elapsed = start.elapsed();
+    let alive = server.try_wait()?.is_none();
+    let memory = memory(server.id());
+    let (_, descriptors) = resources(server.id());
+    let statuses = statuses.lock().unwrap().clone();
+    Ok(Outcome {
+        pickups: order.len(),
+        elapsed,
+        statuses,
+        alive,
+        memory,
+        descriptors,
+    })
+}
+
+/// A process's resident set now and at its peak, in KiB.
+struct Memory {
+    rss_kib: u64,
+    hwm_kib: u64,
+}
+
+/// `VmRSS` and `VmHWM` from `/proc/{pid}/status` (0 if the process is gone).
+fn memory(pid: u32) -> Memory {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|value| value.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    };
+    Memory {
+        rss_kib: field("VmRSS:"),
+        hwm_kib: field("VmHWM:"),
+    }
+}
+
+/// KiB as MiB and as (decimal) MB.
+fn megabytes(kib: u64) -> String {
+    format!(
+        "{:.1} MiB ({:.1} MB)",
+        kib as f64 / 1024.0,
+        kib as f64 * 1024.0 / 1e6
+    )
 }
 
 /// A tenant database: `tje0` answering in one topic, `sessions` customers waiting.
@@ -184,10 +370,28 @@ async fn touch(
     Ok(())
 }
 
+/// One pickup in each of `tenants` (by index), each on a connection of its own that the
+/// request asks to close (`Connection: close`).
+async fn touch_each_new(
+    addr: SocketAddr,
+    tenants: Vec<usize>,
+    statuses: Arc<Mutex<BTreeMap<u16, usize>>>,
+) -> Result<(), Failure> {
+    for index in tenants {
+        let mut client = Pickups::connect(addr).await?;
+        client.close_after = true;
+        let status = client.pickup(&format!("t{index}")).await?;
+        *statuses.lock().unwrap().entry(status).or_default() += 1;
+    }
+    Ok(())
+}
+
 /// A keep-alive connection picking up in any tenant.
 struct Pickups {
     sender: hyper::client::conn::http1::SendRequest<http_body_util::Empty<hyper::body::Bytes>>,
     authorization: String,
+    /// Whether requests ask the server to close the connection after answering.
+    close_after: bool,
 }
 
 impl Pickups {
@@ -200,6 +404,7 @@ impl Pickups {
         Ok(Self {
             sender,
             authorization: agent("tje0"),
+            close_after: false,
         })
     }
 
@@ -207,10 +412,13 @@ impl Pickups {
     async fn pickup(&mut self, tenant: &str) -> Result<u16, Failure> {
         use http_body_util::BodyExt;
         self.sender.ready().await?;
-        let request = http::Request::post(format!("/{tenant}/api/v1/ChatSession/Pickup"))
+        let mut request = http::Request::post(format!("/{tenant}/api/v1/ChatSession/Pickup"))
             .header("host", "localhost")
-            .header("authorization", &self.authorization)
-            .body(http_body_util::Empty::new())?;
+            .header("authorization", &self.authorization);
+        if self.close_after {
+            request = request.header("connection", "close");
+        }
+        let request = request.body(http_body_util::Empty::new())?;
         let response = self.sender.send_request(request).await?;
         let status = response.status().as_u16();
         response.into_body().collect().await?;

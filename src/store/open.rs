@@ -21,20 +21,26 @@ pub const IDLE: Duration = Duration::from_secs(10 * 60);
 /// Descriptors kept free for everything but tenants - client connections, the default
 /// database, logs, the PostgreSQL pool: a quarter of the limit, at most 256.
 const RESERVED_DESCRIPTORS: u64 = 256;
-/// What one open SQLite tenant holds: the database, its write-ahead log and its shared
-/// memory file.
-const DESCRIPTORS_PER_TENANT: u64 = 3;
+/// What one open SQLite tenant holds under WAL: the database and its write-ahead log for each
+/// of its two connections (requests' and its writer's), and one shared-memory file.
+const DESCRIPTORS_PER_TENANT: u64 = 5;
 /// The memory open tenants may take, and what one takes: measured by `cargo bench --bench
-/// tenants` as the resident set's growth per open tenant (its page cache, schema,
-/// statements, write-ahead-log index, and the allocator's share).
+/// tenants -- --new-connection-each` as the resident set's growth per open tenant (about
+/// 600 KiB: two connections' page caches, schemas and statements, the write-ahead-log
+/// index, the writer's thread, and the allocator's share), rounded up.
 const MEMORY_BUDGET: u64 = 32 << 20;
-const MEMORY_PER_TENANT: u64 = 384 << 10;
+const MEMORY_PER_TENANT: u64 = 640 << 10;
 
 /// How many tenants stay open by default: as many as the process's descriptor limit leaves
 /// room for beside those reserved, and the memory budget allows.
 pub fn default_capacity() -> NonZeroUsize {
-    let by_descriptors =
-        open_file_limit().saturating_sub(RESERVED_DESCRIPTORS) / DESCRIPTORS_PER_TENANT;
+    capacity(open_file_limit())
+}
+
+/// The bound on open tenants under a limit of `open_files` descriptors.
+fn capacity(open_files: u64) -> NonZeroUsize {
+    let reserved = (open_files / 4).min(RESERVED_DESCRIPTORS);
+    let by_descriptors = open_files.saturating_sub(reserved) / DESCRIPTORS_PER_TENANT;
     let by_memory = MEMORY_BUDGET / MEMORY_PER_TENANT;
     let capacity = by_descriptors.min(by_memory).max(1);
     NonZeroUsize::new(capacity as usize).unwrap_or(NonZeroUsize::MIN)
@@ -160,6 +166,22 @@ mod tests {
 
     fn open(capacity: usize, idle: Duration) -> OpenStores<String> {
         OpenStores::new(NonZeroUsize::new(capacity).unwrap(), idle)
+    }
+
+    #[test]
+    fn the_capacity_is_bounded_by_memory_and_descriptors() {
+        assert_eq!(
+            capacity(1024).get(),
+            51,
+            "Lambda's limit: the memory budget bounds"
+        );
+        assert_eq!(
+            capacity(256).get(),
+            38,
+            "192 descriptors beside the 64 reserved"
+        );
+        assert_eq!(capacity(4).get(), 1, "always at least one");
+        assert_eq!(capacity(65_536).get(), 51);
     }
 
     #[test]
