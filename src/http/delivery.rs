@@ -5,6 +5,8 @@
 //! notes whether it could, and whichever comes second logs a warning naming the session if
 //! the answer was lost.
 
+use std::mem::MaybeUninit;
+use std::os::fd::{BorrowedFd, RawFd};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One request's record of what was committed and whether the answer got out.
@@ -96,6 +98,32 @@ impl Drop for Watch {
         if let Some(receipt) = self.0.take() {
             receipt.lost();
         }
+    }
+}
+
+/// The local server's connection a request came on, carried on the request, to ask whether
+/// its client is still there. (A Lambda request carries none: API Gateway holds the caller.)
+///
+/// The server reads no further while it answers (`half_close`: a second read buffer per
+/// waiting customer otherwise), so it notices no hang-up by itself; those who care ask.
+#[derive(Clone, Copy, Debug)]
+pub struct Connection(RawFd);
+
+impl Connection {
+    /// Only the server makes one, for the socket of the connection whose request it serves:
+    /// hyper keeps that socket open while the request's future - the only holder - runs.
+    pub(super) fn new(socket: RawFd) -> Self {
+        Self(socket)
+    }
+
+    /// Whether the client has closed the connection: a read would find the end of the
+    /// stream, so an answer written now would never be read.
+    pub fn hung_up(&self) -> bool {
+        // SAFETY: see `new` - the socket is open while anyone holding this can ask.
+        let socket = unsafe { BorrowedFd::borrow_raw(self.0) };
+        let mut byte = [MaybeUninit::<u8>::uninit(); 1];
+        // The socket is non-blocking: an open, quiet client is `WouldBlock`.
+        matches!(socket2::SockRef::from(&socket).peek(&mut byte), Ok(0))
     }
 }
 

@@ -21,7 +21,7 @@ use lambda_http::{Body, Request, Response};
 use super::bind::bind;
 use super::body::MAX_BODY;
 use super::cors::{self, Cors, Verdict};
-use super::delivery::{Receipt, Watch};
+use super::delivery::{Connection, Receipt, Watch};
 use super::encoding;
 use super::error::ApiError;
 use super::exchange::Exchange;
@@ -170,16 +170,29 @@ impl App {
     /// As [`App::handle`], leaving it to the caller to say on `receipt` whether the answer
     /// was delivered (the local server knows only once the body is written). Dropped before
     /// it is done, the answer counts as lost: a pickup it committed is logged as undelivered.
-    pub async fn answer(&self, request: Request, receipt: &Receipt) -> Response<Body> {
-        let watch = Watch::new(receipt);
-        let exchange = Exchange::of(&request, &self.cors, &self.default_zone, self.forwarded);
-        let served = AssertUnwindSafe(self.serve(request, &exchange, receipt))
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|panic| Err(ApiError::Internal(panic_message(panic.as_ref()))));
-        let response = self.finish(&exchange, served);
-        watch.disarm();
-        response
+    ///
+    /// (An `async` block rather than an `async fn`: an `async fn` keeps its arguments twice,
+    /// and a waiting customer holds this future for up to 25 s.)
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn keeps its arguments twice"
+    )]
+    pub fn answer<'a>(
+        &'a self,
+        request: Request,
+        receipt: &'a Receipt,
+    ) -> impl Future<Output = Response<Body>> + Send + 'a {
+        async move {
+            let watch = Watch::new(receipt);
+            let exchange = Exchange::of(&request, &self.cors, &self.default_zone, self.forwarded);
+            let served = AssertUnwindSafe(self.serve(&request, &exchange, receipt))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|panic| Err(ApiError::Internal(panic_message(panic.as_ref()))));
+            let response = self.finish(&exchange, served);
+            watch.disarm();
+            response
+        }
     }
 
     fn finish(
@@ -209,12 +222,12 @@ impl App {
 
     async fn serve(
         &self,
-        request: Request,
+        request: &Request,
         exchange: &Exchange,
         receipt: &Receipt,
     ) -> Result<Response<Body>, ApiError> {
-        if let Some(route) = routes::for_customers(path(&request)) {
-            let judged = self.customer_origin(&route, &exchange.origin).await?;
+        if let Some(route) = routes::for_customers(path(request)) {
+            let judged = Box::pin(self.customer_origin(&route, &exchange.origin)).await?;
             if let Verdict::Foreign(origin) = &judged {
                 return Err(ApiError::ForeignPage(origin.clone()));
             }
@@ -224,10 +237,10 @@ impl App {
             return Err(ApiError::ForeignOrigin(origin.clone()));
         }
         if exchange.preflight {
-            let methods = routes::allowed(path(&request))?;
+            let methods = routes::allowed(path(request))?;
             return Ok(preflight_answer(&methods));
         }
-        let route = routes::resolve(request.method(), path(&request))?;
+        let route = routes::resolve(request.method(), path(request))?;
         if request.body().len() > MAX_BODY {
             return Err(ApiError::BodyTooLarge);
         }
@@ -237,18 +250,18 @@ impl App {
         let locale = exchange.locale.clone()?;
         let shape = route.operation.entity;
         let selection =
-            selection(&request, shape).map_err(|error| ApiError::Select(error, shape))?;
+            selection(request, shape).map_err(|error| ApiError::Select(error, shape))?;
         // A read is safe to repeat as it is: a key means nothing to it, and is not read.
         // Keys are an agent's (recorded per associate) or a customer's (per session); a
         // start has nobody yet to record it for.
         let agents = route.operation.audience == Audience::Agent;
         let keyed = route.operation.audience != Audience::Anyone;
         let key = match route.operation.changes && keyed {
-            true => idempotency_key(&request)?,
+            true => idempotency_key(request)?,
             false => None,
         };
-        let bound = bind(&request, &route)?;
-        let poll = self.poll(&request, &route)?;
+        let bound = bind(request, &route)?;
+        let poll = self.poll(request, &route)?;
         let caller = Caller {
             tenant: route.tenant.as_ref(),
             source: exchange.source,
@@ -259,26 +272,27 @@ impl App {
         }
         let asked = Asked { bound, key };
         let (localizer, answer) = match poll {
+            // Boxed: its state outweighs a waiting poll's, and lives only while it runs.
             None => {
-                self.perform(
+                Box::pin(self.perform(
                     route.clone(),
-                    &request,
+                    request,
                     asked,
                     locale,
                     exchange,
                     receipt.clone(),
-                )
+                ))
                 .await?
             }
             Some(poll) => {
                 let read = Read {
                     route: &route,
-                    request: &request,
+                    request,
                     locale,
                     exchange,
                     receipt,
                 };
-                self.wait(poll, read, asked).await?
+                self.wait(&poll, &read, asked).await?
             }
         };
         if route.operation.changes {
@@ -357,8 +371,8 @@ impl App {
     /// up; between reads it waits on the session's bell, on no thread.
     async fn wait(
         &self,
-        poll: Poll,
-        read: Read<'_>,
+        poll: &Poll,
+        read: &Read<'_>,
         asked: Asked,
     ) -> Result<(Localizer, Answer), ApiError> {
         let mut asked = Some(asked);
@@ -375,21 +389,23 @@ impl App {
                     key: None,
                 },
             };
-            let (localizer, answer) = self
-                .perform(
-                    read.route.clone(),
-                    read.request,
-                    asked,
-                    read.locale.clone(),
-                    read.exchange,
-                    read.receipt.clone(),
-                )
-                .await?;
+            let (localizer, answer) = Box::pin(self.perform(
+                read.route.clone(),
+                read.request,
+                asked,
+                read.locale.clone(),
+                read.exchange,
+                read.receipt.clone(),
+            ))
+            .await?;
             let first = *first_status.get_or_insert(answer.session_status);
-            if long_poll::news(&answer, first)
-                || tokio::time::timeout(poll.left(), woken).await.is_err()
-            {
+            if long_poll::news(&answer, first) {
                 return Ok((localizer, answer));
+            }
+            // Held boxed while waiting: a waiting customer's future stays small.
+            let last = Box::new((localizer, answer));
+            if tokio::time::timeout(poll.left(), woken).await.is_err() || hung_up(read.request) {
+                return Ok(*last);
             }
         }
     }
@@ -564,6 +580,15 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
         .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("a panic without a message");
     format!("panic: {text}")
+}
+
+/// Whether the client of `request` is gone: a customer who left is not read for - the read
+/// would note a fetch and mark messages read that nobody saw.
+fn hung_up(request: &Request) -> bool {
+    request
+        .extensions()
+        .get::<Connection>()
+        .is_some_and(Connection::hung_up)
 }
 
 /// Runs blocking work (SQLite, argon2) off the async workers; a panic there is a 500.

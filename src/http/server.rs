@@ -11,12 +11,13 @@
 //! `openapi.yaml`, compiled in).
 
 use std::convert::Infallible;
-use std::mem::MaybeUninit;
-use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::AsRawFd;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::FutureExt;
+use futures_util::future::Either;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
@@ -29,7 +30,7 @@ use tokio::sync::Semaphore;
 
 use super::accept::Acceptor;
 use super::body::MAX_BODY;
-use super::delivery::Receipt;
+use super::delivery::{Connection, Receipt};
 use super::handler::App;
 use super::source::Peer;
 
@@ -71,16 +72,17 @@ pub async fn serve_with(
             .await
             .expect("the semaphore is never closed");
         let (stream, peer) = acceptor.next().await;
-        let socket = stream.as_raw_fd();
+        let connection = Connection::new(stream.as_raw_fd());
         let app = app.clone();
         tokio::spawn(async move {
             let service = service_fn(move |mut request: hyper::Request<Incoming>| {
                 let app = app.clone();
                 request.extensions_mut().insert(Peer(peer));
+                request.extensions_mut().insert(connection);
                 async move {
                     let receipt = Receipt::default();
                     let response = answer(&app, request, &receipt).await;
-                    if peer_closed(socket) {
+                    if connection.hung_up() {
                         receipt.lost();
                     } else {
                         receipt.delivered();
@@ -91,6 +93,9 @@ pub async fn serve_with(
             let served = http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(limits.header_timeout)
+                // Not reading on while answering: a waiting long poll would hold a second
+                // read buffer (8 KiB). Hang-ups are asked for where they matter (`Connection`).
+                .half_close(true)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
             if let Err(error) = served {
@@ -113,34 +118,37 @@ pub async fn respond(app: &App, request: hyper::Request<Incoming>) -> hyper::Res
     response
 }
 
-/// Whether the peer of the connection on `socket` has closed it: a read would find the end
-/// of the stream, so an answer written now would never be read. (hyper notices it too, and
-/// drops the request's future, but only if it happens to read before the answer is ready.)
-fn peer_closed(socket: RawFd) -> bool {
-    // SAFETY: `socket` is the connection's, which hyper owns and keeps open while the
-    // connection's service - the only caller - runs.
-    let socket = unsafe { BorrowedFd::borrow_raw(socket) };
-    let mut byte = [MaybeUninit::<u8>::uninit(); 1];
-    // The socket is non-blocking: an open, quiet peer is `WouldBlock`.
-    matches!(socket2::SockRef::from(&socket).peek(&mut byte), Ok(0))
+/// [`respond`], the delivery left to the caller to note on `receipt`.
+///
+/// Two steps chained, not one `async fn`: a customer's long poll holds this future for up to
+/// 25 s on every waiting connection, and an `async fn` would keep room for the hyper request
+/// beside the handler's future all that time; chained, the two take turns in the same bytes.
+fn answer<'a>(
+    app: &'a App,
+    request: hyper::Request<Incoming>,
+    receipt: &'a Receipt,
+) -> impl Future<Output = hyper::Response<Full<Bytes>>> + 'a {
+    lambda_request(request).then(move |request| match request {
+        Ok(request) => Either::Left(app.answer(request, receipt).map(hyper_response)),
+        Err(refused) => Either::Right(std::future::ready(refused)),
+    })
 }
 
-/// [`respond`], the delivery left to the caller to note on `receipt`.
-async fn answer(
-    app: &App,
+/// The request as `lambda_http` would hand it over, or the answer when there is nothing to
+/// hand over: the API's description, or a body the client stopped sending.
+async fn lambda_request(
     request: hyper::Request<Incoming>,
-    receipt: &Receipt,
-) -> hyper::Response<Full<Bytes>> {
+) -> Result<lambda_http::Request, hyper::Response<Full<Bytes>>> {
     if request.method() == http::Method::GET
         && request
             .uri()
             .path()
             .eq_ignore_ascii_case("/api/v1/openapi.yaml")
     {
-        return hyper::Response::builder()
+        return Err(hyper::Response::builder()
             .header(http::header::CONTENT_TYPE, "application/yaml")
             .body(Full::new(Bytes::from_static(OPENAPI.as_bytes())))
-            .expect("static headers are valid");
+            .expect("static headers are valid"));
     }
     let (parts, body) = request.into_parts();
     let query = parts
@@ -151,18 +159,20 @@ async fn answer(
         .unwrap_or_default();
     let Ok(bytes) = read_capped(body).await else {
         // The client went away mid-body: serving it could pick up a session nobody sees.
-        return hyper::Response::builder()
+        return Err(hyper::Response::builder()
             .status(http::StatusCode::BAD_REQUEST)
             .body(Full::default())
-            .expect("a bare response is valid");
+            .expect("a bare response is valid"));
     };
     let body = if bytes.is_empty() {
         Body::Empty
     } else {
         Body::Binary(bytes)
     };
-    let request = lambda_http::Request::from_parts(parts, body).with_query_string_parameters(query);
-    let response = app.answer(request, receipt).await;
+    Ok(lambda_http::Request::from_parts(parts, body).with_query_string_parameters(query))
+}
+
+fn hyper_response(response: lambda_http::Response<Body>) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = response.into_parts();
     hyper::Response::from_parts(parts, Full::new(Bytes::from(body.to_vec())))
 }

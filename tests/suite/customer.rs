@@ -543,6 +543,39 @@ async fn a_long_poll_is_answered_by_the_agents_message() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_customer_who_hangs_up_mid_poll_is_not_read_for() {
+    use tokio::io::AsyncWriteExt;
+    let app = given!(app());
+    let (id, key, welcome) = picked_up(&app).await;
+    let addr = app.serve().await;
+    let mut customer = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let poll = format!(
+        "GET /api/v1/Customer/ChatSession/{id}/Messages?after={welcome}&wait=20 HTTP/1.1\r\n\
+         Host: {addr}\r\nAuthorization: SessionKey {key}\r\n\r\n"
+    );
+    customer.write_all(poll.as_bytes()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    drop(customer);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let path = format!("/api/v1/ChatSession/{id}/Messages");
+    let body = r#"{"Message": "Are you still there?"}"#;
+    ok(&app.post_json(&path, "tje0", body).await, StatusCode::OK);
+    // The woken poll would have read by now (its bell rings at the commit).
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let body = format!(r#"{{"chatSessionId": {id}, "after": {welcome}}}"#);
+    let messages = app
+        .post_json("/api/v1/Agents/Chat/GetChatMessages", "tje0", &body)
+        .await;
+    let messages = ok(&messages, StatusCode::OK);
+    let unread = messages.as_array().unwrap().last().unwrap();
+    assert_eq!(unread["Message"], "Are you still there?");
+    assert_eq!(
+        unread["ReadByCustomer"], 0,
+        "nobody was there to read it: the poll did not read for a closed connection"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_long_poll_hears_a_change_another_connection_commits() {
     let app = std::sync::Arc::new(given!(app()));
     let (id, key, welcome) = picked_up(&app).await;
