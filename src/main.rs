@@ -11,14 +11,20 @@ fn main() -> ExitCode {
     memory::return_large_blocks();
     // SAFETY: the runtime (and every other thread) starts after this.
     unsafe { env::unset_empty_settings() };
+    let runtime = match memory::runtime() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
-        on_lambda()
+        runtime.block_on(on_lambda())
     } else {
-        on_the_command_line()
+        runtime.block_on(on_the_command_line())
     }
 }
 
-#[tokio::main]
 async fn on_lambda() -> ExitCode {
     logging::init(true);
     match startup::lambda(LambdaSettings::from_environment()).await {
@@ -30,7 +36,6 @@ async fn on_lambda() -> ExitCode {
     }
 }
 
-#[tokio::main]
 async fn on_the_command_line() -> ExitCode {
     logging::init(false);
     match startup::run(Cli::from_command_line()).await {

@@ -14,6 +14,21 @@
 //! use (`cargo bench --bench tenants -- --new-connection-each`, PERFORMANCE.md). One arena
 //! per core, at least two, keeps a core's threads from waiting on each other's allocations.
 
+/// The most threads blocking work runs on at once - SQLite's reads and writes, PostgreSQL's
+/// calls, argon2's verifications. More would not run sooner (a database's reads share one
+/// connection, its writes one writer; the cores are few), but each keeps a stack and, for
+/// argon2, a 12 MiB block: tokio's default of 512 let a burst of long-poll connections leave
+/// 60 idle threads behind, and a burst of sign-ins could hold gigabytes.
+pub const BLOCKING_THREADS: usize = 32;
+
+/// The runtime the binary runs on, its blocking threads at most [`BLOCKING_THREADS`].
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .build()
+}
+
 /// Blocks of this size or more are always mapped and returned to the system when freed.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const MMAP_THRESHOLD: libc::c_int = 1 << 20;
