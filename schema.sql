@@ -804,4 +804,64 @@ CREATE TABLE IF NOT EXISTS customer_key (
 );
 CREATE INDEX IF NOT EXISTS customer_key_created ON customer_key (created);
 
-PRAGMA user_version = 11;
+-- Ours: the outbox of SuperOffice's chat webhook events - one row per committed change of a
+-- session, written in the change's own transaction (so it exists if and only if the change
+-- does), with the session's FieldValues as the change left them. Delivered to each webhook
+-- that asks for its event through webhook_delivery; swept a week after every delivery is done.
+CREATE TABLE IF NOT EXISTS chat_event (
+    id                INTEGER PRIMARY KEY,
+    event_id          TEXT NOT NULL,              -- EventId: a random UUID
+    event             TEXT NOT NULL,              -- chatsession.created, .changed, .message
+    session_id        INTEGER NOT NULL REFERENCES chat_session (id),
+    message_id        INTEGER REFERENCES chat_message (id),
+    changes           TEXT NOT NULL DEFAULT '',   -- Changes, comma-separated
+    associate_id      INTEGER NOT NULL DEFAULT 0, -- ChangedByAssociateId; 0: a customer, the service
+    context           TEXT NOT NULL DEFAULT '',   -- ContextIdentifier: the request's id
+    created           TEXT NOT NULL,              -- Timestamp
+    alert_level       INTEGER NOT NULL,
+    chatbot_isactive  INTEGER NOT NULL,
+    consented         INTEGER NOT NULL,
+    contact_id        INTEGER,
+    customer_alias    TEXT NOT NULL,
+    customer_id       INTEGER,
+    project_id        INTEGER,
+    rating            INTEGER NOT NULL,
+    sale_id           INTEGER,
+    status            INTEGER NOT NULL,
+    ticket_id         INTEGER,
+    topic_id          INTEGER NOT NULL,
+    user_id           INTEGER,
+    transfer_to       INTEGER
+);
+CREATE INDEX IF NOT EXISTS chat_event_created ON chat_event (created);
+
+-- Ours: where the events go (`admin webhook add`): SuperOffice's webhook - a name, a URL, the
+-- events it wants and the secret its deliveries are signed with (kept as given: it signs;
+-- never shown again). A webhook that keeps failing is marked failing (SuperOffice's
+-- TooManyErrors) and sent nothing until `admin webhook resume`.
+CREATE TABLE IF NOT EXISTS webhook (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL UNIQUE,
+    url       TEXT NOT NULL,
+    events    TEXT NOT NULL,                  -- comma-separated event names
+    secret    TEXT NOT NULL,
+    failing   INTEGER NOT NULL DEFAULT 0,
+    created   TEXT NOT NULL
+);
+
+-- Ours: an event one webhook is still to receive, queued with the event in the change's
+-- transaction; gone once the receiver took it. A session's events go out in order: the next
+-- waits for the one before.
+CREATE TABLE IF NOT EXISTS webhook_delivery (
+    webhook_id  INTEGER NOT NULL REFERENCES webhook (id),
+    event_row   INTEGER NOT NULL REFERENCES chat_event (id),
+    session_id  INTEGER NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    due         TEXT NOT NULL,                -- when the next attempt may go
+    last_error  TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (webhook_id, event_row)
+);
+CREATE INDEX IF NOT EXISTS webhook_delivery_session
+    ON webhook_delivery (webhook_id, session_id, event_row);
+
+PRAGMA user_version = 12;

@@ -32,12 +32,12 @@ DATES = {
     "next_due_date", "created_at", "last_changed", "read_by_owner", "read_by_customer",
     "first_read_by_user", "activate", "closed_at", "replied_at", "alert_timeout", "deadline",
     "last_accept", "when_requested", "when_started", "when_ended", "idle", "customer_fetch",
-    "when_posted", "last_failure", "alive_until",
+    "when_posted", "last_failure", "alive_until", "due",
 }
 FLAGS = {
     "deleted", "revoked", "is_owner", "use_person_address", "is_published", "has_attachment",
     "widget_agent_use_firstname", "can_listen", "can_respond", "manager", "notifications",
-    "consented", "chatbot_isactive",
+    "consented", "chatbot_isactive", "failing",
 }
 # chat_message.read_by_customer is a bit, ticket.read_by_customer a date.
 TABLE_FLAGS = {("chat_message", "read_by_customer")}

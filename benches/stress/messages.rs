@@ -253,6 +253,7 @@ fn post(store: &dyn Store, agent: &Agent, session: i64, text: &str) -> Result<i6
             agent,
             now,
             key: Some(keyed),
+            context: "",
         };
         match store.change(actor, session, &Move::Post(message.clone())) {
             Ok(Change::Made(posted) | Change::Replayed(Some(posted))) => {

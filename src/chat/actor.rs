@@ -11,6 +11,9 @@ pub struct Actor<'a> {
     pub now: Timestamp,
     /// The request's key, for the operation asked.
     pub key: Option<Keyed<'a>>,
+    /// What the change answers, as its events name it (`ContextIdentifier`): the request's
+    /// id; empty where no request asked (a test, a benchmark).
+    pub context: &'a str,
 }
 
 impl<'a> Actor<'a> {
@@ -20,6 +23,7 @@ impl<'a> Actor<'a> {
             agent,
             now,
             key: None,
+            context: "",
         }
     }
 

@@ -132,6 +132,8 @@ pub struct Visitor {
     /// The most sessions a topic's queue holds for customers (SuperOffice's "offline form
     /// queue length"); `None`: no cap.
     pub max_queue: Option<i64>,
+    /// The request's id, as the session's `chatsession.created` event names it.
+    pub context: String,
 }
 
 impl Visitor {
@@ -178,6 +180,7 @@ mod tests {
             language: None,
             idle: std::time::Duration::from_secs(120),
             max_queue: None,
+            context: String::new(),
         };
         let lives = |topic_idle| visitor.alive_until(topic_idle).millis_since(visitor.now);
         assert_eq!(lives(None), 120_000);

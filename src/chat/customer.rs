@@ -3,6 +3,7 @@
 //! long a waiting customer may still wait. The customer proved itself by the session's key;
 //! the session is theirs whatever its status.
 
+use super::idempotency::Keyed;
 use super::message::Message;
 use super::post::{Invalid, MAX_MESSAGE, stray};
 use super::queue::IN_PROGRESS;
@@ -62,6 +63,15 @@ pub const KEYS_KEPT: std::time::Duration = std::time::Duration::from_secs(24 * 6
 /// The customer's idle allowance when none is configured: after two minutes without a fetch
 /// a customer's chat is dead.
 pub const IDLE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The customer making a move: when, under which `Idempotency-Key`, answering which request
+/// (as the move's event names it).
+#[derive(Clone, Copy, Debug)]
+pub struct Asking<'a> {
+    pub now: Timestamp,
+    pub key: Option<Keyed<'a>>,
+    pub context: &'a str,
+}
 
 /// A change the customer asks of their session.
 #[derive(Clone, Debug, PartialEq, Eq)]

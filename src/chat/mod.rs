@@ -11,6 +11,7 @@
 //!   [`Change`].
 //! - [`effect`]: what such a change writes; [`actor`]: who makes a change, when, under which
 //!   key.
+//! - [`events`]: the one webhook event each committed change makes.
 //! - [`capacity`]: how many sessions an agent may hold.
 //! - [`idempotency`]: the key a request names, and what a key used before means.
 //! - [`verdict`]: the one shape of every change; [`refusal`]: why one is refused.
@@ -22,6 +23,7 @@ pub mod create;
 pub mod customer;
 pub mod edit;
 pub mod effect;
+pub mod events;
 pub mod idempotency;
 pub mod message;
 pub mod pickup;

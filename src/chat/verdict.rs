@@ -38,6 +38,14 @@ impl<T> Verdict<T> {
         }
     }
 
+    /// What the verdict makes, if it makes something.
+    pub fn as_made(&self) -> Option<&T> {
+        match self {
+            Verdict::Make(change) => Some(change),
+            _ => None,
+        }
+    }
+
     /// The verdict with what it makes turned into another thing by `made`.
     pub fn map<U>(self, made: impl FnOnce(T) -> U) -> Verdict<U> {
         match self.into_change() {

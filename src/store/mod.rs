@@ -33,8 +33,7 @@ use crate::account::secret::SecretKind;
 use crate::account::tenant::Tenant;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
-use crate::chat::customer::{CustomerMove, Fetch};
-use crate::chat::idempotency::Keyed;
+use crate::chat::customer::{Asking, CustomerMove, Fetch};
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
 use crate::entity::Object;
@@ -88,9 +87,8 @@ pub trait Store: Send + Sync {
     fn customer_change(
         &self,
         session_id: i64,
-        now: Timestamp,
+        asking: Asking,
         asked: &CustomerMove,
-        key: Option<Keyed>,
     ) -> Result<Change, StoreError>;
 
     /// Session `session_id`'s messages after id `after`, in id order, as its customer reads

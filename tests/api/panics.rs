@@ -7,7 +7,7 @@ use chat_pickup::account::tenant::Tenant;
 use chat_pickup::account::{Account, Agent};
 use chat_pickup::auth::password;
 use chat_pickup::chat::create::{Draft, Visitor};
-use chat_pickup::chat::customer::{CustomerMove, Fetch};
+use chat_pickup::chat::customer::{Asking, CustomerMove, Fetch};
 use chat_pickup::chat::idempotency::Keyed;
 use chat_pickup::chat::queue::Which;
 use chat_pickup::chat::{Actor, Change, Claim, Move, Pickup};
@@ -107,13 +107,7 @@ impl Store for Fault {
         Ok(Change::Replayed(None))
     }
 
-    fn customer_change(
-        &self,
-        _: i64,
-        _: Timestamp,
-        _: &CustomerMove,
-        _: Option<Keyed>,
-    ) -> Result<Change, StoreError> {
+    fn customer_change(&self, _: i64, _: Asking, _: &CustomerMove) -> Result<Change, StoreError> {
         Ok(Change::Replayed(None))
     }
 

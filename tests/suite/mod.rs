@@ -9,6 +9,7 @@ mod compression;
 mod conversation;
 mod cors;
 mod customer;
+mod events;
 mod formats;
 mod get_session;
 mod golden;

@@ -10,7 +10,7 @@
 use super::{Audience, Call, Content, Done, Operation, Run, answered};
 use crate::chat::Refusal;
 use crate::chat::create::{Draft, Visitor};
-use crate::chat::customer::{CustomerMove, Fetch, Words, wait_ahead};
+use crate::chat::customer::{Asking, CustomerMove, Fetch, Words, wait_ahead};
 use crate::entity::{CHAT_MESSAGE, CUSTOMER_SESSION, Object, Value};
 use crate::http::error::ApiError;
 use crate::store::bells::{self, Scope};
@@ -48,6 +48,7 @@ fn start(call: &Call, topic: i64, draft: &Draft) -> Done {
         language: call.language,
         idle: call.customer_idle,
         max_queue: call.max_queue,
+        context: call.request_id.to_string(),
     };
     let change = call.store.start(&visitor, topic, draft)?;
     let mut answer = answered::created(call, topic, change)?;
@@ -102,19 +103,26 @@ fn messages(call: &Call, session: i64, after: i64) -> Done {
     Ok(answer)
 }
 
+/// The customer of `call` making a move.
+fn asking<'a>(call: &Call<'a>) -> Asking<'a> {
+    Asking {
+        now: call.now,
+        key: call.key,
+        context: call.request_id,
+    }
+}
+
 fn say(call: &Call, session: i64, words: &Words) -> Done {
     call.limiter.message(&scope(call), session)?;
     let asked = CustomerMove::Post(words.clone());
-    let change = call
-        .store
-        .customer_change(session, call.now, &asked, call.key)?;
+    let change = call.store.customer_change(session, asking(call), &asked)?;
     answered::change(call, (session, None), "the customer wrote", change)
 }
 
 fn end(call: &Call, session: i64) -> Done {
     let change = call
         .store
-        .customer_change(session, call.now, &CustomerMove::End, call.key)?;
+        .customer_change(session, asking(call), &CustomerMove::End)?;
     let mut answer = answered::change(call, (session, None), "the customer left", change)?;
     if let Content::One(Some(view)) = &mut answer.content {
         estimate(view, call.now);

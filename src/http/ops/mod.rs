@@ -229,6 +229,7 @@ impl Call<'_> {
             agent: &self.principal()?.agent,
             now: self.now,
             key: self.key,
+            context: self.request_id,
         })
     }
 }

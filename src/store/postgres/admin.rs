@@ -7,6 +7,7 @@ use super::errors::Failure;
 use super::{PgStore, execute, row, rows};
 use crate::account::secret::SecretKind;
 use crate::chat::customer;
+use crate::chat::events::{ADMIN, Event, Happened, SWEEP};
 use crate::chat::message::Message;
 use crate::chat::queue::queue_position;
 use crate::entity::status;
@@ -183,6 +184,8 @@ impl Admin for PgStore {
             for session in &dead {
                 execute(client, &moves::END, &[session, &at]).await?;
                 super::messages::insert(client, *session, &Message::closed_by_idle(), now).await?;
+                let ended = Happened::by_the_service(Event::ENDED, *session, SWEEP, now);
+                super::events::record(client, &ended).await?;
             }
             let expired = now.before(customer::KEYS_KEPT).utc();
             execute(client, keys::CUSTOMER_EXPIRED, &[&expired]).await?;
@@ -355,6 +358,8 @@ async fn insert_session(client: &ClientWrapper, queued: &Queued<'_>) -> Result<i
         ];
         execute(client, sql, &params).await?;
     }
+    let created = Happened::by_the_service(Event::CREATED, session_id, ADMIN, queued.requested);
+    super::events::record(client, &created).await?;
     Ok(session_id)
 }
 

@@ -10,9 +10,10 @@ use deadpool_postgres::ClientWrapper;
 use tokio_postgres::types::ToSql;
 
 use super::errors::Failure;
-use super::{agent, keys, messages, row};
+use super::{agent, events, keys, messages, row};
 use crate::chat::Actor;
 use crate::chat::create::{self, Draft, Visitor};
+use crate::chat::events::{Event, Happened};
 use crate::chat::idempotency::Outcome;
 use crate::chat::verdict::{self, Verdict};
 use crate::store::sql::create as sql_create;
@@ -42,6 +43,8 @@ pub async fn create(
         draft,
         now: actor.now,
         visitor: None,
+        by: actor.id(),
+        context: actor.context,
     };
     let verdict = match create::judge(topic_id, found).into_change() {
         Ok(position) => Verdict::Make(insert(client, &opened, position).await?),
@@ -72,6 +75,8 @@ pub async fn start(
         draft,
         now: visitor.now,
         visitor: Some((visitor, visitor.alive_until(topic_idle))),
+        by: 0,
+        context: &visitor.context,
     };
     Ok(
         match create::judge_visit(topic_id, found, visitor.max_queue).into_change() {
@@ -89,6 +94,9 @@ struct Opened<'a> {
     now: Timestamp,
     /// The customer who asked, and until when their chat is alive without a fetch.
     visitor: Option<(&'a Visitor, Timestamp)>,
+    /// Who asked, as the event names them (0: a customer), and for which request.
+    by: i64,
+    context: &'a str,
 }
 
 async fn insert(
@@ -101,6 +109,8 @@ async fn insert(
         draft,
         now,
         visitor,
+        by,
+        context,
     } = *opened;
     let customer = &draft.customer;
     let at = now;
@@ -132,5 +142,14 @@ async fn insert(
     if let Some(message) = draft.message() {
         messages::insert(client, session_id, &message, at).await?;
     }
+    let happened = Happened {
+        event: Event::CREATED,
+        session_id,
+        message_id: None,
+        by,
+        context,
+        at,
+    };
+    events::record(client, &happened).await?;
     Ok(session_id)
 }

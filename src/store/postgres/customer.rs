@@ -8,9 +8,9 @@ use std::sync::LazyLock;
 use deadpool_postgres::ClientWrapper;
 
 use super::errors::Failure;
-use super::{execute, load, messages, row, rows};
-use crate::chat::customer::{self, CustomerMove, Fetch, Written};
-use crate::chat::idempotency::Keyed;
+use super::{events, execute, load, messages, row, rows};
+use crate::chat::customer::{self, Asking, CustomerMove, Fetch, Written};
+use crate::chat::events::{Event, Happened};
 use crate::chat::verdict::{Verdict, keyed};
 use crate::entity::{CHAT_MESSAGE, Object};
 use crate::store::Page;
@@ -33,9 +33,10 @@ static AFTER: LazyLock<String> = LazyLock::new(|| {
 pub async fn change(
     client: &ClientWrapper,
     session_id: i64,
-    (now, key): (Timestamp, Option<Keyed<'_>>),
+    asking: Asking<'_>,
     asked: &CustomerMove,
 ) -> Result<Verdict<Option<i64>>, Failure> {
+    let Asking { now, key, context } = asking;
     let found = row(client, &FACTS, &[&session_id])
         .await?
         .map(|found| sql_customer::facts(&found))
@@ -54,7 +55,19 @@ pub async fn change(
     let verdict = keyed(key.as_ref(), recorded, || {
         customer::judge(session_id, found, asked)
     });
+    let event = verdict.as_made().map(Event::of_customer);
     let verdict = write(client, session_id, now, verdict).await?;
+    if let (Some(event), Verdict::Make(posted)) = (event, &verdict) {
+        let happened = Happened {
+            event,
+            session_id,
+            message_id: *posted,
+            by: 0,
+            context,
+            at: now,
+        };
+        events::record(client, &happened).await?;
+    }
     if let Some(keyed) = key.filter(|_| verdict.records_key()) {
         let message = verdict.outcome(session_id).message_id;
         let values: [&(dyn tokio_postgres::types::ToSql + Sync); 5] = [

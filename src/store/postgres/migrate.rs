@@ -10,7 +10,7 @@ use crate::store::StoreError;
 /// The PostgreSQL schema, derived from `schema.sql` by `scripts/pg_schema.py`.
 pub const SCHEMA: &str = include_str!("../../../schema.pg.sql");
 /// Bumped with every change to `schema.pg.sql` that an existing database needs.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// PostgreSQL's alone (SQLite keeps a change feed instead): every message posted and every
 /// change of a session's status notifies `chat_pickup_changed` with the schema and the

@@ -12,6 +12,7 @@ mod columns;
 mod create;
 mod customer;
 mod errors;
+mod events;
 mod keys;
 mod load;
 mod logins;
@@ -37,8 +38,7 @@ use super::{LoginFailures, Page, Place, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
-use crate::chat::customer::{CustomerMove, Fetch};
-use crate::chat::idempotency::Keyed;
+use crate::chat::customer::{Asking, CustomerMove, Fetch};
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move, Pickup, Verdict};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, CUSTOMER_SESSION, Object};
@@ -178,12 +178,11 @@ impl Store for PgStore {
     fn customer_change(
         &self,
         session_id: i64,
-        now: Timestamp,
+        asking: Asking,
         asked: &CustomerMove,
-        key: Option<Keyed>,
     ) -> Result<Change, StoreError> {
-        let verdict = self
-            .write(async |client| customer::change(client, session_id, (now, key), asked).await)?;
+        let verdict =
+            self.write(async |client| customer::change(client, session_id, asking, asked).await)?;
         let load = |shape, id| Ok(load::by_id(self, shape, id)?);
         read_back::change(verdict, (session_id, &CUSTOMER_SESSION), load)
     }

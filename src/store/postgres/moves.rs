@@ -9,8 +9,9 @@ use std::sync::LazyLock;
 use deadpool_postgres::ClientWrapper;
 
 use super::errors::Failure;
-use super::{agent, execute, keys, messages, row};
+use super::{agent, events, execute, keys, messages, row};
 use crate::chat::effect::Effect;
+use crate::chat::events::{Event, Happened};
 use crate::chat::transfer::{self, Found, Step};
 use crate::chat::verdict::{self, Verdict};
 use crate::chat::{Actor, Move, edit, post, reset};
@@ -66,7 +67,13 @@ pub async fn change(
         }
     };
     let verdict = match verdict.into_change() {
-        Ok(effect) => Verdict::Make(write(client, actor, session_id, effect).await?),
+        Ok(effect) => {
+            let event = Event::of(&effect);
+            let posted = write(client, actor, session_id, effect).await?;
+            let happened = Happened::by(actor, event, session_id, posted);
+            events::record(client, &happened).await?;
+            Verdict::Make(posted)
+        }
         Err(verdict) => verdict,
     };
     if verdict.records_key() {

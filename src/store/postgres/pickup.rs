@@ -21,8 +21,9 @@ use tokio_postgres::types::ToSql;
 use super::agent::{self, LOCK_AGENT};
 use super::errors::{self, Failure};
 use super::reads::{self, resources};
-use super::{execute, keys, load, row};
+use super::{events, execute, keys, load, row};
 use crate::chat::Actor;
+use crate::chat::events::{Event, Happened};
 use crate::chat::idempotency::Outcome;
 use crate::chat::idempotency::Recorded;
 use crate::chat::pickup::{self, Candidate, Facts};
@@ -79,7 +80,7 @@ const CLAIM: &str = "WITH claimed AS ( \
 
 /// Every statement [`pickup`] sends, to prepare before its transaction begins: the order in
 /// which pipelined statements run must not depend on which were prepared already.
-pub fn statements() -> [&'static str; 12] {
+pub fn statements() -> [&'static str; 13] {
     [
         LOCK_AGENT,
         &queue::CAPACITY,
@@ -93,6 +94,7 @@ pub fn statements() -> [&'static str; 12] {
         &AGENT_ROW,
         keys::SWEEP_EXPIRED,
         keys::RECORD,
+        &events::RECORD_AND_FAN_OUT,
     ]
 }
 
@@ -201,19 +203,24 @@ async fn claim(
         &welcome.map(|message| message.created_by),
         &plan.first_message,
     ];
+    let happened = Happened::by(actor, Event::PICKED_UP, session_id, None);
     // Prepared already (see `statements`): the claim, the two rows, the key's sweep and
-    // record and `COMMIT` are sent together, in this order.
+    // record, the event and `COMMIT` are sent together, in this order.
     let (claim, session_row, agent_row) = try_join3(
         client.prepare_cached(CLAIM),
         client.prepare_cached(&SESSION_ROW),
         client.prepare_cached(&AGENT_ROW),
     )
     .await?;
-    let (claimed, session, agent_row, (), ()) = futures_util::future::try_join5(
+    let recorded = futures_util::future::try_join(
+        keys::record(client, actor, Outcome::session(Some(session_id))),
+        events::record(client, &happened),
+    );
+    let (claimed, session, agent_row, ((), ()), ()) = futures_util::future::try_join5(
         client.query_opt(&claim, &params),
         client.query_opt(&session_row, &[&session_id]),
         client.query_opt(&agent_row, &[&id]),
-        keys::record(client, actor, Outcome::session(Some(session_id))),
+        recorded,
         client.batch_execute("COMMIT"),
     )
     .await

@@ -9,10 +9,12 @@
 //! - [`moves`]: the facts and writes of the moves on one named session (reset, transfer).
 //! - [`keys`]: an `Idempotency-Key`'s record.
 //! - [`sessions`]: which sessions an agent sees, and in what order.
+//! - [`events`]: the outbox - an event recorded beside its change, queued for the webhooks.
 
 pub mod accounts;
 pub mod create;
 pub mod customer;
+pub mod events;
 pub mod keys;
 pub mod messages;
 pub mod moves;

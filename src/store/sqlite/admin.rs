@@ -6,6 +6,7 @@ use super::SqliteStore;
 use super::messages::insert_message;
 use crate::account::secret::SecretKind;
 use crate::chat::customer;
+use crate::chat::events::{ADMIN, Event, Happened, SWEEP};
 use crate::chat::message::Message;
 use crate::chat::queue::queue_position;
 use crate::entity::status;
@@ -151,6 +152,8 @@ impl Admin for SqliteStore {
             if let Some(message) = &queued.message {
                 insert_message(transaction, session_id, message, queued.requested)?;
             }
+            let created = Happened::by_the_service(Event::CREATED, session_id, ADMIN, queued.requested);
+            super::events::record(transaction, &created)?;
             Ok(session_id)
         })
     }
@@ -185,6 +188,8 @@ impl Admin for SqliteStore {
             for session in &dead {
                 transaction.execute(&end, params![session, now])?;
                 insert_message(transaction, *session, &Message::closed_by_idle(), now)?;
+                let ended = Happened::by_the_service(Event::ENDED, *session, SWEEP, now);
+                super::events::record(transaction, &ended)?;
             }
             let expired = now.before(customer::KEYS_KEPT);
             transaction.execute(&sql::sqlite(keys::CUSTOMER_EXPIRED), [expired])?;

@@ -7,10 +7,11 @@ use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::keys;
 use super::messages::insert_message;
+use super::{events, keys};
 use crate::chat::Actor;
 use crate::chat::create::{self, Draft, Visitor};
+use crate::chat::events::{Event, Happened};
 use crate::chat::idempotency::Outcome;
 use crate::chat::verdict::{self, Verdict};
 use crate::store::sql::{self, create as sql_create};
@@ -42,6 +43,8 @@ pub(super) fn create(
         draft,
         now: actor.now,
         visitor: None,
+        by: actor.id(),
+        context: actor.context,
     };
     let verdict = create::judge(topic_id, found)
         .try_map(|position| insert(transaction, &opened, position))?;
@@ -70,6 +73,8 @@ pub(super) fn start(
         draft,
         now: visitor.now,
         visitor: Some((visitor, visitor.alive_until(topic_idle))),
+        by: 0,
+        context: &visitor.context,
     };
     create::judge_visit(topic_id, found, visitor.max_queue)
         .try_map(|position| insert(transaction, &opened, position))
@@ -83,6 +88,9 @@ struct Opened<'a> {
     now: Timestamp,
     /// The customer who asked, and until when their chat is alive without a fetch.
     visitor: Option<(&'a Visitor, Timestamp)>,
+    /// Who asked, as the event names them (0: a customer), and for which request.
+    by: i64,
+    context: &'a str,
 }
 
 fn insert(transaction: &Connection, opened: &Opened, position: i64) -> rusqlite::Result<i64> {
@@ -91,6 +99,8 @@ fn insert(transaction: &Connection, opened: &Opened, position: i64) -> rusqlite:
         draft,
         now,
         visitor,
+        by,
+        context,
     } = *opened;
     let customer = &draft.customer;
     let session_id = transaction.prepare_cached(&INSERT)?.query_row(
@@ -117,5 +127,14 @@ fn insert(transaction: &Connection, opened: &Opened, position: i64) -> rusqlite:
     if let Some(message) = draft.message() {
         insert_message(transaction, session_id, &message, now)?;
     }
+    let happened = Happened {
+        event: Event::CREATED,
+        session_id,
+        message_id: None,
+        by,
+        context,
+        at: now,
+    };
+    events::record(transaction, &happened)?;
     Ok(session_id)
 }

@@ -6,9 +6,10 @@ use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::events;
 use super::messages::{self, insert_message};
-use crate::chat::customer::{self, CustomerMove, Fetch, Written};
-use crate::chat::idempotency::Keyed;
+use crate::chat::customer::{self, Asking, CustomerMove, Fetch, Written};
+use crate::chat::events::{Event, Happened};
 use crate::chat::verdict::{Verdict, keyed};
 use crate::store::Page;
 use crate::store::sql::{self, customer as sql_customer, moves};
@@ -29,9 +30,10 @@ static TOPIC_IDLE: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer:
 pub(super) fn change(
     transaction: &Connection,
     session_id: i64,
-    (now, key): (Timestamp, Option<Keyed>),
+    asking: Asking,
     asked: &CustomerMove,
 ) -> rusqlite::Result<Verdict<Option<i64>>> {
+    let Asking { now, key, context } = asking;
     let found = transaction
         .prepare_cached(&FACTS)?
         .query_row([session_id], |row| sql_customer::facts(row))
@@ -48,7 +50,19 @@ pub(super) fn change(
     let verdict = keyed(key.as_ref(), recorded, || {
         customer::judge(session_id, found, asked)
     });
-    let verdict = verdict.try_map(|written| write(transaction, session_id, now, written))?;
+    let verdict = verdict.try_map(|written| {
+        let event = Event::of_customer(&written);
+        let posted = write(transaction, session_id, now, written)?;
+        let happened = Happened {
+            event,
+            session_id,
+            message_id: posted,
+            by: 0,
+            context,
+            at: now,
+        };
+        events::record(transaction, &happened).map(|()| posted)
+    })?;
     if let Some(keyed) = key.filter(|_| verdict.records_key()) {
         transaction.prepare_cached(&KEY_RECORD)?.execute(params![
             session_id,

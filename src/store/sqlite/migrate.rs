@@ -10,7 +10,7 @@ use crate::store::StoreError;
 /// The schema, applied idempotently whenever a database is opened at an older version.
 pub const SCHEMA: &str = include_str!("../../../schema.sql");
 /// Must match the `PRAGMA user_version` at the end of `schema.sql`.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 /// SQLite's alone (PostgreSQL notifies instead): which sessions changed, for a process
 /// watching for changes another process committed ([`super::watch`]). One row per session,

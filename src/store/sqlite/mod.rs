@@ -13,6 +13,7 @@ mod columns;
 mod create;
 mod customer;
 mod errors;
+mod events;
 mod keys;
 mod load;
 mod logins;
@@ -38,8 +39,7 @@ use super::{LoginFailures, Page, Place, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
-use crate::chat::customer::{CustomerMove, Fetch};
-use crate::chat::idempotency::Keyed;
+use crate::chat::customer::{Asking, CustomerMove, Fetch};
 use crate::chat::pickup::Candidate;
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
@@ -242,20 +242,19 @@ impl Store for SqliteStore {
     fn customer_change(
         &self,
         session_id: i64,
-        now: Timestamp,
+        asking: Asking,
         asked: &CustomerMove,
-        key: Option<Keyed>,
     ) -> Result<Change, StoreError> {
         let asked = asked.clone();
-        let key = key.map(OwnedKey::of);
+        let (now, context) = (asking.now, asking.context.to_string());
+        let key = asking.key.map(OwnedKey::of);
         let verdict = self.writer.run(move |connection| {
-            let key = key.as_ref().map(OwnedKey::keyed);
-            Ok(customer::change(
-                connection,
-                session_id,
-                (now, key),
-                &asked,
-            )?)
+            let asking = Asking {
+                now,
+                key: key.as_ref().map(OwnedKey::keyed),
+                context: &context,
+            };
+            Ok(customer::change(connection, session_id, asking, &asked)?)
         });
         let load = |shape, id| Ok(load::load(&self.connection(), shape, id)?);
         let answered = (session_id, &CUSTOMER_SESSION);

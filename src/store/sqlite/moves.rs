@@ -7,10 +7,11 @@ use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::keys;
 use super::messages::insert_message;
 use super::pickup::{capacity, free_rank};
+use super::{events, keys};
 use crate::chat::effect::Effect;
+use crate::chat::events::{Event, Happened};
 use crate::chat::transfer::{self, Found, Step};
 use crate::chat::verdict::{self, Verdict};
 use crate::chat::{Actor, Move, edit, post, reset};
@@ -68,7 +69,12 @@ pub(super) fn change(
             transfer::judge(step, session_id, actor.id(), found)
         }
     };
-    let verdict = verdict.try_map(|effect| write(transaction, actor, session_id, effect))?;
+    let verdict = verdict.try_map(|effect| {
+        let event = Event::of(&effect);
+        let posted = write(transaction, actor, session_id, effect)?;
+        let happened = Happened::by(actor, event, session_id, posted);
+        events::record(transaction, &happened).map(|()| posted)
+    })?;
     if verdict.records_key() {
         keys::record(transaction, actor, verdict.outcome(session_id))?;
     }

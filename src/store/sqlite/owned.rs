@@ -9,6 +9,7 @@ pub(super) struct OwnedActor {
     agent: Agent,
     now: Timestamp,
     key: Option<OwnedKey>,
+    context: String,
 }
 
 /// A [`Keyed`] that owns its key.
@@ -42,6 +43,7 @@ impl OwnedActor {
             agent: actor.agent.clone(),
             now: actor.now,
             key: actor.key.map(OwnedKey::of),
+            context: actor.context.to_string(),
         }
     }
 
@@ -50,6 +52,7 @@ impl OwnedActor {
             agent: &self.agent,
             now: self.now,
             key: self.key.as_ref().map(OwnedKey::keyed),
+            context: &self.context,
         }
     }
 }

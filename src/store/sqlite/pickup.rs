@@ -10,10 +10,11 @@ use std::sync::LazyLock;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::messages::insert_message;
-use super::{keys, reads};
+use super::{events, keys, reads};
 use crate::account::Agent;
 use crate::chat::Actor;
 use crate::chat::capacity::Load;
+use crate::chat::events::{Event, Happened};
 use crate::chat::idempotency::Outcome;
 use crate::chat::message::Message;
 use crate::chat::pickup::{self, Candidate, Facts, Plan};
@@ -113,6 +114,8 @@ fn claim_candidate(
         post_welcome(transaction, candidate.session_id, welcome, &plan, now)?;
     }
     count_accept(transaction, candidate.topic_id, plan.waited_seconds, now)?;
+    let happened = Happened::by(actor, Event::PICKED_UP, candidate.session_id, None);
+    events::record(transaction, &happened)?;
     Ok(candidate)
 }
 
