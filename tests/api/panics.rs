@@ -8,7 +8,6 @@ use chat_pickup::account::{Account, Agent};
 use chat_pickup::auth::password;
 use chat_pickup::chat::create::{Draft, Visitor};
 use chat_pickup::chat::customer::{Asking, CustomerMove, Fetch};
-use chat_pickup::chat::idempotency::Keyed;
 use chat_pickup::chat::queue::Which;
 use chat_pickup::chat::{Actor, Change, Claim, Move, Pickup};
 use chat_pickup::entity::{Object, Shape};

@@ -119,7 +119,7 @@ async fn every_change_of_a_chat_leaves_exactly_its_event() {
     )
     .await;
     let said = said["ChatMessageId"].as_i64().unwrap();
-    assert!(last(&app).starts_with(&format!("chatsession.message [ChatMessageId,")));
+    assert!(last(&app).starts_with("chatsession.message [ChatMessageId,"));
     assert!(
         last(&app).contains(&format!("by 0 message {said} status 5")),
         "{}",
