@@ -41,10 +41,14 @@ impl Bells {
         bell
     }
 
-    /// Wakes everyone listening on session `session` in `scope`.
+    /// Wakes everyone listening on session `session` in `scope`. Every committed change
+    /// rings: with nobody listening at all it returns at once, building no key.
     pub fn ring(&self, scope: &str, session: i64) {
-        let key = (scope.to_owned(), session);
         let mut listening = self.lock();
+        if listening.is_empty() {
+            return;
+        }
+        let key = (scope.to_owned(), session);
         match listening.get(&key).map(Weak::upgrade) {
             Some(Some(bell)) => bell.notify_waiters(),
             Some(None) => {
@@ -106,6 +110,21 @@ mod tests {
             .expect("the session's listener is woken");
         let slept = tokio::time::timeout(Duration::from_millis(20), not_woken).await;
         assert!(slept.is_err(), "another session's listener sleeps on");
+    }
+
+    #[tokio::test]
+    async fn a_ring_with_nobody_listening_does_nothing_and_the_next_listener_is_still_woken() {
+        let bells = Bells::default();
+        bells.ring("", 7);
+        assert!(bells.scopes().is_empty());
+        let bell = bells.listen("", 7);
+        let woken = bell.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        bells.ring("", 7);
+        tokio::time::timeout(Duration::from_secs(1), woken)
+            .await
+            .expect("a listener after an unheard ring is woken by the next");
     }
 
     #[test]

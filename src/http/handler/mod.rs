@@ -6,6 +6,10 @@
 //! operation ([`super::ops`]), render.
 //! Every failure, a panic included, is an ordinary problem response (a `lambda_http` handler
 //! returning `Err` would become an opaque 502, a panic a dead instance).
+//!
+//! Here: the [`App`], its builders and the way from request to response; the long poll
+//! (`poll`, `wait`, `ring`) is in `wait.rs`, the trip to the blocking pool that authenticates
+//! and runs the operation (`perform`) in `perform.rs`.
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
@@ -21,27 +25,29 @@ use lambda_http::{Body, Request, Response};
 use super::bind::bind;
 use super::body::MAX_BODY;
 use super::cors::{self, Cors, Verdict};
-use super::delivery::{Connection, Receipt, Watch};
+use super::delivery::{Receipt, Watch};
 use super::encoding;
 use super::error::ApiError;
 use super::exchange::Exchange;
 use super::in_flight::InFlight;
 use super::limits::{CustomerLimits, Limiter};
-use super::long_poll::{self, Poll};
-use super::ops::{Answer, Audience, Bound, Call, Content, Run, Who};
+use super::ops::{Audience, Bound, Content, Run};
 use super::render::{self, View};
 use super::request::{idempotency_key, path, selection};
 use super::routes::{self, Route};
 use super::source::Forwarded;
-use crate::auth::session_key::{self, KeyRefused};
 use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, REALM};
 use crate::chat::customer;
-use crate::chat::idempotency::{IdempotencyKey, Keyed};
-use crate::entity::Value;
-use crate::locale::{LocaleRequest, Localizer, Zone};
-use crate::store::bells::{self, Bells};
-use crate::store::{Place, Store, Stores};
+use crate::chat::idempotency::IdempotencyKey;
+use crate::locale::Zone;
+use crate::store::bells::Bells;
+use crate::store::{Place, Stores};
 use crate::time::Timestamp;
+use perform::blocking;
+use wait::Read;
+
+mod perform;
+mod wait;
 
 /// The response header naming the zone instants are printed in.
 pub const SO_TIMEZONE: &str = "SO-TimeZone";
@@ -347,161 +353,6 @@ impl App {
         let allowed = blocking(move || stores.store(tenant.as_ref())?.customer_origins(place));
         Ok(sent.for_customers(&allowed.await??.unwrap_or_default()))
     }
-
-    /// The long poll `request` asks for, if its operation waits and it names a `wait`;
-    /// listening on the session's bell from here on.
-    fn poll(&self, request: &Request, route: &Route) -> Result<Option<Poll>, ApiError> {
-        let session = route.id.as_deref().and_then(|id| id.parse().ok());
-        let wait = match (route.operation.waits, session) {
-            (true, Some(session)) => long_poll::asked(request)?.map(|wait| (wait, session)),
-            _ => None,
-        };
-        let Some((wait, session)) = wait.filter(|(wait, _)| !wait.is_zero()) else {
-            return Ok(None);
-        };
-        self.watching
-            .call_once(|| self.stores.clone().watch(Arc::downgrade(&self.bells)));
-        let bell = self
-            .bells
-            .listen(&bells::scope(route.tenant.as_ref()), session);
-        Ok(Some(Poll::new(request, wait, self.customer_idle, bell)))
-    }
-
-    /// Reads as `asked` until the read finds news ([`long_poll::news`]) or the poll's time is
-    /// up; between reads it waits on the session's bell, on no thread.
-    async fn wait(
-        &self,
-        poll: &Poll,
-        read: &Read<'_>,
-        asked: Asked,
-    ) -> Result<(Localizer, Answer), ApiError> {
-        let mut asked = Some(asked);
-        let mut first_status = None;
-        loop {
-            // Listening before the read: a change committed after it still wakes the wait.
-            let woken = poll.bell.notified();
-            tokio::pin!(woken);
-            woken.as_mut().enable();
-            let asked = match asked.take() {
-                Some(asked) => asked,
-                None => Asked {
-                    bound: bind(read.request, read.route)?,
-                    key: None,
-                },
-            };
-            let (localizer, answer) = Box::pin(self.perform(
-                read.route.clone(),
-                read.request,
-                asked,
-                read.locale.clone(),
-                read.exchange,
-                read.receipt.clone(),
-            ))
-            .await?;
-            let first = *first_status.get_or_insert(answer.session_status);
-            if long_poll::news(&answer, first) {
-                return Ok((localizer, answer));
-            }
-            // Held boxed while waiting: a waiting customer's future stays small.
-            let last = Box::new((localizer, answer));
-            if tokio::time::timeout(poll.left(), woken).await.is_err() || hung_up(read.request) {
-                return Ok(*last);
-            }
-        }
-    }
-
-    /// Wakes the long polls on the session a change acted on.
-    fn ring(&self, route: &Route, answer: &Answer) {
-        let session = match &answer.content {
-            Content::One(Some(entity)) => entity.get("ChatSessionId"),
-            _ => None,
-        };
-        if let Some(Value::Int(session)) = session {
-            self.bells
-                .ring(&bells::scope(route.tenant.as_ref()), *session);
-        }
-    }
-
-    /// In one trip to the blocking pool (each trip costs two thread switches): choose the
-    /// store, authenticate, resolve the caller's zone and load their language's string
-    /// resources - all before anything changes - then run the operation, its key (if any)
-    /// entered as in flight while it runs.
-    async fn perform(
-        &self,
-        route: Route,
-        request: &Request,
-        asked: Asked,
-        locale: LocaleRequest,
-        exchange: &Exchange,
-        receipt: Receipt,
-    ) -> Result<(Localizer, Answer), ApiError> {
-        let in_flight = self.in_flight.clone();
-        let key_lifetime = self.key_lifetime;
-        let customer_idle = self.customer_idle;
-        let max_queue = self.max_queue;
-        let limiter = self.limiter.clone();
-        let stores = self.stores.clone();
-        let headers = request.headers().clone();
-        let default_zone = self.default_zone.clone();
-        let auth = self.auth.clone();
-        let clock = self.clock;
-        let request_id = exchange.request_id.clone();
-        let source = exchange.source;
-        let Asked { bound, key } = asked;
-        blocking(move || {
-            let store = stores.store(route.tenant.as_ref())?;
-            let caller = Caller {
-                tenant: route.tenant.as_ref(),
-                source,
-            };
-            let who = match route.operation.audience {
-                Audience::Agent => {
-                    Who::Agent(auth.authenticate(&headers, store.as_ref(), clock(), caller)?)
-                }
-                Audience::Customer => Who::Customer(customer(&headers, store.as_ref(), &route)?),
-                Audience::Anyone => Who::Anyone,
-            };
-            let own_zone = match &who {
-                Who::Agent(principal) => principal.time_zone.as_deref(),
-                _ => None,
-            };
-            let localizer = localizer(&locale, store.as_ref(), own_zone, &default_zone)?;
-            let tenant = route.tenant.as_ref();
-            let scope = tenant.map_or("", |tenant| tenant.as_str());
-            let _entered = match (&key, &who) {
-                (Some(key), Who::Agent(principal)) => {
-                    Some(in_flight.enter(scope, principal.agent.associate_id, key)?)
-                }
-                // A customer holds their keys as their session's id negated: associates'
-                // ids are positive, so the two never meet.
-                (Some(key), Who::Customer(session)) => Some(in_flight.enter(scope, -session, key)?),
-                _ => None,
-            };
-            let now = clock();
-            let call = Call {
-                operation: route.operation.name,
-                store: store.as_ref(),
-                who: &who,
-                now,
-                language: localizer.language(),
-                customer_idle,
-                max_queue,
-                request_id: &request_id,
-                source,
-                tenant,
-                key: key.as_ref().map(|key| Keyed {
-                    key,
-                    operation: route.operation.name,
-                    expired_before: now.before(key_lifetime),
-                }),
-                receipt: &receipt,
-                limiter: &limiter,
-            };
-            let answer = bound(&call)?;
-            Ok((localizer, answer))
-        })
-        .await?
-    }
 }
 
 /// What the request asks the operation for besides its caller: the operation with what the
@@ -509,51 +360,6 @@ impl App {
 struct Asked {
     bound: Bound,
     key: Option<IdempotencyKey>,
-}
-
-/// What a long poll reads again after each wake.
-struct Read<'a> {
-    route: &'a Route,
-    request: &'a Request,
-    locale: LocaleRequest,
-    exchange: &'a Exchange,
-    receipt: &'a Receipt,
-}
-
-/// The customer of the session the route names, proven by the session's key.
-fn customer(headers: &HeaderMap, store: &dyn Store, route: &Route) -> Result<i64, ApiError> {
-    let key = session_key::presented(headers)?;
-    let session = route.id.as_deref().and_then(|id| id.parse().ok());
-    let stored = session
-        .map(|id| store.session_key(id))
-        .transpose()?
-        .flatten();
-    session_key::admits(key, stored.as_deref())?;
-    session.ok_or(ApiError::SessionKey(KeyRefused::Wrong))
-}
-
-/// How the caller reads the response: their zone (looking up location codes in `store`; an
-/// agent's `own_zone` where the request names none) and, with a language, its culture and
-/// string resources.
-fn localizer(
-    locale: &LocaleRequest,
-    store: &dyn Store,
-    own_zone: Option<&str>,
-    default_zone: &Zone,
-) -> Result<Localizer, ApiError> {
-    let zone = locale.zone(
-        |location| store.location(location).map_err(ApiError::from),
-        own_zone,
-        default_zone,
-    )?;
-    let localizer = Localizer::new(zone, locale.zone.with_offset);
-    Ok(match (&locale.language, locale.culture()) {
-        (Some(requested), Some(culture)) => {
-            let resources = store.resources(requested.language)?;
-            localizer.translating(requested.language, culture, resources)
-        }
-        _ => localizer,
-    })
 }
 
 fn name_zone(headers: &mut HeaderMap, zone: &Zone) {
@@ -580,22 +386,4 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
         .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("a panic without a message");
     format!("panic: {text}")
-}
-
-/// Whether the client of `request` is gone: a customer who left is not read for - the read
-/// would note a fetch and mark messages read that nobody saw.
-fn hung_up(request: &Request) -> bool {
-    request
-        .extensions()
-        .get::<Connection>()
-        .is_some_and(Connection::hung_up)
-}
-
-/// Runs blocking work (SQLite, argon2) off the async workers; a panic there is a 500.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|error| ApiError::Internal(format!("blocking task failed: {error}")))
 }
