@@ -860,6 +860,7 @@ CREATE TABLE IF NOT EXISTS webhook_delivery (
     session_id  bigint NOT NULL,
     attempts    bigint NOT NULL DEFAULT 0,
     due         timestamptz NOT NULL,                -- when the next attempt may go
+    claim       text NOT NULL DEFAULT '',     -- the sender that took it last, until due
     last_error  text NOT NULL DEFAULT '',
     PRIMARY KEY (webhook_id, event_row)
 );

@@ -858,6 +858,7 @@ CREATE TABLE IF NOT EXISTS webhook_delivery (
     session_id  INTEGER NOT NULL,
     attempts    INTEGER NOT NULL DEFAULT 0,
     due         TEXT NOT NULL,                -- when the next attempt may go
+    claim       TEXT NOT NULL DEFAULT '',     -- the sender that took it last, until due
     last_error  TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (webhook_id, event_row)
 );

@@ -7,6 +7,8 @@
 //!   environment, read with clap) and runs the local server, the Lambda runtime or a
 //!   command; [`admin`] holds the `admin` commands (their own clap subcommands) and the demo
 //!   data.
+//! - [`webhook`]: the outbox delivered - each committed change's event sent, signed, to the
+//!   registered webhooks, retried, in order per session.
 //! - [`http`]: everything that knows HTTP - the one handler both runtimes call
 //!   ([`http::App::handle`]), the local server, CORS, the route table, `Accept` and `$select`,
 //!   the operations (one file each, [`http::ops`]), rendering, and every failure mapped to a
@@ -38,3 +40,4 @@ pub mod locale;
 pub mod startup;
 pub mod store;
 pub mod time;
+pub mod webhook;

@@ -7,6 +7,7 @@ mod credentials;
 pub mod demo;
 mod queue;
 mod topics;
+mod webhooks;
 
 use clap::Subcommand;
 
@@ -24,6 +25,11 @@ pub enum AdminCommand {
     Credentials(credentials::Command),
     #[command(flatten)]
     Queue(queue::Command),
+    /// Webhooks: where the chat's events are sent (add, list, remove, resume, test).
+    Webhook {
+        #[command(subcommand)]
+        command: webhooks::Command,
+    },
 }
 
 /// What the commands need beyond the store.
@@ -50,5 +56,6 @@ pub fn run(store: &dyn Admin, command: &AdminCommand, context: &Context) -> Resu
         AdminCommand::Topics(command) => topics::run(store, command),
         AdminCommand::Credentials(command) => credentials::run(store, command, context),
         AdminCommand::Queue(command) => queue::run(store, command),
+        AdminCommand::Webhook { command } => webhooks::run(store, command),
     }
 }

@@ -11,7 +11,8 @@
 //!   [`Change`].
 //! - [`effect`]: what such a change writes; [`actor`]: who makes a change, when, under which
 //!   key.
-//! - [`events`]: the one webhook event each committed change makes.
+//! - [`events`]: the one webhook event each committed change makes; [`outbox`]: delivering
+//!   them - what a sender takes out, and when it tries again.
 //! - [`capacity`]: how many sessions an agent may hold.
 //! - [`idempotency`]: the key a request names, and what a key used before means.
 //! - [`verdict`]: the one shape of every change; [`refusal`]: why one is refused.
@@ -26,6 +27,7 @@ pub mod effect;
 pub mod events;
 pub mod idempotency;
 pub mod message;
+pub mod outbox;
 pub mod pickup;
 pub mod post;
 pub mod queue;

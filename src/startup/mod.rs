@@ -17,6 +17,8 @@ use crate::store::admin::Admin;
 use crate::store::postgres::PgStores;
 use crate::store::sqlite::{SqliteStore, SqliteStores};
 use crate::time::Timestamp;
+use crate::webhook::Sender;
+use crate::webhook::client::Outbound;
 
 /// Runs the command line's command.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
@@ -38,13 +40,19 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 /// every [`SWEEP_EVERY`].
 async fn serve(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
     let stores = stores(settings, args, false)?;
-    let app = app(settings, args, stores.clone())?;
+    let sender = Arc::new(Sender::new(stores.clone(), Outbound::new()?));
+    tokio::spawn(sender.clone().run(SEND_ALL_EVERY));
+    let app = Arc::new(app(settings, args, stores.clone())?.with_sender(sender));
     tokio::spawn(sweeping(stores));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, db = %settings.db, "serving");
     server::serve(listener, app).await?;
     Ok(())
 }
+
+/// How often the local server looks for webhook deliveries in every store (besides at once
+/// in a store a change was committed in).
+const SEND_ALL_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// How often the local server closes dead chats.
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
@@ -71,16 +79,12 @@ async fn sweeping(stores: Arc<dyn Stores>) {
 /// The schedule's invocations sweep dead chats ([`lambda`]).
 pub async fn lambda(lambda: LambdaSettings) -> Result<(), Failure> {
     let stores = stores(&lambda.settings, &lambda.serve, true)?;
-    let app = app(&lambda.settings, &lambda.serve, stores.clone())?;
+    let app = Arc::new(app(&lambda.settings, &lambda.serve, stores.clone())?);
     lambda::run(app, stores).await
 }
 
 /// The handler, over the configured stores.
-fn app(
-    settings: &Settings,
-    args: &ServeArgs,
-    stores: Arc<dyn Stores>,
-) -> Result<Arc<App>, Failure> {
+fn app(settings: &Settings, args: &ServeArgs, stores: Arc<dyn Stores>) -> Result<App, Failure> {
     if args.demo {
         seed_demo(open(settings)?.as_ref())?;
     }
@@ -88,17 +92,15 @@ fn app(
     if let Err(error) = stores.store(None) {
         tracing::warn!(%error, "the default database is not available yet");
     }
-    Ok(Arc::new(
-        App::new(stores)
-            .with_cors(args.cors_origins.clone())
-            .with_default_zone(args.default_tz.clone())
-            .with_forwarded(args.forwarded())
-            .with_key_lifetime(args.key_lifetime())
-            .with_customer_idle(args.customer_idle())
-            .with_max_queue(args.max_queue)
-            .with_customer_limits(args.customer_limits())
-            .with_auth(args.auth_config(settings)?),
-    ))
+    Ok(App::new(stores)
+        .with_cors(args.cors_origins.clone())
+        .with_default_zone(args.default_tz.clone())
+        .with_forwarded(args.forwarded())
+        .with_key_lifetime(args.key_lifetime())
+        .with_customer_idle(args.customer_idle())
+        .with_max_queue(args.max_queue)
+        .with_customer_limits(args.customer_limits())
+        .with_auth(args.auth_config(settings)?))
 }
 
 /// The stores behind the handler.

@@ -11,6 +11,7 @@ use std::fmt;
 
 use crate::account::secret::{self, SecretKind};
 use crate::chat::message::Message;
+use crate::chat::outbox::Hook;
 use crate::store::StoreError;
 use crate::time::Timestamp;
 
@@ -73,6 +74,30 @@ impl From<StoreError> for AdminError {
     fn from(error: StoreError) -> Self {
         AdminError::Store(error)
     }
+}
+
+/// A webhook to register: where the events it names go, signed with its secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewWebhook {
+    pub name: String,
+    pub url: String,
+    /// Event names, comma-separated.
+    pub events: String,
+    pub secret: String,
+}
+
+/// A registered webhook as `admin webhook list` shows it (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookInfo {
+    pub name: String,
+    pub url: String,
+    pub events: String,
+    /// Marked failing (TooManyErrors): nothing is sent until it is resumed.
+    pub failing: bool,
+    /// Deliveries it is still to receive.
+    pub waiting: i64,
+    /// When the oldest of those events happened.
+    pub oldest: Option<Timestamp>,
 }
 
 /// A chat topic to add.
@@ -266,6 +291,22 @@ pub trait Admin: Send + Sync {
     /// [`crate::chat::customer`]): a `ClosedByIdle` notice, `Closed`, the agent's place
     /// released. A few hundred at a time; how many it closed.
     fn sweep(&self, now: Timestamp) -> Result<usize, AdminError>;
+
+    /// Registers `webhook` at `now`; a name taken is refused.
+    fn add_webhook(&self, webhook: &NewWebhook, now: Timestamp) -> Result<(), AdminError>;
+
+    /// The registered webhooks, by name.
+    fn webhooks(&self) -> Result<Vec<WebhookInfo>, AdminError>;
+
+    /// Removes webhook `name` and what it was still to receive.
+    fn remove_webhook(&self, name: &str) -> Result<(), AdminError>;
+
+    /// Webhook `name` no longer failing: what it is to receive is due at `now`, each with
+    /// its attempts anew.
+    fn resume_webhook(&self, name: &str, now: Timestamp) -> Result<(), AdminError>;
+
+    /// Webhook `name`, to send it a test event.
+    fn hook(&self, name: &str) -> Result<Hook, AdminError>;
 
     /// Whether the database has no associates yet (a fresh database for `demo`).
     fn has_no_associates(&self) -> Result<bool, AdminError>;

@@ -34,6 +34,7 @@ use crate::account::tenant::Tenant;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
 use crate::chat::customer::{Asking, CustomerMove, Fetch};
+use crate::chat::outbox::{Outgoing, Settled};
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
 use crate::entity::Object;
@@ -118,6 +119,24 @@ pub trait Store: Send + Sync {
         after: i64,
     ) -> Result<Option<Vec<Object>>, StoreError>;
 
+    /// Takes up to `limit` deliveries of the outbox due at `now` ([`crate::chat::outbox`]),
+    /// as sender `sender` for [`crate::chat::outbox::LEASE`]; what they send, in the order
+    /// their events were recorded.
+    fn take_deliveries(
+        &self,
+        now: Timestamp,
+        sender: &str,
+        limit: i64,
+    ) -> Result<Vec<Outgoing>, StoreError>;
+
+    /// Notes what became of delivery `outgoing` at `now`.
+    fn settle_delivery(
+        &self,
+        outgoing: &Outgoing,
+        settled: &Settled,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
     /// The fingerprint of session `session_id`'s key; `None` for no such session.
     fn session_key(&self, session_id: i64) -> Result<Option<String>, StoreError>;
 
@@ -168,6 +187,9 @@ pub struct LoginFailures {
 }
 
 pub trait Stores: Send + Sync {
+    /// Every tenant with a database (the default store is not one).
+    fn tenants(&self) -> Result<Vec<Tenant>, StoreError>;
+
     /// The store of `tenant`, or the default store. A tenant without a database is
     /// [`StoreError::UnknownTenant`]; a tenant's database is never created on demand.
     fn store(&self, tenant: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError>;

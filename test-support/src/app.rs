@@ -127,6 +127,11 @@ impl TestApp {
         Self::over(self.backend, configure)
     }
 
+    /// The stores behind the handler (a webhook sender over them, say).
+    pub fn stores(&self) -> std::sync::Arc<dyn chat_pickup::store::Stores> {
+        self.backend.stores.clone()
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.backend.is_postgres()
     }

@@ -11,6 +11,7 @@
 //! - [`http`]: the local server on a loopback port, requests through the handler, what curl
 //!   sends over a raw socket, and a keep-alive hyper client for load.
 //! - [`proxy`]: a TCP proxy that cuts a database connection just after a `COMMIT`.
+//! - [`receiver`]: a webhook receiver on a loopback port that keeps what it is sent.
 //! - [`process`]: the real binary as a child process under a descriptor limit, and what
 //!   /proc says of it (memory, descriptors, CPU time).
 
@@ -21,6 +22,7 @@ pub mod credentials;
 pub mod http;
 pub mod process;
 pub mod proxy;
+pub mod receiver;
 pub mod xml;
 
 pub use backend::Backend;

@@ -8,6 +8,7 @@ use chat_pickup::account::{Account, Agent};
 use chat_pickup::auth::password;
 use chat_pickup::chat::create::{Draft, Visitor};
 use chat_pickup::chat::customer::{Asking, CustomerMove, Fetch};
+use chat_pickup::chat::outbox::{Outgoing, Settled};
 use chat_pickup::chat::queue::Which;
 use chat_pickup::chat::{Actor, Change, Claim, Move, Pickup};
 use chat_pickup::entity::{Object, Shape};
@@ -43,6 +44,10 @@ impl Stores for Fault {
             Fault::Panicking => panic!("secret internal detail"),
             Fault::Broken => Ok(Arc::new(Fault::Broken)),
         }
+    }
+
+    fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        Ok(Vec::new())
     }
 
     fn sweep_all(&self, _: Timestamp) -> Result<usize, StoreError> {
@@ -127,6 +132,14 @@ impl Store for Fault {
 
     fn session_key(&self, _: i64) -> Result<Option<String>, StoreError> {
         Ok(None)
+    }
+
+    fn take_deliveries(&self, _: Timestamp, _: &str, _: i64) -> Result<Vec<Outgoing>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    fn settle_delivery(&self, _: &Outgoing, _: &Settled, _: Timestamp) -> Result<(), StoreError> {
+        Ok(())
     }
 
     fn agent_session(&self, _: &Agent, _: i64) -> Result<Option<Object>, StoreError> {

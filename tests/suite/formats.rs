@@ -38,6 +38,7 @@ async fn xml_carries_the_same_values_as_json() {
         .body;
     let json: Value = serde_json::from_str(&json_text).unwrap();
     app.exec("UPDATE chat_session SET status = 4, user_id = NULL WHERE id = 1");
+    app.exec("DELETE FROM chat_event WHERE session_id = 2");
     app.exec("DELETE FROM chat_session WHERE id = 2");
     let response = app.post_accepting(PICKUP, "tje0", "text/xml").await;
     assert_eq!(response.status, StatusCode::OK);

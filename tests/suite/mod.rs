@@ -28,4 +28,5 @@ mod server;
 mod sessions;
 mod throttling;
 mod transfer;
+mod webhooks;
 mod zones;

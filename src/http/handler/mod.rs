@@ -43,6 +43,7 @@ use crate::locale::Zone;
 use crate::store::bells::Bells;
 use crate::store::{Place, Stores};
 use crate::time::Timestamp;
+use crate::webhook::Sender;
 use perform::blocking;
 use wait::Read;
 
@@ -82,6 +83,9 @@ pub struct App {
     watching: Once,
     /// The customers' rates.
     limiter: Arc<Limiter>,
+    /// Told of every committed change, so its events go out at once; `None`: the events
+    /// wait in the outbox for whoever sends them.
+    sender: Option<Arc<Sender>>,
 }
 
 impl App {
@@ -101,6 +105,15 @@ impl App {
             bells: Arc::default(),
             watching: Once::new(),
             limiter: Arc::default(),
+            sender: None,
+        }
+    }
+
+    /// Tells `sender` of every committed change (default: nobody).
+    pub fn with_sender(self, sender: Arc<Sender>) -> Self {
+        Self {
+            sender: Some(sender),
+            ..self
         }
     }
 
@@ -303,6 +316,9 @@ impl App {
         };
         if route.operation.changes {
             self.ring(&route, &answer);
+            if let Some(sender) = &self.sender {
+                sender.changed(route.tenant.as_ref());
+            }
         }
         let view = View {
             selection: &selection,

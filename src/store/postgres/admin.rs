@@ -9,11 +9,13 @@ use crate::account::secret::SecretKind;
 use crate::chat::customer;
 use crate::chat::events::{ADMIN, Event, Happened, SWEEP};
 use crate::chat::message::Message;
+use crate::chat::outbox::{self, Hook};
 use crate::chat::queue::queue_position;
 use crate::entity::status;
 use crate::store::StoreError;
 use crate::store::admin::{
-    Admin, AdminError, NewSecret, NewTopic, Queued, Rights, Waiting, secret_holder,
+    Admin, AdminError, NewSecret, NewTopic, NewWebhook, Queued, Rights, Waiting, WebhookInfo,
+    secret_holder,
 };
 use crate::store::sql::{customer as sql_customer, keys, moves};
 use crate::time::Timestamp;
@@ -189,8 +191,30 @@ impl Admin for PgStore {
             }
             let expired = now.before(customer::KEYS_KEPT).utc();
             execute(client, keys::CUSTOMER_EXPIRED, &[&expired]).await?;
+            let delivered = now.before(outbox::KEPT).utc();
+            execute(client, crate::store::sql::webhooks::SWEEP, &[&delivered]).await?;
             Ok(dead.len())
         })?)
+    }
+
+    fn add_webhook(&self, webhook: &NewWebhook, now: Timestamp) -> Result<(), AdminError> {
+        Ok(self.write(async |client| super::webhooks::add(client, webhook, now).await)?)
+    }
+
+    fn webhooks(&self) -> Result<Vec<WebhookInfo>, AdminError> {
+        Ok(self.write(async |client| super::webhooks::list(client).await)?)
+    }
+
+    fn remove_webhook(&self, name: &str) -> Result<(), AdminError> {
+        Ok(self.write(async |client| super::webhooks::remove(client, name).await)?)
+    }
+
+    fn resume_webhook(&self, name: &str, now: Timestamp) -> Result<(), AdminError> {
+        Ok(self.write(async |client| super::webhooks::resume(client, name, now).await)?)
+    }
+
+    fn hook(&self, name: &str) -> Result<Hook, AdminError> {
+        Ok(self.write(async |client| super::webhooks::hook(client, name).await)?)
     }
 
     fn has_no_associates(&self) -> Result<bool, AdminError> {

@@ -25,6 +25,7 @@ mod target;
 mod tenants;
 mod transaction;
 mod watch;
+mod webhooks;
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,6 +40,7 @@ use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
 use crate::chat::customer::{Asking, CustomerMove, Fetch};
+use crate::chat::outbox::{Outgoing, Settled};
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move, Pickup, Verdict};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, CUSTOMER_SESSION, Object};
@@ -230,6 +232,24 @@ impl Store for PgStore {
             let found = row(client, sql, &[&id]).await?;
             Ok(found.map(|found| found.try_get(0)).transpose()?)
         })?)
+    }
+
+    fn take_deliveries(
+        &self,
+        now: Timestamp,
+        sender: &str,
+        limit: i64,
+    ) -> Result<Vec<Outgoing>, StoreError> {
+        Ok(self.write(async |client| webhooks::take(client, now, sender, limit).await)?)
+    }
+
+    fn settle_delivery(
+        &self,
+        outgoing: &Outgoing,
+        settled: &Settled,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        Ok(self.write(async |client| webhooks::settle(client, outgoing, settled, now).await)?)
     }
 
     fn session_key(&self, session_id: i64) -> Result<Option<String>, StoreError> {

@@ -101,17 +101,25 @@ impl Stores for PgStores {
         super::watch::watch(self.target.clone(), bells);
     }
 
+    fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        let schemas: Vec<String> =
+            self.default_store()?
+                .read(&[TENANT_SCHEMAS], async |client| {
+                    let rows = client.query(TENANT_SCHEMAS, &[]).await?;
+                    Ok(rows
+                        .iter()
+                        .map(|row| row.try_get(0))
+                        .collect::<Result<_, _>>()?)
+                })?;
+        Ok(schemas
+            .iter()
+            .filter_map(|schema| Tenant::parse(schema))
+            .collect())
+    }
+
     fn sweep_all(&self, now: Timestamp) -> Result<usize, StoreError> {
-        let default = self.default_store()?;
-        let schemas: Vec<String> = default.read(&[TENANT_SCHEMAS], async |client| {
-            let rows = client.query(TENANT_SCHEMAS, &[]).await?;
-            Ok(rows
-                .iter()
-                .map(|row| row.try_get(0))
-                .collect::<Result<_, _>>()?)
-        })?;
-        let mut closed = default.sweep(now)?;
-        for tenant in schemas.iter().filter_map(|schema| Tenant::parse(schema)) {
+        let mut closed = self.default_store()?.sweep(now)?;
+        for tenant in self.tenants()? {
             closed += self.open(Some(&tenant), false)?.sweep(now)?;
         }
         Ok(closed)

@@ -9,7 +9,8 @@
 //! - [`moves`]: the facts and writes of the moves on one named session (reset, transfer).
 //! - [`keys`]: an `Idempotency-Key`'s record.
 //! - [`sessions`]: which sessions an agent sees, and in what order.
-//! - [`events`]: the outbox - an event recorded beside its change, queued for the webhooks.
+//! - [`events`]: the outbox - an event recorded beside its change, queued for the webhooks;
+//!   [`webhooks`]: the webhooks registered and the outbox delivered to them.
 
 pub mod accounts;
 pub mod create;
@@ -20,6 +21,7 @@ pub mod messages;
 pub mod moves;
 pub mod queue;
 pub mod sessions;
+pub mod webhooks;
 
 use crate::time::Timestamp;
 

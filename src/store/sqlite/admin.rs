@@ -8,10 +8,12 @@ use crate::account::secret::SecretKind;
 use crate::chat::customer;
 use crate::chat::events::{ADMIN, Event, Happened, SWEEP};
 use crate::chat::message::Message;
+use crate::chat::outbox::{self, Hook};
 use crate::chat::queue::queue_position;
 use crate::entity::status;
 use crate::store::admin::{
-    Admin, AdminError, NewSecret, NewTopic, Queued, Rights, Waiting, secret_holder,
+    Admin, AdminError, NewSecret, NewTopic, NewWebhook, Queued, Rights, Waiting, WebhookInfo,
+    secret_holder,
 };
 use crate::store::sql::{self, customer as sql_customer, keys, moves};
 use crate::time::Timestamp;
@@ -193,8 +195,30 @@ impl Admin for SqliteStore {
             }
             let expired = now.before(customer::KEYS_KEPT);
             transaction.execute(&sql::sqlite(keys::CUSTOMER_EXPIRED), [expired])?;
+            let delivered = now.before(outbox::KEPT);
+            transaction.execute(&sql::sqlite(sql::webhooks::SWEEP), [delivered])?;
             Ok(dead.len())
         })
+    }
+
+    fn add_webhook(&self, webhook: &NewWebhook, now: Timestamp) -> Result<(), AdminError> {
+        self.write(|transaction| super::webhooks::add(transaction, webhook, now))
+    }
+
+    fn webhooks(&self) -> Result<Vec<WebhookInfo>, AdminError> {
+        super::webhooks::list(&self.connection())
+    }
+
+    fn remove_webhook(&self, name: &str) -> Result<(), AdminError> {
+        self.write(|transaction| super::webhooks::remove(transaction, name))
+    }
+
+    fn resume_webhook(&self, name: &str, now: Timestamp) -> Result<(), AdminError> {
+        self.write(|transaction| super::webhooks::resume(transaction, name, now))
+    }
+
+    fn hook(&self, name: &str) -> Result<Hook, AdminError> {
+        super::webhooks::hook(&self.connection(), name)
     }
 
     fn has_no_associates(&self) -> Result<bool, AdminError> {

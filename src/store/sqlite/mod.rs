@@ -26,6 +26,7 @@ mod pickup;
 mod reads;
 mod tenants;
 mod watch;
+mod webhooks;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -40,6 +41,7 @@ use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
 use crate::chat::customer::{Asking, CustomerMove, Fetch};
+use crate::chat::outbox::{Outgoing, Settled};
 use crate::chat::pickup::Candidate;
 use crate::chat::queue::Which;
 use crate::chat::{Actor, Change, Claim, Move};
@@ -315,6 +317,32 @@ impl Store for SqliteStore {
             .prepare_cached(&sql::sqlite(sql))
             .and_then(|mut origins| origins.query_row([id], |row| row.get(0)).optional());
         self.watch(read.map_err(Into::into))
+    }
+
+    fn take_deliveries(
+        &self,
+        now: Timestamp,
+        sender: &str,
+        limit: i64,
+    ) -> Result<Vec<Outgoing>, StoreError> {
+        let sender = sender.to_string();
+        let taken = self
+            .writer
+            .run(move |connection| Ok(webhooks::take(connection, now, &sender, limit)?));
+        self.watch(taken)
+    }
+
+    fn settle_delivery(
+        &self,
+        outgoing: &Outgoing,
+        settled: &Settled,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (outgoing, settled) = (outgoing.clone(), settled.clone());
+        let noted = self
+            .writer
+            .run(move |connection| Ok(webhooks::settle(connection, &outgoing, &settled, now)?));
+        self.watch(noted)
     }
 
     fn session_key(&self, session_id: i64) -> Result<Option<String>, StoreError> {

@@ -123,6 +123,10 @@ impl Stores for SqliteStores {
         })
     }
 
+    fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        self.tenant_names()
+    }
+
     fn watch(self: Arc<Self>, bells: Weak<Bells>) {
         super::watch::watch(self, bells);
     }

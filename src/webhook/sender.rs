@@ -1,0 +1,215 @@
+//! The sender: takes what is due out of a store's outbox (under a lease, as
+//! [`crate::chat::outbox`] says), sends each delivery signed, and settles it - done, tried
+//! again later, or the webhook marked failing. A delivery is taken only when its session's
+//! earlier events have reached the same webhook, so deliveries taken together go out at once,
+//! side by side, and a session's events still arrive in the order they were committed.
+//!
+//! On the local server [`Sender::run`] drains a store as soon as the handler says a change
+//! was committed there ([`Sender::changed`]), the stores with deliveries to retry every
+//! second, and every store every minute (what other processes recorded, or this one before a
+//! restart). A slow or dead receiver holds nobody up but its own deliveries: sending runs on
+//! its own tasks, never on a request's.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use futures_util::future::join_all;
+use tokio::sync::Notify;
+
+use super::client::{Delivery, Outbound};
+use super::{payload, signature};
+use crate::account::random;
+use crate::account::tenant::Tenant;
+use crate::chat::outbox::{self, Outgoing, Settled};
+use crate::store::{StoreError, Stores};
+use crate::time::Timestamp;
+
+/// Deliveries taken at once.
+const BATCH: i64 = 32;
+
+/// How often the stores with deliveries to retry are looked at.
+const RETRY_EVERY: Duration = Duration::from_secs(1);
+
+/// Where deliveries are waiting: the default store (`None`) or a tenant's.
+type Place = Option<Tenant>;
+
+pub struct Sender {
+    stores: Arc<dyn Stores>,
+    outbound: Outbound,
+    /// This sender's name on what it takes: another process's sender takes other rows.
+    name: String,
+    /// Stores changed since they were last drained.
+    changed: Mutex<HashSet<Place>>,
+    /// Stores whose last drain left deliveries to try again.
+    retrying: Mutex<HashSet<Place>>,
+    wake: Notify,
+}
+
+impl Sender {
+    pub fn new(stores: Arc<dyn Stores>, outbound: Outbound) -> Self {
+        Self {
+            stores,
+            outbound,
+            name: format!("sender-{}", random::hex::<8>()),
+            changed: Mutex::default(),
+            retrying: Mutex::default(),
+            wake: Notify::new(),
+        }
+    }
+
+    /// A change was committed in `tenant`'s store (or the default store): its events are to
+    /// go now.
+    pub fn changed(&self, tenant: Option<&Tenant>) {
+        lock(&self.changed).insert(tenant.cloned());
+        self.wake.notify_one();
+    }
+
+    /// Sends what is due in `tenant`'s store until nothing is: how many deliveries were
+    /// settled (delivered or not).
+    pub async fn drain(&self, tenant: Option<&Tenant>) -> Result<usize, StoreError> {
+        let stores = self.stores.clone();
+        let place = tenant.cloned();
+        let store = blocking(move || stores.store(place.as_ref())).await??;
+        let mut settled = 0;
+        let mut failed = false;
+        loop {
+            let (taker, name) = (store.clone(), self.name.clone());
+            let taken =
+                blocking(move || taker.take_deliveries(Timestamp::now(), &name, BATCH)).await??;
+            if taken.is_empty() {
+                break;
+            }
+            let outcomes = join_all(taken.iter().map(|outgoing| self.deliver(outgoing))).await;
+            failed |= outcomes
+                .iter()
+                .any(|outcome| *outcome != Settled::Delivered);
+            settled += taken.len();
+            let settler = store.clone();
+            blocking(move || {
+                let now = Timestamp::now();
+                taken
+                    .iter()
+                    .zip(&outcomes)
+                    .try_for_each(|(outgoing, outcome)| {
+                        settler.settle_delivery(outgoing, outcome, now)
+                    })
+            })
+            .await??;
+        }
+        let mut retrying = lock(&self.retrying);
+        match failed {
+            true => retrying.insert(tenant.cloned()),
+            false => retrying.remove(&tenant.cloned()),
+        };
+        Ok(settled)
+    }
+
+    /// Sends `outgoing` once: what became of it.
+    async fn deliver(&self, outgoing: &Outgoing) -> Settled {
+        let body = payload::body(outgoing);
+        let headers = vec![
+            (
+                "content-type",
+                "application/json; charset=utf-8".to_string(),
+            ),
+            (
+                "user-agent",
+                concat!("chat-pickup/", env!("CARGO_PKG_VERSION")).to_string(),
+            ),
+            ("x-superoffice-event", outgoing.event.clone()),
+            ("x-superoffice-eventid", outgoing.event_id.clone()),
+            (
+                "x-superoffice-signature",
+                signature::sign(&outgoing.hook.secret, &body),
+            ),
+        ];
+        let delivery = Delivery {
+            url: &outgoing.hook.url,
+            headers,
+            body,
+        };
+        match self.outbound.send(delivery).await {
+            Ok(()) => Settled::Delivered,
+            Err(error) => {
+                let settled = outbox::retry(outgoing.attempts, error, Timestamp::now());
+                log_failure(outgoing, &settled);
+                settled
+            }
+        }
+    }
+
+    /// Forever: drains each store as soon as a change is committed there, the stores with
+    /// deliveries to retry every second, and every store every `every`.
+    pub async fn run(self: Arc<Self>, every: Duration) {
+        let mut retry = tokio::time::interval(RETRY_EVERY);
+        let mut all = tokio::time::interval(every);
+        loop {
+            let due: HashSet<Place> = tokio::select! {
+                () = self.wake.notified() => std::mem::take(&mut *lock(&self.changed)),
+                _ = retry.tick() => lock(&self.retrying).clone(),
+                _ = all.tick() => self.everywhere().await,
+            };
+            for place in due {
+                if let Err(error) = self.drain(place.as_ref()).await {
+                    let tenant = place.as_ref().map(Tenant::as_str).unwrap_or_default();
+                    tracing::warn!(tenant, %error, "webhook deliveries could not be taken or settled");
+                }
+            }
+        }
+    }
+
+    /// The default store and every tenant's.
+    async fn everywhere(&self) -> HashSet<Place> {
+        let stores = self.stores.clone();
+        let tenants = blocking(move || stores.tenants())
+            .await
+            .and_then(|found| found);
+        let tenants = tenants.unwrap_or_else(|error| {
+            tracing::warn!(%error, "the tenants could not be listed for their webhook deliveries");
+            Vec::new()
+        });
+        std::iter::once(None)
+            .chain(tenants.into_iter().map(Some))
+            .collect()
+    }
+}
+
+fn log_failure(outgoing: &Outgoing, settled: &Settled) {
+    let (webhook, event_id) = (outgoing.hook.name.as_str(), outgoing.event_id.as_str());
+    match settled {
+        Settled::GaveUp { error } => tracing::error!(
+            webhook,
+            event_id,
+            attempts = outgoing.attempts,
+            error = error.as_str(),
+            "webhook delivery failed for the last time: the webhook is marked failing \
+             (`admin webhook resume` sends what it missed)"
+        ),
+        Settled::Retry { at, error } => tracing::warn!(
+            webhook,
+            event_id,
+            attempts = outgoing.attempts,
+            error = error.as_str(),
+            retry_at = %at.to_dotnet(),
+            "webhook delivery failed; it will be tried again"
+        ),
+        Settled::Delivered => {}
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Plain sets; one left by a panicking thread is still sound.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Runs store work off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| StoreError::Internal(format!("a delivery's store work failed: {error}")))
+}
