@@ -1,7 +1,10 @@
 //! The Lambda entry. An invocation is either an HTTP event (API Gateway REST or HTTP API,
 //! ALB, a function URL), answered by the handler as `lambda_http` would, or the schedule's
 //! EventBridge event (`template.yaml`'s `Sweep`), which closes the dead chats of every
-//! tenant: on Lambda no timer runs between invocations.
+//! tenant and delivers every store's waiting webhook events: on Lambda no timer runs between
+//! invocations. Between them, the events of an invocation's changes are sent by the sender's
+//! task while the instance runs ([`crate::webhook::sender`]); the schedule is the backstop
+//! for what an instance frozen or shut down left in the outbox.
 
 use std::sync::Arc;
 
@@ -15,6 +18,7 @@ use crate::config::Failure;
 use crate::http::App;
 use crate::store::Stores;
 use crate::time::Timestamp;
+use crate::webhook::Sender;
 
 /// The schedule's event, by what EventBridge says of it.
 #[derive(Deserialize)]
@@ -35,10 +39,14 @@ impl Scheduled {
 
 /// Serves invocations until the instance is shut down (that many at once with
 /// `AWS_LAMBDA_MAX_CONCURRENCY` above 1).
-pub async fn run(app: Arc<App>, stores: Arc<dyn Stores>) -> Result<(), Failure> {
+pub async fn run(
+    app: Arc<App>,
+    stores: Arc<dyn Stores>,
+    sender: Arc<Sender>,
+) -> Result<(), Failure> {
     lambda_runtime::run_concurrent(service_fn(move |event: LambdaEvent<Value>| {
-        let (app, stores) = (app.clone(), stores.clone());
-        async move { invoke(app, stores, event).await }
+        let (app, stores, sender) = (app.clone(), stores.clone(), sender.clone());
+        async move { invoke(app, stores, sender, event).await }
     }))
     .await
     .map_err(|error| -> Failure { error.to_string().into() })
@@ -47,11 +55,12 @@ pub async fn run(app: Arc<App>, stores: Arc<dyn Stores>) -> Result<(), Failure> 
 async fn invoke(
     app: Arc<App>,
     stores: Arc<dyn Stores>,
+    sender: Arc<Sender>,
     event: LambdaEvent<Value>,
 ) -> Result<Value, lambda_runtime::Error> {
     let LambdaEvent { payload, context } = event;
     if Scheduled::recognizes(&payload) {
-        return sweep(stores).await;
+        return sweep(stores, &sender).await;
     }
     let request: LambdaRequest = serde_json::from_value(payload)?;
     let mut adapter = Adapter::from(service_fn(move |request| {
@@ -62,14 +71,16 @@ async fn invoke(
     Ok(serde_json::to_value(response)?)
 }
 
-/// Closes every tenant's dead chats; a failure is the invocation's error (EventBridge
-/// retries it, and the log says why).
-async fn sweep(stores: Arc<dyn Stores>) -> Result<Value, lambda_runtime::Error> {
+/// Closes every tenant's dead chats and delivers what waits in every outbox (the closings'
+/// events included); a failure to sweep is the invocation's error (EventBridge retries it,
+/// and the log says why).
+async fn sweep(stores: Arc<dyn Stores>, sender: &Sender) -> Result<Value, lambda_runtime::Error> {
     let closed = tokio::task::spawn_blocking(move || stores.sweep_all(Timestamp::now())).await??;
     if closed > 0 {
         tracing::info!(closed, "closed dead chats");
     }
-    Ok(json!({ "closed": closed }))
+    let delivered = sender.drain_everywhere().await;
+    Ok(json!({ "closed": closed, "delivered": delivered }))
 }
 
 #[cfg(test)]

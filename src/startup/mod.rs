@@ -79,8 +79,11 @@ async fn sweeping(stores: Arc<dyn Stores>) {
 /// The schedule's invocations sweep dead chats ([`lambda`]).
 pub async fn lambda(lambda: LambdaSettings) -> Result<(), Failure> {
     let stores = stores(&lambda.settings, &lambda.serve, true)?;
-    let app = Arc::new(app(&lambda.settings, &lambda.serve, stores.clone())?);
-    lambda::run(app, stores).await
+    let sender = Arc::new(Sender::new(stores.clone(), Outbound::new()?));
+    tokio::spawn(sender.clone().run(SEND_ALL_EVERY));
+    let app = app(&lambda.settings, &lambda.serve, stores.clone())?;
+    let app = Arc::new(app.with_sender(sender.clone()));
+    lambda::run(app, stores, sender).await
 }
 
 /// The handler, over the configured stores.

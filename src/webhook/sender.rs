@@ -159,6 +159,22 @@ impl Sender {
         }
     }
 
+    /// Drains every store once: how many deliveries were settled. (On Lambda the
+    /// schedule's invocation does this: no timer runs between invocations.)
+    pub async fn drain_everywhere(&self) -> usize {
+        let mut settled = 0;
+        for place in self.everywhere().await {
+            match self.drain(place.as_ref()).await {
+                Ok(count) => settled += count,
+                Err(error) => {
+                    let tenant = place.as_ref().map(Tenant::as_str).unwrap_or_default();
+                    tracing::warn!(tenant, %error, "webhook deliveries could not be taken or settled");
+                }
+            }
+        }
+        settled
+    }
+
     /// The default store and every tenant's.
     async fn everywhere(&self) -> HashSet<Place> {
         let stores = self.stores.clone();

@@ -14,7 +14,7 @@ use std::process::{Command, Output};
 use crate::pages::{PAGES, shows};
 
 /// The commands run over all pages; fewer means a block stopped being found.
-const ALL_COMMANDS: usize = 21;
+const ALL_COMMANDS: usize = 23;
 
 /// `CHAT_PICKUP_XSRF_SECRET` for every command: a deployment setting like the database, and
 /// `admin issue-ticket --xsrf` (docs/authentication.md) refuses to run without one.

@@ -58,6 +58,11 @@ pub const PAGES: &[Page] = &[
         text: include_str!("../../docs/scaling.md"),
         examples: 0,
     },
+    Page {
+        name: "docs/webhooks.md",
+        text: include_str!("../../docs/webhooks.md"),
+        examples: 0,
+    },
 ];
 
 /// Whether the shown lines' pieces between `...` all appear in `output`, in order.
