@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use crate::time::Timestamp;
 
-/// How long a sender holds the deliveries it took before another may take them.
-pub const LEASE: Duration = Duration::from_secs(30);
+/// How long a sender holds the deliveries it took before another may take them: longer than
+/// a delivery may take (10 s), short enough that a sender that died holds up its sessions'
+/// events no longer than that.
+pub const LEASE: Duration = Duration::from_secs(15);
 
 /// Attempts a delivery gets before its webhook is marked failing (SuperOffice's
 /// TooManyErrors): 1 s, 4 s, 16 s, ... apart, about 90 minutes in all.

@@ -129,6 +129,10 @@ pub trait Store: Send + Sync {
         limit: i64,
     ) -> Result<Vec<Outgoing>, StoreError>;
 
+    /// Whether deliveries wait for a webhook not marked failing, due now or later (a retry,
+    /// a lease still held, a session's earlier event).
+    fn deliveries_waiting(&self) -> Result<bool, StoreError>;
+
     /// Notes what became of delivery `outgoing` at `now`.
     fn settle_delivery(
         &self,

@@ -41,7 +41,7 @@ pub struct Sender {
     name: String,
     /// Stores changed since they were last drained.
     changed: Mutex<HashSet<Place>>,
-    /// Stores whose last drain left deliveries to try again.
+    /// Stores whose last drain left deliveries waiting, to be looked at again every second.
     retrying: Mutex<HashSet<Place>>,
     wake: Notify,
 }
@@ -72,7 +72,6 @@ impl Sender {
         let place = tenant.cloned();
         let store = blocking(move || stores.store(place.as_ref())).await??;
         let mut settled = 0;
-        let mut failed = false;
         loop {
             let (taker, name) = (store.clone(), self.name.clone());
             let taken =
@@ -81,9 +80,6 @@ impl Sender {
                 break;
             }
             let outcomes = join_all(taken.iter().map(|outgoing| self.deliver(outgoing))).await;
-            failed |= outcomes
-                .iter()
-                .any(|outcome| *outcome != Settled::Delivered);
             settled += taken.len();
             let settler = store.clone();
             blocking(move || {
@@ -97,8 +93,10 @@ impl Sender {
             })
             .await??;
         }
+        // What is left falls due later: a retry, a dead sender's lease, a session's next event.
+        let waiting = blocking(move || store.deliveries_waiting()).await??;
         let mut retrying = lock(&self.retrying);
-        match failed {
+        match waiting {
             true => retrying.insert(tenant.cloned()),
             false => retrying.remove(&tenant.cloned()),
         };

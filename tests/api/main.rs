@@ -22,3 +22,4 @@ mod readme;
 mod recovery;
 mod settings;
 mod tenants;
+mod webhook_crash;

@@ -138,6 +138,10 @@ impl Store for Fault {
         Ok(Vec::new())
     }
 
+    fn deliveries_waiting(&self) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+
     fn settle_delivery(&self, _: &Outgoing, _: &Settled, _: Timestamp) -> Result<(), StoreError> {
         Ok(())
     }

@@ -243,6 +243,13 @@ impl Store for PgStore {
         Ok(self.write(async |client| webhooks::take(client, now, sender, limit).await)?)
     }
 
+    fn deliveries_waiting(&self) -> Result<bool, StoreError> {
+        let sql = crate::store::sql::webhooks::WAITING;
+        Ok(self.read(&[sql], async |client| {
+            Ok(client.query_one(sql, &[]).await?.try_get(0)?)
+        })?)
+    }
+
     fn settle_delivery(
         &self,
         outgoing: &Outgoing,

@@ -108,6 +108,10 @@ pub fn outgoing<R: Columns>(row: &R) -> Result<Outgoing, R::Error> {
     })
 }
 
+/// Whether any delivery waits for a webhook that is not failing (due or not).
+pub const WAITING: &str = "SELECT EXISTS (SELECT 1 FROM webhook_delivery d \
+       JOIN webhook w ON w.id = d.webhook_id WHERE NOT w.failing)";
+
 /// Delivery `$1`/`$2` (webhook, event row) done.
 pub const DELIVERED: &str = "DELETE FROM webhook_delivery WHERE webhook_id = $1 AND event_row = $2";
 /// Delivery `$1`/`$2` failed with `$4`: due again at `$3`.

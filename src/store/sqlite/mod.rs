@@ -332,6 +332,13 @@ impl Store for SqliteStore {
         self.watch(taken)
     }
 
+    fn deliveries_waiting(&self) -> Result<bool, StoreError> {
+        let waiting =
+            self.connection()
+                .query_row(&sql::sqlite(sql::webhooks::WAITING), [], |row| row.get(0));
+        self.watch(waiting.map_err(Into::into))
+    }
+
     fn settle_delivery(
         &self,
         outgoing: &Outgoing,
