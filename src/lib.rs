@@ -27,7 +27,9 @@
 //!   every string and date passes through; [`entity`]: SuperOffice's carriers described as
 //!   data.
 //! - At the bottom: [`account`] (associates, accounts, issued secrets, tenants, random
-//!   bytes) and [`time`] (UTC instants, stored and printed).
+//!   bytes), [`time`] (UTC instants, stored and printed) and [`telemetry`] (the metrics'
+//!   names, recorded where things happen; exposed as Prometheus text or CloudWatch EMF by
+//!   [`startup`]).
 
 pub mod account;
 pub mod admin;
@@ -39,5 +41,6 @@ pub mod http;
 pub mod locale;
 pub mod startup;
 pub mod store;
+pub mod telemetry;
 pub mod time;
 pub mod webhook;

@@ -67,7 +67,7 @@ impl LambdaSettings {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API over local HTTP.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Seed demo data into a new or empty database.
     Demo,
     /// Manage associates, topics and the queue.

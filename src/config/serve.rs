@@ -22,6 +22,10 @@ use crate::locale::Zone;
 pub struct ServeArgs {
     #[arg(long, env = "CHAT_PICKUP_ADDR", default_value = "127.0.0.1:9000")]
     pub addr: SocketAddr,
+    /// Serve the metrics (Prometheus text, GET /metrics) on this address - an operator's, never
+    /// the chat's own. Off when not given. (On Lambda the metrics are CloudWatch EMF lines.)
+    #[arg(long, env = "CHAT_PICKUP_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Directory of per-tenant databases: /{tenant}/api/... uses {dir}/{tenant}.db.
     #[arg(long, env = "CHAT_PICKUP_TENANTS_DIR")]
     pub tenants_dir: Option<PathBuf>,

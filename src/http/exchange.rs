@@ -26,6 +26,8 @@ pub struct Exchange {
     pub origin: Verdict,
     /// For a customer route: the origin as its topic judges it ([`Verdict::for_customers`]).
     pub customer_origin: OnceLock<Verdict>,
+    /// The operation the route names, once it is found (for the metrics).
+    pub operation: OnceLock<&'static str>,
     pub preflight: bool,
     pub locale: Result<LocaleRequest, HeaderError>,
     /// How the body is compressed, if at all.
@@ -58,6 +60,7 @@ impl Exchange {
             error_format,
             origin: cors.judge(request.uri(), request.headers()),
             customer_origin: OnceLock::new(),
+            operation: OnceLock::new(),
             preflight: cors::is_preflight(request.method(), request.headers()),
             locale,
             early_zone,

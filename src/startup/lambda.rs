@@ -19,6 +19,9 @@ use crate::http::App;
 use crate::store::Stores;
 use crate::time::Timestamp;
 use crate::webhook::Sender;
+use metrics_cloudwatch_embedded::Collector;
+
+use super::metrics::{emf, read_gauges};
 
 /// The schedule's event, by what EventBridge says of it.
 #[derive(Deserialize)]
@@ -43,10 +46,16 @@ pub async fn run(
     app: Arc<App>,
     stores: Arc<dyn Stores>,
     sender: Arc<Sender>,
+    collector: &'static Collector,
 ) -> Result<(), Failure> {
     lambda_runtime::run_concurrent(service_fn(move |event: LambdaEvent<Value>| {
         let (app, stores, sender) = (app.clone(), stores.clone(), sender.clone());
-        async move { invoke(app, stores, sender, event).await }
+        async move {
+            let request_id = event.context.request_id.clone();
+            let answered = invoke(app, stores, sender, event).await;
+            emf::flush(collector, &request_id, std::io::stdout());
+            answered
+        }
     }))
     .await
     .map_err(|error| -> Failure { error.to_string().into() })
@@ -75,11 +84,16 @@ async fn invoke(
 /// events included); a failure to sweep is the invocation's error (EventBridge retries it,
 /// and the log says why).
 async fn sweep(stores: Arc<dyn Stores>, sender: &Sender) -> Result<Value, lambda_runtime::Error> {
-    let closed = tokio::task::spawn_blocking(move || stores.sweep_all(Timestamp::now())).await??;
+    let sweeping = stores.clone();
+    let closed =
+        tokio::task::spawn_blocking(move || sweeping.sweep_all(Timestamp::now())).await??;
     if closed > 0 {
         tracing::info!(closed, "closed dead chats");
     }
     let delivered = sender.drain_everywhere().await;
+    // Queue depths and the oldest undelivered event, once a minute, with this invocation's
+    // metrics.
+    tokio::task::spawn_blocking(move || read_gauges(stores.as_ref())).await?;
     Ok(json!({ "closed": closed, "delivered": delivered }))
 }
 

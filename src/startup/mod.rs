@@ -6,6 +6,7 @@
 mod lambda;
 pub mod logging;
 pub mod memory;
+pub mod metrics;
 
 use std::sync::Arc;
 
@@ -43,10 +44,31 @@ async fn serve(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
     let sender = Arc::new(Sender::new(stores.clone(), Outbound::new()?));
     tokio::spawn(sender.clone().run(SEND_ALL_EVERY));
     let app = Arc::new(app(settings, args, stores.clone())?.with_sender(sender));
+    if let Some(addr) = args.metrics_addr {
+        serve_metrics(addr, args, stores.clone()).await?;
+    }
     tokio::spawn(sweeping(stores));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!(addr = %listener.local_addr()?, db = %settings.db, "serving");
     server::serve(listener, app).await?;
+    Ok(())
+}
+
+/// Serves the metrics on `addr` from now on; the chat's own address is refused.
+async fn serve_metrics(
+    addr: std::net::SocketAddr,
+    args: &ServeArgs,
+    stores: Arc<dyn Stores>,
+) -> Result<(), Failure> {
+    if addr == args.addr {
+        return Err(
+            "--metrics-addr must differ from --addr: the metrics are the operator's".into(),
+        );
+    }
+    let handle = metrics::prometheus::install()?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "metrics at GET /metrics");
+    tokio::spawn(metrics::prometheus::serve(listener, handle, stores));
     Ok(())
 }
 
@@ -83,7 +105,8 @@ pub async fn lambda(lambda: LambdaSettings) -> Result<(), Failure> {
     tokio::spawn(sender.clone().run(SEND_ALL_EVERY));
     let app = app(&lambda.settings, &lambda.serve, stores.clone())?;
     let app = Arc::new(app.with_sender(sender.clone()));
-    lambda::run(app, stores, sender).await
+    let collector = metrics::emf::install()?;
+    lambda::run(app, stores, sender, collector).await
 }
 
 /// The handler, over the configured stores.

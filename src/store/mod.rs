@@ -133,6 +133,10 @@ pub trait Store: Send + Sync {
     /// a lease still held, a session's earlier event).
     fn deliveries_waiting(&self) -> Result<bool, StoreError>;
 
+    /// The sessions waiting in each topic's queue, by topic id; and when the oldest event
+    /// still waiting for a webhook happened. For the metrics, read when they are scraped.
+    fn gauges(&self) -> Result<Gauges, StoreError>;
+
     /// Notes what became of delivery `outgoing` at `now`.
     fn settle_delivery(
         &self,
@@ -183,6 +187,15 @@ pub struct Page {
     pub status: Option<i64>,
 }
 
+/// What the metrics read of a store when they are scraped.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Gauges {
+    /// Topic id and the sessions waiting in its queue, for every topic with some.
+    pub queue_depths: Vec<(i64, i64)>,
+    /// When the oldest event a webhook (not failing) waits for happened.
+    pub oldest_undelivered: Option<Timestamp>,
+}
+
 /// A login name's failed password verifications, as the store counts them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LoginFailures {
@@ -191,6 +204,9 @@ pub struct LoginFailures {
 }
 
 pub trait Stores: Send + Sync {
+    /// How many tenants' stores are open now.
+    fn open_tenants(&self) -> usize;
+
     /// Every tenant with a database (the default store is not one).
     fn tenants(&self) -> Result<Vec<Tenant>, StoreError>;
 

@@ -132,6 +132,11 @@ impl<S> OpenStores<S> {
         kept
     }
 
+    /// How many tenants are open now.
+    pub fn count(&self) -> usize {
+        self.lock().len()
+    }
+
     /// Takes out the tenants unused for longer than the idle time, least recent first.
     fn idle_ones(&self, entries: &mut LruCache<Tenant, Open<S>>) -> Vec<Arc<S>> {
         let mut idle = Vec::new();

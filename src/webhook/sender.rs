@@ -23,6 +23,7 @@ use crate::account::random;
 use crate::account::tenant::Tenant;
 use crate::chat::outbox::{self, Outgoing, Settled};
 use crate::store::{StoreError, Stores};
+use crate::telemetry;
 use crate::time::Timestamp;
 
 /// Deliveries taken at once.
@@ -127,14 +128,17 @@ impl Sender {
             headers,
             body,
         };
-        match self.outbound.send(delivery).await {
+        let settled = match self.outbound.send(delivery).await {
             Ok(()) => Settled::Delivered,
-            Err(error) => {
-                let settled = outbox::retry(outgoing.attempts, error, Timestamp::now());
-                log_failure(outgoing, &settled);
-                settled
-            }
-        }
+            Err(error) => outbox::retry(outgoing.attempts, error, Timestamp::now()),
+        };
+        log_failure(outgoing, &settled);
+        telemetry::delivery(match settled {
+            Settled::Delivered => "delivered",
+            Settled::Retry { .. } => "failed",
+            Settled::GaveUp { .. } => "gave_up",
+        });
+        settled
     }
 
     /// Forever: drains each store as soon as a change is committed there, the stores with

@@ -14,6 +14,7 @@ mod docs_commands;
 mod failures;
 mod lambda_runtime;
 mod limits;
+mod metrics;
 mod openapi;
 mod pages;
 mod panics;

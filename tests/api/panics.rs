@@ -15,7 +15,7 @@ use chat_pickup::entity::{Object, Shape};
 use chat_pickup::http::App;
 use chat_pickup::locale::Location;
 use chat_pickup::locale::{Language, Resources};
-use chat_pickup::store::{LoginFailures, Page, Place, Store, StoreError, Stores};
+use chat_pickup::store::{Gauges, LoginFailures, Page, Place, Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use http::StatusCode;
 use test_support::credentials::PASSWORD;
@@ -44,6 +44,10 @@ impl Stores for Fault {
             Fault::Panicking => panic!("secret internal detail"),
             Fault::Broken => Ok(Arc::new(Fault::Broken)),
         }
+    }
+
+    fn open_tenants(&self) -> usize {
+        0
     }
 
     fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
@@ -136,6 +140,10 @@ impl Store for Fault {
 
     fn take_deliveries(&self, _: Timestamp, _: &str, _: i64) -> Result<Vec<Outgoing>, StoreError> {
         Ok(Vec::new())
+    }
+
+    fn gauges(&self) -> Result<Gauges, StoreError> {
+        Ok(Gauges::default())
     }
 
     fn deliveries_waiting(&self) -> Result<bool, StoreError> {

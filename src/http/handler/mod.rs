@@ -14,7 +14,7 @@
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Once};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use http::header::{CONTENT_LANGUAGE, HeaderValue};
@@ -42,6 +42,7 @@ use crate::chat::idempotency::IdempotencyKey;
 use crate::locale::Zone;
 use crate::store::bells::Bells;
 use crate::store::{Place, Stores};
+use crate::telemetry;
 use crate::time::Timestamp;
 use crate::webhook::Sender;
 use perform::blocking;
@@ -202,6 +203,7 @@ impl App {
         receipt: &'a Receipt,
     ) -> impl Future<Output = Response<Body>> + Send + 'a {
         async move {
+            let started = Instant::now();
             let watch = Watch::new(receipt);
             let exchange = Exchange::of(&request, &self.cors, &self.default_zone, self.forwarded);
             let served = AssertUnwindSafe(self.serve(&request, &exchange, receipt))
@@ -210,6 +212,8 @@ impl App {
                 .unwrap_or_else(|panic| Err(ApiError::Internal(panic_message(panic.as_ref()))));
             let response = self.finish(&exchange, served);
             watch.disarm();
+            let operation = exchange.operation.get().copied().unwrap_or("unrouted");
+            telemetry::request(operation, response.status().as_u16(), started.elapsed());
             response
         }
     }
@@ -260,6 +264,7 @@ impl App {
             return Ok(preflight_answer(&methods));
         }
         let route = routes::resolve(request.method(), path(request))?;
+        let _ = exchange.operation.set(route.operation.name);
         if request.body().len() > MAX_BODY {
             return Err(ApiError::BodyTooLarge);
         }

@@ -7,6 +7,7 @@ use crate::auth::session_key;
 use crate::chat::{Change, Claim, Refusal};
 use crate::entity::{Object, Value};
 use crate::http::error::ApiError;
+use crate::telemetry;
 
 /// The answer to a pickup's `claim` (of `session`, when one is named), after logging it and
 /// noting a committed pickup on the receipt.
@@ -26,6 +27,15 @@ pub fn claim(call: &Call, session: Option<i64>, claim: Claim) -> Done {
         Claim::Refused(refusal) => line.refused(refusal),
     }
     line.log(call);
+    telemetry::pickup(
+        match &claim {
+            Claim::Picked(Some(_)) => "taken",
+            Claim::Picked(None) => "empty",
+            Claim::Replayed { .. } => "replayed",
+            Claim::Refused(_) => "refused",
+        },
+        line.taken,
+    );
     if let Claim::Picked(Some(pickup)) = &claim {
         let key = call.key.as_ref().map_or("", |keyed| keyed.key.as_str());
         call.receipt

@@ -35,7 +35,7 @@ use deadpool_postgres::{ClientWrapper, Pool};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::{LoginFailures, Page, Place, Store, StoreError, read_back, sql};
+use super::{Gauges, LoginFailures, Page, Place, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
@@ -241,6 +241,24 @@ impl Store for PgStore {
         limit: i64,
     ) -> Result<Vec<Outgoing>, StoreError> {
         Ok(self.write(async |client| webhooks::take(client, now, sender, limit).await)?)
+    }
+
+    fn gauges(&self) -> Result<Gauges, StoreError> {
+        let depths: &str = &crate::store::sql::queue::DEPTHS;
+        let oldest = crate::store::sql::webhooks::OLDEST;
+        Ok(self.read(&[depths, oldest], async |client| {
+            let rows = client.query(depths, &[]).await?;
+            let queue_depths = rows
+                .iter()
+                .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+                .collect::<Result<_, tokio_postgres::Error>>()?;
+            let oldest: Option<chrono::DateTime<chrono::Utc>> =
+                client.query_one(oldest, &[]).await?.try_get(0)?;
+            Ok(Gauges {
+                queue_depths,
+                oldest_undelivered: oldest.map(Timestamp::from_utc),
+            })
+        })?)
     }
 
     fn deliveries_waiting(&self) -> Result<bool, StoreError> {

@@ -101,6 +101,10 @@ impl Stores for PgStores {
         super::watch::watch(self.target.clone(), bells);
     }
 
+    fn open_tenants(&self) -> usize {
+        self.tenants.count()
+    }
+
     fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
         let schemas: Vec<String> =
             self.default_store()?

@@ -23,6 +23,14 @@ pub static WAITS: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// Each topic's sessions waiting for an agent, for the metrics: topic id, count.
+pub static DEPTHS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT s.topic_id, count(*) FROM chat_session s WHERE {} GROUP BY s.topic_id",
+        *WAITS
+    )
+});
+
 /// A session in progress: the condition of the partial index `chat_session_active_rank`, to
 /// the letter, so that the index serves every statement that repeats it.
 pub static IN_PROGRESS_SQL: LazyLock<String> =

@@ -112,6 +112,11 @@ pub fn outgoing<R: Columns>(row: &R) -> Result<Outgoing, R::Error> {
 pub const WAITING: &str = "SELECT EXISTS (SELECT 1 FROM webhook_delivery d \
        JOIN webhook w ON w.id = d.webhook_id WHERE NOT w.failing)";
 
+/// When the oldest event a webhook that is not failing waits for happened (NULL: none).
+pub const OLDEST: &str = "SELECT min(e.created) FROM webhook_delivery d \
+       JOIN webhook w ON w.id = d.webhook_id JOIN chat_event e ON e.id = d.event_row \
+     WHERE NOT w.failing";
+
 /// Delivery `$1`/`$2` (webhook, event row) done.
 pub const DELIVERED: &str = "DELETE FROM webhook_delivery WHERE webhook_id = $1 AND event_row = $2";
 /// Delivery `$1`/`$2` failed with `$4`: due again at `$3`.

@@ -36,7 +36,7 @@ use std::sync::{Arc, LazyLock};
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use super::{LoginFailures, Page, Place, Store, StoreError, read_back, sql};
+use super::{Gauges, LoginFailures, Page, Place, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
 use crate::chat::create::{Draft, Visitor};
@@ -330,6 +330,25 @@ impl Store for SqliteStore {
             .writer
             .run(move |connection| Ok(webhooks::take(connection, now, &sender, limit)?));
         self.watch(taken)
+    }
+
+    fn gauges(&self) -> Result<Gauges, StoreError> {
+        let connection = self.connection();
+        let read = || -> rusqlite::Result<Gauges> {
+            let mut depths = connection.prepare_cached(&sql::sqlite(&sql::queue::DEPTHS))?;
+            let queue_depths = depths
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let oldest_undelivered =
+                connection.query_row(sql::webhooks::OLDEST, [], |row| row.get(0))?;
+            Ok(Gauges {
+                queue_depths,
+                oldest_undelivered,
+            })
+        };
+        let gauges = read();
+        drop(connection);
+        self.watch(gauges.map_err(Into::into))
     }
 
     fn deliveries_waiting(&self) -> Result<bool, StoreError> {

@@ -123,6 +123,10 @@ impl Stores for SqliteStores {
         })
     }
 
+    fn open_tenants(&self) -> usize {
+        self.tenants.count()
+    }
+
     fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
         self.tenant_names()
     }

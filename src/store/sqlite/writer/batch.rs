@@ -56,6 +56,7 @@ fn commit_some(connection: &mut Connection, jobs: &mut std::vec::IntoIter<Job>) 
         }
     }
     let committed = transaction.commit().map_err(StoreError::from);
+    crate::telemetry::batch(finished.len());
     for done in finished {
         (done.answer)(committed.clone());
     }
