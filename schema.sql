@@ -807,7 +807,7 @@ CREATE INDEX IF NOT EXISTS customer_key_created ON customer_key (created);
 -- Ours: the outbox of SuperOffice's chat webhook events - one row per committed change of a
 -- session, written in the change's own transaction (so it exists if and only if the change
 -- does), with the session's FieldValues as the change left them. Delivered to each webhook
--- that asks for its event through webhook_delivery; swept a week after every delivery is done.
+-- that asks for its event through webhook_delivery; swept once a week old and delivered.
 CREATE TABLE IF NOT EXISTS chat_event (
     id                INTEGER PRIMARY KEY,
     event_id          TEXT NOT NULL,              -- EventId: a random UUID
@@ -850,10 +850,10 @@ CREATE TABLE IF NOT EXISTS webhook (
 );
 
 -- Ours: an event one webhook is still to receive, queued with the event in the change's
--- transaction; gone once the receiver took it. A session's events go out in order: the next
+-- transaction; gone once the receiver took it, or with its webhook. A session's events go out in order: the next
 -- waits for the one before.
 CREATE TABLE IF NOT EXISTS webhook_delivery (
-    webhook_id  INTEGER NOT NULL REFERENCES webhook (id),
+    webhook_id  INTEGER NOT NULL REFERENCES webhook (id) ON DELETE CASCADE,
     event_row   INTEGER NOT NULL REFERENCES chat_event (id),
     session_id  INTEGER NOT NULL,
     attempts    INTEGER NOT NULL DEFAULT 0,
@@ -864,5 +864,7 @@ CREATE TABLE IF NOT EXISTS webhook_delivery (
 );
 CREATE INDEX IF NOT EXISTS webhook_delivery_session
     ON webhook_delivery (webhook_id, session_id, event_row);
+-- The events no webhook waits for any more (the sweep), without reading every delivery.
+CREATE INDEX IF NOT EXISTS webhook_delivery_event ON webhook_delivery (event_row);
 
 PRAGMA user_version = 12;

@@ -10,7 +10,7 @@ types. The rules:
   * INTEGER PRIMARY KEY is an identity column; after shipped rows with explicit ids its
     sequence is moved past them, so rows added later get new ids;
   * UNIQUE COLLATE NOCASE becomes a unique index on lower(column);
-  * REFERENCES move to ALTER TABLE ... ADD CONSTRAINT after all tables (SQLite accepts
+  * REFERENCES (with ON DELETE CASCADE where given) move to ALTER TABLE ... ADD CONSTRAINT after all tables (SQLite accepts
     references to tables defined later, PostgreSQL does not), each skipped if present;
   * INSERT OR IGNORE / OR REPLACE become ON CONFLICT DO NOTHING / DO UPDATE;
   * PRAGMA user_version is dropped: the PostgreSQL migration keeps its own version table.
@@ -43,7 +43,7 @@ FLAGS = {
 TABLE_FLAGS = {("chat_message", "read_by_customer")}
 
 COLUMN = re.compile(r"^(\s+)(\w+)(\s+)(INTEGER|TEXT|REAL)\b(.*)$")
-REFERENCE = re.compile(r"\s+REFERENCES (\w+) \((\w+)\)")
+REFERENCE = re.compile(r"\s+REFERENCES (\w+) \((\w+)\)( ON DELETE CASCADE)?")
 
 
 def column(table, line, references, nocase, identity):
@@ -53,7 +53,7 @@ def column(table, line, references, nocase, identity):
     indent, name, space, kind, rest = match.groups()
     reference = REFERENCE.search(rest)
     if reference:
-        references.append((table, name, reference.group(1), reference.group(2)))
+        references.append((table, name, reference.group(1), reference.group(2), reference.group(3) or ""))
         rest = REFERENCE.sub("", rest)
     if " UNIQUE COLLATE NOCASE" in rest:
         nocase.append((table, name))
@@ -127,10 +127,10 @@ def convert(source):
         )
     out.append("")
     out.append("-- Foreign keys, after every table exists; each is added once.")
-    for table, name, target, key in references:
+    for table, name, target, key, cascade in references:
         out.append(
             f"DO $$ BEGIN ALTER TABLE {table} ADD CONSTRAINT {table}_{name}_fkey "
-            f"FOREIGN KEY ({name}) REFERENCES {target} ({key}); "
+            f"FOREIGN KEY ({name}) REFERENCES {target} ({key}){cascade}; "
             "EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
         )
     return "\n".join(out) + "\n"

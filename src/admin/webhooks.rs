@@ -9,8 +9,8 @@ use crate::chat::events::Kind;
 use crate::chat::outbox::{FieldValues, Hook, Outgoing};
 use crate::store::admin::{Admin, NewWebhook};
 use crate::time::Timestamp;
-use crate::webhook::client::{Delivery, Outbound};
-use crate::webhook::{payload, signature};
+use crate::webhook::client::Outbound;
+use crate::webhook::sender;
 
 /// The shortest secret accepted: it is the only proof a delivery is ours.
 const SHORTEST_SECRET: usize = 16;
@@ -22,7 +22,7 @@ pub enum Command {
     Add {
         #[arg(long)]
         name: String,
-        /// Where deliveries are POSTed: an https:// (or http://) URL.
+        /// Where deliveries are POSTed: an https:// URL (http:// only to this machine).
         #[arg(long)]
         url: String,
         /// Comma-separated: chatsession.created, chatsession.changed, chatsession.message.
@@ -31,8 +31,9 @@ pub enum Command {
             default_value = "chatsession.created,chatsession.changed,chatsession.message"
         )]
         events: String,
-        /// At least 16 characters; kept to sign with, never shown again.
-        #[arg(long)]
+        /// At least 16 characters; kept to sign with, never shown again. (Better from
+        /// CHAT_PICKUP_WEBHOOK_SECRET, which keeps it out of the process list.)
+        #[arg(long, env = "CHAT_PICKUP_WEBHOOK_SECRET", hide_env_values = true)]
         secret: String,
     },
     /// List the webhooks: URL, events, whether failing, deliveries waiting (never secrets).
@@ -104,10 +105,23 @@ fn checked(name: &str, url: &str, events: &str, secret: &str) -> Result<NewWebho
     let uri: http::Uri = url
         .parse()
         .map_err(|_| format!("--url {url:?} is not a URL"))?;
-    if !matches!(uri.scheme_str(), Some("https" | "http")) || uri.host().is_none() {
-        return Err(format!(
-            "--url {url:?} must be an https:// or http:// URL with a host"
-        ));
+    let host = uri.host().unwrap_or_default();
+    let this_machine = matches!(host, "localhost" | "127.0.0.1" | "[::1]" | "::1");
+    match uri.scheme_str() {
+        Some("https") if !host.is_empty() => {}
+        Some("http") if this_machine => {}
+        _ => {
+            return Err(format!(
+                "--url {url:?} must be an https:// URL (http:// only to this machine: the \
+                 deliveries carry the customers' messages)"
+            ));
+        }
+    }
+    if uri
+        .authority()
+        .is_some_and(|authority| authority.as_str().contains('@'))
+    {
+        return Err("--url must not carry a user name or password (it would be listed)".into());
     }
     let kinds = events
         .split(',')
@@ -134,6 +148,7 @@ fn checked(name: &str, url: &str, events: &str, secret: &str) -> Result<NewWebho
 fn test(hook: Hook) -> Result<(), String> {
     let outgoing = Outgoing {
         hook,
+        claim: String::new(),
         row: 0,
         attempts: 1,
         event_id: random::uuid(),
@@ -146,24 +161,7 @@ fn test(hook: Hook) -> Result<(), String> {
         fields: FieldValues::default(),
         message: None,
     };
-    let body = payload::body(&outgoing);
-    let headers = vec![
-        (
-            "content-type",
-            "application/json; charset=utf-8".to_string(),
-        ),
-        ("x-superoffice-event", outgoing.event.clone()),
-        ("x-superoffice-eventid", outgoing.event_id.clone()),
-        (
-            "x-superoffice-signature",
-            signature::sign(&outgoing.hook.secret, &body),
-        ),
-    ];
-    let delivery = Delivery {
-        url: &outgoing.hook.url,
-        headers,
-        body,
-    };
+    let delivery = sender::delivery(&outgoing);
     let outbound = Outbound::new().map_err(|error| format!("no TLS roots: {error}"))?;
     let sent = async { outbound.send(delivery).await };
     match tokio::runtime::Handle::try_current() {
@@ -195,6 +193,18 @@ mod tests {
             checked("crm", "ftp://x", "chatsession.created", secret)
                 .unwrap_err()
                 .contains("https://")
+        );
+        let refused = |url| checked("crm", url, "chatsession.created", secret).unwrap_err();
+        assert!(refused("http://crm.example.com/").contains("this machine"));
+        assert!(refused("https://u:p@crm.example.com/").contains("password"));
+        assert!(
+            checked(
+                "crm",
+                "http://127.0.0.1:8080/hook",
+                "chatsession.created",
+                secret
+            )
+            .is_ok()
         );
         assert!(
             checked("crm", "https://x/", "chatsession.deleted", secret)

@@ -14,13 +14,14 @@ use crate::time::Timestamp;
 pub const LEASE: Duration = Duration::from_secs(15);
 
 /// Attempts a delivery gets before its webhook is marked failing (SuperOffice's
-/// TooManyErrors): 1 s, 4 s, 16 s, ... apart, about 90 minutes in all.
+/// TooManyErrors): 1 s, 4 s, 16 s, ... apart, about 83 minutes in all.
 pub const ATTEMPTS: i64 = 8;
 
 /// The longest wait between two attempts.
 const LONGEST_WAIT: Duration = Duration::from_secs(60 * 60);
 
-/// How long events are kept after every webhook took them.
+/// How old a delivered event gets before the sweep removes it (one a webhook still waits
+/// for is kept).
 pub const KEPT: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 /// The session's fields as the change left them (SuperOffice's `FieldValues`); ids of
@@ -55,7 +56,7 @@ pub struct PostedMessage {
 }
 
 /// Where a delivery goes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Hook {
     pub id: i64,
     pub name: String,
@@ -64,10 +65,23 @@ pub struct Hook {
     pub secret: String,
 }
 
+impl std::fmt::Debug for Hook {
+    /// Everything but the secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hook")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One event for one webhook, taken out of the outbox to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outgoing {
     pub hook: Hook,
+    /// The take it was taken under: it is settled only while still held under it.
+    pub claim: String,
     /// The event's row: with the webhook, which delivery this is.
     pub row: i64,
     /// Attempts so far, this one included.

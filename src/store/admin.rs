@@ -77,13 +77,24 @@ impl From<StoreError> for AdminError {
 }
 
 /// A webhook to register: where the events it names go, signed with its secret.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewWebhook {
     pub name: String,
     pub url: String,
     /// Event names, comma-separated.
     pub events: String,
     pub secret: String,
+}
+
+impl fmt::Debug for NewWebhook {
+    /// Everything but the secret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewWebhook")
+            .field("name", &self.name)
+            .field("url", &self.url)
+            .field("events", &self.events)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A registered webhook as `admin webhook list` shows it (never its secret).

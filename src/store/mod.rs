@@ -120,12 +120,12 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<Vec<Object>>, StoreError>;
 
     /// Takes up to `limit` deliveries of the outbox due at `now` ([`crate::chat::outbox`]),
-    /// as sender `sender` for [`crate::chat::outbox::LEASE`]; what they send, in the order
-    /// their events were recorded.
+    /// under `claim` (new for every take) for [`crate::chat::outbox::LEASE`]; what they send,
+    /// in the order their events were recorded.
     fn take_deliveries(
         &self,
         now: Timestamp,
-        sender: &str,
+        claim: &str,
         limit: i64,
     ) -> Result<Vec<Outgoing>, StoreError>;
 

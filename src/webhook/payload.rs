@@ -87,6 +87,7 @@ mod tests {
                 url: "https://crm.example.com/hook".into(),
                 secret: "s3cret-s3cret-s3cret".into(),
             },
+            claim: String::new(),
             row: 9,
             attempts: 1,
             event_id: "e87ac619-c864-4881-89eb-07ca5521ee2c".into(),

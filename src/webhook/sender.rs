@@ -5,10 +5,11 @@
 //! side by side, and a session's events still arrive in the order they were committed.
 //!
 //! On the local server [`Sender::run`] drains a store as soon as the handler says a change
-//! was committed there ([`Sender::changed`]), the stores with deliveries to retry every
+//! was committed there ([`Sender::changed`]), the stores with deliveries still waiting every
 //! second, and every store every minute (what other processes recorded, or this one before a
-//! restart). A slow or dead receiver holds nobody up but its own deliveries: sending runs on
-//! its own tasks, never on a request's.
+//! restart). Each store is drained on a task of its own, one at a time per store, a few
+//! batches a visit: a slow or dead receiver holds up only the deliveries of its own store,
+//! never another tenant's, and never a request.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -16,6 +17,7 @@ use std::time::Duration;
 
 use futures_util::future::join_all;
 use tokio::sync::Notify;
+use tokio::time::MissedTickBehavior;
 
 use super::client::{Delivery, Outbound};
 use super::{payload, signature};
@@ -29,7 +31,10 @@ use crate::time::Timestamp;
 /// Deliveries taken at once.
 const BATCH: i64 = 32;
 
-/// How often the stores with deliveries to retry are looked at.
+/// Batches sent in one visit to a store, before the others get their turn.
+const BATCHES_A_VISIT: usize = 8;
+
+/// How often the stores with deliveries waiting are looked at.
 const RETRY_EVERY: Duration = Duration::from_secs(1);
 
 /// Where deliveries are waiting: the default store (`None`) or a tenant's.
@@ -38,12 +43,14 @@ type Place = Option<Tenant>;
 pub struct Sender {
     stores: Arc<dyn Stores>,
     outbound: Outbound,
-    /// This sender's name on what it takes: another process's sender takes other rows.
+    /// This sender's name; each take's claim begins with it.
     name: String,
     /// Stores changed since they were last drained.
     changed: Mutex<HashSet<Place>>,
-    /// Stores whose last drain left deliveries waiting, to be looked at again every second.
+    /// Stores whose last drain left deliveries waiting, looked at again every second.
     retrying: Mutex<HashSet<Place>>,
+    /// Stores being drained now: another drain of the same store waits for the next turn.
+    draining: Mutex<HashSet<Place>>,
     wake: Notify,
 }
 
@@ -55,6 +62,7 @@ impl Sender {
             name: format!("sender-{}", random::hex::<8>()),
             changed: Mutex::default(),
             retrying: Mutex::default(),
+            draining: Mutex::default(),
             wake: Notify::new(),
         }
     }
@@ -66,17 +74,25 @@ impl Sender {
         self.wake.notify_one();
     }
 
-    /// Sends what is due in `tenant`'s store until nothing is: how many deliveries were
-    /// settled (delivered or not).
+    /// Sends what is due in `tenant`'s store, a few batches at most: how many deliveries were
+    /// settled (delivered or not). A store left with deliveries waiting is looked at again
+    /// within a second.
     pub async fn drain(&self, tenant: Option<&Tenant>) -> Result<usize, StoreError> {
-        let stores = self.stores.clone();
         let place = tenant.cloned();
-        let store = blocking(move || stores.store(place.as_ref())).await??;
+        let stores = self.stores.clone();
+        let store = match blocking(move || stores.store(place.as_ref())).await? {
+            Ok(store) => store,
+            Err(error) => {
+                // A tenant that went away has nothing to send any more.
+                lock(&self.retrying).remove(&tenant.cloned());
+                return Err(error);
+            }
+        };
         let mut settled = 0;
-        loop {
-            let (taker, name) = (store.clone(), self.name.clone());
+        for _ in 0..BATCHES_A_VISIT {
+            let (taker, claim) = (store.clone(), self.claim());
             let taken =
-                blocking(move || taker.take_deliveries(Timestamp::now(), &name, BATCH)).await??;
+                blocking(move || taker.take_deliveries(Timestamp::now(), &claim, BATCH)).await??;
             if taken.is_empty() {
                 break;
             }
@@ -85,16 +101,15 @@ impl Sender {
             let settler = store.clone();
             blocking(move || {
                 let now = Timestamp::now();
-                taken
-                    .iter()
-                    .zip(&outcomes)
-                    .try_for_each(|(outgoing, outcome)| {
-                        settler.settle_delivery(outgoing, outcome, now)
-                    })
+                let mut pairs = taken.iter().zip(&outcomes);
+                pairs.try_for_each(|(outgoing, outcome)| {
+                    settler.settle_delivery(outgoing, outcome, now)
+                })
             })
             .await??;
         }
-        // What is left falls due later: a retry, a dead sender's lease, a session's next event.
+        // What is left falls due later: a retry, a dead sender's lease, a session's next
+        // event - or the next batch of a busy store.
         let waiting = blocking(move || store.deliveries_waiting()).await??;
         let mut retrying = lock(&self.retrying);
         match waiting {
@@ -104,31 +119,15 @@ impl Sender {
         Ok(settled)
     }
 
+    /// A claim of its own for one take: two takes, even of one sender, never read back each
+    /// other's deliveries.
+    fn claim(&self) -> String {
+        format!("{}-{}", self.name, random::hex::<8>())
+    }
+
     /// Sends `outgoing` once: what became of it.
     async fn deliver(&self, outgoing: &Outgoing) -> Settled {
-        let body = payload::body(outgoing);
-        let headers = vec![
-            (
-                "content-type",
-                "application/json; charset=utf-8".to_string(),
-            ),
-            (
-                "user-agent",
-                concat!("chat-pickup/", env!("CARGO_PKG_VERSION")).to_string(),
-            ),
-            ("x-superoffice-event", outgoing.event.clone()),
-            ("x-superoffice-eventid", outgoing.event_id.clone()),
-            (
-                "x-superoffice-signature",
-                signature::sign(&outgoing.hook.secret, &body),
-            ),
-        ];
-        let delivery = Delivery {
-            url: &outgoing.hook.url,
-            headers,
-            body,
-        };
-        let settled = match self.outbound.send(delivery).await {
+        let settled = match self.outbound.send(delivery(outgoing)).await {
             Ok(()) => Settled::Delivered,
             Err(error) => outbox::retry(outgoing.attempts, error, Timestamp::now()),
         };
@@ -142,10 +141,14 @@ impl Sender {
     }
 
     /// Forever: drains each store as soon as a change is committed there, the stores with
-    /// deliveries to retry every second, and every store every `every`.
+    /// deliveries waiting every second, and every store every `every` - each store on a task
+    /// of its own.
     pub async fn run(self: Arc<Self>, every: Duration) {
         let mut retry = tokio::time::interval(RETRY_EVERY);
         let mut all = tokio::time::interval(every);
+        // After a long pause (a Lambda instance thawed) one look is enough, not a burst.
+        retry.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        all.set_missed_tick_behavior(MissedTickBehavior::Skip);
         loop {
             let due: HashSet<Place> = tokio::select! {
                 () = self.wake.notified() => std::mem::take(&mut *lock(&self.changed)),
@@ -153,12 +156,20 @@ impl Sender {
                 _ = all.tick() => self.everywhere().await,
             };
             for place in due {
-                if let Err(error) = self.drain(place.as_ref()).await {
-                    let tenant = place.as_ref().map(Tenant::as_str).unwrap_or_default();
-                    tracing::warn!(tenant, %error, "webhook deliveries could not be taken or settled");
+                if lock(&self.draining).insert(place.clone()) {
+                    tokio::spawn(self.clone().visit(place));
                 }
             }
         }
+    }
+
+    /// One drain of `place`, logged if it fails; then the store is free for the next.
+    async fn visit(self: Arc<Self>, place: Place) {
+        if let Err(error) = self.drain(place.as_ref()).await {
+            let tenant = place.as_ref().map(Tenant::as_str).unwrap_or_default();
+            tracing::warn!(tenant, %error, "webhook deliveries could not be taken or settled");
+        }
+        lock(&self.draining).remove(&place);
     }
 
     /// Drains every store once: how many deliveries were settled. (On Lambda the
@@ -190,6 +201,32 @@ impl Sender {
         std::iter::once(None)
             .chain(tenants.into_iter().map(Some))
             .collect()
+    }
+}
+
+/// The request that delivers `outgoing`: its payload, signed, with SuperOffice's headers.
+pub fn delivery(outgoing: &Outgoing) -> Delivery<'_> {
+    let body = payload::body(outgoing);
+    let headers = vec![
+        (
+            "content-type",
+            "application/json; charset=utf-8".to_string(),
+        ),
+        (
+            "user-agent",
+            concat!("chat-pickup/", env!("CARGO_PKG_VERSION")).to_string(),
+        ),
+        ("x-superoffice-event", outgoing.event.clone()),
+        ("x-superoffice-eventid", outgoing.event_id.clone()),
+        (
+            "x-superoffice-signature",
+            signature::sign(&outgoing.hook.secret, &body),
+        ),
+    ];
+    Delivery {
+        url: &outgoing.hook.url,
+        headers,
+        body,
     }
 }
 

@@ -15,7 +15,7 @@ use crate::store::sql::events::{RECORD, fan_out};
 /// [`RECORD`], and the [`fan_out`] of the row it made, due when it happened: `$1`-`$8` as
 /// [`RECORD`] takes them.
 pub static RECORD_AND_FAN_OUT: LazyLock<String> = LazyLock::new(|| {
-    let fan_out = fan_out("(SELECT id FROM recorded)", "$8");
+    let fan_out = fan_out("(SELECT id FROM recorded)", "$8", " FOR KEY SHARE");
     format!("WITH recorded AS ({RECORD}) {fan_out}")
 });
 

@@ -237,10 +237,10 @@ impl Store for PgStore {
     fn take_deliveries(
         &self,
         now: Timestamp,
-        sender: &str,
+        claim: &str,
         limit: i64,
     ) -> Result<Vec<Outgoing>, StoreError> {
-        Ok(self.write(async |client| webhooks::take(client, now, sender, limit).await)?)
+        Ok(self.write(async |client| webhooks::take(client, now, claim, limit).await)?)
     }
 
     fn gauges(&self) -> Result<Gauges, StoreError> {

@@ -58,7 +58,6 @@ pub(super) async fn list(client: &ClientWrapper) -> Result<Vec<WebhookInfo>, Fai
 }
 
 pub(super) async fn remove(client: &ClientWrapper, name: &str) -> Result<(), Failure> {
-    execute(client, webhooks::FORGET, &[&name]).await?;
     match execute(client, webhooks::REMOVE, &[&name]).await? {
         0 => Err(AdminError::unknown("webhook", name).into()),
         _ => Ok(()),
@@ -89,17 +88,17 @@ pub(super) async fn hook(client: &ClientWrapper, name: &str) -> Result<Hook, Fai
     })
 }
 
-/// Takes the due deliveries for `sender`.
+/// Takes the due deliveries under `claim`.
 pub(super) async fn take(
     client: &ClientWrapper,
     now: Timestamp,
-    sender: &str,
+    claim: &str,
     limit: i64,
 ) -> Result<Vec<Outgoing>, Failure> {
     let (at, until) = (now.utc(), now.after(outbox::LEASE).utc());
-    let values: [&(dyn ToSql + Sync); 4] = [&at, &until, &limit, &sender];
+    let values: [&(dyn ToSql + Sync); 4] = [&at, &until, &limit, &claim];
     execute(client, &TAKE, &values).await?;
-    let taken = rows(client, webhooks::TAKEN, &[&sender]).await?;
+    let taken = rows(client, webhooks::TAKEN, &[&claim]).await?;
     let outgoing = taken.iter().map(webhooks::outgoing);
     Ok(outgoing.collect::<Result<_, _>>()?)
 }
@@ -111,19 +110,22 @@ pub(super) async fn settle(
     settled: &Settled,
     now: Timestamp,
 ) -> Result<(), Failure> {
-    let (hook, event_row) = (outgoing.hook.id, outgoing.row);
+    let (hook, event_row, claim) = (outgoing.hook.id, outgoing.row, &outgoing.claim);
+    let failed = async |at: Timestamp, error: &str| {
+        let values: [&(dyn ToSql + Sync); 5] = [&hook, &event_row, &at.utc(), &error, claim];
+        execute(client, webhooks::FAILED, &values).await
+    };
     match settled {
         Settled::Delivered => {
-            execute(client, webhooks::DELIVERED, &[&hook, &event_row]).await?;
+            execute(client, webhooks::DELIVERED, &[&hook, &event_row, claim]).await?;
         }
         Settled::Retry { at, error } => {
-            let values: [&(dyn ToSql + Sync); 4] = [&hook, &event_row, &at.utc(), error];
-            execute(client, webhooks::FAILED, &values).await?;
+            failed(*at, error).await?;
         }
         Settled::GaveUp { error } => {
-            let values: [&(dyn ToSql + Sync); 4] = [&hook, &event_row, &now.utc(), error];
-            execute(client, webhooks::FAILED, &values).await?;
-            execute(client, webhooks::GIVE_UP, &[&hook]).await?;
+            if failed(now, error).await? > 0 {
+                execute(client, webhooks::GIVE_UP, &[&hook]).await?;
+            }
         }
     }
     Ok(())

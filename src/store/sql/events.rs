@@ -15,11 +15,12 @@ pub const RECORD: &str = "INSERT INTO chat_event (event_id, event, session_id, m
      FROM chat_session WHERE id = $3 RETURNING id";
 
 /// The event row `row` (event `$2` of session `$3`) queued, due at `due`, for every webhook
-/// whose events name it.
-pub fn fan_out(row: &str, due: &str) -> String {
+/// whose events name it; `lock` follows the webhooks' rows (PostgreSQL: kept from being
+/// removed until the change commits, so a removal waits rather than failing either side).
+pub fn fan_out(row: &str, due: &str, lock: &str) -> String {
     format!(
         "INSERT INTO webhook_delivery (webhook_id, event_row, session_id, due) \
          SELECT id, {row}, $3, {due} FROM webhook \
-         WHERE ',' || events || ',' LIKE '%,' || $2 || ',%'"
+         WHERE ',' || events || ',' LIKE '%,' || $2 || ',%'{lock}"
     )
 }

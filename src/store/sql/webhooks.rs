@@ -17,19 +17,18 @@ pub const LIST: &str = "SELECT w.name, w.url, w.events, w.failing, \
           WHERE d.webhook_id = w.id) \
      FROM webhook w ORDER BY w.name";
 
-/// Webhook `$1`'s deliveries, before the webhook itself goes ([`REMOVE`]).
-pub const FORGET: &str = "DELETE FROM webhook_delivery \
-     WHERE webhook_id = (SELECT id FROM webhook WHERE name = $1)";
-/// Webhook `$1`.
+/// Webhook `$1`, its deliveries with it (`ON DELETE CASCADE`).
 pub const REMOVE: &str = "DELETE FROM webhook WHERE name = $1";
-/// Webhook `$1` no longer failing, its deliveries due at `$2` with their attempts anew.
+/// Webhook `$1` no longer failing ...
 pub const RESUME: &str = "UPDATE webhook SET failing = FALSE WHERE name = $1";
+/// ... and its deliveries due at `$2`, with their attempts anew.
 pub const RESUME_DELIVERIES: &str = "UPDATE webhook_delivery SET due = $2, attempts = 0 \
      WHERE webhook_id = (SELECT id FROM webhook WHERE name = $1)";
 /// Webhook `$1` as deliveries use it.
 pub const HOOK: &str = "SELECT id, name, url, secret FROM webhook WHERE name = $1";
 
-/// The deliveries due at `$1`, at most `$3`, taken by sender `$4` until `$2`: a session's
+/// The deliveries due at `$1`, at most `$3`, taken until `$2` under claim `$4` (new for
+/// every take, so that two takes never read back each other's rows): a session's
 /// delivery is due only when none before it waits for the same webhook. (`lock` follows the
 /// choice: PostgreSQL's row locks, so that senders side by side take different rows.)
 pub fn take(lock: &str) -> String {
@@ -46,13 +45,13 @@ pub fn take(lock: &str) -> String {
     )
 }
 
-/// What the deliveries sender `$1` took send, in the order the events were recorded.
+/// What the deliveries taken under claim `$1` send, in the order the events were recorded.
 pub const TAKEN: &str = "SELECT w.id, w.name, w.url, w.secret, d.event_row, d.attempts, \
        e.event_id, e.event, e.session_id, e.changes, e.associate_id, e.context, e.created, \
        e.alert_level, e.chatbot_isactive, e.consented, e.contact_id, e.customer_alias, \
        e.customer_id, e.project_id, e.rating, e.sale_id, e.status, e.ticket_id, e.topic_id, \
        e.user_id, e.transfer_to, \
-       m.id, m.message, m.type, m.special_type, m.special_param, m.author \
+       m.id, m.message, m.type, m.special_type, m.special_param, m.author, d.claim \
      FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id \
        JOIN chat_event e ON e.id = d.event_row \
        LEFT JOIN chat_message m ON m.id = e.message_id \
@@ -79,6 +78,7 @@ pub fn outgoing<R: Columns>(row: &R) -> Result<Outgoing, R::Error> {
             url: row.text(2)?,
             secret: row.text(3)?,
         },
+        claim: row.text(33)?,
         row: row.int(4)?,
         attempts: row.int(5)?,
         event_id: row.text(6)?,
@@ -117,11 +117,13 @@ pub const OLDEST: &str = "SELECT min(e.created) FROM webhook_delivery d \
        JOIN webhook w ON w.id = d.webhook_id JOIN chat_event e ON e.id = d.event_row \
      WHERE NOT w.failing";
 
-/// Delivery `$1`/`$2` (webhook, event row) done.
-pub const DELIVERED: &str = "DELETE FROM webhook_delivery WHERE webhook_id = $1 AND event_row = $2";
-/// Delivery `$1`/`$2` failed with `$4`: due again at `$3`.
+/// Delivery `$1`/`$2` (webhook, event row), still held under claim `$3`, done. (A sender
+/// whose lease ran out while it sent changes nothing: another holds the delivery now.)
+pub const DELIVERED: &str = "DELETE FROM webhook_delivery \
+     WHERE webhook_id = $1 AND event_row = $2 AND claim = $3";
+/// Delivery `$1`/`$2`, still held under claim `$5`, failed with `$4`: due again at `$3`.
 pub const FAILED: &str = "UPDATE webhook_delivery SET due = $3, last_error = $4, claim = '' \
-     WHERE webhook_id = $1 AND event_row = $2";
+     WHERE webhook_id = $1 AND event_row = $2 AND claim = $5";
 /// Webhook `$1` failing: nothing more is sent to it until it is resumed.
 pub const GIVE_UP: &str = "UPDATE webhook SET failing = TRUE WHERE id = $1";
 

@@ -11,7 +11,7 @@ use crate::store::sql::{self, events};
 
 static RECORD: LazyLock<String> = LazyLock::new(|| sql::sqlite(events::RECORD));
 /// `$1` the event's row, `$2` its event, `$3` its session, `$4` when it is due.
-static FAN_OUT: LazyLock<String> = LazyLock::new(|| sql::sqlite(&events::fan_out("$1", "$4")));
+static FAN_OUT: LazyLock<String> = LazyLock::new(|| sql::sqlite(&events::fan_out("$1", "$4", "")));
 
 /// Records `happened` and queues it for the webhooks that want it.
 pub(super) fn record(transaction: &Connection, happened: &Happened) -> rusqlite::Result<()> {

@@ -322,13 +322,13 @@ impl Store for SqliteStore {
     fn take_deliveries(
         &self,
         now: Timestamp,
-        sender: &str,
+        claim: &str,
         limit: i64,
     ) -> Result<Vec<Outgoing>, StoreError> {
-        let sender = sender.to_string();
+        let claim = claim.to_string();
         let taken = self
             .writer
-            .run(move |connection| Ok(webhooks::take(connection, now, &sender, limit)?));
+            .run(move |connection| Ok(webhooks::take(connection, now, &claim, limit)?));
         self.watch(taken)
     }
 

@@ -58,7 +58,6 @@ pub(super) fn list(connection: &Connection) -> Result<Vec<WebhookInfo>, AdminErr
 }
 
 pub(super) fn remove(transaction: &Connection, name: &str) -> Result<(), AdminError> {
-    transaction.execute(&sql::sqlite(webhooks::FORGET), [name])?;
     match transaction.execute(&sql::sqlite(webhooks::REMOVE), [name])? {
         0 => Err(AdminError::unknown("webhook", name)),
         _ => Ok(()),
@@ -94,19 +93,19 @@ pub(super) fn hook(connection: &Connection, name: &str) -> Result<Hook, AdminErr
         .ok_or_else(|| AdminError::unknown("webhook", name))
 }
 
-/// Takes the due deliveries for `sender` (inside the writer's transaction).
+/// Takes the due deliveries under `claim` (inside the writer's transaction).
 pub(super) fn take(
     transaction: &Connection,
     now: Timestamp,
-    sender: &str,
+    claim: &str,
     limit: i64,
 ) -> rusqlite::Result<Vec<Outgoing>> {
     let until = now.after(outbox::LEASE);
     transaction
         .prepare_cached(&TAKE)?
-        .execute(params![now, until, limit, sender])?;
+        .execute(params![now, until, limit, claim])?;
     let mut statement = transaction.prepare_cached(&TAKEN)?;
-    let rows = statement.query_map([sender], |row| webhooks::outgoing(row))?;
+    let rows = statement.query_map([claim], |row| webhooks::outgoing(row))?;
     rows.collect()
 }
 
@@ -117,23 +116,25 @@ pub(super) fn settle(
     settled: &Settled,
     now: Timestamp,
 ) -> rusqlite::Result<()> {
-    let (hook, row) = (outgoing.hook.id, outgoing.row);
+    let (hook, row, claim) = (outgoing.hook.id, outgoing.row, &outgoing.claim);
+    let failed = |at: &Timestamp, error: &str| {
+        transaction
+            .prepare_cached(&FAILED)?
+            .execute(params![hook, row, at, error, claim])
+    };
     match settled {
         Settled::Delivered => {
             transaction
                 .prepare_cached(&DELIVERED)?
-                .execute(params![hook, row])?;
+                .execute(params![hook, row, claim])?;
         }
         Settled::Retry { at, error } => {
-            transaction
-                .prepare_cached(&FAILED)?
-                .execute(params![hook, row, at, error])?;
+            failed(at, error)?;
         }
         Settled::GaveUp { error } => {
-            transaction
-                .prepare_cached(&FAILED)?
-                .execute(params![hook, row, now, error])?;
-            transaction.prepare_cached(&GIVE_UP)?.execute([hook])?;
+            if failed(&now, error)? > 0 {
+                transaction.prepare_cached(&GIVE_UP)?.execute([hook])?;
+            }
         }
     }
     Ok(())
