@@ -57,6 +57,27 @@ pub trait Store: Send + Sync {
     /// The name of the registered, unrevoked partner app whose token has `fingerprint`.
     fn partner_app(&self, fingerprint: &str) -> Result<Option<String>, StoreError>;
 
+    /// Issues `agent` a ticket at `now`, valid until `expires`: a page's sign-in, minted as
+    /// `admin issue-ticket` mints one ([`admin::NewSecret::issue`]). Returns the ticket, which
+    /// is not stored and cannot be shown again.
+    fn issue_ticket(
+        &self,
+        agent: &Agent,
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> Result<String, StoreError> {
+        let (ticket, stored) = admin::NewSecret::issue(SecretKind::Ticket, now, Some(expires));
+        self.store_secret(agent.associate_id, &stored)?;
+        Ok(ticket)
+    }
+
+    /// Stores a secret issued to associate `associate_id` ([`sql::accounts::ADD_SECRET`]).
+    fn store_secret(&self, associate_id: i64, secret: &admin::NewSecret) -> Result<(), StoreError>;
+
+    /// Revokes the live ticket whose fingerprint is `fingerprint` (a page signing out);
+    /// `false` if there is none.
+    fn revoke_ticket(&self, fingerprint: &str) -> Result<bool, StoreError>;
+
     /// Assigns `which` session - the first available of the queue, or one named if it waits
     /// for an agent - to the actor and posts the topic's welcome message, in one transaction
     /// that also records the actor's key, if any, with the outcome, as
@@ -213,6 +234,14 @@ pub trait Stores: Send + Sync {
     /// The store of `tenant`, or the default store. A tenant without a database is
     /// [`StoreError::UnknownTenant`]; a tenant's database is never created on demand.
     fn store(&self, tenant: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError>;
+
+    /// The store of `tenant` for work that passes over every tenant (delivering webhooks,
+    /// reading gauges): an open one as it is, another opened for this visit alone and closed
+    /// when dropped - so a pass over thousands of tenants holds at most one more open and
+    /// never closes the ones requests are using.
+    fn visit_store(&self, tenant: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError> {
+        self.store(tenant)
+    }
 
     /// Rings `bells` for the sessions that change in the scopes listened in, whoever commits
     /// the change (another process, another instance), within a second; until `bells` is

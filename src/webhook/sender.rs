@@ -9,9 +9,11 @@
 //! second, and every store every minute (what other processes recorded, or this one before a
 //! restart). Each store is drained on a task of its own, one at a time per store, a few
 //! batches a visit: a slow or dead receiver holds up only the deliveries of its own store,
-//! never another tenant's, and never a request.
+//! never another tenant's, and never a request. The minute's pass goes over the stores one
+//! after the other, opening a tenant not in use for its visit alone.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -51,7 +53,18 @@ pub struct Sender {
     retrying: Mutex<HashSet<Place>>,
     /// Stores being drained now: another drain of the same store waits for the next turn.
     draining: Mutex<HashSet<Place>>,
+    /// Whether a pass over every store is under way.
+    passing: AtomicBool,
     wake: Notify,
+}
+
+/// How a drain opens its store.
+#[derive(Clone, Copy)]
+enum Open {
+    /// As requests do: it stays open among the tenants in use.
+    Kept,
+    /// For this visit alone, unless it is open already ([`Stores::visit_store`]).
+    ForTheVisit,
 }
 
 impl Sender {
@@ -63,6 +76,7 @@ impl Sender {
             changed: Mutex::default(),
             retrying: Mutex::default(),
             draining: Mutex::default(),
+            passing: AtomicBool::new(false),
             wake: Notify::new(),
         }
     }
@@ -78,9 +92,17 @@ impl Sender {
     /// settled (delivered or not). A store left with deliveries waiting is looked at again
     /// within a second.
     pub async fn drain(&self, tenant: Option<&Tenant>) -> Result<usize, StoreError> {
-        let place = tenant.cloned();
-        let stores = self.stores.clone();
-        let store = match blocking(move || stores.store(place.as_ref())).await? {
+        self.drain_in(tenant, Open::Kept).await
+    }
+
+    /// [`Sender::drain`] with the store opened as `open` says.
+    async fn drain_in(&self, tenant: Option<&Tenant>, open: Open) -> Result<usize, StoreError> {
+        let (place, stores) = (tenant.cloned(), self.stores.clone());
+        let opened = blocking(move || match open {
+            Open::Kept => stores.store(place.as_ref()),
+            Open::ForTheVisit => stores.visit_store(place.as_ref()),
+        });
+        let store = match opened.await? {
             Ok(store) => store,
             Err(error) => {
                 // A tenant that went away has nothing to send any more.
@@ -140,9 +162,10 @@ impl Sender {
         settled
     }
 
-    /// Forever: drains each store as soon as a change is committed there, the stores with
-    /// deliveries waiting every second, and every store every `every` - each store on a task
-    /// of its own.
+    /// Forever: drains each store as soon as a change is committed there and the stores with
+    /// deliveries waiting every second, each on a task of its own; and every store every
+    /// `every`, one after the other on one task ([`Sender::drain_everywhere`]), so a pass over
+    /// thousands of tenants holds one more database open at a time, not thousands.
     pub async fn run(self: Arc<Self>, every: Duration) {
         let mut retry = tokio::time::interval(RETRY_EVERY);
         let mut all = tokio::time::interval(every);
@@ -153,7 +176,10 @@ impl Sender {
             let due: HashSet<Place> = tokio::select! {
                 () = self.wake.notified() => std::mem::take(&mut *lock(&self.changed)),
                 _ = retry.tick() => lock(&self.retrying).clone(),
-                _ = all.tick() => self.everywhere().await,
+                _ = all.tick() => {
+                    self.start_a_pass();
+                    continue;
+                }
             };
             for place in due {
                 if lock(&self.draining).insert(place.clone()) {
@@ -172,18 +198,36 @@ impl Sender {
         lock(&self.draining).remove(&place);
     }
 
-    /// Drains every store once: how many deliveries were settled. (On Lambda the
-    /// schedule's invocation does this: no timer runs between invocations.)
+    /// A pass over every store on a task of its own, unless the last one is still going.
+    fn start_a_pass(self: &Arc<Self>) {
+        if self.passing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let sender = self.clone();
+        tokio::spawn(async move {
+            sender.drain_everywhere().await;
+            sender.passing.store(false, Ordering::Release);
+        });
+    }
+
+    /// Drains every store once, one after the other, each not open already opened for its
+    /// visit alone: how many deliveries were settled. A store being drained just now is
+    /// passed over. (On Lambda the schedule's invocation does this: no timer runs between
+    /// invocations.)
     pub async fn drain_everywhere(&self) -> usize {
         let mut settled = 0;
         for place in self.everywhere().await {
-            match self.drain(place.as_ref()).await {
+            if !lock(&self.draining).insert(place.clone()) {
+                continue;
+            }
+            match self.drain_in(place.as_ref(), Open::ForTheVisit).await {
                 Ok(count) => settled += count,
                 Err(error) => {
                     let tenant = place.as_ref().map(Tenant::as_str).unwrap_or_default();
                     tracing::warn!(tenant, %error, "webhook deliveries could not be taken or settled");
                 }
             }
+            lock(&self.draining).remove(&place);
         }
         settled
     }

@@ -26,7 +26,7 @@ pub fn read_gauges(stores: &dyn Stores) {
     let mut seen = HashSet::new();
     for tenant in std::iter::once(None).chain(tenants.iter().map(Some)) {
         let name = tenant.map_or(String::new(), |tenant| tenant.as_str().to_string());
-        let gauges = stores.store(tenant).and_then(|store| store.gauges());
+        let gauges = stores.visit_store(tenant).and_then(|store| store.gauges());
         let gauges = match gauges {
             Ok(gauges) => gauges,
             Err(error) => {

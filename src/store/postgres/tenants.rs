@@ -80,6 +80,15 @@ impl PgStores {
         Ok(store)
     }
 
+    /// `tenant`'s store as it is if open, else opened for one visit alone: the open ones stay
+    /// the ones requests use.
+    fn visited(&self, tenant: &Tenant) -> Result<Arc<PgStore>, StoreError> {
+        Ok(match self.tenants.get(tenant, PgStore::is_current) {
+            Some(store) => store,
+            None => self.open(Some(tenant), false)?,
+        })
+    }
+
     fn tenant_store(&self, tenant: &Tenant) -> Result<Arc<PgStore>, StoreError> {
         if let Some(store) = self.tenants.get(tenant, PgStore::is_current) {
             return Ok(store);
@@ -121,10 +130,17 @@ impl Stores for PgStores {
             .collect())
     }
 
+    fn visit_store(&self, tenant: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError> {
+        Ok(match tenant {
+            None => self.default_store()?,
+            Some(tenant) => self.visited(tenant)?,
+        })
+    }
+
     fn sweep_all(&self, now: Timestamp) -> Result<usize, StoreError> {
         let mut closed = self.default_store()?.sweep(now)?;
         for tenant in self.tenants()? {
-            closed += self.open(Some(&tenant), false)?.sweep(now)?;
+            closed += self.visited(&tenant)?.sweep(now)?;
         }
         Ok(closed)
     }

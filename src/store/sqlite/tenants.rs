@@ -108,6 +108,18 @@ impl SqliteStores {
             .collect())
     }
 
+    /// `tenant`'s store as it is if open, else opened for one visit alone: the open ones stay
+    /// the ones requests use.
+    fn visited(&self, tenant: &Tenant) -> Result<Arc<SqliteStore>, StoreError> {
+        Ok(match self.tenants.get(tenant, SqliteStore::is_current) {
+            Some(store) => store,
+            None => Arc::new(SqliteStore::open_existing(
+                &self.tenant_file(tenant)?,
+                &self.options.for_tenant(),
+            )?),
+        })
+    }
+
     fn tenant_file(&self, tenant: &Tenant) -> Result<PathBuf, StoreError> {
         let dir = self.tenants_dir.as_ref();
         let dir = dir.ok_or_else(|| StoreError::UnknownTenant(tenant.clone()))?;
@@ -135,19 +147,17 @@ impl Stores for SqliteStores {
         super::watch::watch(self, bells);
     }
 
+    fn visit_store(&self, tenant: Option<&Tenant>) -> Result<Arc<dyn Store>, StoreError> {
+        Ok(match tenant {
+            None => self.default_store()?,
+            Some(tenant) => self.visited(tenant)?,
+        })
+    }
+
     fn sweep_all(&self, now: Timestamp) -> Result<usize, StoreError> {
         let mut closed = self.default_store()?.sweep(now)?;
         for tenant in self.tenant_names()? {
-            // A tenant not open now is opened for the sweep alone: the open ones stay the
-            // ones requests use.
-            let store = match self.tenants.get(&tenant, SqliteStore::is_current) {
-                Some(store) => store,
-                None => Arc::new(SqliteStore::open_existing(
-                    &self.tenant_file(&tenant)?,
-                    &self.options.for_tenant(),
-                )?),
-            };
-            closed += store.sweep(now)?;
+            closed += self.visited(&tenant)?.sweep(now)?;
         }
         Ok(closed)
     }
