@@ -72,6 +72,17 @@ impl std::fmt::Debug for BasicCredentials {
 }
 
 impl BasicCredentials {
+    /// The credentials a page's sign-in sends in its body: the same as the Basic header that
+    /// would carry them, so that both share the cache, the verifications in flight and the
+    /// counts of failures.
+    pub fn new(login: &str, password: &str) -> Self {
+        Self {
+            encoded: STANDARD.encode(format!("{login}:{password}")),
+            login: login.to_string(),
+            password: password.to_string(),
+        }
+    }
+
     /// `dGplMDpUamUw` -> tje0 / Tje0. The password may contain colons; the login may not be
     /// empty.
     fn decode(encoded: &str) -> Result<Self, AuthError> {
@@ -114,6 +125,15 @@ mod tests {
             ("tje0", "Tje0")
         );
         assert_eq!(credentials.encoded, "dGplMDpUamUw");
+    }
+
+    #[test]
+    fn a_sign_in_is_the_basic_header_that_would_carry_it() {
+        let header = Credentials::parse("Basic dGplMDpUamUw", |_| true).unwrap();
+        assert_eq!(
+            header,
+            Credentials::Basic(BasicCredentials::new("tje0", "Tje0"))
+        );
     }
 
     #[test]

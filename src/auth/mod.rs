@@ -4,7 +4,9 @@
 //! - `Authorization: Basic` (`basic`): login name and password (argon2id, [`password`]),
 //!   successful verifications remembered briefly ([`cache`]).
 //! - `Authorization: SOTicket 7T:...`, or no `Authorization` but a `SoTicket` cookie with the
-//!   XSRF double-submit pair (`ticket`); tickets are issued by the admin CLI ([`secret`]).
+//!   XSRF double-submit pair (`ticket`); tickets are issued by the admin CLI ([`secret`]),
+//!   and to a page that signs in with a login name and password ([`Authenticator::sign_in`],
+//!   verified and counted exactly as Basic's).
 //! - `Authorization: Bearer`: an API token `8A:...` ([`secret`]) or a JWT ([`jwt`]).
 //! - `SO-AppToken`: a registered partner app; required when configured.
 //!
@@ -36,11 +38,11 @@ use crate::account::{Account, Agent};
 use crate::store::{Store, StoreError};
 use crate::time::Timestamp;
 use cache::BasicCache;
-use credentials::Credentials;
+use credentials::{BasicCredentials, Credentials};
 use flight::Flights;
 use jwt::JwtConfig;
-use throttle::{SourceKey, Throttle, Throttled};
-pub use ticket::xsrf_token;
+use throttle::{LoginKey, PairKey, SourceKey, Throttle, Throttled};
+pub use ticket::{TICKET_COOKIE, XSRF_COOKIE, XSRF_HEADER, xsrf_token};
 
 /// The realm named in `WWW-Authenticate`.
 pub const REALM: &str = "chat-pickup";
@@ -55,6 +57,9 @@ pub struct Principal {
     pub scheme: Scheme,
     /// The partner app that called, for the log.
     pub app: Option<String>,
+    /// The fingerprint of the ticket the caller sent (`SOTicket` or the cookie), by which
+    /// signing out revokes it.
+    pub ticket: Option<String>,
 }
 
 /// The ways of authenticating; which are enabled is configuration.
@@ -100,6 +105,18 @@ pub enum AuthError {
     /// Too many failures from this source, or for this login name: try again later. The
     /// credentials were not checked.
     Throttled(Throttled),
+    /// A page's sign-in or sign-out where the settings keep pages from signing in.
+    SignInOff(SignInOff),
+}
+
+/// What keeps pages from signing in here: the settings an administrator would change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignInOff {
+    /// The schemes a sign-in needs that `CHAT_PICKUP_AUTH_SCHEMES` leaves out: the cookie
+    /// it sets, and Basic - the password check it makes, off where passwords are.
+    pub schemes: Vec<Scheme>,
+    /// `CHAT_PICKUP_XSRF_SECRET` is not set.
+    pub no_xsrf_secret: bool,
 }
 
 /// Authentication's outcome when it does not name a caller: a refusal, or a store that
@@ -193,17 +210,47 @@ impl Authenticator {
     }
 
     /// The `WWW-Authenticate` challenges sent with every 401: one per enabled scheme that
-    /// an `Authorization` header can carry.
-    pub fn challenge(&self, realm: &str) -> String {
-        let challenges: Vec<String> = Scheme::IN_AUTHORIZATION
+    /// an `Authorization` header can carry. A script's request (`script`) is not offered
+    /// Basic where another scheme is left: browsers answer a Basic challenge with a login
+    /// dialog of their own, even to a page's `fetch`, in front of its sign-in form.
+    pub fn challenge(&self, realm: &str, script: bool) -> String {
+        let enabled: Vec<Scheme> = Scheme::IN_AUTHORIZATION
             .into_iter()
             .filter(|scheme| self.enabled(*scheme))
+            .collect();
+        let quiet = enabled.iter().any(|scheme| *scheme != Scheme::Basic);
+        let challenges: Vec<String> = enabled
+            .into_iter()
+            .filter(|scheme| !(script && quiet && *scheme == Scheme::Basic))
             .map(|scheme| match scheme {
                 Scheme::Basic => format!("Basic realm=\"{realm}\", charset=\"UTF-8\""),
                 other => format!("{} realm=\"{realm}\"", other.name()),
             })
             .collect();
         challenges.join(", ")
+    }
+
+    /// Whether pages can sign in here: the cookie scheme on with its XSRF secret, and
+    /// passwords (Basic) accepted, since a sign-in checks one.
+    pub fn pages(&self) -> Result<(), AuthError> {
+        let schemes: Vec<Scheme> = [Scheme::Cookie, Scheme::Basic]
+            .into_iter()
+            .filter(|scheme| !self.config.schemes.contains(scheme))
+            .collect();
+        let no_xsrf_secret = self.config.xsrf_secret.is_none();
+        match schemes.is_empty() && !no_xsrf_secret {
+            true => Ok(()),
+            false => Err(AuthError::SignInOff(SignInOff {
+                schemes,
+                no_xsrf_secret,
+            })),
+        }
+    }
+
+    /// The XSRF token that goes with `ticket` here; `None` without the server secret.
+    pub fn xsrf_token(&self, ticket: &str) -> Option<String> {
+        let secret = self.config.xsrf_secret.as_deref()?;
+        Some(xsrf_token(secret, ticket))
     }
 
     /// What can be refused at once, without the store or argon2 - a source, or a login name
@@ -215,21 +262,44 @@ impl Authenticator {
         caller: Caller,
         now: Timestamp,
     ) -> Result<(), Throttled> {
-        let source = SourceKey::of(caller.source);
-        self.throttle.check_source(source, now)?;
+        self.throttle
+            .check_source(SourceKey::of(caller.source), now)?;
         let Ok(Some(header)) = single(headers, AUTHORIZATION.as_str()) else {
             return Ok(());
         };
         match Credentials::parse(header, |scheme| self.enabled(scheme)) {
-            Ok(Credentials::Basic(basic))
-                if !self.cache.knows(&self.cache.key_of(&basic.encoded)) =>
-            {
-                let login = throttle::LoginKey::of(&basic.login);
-                let pair = throttle::PairKey::new(caller.tenant, &login, source);
-                self.throttle.check_pair(pair, now)
-            }
+            Ok(Credentials::Basic(basic)) => self.screen_password(&basic, caller, now),
             _ => Ok(()),
         }
+    }
+
+    /// [`Self::screen`] for a page's sign-in: its name and password are held back as
+    /// Basic's are.
+    pub fn screen_sign_in(
+        &self,
+        credentials: &BasicCredentials,
+        caller: Caller,
+        now: Timestamp,
+    ) -> Result<(), Throttled> {
+        self.throttle
+            .check_source(SourceKey::of(caller.source), now)?;
+        self.screen_password(credentials, caller, now)
+    }
+
+    /// Whether the login name's failures from this source say to wait - unless these
+    /// credentials verified lately.
+    fn screen_password(
+        &self,
+        credentials: &BasicCredentials,
+        caller: Caller,
+        now: Timestamp,
+    ) -> Result<(), Throttled> {
+        if self.cache.knows(&self.cache.key_of(&credentials.encoded)) {
+            return Ok(());
+        }
+        let login = LoginKey::of(&credentials.login);
+        let pair = PairKey::new(caller.tenant, &login, SourceKey::of(caller.source));
+        self.throttle.check_pair(pair, now)
     }
 
     /// Authenticates the request. Blocking: it may verify a slow password hash.
@@ -244,36 +314,50 @@ impl Authenticator {
         now: Timestamp,
         caller: Caller,
     ) -> Result<Principal, AuthFailure> {
-        let source = SourceKey::of(caller.source);
-        self.throttle.check_source(source, now)?;
-        let outcome = self.identify(headers, store, now, caller);
-        if matches!(outcome, Err(AuthFailure::Refused(AuthError::Rejected))) {
-            self.throttle.source_failed(source, now);
-        }
-        outcome
+        self.counting(caller, now, || {
+            let app = self.partner_app(headers, store)?;
+            self.account(headers, store, now, caller)?.principal(app)
+        })
     }
 
-    fn identify(
+    /// Signs a page in with the login name and password of its body: checked exactly as
+    /// Basic's would be - the same verification, cache and counts, refused and held back
+    /// alike - beside the headers' partner app. Blocking, as [`Self::authenticate`].
+    pub fn sign_in(
         &self,
+        credentials: &BasicCredentials,
         headers: &HeaderMap,
         store: &dyn Store,
         now: Timestamp,
         caller: Caller,
     ) -> Result<Principal, AuthFailure> {
-        let app = self.partner_app(headers, store)?;
-        let (scheme, account) = self.account(headers, store, now, caller)?;
-        let account = account
-            .filter(|account| !account.deleted)
-            .ok_or(AuthError::Rejected)?;
-        if !account.is_internal() {
-            return Err(AuthError::NotAnAgent.into());
-        }
-        Ok(Principal {
-            agent: account.agent,
-            time_zone: account.time_zone,
-            scheme,
-            app,
+        self.counting(caller, now, || {
+            let app = self.partner_app(headers, store)?;
+            let account = self.password(credentials, store, now, caller)?;
+            let found = Found {
+                scheme: Scheme::Basic,
+                account,
+                ticket: None,
+            };
+            found.principal(app)
         })
+    }
+
+    /// `identify`'s outcome, unless the source must wait; a rejection counts against the
+    /// source.
+    fn counting(
+        &self,
+        caller: Caller,
+        now: Timestamp,
+        identify: impl FnOnce() -> Result<Principal, AuthFailure>,
+    ) -> Result<Principal, AuthFailure> {
+        let source = SourceKey::of(caller.source);
+        self.throttle.check_source(source, now)?;
+        let outcome = identify();
+        if matches!(outcome, Err(AuthFailure::Refused(AuthError::Rejected))) {
+            self.throttle.source_failed(source, now);
+        }
+        outcome
     }
 
     /// The account the credentials name, by whichever scheme carries them.
@@ -283,30 +367,45 @@ impl Authenticator {
         store: &dyn Store,
         now: Timestamp,
         caller: Caller,
-    ) -> Result<(Scheme, Option<Account>), AuthFailure> {
+    ) -> Result<Found, AuthFailure> {
         let Some(header) = single(headers, AUTHORIZATION.as_str())? else {
             if self.enabled(Scheme::Cookie) && ticket::has_cookie(headers) {
                 let secret = self.config.xsrf_secret.as_deref().unwrap_or_default();
                 let ticket = ticket::from_cookie(headers, secret)?;
-                return Ok((Scheme::Cookie, ticket::account(&ticket, store, now)?));
+                return ticket::account(Scheme::Cookie, &ticket, store, now);
             }
             return Err(AuthError::Missing.into());
         };
         let credentials = Credentials::parse(header, |scheme| self.enabled(scheme))?;
         let account = match &credentials {
-            Credentials::Basic(basic) => {
-                let counts = basic::Counts {
-                    throttle: &self.throttle,
-                    flights: &self.flights,
-                    caller,
-                    now,
-                };
-                basic::account(basic, store, &self.cache, counts)?
+            Credentials::Basic(basic) => self.password(basic, store, now, caller)?,
+            Credentials::SoTicket(ticket) => {
+                return ticket::account(Scheme::SoTicket, ticket, store, now);
             }
-            Credentials::SoTicket(ticket) => ticket::account(ticket, store, now)?,
             Credentials::Bearer(token) => self.bearer(token, store, now)?,
         };
-        Ok((credentials.scheme(), account))
+        Ok(Found {
+            scheme: credentials.scheme(),
+            account,
+            ticket: None,
+        })
+    }
+
+    /// The account whose password `credentials` name, as Basic checks it.
+    fn password(
+        &self,
+        credentials: &BasicCredentials,
+        store: &dyn Store,
+        now: Timestamp,
+        caller: Caller,
+    ) -> Result<Option<Account>, AuthFailure> {
+        let counts = basic::Counts {
+            throttle: &self.throttle,
+            flights: &self.flights,
+            caller,
+            now,
+        };
+        basic::account(credentials, store, &self.cache, counts)
     }
 
     /// An API token (`8A:...`) or, when configured, a JWT.
@@ -343,6 +442,34 @@ impl Authenticator {
     }
 }
 
+/// What credentials named: the account (if any), by which scheme, and the ticket's
+/// fingerprint when a ticket named it.
+struct Found {
+    scheme: Scheme,
+    account: Option<Account>,
+    ticket: Option<String>,
+}
+
+impl Found {
+    /// The caller, if the account is an active internal associate's; beside `app`.
+    fn principal(self, app: Option<String>) -> Result<Principal, AuthFailure> {
+        let account = self
+            .account
+            .filter(|account| !account.deleted)
+            .ok_or(AuthError::Rejected)?;
+        if !account.is_internal() {
+            return Err(AuthError::NotAnAgent.into());
+        }
+        Ok(Principal {
+            agent: account.agent,
+            time_zone: account.time_zone,
+            scheme: self.scheme,
+            app,
+            ticket: self.ticket,
+        })
+    }
+}
+
 /// The one value of header `name`; several are refused rather than guessed between.
 fn single<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, AuthError> {
     let mut all = headers.get_all(name).iter();
@@ -360,4 +487,62 @@ fn single<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Aut
         .to_str()
         .map(Some)
         .map_err(|_| AuthError::Malformed("credentials must be ASCII"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn authenticator(schemes: &[Scheme], xsrf_secret: Option<&[u8]>) -> Authenticator {
+        Authenticator::new(AuthConfig {
+            schemes: schemes.to_vec(),
+            xsrf_secret: xsrf_secret.map(<[u8]>::to_vec),
+            ..AuthConfig::default()
+        })
+    }
+
+    #[test]
+    fn pages_sign_in_only_with_the_cookie_scheme_its_secret_and_passwords() {
+        let all = AuthConfig::default().schemes;
+        assert!(authenticator(&all, Some(b"secret")).pages().is_ok());
+        let off = |schemes: &[Scheme], secret: Option<&[u8]>| match authenticator(schemes, secret)
+            .pages()
+        {
+            Err(AuthError::SignInOff(off)) => off,
+            other => panic!("not off: {other:?}"),
+        };
+        assert_eq!(
+            off(&all, None),
+            SignInOff {
+                schemes: vec![],
+                no_xsrf_secret: true
+            }
+        );
+        assert_eq!(
+            off(&[Scheme::Bearer], Some(b"secret")),
+            SignInOff {
+                schemes: vec![Scheme::Cookie, Scheme::Basic],
+                no_xsrf_secret: false
+            }
+        );
+    }
+
+    #[test]
+    fn a_scripts_401_offers_no_basic_while_another_scheme_is_left() {
+        let all = authenticator(&AuthConfig::default().schemes, None);
+        let browser = all.challenge(REALM, false);
+        assert!(
+            browser.starts_with("Basic realm=\"chat-pickup\""),
+            "{browser}"
+        );
+        assert_eq!(
+            all.challenge(REALM, true),
+            "SOTicket realm=\"chat-pickup\", Bearer realm=\"chat-pickup\""
+        );
+        let basic_only = authenticator(&[Scheme::Basic], None);
+        assert_eq!(
+            basic_only.challenge(REALM, true),
+            basic_only.challenge(REALM, false)
+        );
+    }
 }

@@ -12,15 +12,17 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::{AuthError, AuthFailure};
-use crate::account::Account;
+use super::{AuthError, AuthFailure, Found, Scheme};
 use crate::account::secret::{self, SecretKind};
 use crate::store::Store;
 use crate::time::Timestamp;
 
-const TICKET_COOKIE: &str = "SoTicket";
-const XSRF_COOKIE: &str = "XSRF-TOKEN";
-const XSRF_HEADER: &str = "X-XSRF-TOKEN";
+/// The cookie that carries a page's ticket.
+pub const TICKET_COOKIE: &str = "SoTicket";
+/// The cookie that carries the ticket's XSRF token, for the page's script to send back.
+pub const XSRF_COOKIE: &str = "XSRF-TOKEN";
+/// The header the page's script sends the XSRF token in.
+pub const XSRF_HEADER: &str = "X-XSRF-TOKEN";
 
 /// The XSRF token that goes with `ticket`: HMAC-SHA256 under the server's secret, base64url.
 /// A token planted by another site cannot match a ticket it does not know.
@@ -30,17 +32,24 @@ pub fn xsrf_token(server_secret: &[u8], ticket: &str) -> String {
     URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
-/// The account holding `ticket`, if it is live.
+/// The account holding `ticket`, if it is live, sent by `scheme`; with the ticket's
+/// fingerprint, by which signing out revokes it.
 pub(super) fn account(
+    scheme: Scheme,
     ticket: &str,
     store: &dyn Store,
     now: Timestamp,
-) -> Result<Option<Account>, AuthFailure> {
+) -> Result<Found, AuthFailure> {
     if !ticket.starts_with(SecretKind::Ticket.prefix()) {
         return Err(AuthError::Malformed("a SoTicket starts with 7T:").into());
     }
     let fingerprint = secret::fingerprint(ticket);
-    Ok(store.account_by_secret(SecretKind::Ticket, &fingerprint, now)?)
+    let account = store.account_by_secret(SecretKind::Ticket, &fingerprint, now)?;
+    Ok(Found {
+        scheme,
+        account,
+        ticket: Some(fingerprint),
+    })
 }
 
 pub(super) fn has_cookie(headers: &HeaderMap) -> bool {

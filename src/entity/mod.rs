@@ -5,13 +5,15 @@
 //! everything that depends on it - the store's query, the element order of JSON and XML, the
 //! `FieldProperties` block - so there is no second field list to keep in step. How a carrier
 //! is written on the wire is HTTP's business (`http::render`).
-//! [`CHAT_SESSION_ENTITY`] is the entity the pickup returns; [`CHAT_MESSAGE`] a message.
+//! [`CHAT_SESSION_ENTITY`] is the entity the pickup returns; [`CHAT_MESSAGE`] a message;
+//! [`SIGNED_IN`] a page's sign-in.
 
 mod chat_message;
 mod customer;
 mod enums;
 mod model;
 mod shapes;
+mod signed_in;
 
 pub use chat_message::{CHAT_MESSAGE, CHAT_MESSAGE_SPECIAL_TYPE, CHAT_MESSAGE_TYPE, message};
 pub use customer::CUSTOMER_SESSION;
@@ -21,6 +23,7 @@ pub use shapes::{
     ADDRESS, ALL as ALL_SHAPES, ASSOCIATE, CHAT_SESSION_ENTITY, CONTACT, PERSON, POSTAL_ADDRESS,
     PROJECT, SALE, STREET_ADDRESS, TICKET,
 };
+pub use signed_in::SIGNED_IN;
 
 /// SuperOffice's ChatSessionStatus values the service reads and writes.
 pub mod status {

@@ -34,6 +34,10 @@ pub struct Exchange {
     pub coding: Option<Coding>,
     /// The zone as far as the headers tell, for responses that end before the store is asked.
     pub early_zone: Zone,
+    /// Sent by a page's script (`Sec-Fetch-Mode` other than `navigate`), not by the browser
+    /// for a page it goes to: a 401 offers it no Basic, which a browser would answer with its
+    /// own login dialog.
+    pub script: bool,
 }
 
 impl Exchange {
@@ -65,6 +69,10 @@ impl Exchange {
             locale,
             early_zone,
             coding: Coding::negotiate(request.headers()),
+            script: request
+                .headers()
+                .get("sec-fetch-mode")
+                .is_some_and(|mode| mode.as_bytes() != b"navigate"),
         }
     }
 }

@@ -12,12 +12,13 @@
 //! - [`ops`]: the operations, one file each, run once the caller is authenticated (with an
 //!   `Idempotency-Key` entered [`in_flight`] while a change runs).
 //! - [`render`] for the success body (with the wire format of a carrier), [`error`] for
-//!   every failure, mapped to a status and a problem body in one place; [`encoding`]
-//!   compresses either.
+//!   every failure, mapped to a status and a problem body in one place; [`cookies`] sets a
+//!   page's ticket cookie pair on a sign-in's answer; [`encoding`] compresses any answer.
 
 mod accept;
 mod bind;
 pub mod body;
+pub mod cookies;
 pub mod cors;
 pub mod delivery;
 pub mod encoding;

@@ -133,7 +133,8 @@ pub fn query<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
-fn content_type(request: &Request) -> Option<&str> {
+/// The request's `Content-Type`, if it is readable.
+pub fn content_type(request: &Request) -> Option<&str> {
     request
         .headers()
         .get(http::header::CONTENT_TYPE)

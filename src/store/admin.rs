@@ -188,6 +188,20 @@ pub struct NewSecret {
     pub expires: Option<Timestamp>,
 }
 
+impl NewSecret {
+    /// A new secret of `kind`, issued at `now` until `expires`, and what is stored of it.
+    pub fn issue(kind: SecretKind, now: Timestamp, expires: Option<Timestamp>) -> (String, Self) {
+        let issued = secret::issue(kind);
+        let stored = NewSecret {
+            kind,
+            fingerprint: secret::fingerprint(&issued),
+            created: now,
+            expires,
+        };
+        (issued, stored)
+    }
+}
+
 /// The associate a secret may be issued to: not a deleted one, whose credentials no longer
 /// work - a secret issued to them would only look valid.
 pub fn secret_holder(user: &str, associate_id: i64, deleted: bool) -> Result<i64, AdminError> {
@@ -334,13 +348,7 @@ pub trait Admin: Send + Sync {
         now: Timestamp,
         expires: Option<Timestamp>,
     ) -> Result<String, AdminError> {
-        let issued = secret::issue(kind);
-        let stored = NewSecret {
-            kind,
-            fingerprint: secret::fingerprint(&issued),
-            created: now,
-            expires,
-        };
+        let (issued, stored) = NewSecret::issue(kind, now, expires);
         self.add_secret(user, &stored)?;
         Ok(issued)
     }

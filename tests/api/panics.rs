@@ -15,6 +15,7 @@ use chat_pickup::entity::{Object, Shape};
 use chat_pickup::http::App;
 use chat_pickup::locale::Location;
 use chat_pickup::locale::{Language, Resources};
+use chat_pickup::store::admin::NewSecret;
 use chat_pickup::store::{Gauges, LoginFailures, Page, Place, Store, StoreError, Stores};
 use chat_pickup::time::Timestamp;
 use http::StatusCode;
@@ -85,6 +86,14 @@ impl Store for Fault {
 
     fn partner_app(&self, _: &str) -> Result<Option<String>, StoreError> {
         Ok(None)
+    }
+
+    fn store_secret(&self, _: i64, _: &NewSecret) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn revoke_ticket(&self, _: &str) -> Result<bool, StoreError> {
+        Ok(false)
     }
 
     fn pickup(&self, _: Actor, _: Which) -> Result<Claim, StoreError> {

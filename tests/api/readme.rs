@@ -2,10 +2,12 @@
 //! heading starts one) of the README and of every page under `docs/` runs, in order, against
 //! a local server on a fresh demo database (one per section), and the output shown under it
 //! must appear in what curl printed - each `...` standing for anything, the shown pieces in
-//! order. Examples whose command holds a placeholder (`...`) are not run.
+//! order. Examples whose command holds a placeholder (`...`) are not run. The server has an
+//! XSRF secret, so that pages sign in.
 
 use std::process::Command;
 
+use chat_pickup::auth::AuthConfig;
 use test_support::app::TestApp;
 
 use crate::pages::{PAGES, shows};
@@ -14,6 +16,14 @@ use crate::pages::{PAGES, shows};
 const ALL_EXAMPLES: usize = 28;
 
 const DOCUMENTED_ADDR: &str = "http://127.0.0.1:9000";
+
+/// Authentication for the examples: the default schemes, and an XSRF secret.
+fn demo_auth() -> AuthConfig {
+    AuthConfig {
+        xsrf_secret: Some(b"the documentation's examples' XSRF secret".to_vec()),
+        ..AuthConfig::default()
+    }
+}
 
 /// One `$ curl` line (joined over `\` continuations) and the output shown under it.
 #[derive(Debug)]
@@ -70,7 +80,8 @@ async fn the_documented_curl_examples_print_what_the_pages_show() {
         );
         total += count;
         for (title, examples) in sections {
-            let app = TestApp::sqlite();
+            // With an XSRF secret, so that pages sign in.
+            let app = TestApp::sqlite().reconfigured(|app| app.with_auth(demo_auth()));
             chat_pickup::admin::demo::seed(app.admin.as_ref()).unwrap();
             let addr = format!("http://{}", app.serve().await);
             for example in examples {

@@ -26,6 +26,7 @@ mod schemes;
 mod select;
 mod server;
 mod sessions;
+mod sign_in;
 mod throttling;
 mod transfer;
 mod webhooks;

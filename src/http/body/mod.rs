@@ -3,18 +3,21 @@
 //! client sends `chatSessionId`), XML (`<ChatSessionId>5</ChatSessionId>` in any root) or
 //! form encoding (`ChatSessionId=5`); the `Content-Type` says which, JSON without one. Here:
 //! the session an RPC route acts on and whom a transfer goes to; beside it, the message
-//! (`message`), the changes (`patch`) and the entity saved (`entity`).
+//! (`message`), the changes (`patch`), the entity saved (`entity`) and a page's sign-in
+//! (`sign_in`).
 
 mod document;
 mod entity;
 mod message;
 mod patch;
+mod sign_in;
 mod values;
 
 pub use document::{Document, media};
 pub use entity::{Saved, draft, saved, start};
 pub use message::{new_message, words};
 pub use patch::{PatchError, from_entity, from_patch};
+pub use sign_in::{SignInError, sign_in};
 pub use values::{boolean, whole};
 
 /// The largest body accepted: room for a whole ChatSessionEntity as a save sends back what

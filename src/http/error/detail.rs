@@ -3,7 +3,7 @@
 use super::ApiError;
 use super::RouteError;
 use crate::auth::session_key::KeyRefused;
-use crate::auth::{AuthError, Scheme};
+use crate::auth::{AuthError, Scheme, SignInOff};
 use crate::chat::Refusal;
 use crate::http::body::MAX_BODY;
 use crate::http::body::{BodyError, FieldError};
@@ -19,9 +19,9 @@ impl ApiError {
         match self {
             ApiError::Route(RouteError::NotFound) => {
                 "No such resource. The agents' routes are under /api/v1/ChatSession/, \
-                 /api/v1/ChatTopic/ and /api/v1/Agents/Chat/, the customers' under \
-                 /api/v1/Customer/, each optionally after /{tenant}; /api/v1/openapi.yaml \
-                 lists them all."
+                 /api/v1/ChatTopic/ and /api/v1/Agents/Chat/, a page's sign-in under \
+                 /api/v1/Auth/, the customers' under /api/v1/Customer/, each optionally \
+                 after /{tenant}; /api/v1/openapi.yaml lists them all."
                     .into()
             }
             ApiError::Route(RouteError::MethodNotAllowed(allowed)) => {
@@ -73,6 +73,9 @@ impl ApiError {
                 )
             }
             ApiError::Body(BodyError(what)) => format!("Bad request: {what}."),
+            ApiError::SignInMedia => {
+                "Send the name and password as JSON (Content-Type: application/json), as {\"Username\": \"tje0\", \"Password\": \"...\"}; a form (username=...&password=...) is taken only from this service's own pages.".into()
+            }
             ApiError::SessionKey(KeyRefused::Missing) => {
                 "Send the session's key, as the answer that started the chat gave it: Authorization: SessionKey <key>.".into()
             }
@@ -100,6 +103,7 @@ impl ApiError {
             ApiError::Auth(AuthError::NotAnAgent) => {
                 "Only internal associates (user agents) may pick up chat sessions.".into()
             }
+            ApiError::Auth(AuthError::SignInOff(off)) => sign_in_off(off),
             ApiError::Auth(AuthError::Throttled(throttled)) => format!(
                 "Too many failed sign-ins; the credentials were not checked. Wait {} s (Retry-After) before trying again.",
                 throttled.seconds()
@@ -189,6 +193,27 @@ fn refused(refusal: &Refusal) -> String {
             "This Idempotency-Key was used for another operation ({operation}); send a new key for this request."
         ),
     }
+}
+
+/// The 403 text where pages cannot sign in: the settings to change.
+fn sign_in_off(off: &SignInOff) -> String {
+    let mut missing: Vec<String> = off
+        .schemes
+        .iter()
+        .map(|scheme| {
+            let name = scheme.name().to_ascii_lowercase();
+            format!("CHAT_PICKUP_AUTH_SCHEMES (--auth-schemes) leaves out {name}")
+        })
+        .collect();
+    if off.no_xsrf_secret {
+        missing.push(
+            "CHAT_PICKUP_XSRF_SECRET (--xsrf-secret, at least 32 characters) is not set".into(),
+        );
+    }
+    format!(
+        "Signing in from a page is off here: {}. Its administrator can change that; other clients send their credentials in the Authorization header.",
+        missing.join("; ")
+    )
 }
 
 /// The 401 text for a scheme that is off, naming the ones that are on.

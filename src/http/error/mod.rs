@@ -11,7 +11,7 @@ use serde::Serialize;
 
 mod detail;
 
-use super::body::{BodyError, FieldError, PatchError};
+use super::body::{BodyError, FieldError, PatchError, SignInError};
 use super::in_flight::KeyError;
 use super::limits::Exceeded;
 use super::negotiate::{Format, NegotiationError};
@@ -45,6 +45,10 @@ pub const QUEUE_FULL: &str = "urn:chat-pickup:problem:queue-full";
 /// The problem `type` of the 429 for a customer past a rate ([`super::limits`]).
 pub const RATE_LIMITED: &str = "urn:chat-pickup:problem:rate-limited";
 
+/// The problem `type` of the 403 for a page's sign-in or sign-out where settings keep pages
+/// from signing in: the detail names them.
+pub const SIGN_IN_OFF: &str = "urn:chat-pickup:problem:sign-in-off";
+
 /// Why a path names no operation.
 #[derive(Debug, PartialEq, Eq)]
 pub enum RouteError {
@@ -77,6 +81,8 @@ pub enum ApiError {
     Associate(FieldError),
     /// A body that does not say what the operation needs, or says it wrong.
     Body(BodyError),
+    /// A sign-in's body of a type it is not taken in (from where it came).
+    SignInMedia,
     /// A customer route without the session's key ([`crate::auth::session_key`]).
     SessionKey(KeyRefused),
     /// The chat's refusal of the operation ([`Refusal`]).
@@ -116,6 +122,15 @@ impl From<PatchError> for ApiError {
         match error {
             PatchError::Body(error) => ApiError::Body(error),
             PatchError::Refused(refusal) => ApiError::Refused(refusal),
+        }
+    }
+}
+
+impl From<SignInError> for ApiError {
+    fn from(error: SignInError) -> Self {
+        match error {
+            SignInError::Media => ApiError::SignInMedia,
+            SignInError::Body(error) => ApiError::Body(error),
         }
     }
 }
@@ -162,7 +177,10 @@ impl ApiError {
             | ApiError::Body(_) => StatusCode::BAD_REQUEST,
             ApiError::Refused(refusal) => refused(refusal),
             ApiError::Key(KeyError::InFlight) => StatusCode::CONFLICT,
-            ApiError::Auth(AuthError::NotAnAgent) => StatusCode::FORBIDDEN,
+            ApiError::Auth(AuthError::NotAnAgent | AuthError::SignInOff(_)) => {
+                StatusCode::FORBIDDEN
+            }
+            ApiError::SignInMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Auth(AuthError::Throttled(_)) | ApiError::Limited(_) => {
                 StatusCode::TOO_MANY_REQUESTS
             }
@@ -225,7 +243,9 @@ impl ApiError {
             ApiError::Auth(AuthError::Throttled(throttled)) => {
                 response.header(RETRY_AFTER, throttled.seconds())
             }
-            ApiError::Auth(error) if !matches!(error, AuthError::NotAnAgent) => {
+            ApiError::Auth(error)
+                if !matches!(error, AuthError::NotAnAgent | AuthError::SignInOff(_)) =>
+            {
                 response.header(WWW_AUTHENTICATE, challenge)
             }
             ApiError::SessionKey(_) => response.header(
@@ -261,6 +281,7 @@ impl ApiError {
             ApiError::Refused(Refusal::AtCapacity(_)) => AT_CAPACITY,
             ApiError::Refused(Refusal::QueueFull(_)) => QUEUE_FULL,
             ApiError::Limited(_) => RATE_LIMITED,
+            ApiError::Auth(AuthError::SignInOff(_)) => SIGN_IN_OFF,
             _ => "about:blank",
         }
     }

@@ -9,7 +9,8 @@
 //!
 //! Here: the [`App`], its builders and the way from request to response; the long poll
 //! (`poll`, `wait`, `ring`) is in `wait.rs`, the trip to the blocking pool that authenticates
-//! and runs the operation (`perform`) in `perform.rs`.
+//! and runs the operation (`perform`) in `perform.rs`, a page's sign-in and its cookies in
+//! `sign_in.rs`.
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
@@ -36,6 +37,7 @@ use super::render::{self, View};
 use super::request::{idempotency_key, path, selection};
 use super::routes::{self, Route};
 use super::source::Forwarded;
+use crate::auth::credentials::BasicCredentials;
 use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, REALM};
 use crate::chat::customer;
 use crate::chat::idempotency::IdempotencyKey;
@@ -49,6 +51,7 @@ use perform::blocking;
 use wait::Read;
 
 mod perform;
+mod sign_in;
 mod wait;
 
 /// The response header naming the zone instants are printed in.
@@ -228,7 +231,7 @@ impl App {
             error.into_response(
                 exchange.error_format,
                 &exchange.request_id,
-                &self.auth.challenge(REALM),
+                &self.auth.challenge(REALM, exchange.script),
             )
         });
         cors::decorate(
@@ -294,7 +297,12 @@ impl App {
             let screened = self.auth.screen(request.headers(), caller, (self.clock)());
             screened.map_err(AuthFailure::from)?;
         }
-        let asked = Asked { bound, key };
+        let password = self.signing_in(request, &route, exchange, caller)?;
+        let asked = Asked {
+            bound,
+            key,
+            password,
+        };
         let (localizer, answer) = match poll {
             // Boxed: its state outweighs a waiting poll's, and lives only while it runs.
             None => {
@@ -335,7 +343,9 @@ impl App {
             Content::Transcript { messages, html } => {
                 render::text_of(format, messages, *html, view)
             }
+            Content::Nothing => no_content(),
         };
+        self.set_cookies(response.headers_mut(), request, &route, &answer);
         if let Some(location) = &answer.created {
             *response.status_mut() = StatusCode::CREATED;
             if let Ok(location) = HeaderValue::from_str(location) {
@@ -377,10 +387,12 @@ impl App {
 }
 
 /// What the request asks the operation for besides its caller: the operation with what the
-/// request names, and its `Idempotency-Key`, each read before anything changes.
+/// request names, its `Idempotency-Key`, and a sign-in's credentials, each read before
+/// anything changes.
 struct Asked {
     bound: Bound,
     key: Option<IdempotencyKey>,
+    password: Option<BasicCredentials>,
 }
 
 fn name_zone(headers: &mut HeaderMap, zone: &Zone) {
@@ -395,6 +407,14 @@ fn preflight_answer(methods: &str) -> Response<Body> {
     Response::builder()
         .status(StatusCode::NO_CONTENT)
         .header(http::header::ALLOW, methods)
+        .body(Body::Empty)
+        .expect("a bare response is valid")
+}
+
+/// The answer with nothing to say: a sign-out.
+fn no_content() -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::NO_CONTENT)
         .body(Body::Empty)
         .expect("a bare response is valid")
 }

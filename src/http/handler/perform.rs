@@ -6,8 +6,8 @@ use http::HeaderMap;
 use lambda_http::Request;
 
 use super::{App, Asked};
-use crate::auth::Caller;
 use crate::auth::session_key::{self, KeyRefused};
+use crate::auth::{AuthError, Caller};
 use crate::chat::idempotency::Keyed;
 use crate::http::delivery::Receipt;
 use crate::http::error::ApiError;
@@ -43,7 +43,11 @@ impl App {
         let clock = self.clock;
         let request_id = exchange.request_id.clone();
         let source = exchange.source;
-        let Asked { bound, key } = asked;
+        let Asked {
+            bound,
+            key,
+            password,
+        } = asked;
         blocking(move || {
             let store = stores.store(route.tenant.as_ref())?;
             let caller = Caller {
@@ -53,6 +57,13 @@ impl App {
             let who = match route.operation.audience {
                 Audience::Agent => {
                     Who::Agent(auth.authenticate(&headers, store.as_ref(), clock(), caller)?)
+                }
+                Audience::SigningIn => {
+                    let password = password
+                        .as_ref()
+                        .ok_or(ApiError::Auth(AuthError::Missing))?;
+                    let store = store.as_ref();
+                    Who::Agent(auth.sign_in(password, &headers, store, clock(), caller)?)
                 }
                 Audience::Customer => Who::Customer(customer(&headers, store.as_ref(), &route)?),
                 Audience::Anyone => Who::Anyone,

@@ -58,6 +58,7 @@ impl App {
                 None => Asked {
                     bound: bind(read.request, read.route)?,
                     key: None,
+                    password: None,
                 },
             };
             let (localizer, answer) = Box::pin(self.perform(

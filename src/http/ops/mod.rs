@@ -18,12 +18,14 @@ pub mod messages;
 pub mod pickup_by_id;
 pub mod pickup_first;
 pub mod reset;
+pub mod sign_in;
 pub mod transcript;
 pub mod transfer;
 
 use std::net::IpAddr;
 
 use super::body::Saved;
+use super::cookies::Cookies;
 use super::delivery::Receipt;
 use super::error::ApiError;
 use super::limits::Limiter;
@@ -45,6 +47,9 @@ use crate::time::Timestamp;
 pub enum Audience {
     /// A user agent, signed in by any of the agents' schemes.
     Agent,
+    /// A user agent signing a page in, with the login name and password of the body -
+    /// checked as Basic's are.
+    SigningIn,
     /// The customer of the session the path names, by the session's key.
     Customer,
     /// Anyone, unidentified: a customer starting a chat.
@@ -72,6 +77,9 @@ pub struct Operation {
     pub changes: bool,
     /// Whether it may wait for news of its session (`?wait=S`, [`super::long_poll`]).
     pub waits: bool,
+    /// Whether it signs a page in or out with the ticket cookie: only where pages can sign
+    /// in ([`crate::auth::Authenticator::pages`]).
+    pub cookies: bool,
     pub run: Run,
 }
 
@@ -84,6 +92,7 @@ impl Operation {
             entity: &CHAT_SESSION_ENTITY,
             changes: true,
             waits: false,
+            cookies: false,
             run,
         }
     }
@@ -112,6 +121,14 @@ impl Operation {
     /// The operation for `audience` instead of agents.
     pub const fn called_by(self, audience: Audience) -> Self {
         Self { audience, ..self }
+    }
+
+    /// The operation, signing a page in or out with the ticket cookie.
+    pub const fn setting_cookies(self) -> Self {
+        Self {
+            cookies: true,
+            ..self
+        }
     }
 }
 
@@ -160,6 +177,8 @@ pub struct Answer {
     pub created: Option<String>,
     /// The session's status as a customer's read found it, for a long poll to compare.
     pub session_status: Option<i64>,
+    /// A page's cookie pair set or cleared.
+    pub cookies: Option<Cookies>,
 }
 
 impl Answer {
@@ -170,6 +189,7 @@ impl Answer {
             replayed: false,
             created: None,
             session_status: None,
+            cookies: None,
         }
     }
 }
@@ -183,6 +203,8 @@ pub enum Content {
     List(Vec<Object>),
     /// A session's messages as one text (a transcript): HTML, or plain text.
     Transcript { messages: Vec<Object>, html: bool },
+    /// No body at all: a `204 No Content`.
+    Nothing,
 }
 
 /// What an operation runs with.

@@ -15,14 +15,18 @@ use super::ops::get_session::GET_SESSION;
 use super::ops::pickup_by_id::PICKUP_BY_ID;
 use super::ops::pickup_first::PICKUP_FIRST;
 use super::ops::reset::RESET;
+use super::ops::sign_in::{SIGN_IN, SIGN_OUT};
 use super::ops::transcript::TRANSCRIPT;
 use super::ops::{Operation, create, customer, messages, transfer};
 use crate::account::tenant::Tenant;
 
 /// Every route: its method, its path (lower case, without the leading slash; [`ID`] stands for
 /// a session's id, [`ASSOCIATE`] for an associate) and the operation it names. Each
-/// operation has SuperOffice's REST route and the RPC route its official client calls.
+/// operation has SuperOffice's REST route and the RPC route its official client calls - but
+/// a page's sign-in and sign-out, which are ours.
 const ROUTES: &[(Method, &str, &Operation)] = &[
+    (Method::POST, "api/v1/auth/signin", &SIGN_IN),
+    (Method::POST, "api/v1/auth/signout", &SIGN_OUT),
     (Method::POST, "api/v1/chatsession/pickup", &PICKUP_FIRST),
     (
         Method::POST,
@@ -224,7 +228,12 @@ pub fn for_customers(path: &str) -> Option<Route> {
     routes_of(path)
         .into_iter()
         .map(|(_, route)| route)
-        .find(|route| route.operation.audience != Audience::Agent)
+        .find(|route| {
+            matches!(
+                route.operation.audience,
+                Audience::Customer | Audience::Anyone
+            )
+        })
 }
 
 /// The methods `path` answers, as `Allow` lists them; a path no route has is not found.

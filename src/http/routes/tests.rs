@@ -220,3 +220,19 @@ fn strips_a_named_stage_only() {
     assert_eq!(without_stage("/api/v1/x", Some("$default")), "/api/v1/x");
     assert_eq!(without_stage("/api/v1/x", None), "/api/v1/x");
 }
+
+#[test]
+fn a_page_signs_in_and_out_on_its_own_routes_with_or_without_a_tenant() {
+    assert_eq!(operation("/api/v1/Auth/SignIn"), "sign-in");
+    assert_eq!(operation("/api/v1/auth/signout/"), "sign-out");
+    let route = post("/Cust12345/api/v1/Auth/SignIn").unwrap();
+    assert_eq!(route.tenant, Tenant::parse("Cust12345"));
+    assert_eq!(
+        resolve(&Method::GET, "/api/v1/Auth/SignIn").unwrap_err(),
+        RouteError::MethodNotAllowed("POST".into())
+    );
+    assert!(
+        for_customers("/api/v1/Auth/SignIn").is_none(),
+        "an agent's page, not a customer's"
+    );
+}

@@ -4,7 +4,7 @@ use deadpool_postgres::ClientWrapper;
 use tokio_postgres::types::ToSql;
 
 use super::errors::Failure;
-use super::{PgStore, execute, row, rows};
+use super::{PgStore, execute, row, rows, secrets};
 use crate::account::secret::SecretKind;
 use crate::chat::customer;
 use crate::chat::events::{ADMIN, Event, Happened, SWEEP};
@@ -242,27 +242,13 @@ impl Admin for PgStore {
             let found = row(client, sql, &[&user]).await?;
             let found = found.ok_or_else(|| unknown("associate", user))?;
             let holder = secret_holder(user, found.try_get(0)?, found.try_get(1)?)?;
-            let sql = "INSERT INTO auth_secret (associate_id, kind, fingerprint, created, expires) \
-                       VALUES ($1, $2, $3, $4, $5)";
-            let expires = secret.expires.map(|at| at.utc());
-            let params: [&(dyn ToSql + Sync); 5] = [
-                &holder,
-                &secret.kind.column(),
-                &secret.fingerprint,
-                &secret.created.utc(),
-                &expires,
-            ];
-            execute(client, sql, &params).await?;
+            secrets::add(client, holder, secret).await?;
             Ok(())
         })?)
     }
 
     fn revoke_fingerprint(&self, kind: SecretKind, fingerprint: &str) -> Result<bool, AdminError> {
-        Ok(self.write(async |client| {
-            let sql = "UPDATE auth_secret SET revoked = true \
-                       WHERE fingerprint = $1 AND kind = $2 AND NOT revoked";
-            Ok(execute(client, sql, &[&fingerprint, &kind.column()]).await? > 0)
-        })?)
+        Ok(self.write(async |client| Ok(secrets::revoke(client, kind, fingerprint).await?))?)
     }
 
     fn revoke_secrets_of(&self, user: &str, kind: SecretKind) -> Result<u64, AdminError> {

@@ -21,6 +21,7 @@ mod migrate;
 mod moves;
 mod pickup;
 mod reads;
+mod secrets;
 mod target;
 mod tenants;
 mod transaction;
@@ -35,6 +36,7 @@ use deadpool_postgres::{ClientWrapper, Pool};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
+use super::admin::NewSecret;
 use super::{Gauges, LoginFailures, Page, Place, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
@@ -131,6 +133,16 @@ impl Store for PgStore {
     fn partner_app(&self, fingerprint: &str) -> Result<Option<String>, StoreError> {
         Ok(self.read(&[reads::PARTNER_APP], async |client| {
             Ok(reads::partner_app(client, fingerprint).await?)
+        })?)
+    }
+
+    fn store_secret(&self, associate_id: i64, secret: &NewSecret) -> Result<(), StoreError> {
+        Ok(self.write(async |client| Ok(secrets::add(client, associate_id, secret).await?))?)
+    }
+
+    fn revoke_ticket(&self, fingerprint: &str) -> Result<bool, StoreError> {
+        Ok(self.write(async |client| {
+            Ok(secrets::revoke(client, SecretKind::Ticket, fingerprint).await?)
         })?)
     }
 

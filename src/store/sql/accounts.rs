@@ -1,5 +1,6 @@
-//! Who a credential belongs to: accounts by login name or issued secret, and partner apps.
-//! Placeholders: `$1` the login name or fingerprint, `$2` a secret's kind, `$3` now.
+//! Who a credential belongs to: accounts by login name or issued secret, and partner apps;
+//! secrets issued and revoked. Placeholders: `$1` the login name or fingerprint, `$2` a
+//! secret's kind, `$3` now - except where a statement says otherwise.
 
 use std::sync::LazyLock;
 
@@ -26,6 +27,17 @@ pub static BY_SECRET: LazyLock<String> = LazyLock::new(|| {
            AND (s.expires IS NULL OR s.expires > $3)"
     )
 });
+
+/// Stores an issued secret by its fingerprint: `$1` the associate, `$2` the kind, `$3` the
+/// fingerprint, `$4` when it was issued, `$5` when it expires (null: never). The admin's
+/// `issue-ticket` and a page's sign-in both issue by it.
+pub const ADD_SECRET: &str = "INSERT INTO auth_secret (associate_id, kind, fingerprint, created, expires) \
+    VALUES ($1, $2, $3, $4, $5)";
+
+/// Revokes the live secret of kind `$2` whose fingerprint is `$1`: `admin revoke-ticket`, and
+/// a page signing out.
+pub const REVOKE_SECRET: &str =
+    "UPDATE auth_secret SET revoked = true WHERE fingerprint = $1 AND kind = $2 AND NOT revoked";
 
 /// The registered, unrevoked partner app whose token has this fingerprint.
 pub const PARTNER_APP: &str = "SELECT name FROM partner_app WHERE fingerprint = $1 AND NOT revoked";

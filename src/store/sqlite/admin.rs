@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::SqliteStore;
 use super::messages::insert_message;
+use super::secrets;
 use crate::account::secret::SecretKind;
 use crate::chat::customer;
 use crate::chat::events::{ADMIN, Event, Happened, SWEEP};
@@ -242,27 +243,13 @@ impl Admin for SqliteStore {
                 )
                 .optional()?
                 .ok_or_else(|| AdminError::unknown("associate", user))?;
-            transaction.execute(
-                "INSERT INTO auth_secret (associate_id, kind, fingerprint, created, expires) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    secret_holder(user, id, deleted)?,
-                    secret.kind.column(),
-                    secret.fingerprint,
-                    secret.created,
-                    secret.expires
-                ],
-            )?;
+            secrets::add(transaction, secret_holder(user, id, deleted)?, secret)?;
             Ok(())
         })
     }
 
     fn revoke_fingerprint(&self, kind: SecretKind, fingerprint: &str) -> Result<bool, AdminError> {
-        let changed = self.connection().execute(
-            "UPDATE auth_secret SET revoked = 1 WHERE fingerprint = ?1 AND kind = ?2 AND revoked = 0",
-            params![fingerprint, kind.column()],
-        )?;
-        Ok(changed > 0)
+        Ok(secrets::revoke(&self.connection(), kind, fingerprint)?)
     }
 
     fn revoke_secrets_of(&self, user: &str, kind: SecretKind) -> Result<u64, AdminError> {

@@ -24,6 +24,7 @@ mod options;
 mod owned;
 mod pickup;
 mod reads;
+mod secrets;
 mod tenants;
 mod watch;
 mod webhooks;
@@ -36,6 +37,7 @@ use std::sync::{Arc, LazyLock};
 use parking_lot::{FairMutex, FairMutexGuard};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
+use super::admin::NewSecret;
 use super::{Gauges, LoginFailures, Page, Place, Store, StoreError, read_back, sql};
 use crate::account::secret::SecretKind;
 use crate::account::{Account, Agent};
@@ -170,6 +172,26 @@ impl Store for SqliteStore {
 
     fn partner_app(&self, fingerprint: &str) -> Result<Option<String>, StoreError> {
         self.watch(reads::partner_app(&self.connection(), fingerprint).map_err(Into::into))
+    }
+
+    /// In the writer's next batch: a sign-in is a write like any other.
+    fn store_secret(&self, associate_id: i64, secret: &NewSecret) -> Result<(), StoreError> {
+        let secret = secret.clone();
+        self.watch(
+            self.writer
+                .run(move |connection| Ok(secrets::add(connection, associate_id, &secret)?)),
+        )
+    }
+
+    fn revoke_ticket(&self, fingerprint: &str) -> Result<bool, StoreError> {
+        let fingerprint = fingerprint.to_string();
+        self.watch(self.writer.run(move |connection| {
+            Ok(secrets::revoke(
+                connection,
+                SecretKind::Ticket,
+                &fingerprint,
+            )?)
+        }))
     }
 
     /// The pickup in the writer's next batch, then the session loaded as it will be
