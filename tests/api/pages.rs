@@ -63,6 +63,11 @@ pub const PAGES: &[Page] = &[
         text: include_str!("../../docs/webhooks.md"),
         examples: 0,
     },
+    Page {
+        name: "docs/widget.md",
+        text: include_str!("../../docs/widget.md"),
+        examples: 0,
+    },
 ];
 
 /// Whether the shown lines' pieces between `...` all appear in `output`, in order.
