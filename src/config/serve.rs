@@ -29,7 +29,9 @@ pub struct ServeArgs {
     /// Directory of per-tenant databases: /{tenant}/api/... uses {dir}/{tenant}.db.
     #[arg(long, env = "CHAT_PICKUP_TENANTS_DIR")]
     pub tenants_dir: Option<PathBuf>,
-    /// Seed demo data first if the default database is new or empty.
+    /// Seed demo data first if the default database is new or empty. The local server then
+    /// needs no CHAT_PICKUP_XSRF_SECRET for pages to sign in: without one it draws one for
+    /// the run.
     #[arg(long, env = "CHAT_PICKUP_DEMO")]
     pub demo: bool,
     /// Web origins whose pages may call the API (CORS with credentials), comma-separated:
@@ -172,6 +174,21 @@ impl ServeArgs {
         })
     }
 
+    /// Authentication for the local server: as configured, except that `--demo` without an
+    /// XSRF secret draws one for the run, so that the demo's pages sign in with nothing else
+    /// set (their cookies end with the run). Not on Lambda, whose every instance would draw
+    /// its own: a page's XSRF token would fail on the next instance.
+    pub fn local_auth_config(&self, settings: &Settings) -> Result<AuthConfig, Failure> {
+        let mut config = self.auth_config(settings)?;
+        if self.demo && config.xsrf_secret.is_none() {
+            config.xsrf_secret = Some(crate::account::random::hex::<32>().into_bytes());
+            tracing::info!(
+                "CHAT_PICKUP_XSRF_SECRET is not set: the demo signs pages in with a random XSRF secret for this run"
+            );
+        }
+        Ok(config)
+    }
+
     fn jwt_config(&self) -> Result<Option<JwtConfig>, Failure> {
         let Some(jwks) = given(&self.jwks) else {
             return Ok(None);
@@ -190,5 +207,32 @@ impl ServeArgs {
         )
         .map_err(|error| format!("CHAT_PICKUP_JWKS: {error}"))?;
         Ok(Some(config))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::config::LambdaSettings;
+
+    fn xsrf_secret(args: &[&str]) -> Option<Vec<u8>> {
+        let command_line = ["chat-pickup"].iter().chain(args);
+        let parsed = LambdaSettings::try_parse_from(command_line).unwrap();
+        let config = parsed.serve.local_auth_config(&parsed.settings).unwrap();
+        config.xsrf_secret
+    }
+
+    #[test]
+    fn the_demo_draws_an_xsrf_secret_for_the_run_where_none_is_set() {
+        let drawn = xsrf_secret(&["--demo"]).expect("a secret drawn");
+        assert!(drawn.len() >= 32);
+        assert_ne!(Some(drawn), xsrf_secret(&["--demo"]), "drawn anew each run");
+        let given = "a given secret of at least 32 characters";
+        assert_eq!(
+            xsrf_secret(&["--demo", "--xsrf-secret", given]),
+            Some(given.as_bytes().to_vec())
+        );
+        assert_eq!(xsrf_secret(&[]), None, "nothing changes without --demo");
     }
 }

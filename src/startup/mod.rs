@@ -11,6 +11,7 @@ pub mod metrics;
 use std::sync::Arc;
 
 use crate::admin::{self, Context, demo};
+use crate::auth::AuthConfig;
 use crate::config::{Cli, Command, Database, Failure, LambdaSettings, ServeArgs, Settings};
 use crate::http::{App, server};
 use crate::store::Stores;
@@ -43,7 +44,8 @@ async fn serve(settings: &Settings, args: &ServeArgs) -> Result<(), Failure> {
     let stores = stores(settings, args, false)?;
     let sender = Arc::new(Sender::new(stores.clone(), Outbound::new()?));
     tokio::spawn(sender.clone().run(SEND_ALL_EVERY));
-    let app = Arc::new(app(settings, args, stores.clone())?.with_sender(sender));
+    let auth = args.local_auth_config(settings)?;
+    let app = Arc::new(app(settings, args, stores.clone(), auth)?.with_sender(sender));
     if let Some(addr) = args.metrics_addr {
         serve_metrics(addr, args, stores.clone()).await?;
     }
@@ -103,14 +105,20 @@ pub async fn lambda(lambda: LambdaSettings) -> Result<(), Failure> {
     let stores = stores(&lambda.settings, &lambda.serve, true)?;
     let sender = Arc::new(Sender::new(stores.clone(), Outbound::new()?));
     tokio::spawn(sender.clone().run(SEND_ALL_EVERY));
-    let app = app(&lambda.settings, &lambda.serve, stores.clone())?;
+    let auth = lambda.serve.auth_config(&lambda.settings)?;
+    let app = app(&lambda.settings, &lambda.serve, stores.clone(), auth)?;
     let app = Arc::new(app.with_sender(sender.clone()));
     let collector = metrics::emf::install()?;
     lambda::run(app, stores, sender, collector).await
 }
 
-/// The handler, over the configured stores.
-fn app(settings: &Settings, args: &ServeArgs, stores: Arc<dyn Stores>) -> Result<App, Failure> {
+/// The handler, over the configured stores, authenticating as `auth` says.
+fn app(
+    settings: &Settings,
+    args: &ServeArgs,
+    stores: Arc<dyn Stores>,
+    auth: AuthConfig,
+) -> Result<App, Failure> {
     if args.demo {
         seed_demo(open(settings)?.as_ref())?;
     }
@@ -126,7 +134,7 @@ fn app(settings: &Settings, args: &ServeArgs, stores: Arc<dyn Stores>) -> Result
         .with_customer_idle(args.customer_idle())
         .with_max_queue(args.max_queue)
         .with_customer_limits(args.customer_limits())
-        .with_auth(args.auth_config(settings)?))
+        .with_auth(auth))
 }
 
 /// The stores behind the handler.

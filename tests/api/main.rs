@@ -10,6 +10,7 @@
 
 mod concurrency;
 mod delivery;
+mod demo;
 mod docs_commands;
 mod failures;
 mod lambda_runtime;

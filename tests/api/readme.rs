@@ -2,8 +2,8 @@
 //! heading starts one) of the README and of every page under `docs/` runs, in order, against
 //! a local server on a fresh demo database (one per section), and the output shown under it
 //! must appear in what curl printed - each `...` standing for anything, the shown pieces in
-//! order. Examples whose command holds a placeholder (`...`) are not run. The server has an
-//! XSRF secret, so that pages sign in.
+//! order. Examples whose command holds a placeholder (`...`) are not run. The server is set
+//! up as `serve --demo` sets it up, an XSRF secret included.
 
 use std::process::Command;
 
@@ -17,7 +17,8 @@ const ALL_EXAMPLES: usize = 28;
 
 const DOCUMENTED_ADDR: &str = "http://127.0.0.1:9000";
 
-/// Authentication for the examples: the default schemes, and an XSRF secret.
+/// Authentication as `serve --demo` sets it up: the default schemes, an XSRF secret drawn
+/// for the run.
 fn demo_auth() -> AuthConfig {
     AuthConfig {
         xsrf_secret: Some(b"the documentation's examples' XSRF secret".to_vec()),
@@ -80,7 +81,7 @@ async fn the_documented_curl_examples_print_what_the_pages_show() {
         );
         total += count;
         for (title, examples) in sections {
-            // With an XSRF secret, so that pages sign in.
+            // As `serve --demo` runs: with an XSRF secret, so that pages sign in.
             let app = TestApp::sqlite().reconfigured(|app| app.with_auth(demo_auth()));
             chat_pickup::admin::demo::seed(app.admin.as_ref()).unwrap();
             let addr = format!("http://{}", app.serve().await);
