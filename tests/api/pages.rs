@@ -44,6 +44,11 @@ pub const PAGES: &[Page] = &[
         examples: 0,
     },
     Page {
+        name: "docs/console.md",
+        text: include_str!("../../docs/console.md"),
+        examples: 0,
+    },
+    Page {
         name: "docs/lambda.md",
         text: include_str!("../../docs/lambda.md"),
         examples: 0,

@@ -464,7 +464,9 @@ interface RowActions {
 
 function actionsOf(session: ChatSessionEntity): RowActions {
   const offered = isOfferedToMe(session);
-  const waiting = String(session.status) === 'InQueue' && !session.transferTo;
+  // A chatbot's session waits without being handed out (the service answers a pickup of
+  // it with null): it can be read, not picked up.
+  const waiting = String(session.status) === 'InQueue' && !session.transferTo && !session.chatbotIsActive;
   return { pickUp: waiting, open: !waiting || offered, offer: offered };
 }
 
@@ -605,7 +607,7 @@ function pickUp(id: number): Promise<void> {
   return act(async () => {
     const session = await agent!.pickUpChatSessionAsync(id);
     if (!session) {
-      notify(`Session ${id} is no longer waiting.`);
+      notify(`Session ${id} was not picked up: it is no longer waiting for an agent.`);
       return;
     }
     notify(`You picked up session ${id} (${customerOf(session)}).`);
