@@ -155,7 +155,21 @@ function showProblem(error: unknown): void {
   setText(ui.alert, problemText(error));
 }
 
+/** A problem a background read showed: cleared again by the next read that works. */
+let pollProblem: string | null = null;
+
+function showPollProblem(error: unknown): void {
+  showProblem(error);
+  pollProblem = ui.alert.textContent;
+}
+
+function pollWorked(): void {
+  if (pollProblem !== null && ui.alert.textContent === pollProblem) setText(ui.alert, '');
+  pollProblem = null;
+}
+
 function clearNotices(): void {
+  pollProblem = null;
   setText(ui.alert, '');
   setText(ui.status, '');
 }
@@ -434,8 +448,9 @@ async function refreshList(): Promise<void> {
     sessions = ordered(read.filter((session) => session && !isEnded(session)));
     renderSessions();
     await followOpenSession();
+    pollWorked();
   } catch (error) {
-    if (generation === listGeneration) showProblem(error);
+    if (generation === listGeneration) showPollProblem(error);
   } finally {
     listing = false;
     if (generation === listGeneration && agent) {
@@ -578,7 +593,6 @@ let acting = false;
 async function act(work: () => Promise<void>): Promise<void> {
   if (acting || !agent) return;
   acting = true;
-  document.body.setAttribute('aria-busy', 'true');
   clearNotices();
   try {
     await work();
@@ -586,7 +600,6 @@ async function act(work: () => Promise<void>): Promise<void> {
     showProblem(error);
   } finally {
     acting = false;
-    document.body.removeAttribute('aria-busy');
     if (agent) void refreshList();
   }
 }
@@ -794,7 +807,7 @@ async function readMessages(): Promise<void> {
     }
     if (messages.length && atBottom) log.scrollTop = log.scrollHeight;
   } catch (error) {
-    if (open === current) showProblem(error);
+    if (open === current) showPollProblem(error);
   } finally {
     reading = false;
     if (open === current && agent) scheduleMessages(MESSAGES_EVERY_MS);
@@ -901,7 +914,10 @@ ui.signInForm.addEventListener('submit', (event) => {
   ui.signInForm.setAttribute('aria-busy', 'true');
   clearNotices();
   signIn(username, password)
-    .then((who) => signedIn(who))
+    .then((who) => {
+      signedIn(who);
+      ui.chatsTitle.focus();
+    })
     .catch((error) => {
       setText(ui.alert, problemText(error));
       ui.password.select();
