@@ -12,8 +12,8 @@
 //! - [`http`]: everything that knows HTTP - the one handler both runtimes call
 //!   ([`http::App::handle`]), the local server, CORS, the route table, `Accept` and `$select`,
 //!   the operations (one file each, [`http::ops`]), rendering, and every failure mapped to a
-//!   status and a problem in one place ([`http::error`]); a page's sign-in cookies
-//!   ([`http::cookies`]).
+//!   status and a problem in one place ([`http::error`]); the service's own pages (widget,
+//!   console, demo) compiled in; a page's sign-in cookies ([`http::cookies`]).
 //! - [`auth`]: credentials - Basic, SoTicket, Bearer (API token or JWT), the ticket cookie
 //!   with its XSRF pair, SO-AppToken - to an [`auth::Principal`], one file per scheme; a
 //!   page's sign-in checked as Basic is; failed sign-ins held back ([`auth::throttle`]).

@@ -29,9 +29,9 @@ pub struct ServeArgs {
     /// Directory of per-tenant databases: /{tenant}/api/... uses {dir}/{tenant}.db.
     #[arg(long, env = "CHAT_PICKUP_TENANTS_DIR")]
     pub tenants_dir: Option<PathBuf>,
-    /// Seed demo data first if the default database is new or empty. The local server then
-    /// needs no CHAT_PICKUP_XSRF_SECRET for pages to sign in: without one it draws one for
-    /// the run.
+    /// Seed demo data first if the default database is new or empty, and serve the demo's
+    /// page (/chat/demo). The local server then needs no CHAT_PICKUP_XSRF_SECRET for pages
+    /// to sign in: without one it draws one for the run.
     #[arg(long, env = "CHAT_PICKUP_DEMO")]
     pub demo: bool,
     /// Web origins whose pages may call the API (CORS with credentials), comma-separated:

@@ -4,6 +4,8 @@
 //! - [`handler`]: [`App::handle`], shared by the Lambda runtime and [`server`] (local HTTP
 //!   with hyper); [`request`] reads the path, request id and query off the event, [`source`]
 //!   the client's address.
+//! - `pages`: the service's own pages and scripts (the widget, the console, the demo),
+//!   answered before anything else.
 //! - [`cors`]: which web pages may call; a foreign page is refused before anything happens.
 //! - [`routes`]: the route table - method and path to an operation and optional tenant.
 //! - [`negotiate`]: `Accept` to a [`negotiate::Format`]; [`select`]: `$select` to a
@@ -30,6 +32,7 @@ pub mod limits;
 pub mod long_poll;
 pub mod negotiate;
 pub mod ops;
+mod pages;
 pub mod render;
 pub mod request;
 pub mod routes;

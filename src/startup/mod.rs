@@ -134,6 +134,7 @@ fn app(
         .with_customer_idle(args.customer_idle())
         .with_max_queue(args.max_queue)
         .with_customer_limits(args.customer_limits())
+        .with_demo(args.demo)
         .with_auth(auth))
 }
 

@@ -1,6 +1,7 @@
 //! `serve --demo` needs no other setting for its pages: the real binary, with no
 //! `CHAT_PICKUP_XSRF_SECRET`, draws an XSRF secret for the run and says so in its log; the
-//! demo's agent signs in and the cookie pair picks up. Without `--demo`, no sign-in.
+//! demo's page is served, the demo's agent signs in and the cookie pair picks up. Without
+//! `--demo`, neither the page nor a sign-in.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -62,6 +63,10 @@ async fn the_demo_signs_pages_in_with_no_other_setting() {
     let dir = tempfile::tempdir().unwrap();
     let (mut server, addr) = started(dir.path(), &["--demo"]).await;
 
+    let (status, _, page) = ask(addr, (Method::GET, "/chat/demo"), &[], "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.starts_with("<!doctype html>"), "{page}");
+
     let (status, headers, body) = sign_in(addr).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let values: Vec<&str> = headers
@@ -88,9 +93,11 @@ async fn the_demo_signs_pages_in_with_no_other_setting() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn without_demo_no_sign_in() {
+async fn without_demo_neither_the_page_nor_a_sign_in() {
     let dir = tempfile::tempdir().unwrap();
     let (mut server, addr) = started(dir.path(), &[]).await;
+    let (status, _, _) = ask(addr, (Method::GET, "/chat/demo"), &[], "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, problem) = sign_in(addr).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     assert!(problem.contains("CHAT_PICKUP_XSRF_SECRET"), "{problem}");

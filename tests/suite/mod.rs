@@ -17,6 +17,7 @@ mod idempotency;
 mod lambda_events;
 mod locale;
 mod messages;
+mod pages;
 mod pickup;
 mod pickup_by_id;
 mod problems;

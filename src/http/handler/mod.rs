@@ -10,7 +10,7 @@
 //! Here: the [`App`], its builders and the way from request to response; the long poll
 //! (`poll`, `wait`, `ring`) is in `wait.rs`, the trip to the blocking pool that authenticates
 //! and runs the operation (`perform`) in `perform.rs`, a page's sign-in and its cookies in
-//! `sign_in.rs`.
+//! `sign_in.rs`. The service's own pages (`pages`) are answered before any of it.
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
@@ -33,6 +33,7 @@ use super::exchange::Exchange;
 use super::in_flight::InFlight;
 use super::limits::{CustomerLimits, Limiter};
 use super::ops::{Audience, Bound, Content, Run};
+use super::pages;
 use super::render::{self, View};
 use super::request::{idempotency_key, path, selection};
 use super::routes::{self, Route};
@@ -90,6 +91,8 @@ pub struct App {
     /// Told of every committed change, so its events go out at once; `None`: the events
     /// wait in the outbox for whoever sends them.
     sender: Option<Arc<Sender>>,
+    /// Whether the demo's page is served (`--demo`).
+    demo: bool,
 }
 
 impl App {
@@ -110,7 +113,13 @@ impl App {
             watching: Once::new(),
             limiter: Arc::default(),
             sender: None,
+            demo: false,
         }
+    }
+
+    /// Serves the demo's page, `/chat/demo` (default: not).
+    pub fn with_demo(self, demo: bool) -> Self {
+        Self { demo, ..self }
     }
 
     /// Tells `sender` of every committed change (default: nobody).
@@ -252,6 +261,16 @@ impl App {
         exchange: &Exchange,
         receipt: &Receipt,
     ) -> Result<Response<Body>, ApiError> {
+        // The same files for everyone, whatever page asks: before CORS and credentials.
+        if let Some(page) = pages::answer(
+            request.method(),
+            path(request),
+            request.headers(),
+            self.demo,
+        ) {
+            let _ = exchange.operation.set("page");
+            return page;
+        }
         if let Some(route) = routes::for_customers(path(request)) {
             let judged = Box::pin(self.customer_origin(&route, &exchange.origin)).await?;
             if let Verdict::Foreign(origin) = &judged {
