@@ -292,21 +292,33 @@
     }
   };
 
-  /** The first of `tags` we have strings for (nb and nn are Norwegian), else English. */
+  /** The first of `tags` we have strings for (nb and nn are Norwegian), else English; `tag`
+   *  keeps its region (en-GB), which decides how times are written. */
   function language(tags) {
     for (var i = 0; i < tags.length; i++) {
-      var code = String(tags[i] || '').toLowerCase().split(/[-_]/)[0];
-      if (code === 'nb' || code === 'nn') return { code: code, text: T.no };
-      if (T[code]) return { code: code, text: T[code] };
+      var tag = String(tags[i] || '');
+      var code = tag.toLowerCase().split(/[-_]/)[0];
+      if (code === 'nb' || code === 'nn') return { code: code, tag: tag, text: T.no };
+      if (T[code]) return { code: code, tag: tag, text: T[code] };
     }
-    return { code: 'en', text: T.en };
+    return { code: 'en', tag: 'en', text: T.en };
   }
   var forced = script.getAttribute('data-lang');
   var LANG = language(forced ? [forced] : (navigator.languages || [navigator.language]));
   var t = LANG.text;
   var ZONE = '';
   try { ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { /* old browser */ }
-  var CLOCK = new Intl.DateTimeFormat(LANG.code, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  // Times as the customer's language and region write them: 09:05 and 13:05 in en-GB and
+  // nb-NO, 9:05 AM and 1:05 PM in en-US (a tag Intl refuses, such as nb_NO in data-lang,
+  // falls back to the language's code).
+  function clockIn(locales) {
+    var clock = new Intl.DateTimeFormat(locales, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' });
+    var cycle = clock.resolvedOptions().hourCycle;
+    if (cycle !== 'h23' && cycle !== 'h24') return clock;
+    return new Intl.DateTimeFormat(locales, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  }
+  var CLOCK;
+  try { CLOCK = clockIn([LANG.tag, LANG.code]); } catch (e) { CLOCK = clockIn(LANG.code); }
 
   /** `template` with {n}, {t}, {a} filled; strings, or nodes (kept as nodes: test hooks). */
   function fill(parent, template, values) {
