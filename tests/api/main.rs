@@ -8,6 +8,7 @@
 //! installed). `TestApp` and the other helpers all three share are in `test-support`
 //! (`test_support::app`, `test_support::xml`).
 
+mod browser;
 mod concurrency;
 mod delivery;
 mod demo;
