@@ -164,29 +164,42 @@ describe('a whole conversation between a customer on a shop page and two agents 
     await shot(tje0, 'tje0-conversation');
   });
 
-  step('tje0 offers the chat to ana0; it stays his until she accepts', async () => {
+  step('tje0 offers the chat to ana0, who declines it: it stays his, and he is told', async () => {
     await fill(tje0, 'page', 'transfer-to', ANA0.login);
     await click(tje0, 'page', 'transfer');
     await waitForText(tje0, 'page', 'status', `offered to ${ANA0.name}`);
+    await waitForText(tje0, 'page', 'conversation-state', `offered to ${ANA0.name}`);
     await sessionRow(tje0, chat, { mine: 'true' });
     await shot(tje0, 'tje0-offered');
-  });
-
-  step('ana0 signs in, sees the offer and accepts it; tje0 no longer holds the chat', async () => {
     await signIn(ana0, service.base, ANA0);
     await sessionRow(ana0, chat, { offered: 'true' });
     await shot(ana0, 'ana0-offer');
+    await ana0.locator(`${row(chat)} [data-testid="reject"]`).click();
+    await waitForText(ana0, 'page', 'status', `You declined session ${chat}.`);
+    await sessionRow(ana0, chat, { offered: 'false' });
+    await waitForText(tje0, 'page', 'status', `${ANA0.name} did not take session ${chat}: it stays yours.`);
+    await until("the offer to leave tje0's conversation", async () => {
+      const [state] = await read(tje0, 'page', '[data-testid="conversation-state"]');
+      return state && !state.text.includes('offered');
+    });
+    await sessionRow(tje0, chat, { mine: 'true' });
+    await shot(tje0, 'tje0-declined');
+  });
+
+  step('tje0 offers it again and ana0 accepts: the chat is hers, and tje0 is told', async () => {
+    await fill(tje0, 'page', 'transfer-to', ANA0.login);
+    await click(tje0, 'page', 'transfer');
+    await waitForText(tje0, 'page', 'status', `offered to ${ANA0.name}`);
+    await sessionRow(ana0, chat, { offered: 'true' });
     await ana0.locator(`${row(chat)} [data-testid="accept"]`).click();
     await waitForText(ana0, 'page', 'status', `Session ${chat} is yours now.`);
     await sessionRow(ana0, chat, { mine: 'true', offered: 'false' });
-    await until('the conversation so far on ana0\'s console', async () =>
+    await until("the conversation so far on ana0's console", async () =>
       (await consoleMessages(ana0)).some((m) => m.text.includes('Takk! Når kommer den?')),
     );
     await sessionRow(tje0, chat, { mine: 'false' });
-    await until("tje0's console to show the chat as not his", async () => {
-      const [state] = await read(tje0, 'page', '[data-testid="conversation-state"]');
-      return state?.text.includes('not your chat');
-    });
+    await waitForText(tje0, 'page', 'status', `${ANA0.name} took over session ${chat}.`);
+    await waitForText(tje0, 'page', 'conversation-state', 'not your chat');
     await shot(ana0, 'ana0-accepted');
     await shot(tje0, 'tje0-after-transfer');
   });

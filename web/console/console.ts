@@ -442,12 +442,14 @@ async function refreshList(): Promise<void> {
   }
   listing = true;
   const generation = listGeneration;
+  // A read no action of this page overlapped: what changed in it, a colleague changed.
+  const actionsBefore = acting ? -1 : actionsDone;
   try {
     const read = await agent.chatSessionsForUserAsync();
     if (generation !== listGeneration) return;
     sessions = ordered(read.filter((session) => session && !isEnded(session)));
     renderSessions();
-    await followOpenSession();
+    await followOpenSession(!acting && actionsBefore === actionsDone);
     pollWorked();
   } catch (error) {
     if (generation === listGeneration) showPollProblem(error);
@@ -587,6 +589,8 @@ function renderSessions(): void {
 // Actions on the list
 
 let acting = false;
+/** Actions finished so far: a list read that an action overlapped may be older than it. */
+let actionsDone = 0;
 
 /** Runs one action at a time (a second click while one runs is ignored, so a double click
  *  never picks up two sessions), shows its problem, and refreshes the list after it. */
@@ -600,6 +604,7 @@ async function act(work: () => Promise<void>): Promise<void> {
     showProblem(error);
   } finally {
     acting = false;
+    actionsDone++;
     if (agent) void refreshList();
   }
 }
@@ -721,10 +726,12 @@ function renderConversationState(): void {
 }
 
 /** After each list read: the open session's entity from the list, or - when it left the
- *  list (ended, or no longer visible) - read on its own. */
-async function followOpenSession(): Promise<void> {
+ *  list (ended, or no longer visible) - read on its own; `tell`: say what a colleague
+ *  changed (the read overlapped no action of this page, so it is not older than one). */
+async function followOpenSession(tell: boolean): Promise<void> {
   if (!open || !agent) return;
   const current = open;
+  const before = current.session;
   const listed = sessions.find((one) => Number(one.chatSessionId) === current.id);
   if (listed) {
     current.session = listed;
@@ -742,7 +749,21 @@ async function followOpenSession(): Promise<void> {
       throw error;
     }
   }
-  if (open === current) renderConversationState();
+  if (open === current) {
+    if (tell) toldOfChange(current.id, before, current.session);
+    renderConversationState();
+  }
+}
+
+/** What a colleague did to the open chat, in the status line: took it over (accepted the
+ *  offer), or declined the offer, so that the line no longer says it is offered. */
+function toldOfChange(id: number, before: ChatSessionEntity | null, after: ChatSessionEntity | null): void {
+  if (!before || !after || isEnded(after) || !isMine(before)) return;
+  if (!isMine(after) && after.user && String(after.status) !== 'InQueue') {
+    notify(`${after.user.fullName || after.user.name} took over session ${id}.`);
+  } else if (isMine(after) && before.transferTo && !after.transferTo) {
+    notify(`${before.transferTo.fullName || before.transferTo.name} did not take session ${id}: it stays yours.`);
+  }
 }
 
 /** What a notice without text of its own says. */
