@@ -2,8 +2,9 @@
 // origin Support allows) and two agents on the console, each in a browser context of their
 // own. Start, place in the queue, "pick up next" (which takes an older session) and the
 // pick-up of the customer's own one, the welcome in Norwegian, messages both ways without
-// a reload, a transfer from tje0 to ana0 accepted by ana0, a reload of the customer's page
-// that continues the chat, the agent's end; then a new chat that the customer ends.
+// a reload, tje0's offer of the chat to ana0 declined and then accepted, a reload of the
+// customer's page that continues the chat, the agent's end; then a new chat that the
+// customer ends.
 
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
