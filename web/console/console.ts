@@ -442,7 +442,7 @@ async function refreshList(): Promise<void> {
   }
   listing = true;
   const generation = listGeneration;
-  // A read no action of this page overlapped: what changed in it, a colleague changed.
+  // Whether an action of this page overlaps the read (see followOpenSession).
   const actionsBefore = acting ? -1 : actionsDone;
   try {
     const read = await agent.chatSessionsForUserAsync();
@@ -726,10 +726,11 @@ function renderConversationState(): void {
 }
 
 /** After each list read: the open session's entity from the list, or - when it left the
- *  list (ended, or no longer visible) - read on its own; `tell`: say what a colleague
- *  changed (the read overlapped no action of this page, so it is not older than one). */
-async function followOpenSession(tell: boolean): Promise<void> {
-  if (!open || !agent) return;
+ *  list (ended, or no longer visible) - read on its own. Only from a `fresh` read, one no
+ *  action of this page overlapped: an overlapped read may be older than the action's own
+ *  answer, which already set the open session. What changed then, a colleague changed. */
+async function followOpenSession(fresh: boolean): Promise<void> {
+  if (!open || !agent || !fresh) return;
   const current = open;
   const before = current.session;
   const listed = sessions.find((one) => Number(one.chatSessionId) === current.id);
@@ -750,7 +751,7 @@ async function followOpenSession(tell: boolean): Promise<void> {
     }
   }
   if (open === current) {
-    if (tell) toldOfChange(current.id, before, current.session);
+    toldOfChange(current.id, before, current.session);
     renderConversationState();
   }
 }
