@@ -16,6 +16,7 @@ use tokio::time::Instant;
 use super::body::BodyError;
 use super::ops::{Answer, Content};
 use super::request::query;
+use crate::store::Standing;
 
 /// The longest a poll waits: under the 29 s an API Gateway allows an integration, and under
 /// the minute proxies commonly allow an idle response.
@@ -76,11 +77,11 @@ fn left_before(deadline: SystemTime) -> Duration {
         .saturating_sub(DEADLINE_MARGIN)
 }
 
-/// Whether a read is worth answering at once: it found messages, or the session's status is
-/// no longer the one the poll first read.
-pub fn news(answer: &Answer, first_status: Option<i64>) -> bool {
+/// Whether a read is worth answering at once: it found messages, or the session no longer
+/// stands where the poll first read it (another status, another agent).
+pub fn news(answer: &Answer, first: Option<Standing>) -> bool {
     let messages = matches!(&answer.content, Content::List(found) if !found.is_empty());
-    messages || answer.session_status != first_status
+    messages || answer.standing != first
 }
 
 #[cfg(test)]
@@ -138,14 +139,16 @@ mod tests {
     }
 
     #[test]
-    fn news_is_a_message_or_another_status() {
+    fn news_is_a_message_another_status_or_another_agent() {
+        let standing = |status, agent| Some(Standing { status, agent });
         let mut answer = Answer::of(Content::List(Vec::new()));
-        answer.session_status = Some(4);
-        assert!(!news(&answer, Some(4)));
-        assert!(news(&answer, Some(5)));
+        answer.standing = standing(4, 1);
+        assert!(!news(&answer, standing(4, 1)));
+        assert!(news(&answer, standing(5, 1)));
+        assert!(news(&answer, standing(4, 2)), "a transfer accepted");
         answer.content = Content::List(vec![crate::entity::Object::empty(
             &crate::entity::CHAT_MESSAGE,
         )]);
-        assert!(news(&answer, Some(4)));
+        assert!(news(&answer, standing(4, 1)));
     }
 }

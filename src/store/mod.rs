@@ -199,13 +199,23 @@ pub enum Place {
     Session(i64),
 }
 
-/// What a customer's read finds: the messages after their mark, and the session's status
-/// now (a long poll answers once either is new).
+/// What a customer's read finds: the messages after their mark, and where the session
+/// stands now (a long poll answers once either is new).
 #[derive(Debug)]
 pub struct Page {
     pub messages: Vec<Object>,
-    /// The session's ChatSessionStatus value; `None` for a session that does not exist.
-    pub status: Option<i64>,
+    /// `None` for a session that does not exist.
+    pub standing: Option<Standing>,
+}
+
+/// Where a session stands for its customer: its status and the agent holding it - another
+/// agent taking it over (an accepted transfer) is news to a waiting customer too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Standing {
+    /// The ChatSessionStatus value.
+    pub status: i64,
+    /// The associate holding it; 0 for none.
+    pub agent: i64,
 }
 
 /// What the metrics read of a store when they are scraped.

@@ -131,7 +131,7 @@ impl Store for Fault {
     fn customer_messages(&self, _: i64, _: i64, _: Fetch) -> Result<Page, StoreError> {
         Ok(Page {
             messages: Vec::new(),
-            status: None,
+            standing: None,
         })
     }
 

@@ -543,6 +543,43 @@ async fn a_long_poll_is_answered_by_the_agents_message() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_long_poll_is_answered_when_another_agent_takes_the_chat_over() {
+    let app = std::sync::Arc::new(given!(app()));
+    app.agent("ana0");
+    app.member("ana0", "Sales");
+    let (id, key, welcome) = picked_up(&app).await;
+    let move_by = async |path: String, user: &str| {
+        let response = app
+            .send(
+                Method::POST,
+                &path,
+                Some((user, test_support::credentials::PASSWORD)),
+            )
+            .await;
+        ok(&response, StatusCode::OK);
+    };
+    move_by(format!("/api/v1/ChatSession/{id}/TransferTo/ana0"), "tje0").await;
+    let waiting = {
+        let (app, key) = (app.clone(), key.clone());
+        tokio::spawn(async move { poll(&app, id, &key, welcome, 20).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    move_by(format!("/api/v1/ChatSession/{id}/AcceptTransfer"), "ana0").await;
+    let (answer, early) = waiting.await.unwrap();
+    assert!(early, "woken by the new agent, not by the time running out");
+    assert_eq!(answer, json!([]));
+    let view = as_customer(
+        &app,
+        Method::GET,
+        &format!("/api/v1/Customer/ChatSession/{id}"),
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(ok(&view, StatusCode::OK)["AgentName"], "ana0 Fullname");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_customer_who_hangs_up_mid_poll_is_not_read_for() {
     use tokio::io::AsyncWriteExt;
     let app = given!(app());

@@ -47,7 +47,7 @@ impl App {
         asked: Asked,
     ) -> Result<(Localizer, Answer), ApiError> {
         let mut asked = Some(asked);
-        let mut first_status = None;
+        let mut first_standing = None;
         loop {
             // Listening before the read: a change committed after it still wakes the wait.
             let woken = poll.bell.notified();
@@ -70,7 +70,7 @@ impl App {
                 read.receipt.clone(),
             ))
             .await?;
-            let first = *first_status.get_or_insert(answer.session_status);
+            let first = *first_standing.get_or_insert(answer.standing);
             if long_poll::news(&answer, first) {
                 return Ok((localizer, answer));
             }

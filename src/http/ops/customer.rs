@@ -99,7 +99,7 @@ fn messages(call: &Call, session: i64, after: i64) -> Done {
     let fetch = Fetch::at(call.now, call.customer_idle);
     let page = call.store.customer_messages(session, after, fetch)?;
     let mut answer = super::Answer::of(Content::List(page.messages));
-    answer.session_status = page.status;
+    answer.standing = page.standing;
     Ok(answer)
 }
 

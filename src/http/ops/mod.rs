@@ -39,7 +39,7 @@ use crate::chat::idempotency::Keyed;
 use crate::chat::post::NewMessage;
 use crate::entity::{CHAT_SESSION_ENTITY, Object, Shape};
 use crate::locale::Language;
-use crate::store::Store;
+use crate::store::{Standing, Store};
 use crate::time::Timestamp;
 
 /// Who may call an operation, and so how the handler identifies the caller.
@@ -175,8 +175,8 @@ pub struct Answer {
     pub replayed: bool,
     /// Something new was made, at this path of its own: a `201 Created` with `Location`.
     pub created: Option<String>,
-    /// The session's status as a customer's read found it, for a long poll to compare.
-    pub session_status: Option<i64>,
+    /// Where the session stood when a customer's read found it, for a long poll to compare.
+    pub standing: Option<Standing>,
     /// A page's cookie pair set or cleared.
     pub cookies: Option<Cookies>,
 }
@@ -188,7 +188,7 @@ impl Answer {
             content,
             replayed: false,
             created: None,
-            session_status: None,
+            standing: None,
             cookies: None,
         }
     }

@@ -13,9 +13,9 @@ use crate::chat::customer::{self, Asking, CustomerMove, Fetch, Written};
 use crate::chat::events::{Event, Happened};
 use crate::chat::verdict::{Verdict, keyed};
 use crate::entity::{CHAT_MESSAGE, Object};
-use crate::store::Page;
 use crate::store::load::{assemble, select_all};
 use crate::store::sql::{customer as sql_customer, keys, messages as sql_messages, moves};
+use crate::store::{Page, Standing};
 use crate::time::Timestamp;
 
 static FACTS: LazyLock<String> =
@@ -133,9 +133,15 @@ pub async fn read(
             assemble(&CHAT_MESSAGE, cells, |_, _| Ok(None))
         })
         .collect::<Result<Vec<Object>, Failure>>()?;
-    let status = rows(client, sql_customer::STATUS, &[&session_id]).await?;
+    let standing = rows(client, sql_customer::STANDING, &[&session_id]).await?;
+    let standing = standing.first().map(|row| -> Result<Standing, Failure> {
+        Ok(Standing {
+            status: row.try_get(0)?,
+            agent: row.try_get(1)?,
+        })
+    });
     Ok(Page {
         messages,
-        status: status.first().map(|row| row.try_get(0)).transpose()?,
+        standing: standing.transpose()?,
     })
 }

@@ -35,8 +35,9 @@ pub static POSTED: LazyLock<String> = LazyLock::new(|| {
 pub const TOPIC_IDLE: &str = "SELECT t.customer_idle_seconds FROM chat_session s \
     JOIN chat_topic t ON t.id = s.topic_id WHERE s.id = $1";
 
-/// The status of session `$1`, beside what its customer reads.
-pub const STATUS: &str = "SELECT status FROM chat_session WHERE id = $1";
+/// Where session `$1` stands (its status, the agent holding it), beside what its customer
+/// reads.
+pub const STANDING: &str = "SELECT status, COALESCE(user_id, 0) FROM chat_session WHERE id = $1";
 
 /// The agent's messages of session `$1` after id `$2`, read by the customer now.
 pub const READ: &str = "UPDATE chat_message SET read_by_customer = true \

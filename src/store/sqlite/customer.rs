@@ -11,8 +11,8 @@ use super::messages::{self, insert_message};
 use crate::chat::customer::{self, Asking, CustomerMove, Fetch, Written};
 use crate::chat::events::{Event, Happened};
 use crate::chat::verdict::{Verdict, keyed};
-use crate::store::Page;
 use crate::store::sql::{self, customer as sql_customer, moves};
+use crate::store::{Page, Standing};
 use crate::time::Timestamp;
 
 static FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::FACTS));
@@ -20,7 +20,7 @@ static POSTED: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql_customer::PO
 static END: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::END));
 static READ: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::READ));
 static FETCHED: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::FETCHED));
-static STATUS: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::STATUS));
+static STANDING: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::STANDING));
 static KEY_LOOKUP: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql::keys::CUSTOMER_LOOKUP));
 static KEY_RECORD: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql::keys::CUSTOMER_RECORD));
 static TOPIC_IDLE: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::TOPIC_IDLE));
@@ -128,9 +128,14 @@ pub(super) fn read(
         .execute(params![session_id, after])?;
     Ok(Page {
         messages: messages::list(transaction, session_id, after)?,
-        status: transaction
-            .prepare_cached(&STATUS)?
-            .query_row([session_id], |row| row.get(0))
+        standing: transaction
+            .prepare_cached(&STANDING)?
+            .query_row([session_id], |row| {
+                Ok(Standing {
+                    status: row.get(0)?,
+                    agent: row.get(1)?,
+                })
+            })
             .optional()?,
     })
 }
