@@ -42,7 +42,7 @@ use credentials::{BasicCredentials, Credentials};
 use flight::Flights;
 use jwt::JwtConfig;
 use throttle::{LoginKey, PairKey, SourceKey, Throttle, Throttled};
-pub use ticket::{TICKET_COOKIE, XSRF_COOKIE, XSRF_HEADER, xsrf_token};
+pub use ticket::{CookieNames, xsrf_token};
 
 /// The realm named in `WWW-Authenticate`.
 pub const REALM: &str = "chat-pickup";
@@ -369,9 +369,10 @@ impl Authenticator {
         caller: Caller,
     ) -> Result<Found, AuthFailure> {
         let Some(header) = single(headers, AUTHORIZATION.as_str())? else {
-            if self.enabled(Scheme::Cookie) && ticket::has_cookie(headers) {
+            let names = CookieNames::of(caller.tenant);
+            if self.enabled(Scheme::Cookie) && ticket::has_cookie(headers, &names) {
                 let secret = self.config.xsrf_secret.as_deref().unwrap_or_default();
-                let ticket = ticket::from_cookie(headers, secret)?;
+                let ticket = ticket::from_cookie(headers, &names, secret)?;
                 return ticket::account(Scheme::Cookie, &ticket, store, now);
             }
             return Err(AuthError::Missing.into());

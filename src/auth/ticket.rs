@@ -14,15 +14,35 @@ use sha2::Sha256;
 
 use super::{AuthError, AuthFailure, Found, Scheme};
 use crate::account::secret::{self, SecretKind};
+use crate::account::tenant::Tenant;
 use crate::store::Store;
 use crate::time::Timestamp;
 
-/// The cookie that carries a page's ticket.
-pub const TICKET_COOKIE: &str = "SoTicket";
-/// The cookie that carries the ticket's XSRF token, for the page's script to send back.
-pub const XSRF_COOKIE: &str = "XSRF-TOKEN";
 /// The header the page's script sends the XSRF token in.
-pub const XSRF_HEADER: &str = "X-XSRF-TOKEN";
+const XSRF_HEADER: &str = "X-XSRF-TOKEN";
+
+/// The names of a database's cookie pair: SuperOffice's `SoTicket` and `XSRF-TOKEN` for the
+/// default database, `SoTicket.{tenant}` and `XSRF-TOKEN.{tenant}` for a tenant's. A cookie's
+/// path cannot keep the default database's pair (path `/`) from a tenant's calls, and two
+/// cookies of one name are refused as planted: with names of its own, each database reads
+/// only its own pair, and a browser signed in to both keeps both.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CookieNames {
+    /// The `HttpOnly` cookie that carries the ticket.
+    pub ticket: String,
+    /// The cookie that carries the ticket's XSRF token, for the page's script to send back.
+    pub xsrf: String,
+}
+
+impl CookieNames {
+    pub fn of(tenant: Option<&Tenant>) -> Self {
+        let suffix = tenant.map_or(String::new(), |tenant| format!(".{tenant}"));
+        Self {
+            ticket: format!("SoTicket{suffix}"),
+            xsrf: format!("XSRF-TOKEN{suffix}"),
+        }
+    }
+}
 
 /// The XSRF token that goes with `ticket`: HMAC-SHA256 under the server's secret, base64url.
 /// A token planted by another site cannot match a ticket it does not know.
@@ -52,14 +72,18 @@ pub(super) fn account(
     })
 }
 
-pub(super) fn has_cookie(headers: &HeaderMap) -> bool {
-    !cookies(headers, TICKET_COOKIE).is_empty()
+pub(super) fn has_cookie(headers: &HeaderMap, names: &CookieNames) -> bool {
+    !cookies(headers, &names.ticket).is_empty()
 }
 
-/// The ticket of the `SoTicket` cookie, once the XSRF pair vouches for it.
-pub(super) fn from_cookie(headers: &HeaderMap, server_secret: &[u8]) -> Result<String, AuthError> {
-    let ticket = one_cookie(headers, TICKET_COOKIE)?;
-    let cookie_token = one_cookie(headers, XSRF_COOKIE)?;
+/// The ticket of the database's ticket cookie, once its XSRF pair vouches for it.
+pub(super) fn from_cookie(
+    headers: &HeaderMap,
+    names: &CookieNames,
+    server_secret: &[u8],
+) -> Result<String, AuthError> {
+    let ticket = one_cookie(headers, &names.ticket)?;
+    let cookie_token = one_cookie(headers, &names.xsrf)?;
     let mut header_tokens = headers.get_all(XSRF_HEADER).iter();
     let header_token = match (header_tokens.next(), header_tokens.next()) {
         (Some(value), None) => value.to_str().map_err(|_| AuthError::Rejected)?,
@@ -124,8 +148,9 @@ mod tests {
         let good = xsrf_token(SECRET, "7T:mine");
         let other = xsrf_token(SECRET, "7T:other");
         let cookie = |token: &str| format!("SoTicket=7T:mine; theme=dark; XSRF-TOKEN={token}");
+        let names = CookieNames::of(None);
         assert_eq!(
-            from_cookie(&headers(&cookie(&good), Some(&good)), SECRET).unwrap(),
+            from_cookie(&headers(&cookie(&good), Some(&good)), &names, SECRET).unwrap(),
             "7T:mine"
         );
         let refused = [
@@ -140,12 +165,45 @@ mod tests {
         ];
         for headers in refused {
             assert!(
-                matches!(from_cookie(&headers, SECRET), Err(AuthError::Rejected)),
+                matches!(
+                    from_cookie(&headers, &names, SECRET),
+                    Err(AuthError::Rejected)
+                ),
                 "{headers:?}"
             );
         }
         let forged_secret = xsrf_token(b"guess", "7T:mine");
         let forged = headers(&cookie(&forged_secret), Some(&forged_secret));
-        assert!(from_cookie(&forged, SECRET).is_err());
+        assert!(from_cookie(&forged, &names, SECRET).is_err());
+    }
+
+    #[test]
+    fn a_tenant_reads_its_own_pair_beside_the_default_databases() {
+        let acme = Tenant::parse("acme").unwrap();
+        let names = CookieNames::of(Some(&acme));
+        assert_eq!(names.ticket, "SoTicket.acme");
+        assert_eq!(names.xsrf, "XSRF-TOKEN.acme");
+        let (mine, default) = (
+            xsrf_token(SECRET, "7T:acme"),
+            xsrf_token(SECRET, "7T:default"),
+        );
+        let both = format!(
+            "SoTicket=7T:default; XSRF-TOKEN={default}; SoTicket.acme=7T:acme; XSRF-TOKEN.acme={mine}"
+        );
+        assert_eq!(
+            from_cookie(&headers(&both, Some(&mine)), &names, SECRET).unwrap(),
+            "7T:acme"
+        );
+        assert_eq!(
+            from_cookie(
+                &headers(&both, Some(&default)),
+                &CookieNames::of(None),
+                SECRET
+            )
+            .unwrap(),
+            "7T:default"
+        );
+        let default_only = format!("SoTicket=7T:default; XSRF-TOKEN={default}");
+        assert!(!has_cookie(&headers(&default_only, Some(&default)), &names));
     }
 }

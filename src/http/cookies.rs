@@ -2,7 +2,9 @@
 //! cookie, and its XSRF token in one the page's script reads and sends back as
 //! `X-XSRF-TOKEN`. A sign-in sets them for as long as the ticket lives, a sign-out clears
 //! them. Both are `SameSite=Strict`, scoped to the database's path - `/`, or `/{tenant}/` -
-//! so that two tenants' never meet, and `Secure` whenever the request came over HTTPS.
+//! and named for it ([`CookieNames`]: the default database's pair also reaches a tenant's
+//! paths, so a tenant reads only its own names), and `Secure` whenever the request came over
+//! HTTPS.
 
 use std::time::Duration;
 
@@ -15,7 +17,7 @@ use lambda_http::{Request, RequestExt};
 use super::request::path;
 use super::source::Forwarded;
 use crate::account::tenant::Tenant;
-use crate::auth::{TICKET_COOKIE, XSRF_COOKIE};
+use crate::auth::CookieNames;
 
 /// What an answer does with a page's cookies.
 pub enum Cookies {
@@ -41,11 +43,12 @@ impl std::fmt::Debug for Cookies {
     }
 }
 
-/// Where a page's cookies go: the path of its database, as the browser addresses it, and
-/// whether they may travel only over HTTPS.
+/// Where a page's cookies go: the path of its database, as the browser addresses it, their
+/// names for that database, and whether they may travel only over HTTPS.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scope {
     path: String,
+    names: CookieNames,
     secure: bool,
 }
 
@@ -54,6 +57,7 @@ impl Scope {
     pub fn of(request: &Request, tenant: Option<&Tenant>, forwarded: Forwarded) -> Self {
         Self {
             path: database_path(visible_path(request), path(request), tenant),
+            names: CookieNames::of(tenant),
             secure: over_https(request, forwarded),
         }
     }
@@ -67,8 +71,8 @@ pub fn write(headers: &mut HeaderMap, cookies: &Cookies, scope: &Scope, xsrf: Op
     };
     let max_age = cookie::time::Duration::seconds(max_age.as_secs().try_into().unwrap_or(i64::MAX));
     let pair = [
-        (TICKET_COOKIE, ticket.to_string(), true),
-        (XSRF_COOKIE, token.unwrap_or_default(), false),
+        (scope.names.ticket.clone(), ticket.to_string(), true),
+        (scope.names.xsrf.clone(), token.unwrap_or_default(), false),
     ];
     for (name, value, http_only) in pair {
         let cookie = Cookie::build((name, value))
@@ -215,6 +219,7 @@ mod tests {
             scope,
             Scope {
                 path: "/acme/".into(),
+                names: CookieNames::of(Some(&tenant("acme"))),
                 secure: true
             }
         );
@@ -224,6 +229,7 @@ mod tests {
     fn a_sign_in_sets_the_pair_and_a_sign_out_clears_it() {
         let scope = Scope {
             path: "/acme/".into(),
+            names: CookieNames::of(Some(&tenant("acme"))),
             secure: true,
         };
         let issued = Cookies::Issue(Issued {
@@ -233,12 +239,13 @@ mod tests {
         assert_eq!(
             set_cookies(&issued, &scope),
             [
-                "SoTicket=7T:abc; HttpOnly; SameSite=Strict; Secure; Path=/acme/; Max-Age=28800",
-                "XSRF-TOKEN=token; SameSite=Strict; Secure; Path=/acme/; Max-Age=28800",
+                "SoTicket.acme=7T:abc; HttpOnly; SameSite=Strict; Secure; Path=/acme/; Max-Age=28800",
+                "XSRF-TOKEN.acme=token; SameSite=Strict; Secure; Path=/acme/; Max-Age=28800",
             ]
         );
         let plain = Scope {
             path: "/".into(),
+            names: CookieNames::of(None),
             secure: false,
         };
         assert_eq!(

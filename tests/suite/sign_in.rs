@@ -98,11 +98,11 @@ fn set_cookies(response: &TestResponse) -> Vec<String> {
 fn pair(response: &TestResponse) -> (String, String) {
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let cookies = set_cookies(response);
-    let value = |at: usize, name: &str| {
-        let rest = cookies[at].strip_prefix(&format!("{name}=")).unwrap();
+    let value = |at: usize| {
+        let (_, rest) = cookies[at].split_once('=').unwrap();
         rest.split(';').next().unwrap().to_string()
     };
-    (value(0, "SoTicket"), value(1, "XSRF-TOKEN"))
+    (value(0), value(1))
 }
 
 /// The headers a page's script sends with the pair.
@@ -270,11 +270,27 @@ async fn a_tenants_pair_is_scoped_to_its_path_and_opens_its_database_only() {
         .collect();
     assert_eq!(names, ["AssociateId", "Name", "FullName", "Expires"]);
     assert_eq!(root.children[1].text, "kari");
-    for cookie in set_cookies(&response) {
+    let cookies = set_cookies(&response);
+    assert!(cookies[0].starts_with("SoTicket.Cust1="), "{cookies:?}");
+    assert!(cookies[1].starts_with("XSRF-TOKEN.Cust1="), "{cookies:?}");
+    for cookie in cookies {
         assert!(cookie.contains("; Path=/Cust1/;"), "{cookie}");
     }
     let mine = "/Cust1/api/v1/ChatSession/ForCurrentUser";
-    let headers = cookie_headers(&pair);
+    // The default database's pair (path /) goes with the tenant's calls too: it is not read.
+    let (default_ticket, default_xsrf) =
+        self::pair(&sign_in(&app, "tje0", PASSWORD, fresh_source()).await);
+    let (ticket, xsrf) = &pair;
+    let headers = [
+        (
+            "cookie",
+            format!(
+                "SoTicket={default_ticket}; XSRF-TOKEN={default_xsrf}; \
+                 SoTicket.Cust1={ticket}; XSRF-TOKEN.Cust1={xsrf}"
+            ),
+        ),
+        ("x-xsrf-token", xsrf.clone()),
+    ];
     let borrowed: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
     let theirs = app.request(Method::GET, mine, &borrowed, Body::Empty).await;
     assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.body);
@@ -285,7 +301,7 @@ async fn a_tenants_pair_is_scoped_to_its_path_and_opens_its_database_only() {
     assert_eq!(
         elsewhere.status,
         StatusCode::UNAUTHORIZED,
-        "a ticket of the tenant's database"
+        "the default database reads its own pair, whose token this is not"
     );
 }
 

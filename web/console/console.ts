@@ -46,10 +46,10 @@ function makeAgent(): ChatAgent {
     timezone: browserZone() ?? '',
     timezoneInclude: true,
     axiosConfig: {
-      // axios's defaults, spelled out: the cookie the sign-in sets and the header the
-      // service checks. withXSRFToken stays unset, so axios sends the token only to this
-      // page's own origin; withCredentials is not needed for same-origin requests.
-      xsrfCookieName: 'XSRF-TOKEN',
+      // The cookie the sign-in set and the header the service checks. withXSRFToken stays
+      // unset, so axios sends the token only to this page's own origin; withCredentials is
+      // not needed for same-origin requests.
+      xsrfCookieName: xsrfCookieName(),
       xsrfHeaderName: 'X-XSRF-TOKEN',
       timeout: 30000,
     },
@@ -269,6 +269,17 @@ function describedBy(body: unknown, typed: string): Me {
   return found;
 }
 
+/** The XSRF cookie of this page's database: a tenant's is `XSRF-TOKEN.{tenant}` (path
+ *  `/{tenant}/`), the default database's `XSRF-TOKEN` (path `/`, so a tenant's page sees it
+ *  too, and must not send it). */
+function xsrfCookieName(): string {
+  for (const part of document.cookie.split(';')) {
+    const name = part.slice(0, Math.max(part.indexOf('='), 0)).trim();
+    if (name.startsWith('XSRF-TOKEN.')) return name;
+  }
+  return 'XSRF-TOKEN';
+}
+
 function cookie(name: string): string | null {
   for (const part of document.cookie.split(';')) {
     const at = part.indexOf('=');
@@ -315,7 +326,7 @@ async function signIn(username: string, password: string): Promise<Me> {
 
 async function signOutOfService(): Promise<void> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  const xsrf = cookie('XSRF-TOKEN');
+  const xsrf = cookie(xsrfCookieName());
   if (xsrf) headers['X-XSRF-TOKEN'] = xsrf;
   const response = await fetch(BASE + 'api/v1/Auth/SignOut', {
     method: 'POST',
