@@ -201,7 +201,13 @@ fn find(files: &'static [File], path: &str, demo: bool) -> Option<(&'static File
         Tenant::parse(tenant)?;
         at(rest)
     })?;
-    Some((file, slash))
+    // One trailing slash, on a page only (it is sent on to the page): a script or style
+    // sheet under `.../widget.js/` would take that path for the service's base.
+    let extra = path.len() - trimmed.len();
+    match extra == 0 || (extra == 1 && file.kind == Kind::Page) {
+        true => Some((file, slash)),
+        false => None,
+    }
 }
 
 fn serve(file: &File, head: bool, headers: &HeaderMap) -> Response<Body> {
@@ -318,6 +324,9 @@ mod tests {
         let slash = get("/t1/console/", &[], false).unwrap();
         assert_eq!(slash.status(), StatusCode::MOVED_PERMANENTLY);
         assert_eq!(header(&slash, "location"), "../console");
+        for missed in ["/console//", "/widget.js/", "/t1/widget.css/"] {
+            assert!(get(missed, &[], false).is_none(), "{missed}");
+        }
     }
 
     #[test]
