@@ -487,6 +487,27 @@ async fn signing_out_revokes_the_ticket_and_clears_the_pair() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_sweep_deletes_the_tickets_that_ended_and_keeps_the_live_ones() {
+    let app = given!(app());
+    let ended = pair(&sign_in(&app, "tje0", PASSWORD, fresh_source()).await);
+    let live = pair(&sign_in(&app, "tje0", PASSWORD, fresh_source()).await);
+    let out = with_pair(&app, SIGN_OUT, &ended).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.body);
+    app.exec(
+        "INSERT INTO auth_secret (associate_id, kind, fingerprint, created, expires) \
+              SELECT associate_id, 'ticket', 'expired', created, '2000-01-01 00:00:00.000000' \
+              FROM auth_secret LIMIT 1",
+    );
+    let tickets = "SELECT count(*) FROM auth_secret WHERE kind = 'ticket'";
+    assert_eq!(app.int(tickets), 3);
+    app.admin
+        .sweep(chat_pickup::time::Timestamp::now())
+        .unwrap();
+    assert_eq!(app.int(tickets), 1, "the revoked and the expired are gone");
+    assert_eq!(with_pair(&app, PICKUP, &live).await.status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn where_pages_cannot_sign_in_the_problem_names_the_setting() {
     let app = given!(TestApp::new(crate::KIND));
     app.agent("tje0");

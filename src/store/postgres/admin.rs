@@ -193,6 +193,7 @@ impl Admin for PgStore {
             execute(client, keys::CUSTOMER_EXPIRED, &[&expired]).await?;
             let delivered = now.before(outbox::KEPT).utc();
             execute(client, crate::store::sql::webhooks::SWEEP, &[&delivered]).await?;
+            execute(client, crate::store::sql::accounts::ENDED_TICKETS, &[&at]).await?;
             Ok(dead.len())
         })?)
     }

@@ -34,6 +34,12 @@ pub static BY_SECRET: LazyLock<String> = LazyLock::new(|| {
 pub const ADD_SECRET: &str = "INSERT INTO auth_secret (associate_id, kind, fingerprint, created, expires) \
     VALUES ($1, $2, $3, $4, $5)";
 
+/// Deletes the tickets that can no longer sign anyone in - revoked, or expired before `$1` -
+/// so that pages signing in every day do not pile them up. (API tokens stay: they are few
+/// and live long.)
+pub const ENDED_TICKETS: &str = "DELETE FROM auth_secret WHERE kind = 'ticket' \
+    AND (revoked OR expires < $1)";
+
 /// Revokes the live secret of kind `$2` whose fingerprint is `$1`: `admin revoke-ticket`, and
 /// a page signing out.
 pub const REVOKE_SECRET: &str =

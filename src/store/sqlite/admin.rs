@@ -198,6 +198,7 @@ impl Admin for SqliteStore {
             transaction.execute(&sql::sqlite(keys::CUSTOMER_EXPIRED), [expired])?;
             let delivered = now.before(outbox::KEPT);
             transaction.execute(&sql::sqlite(sql::webhooks::SWEEP), [delivered])?;
+            transaction.execute(&sql::sqlite(sql::accounts::ENDED_TICKETS), [now])?;
             Ok(dead.len())
         })
     }
