@@ -117,6 +117,9 @@ pub struct SignInOff {
     pub schemes: Vec<Scheme>,
     /// `CHAT_PICKUP_XSRF_SECRET` is not set.
     pub no_xsrf_secret: bool,
+    /// `CHAT_PICKUP_REQUIRE_APP_TOKEN` is set: every call must name a partner app by its
+    /// secret token, which a page cannot keep.
+    pub app_token_required: bool,
 }
 
 /// Authentication's outcome when it does not name a caller: a refusal, or a store that
@@ -237,13 +240,14 @@ impl Authenticator {
             .into_iter()
             .filter(|scheme| !self.config.schemes.contains(scheme))
             .collect();
-        let no_xsrf_secret = self.config.xsrf_secret.is_none();
-        match schemes.is_empty() && !no_xsrf_secret {
+        let off = SignInOff {
+            schemes,
+            no_xsrf_secret: self.config.xsrf_secret.is_none(),
+            app_token_required: self.config.require_app_token,
+        };
+        match off.schemes.is_empty() && !off.no_xsrf_secret && !off.app_token_required {
             true => Ok(()),
-            false => Err(AuthError::SignInOff(SignInOff {
-                schemes,
-                no_xsrf_secret,
-            })),
+            false => Err(AuthError::SignInOff(off)),
         }
     }
 
@@ -516,16 +520,30 @@ mod tests {
             off(&all, None),
             SignInOff {
                 schemes: vec![],
-                no_xsrf_secret: true
+                no_xsrf_secret: true,
+                app_token_required: false
             }
         );
         assert_eq!(
             off(&[Scheme::Bearer], Some(b"secret")),
             SignInOff {
                 schemes: vec![Scheme::Cookie, Scheme::Basic],
-                no_xsrf_secret: false
+                no_xsrf_secret: false,
+                app_token_required: false
             }
         );
+        let app_only = Authenticator::new(AuthConfig {
+            xsrf_secret: Some(b"secret".to_vec()),
+            require_app_token: true,
+            ..AuthConfig::default()
+        });
+        assert!(matches!(
+            app_only.pages(),
+            Err(AuthError::SignInOff(SignInOff {
+                app_token_required: true,
+                ..
+            }))
+        ));
     }
 
     #[test]

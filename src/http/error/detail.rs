@@ -210,6 +210,11 @@ fn sign_in_off(off: &SignInOff) -> String {
             "CHAT_PICKUP_XSRF_SECRET (--xsrf-secret, at least 32 characters) is not set".into(),
         );
     }
+    if off.app_token_required {
+        missing.push(
+            "CHAT_PICKUP_REQUIRE_APP_TOKEN asks every call for a partner app's token, which a page cannot keep".into(),
+        );
+    }
     format!(
         "Signing in from a page is off here: {}. Its administrator can change that; other clients send their credentials in the Authorization header.",
         missing.join("; ")
