@@ -5,7 +5,7 @@
 //!   successful verifications remembered briefly ([`cache`]).
 //! - `Authorization: SOTicket 7T:...`, or no `Authorization` but a `SoTicket` cookie with the
 //!   XSRF double-submit pair (`ticket`); tickets are issued by the admin CLI ([`secret`]),
-//!   and to a page that signs in with a login name and password ([`Authenticator::sign_in`],
+//!   and to a page that signs in with a login name and password (`sign_in`,
 //!   verified and counted exactly as Basic's).
 //! - `Authorization: Bearer`: an API token `8A:...` ([`secret`]) or a JWT ([`jwt`]).
 //! - `SO-AppToken`: a registered partner app; required when configured.
@@ -24,6 +24,7 @@ mod flight;
 pub mod jwt;
 pub mod password;
 pub mod session_key;
+mod sign_in;
 pub mod throttle;
 mod ticket;
 
@@ -41,6 +42,7 @@ use cache::BasicCache;
 use credentials::{BasicCredentials, Credentials};
 use flight::Flights;
 use jwt::JwtConfig;
+pub use sign_in::SignInOff;
 use throttle::{LoginKey, PairKey, SourceKey, Throttle, Throttled};
 pub use ticket::{CookieNames, xsrf_token};
 
@@ -107,19 +109,6 @@ pub enum AuthError {
     Throttled(Throttled),
     /// A page's sign-in or sign-out where the settings keep pages from signing in.
     SignInOff(SignInOff),
-}
-
-/// What keeps pages from signing in here: the settings an administrator would change.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignInOff {
-    /// The schemes a sign-in needs that `CHAT_PICKUP_AUTH_SCHEMES` leaves out: the cookie
-    /// it sets, and Basic - the password check it makes, off where passwords are.
-    pub schemes: Vec<Scheme>,
-    /// `CHAT_PICKUP_XSRF_SECRET` is not set.
-    pub no_xsrf_secret: bool,
-    /// `CHAT_PICKUP_REQUIRE_APP_TOKEN` is set: every call must name a partner app by its
-    /// secret token, which a page cannot keep.
-    pub app_token_required: bool,
 }
 
 /// Authentication's outcome when it does not name a caller: a refusal, or a store that
@@ -233,30 +222,6 @@ impl Authenticator {
         challenges.join(", ")
     }
 
-    /// Whether pages can sign in here: the cookie scheme on with its XSRF secret, and
-    /// passwords (Basic) accepted, since a sign-in checks one.
-    pub fn pages(&self) -> Result<(), AuthError> {
-        let schemes: Vec<Scheme> = [Scheme::Cookie, Scheme::Basic]
-            .into_iter()
-            .filter(|scheme| !self.config.schemes.contains(scheme))
-            .collect();
-        let off = SignInOff {
-            schemes,
-            no_xsrf_secret: self.config.xsrf_secret.is_none(),
-            app_token_required: self.config.require_app_token,
-        };
-        match off.schemes.is_empty() && !off.no_xsrf_secret && !off.app_token_required {
-            true => Ok(()),
-            false => Err(AuthError::SignInOff(off)),
-        }
-    }
-
-    /// The XSRF token that goes with `ticket` here; `None` without the server secret.
-    pub fn xsrf_token(&self, ticket: &str) -> Option<String> {
-        let secret = self.config.xsrf_secret.as_deref()?;
-        Some(xsrf_token(secret, ticket))
-    }
-
     /// What can be refused at once, without the store or argon2 - a source, or a login name
     /// from it, that must wait - so that a flood of guesses is answered without a trip to
     /// the blocking pool. [`Self::authenticate`] checks the same again, and more.
@@ -275,19 +240,6 @@ impl Authenticator {
             Ok(Credentials::Basic(basic)) => self.screen_password(&basic, caller, now),
             _ => Ok(()),
         }
-    }
-
-    /// [`Self::screen`] for a page's sign-in: its name and password are held back as
-    /// Basic's are.
-    pub fn screen_sign_in(
-        &self,
-        credentials: &BasicCredentials,
-        caller: Caller,
-        now: Timestamp,
-    ) -> Result<(), Throttled> {
-        self.throttle
-            .check_source(SourceKey::of(caller.source), now)?;
-        self.screen_password(credentials, caller, now)
     }
 
     /// Whether the login name's failures from this source say to wait - unless these
@@ -321,29 +273,6 @@ impl Authenticator {
         self.counting(caller, now, || {
             let app = self.partner_app(headers, store)?;
             self.account(headers, store, now, caller)?.principal(app)
-        })
-    }
-
-    /// Signs a page in with the login name and password of its body: checked exactly as
-    /// Basic's would be - the same verification, cache and counts, refused and held back
-    /// alike - beside the headers' partner app. Blocking, as [`Self::authenticate`].
-    pub fn sign_in(
-        &self,
-        credentials: &BasicCredentials,
-        headers: &HeaderMap,
-        store: &dyn Store,
-        now: Timestamp,
-        caller: Caller,
-    ) -> Result<Principal, AuthFailure> {
-        self.counting(caller, now, || {
-            let app = self.partner_app(headers, store)?;
-            let account = self.password(credentials, store, now, caller)?;
-            let found = Found {
-                scheme: Scheme::Basic,
-                account,
-                ticket: None,
-            };
-            found.principal(app)
         })
     }
 
@@ -504,46 +433,6 @@ mod tests {
             xsrf_secret: xsrf_secret.map(<[u8]>::to_vec),
             ..AuthConfig::default()
         })
-    }
-
-    #[test]
-    fn pages_sign_in_only_with_the_cookie_scheme_its_secret_and_passwords() {
-        let all = AuthConfig::default().schemes;
-        assert!(authenticator(&all, Some(b"secret")).pages().is_ok());
-        let off = |schemes: &[Scheme], secret: Option<&[u8]>| match authenticator(schemes, secret)
-            .pages()
-        {
-            Err(AuthError::SignInOff(off)) => off,
-            other => panic!("not off: {other:?}"),
-        };
-        assert_eq!(
-            off(&all, None),
-            SignInOff {
-                schemes: vec![],
-                no_xsrf_secret: true,
-                app_token_required: false
-            }
-        );
-        assert_eq!(
-            off(&[Scheme::Bearer], Some(b"secret")),
-            SignInOff {
-                schemes: vec![Scheme::Cookie, Scheme::Basic],
-                no_xsrf_secret: false,
-                app_token_required: false
-            }
-        );
-        let app_only = Authenticator::new(AuthConfig {
-            xsrf_secret: Some(b"secret".to_vec()),
-            require_app_token: true,
-            ..AuthConfig::default()
-        });
-        assert!(matches!(
-            app_only.pages(),
-            Err(AuthError::SignInOff(SignInOff {
-                app_token_required: true,
-                ..
-            }))
-        ));
     }
 
     #[test]
