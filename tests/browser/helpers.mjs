@@ -69,9 +69,10 @@ function freePort() {
 
 /**
  * The binary (`CHAT_PICKUP_BIN`) on a new database with the demo's data, Support open to
- * pages of `supportOrigins`, serving on a free loopback port. `stop()` ends it.
+ * pages of `supportOrigins`, serving on a free loopback port - with `tenant`, also a tenant
+ * of that name with the demo's data (`/{tenant}/...`). `stop()` ends it.
  */
-export async function startService({ supportOrigins }) {
+export async function startService({ supportOrigins, tenant }) {
   const bin = process.env.CHAT_PICKUP_BIN;
   if (!bin) throw new Error('CHAT_PICKUP_BIN must name the chat-pickup binary (cargo test --test api browser sets it)');
   const dir = mkdtempSync(join(tmpdir(), 'chat-pickup-browser-'));
@@ -79,10 +80,16 @@ export async function startService({ supportOrigins }) {
   const run = promisify(execFile);
   await run(bin, ['--db', db, 'demo']);
   await run(bin, ['--db', db, 'admin', 'set-topic-origins', '--topic', 'Support', '--origins', supportOrigins]);
+  const tenants = [];
+  if (tenant) {
+    mkdirSync(join(dir, 'tenants'));
+    await run(bin, ['--db', join(dir, 'tenants', `${tenant}.db`), 'demo']);
+    tenants.push('--tenants-dir', join(dir, 'tenants'));
+  }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}/`;
   let log = '';
-  const child = spawn(bin, ['--db', db, 'serve', '--demo', '--addr', `127.0.0.1:${port}`], {
+  const child = spawn(bin, ['--db', db, 'serve', '--demo', '--addr', `127.0.0.1:${port}`, ...tenants], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (chunk) => (log += chunk));
