@@ -1108,7 +1108,7 @@ fn bare_selects_threaded(
 
 /// The customer's read as the server's writer runs it, back to back on one connection at
 /// FULL: `BEGIN IMMEDIATE`, the fetch noted (a write at most every 10 s a session), the
-/// agent's messages marked read (none here), the SELECT, the status, `COMMIT`.
+/// agent's messages marked read (none here), the SELECT, where the session stands, `COMMIT`.
 fn bare_reads_as_written(
     path: &Path,
     targets: &[(i64, i64)],
@@ -1116,10 +1116,10 @@ fn bare_reads_as_written(
 ) -> Result<f64, Failure> {
     let mut connection = rusqlite::Connection::open(path)?;
     connection.pragma_update(None, "synchronous", "FULL")?;
-    let (fetched, read, status) = (
+    let (fetched, read, standing) = (
         sql::sqlite(customer_sql::FETCHED),
         sql::sqlite(customer_sql::READ),
-        sql::sqlite(customer_sql::STATUS),
+        sql::sqlite(customer_sql::STANDING),
     );
     let start = Instant::now();
     let mut done = 0;
@@ -1142,8 +1142,10 @@ fn bare_reads_as_written(
             .query_map(params![session, after], |row| row.get::<_, i64>(0))?
             .count();
         transaction
-            .prepare_cached(&status)?
-            .query_row([session], |row| row.get::<_, i64>(0))?;
+            .prepare_cached(&standing)?
+            .query_row([session], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+            })?;
         transaction.commit()?;
         if news != 0 {
             return Err("news after the last message".into());
