@@ -427,7 +427,8 @@ fn single<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Aut
 mod tests {
     use super::*;
 
-    fn authenticator(schemes: &[Scheme], xsrf_secret: Option<&[u8]>) -> Authenticator {
+    /// An authenticator with `schemes` and the XSRF secret; the rest as by default.
+    pub(super) fn authenticator(schemes: &[Scheme], xsrf_secret: Option<&[u8]>) -> Authenticator {
         Authenticator::new(AuthConfig {
             schemes: schemes.to_vec(),
             xsrf_secret: xsrf_secret.map(<[u8]>::to_vec),

@@ -89,14 +89,7 @@ impl Authenticator {
 mod tests {
     use super::*;
     use crate::auth::AuthConfig;
-
-    fn authenticator(schemes: &[Scheme], xsrf_secret: Option<&[u8]>) -> Authenticator {
-        Authenticator::new(AuthConfig {
-            schemes: schemes.to_vec(),
-            xsrf_secret: xsrf_secret.map(<[u8]>::to_vec),
-            ..AuthConfig::default()
-        })
-    }
+    use crate::auth::tests::authenticator;
 
     #[test]
     fn pages_sign_in_only_with_the_cookie_scheme_its_secret_and_passwords() {

@@ -148,6 +148,38 @@ impl<'a> Happened<'a> {
             at: actor.now,
         }
     }
+
+    /// Session `session_id` created by associate `by` (0: a customer or the `admin`
+    /// command) in answer to `context`.
+    pub fn created(session_id: i64, by: i64, context: &'a str, at: Timestamp) -> Self {
+        Self {
+            event: Event::CREATED,
+            session_id,
+            message_id: None,
+            by,
+            context,
+            at,
+        }
+    }
+
+    /// `event` of session `session_id` made by its customer (`ChangedByAssociateId` 0) in
+    /// answer to `context`; `message_id`: the message it posted, if any.
+    pub fn by_the_customer(
+        event: Event,
+        session_id: i64,
+        message_id: Option<i64>,
+        context: &'a str,
+        at: Timestamp,
+    ) -> Self {
+        Self {
+            event,
+            session_id,
+            message_id,
+            by: 0,
+            context,
+            at,
+        }
+    }
 }
 
 /// The `ContextIdentifier` of what the service does by itself: the sweep of dead chats.

@@ -136,14 +136,9 @@ impl File {
         cache: &'static str,
         bytes: &'static [u8],
     ) -> Self {
-        Self {
-            path,
-            kind,
-            cache,
-            bytes,
-            demo: true,
-            etag: OnceLock::new(),
-        }
+        let mut file = Self::new(path, kind, cache, bytes);
+        file.demo = true;
+        file
     }
 
     /// A hash of the bytes, computed once.

@@ -8,7 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::LazyLock;
 
 use chat_pickup::auth::{AuthConfig, Scheme, xsrf_token};
-use chat_pickup::http::error::{LOGIN_THROTTLED, SIGN_IN_OFF};
+use chat_pickup::http::error::SIGN_IN_OFF;
 use chat_pickup::http::source::{Forwarded, Peer};
 use chat_pickup::time::Timestamp;
 use http::header::{SET_COOKIE, WWW_AUTHENTICATE};
@@ -22,6 +22,7 @@ use test_support::http::{PICKUP, fresh_source};
 use test_support::xml::parse;
 
 use super::lambda_events::{fixture, replay, set_header};
+use super::throttling::assert_throttled;
 
 const SIGN_IN: &str = "/api/v1/Auth/SignIn";
 const SIGN_OUT: &str = "/api/v1/Auth/SignOut";
@@ -123,20 +124,6 @@ fn without_instance(response: &TestResponse) -> Value {
     let mut problem = response.problem();
     problem.as_object_mut().unwrap().remove("instance");
     problem
-}
-
-fn assert_throttled(response: &TestResponse, seconds: u64) {
-    assert_eq!(
-        response.status,
-        StatusCode::TOO_MANY_REQUESTS,
-        "{}",
-        response.body
-    );
-    assert_eq!(
-        response.headers["retry-after"],
-        seconds.to_string().as_str()
-    );
-    assert_eq!(response.problem()["type"], LOGIN_THROTTLED);
 }
 
 #[tokio::test(flavor = "multi_thread")]

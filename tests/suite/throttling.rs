@@ -50,7 +50,8 @@ fn retry_after(response: &TestResponse) -> u64 {
     value.to_str().unwrap().parse().unwrap()
 }
 
-fn assert_throttled(response: &TestResponse, seconds: u64) {
+/// A 429 of the login throttle asking to wait `seconds`, as the problem says it.
+pub(super) fn assert_throttled(response: &TestResponse, seconds: u64) {
     assert_eq!(
         response.status,
         StatusCode::TOO_MANY_REQUESTS,

@@ -13,7 +13,7 @@ use super::errors::Failure;
 use super::{agent, events, keys, messages, row};
 use crate::chat::Actor;
 use crate::chat::create::{self, Draft, Visitor};
-use crate::chat::events::{Event, Happened};
+use crate::chat::events::Happened;
 use crate::chat::idempotency::Outcome;
 use crate::chat::verdict::{self, Verdict};
 use crate::store::sql::create as sql_create;
@@ -142,14 +142,6 @@ async fn insert(
     if let Some(message) = draft.message() {
         messages::insert(client, session_id, &message, at).await?;
     }
-    let happened = Happened {
-        event: Event::CREATED,
-        session_id,
-        message_id: None,
-        by,
-        context,
-        at,
-    };
-    events::record(client, &happened).await?;
+    events::record(client, &Happened::created(session_id, by, context, at)).await?;
     Ok(session_id)
 }

@@ -58,14 +58,7 @@ pub async fn change(
     let event = verdict.as_made().map(Event::of_customer);
     let verdict = write(client, session_id, now, verdict).await?;
     if let (Some(event), Verdict::Make(posted)) = (event, &verdict) {
-        let happened = Happened {
-            event,
-            session_id,
-            message_id: *posted,
-            by: 0,
-            context,
-            at: now,
-        };
+        let happened = Happened::by_the_customer(event, session_id, *posted, context, now);
         events::record(client, &happened).await?;
     }
     if let Some(keyed) = key.filter(|_| verdict.records_key()) {

@@ -11,7 +11,7 @@ use super::messages::insert_message;
 use super::{events, keys};
 use crate::chat::Actor;
 use crate::chat::create::{self, Draft, Visitor};
-use crate::chat::events::{Event, Happened};
+use crate::chat::events::Happened;
 use crate::chat::idempotency::Outcome;
 use crate::chat::verdict::{self, Verdict};
 use crate::store::sql::{self, create as sql_create};
@@ -127,14 +127,9 @@ fn insert(transaction: &Connection, opened: &Opened, position: i64) -> rusqlite:
     if let Some(message) = draft.message() {
         insert_message(transaction, session_id, &message, now)?;
     }
-    let happened = Happened {
-        event: Event::CREATED,
-        session_id,
-        message_id: None,
-        by,
-        context,
-        at: now,
-    };
-    events::record(transaction, &happened)?;
+    events::record(
+        transaction,
+        &Happened::created(session_id, by, context, now),
+    )?;
     Ok(session_id)
 }

@@ -53,14 +53,7 @@ pub(super) fn change(
     let verdict = verdict.try_map(|written| {
         let event = Event::of_customer(&written);
         let posted = write(transaction, session_id, now, written)?;
-        let happened = Happened {
-            event,
-            session_id,
-            message_id: posted,
-            by: 0,
-            context,
-            at: now,
-        };
+        let happened = Happened::by_the_customer(event, session_id, posted, context, now);
         events::record(transaction, &happened).map(|()| posted)
     })?;
     if let Some(keyed) = key.filter(|_| verdict.records_key()) {
