@@ -89,7 +89,6 @@ impl Event {
             Effect::Offer(_) | Effect::Reject => Event::new(Kind::Changed, OFFERED),
             Effect::Accept => Event::new(Kind::Changed, ACCEPTED),
             Effect::Post(_) => Event::MESSAGE,
-            Effect::Edit(edit) if edit.ends.is_some() => Event::ENDED,
             Effect::Edit(edit) => Event::new(Kind::Changed, edited(edit)),
         }
     }
@@ -108,16 +107,24 @@ impl Event {
     }
 }
 
-/// The fields an edit that does not end the session sets.
+/// The fields an edit sets that are `FieldValues` (the customer's contact details are not):
+/// `Status` when it ends the session, and the alert level and rating it sets on the way.
 fn edited(edit: &super::edit::Edit) -> &'static [&'static str] {
     use super::edit::Property;
-    // The edit's properties that are FieldValues (the customer's contact details are not).
     let sets = |property| edit.sets.iter().any(|(set, _)| *set == property);
-    match (sets(Property::AlertLevel), sets(Property::Rating)) {
-        (true, true) => &["AlertLevel", "Rating"],
-        (true, false) => &["AlertLevel"],
-        (false, true) => &["Rating"],
-        (false, false) => &[],
+    match (
+        edit.ends.is_some(),
+        sets(Property::AlertLevel),
+        sets(Property::Rating),
+    ) {
+        (true, true, true) => &["Status", "AlertLevel", "Rating"],
+        (true, true, false) => &["Status", "AlertLevel"],
+        (true, false, true) => &["Status", "Rating"],
+        (true, false, false) => ENDED,
+        (false, true, true) => &["AlertLevel", "Rating"],
+        (false, true, false) => &["AlertLevel"],
+        (false, false, true) => &["Rating"],
+        (false, false, false) => &[],
     }
 }
 
@@ -232,5 +239,35 @@ mod tests {
         );
         assert_eq!(Event::PICKED_UP.changes_listed(), "Status,UserId");
         assert_eq!(Event::CREATED.changes_listed(), "");
+    }
+
+    #[test]
+    fn an_edit_names_the_status_when_it_ends_and_the_alert_level_and_rating_it_sets() {
+        use super::super::edit::{Edit, Property, Setting};
+        use super::super::message::Message;
+        use crate::account::Agent;
+        let closed = Message::closed_by_user(&Agent::new(7, "tje0".into(), "Tom".into()));
+        let edit = |sets: &[Property], ends: bool| {
+            Event::of(&Effect::Edit(Edit {
+                sets: sets.iter().map(|p| (*p, Setting::Int(1))).collect(),
+                ends: ends.then(|| closed.clone()),
+            }))
+        };
+        let both = [
+            Property::AlertLevel,
+            Property::Rating,
+            Property::CustomerName,
+        ];
+        assert_eq!(
+            edit(&both, true).changes,
+            ["Status", "AlertLevel", "Rating"]
+        );
+        assert_eq!(
+            edit(&[Property::Rating], true).changes,
+            ["Status", "Rating"]
+        );
+        assert_eq!(edit(&[Property::CustomerName], true), Event::ENDED);
+        assert_eq!(edit(&both, false).changes, ["AlertLevel", "Rating"]);
+        assert_eq!(edit(&[Property::CustomerName], false).changes_listed(), "");
     }
 }
