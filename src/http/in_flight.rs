@@ -16,30 +16,42 @@ pub enum KeyError {
     InFlight,
 }
 
+/// Whose key it is: an agent's keys and a customer's are apart even where an associate's id
+/// and a session's id are the same number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Holder {
+    /// The associate's id.
+    Agent(i64),
+    /// The customer's session id.
+    Customer(i64),
+}
+
+type Entry = (String, Holder, IdempotencyKey);
+
 /// The keys whose requests this process is answering right now, so that a second request
 /// with one is refused (409) instead of waiting for the first. Across processes the store's
 /// transaction decides: the second waits for the first's commit and replays it.
 #[derive(Default)]
 pub struct InFlight {
-    keys: Mutex<HashSet<(String, i64, IdempotencyKey)>>,
+    keys: Mutex<HashSet<Entry>>,
 }
 
 /// A key entered in [`InFlight`]; leaving it when dropped.
 pub struct Entered<'a> {
     in_flight: &'a InFlight,
-    entry: Option<(String, i64, IdempotencyKey)>,
+    entry: Option<Entry>,
 }
 
 impl InFlight {
-    /// Enters `key` of `associate` in `scope` (the tenant), unless a request with it is in
+    /// Enters `key` of `holder` in `scope` (the tenant), unless a request with it is in
     /// flight.
     pub fn enter(
         &self,
         scope: &str,
-        associate: i64,
+        holder: Holder,
         key: &IdempotencyKey,
     ) -> Result<Entered<'_>, KeyError> {
-        let entry = (scope.to_string(), associate, key.clone());
+        let entry = (scope.to_string(), holder, key.clone());
         if !self.lock().insert(entry.clone()) {
             return Err(KeyError::InFlight);
         }
@@ -49,7 +61,7 @@ impl InFlight {
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashSet<(String, i64, IdempotencyKey)>> {
+    fn lock(&self) -> MutexGuard<'_, HashSet<Entry>> {
         // A set of plain values; one left by a panicking thread is still sound.
         self.keys
             .lock()
@@ -73,11 +85,24 @@ mod tests {
     fn a_key_in_flight_is_refused_until_its_request_ends() {
         let in_flight = InFlight::default();
         let k = IdempotencyKey::parse("k").unwrap();
-        let first = in_flight.enter("", 1, &k).unwrap();
-        assert_eq!(in_flight.enter("", 1, &k).err(), Some(KeyError::InFlight));
-        assert!(in_flight.enter("", 2, &k).is_ok(), "another associate's");
-        assert!(in_flight.enter("acme", 1, &k).is_ok(), "another tenant's");
+        let first = in_flight.enter("", Holder::Agent(1), &k).unwrap();
+        assert_eq!(
+            in_flight.enter("", Holder::Agent(1), &k).err(),
+            Some(KeyError::InFlight)
+        );
+        assert!(
+            in_flight.enter("", Holder::Agent(2), &k).is_ok(),
+            "another associate's"
+        );
+        assert!(
+            in_flight.enter("", Holder::Customer(1), &k).is_ok(),
+            "session 1's customer's"
+        );
+        assert!(
+            in_flight.enter("acme", Holder::Agent(1), &k).is_ok(),
+            "another tenant's"
+        );
         drop(first);
-        assert!(in_flight.enter("", 1, &k).is_ok());
+        assert!(in_flight.enter("", Holder::Agent(1), &k).is_ok());
     }
 }

@@ -12,6 +12,7 @@ use crate::chat::idempotency::Keyed;
 use crate::http::delivery::Receipt;
 use crate::http::error::ApiError;
 use crate::http::exchange::Exchange;
+use crate::http::in_flight::Holder;
 use crate::http::ops::{Answer, Audience, Call, Who};
 use crate::http::routes::Route;
 use crate::locale::{LocaleRequest, Localizer, Zone};
@@ -75,13 +76,13 @@ impl App {
             let localizer = localizer(&locale, store.as_ref(), own_zone, &default_zone)?;
             let tenant = route.tenant.as_ref();
             let scope = tenant.map_or("", |tenant| tenant.as_str());
-            let _entered = match (&key, &who) {
-                (Some(key), Who::Agent(principal)) => {
-                    Some(in_flight.enter(scope, principal.agent.associate_id, key)?)
-                }
-                // A customer holds their keys as their session's id negated: associates'
-                // ids are positive, so the two never meet.
-                (Some(key), Who::Customer(session)) => Some(in_flight.enter(scope, -session, key)?),
+            let holder = match &who {
+                Who::Agent(principal) => Some(Holder::Agent(principal.agent.associate_id)),
+                Who::Customer(session) => Some(Holder::Customer(*session)),
+                Who::Anyone => None,
+            };
+            let _entered = match (&key, holder) {
+                (Some(key), Some(holder)) => Some(in_flight.enter(scope, holder, key)?),
                 _ => None,
             };
             let now = clock();
