@@ -4,7 +4,7 @@ use clap::{Subcommand, ValueEnum};
 
 use super::Failure;
 use crate::http::cors::Cors;
-use crate::store::admin::{Admin, NewTopic, Rights};
+use crate::store::admin::{Admin, NewTopic, Rights, TopicSetting};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -92,7 +92,7 @@ pub fn run(store: &dyn Admin, command: &Command) -> Result<(), Failure> {
             println!("topic {id}: {name}");
         }
         Command::SetTopicCapacity { topic, max } => {
-            store.set_topic_capacity(topic, *max)?;
+            store.set_topic(topic, &TopicSetting::Capacity(*max))?;
             match max {
                 Some(limit) => {
                     println!("agents in {topic} hold at most {limit} sessions by default")
@@ -101,14 +101,14 @@ pub fn run(store: &dyn Admin, command: &Command) -> Result<(), Failure> {
             }
         }
         Command::SetTopicOrigins { topic, origins } => {
-            store.set_topic_origins(topic, &origins.to_string())?;
+            store.set_topic(topic, &TopicSetting::Origins(origins.to_string()))?;
             match origins.to_string().as_str() {
                 "" => println!("{topic}: the customer routes serve no other site's pages"),
                 listed => println!("{topic}: the customer routes serve pages of {listed}"),
             }
         }
         Command::SetTopicIdle { topic, seconds } => {
-            store.set_topic_idle(topic, *seconds)?;
+            store.set_topic(topic, &TopicSetting::IdleSeconds(*seconds))?;
             match seconds {
                 Some(seconds) => {
                     println!("{topic}: a customer's chat is dead after {seconds} s without a fetch")

@@ -111,6 +111,20 @@ pub struct WebhookInfo {
     pub oldest: Option<Timestamp>,
 }
 
+/// A setting of a chat topic that `admin` changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TopicSetting {
+    /// The capacity of the agents who respond in the topic and have none of their own;
+    /// `None`: no default.
+    Capacity(Option<i64>),
+    /// The web origins (comma-separated, normalized) whose pages may call the topic's customer
+    /// routes; empty: none.
+    Origins(String),
+    /// How long (seconds) a customer's chat stays alive without a fetch; `None`: the service's
+    /// allowance.
+    IdleSeconds(Option<i64>),
+}
+
 /// A chat topic to add.
 #[derive(Clone, Debug, Default)]
 pub struct NewTopic {
@@ -285,17 +299,8 @@ pub trait Admin: Send + Sync {
     /// to their topics' default.
     fn set_capacity(&self, user: &str, limit: Option<i64>) -> Result<(), AdminError>;
 
-    /// Sets the capacity of the agents who respond in `topic` and have none of their own;
-    /// `None`: no default.
-    fn set_topic_capacity(&self, topic: &str, limit: Option<i64>) -> Result<(), AdminError>;
-
-    /// Sets the web origins (comma-separated, normalized) whose pages may call the customer
-    /// routes of `topic`; empty: none.
-    fn set_topic_origins(&self, topic: &str, origins: &str) -> Result<(), AdminError>;
-
-    /// Sets how long (seconds) a customer's chat in `topic` stays alive without a fetch;
-    /// `None`: the service's allowance.
-    fn set_topic_idle(&self, topic: &str, seconds: Option<i64>) -> Result<(), AdminError>;
+    /// Stores `setting` of `topic`.
+    fn set_topic(&self, topic: &str, setting: &TopicSetting) -> Result<(), AdminError>;
 
     /// Makes `user` a member of `topic` with `rights`, replacing earlier rights.
     fn add_member(&self, user: &str, topic: &str, rights: Rights) -> Result<(), AdminError>;

@@ -2,6 +2,7 @@
 //! topic's default. Every route that gives a session refuses one beyond it with a 409
 //! problem of its own type, never `null`.
 
+use chat_pickup::store::admin::TopicSetting;
 use http::header::AUTHORIZATION;
 use http::{Method, StatusCode};
 use lambda_http::Body;
@@ -120,8 +121,12 @@ async fn a_refusal_at_capacity_spends_no_idempotency_key() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_lowest_topic_default_applies_unless_the_agent_has_their_own() {
     let app = given!(app());
-    app.admin.set_topic_capacity("Sales", Some(3)).unwrap();
-    app.admin.set_topic_capacity("Billing", Some(1)).unwrap();
+    app.admin
+        .set_topic("Sales", &TopicSetting::Capacity(Some(3)))
+        .unwrap();
+    app.admin
+        .set_topic("Billing", &TopicSetting::Capacity(Some(1)))
+        .unwrap();
     app.pickup("ann").await;
     at_capacity(&post(&app, "/api/v1/ChatSession/Pickup", "ann").await, 1);
     app.admin.set_capacity("ann", Some(2)).unwrap();

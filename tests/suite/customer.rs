@@ -2,6 +2,7 @@
 //! (`Authorization: SessionKey <key>`) for the view, the conversation and the end - beside
 //! an agent holding the same chat with their own credentials.
 
+use chat_pickup::store::admin::TopicSetting;
 use http::{Method, StatusCode};
 use lambda_http::Body;
 use serde_json::{Value, json};
@@ -712,7 +713,10 @@ async fn starts_and_messages_past_their_rates_are_429s_that_write_nothing() {
 async fn the_customer_routes_serve_pages_of_the_origins_the_topic_allows() {
     let app = given!(app());
     app.admin
-        .set_topic_origins("Sales", "https://shop.example.com")
+        .set_topic(
+            "Sales",
+            &TopicSetting::Origins("https://shop.example.com".into()),
+        )
         .unwrap();
     let path = format!("/api/v1/Customer/ChatTopic/{}/Sessions", sales(&app));
     let preflight = |origin: &'static str| {
@@ -832,7 +836,9 @@ fn lives(app: &TestApp, id: i64) -> i64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_topics_own_idle_allowance_keeps_its_chats_alive_as_long() {
     let app = given!(app());
-    app.admin.set_topic_idle("Sales", Some(600)).unwrap();
+    app.admin
+        .set_topic("Sales", &TopicSetting::IdleSeconds(Some(600)))
+        .unwrap();
     let (id, key) = start(&app, json!({})).await;
     assert_eq!(
         lives(&app, id),
@@ -846,7 +852,9 @@ async fn a_topics_own_idle_allowance_keeps_its_chats_alive_as_long() {
     read(&app, id, &key, 0).await;
     assert_eq!(lives(&app, id), 600, "a read keeps it alive as long");
 
-    app.admin.set_topic_idle("Sales", None).unwrap();
+    app.admin
+        .set_topic("Sales", &TopicSetting::IdleSeconds(None))
+        .unwrap();
     let (other, _) = start(&app, json!({})).await;
     assert_eq!(lives(&app, other), 120, "back to the service's");
 }

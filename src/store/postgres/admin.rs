@@ -14,10 +14,10 @@ use crate::chat::queue::queue_position;
 use crate::entity::status;
 use crate::store::StoreError;
 use crate::store::admin::{
-    Admin, AdminError, NewSecret, NewTopic, NewWebhook, Queued, Rights, Waiting, WebhookInfo,
-    secret_holder,
+    Admin, AdminError, NewSecret, NewTopic, NewWebhook, Queued, Rights, TopicSetting, Waiting,
+    WebhookInfo, secret_holder,
 };
-use crate::store::sql::{customer as sql_customer, keys, moves};
+use crate::store::sql::{customer as sql_customer, keys, moves, topics};
 use crate::time::Timestamp;
 
 impl Admin for PgStore {
@@ -101,29 +101,14 @@ impl Admin for PgStore {
         })?)
     }
 
-    fn set_topic_capacity(&self, topic: &str, limit: Option<i64>) -> Result<(), AdminError> {
+    fn set_topic(&self, topic: &str, setting: &TopicSetting) -> Result<(), AdminError> {
+        let value: &(dyn ToSql + Sync) = match setting {
+            TopicSetting::Capacity(value) | TopicSetting::IdleSeconds(value) => value,
+            TopicSetting::Origins(value) => value,
+        };
         Ok(self.write(async |client| {
             let topic_id = topic_id(client, topic).await?;
-            let sql = "UPDATE chat_topic SET agent_max_active_sessions = $2 WHERE id = $1";
-            execute(client, sql, &[&topic_id, &limit]).await?;
-            Ok(())
-        })?)
-    }
-
-    fn set_topic_origins(&self, topic: &str, origins: &str) -> Result<(), AdminError> {
-        Ok(self.write(async |client| {
-            let topic_id = topic_id(client, topic).await?;
-            let sql = "UPDATE chat_topic SET allowed_origins = $2 WHERE id = $1";
-            execute(client, sql, &[&topic_id, &origins]).await?;
-            Ok(())
-        })?)
-    }
-
-    fn set_topic_idle(&self, topic: &str, seconds: Option<i64>) -> Result<(), AdminError> {
-        Ok(self.write(async |client| {
-            let topic_id = topic_id(client, topic).await?;
-            let sql = "UPDATE chat_topic SET customer_idle_seconds = $2 WHERE id = $1";
-            execute(client, sql, &[&topic_id, &seconds]).await?;
+            execute(client, topics::update(setting), &[&topic_id, value]).await?;
             Ok(())
         })?)
     }

@@ -9,6 +9,7 @@
 //! - [`moves`]: the facts and writes of the moves on one named session (reset, transfer).
 //! - [`keys`]: an `Idempotency-Key`'s record.
 //! - [`sessions`]: which sessions an agent sees, and in what order.
+//! - [`topics`]: a topic's settings.
 //! - [`events`]: the outbox - an event recorded beside its change, queued for the webhooks;
 //!   [`webhooks`]: the webhooks registered and the outbox delivered to them.
 
@@ -21,6 +22,7 @@ pub mod messages;
 pub mod moves;
 pub mod queue;
 pub mod sessions;
+pub mod topics;
 pub mod webhooks;
 
 use crate::time::Timestamp;

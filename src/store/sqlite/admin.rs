@@ -13,10 +13,10 @@ use crate::chat::outbox::{self, Hook};
 use crate::chat::queue::queue_position;
 use crate::entity::status;
 use crate::store::admin::{
-    Admin, AdminError, NewSecret, NewTopic, NewWebhook, Queued, Rights, Waiting, WebhookInfo,
-    secret_holder,
+    Admin, AdminError, NewSecret, NewTopic, NewWebhook, Queued, Rights, TopicSetting, Waiting,
+    WebhookInfo, secret_holder,
 };
-use crate::store::sql::{self, customer as sql_customer, keys, moves};
+use crate::store::sql::{self, customer as sql_customer, keys, moves, topics};
 use crate::time::Timestamp;
 
 impl From<rusqlite::Error> for AdminError {
@@ -308,35 +308,15 @@ impl Admin for SqliteStore {
         })
     }
 
-    fn set_topic_capacity(&self, topic: &str, limit: Option<i64>) -> Result<(), AdminError> {
+    fn set_topic(&self, topic: &str, setting: &TopicSetting) -> Result<(), AdminError> {
+        let value: &dyn rusqlite::ToSql = match setting {
+            TopicSetting::Capacity(value) | TopicSetting::IdleSeconds(value) => value,
+            TopicSetting::Origins(value) => value,
+        };
         self.write(|transaction| {
             let topic_id = topic_id(transaction, topic)?;
-            transaction.execute(
-                "UPDATE chat_topic SET agent_max_active_sessions = ?2 WHERE id = ?1",
-                params![topic_id, limit],
-            )?;
-            Ok(())
-        })
-    }
-
-    fn set_topic_origins(&self, topic: &str, origins: &str) -> Result<(), AdminError> {
-        self.write(|transaction| {
-            let topic_id = topic_id(transaction, topic)?;
-            transaction.execute(
-                "UPDATE chat_topic SET allowed_origins = ?2 WHERE id = ?1",
-                params![topic_id, origins],
-            )?;
-            Ok(())
-        })
-    }
-
-    fn set_topic_idle(&self, topic: &str, seconds: Option<i64>) -> Result<(), AdminError> {
-        self.write(|transaction| {
-            let topic_id = topic_id(transaction, topic)?;
-            transaction.execute(
-                "UPDATE chat_topic SET customer_idle_seconds = ?2 WHERE id = ?1",
-                params![topic_id, seconds],
-            )?;
+            let update = sql::sqlite(topics::update(setting));
+            transaction.execute(&update, params![topic_id, value])?;
             Ok(())
         })
     }
