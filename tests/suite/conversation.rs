@@ -403,6 +403,31 @@ async fn messages_in_xml_as_an_array_of_chat_message() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_xml_transcript_stays_well_formed_whatever_a_message_holds() {
+    let app = given!(app());
+    let id = app.enqueue("Sales", "Ola", 5);
+    app.pickup("tje0").await;
+    // U+FFFF is taken in a message (JSON carries it) but is not an XML character.
+    ok(&add(&app, "tje0", id, "x \u{ffff} y").await);
+    let transcript = app
+        .send_body(
+            Method::POST,
+            &format!("/api/v1/ChatSession/{id}/Transcript"),
+            "tje0",
+            ("application/json", ""),
+            &[("accept", "application/xml")],
+        )
+        .await;
+    assert_eq!(transcript.status, StatusCode::OK, "{}", transcript.body);
+    assert!(!transcript.body.contains('\u{ffff}'), "{}", transcript.body);
+    assert!(
+        transcript.body.contains("x \u{fffd} y"),
+        "{}",
+        transcript.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn ending_a_session_frees_the_agents_place() {
     let app = given!(app());
     app.admin.set_capacity("tje0", Some(1)).unwrap();

@@ -105,7 +105,8 @@ pub fn text_of(format: Format, messages: &[Object], html: bool, view: View) -> R
             Format::Json(_) => serde_json::to_string(&text).expect("a string serializes"),
             Format::Xml(_) => {
                 let mut out = String::from(XML_DECLARATION);
-                let string = XmlString { text: &text };
+                let printable = wire::printable(&text, format);
+                let string = XmlString { text: &printable };
                 write_xml(&mut out, "string", &string);
                 out
             }
