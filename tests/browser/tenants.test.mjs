@@ -61,7 +61,9 @@ describe('a default database and a tenant in one browser', () => {
 
   step("signing out of acme clears acme's pair and keeps the default database's sign-in", async () => {
     await click(agent, 'page', 'sign-out');
-    await until('the sign-in form on acme', async () => (await agent.$('[data-testid="username"]')) !== null);
+    // The form is in the page all along, hidden while signed in: wait until it shows, which
+    // the console does only once the service has answered the sign-out.
+    await agent.waitForSelector('[data-testid="username"]', { visible: true });
     const names = (await agent.cookies(acme)).map((cookie) => cookie.name).sort();
     assert.deepEqual(names, ['SoTicket', 'XSRF-TOKEN']);
     await agent.goto(service.base + 'console');
