@@ -118,6 +118,9 @@ pub enum Setting {
 pub struct Edits {
     pub sets: Vec<(Property, Setting)>,
     pub expects: Vec<(Property, Setting)>,
+    /// A `test` that failed against a value these edits set themselves: refused once the
+    /// caller may change the session at all, as a failed test of a stored value is.
+    pub contradicted: Option<Property>,
 }
 
 /// The session's properties as the backend read them, in [`Property::ALL`]'s order.
@@ -155,8 +158,9 @@ pub fn judge(
     let failed = edits
         .expects
         .iter()
-        .find(|(property, value)| current.of(*property) != value);
-    if let Some((property, _)) = failed {
+        .find(|(property, value)| current.of(*property) != value)
+        .map(|(property, _)| *property);
+    if let Some(property) = edits.contradicted.or(failed) {
         return Verdict::Refused(Refusal::TestFailed(property.name()));
     }
     let mut sets: Vec<(Property, Setting)> = Vec::new();
@@ -214,6 +218,7 @@ mod tests {
         Edits {
             sets: sets.to_vec(),
             expects: expects.to_vec(),
+            contradicted: None,
         }
     }
 

@@ -6,7 +6,7 @@ use lambda_http::{Request, RequestExt};
 
 use serde_json::Value;
 
-use super::body::{self, BodyError, Document, FieldError, PatchError};
+use super::body::{self, BodyError, Document, FieldError};
 use super::in_flight::KeyError;
 use super::routes;
 use super::select::{SelectError, Selection};
@@ -116,11 +116,11 @@ pub fn html(request: &Request, body: &Document) -> Result<bool, BodyError> {
 
 /// The changes a request asks of a session: a `PATCH` body (JSON Patch or JSON Merge
 /// Patch), or a whole entity (`PUT`).
-pub fn edits(request: &Request) -> Result<Edits, PatchError> {
+pub fn edits(request: &Request) -> Result<Edits, BodyError> {
     if request.method() == http::Method::PATCH {
         return body::from_patch(content_type(request), request.body().as_ref());
     }
-    Ok(body::from_entity(&self::body(request)?)?)
+    body::from_entity(&self::body(request)?)
 }
 
 /// Query parameter `name` (any case), if sent.

@@ -372,6 +372,24 @@ async fn a_patch_names_what_it_may_not_change_and_a_failed_test_is_a_409() {
         StatusCode::FORBIDDEN,
         "agent or a manager",
     );
+    // A test failing against the patch's own value is judged after the caller and the
+    // session: it told a caller with no rights that the session had changed.
+    let contradicted = r#"[{"op": "replace", "path": "/Rating", "value": 3}, {"op": "test", "path": "/Rating", "value": 4}]"#;
+    refused(
+        &patch(&app, id, "ann", json, contradicted).await,
+        StatusCode::FORBIDDEN,
+        "agent or a manager",
+    );
+    refused(
+        &patch(&app, 424242, "tje0", json, contradicted).await,
+        StatusCode::NOT_FOUND,
+        "424242",
+    );
+    refused(
+        &patch(&app, id, "tje0", json, contradicted).await,
+        StatusCode::CONFLICT,
+        "test of Rating failed",
+    );
     refused(
         &patch(&app, id, "tje0", "application/xml", "<a/>").await,
         StatusCode::BAD_REQUEST,

@@ -16,7 +16,7 @@ mod values;
 pub use document::{Document, media};
 pub use entity::{Saved, draft, saved, start};
 pub use message::{new_message, words};
-pub use patch::{PatchError, from_entity, from_patch};
+pub use patch::{from_entity, from_patch};
 pub use sign_in::{SignInError, sign_in};
 pub use values::{boolean, whole};
 

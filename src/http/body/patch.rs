@@ -7,42 +7,25 @@ use serde_json::{Map, Value};
 
 use super::values::{member, text, whole};
 use super::{BodyError, Document, media};
-use crate::chat::Refusal;
 use crate::chat::edit::{Edits, Property, Setting};
 use crate::entity::status::CLOSED;
 use crate::entity::{CHAT_SESSION_FLAGS, CHAT_SESSION_STATUS};
 
-/// Why a patch cannot be applied: a bad body, or a `test` that fails against a value the
-/// patch itself set.
-#[derive(Debug, PartialEq)]
-pub enum PatchError {
-    Body(BodyError),
-    Refused(Refusal),
-}
-
-impl From<BodyError> for PatchError {
-    fn from(error: BodyError) -> Self {
-        PatchError::Body(error)
-    }
-}
-
 /// The edits of a `PATCH` body, read as its `Content-Type` says: JSON Patch
 /// (`application/json-patch+json`, or a JSON array), JSON Merge Patch
 /// (`application/merge-patch+json`, or a JSON object).
-pub fn from_patch(content_type: Option<&str>, body: &[u8]) -> Result<Edits, PatchError> {
+pub fn from_patch(content_type: Option<&str>, body: &[u8]) -> Result<Edits, BodyError> {
     let kind = media(content_type);
     if kind.ends_with("xml") || kind == "application/x-www-form-urlencoded" {
-        return Err(BodyError::new(PATCH_FORMS).into());
+        return Err(BodyError::new(PATCH_FORMS));
     }
     let value: Value = serde_json::from_slice(body).map_err(|_| BodyError::new(PATCH_FORMS))?;
     match value {
         Value::Array(operations) if kind != "application/merge-patch+json" => {
             json_patch(&operations)
         }
-        Value::Object(members) if kind != "application/json-patch+json" => {
-            Ok(merge_patch(&members)?)
-        }
-        _ => Err(BodyError::new(PATCH_FORMS).into()),
+        Value::Object(members) if kind != "application/json-patch+json" => merge_patch(&members),
+        _ => Err(BodyError::new(PATCH_FORMS)),
     }
 }
 
@@ -67,12 +50,12 @@ pub fn from_entity(entity: &Document) -> Result<Edits, BodyError> {
 
 const PATCH_FORMS: &str = "send a JSON Patch, as [{\"op\": \"replace\", \"path\": \"/Status\", \"value\": \"Closed\"}], or a JSON Merge Patch, as {\"Status\": \"Closed\"}";
 
-fn json_patch(operations: &[Value]) -> Result<Edits, PatchError> {
+fn json_patch(operations: &[Value]) -> Result<Edits, BodyError> {
     let mut edits = Edits::default();
     let mut refused = Vec::new();
     for operation in operations {
         let Value::Object(operation) = operation else {
-            return Err(BodyError::new(PATCH_FORMS).into());
+            return Err(BodyError::new(PATCH_FORMS));
         };
         let operation = Document::of(operation.clone());
         let op = operation
@@ -90,12 +73,11 @@ fn json_patch(operations: &[Value]) -> Result<Edits, PatchError> {
         match op.to_ascii_lowercase().as_str() {
             "add" | "replace" => edits.sets.push((property, setting(property, &value)?)),
             "remove" => edits.sets.push((property, cleared(property)?)),
-            "test" => test(&mut edits, property, read(property, &value)?)?,
+            "test" => test(&mut edits, property, read(property, &value)?),
             _ => {
                 return Err(BodyError::new(format!(
                     "op {op:?} is not taken: use add, replace, remove or test"
-                ))
-                .into());
+                )));
             }
         }
     }
@@ -104,15 +86,15 @@ fn json_patch(operations: &[Value]) -> Result<Edits, PatchError> {
 }
 
 /// A `test` of a value the patch set before compares with that; else with the stored one.
-fn test(edits: &mut Edits, property: Property, expected: Setting) -> Result<(), PatchError> {
+/// A failure is noted, not refused here: the caller and the session come first.
+fn test(edits: &mut Edits, property: Property, expected: Setting) {
     let set = edits.sets.iter().rev().find(|(set, _)| *set == property);
     match set {
-        Some((_, value)) if *value == expected => Ok(()),
-        Some(_) => Err(PatchError::Refused(Refusal::TestFailed(property.name()))),
-        None => {
-            edits.expects.push((property, expected));
-            Ok(())
+        Some((_, value)) if *value == expected => {}
+        Some(_) => {
+            edits.contradicted.get_or_insert(property);
         }
+        None => edits.expects.push((property, expected)),
     }
 }
 
@@ -202,7 +184,7 @@ fn cleared(property: Property) -> Result<Setting, BodyError> {
 mod tests {
     use super::*;
 
-    fn patch(content_type: Option<&str>, body: &str) -> Result<Edits, PatchError> {
+    fn patch(content_type: Option<&str>, body: &str) -> Result<Edits, BodyError> {
         from_patch(content_type, body.as_bytes())
     }
 
@@ -231,7 +213,11 @@ mod tests {
                 None,
                 r#"[{"op": "replace", "path": "/Rating", "value": 3}, {"op": "test", "path": "/Rating", "value": 4}]"#
             ),
-            Err(PatchError::Refused(Refusal::TestFailed("Rating")))
+            Ok(Edits {
+                sets: vec![(Property::Rating, Setting::Int(3))],
+                contradicted: Some(Property::Rating),
+                ..Edits::default()
+            })
         );
     }
 
@@ -253,8 +239,7 @@ mod tests {
 
     #[test]
     fn read_only_properties_are_named_and_bad_values_explained() {
-        let Err(PatchError::Body(error)) = patch(None, r#"{"TopicId": 2, "Rank": 1, "Rating": 2}"#)
-        else {
+        let Err(error) = patch(None, r#"{"TopicId": 2, "Rank": 1, "Rating": 2}"#) else {
             panic!("refused");
         };
         assert!(
@@ -268,10 +253,7 @@ mod tests {
             r#"[{"op": "remove", "path": "/Status"}]"#,
             r#""Closed""#,
         ] {
-            assert!(
-                matches!(patch(None, body), Err(PatchError::Body(_))),
-                "{body}"
-            );
+            assert!(patch(None, body).is_err(), "{body}");
         }
         assert!(patch(Some("application/xml"), "<a/>").is_err());
         assert!(patch(Some("application/json-patch+json"), "{}").is_err());

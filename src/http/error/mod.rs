@@ -11,7 +11,7 @@ use serde::Serialize;
 
 mod detail;
 
-use super::body::{BodyError, FieldError, PatchError, SignInError};
+use super::body::{BodyError, FieldError, SignInError};
 use super::in_flight::KeyError;
 use super::limits::Exceeded;
 use super::negotiate::{Format, NegotiationError};
@@ -116,15 +116,6 @@ from!(
     HeaderError => Locale,
     StoreError => Store,
 );
-
-impl From<PatchError> for ApiError {
-    fn from(error: PatchError) -> Self {
-        match error {
-            PatchError::Body(error) => ApiError::Body(error),
-            PatchError::Refused(refusal) => ApiError::Refused(refusal),
-        }
-    }
-}
 
 impl From<SignInError> for ApiError {
     fn from(error: SignInError) -> Self {
