@@ -194,6 +194,7 @@ mod tests {
             holds: true,
             manages: false,
             sees: true,
+            responds: true,
             status,
         };
         let text = |text: &str| Setting::Text(text.into());

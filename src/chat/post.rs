@@ -102,8 +102,8 @@ impl NewMessage {
 
 /// The verdict on `agent`'s message to session `session_id`, found as `found` (`None`: no
 /// such session): the session's agent or a manager of its topic posts to a session in
-/// progress. A waiting one is picked up first - whoever sees it is told so, as any of them
-/// could - and an ended one takes no more.
+/// progress. A waiting one is picked up first - whoever could pick it up is told so - and
+/// an ended one takes no more.
 pub fn judge(
     session_id: i64,
     found: Option<Standing>,
@@ -111,7 +111,7 @@ pub fn judge(
     agent: &Agent,
 ) -> Verdict<Effect> {
     let waiting =
-        |standing: &Standing| standing.status == IN_QUEUE && (standing.holds || standing.sees);
+        |standing: &Standing| standing.status == IN_QUEUE && (standing.holds || standing.responds);
     if found.as_ref().is_some_and(waiting) {
         return Verdict::Refused(Refusal::NotStarted(session_id));
     }
@@ -165,6 +165,7 @@ mod tests {
                     holds: true,
                     manages: false,
                     sees: true,
+                    responds: true,
                     status,
                 }),
                 &message,
@@ -177,12 +178,22 @@ mod tests {
             holds: false,
             manages: false,
             sees: true,
+            responds: true,
             status: IN_QUEUE,
         };
         assert_eq!(
             judge(4, Some(colleague), &message, &agent()),
             Verdict::Refused(Refusal::NotStarted(4)),
             "a colleague who could pick it up is told to"
+        );
+        let listener = Standing {
+            responds: false,
+            ..colleague
+        };
+        assert_eq!(
+            judge(4, Some(listener), &message, &agent()),
+            Verdict::Refused(Refusal::NotAllowed),
+            "one who may only listen may not write, waiting or not"
         );
         assert_eq!(at(CLOSED), Verdict::Refused(Refusal::Ended(4)));
         assert_eq!(

@@ -30,6 +30,7 @@ mod tests {
             holds,
             manages,
             sees,
+            responds: manages,
             status,
         })
     }

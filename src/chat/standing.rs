@@ -14,8 +14,10 @@ pub struct Standing {
     pub holds: bool,
     /// The caller manages the session's topic.
     pub manages: bool,
-    /// The caller has any right in the session's topic (sees it).
+    /// The caller has any right in the session's topic, or is offered the session: sees it.
     pub sees: bool,
+    /// The caller may respond in the session's topic (or manages it): could pick it up.
+    pub responds: bool,
     pub status: i64,
 }
 
@@ -48,6 +50,7 @@ mod tests {
             holds,
             manages,
             sees,
+            responds: manages,
             status: USER_LAST,
         })
     }

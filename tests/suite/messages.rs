@@ -124,6 +124,11 @@ async fn who_may_write_and_to_which_sessions() {
         StatusCode::CONFLICT,
         "still waits in the queue",
     );
+    refused(
+        &add_as(&app, "lis", waiting, hi, None).await,
+        StatusCode::FORBIDDEN,
+        "agent or a manager",
+    );
     assert_eq!(messages_of(&app, id), 1, "only the welcome");
     let by_manager = add_as(&app, "boss", id, hi, None).await;
     assert_eq!(by_manager.status, StatusCode::OK, "{}", by_manager.body);

@@ -22,10 +22,12 @@ pub static EDIT_FACTS: LazyLock<String> = LazyLock::new(|| {
 
 fn standing_and(columns: &str) -> String {
     format!(
-        "SELECT coalesce(s.user_id = $2, false), {}, {}, s.status{columns} \
+        "SELECT coalesce(s.user_id = $2, false), {}, \
+           ({} OR coalesce(s.transfer_to = $2, false)), {}, s.status{columns} \
          FROM chat_session s WHERE s.id = $1",
         member("$2", "m.manager"),
-        member("$2", ANY_RIGHT)
+        member("$2", ANY_RIGHT),
+        member("$2", "(m.can_respond OR m.manager)")
     )
 }
 
@@ -35,7 +37,8 @@ pub fn standing<R: Columns>(row: &R) -> Result<Standing, R::Error> {
         holds: row.flag(0)?,
         manages: row.flag(1)?,
         sees: row.flag(2)?,
-        status: row.int(3)?,
+        responds: row.flag(3)?,
+        status: row.int(4)?,
     })
 }
 
@@ -44,14 +47,14 @@ pub fn edit_facts<R: Columns>(row: &R) -> Result<(Standing, Current), R::Error> 
     let int = |at| row.int(at).map(Setting::Int);
     let text = |at| row.text(at).map(Setting::Text);
     let current = Current([
-        int(3)?,
         int(4)?,
         int(5)?,
         int(6)?,
-        text(7)?,
+        int(7)?,
         text(8)?,
         text(9)?,
         text(10)?,
+        text(11)?,
     ]);
     Ok((standing(row)?, current))
 }
