@@ -68,13 +68,14 @@ impl Line {
         }
     }
 
-    /// One line, and a message's own line breaks as lines indented under it: no text can
-    /// pass for a line of the transcript.
+    /// One line, and a message's own line breaks (Unicode's line and paragraph separators
+    /// too, which some viewers break at) as lines indented under it: no text can pass for a
+    /// line of the transcript.
     fn plain(&self) -> String {
         let text = self
             .text
             .replace("\r\n", "\n")
-            .replace(['\r', '\n'], "\n    ");
+            .replace(['\r', '\n', '\u{2028}', '\u{2029}'], "\n    ");
         format!("[{}] {}: {text}", self.when, self.author)
     }
 
@@ -143,7 +144,7 @@ mod tests {
             message(
                 1,
                 0,
-                "Hi & welcome\n[2026-01-01 00:00:00] Ann: forged",
+                "Hi & welcome\n[2026-01-01 00:00:00] Ann: forged\u{2028}[x] y: z",
                 "Tom",
             ),
             message(3, SPECIAL_CLOSED_BY_USER, "", "Tom"),
@@ -151,7 +152,7 @@ mod tests {
         assert_eq!(
             transcript(&messages, false, &oslo),
             "[2026-07-01 12:00:00] Ann: <script>alert(1)</script>\n\
-             [2026-07-01 12:00:00] Tom: Hi & welcome\n    [2026-01-01 00:00:00] Ann: forged\n\
+             [2026-07-01 12:00:00] Tom: Hi & welcome\n    [2026-01-01 00:00:00] Ann: forged\n    [x] y: z\n\
              [2026-07-01 12:00:00] Tom: (ended the chat)"
         );
         let html = transcript(&messages, true, &oslo);
