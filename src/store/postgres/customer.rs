@@ -109,8 +109,17 @@ pub async fn read(
     after: i64,
     fetch: Fetch,
 ) -> Result<Page, Failure> {
-    let idle = row(client, sql_customer::TOPIC_IDLE, &[&session_id]).await?;
-    let topic_idle: Option<i64> = idle.map(|idle| idle.try_get(0)).transpose()?.flatten();
+    let polled = row(client, sql_customer::POLLED, &[&session_id]).await?;
+    let polled = polled
+        .map(|row| -> Result<(Standing, Option<i64>), Failure> {
+            let standing = Standing {
+                status: row.try_get(0)?,
+                agent: row.try_get(1)?,
+            };
+            Ok((standing, row.try_get(2)?))
+        })
+        .transpose()?;
+    let topic_idle = polled.and_then(|(_, idle)| idle);
     let fetch = fetch.in_topic(topic_idle);
     let (at, before) = (fetch.at.utc(), fetch.noted_before().utc());
     let alive_until = fetch.alive_until.utc();
@@ -126,15 +135,8 @@ pub async fn read(
             assemble(&CHAT_MESSAGE, cells, |_, _| Ok(None))
         })
         .collect::<Result<Vec<Object>, Failure>>()?;
-    let standing = rows(client, sql_customer::STANDING, &[&session_id]).await?;
-    let standing = standing.first().map(|row| -> Result<Standing, Failure> {
-        Ok(Standing {
-            status: row.try_get(0)?,
-            agent: row.try_get(1)?,
-        })
-    });
     Ok(Page {
         messages,
-        standing: standing.transpose()?,
+        standing: polled.map(|(standing, _)| standing),
     })
 }

@@ -31,13 +31,11 @@ pub static POSTED: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The idle allowance of session `$1`'s topic, in seconds (NULL: the service's).
-pub const TOPIC_IDLE: &str = "SELECT t.customer_idle_seconds FROM chat_session s \
-    JOIN chat_topic t ON t.id = s.topic_id WHERE s.id = $1";
-
-/// Where session `$1` stands (its status, the agent holding it), beside what its customer
-/// reads.
-pub const STANDING: &str = "SELECT status, COALESCE(user_id, 0) FROM chat_session WHERE id = $1";
+/// Where session `$1` stands (its status, the agent holding it) and its topic's idle
+/// allowance in seconds (NULL: the service's): what a customer's read needs of the session,
+/// in one lookup. A read changes neither, so it comes first.
+pub const POLLED: &str = "SELECT s.status, COALESCE(s.user_id, 0), t.customer_idle_seconds \
+    FROM chat_session s JOIN chat_topic t ON t.id = s.topic_id WHERE s.id = $1";
 
 /// The agent's messages of session `$1` after id `$2`, read by the customer now.
 pub const READ: &str = "UPDATE chat_message SET read_by_customer = true \

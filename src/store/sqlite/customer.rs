@@ -20,10 +20,9 @@ static POSTED: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql_customer::PO
 static END: LazyLock<String> = LazyLock::new(|| sql::sqlite(&moves::END));
 static READ: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::READ));
 static FETCHED: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::FETCHED));
-static STANDING: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::STANDING));
+static POLLED: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::POLLED));
 static KEY_LOOKUP: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql::keys::CUSTOMER_LOOKUP));
 static KEY_RECORD: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql::keys::CUSTOMER_RECORD));
-static TOPIC_IDLE: LazyLock<String> = LazyLock::new(|| sql::sqlite(sql_customer::TOPIC_IDLE));
 
 /// Makes the customer's `asked` of session `session_id` at `now`; what it makes is the
 /// message it posted, if any.
@@ -104,11 +103,17 @@ pub(super) fn read(
     after: i64,
     fetch: Fetch,
 ) -> rusqlite::Result<Page> {
-    let topic_idle: Option<i64> = transaction
-        .prepare_cached(&TOPIC_IDLE)?
-        .query_row([session_id], |row| row.get(0))
-        .optional()?
-        .flatten();
+    let polled = transaction
+        .prepare_cached(&POLLED)?
+        .query_row([session_id], |row| {
+            let standing = Standing {
+                status: row.get(0)?,
+                agent: row.get(1)?,
+            };
+            Ok((standing, row.get::<_, Option<i64>>(2)?))
+        })
+        .optional()?;
+    let topic_idle = polled.and_then(|(_, idle)| idle);
     let fetch = fetch.in_topic(topic_idle);
     transaction.prepare_cached(&FETCHED)?.execute(params![
         session_id,
@@ -121,14 +126,6 @@ pub(super) fn read(
         .execute(params![session_id, after])?;
     Ok(Page {
         messages: messages::list(transaction, session_id, after)?,
-        standing: transaction
-            .prepare_cached(&STANDING)?
-            .query_row([session_id], |row| {
-                Ok(Standing {
-                    status: row.get(0)?,
-                    agent: row.get(1)?,
-                })
-            })
-            .optional()?,
+        standing: polled.map(|(standing, _)| standing),
     })
 }
