@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -136,26 +137,34 @@ fn function(addr: std::net::SocketAddr, dir: &Path) -> Command {
     command
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_binary_on_lambda_serves_an_event_with_settings_from_the_environment() {
-    let dir = tempfile::tempdir().unwrap();
+/// What the function started by `start` (given the Runtime API's address) answered to
+/// `event`, its only invocation: the path it posted to and the body.
+async fn invoked(event: String, start: impl FnOnce(SocketAddr) -> Child) -> (String, Value) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (posted, mut answers) = unbounded_channel();
-    tokio::spawn(runtime_api(listener, vec![event()], 1, posted));
-
-    let mut function = function(addr, dir.path())
-        .env("CHAT_PICKUP_DEFAULT_TZ", "Europe/Oslo")
-        // Empty, as a SAM parameter left empty arrives: unset, not a start-up failure.
-        .env("CHAT_PICKUP_JOURNAL", "")
-        .spawn()
-        .unwrap();
+    tokio::spawn(runtime_api(listener, vec![event], 1, posted));
+    let mut function = start(addr);
     let posted = tokio::time::timeout(Duration::from_secs(60), answers.recv()).await;
     let _ = function.kill();
     let _ = function.wait();
-    let (path, response) = posted
+    posted
         .expect("the function answered within a minute")
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_binary_on_lambda_serves_an_event_with_settings_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, response) = invoked(event(), |addr| {
+        function(addr, dir.path())
+            .env("CHAT_PICKUP_DEFAULT_TZ", "Europe/Oslo")
+            // Empty, as a SAM parameter left empty arrives: unset, not a start-up failure.
+            .env("CHAT_PICKUP_JOURNAL", "")
+            .spawn()
+            .unwrap()
+    })
+    .await;
 
     assert_eq!(
         path,
@@ -261,21 +270,13 @@ async fn the_schedules_event_closes_every_tenants_dead_chats() {
     std::fs::create_dir(&tenants).unwrap();
     with_a_dead_chat(&dir.path().join("chat.db"));
     with_a_dead_chat(&tenants.join("acme.db"));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (posted, mut answers) = unbounded_channel();
-    tokio::spawn(runtime_api(listener, vec![schedule()], 1, posted));
-
-    let mut function = function(addr, dir.path())
-        .env("CHAT_PICKUP_TENANTS_DIR", &tenants)
-        .spawn()
-        .unwrap();
-    let posted = tokio::time::timeout(Duration::from_secs(60), answers.recv()).await;
-    let _ = function.kill();
-    let _ = function.wait();
-    let (path, response) = posted
-        .expect("the function answered within a minute")
-        .unwrap();
+    let (path, response) = invoked(schedule(), |addr| {
+        function(addr, dir.path())
+            .env("CHAT_PICKUP_TENANTS_DIR", &tenants)
+            .spawn()
+            .unwrap()
+    })
+    .await;
 
     assert_eq!(
         path,
