@@ -7,7 +7,7 @@ use super::Failure;
 use crate::auth::password;
 use crate::store::admin::Admin;
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum Command {
     /// Add a user agent that can log in with Basic authentication.
     AddAssociate {

@@ -10,7 +10,7 @@ use crate::auth::xsrf_token;
 use crate::store::admin::Admin;
 use crate::time::Timestamp;
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum Command {
     /// Issue a SoTicket for a user agent; it is printed once and stored only as a hash.
     IssueTicket {
@@ -42,7 +42,7 @@ pub enum Command {
 }
 
 /// Which secrets `revoke-ticket` / `revoke-token` revoke.
-#[derive(Debug, Args)]
+#[derive(Args)]
 #[group(required = true, multiple = false)]
 pub struct Revoke {
     /// The secret itself (kept out of the process list when given as CHAT_PICKUP_SECRET).

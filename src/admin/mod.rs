@@ -15,7 +15,8 @@ use crate::store::admin::Admin;
 
 pub type Failure = Box<dyn std::error::Error>;
 
-#[derive(Debug, Subcommand)]
+/// No `Debug`: its commands carry passwords and secrets.
+#[derive(Subcommand)]
 pub enum AdminCommand {
     #[command(flatten)]
     Associates(associates::Command),

@@ -15,7 +15,7 @@ use crate::webhook::sender;
 /// The shortest secret accepted: it is the only proof a delivery is ours.
 const SHORTEST_SECRET: usize = 16;
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum Command {
     /// Register a webhook: the events it names are sent to its URL, signed with its secret
     /// (X-SuperOffice-Signature), from the next change on.

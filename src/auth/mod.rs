@@ -137,8 +137,8 @@ impl From<StoreError> for AuthFailure {
     }
 }
 
-/// What authentication accepts.
-#[derive(Clone, Debug)]
+/// What authentication accepts. No `Debug`: it holds the XSRF secret.
+#[derive(Clone)]
 pub struct AuthConfig {
     pub schemes: Vec<Scheme>,
     /// How JWTs are checked; without it, `Bearer` accepts API tokens only.

@@ -26,7 +26,7 @@ pub use serve::{SchemeName, ServeArgs};
 
 pub type Failure = Box<dyn std::error::Error>;
 
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(
     name = "chat-pickup",
     version,
@@ -48,7 +48,7 @@ impl Cli {
 }
 
 /// What the Lambda runtime serves with: the settings and the server's, from the environment.
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(name = "chat-pickup")]
 pub struct LambdaSettings {
     #[command(flatten)]
@@ -64,7 +64,7 @@ impl LambdaSettings {
     }
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum Command {
     /// Serve the API over local HTTP.
     Serve(Box<ServeArgs>),
@@ -77,8 +77,9 @@ pub enum Command {
     },
 }
 
-/// The settings every command shares.
-#[derive(Debug, Args)]
+/// The settings every command shares. No `Debug`, here or in the commands around it: they
+/// hold the XSRF secret, passwords and webhook secrets, which no debug print may show.
+#[derive(Args)]
 pub struct Settings {
     /// The default database: a SQLite file, created (with its schema) if missing, or a
     /// PostgreSQL URL (postgres://user:password@host:port/dbname?sslmode=require), whose

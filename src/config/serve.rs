@@ -18,7 +18,7 @@ use crate::http::limits::CustomerLimits;
 use crate::http::source::Forwarded;
 use crate::locale::Zone;
 
-#[derive(Debug, Args)]
+#[derive(Args)]
 pub struct ServeArgs {
     #[arg(long, env = "CHAT_PICKUP_ADDR", default_value = "127.0.0.1:9000")]
     pub addr: SocketAddr,
