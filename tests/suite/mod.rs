@@ -21,6 +21,7 @@ mod pages;
 mod pickup;
 mod pickup_by_id;
 mod problems;
+mod races;
 mod reset;
 mod routes;
 mod schemes;

@@ -1,16 +1,15 @@
 //! A new session on PostgreSQL, in one transaction: the caller's row locked and the key's
 //! record read ([`agent::lock`]) and asked, then the topic's row locked and its facts read
-//! (so sessions created side by side take their queue positions in turn),
+//! ([`topic_facts`]: so sessions created side by side take their queue positions in turn),
 //! [`crate::chat::create`]'s judge asked, the session (and the customer's first message)
 //! written and the key recorded. The SQL is [`crate::store::sql::create`]'s.
 
-use std::sync::LazyLock;
-
 use deadpool_postgres::ClientWrapper;
+use futures_util::future::try_join;
 use tokio_postgres::types::ToSql;
 
 use super::errors::Failure;
-use super::{agent, events, keys, messages, row};
+use super::{agent, events, keys, messages};
 use crate::chat::Actor;
 use crate::chat::create::{self, Draft, Visitor};
 use crate::chat::events::Happened;
@@ -19,8 +18,36 @@ use crate::chat::verdict::{self, Verdict};
 use crate::store::sql::create as sql_create;
 use crate::time::Timestamp;
 
-static TOPIC_FACTS: LazyLock<String> =
-    LazyLock::new(|| format!("{} FOR NO KEY UPDATE OF t", *sql_create::TOPIC_FACTS));
+/// Serialises the creates in one topic (a lock that does not block the foreign-key checks
+/// of sessions written to the topic by other moves).
+const LOCK_TOPIC: &str = "SELECT 1 FROM chat_topic WHERE id = $1 FOR NO KEY UPDATE";
+
+/// The facts of topic `topic_id` for `caller` (`None`: a customer), read under the topic's
+/// lock. The lock is a statement of its own, before the read: under READ COMMITTED a
+/// statement reads from the snapshot it started with, so a count of the waiting sessions in
+/// the statement that waited for the lock would miss the session its holder committed, and
+/// two creates would both take the same InitialQueuePos (and overfill a full queue). The
+/// read, a later statement, starts once the lock is held, with a snapshot that has it.
+/// Both are sent together (one round trip), the lock first.
+async fn topic_facts(
+    client: &ClientWrapper,
+    topic_id: i64,
+    caller: Option<i64>,
+) -> Result<Option<create::Facts>, Failure> {
+    let (lock, facts) = try_join(
+        client.prepare_cached(LOCK_TOPIC),
+        client.prepare_cached(&sql_create::TOPIC_FACTS),
+    )
+    .await?;
+    let (_, found) = try_join(
+        client.execute(&lock, &[&topic_id]),
+        client.query_opt(&facts, &[&topic_id, &caller]),
+    )
+    .await?;
+    Ok(found
+        .map(|found| sql_create::topic_facts(&found))
+        .transpose()?)
+}
 
 /// Creates `draft` in topic `topic_id` for the actor, and records their key where the
 /// verdict says to; what it makes is the new session's id.
@@ -34,10 +61,7 @@ pub async fn create(
     if let Some(earlier) = verdict::recall(actor.key.as_ref(), recorded) {
         return Ok(earlier);
     }
-    let found = row(client, &TOPIC_FACTS, &[&topic_id, &actor.id()])
-        .await?
-        .map(|found| sql_create::topic_facts(&found))
-        .transpose()?;
+    let found = topic_facts(client, topic_id, Some(actor.id())).await?;
     let opened = Opened {
         topic_id,
         draft,
@@ -64,11 +88,7 @@ pub async fn start(
     topic_id: i64,
     draft: &Draft,
 ) -> Result<Verdict<i64>, Failure> {
-    let nobody: Option<i64> = None;
-    let found = row(client, &TOPIC_FACTS, &[&topic_id, &nobody])
-        .await?
-        .map(|found| sql_create::topic_facts(&found))
-        .transpose()?;
+    let found = topic_facts(client, topic_id, None).await?;
     let topic_idle = found.as_ref().and_then(|facts| facts.idle);
     let opened = Opened {
         topic_id,

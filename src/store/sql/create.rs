@@ -1,6 +1,7 @@
 //! The SQL of a new session in a topic's queue, decided in [`crate::chat::create`]:
-//! the facts read of the topic (a backend may lock its row after them) and the session
-//! written. Placeholders: `$1` is the topic, `$2` the caller.
+//! the facts read of the topic (where a backend locks the topic's row, it takes the lock in
+//! a statement before them) and the session written. Placeholders: `$1` is the topic, `$2`
+//! the caller.
 
 use std::sync::LazyLock;
 
