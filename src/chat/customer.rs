@@ -102,6 +102,10 @@ impl Words {
     }
 }
 
+/// The statuses of a live chat, waiting or in progress: its customer may still write to it,
+/// and it dies when they stop fetching.
+pub const LIVE: [i64; 3] = [IN_QUEUE, IN_PROGRESS[0], IN_PROGRESS[1]];
+
 /// What the backend read of the customer's session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Facts {
@@ -125,7 +129,7 @@ pub fn judge(session_id: i64, found: Option<Facts>, asked: &CustomerMove) -> Ver
     let Some(facts) = found else {
         return Verdict::Refused(Refusal::NotFound(session_id));
     };
-    let live = facts.status == IN_QUEUE || IN_PROGRESS.contains(&facts.status);
+    let live = LIVE.contains(&facts.status);
     match asked {
         _ if !live && *asked == CustomerMove::End => Verdict::Nothing,
         _ if !live => Verdict::Refused(Refusal::Ended(session_id)),

@@ -4,12 +4,13 @@
 //! at a time, in the order they queued, with whatever a statement of theirs read before it
 //! had to wait - the READ COMMITTED window of each race here, forced rather than hoped for,
 //! and nothing timed. SQLite has no such window (one writer runs each write whole, under
-//! `BEGIN IMMEDIATE`): there a request that waits behind the hold on PostgreSQL runs to its
-//! end first, and the same outcome must hold.
+//! `BEGIN IMMEDIATE`, and the sweep is one such transaction): there a request that waits
+//! behind the hold on PostgreSQL runs to its end first, and the same outcome must hold.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use chat_pickup::time::Timestamp;
 use http::{Method, StatusCode};
 use lambda_http::Body;
 use test_support::app::{TestApp, TestResponse};
@@ -38,6 +39,47 @@ async fn start(app: Arc<TestApp>) -> TestResponse {
 async fn create(app: Arc<TestApp>) -> TestResponse {
     let path = format!("/api/v1/ChatTopic/{}/Sessions", sales(&app));
     app.post_json(&path, "tje0", "").await
+}
+
+async fn as_customer(app: Arc<TestApp>, method: Method, path: String, key: String) -> TestResponse {
+    let authorization = format!("SessionKey {key}");
+    let headers = [("authorization", authorization.as_str())];
+    app.request(method, &path, &headers, Body::Empty).await
+}
+
+/// A customer's chat in Sales, its customer gone quiet long ago: its id and key.
+async fn dead_chat(app: &Arc<TestApp>) -> (i64, String) {
+    let started = start(app.clone()).await;
+    assert_eq!(started.status, StatusCode::CREATED, "{}", started.body);
+    let view = started.json();
+    let id = view["ChatSessionId"].as_i64().unwrap();
+    app.exec(&format!(
+        "UPDATE chat_session SET alive_until = '2000-01-01 00:00:00', \
+           customer_fetch = '2000-01-01 00:00:00' WHERE id = {id}"
+    ));
+    (id, view["SessionKey"].as_str().unwrap().to_string())
+}
+
+/// The sweep, on a thread of its own (it blocks); how many chats it closed.
+fn sweep(app: &Arc<TestApp>) -> tokio::task::JoinHandle<usize> {
+    let admin = app.admin.clone();
+    tokio::task::spawn_blocking(move || admin.sweep(Timestamp::now()).unwrap())
+}
+
+/// The closing notices of session `id`: ClosedByUser 10, ClosedByCustomer 11, ClosedByIdle 12.
+fn closing_notices(app: &TestApp, id: i64) -> Vec<i64> {
+    app.backend.ints(&format!(
+        "SELECT special_type FROM chat_message WHERE session_id = {id} \
+         AND special_type IN (10, 11, 12) ORDER BY id"
+    ))
+}
+
+/// The `chatsession.changed` events of session `id` that change its Status: its ends.
+fn ends(app: &TestApp, id: i64) -> i64 {
+    app.int(&format!(
+        "SELECT count(*) FROM chat_event WHERE session_id = {id} \
+         AND event = 'chatsession.changed' AND changes = 'Status'"
+    ))
 }
 
 /// A row lock held by a transaction of the test's own, with a second connection watching
@@ -141,4 +183,54 @@ async fn customers_starting_at_once_never_overfill_the_queue() {
         [StatusCode::CREATED, StatusCode::SERVICE_UNAVAILABLE]
     );
     assert_eq!(app.int("SELECT count(*) FROM chat_session"), 1);
+}
+
+/// The customer's end waits for the chat's lock first; then the sweep finds the chat dead
+/// (the end not yet made) and waits to close it. Ending twice changes nothing: one notice,
+/// one event for the webhooks, WhenEnded left as the end wrote it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sweep_leaves_a_chat_its_customer_ended_meanwhile() {
+    let app = Arc::new(given!(app()));
+    let (id, key) = dead_chat(&app).await;
+    let hold = Hold::row(&app, &format!("SELECT 1 FROM chat_session WHERE id = {id}")).await;
+    let path = format!("/api/v1/Customer/ChatSession/{id}/End");
+    let end = tokio::spawn(as_customer(app.clone(), Method::POST, path, key));
+    hold.until_waiting(&[end.abort_handle()]).await;
+    let sweep = sweep(&app);
+    hold.release(&[end.abort_handle(), sweep.abort_handle()])
+        .await;
+    let ended = end.await.unwrap();
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
+    assert_eq!(sweep.await.unwrap(), 0, "ended before the sweep closed it");
+    assert_eq!(closing_notices(&app, id), [11], "ClosedByCustomer alone");
+    assert_eq!(ends(&app, id), 1);
+}
+
+/// The customer's read waits for the chat's lock first; then the sweep finds the chat dead
+/// (the read not yet noted) and waits to close it. The read kept it alive.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sweep_leaves_a_chat_its_customer_fetched_meanwhile() {
+    let app = Arc::new(given!(app()));
+    let (id, key) = dead_chat(&app).await;
+    let hold = Hold::row(&app, &format!("SELECT 1 FROM chat_session WHERE id = {id}")).await;
+    let path = format!("/api/v1/Customer/ChatSession/{id}/Messages?after=0");
+    let read = tokio::spawn(as_customer(app.clone(), Method::GET, path, key));
+    hold.until_waiting(&[read.abort_handle()]).await;
+    let sweep = sweep(&app);
+    hold.release(&[read.abort_handle(), sweep.abort_handle()])
+        .await;
+    let read = read.await.unwrap();
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    assert_eq!(
+        sweep.await.unwrap(),
+        0,
+        "alive again before the sweep closed it"
+    );
+    assert_eq!(
+        app.int(&format!("SELECT status FROM chat_session WHERE id = {id}")),
+        4,
+        "still waiting"
+    );
+    assert_eq!(closing_notices(&app, id), [0_i64; 0]);
+    assert_eq!(ends(&app, id), 0);
 }

@@ -17,7 +17,7 @@ use crate::store::admin::{
     Admin, AdminError, NewSecret, NewTopic, NewWebhook, Queued, Rights, TopicSetting, Waiting,
     WebhookInfo, secret_holder,
 };
-use crate::store::sql::{customer as sql_customer, keys, moves, topics};
+use crate::store::sql::{customer as sql_customer, keys, topics};
 use crate::time::Timestamp;
 
 impl Admin for PgStore {
@@ -163,23 +163,27 @@ impl Admin for PgStore {
     fn sweep(&self, now: Timestamp) -> Result<usize, AdminError> {
         Ok(self.write(async |client| {
             let at = now.utc();
-            let dead: Vec<i64> = rows(client, sql_customer::DEAD, &[&at])
+            let dead: Vec<i64> = rows(client, &sql_customer::DEAD, &[&at])
                 .await?
                 .iter()
                 .map(|row| row.try_get(0))
                 .collect::<Result<_, _>>()?;
+            let mut closed = 0;
             for session in &dead {
-                execute(client, &moves::END, &[session, &at]).await?;
+                if execute(client, &sql_customer::END_DEAD, &[session, &at]).await? == 0 {
+                    continue;
+                }
                 super::messages::insert(client, *session, &Message::closed_by_idle(), now).await?;
                 let ended = Happened::by_the_service(Event::ENDED, *session, SWEEP, now);
                 super::events::record(client, &ended).await?;
+                closed += 1;
             }
             let expired = now.before(customer::KEYS_KEPT).utc();
             execute(client, keys::CUSTOMER_EXPIRED, &[&expired]).await?;
             let delivered = now.before(outbox::KEPT).utc();
             execute(client, crate::store::sql::webhooks::SWEEP, &[&delivered]).await?;
             execute(client, crate::store::sql::accounts::ENDED_TICKETS, &[&at]).await?;
-            Ok(dead.len())
+            Ok(closed)
         })?)
     }
 

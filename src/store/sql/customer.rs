@@ -3,8 +3,8 @@
 
 use std::sync::LazyLock;
 
-use super::Columns;
-use crate::chat::customer::Facts;
+use super::{Columns, moves};
+use crate::chat::customer::{Facts, LIVE};
 use crate::entity::status::CUSTOMER_LAST;
 use crate::store::Place;
 
@@ -46,10 +46,30 @@ pub const READ: &str = "UPDATE chat_message SET read_by_customer = true \
 pub const FETCHED: &str = "UPDATE chat_session SET customer_fetch = $2, alive_until = $4 \
     WHERE id = $1 AND (customer_fetch IS NULL OR customer_fetch < $3)";
 
-/// Dead chats at `$1`: alive (waiting or in progress) by status, past their `alive_until`;
-/// a few hundred at a time.
-pub const DEAD: &str = "SELECT id FROM chat_session WHERE status IN (4, 5, 6) \
-    AND alive_until < $1 ORDER BY id LIMIT 500";
+/// A chat dead at `at`: [`LIVE`] by its status, and past its `alive_until` (NULL: no customer
+/// fetches it, so it never dies). Written once for [`DEAD`], which finds the dead chats, and
+/// [`END_DEAD`], which closes each.
+fn dead_at(at: &str) -> String {
+    let [waiting, customer_last, user_last] = LIVE;
+    format!("status IN ({waiting}, {customer_last}, {user_last}) AND alive_until < {at}")
+}
+
+/// Dead chats at `$1`, a few hundred at a time; read without locks, so each is closed by
+/// [`END_DEAD`], never by [`moves::END`].
+pub static DEAD: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT id FROM chat_session WHERE {} ORDER BY id LIMIT 500",
+        dead_at("$1")
+    )
+});
+
+/// Session `$1` ended at `$2` as [`moves::END`] ends it, if it is still dead at `$2`: no row
+/// changes where it was ended, or fetched back to life, after [`DEAD`] found it - ending
+/// twice changes nothing. On PostgreSQL an UPDATE that waited for the row's lock evaluates
+/// its condition again on the row as committed (READ COMMITTED), so a change made meanwhile
+/// counts. ([`moves::END`] ends in `WHERE id = $1`, which the condition narrows.)
+pub static END_DEAD: LazyLock<String> =
+    LazyLock::new(|| format!("{} AND {}", *moves::END, dead_at("$2")));
 
 /// The origins topic `$1` allows the customer routes from.
 pub const TOPIC_ORIGINS: &str = "SELECT allowed_origins FROM chat_topic WHERE id = $1";

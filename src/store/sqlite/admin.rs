@@ -16,7 +16,7 @@ use crate::store::admin::{
     Admin, AdminError, NewSecret, NewTopic, NewWebhook, Queued, Rights, TopicSetting, Waiting,
     WebhookInfo, secret_holder,
 };
-use crate::store::sql::{self, customer as sql_customer, keys, moves, topics};
+use crate::store::sql::{self, customer as sql_customer, keys, topics};
 use crate::time::Timestamp;
 
 impl From<rusqlite::Error> for AdminError {
@@ -184,22 +184,26 @@ impl Admin for SqliteStore {
     fn sweep(&self, now: Timestamp) -> Result<usize, AdminError> {
         self.write(|transaction| {
             let dead: Vec<i64> = transaction
-                .prepare(&sql::sqlite(sql_customer::DEAD))?
+                .prepare(&sql::sqlite(&sql_customer::DEAD))?
                 .query_map([now], |row| row.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
-            let end = sql::sqlite(&moves::END);
+            let end = sql::sqlite(&sql_customer::END_DEAD);
+            let mut closed = 0;
             for session in &dead {
-                transaction.execute(&end, params![session, now])?;
+                if transaction.execute(&end, params![session, now])? == 0 {
+                    continue;
+                }
                 insert_message(transaction, *session, &Message::closed_by_idle(), now)?;
                 let ended = Happened::by_the_service(Event::ENDED, *session, SWEEP, now);
                 super::events::record(transaction, &ended)?;
+                closed += 1;
             }
             let expired = now.before(customer::KEYS_KEPT);
             transaction.execute(&sql::sqlite(keys::CUSTOMER_EXPIRED), [expired])?;
             let delivered = now.before(outbox::KEPT);
             transaction.execute(&sql::sqlite(sql::webhooks::SWEEP), [delivered])?;
             transaction.execute(&sql::sqlite(sql::accounts::ENDED_TICKETS), [now])?;
-            Ok(dead.len())
+            Ok(closed)
         })
     }
 
