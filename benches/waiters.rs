@@ -1107,8 +1107,9 @@ fn bare_selects_threaded(
 }
 
 /// The customer's read as the server's writer runs it, back to back on one connection at
-/// FULL: `BEGIN IMMEDIATE`, the fetch noted (a write at most every 10 s a session), the
-/// agent's messages marked read (none here), the SELECT, where the session stands, `COMMIT`.
+/// FULL: `BEGIN IMMEDIATE`, where the session stands (and its topic's idle allowance), the
+/// fetch noted (a write at most every 10 s a session), the agent's messages marked read
+/// (none here), the SELECT, `COMMIT`.
 fn bare_reads_as_written(
     path: &Path,
     targets: &[(i64, i64)],
@@ -1116,10 +1117,10 @@ fn bare_reads_as_written(
 ) -> Result<f64, Failure> {
     let mut connection = rusqlite::Connection::open(path)?;
     connection.pragma_update(None, "synchronous", "FULL")?;
-    let (fetched, read, standing) = (
+    let (polled, fetched, read) = (
+        sql::sqlite(customer_sql::POLLED),
         sql::sqlite(customer_sql::FETCHED),
         sql::sqlite(customer_sql::READ),
-        sql::sqlite(customer_sql::STANDING),
     );
     let start = Instant::now();
     let mut done = 0;
@@ -1128,6 +1129,15 @@ fn bare_reads_as_written(
         let now = Timestamp::now();
         let transaction =
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        transaction
+            .prepare_cached(&polled)?
+            .query_row([session], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, Option<i64>>(2)?,
+                ))
+            })?;
         transaction.prepare_cached(&fetched)?.execute(params![
             session,
             now,
@@ -1141,11 +1151,6 @@ fn bare_reads_as_written(
             .prepare_cached(SELECT)?
             .query_map(params![session, after], |row| row.get::<_, i64>(0))?
             .count();
-        transaction
-            .prepare_cached(&standing)?
-            .query_row([session], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
-            })?;
         transaction.commit()?;
         if news != 0 {
             return Err("news after the last message".into());
