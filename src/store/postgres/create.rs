@@ -15,8 +15,7 @@ use crate::chat::create::{self, Draft, Visitor};
 use crate::chat::events::Happened;
 use crate::chat::idempotency::Outcome;
 use crate::chat::verdict::{self, Verdict};
-use crate::store::sql::create as sql_create;
-use crate::time::Timestamp;
+use crate::store::sql::create::{self as sql_create, Opened};
 
 /// Serialises the creates in one topic (a lock that does not block the foreign-key checks
 /// of sessions written to the topic by other moves).
@@ -106,19 +105,6 @@ pub async fn start(
     )
 }
 
-/// A session about to be written: where, for whom, when, and the customer who asked, if
-/// one did.
-struct Opened<'a> {
-    topic_id: i64,
-    draft: &'a Draft,
-    now: Timestamp,
-    /// The customer who asked, and until when their chat is alive without a fetch.
-    visitor: Option<(&'a Visitor, Timestamp)>,
-    /// Who asked, as the event names them (0: a customer), and for which request.
-    by: i64,
-    context: &'a str,
-}
-
 async fn insert(
     client: &ClientWrapper,
     opened: &Opened<'_>,
@@ -128,19 +114,17 @@ async fn insert(
         topic_id,
         draft,
         now,
-        visitor,
         by,
         context,
+        ..
     } = *opened;
     let customer = &draft.customer;
     let at = now;
     let (now, fingerprint, copy) = (now.utc(), draft.key_fingerprint(), draft.copy());
-    let host = visitor.map_or("", |(visitor, _)| visitor.host.as_str());
-    let fetched = visitor.map(|_| now);
-    let language = visitor
-        .and_then(|(visitor, _)| visitor.language)
-        .map(|language| language.id());
-    let alive_until = visitor.map(|(_, alive_until)| alive_until.utc());
+    let asked = opened.asked();
+    let (host, language) = (asked.host, asked.language);
+    let fetched = asked.fetched.map(|at| at.utc());
+    let alive_until = asked.alive_until.map(|at| at.utc());
     let values: [&(dyn ToSql + Sync); 14] = [
         &topic_id,
         &now,

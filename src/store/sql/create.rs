@@ -6,8 +6,9 @@
 use std::sync::LazyLock;
 
 use super::Columns;
-use crate::chat::create;
+use crate::chat::create::{self, Draft, Visitor};
 use crate::entity::status::IN_QUEUE;
+use crate::time::Timestamp;
 
 /// The [`create::Facts`] of topic `$1` for agent `$2`; no row for no such topic.
 pub static TOPIC_FACTS: LazyLock<String> = LazyLock::new(|| {
@@ -52,3 +53,40 @@ pub static INSERT: LazyLock<String> = LazyLock::new(|| {
            $13, $14) RETURNING id"
     )
 });
+
+/// A session about to be written: where, for whom, when, and the customer who asked, if
+/// one did.
+pub struct Opened<'a> {
+    pub topic_id: i64,
+    pub draft: &'a Draft,
+    pub now: Timestamp,
+    /// The customer who asked, and until when their chat is alive without a fetch.
+    pub visitor: Option<(&'a Visitor, Timestamp)>,
+    /// Who asked, as the event names them (0: a customer), and for which request.
+    pub by: i64,
+    pub context: &'a str,
+}
+
+/// What [`INSERT`] keeps of the customer who asked (`$11` to `$14`); all empty for a
+/// session an agent opens.
+pub struct Asked<'a> {
+    pub host: &'a str,
+    pub fetched: Option<Timestamp>,
+    pub language: Option<i64>,
+    pub alive_until: Option<Timestamp>,
+}
+
+impl Opened<'_> {
+    /// The customer's columns: asking is their first fetch.
+    pub fn asked(&self) -> Asked<'_> {
+        let visitor = self.visitor;
+        Asked {
+            host: visitor.map_or("", |(visitor, _)| visitor.host.as_str()),
+            fetched: visitor.map(|_| self.now),
+            language: visitor
+                .and_then(|(visitor, _)| visitor.language)
+                .map(|language| language.id()),
+            alive_until: visitor.map(|(_, alive_until)| alive_until),
+        }
+    }
+}

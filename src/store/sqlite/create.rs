@@ -14,8 +14,8 @@ use crate::chat::create::{self, Draft, Visitor};
 use crate::chat::events::Happened;
 use crate::chat::idempotency::Outcome;
 use crate::chat::verdict::{self, Verdict};
+use crate::store::sql::create::Opened;
 use crate::store::sql::{self, create as sql_create};
-use crate::time::Timestamp;
 
 static TOPIC_FACTS: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql_create::TOPIC_FACTS));
 static INSERT: LazyLock<String> = LazyLock::new(|| sql::sqlite(&sql_create::INSERT));
@@ -80,29 +80,17 @@ pub(super) fn start(
         .try_map(|position| insert(transaction, &opened, position))
 }
 
-/// A session about to be written: where, for whom, when, and the customer who asked, if
-/// one did.
-struct Opened<'a> {
-    topic_id: i64,
-    draft: &'a Draft,
-    now: Timestamp,
-    /// The customer who asked, and until when their chat is alive without a fetch.
-    visitor: Option<(&'a Visitor, Timestamp)>,
-    /// Who asked, as the event names them (0: a customer), and for which request.
-    by: i64,
-    context: &'a str,
-}
-
 fn insert(transaction: &Connection, opened: &Opened, position: i64) -> rusqlite::Result<i64> {
     let Opened {
         topic_id,
         draft,
         now,
-        visitor,
         by,
         context,
+        ..
     } = *opened;
     let customer = &draft.customer;
+    let asked = opened.asked();
     let session_id = transaction.prepare_cached(&INSERT)?.query_row(
         params![
             topic_id,
@@ -115,12 +103,10 @@ fn insert(transaction: &Connection, opened: &Opened, position: i64) -> rusqlite:
             customer.company,
             customer.consented,
             draft.copy(),
-            visitor.map_or("", |(visitor, _)| visitor.host.as_str()),
-            visitor.map(|_| now),
-            visitor
-                .and_then(|(visitor, _)| visitor.language)
-                .map(|language| language.id()),
-            visitor.map(|(_, alive_until)| alive_until),
+            asked.host,
+            asked.fetched,
+            asked.language,
+            asked.alive_until,
         ],
         |row| row.get(0),
     )?;
