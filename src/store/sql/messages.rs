@@ -23,7 +23,8 @@ pub static POSTED: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// Whether agent `$1` sees session `$2` ([`super::sessions::ONE`]).
+/// Whether agent `$1` sees session `$2` ([`super::sessions::ONE`]). (SQLite joins the same
+/// condition into its read of the messages.)
 pub static SEES: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT EXISTS (SELECT 1 FROM chat_session s WHERE s.id = $2 AND {})",

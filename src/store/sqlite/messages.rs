@@ -3,12 +3,14 @@
 
 use std::sync::LazyLock;
 
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params};
 
 use super::load;
 use crate::chat::message::Message;
 use crate::entity::{CHAT_MESSAGE, Object};
 use crate::store::load::assemble;
+use crate::store::sql::sessions::visible;
 use crate::store::sql::{self, messages};
 use crate::time::Timestamp;
 
@@ -38,28 +40,54 @@ pub(super) fn insert_message(
     )
 }
 
-static SEES: LazyLock<String> = LazyLock::new(|| sql::sqlite(&messages::SEES));
 static AFTER: LazyLock<String> = LazyLock::new(|| {
     let select = crate::store::load::select_all(&CHAT_MESSAGE, |field| field.column.to_string());
     sql::sqlite(&format!("{select} {}", messages::AFTER))
 });
 
+/// The agent's read: the session's row, if agent `$3` sees it ([`messages::SEES`]'s
+/// condition), joined to its messages after id `$2` - one statement, its own read transaction, rather than
+/// two in a `BEGIN`/`COMMIT` (four statements, each transaction's end parsed anew): the same
+/// snapshot. No row:
+/// not seen; one row of NULLs: seen, nothing new. (The subquery's own `m`, the memberships,
+/// hides the message's inside it.)
+static SEEN_AFTER: LazyLock<String> = LazyLock::new(|| {
+    let columns: Vec<&str> = CHAT_MESSAGE
+        .fields
+        .iter()
+        .map(|field| field.column)
+        .collect();
+    sql::sqlite(&format!(
+        "SELECT {} FROM chat_session s LEFT JOIN {} ON m.session_id = s.id AND m.id > $2 \
+         WHERE s.id = $1 AND {} ORDER BY m.id",
+        columns.join(", "),
+        CHAT_MESSAGE.from,
+        visible("$3")
+    ))
+});
+
 /// Session `session_id`'s messages after id `after`, in id order, if agent `agent` sees
-/// the session; in one read transaction.
+/// the session.
 pub(super) fn after(
-    connection: &mut Connection,
+    connection: &Connection,
     agent: i64,
     session_id: i64,
     after: i64,
 ) -> rusqlite::Result<Option<Vec<Object>>> {
-    let transaction = connection.transaction()?;
-    let sees: bool = transaction
-        .prepare_cached(&SEES)?
-        .query_row(params![agent, session_id], |row| row.get(0))?;
-    if !sees {
-        return Ok(None);
+    let mut statement = connection.prepare_cached(&SEEN_AFTER)?;
+    let mut rows = statement.query(params![session_id, after, agent])?;
+    let mut seen = None;
+    while let Some(row) = rows.next()? {
+        let messages = seen.get_or_insert_with(Vec::new);
+        // The first column is the message's id: NULL in the row of a session with none after.
+        if row.get_ref(0)? != ValueRef::Null {
+            let cells = load::read(&CHAT_MESSAGE, row)?;
+            messages.push(assemble(&CHAT_MESSAGE, cells, |_, _| {
+                Ok::<_, rusqlite::Error>(None)
+            })?);
+        }
     }
-    list(&transaction, session_id, after).map(Some)
+    Ok(seen)
 }
 
 /// Session `session_id`'s messages after id `after`, in id order.
@@ -89,8 +117,9 @@ mod tests {
         let mut statement = connection
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .unwrap();
+        let values: Vec<i64> = (1..=statement.parameter_count() as i64).collect();
         let steps: Vec<String> = statement
-            .query_map(params![1, 2], |row| row.get(3))
+            .query_map(rusqlite::params_from_iter(values), |row| row.get(3))
             .unwrap()
             .map(Result::unwrap)
             .collect();
@@ -109,14 +138,20 @@ mod tests {
         assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
     }
 
-    /// Whether the caller sees the session is read by the session's key.
+    /// The agent's read finds the session by its key, and its messages as a read after one
+    /// does: no scan, no sort.
     #[test]
-    fn seeing_the_session_is_a_lookup_by_its_key() {
-        let plan = plan(&SEES);
+    fn the_agents_read_finds_the_session_by_its_key_and_seeks_its_messages() {
+        let plan = plan(&SEEN_AFTER);
         assert!(
             plan.contains("SEARCH s USING INTEGER PRIMARY KEY"),
             "{plan}"
         );
-        assert!(!plan.contains("SCAN s"), "{plan}");
+        assert!(
+            plan.contains("SEARCH m USING INDEX chat_message_session (session_id=? AND id>?)"),
+            "{plan}"
+        );
+        assert!(!plan.contains("SCAN"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
     }
 }

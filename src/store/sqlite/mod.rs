@@ -309,12 +309,7 @@ impl Store for SqliteStore {
         session_id: i64,
         after: i64,
     ) -> Result<Option<Vec<Object>>, StoreError> {
-        let read = messages::after(
-            &mut self.connection(),
-            agent.associate_id,
-            session_id,
-            after,
-        );
+        let read = messages::after(&self.connection(), agent.associate_id, session_id, after);
         self.watch(read.map_err(Into::into))
     }
 
