@@ -46,11 +46,10 @@ static AFTER: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// The agent's read: the session's row, if agent `$3` sees it ([`messages::SEES`]'s
-/// condition), joined to its messages after id `$2` - one statement, its own read transaction, rather than
-/// two in a `BEGIN`/`COMMIT` (four statements, each transaction's end parsed anew): the same
-/// snapshot. No row:
-/// not seen; one row of NULLs: seen, nothing new. (The subquery's own `m`, the memberships,
-/// hides the message's inside it.)
+/// condition), joined to its messages after id `$2`. One statement is its own read
+/// transaction - the same snapshot as `BEGIN`, two statements and `COMMIT`, whose ends
+/// rusqlite parses anew each time. No row: not seen; one row of NULLs: seen, nothing new.
+/// (The subquery's own `m`, the memberships, hides the message's inside it.)
 static SEEN_AFTER: LazyLock<String> = LazyLock::new(|| {
     let columns: Vec<&str> = CHAT_MESSAGE
         .fields
