@@ -275,6 +275,10 @@ fn matching(segments: &[&str], pattern: &str, operation: &'static Operation) -> 
         ASSOCIATE => true,
         want => segment.eq_ignore_ascii_case(want),
     });
+    // Most patterns do not match: nothing is parsed or decoded for them.
+    if !matches {
+        return None;
+    }
     let tenant = match prefix {
         [] => None,
         [tenant] => Some(Tenant::parse(tenant)?),
@@ -290,7 +294,7 @@ fn matching(segments: &[&str], pattern: &str, operation: &'static Operation) -> 
             .decode_utf8_lossy()
             .into_owned()
     });
-    matches.then(|| Route {
+    Some(Route {
         operation,
         tenant,
         id: filling(ID).map(str::to_string),
