@@ -271,8 +271,9 @@ impl App {
             let _ = exchange.operation.set("page");
             return page;
         }
-        if let Some(route) = routes::for_customers(path(request)) {
-            let judged = Box::pin(self.customer_origin(&route, &exchange.origin)).await?;
+        let found = routes::find(path(request));
+        if let Some(route) = found.for_customers() {
+            let judged = Box::pin(self.customer_origin(route, &exchange.origin)).await?;
             if let Verdict::Foreign(origin) = &judged {
                 return Err(ApiError::ForeignPage(origin.clone()));
             }
@@ -282,10 +283,10 @@ impl App {
             return Err(ApiError::ForeignOrigin(origin.clone()));
         }
         if exchange.preflight {
-            let methods = routes::allowed(path(request))?;
+            let methods = found.allowed()?;
             return Ok(preflight_answer(&methods));
         }
-        let route = routes::resolve(request.method(), path(request))?;
+        let route = found.resolve(request.method())?;
         let _ = exchange.operation.set(route.operation.name);
         if request.body().len() > MAX_BODY {
             return Err(ApiError::BodyTooLarge);

@@ -212,42 +212,46 @@ impl std::fmt::Debug for Route {
     }
 }
 
-/// Resolves `path` (without any API Gateway stage) and `method` to a route.
-pub fn resolve(method: &Method, path: &str) -> Result<Route, RouteError> {
-    let found = routes_of(path);
-    let allowed = methods(&found)?;
-    found
-        .into_iter()
-        .find_map(|(answers, route)| (answers == method).then_some(route))
-        .ok_or(RouteError::MethodNotAllowed(allowed))
+/// The routes whose path is a request's, each with the method it answers: looked up once a
+/// request, and asked what the request needs of them.
+pub struct Found(Vec<(&'static Method, Route)>);
+
+/// The routes at `path` (without any API Gateway stage).
+pub fn find(path: &str) -> Found {
+    Found(routes_of(path))
 }
 
-/// The customers' route at `path`, if it is one (whatever the method: a preflight asks
-/// before the call).
-pub fn for_customers(path: &str) -> Option<Route> {
-    routes_of(path)
-        .into_iter()
-        .map(|(_, route)| route)
-        .find(|route| {
+impl Found {
+    /// The route `method` takes.
+    pub fn resolve(self, method: &Method) -> Result<Route, RouteError> {
+        let allowed = self.allowed()?;
+        self.0
+            .into_iter()
+            .find_map(|(answers, route)| (answers == method).then_some(route))
+            .ok_or(RouteError::MethodNotAllowed(allowed))
+    }
+
+    /// The customers' route, if this is one (whatever the method: a preflight asks before
+    /// the call).
+    pub fn for_customers(&self) -> Option<&Route> {
+        self.0.iter().map(|(_, route)| route).find(|route| {
             matches!(
                 route.operation.audience,
                 Audience::Customer | Audience::Anyone
             )
         })
-}
+    }
 
-/// The methods `path` answers, as `Allow` lists them; a path no route has is not found.
-pub fn allowed(path: &str) -> Result<String, RouteError> {
-    methods(&routes_of(path))
-}
-
-fn methods(found: &[(&Method, Route)]) -> Result<String, RouteError> {
-    let mut methods: Vec<&str> = found.iter().map(|(method, _)| method.as_str()).collect();
-    methods.sort_unstable();
-    methods.dedup();
-    match methods.is_empty() {
-        true => Err(RouteError::NotFound),
-        false => Ok(methods.join(", ")),
+    /// The methods the path answers, as `Allow` lists them; a path no route has is not
+    /// found.
+    pub fn allowed(&self) -> Result<String, RouteError> {
+        let mut methods: Vec<&str> = self.0.iter().map(|(method, _)| method.as_str()).collect();
+        methods.sort_unstable();
+        methods.dedup();
+        match methods.is_empty() {
+            true => Err(RouteError::NotFound),
+            false => Ok(methods.join(", ")),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use super::*;
 
 fn post(path: &str) -> Result<Route, RouteError> {
-    resolve(&Method::POST, path)
+    find(path).resolve(&Method::POST)
 }
 
 fn operation(path: &str) -> &'static str {
@@ -62,20 +62,28 @@ fn a_pickup_by_id_takes_the_id_from_the_path_or_none_on_its_rpc_route() {
 
 #[test]
 fn one_session_by_id_and_the_list_share_a_prefix_and_literal_segments_win() {
-    let one = resolve(&Method::GET, "/api/v1/ChatSession/7").unwrap();
+    let one = find("/api/v1/ChatSession/7").resolve(&Method::GET).unwrap();
     assert_eq!(one.operation.name, "session");
     assert_eq!(one.id.as_deref(), Some("7"));
-    let list = resolve(&Method::GET, "/api/v1/ChatSession/ForCurrentUser").unwrap();
+    let list = find("/api/v1/ChatSession/ForCurrentUser")
+        .resolve(&Method::GET)
+        .unwrap();
     assert_eq!(list.operation.name, "sessions-for-user");
     assert_eq!(
-        resolve(&Method::GET, "/api/v1/ChatSession/Pickup").unwrap_err(),
+        find("/api/v1/ChatSession/Pickup")
+            .resolve(&Method::GET)
+            .unwrap_err(),
         RouteError::MethodNotAllowed("POST".into())
     );
     assert_eq!(
-        resolve(&Method::POST, "/api/v1/ChatSession/7").unwrap_err(),
+        find("/api/v1/ChatSession/7")
+            .resolve(&Method::POST)
+            .unwrap_err(),
         RouteError::MethodNotAllowed("GET, PATCH, PUT".into())
     );
-    let default = resolve(&Method::GET, "/api/v1/ChatSession/default").unwrap();
+    let default = find("/api/v1/ChatSession/default")
+        .resolve(&Method::GET)
+        .unwrap();
     assert_eq!(default.operation.name, "default-session");
 }
 
@@ -121,7 +129,7 @@ fn the_sessions_list_answers_get_on_its_rest_route_and_post_on_its_rpc_route() {
             "/Cust1/api/v1/Agents/Chat/ChatSessionsForUser/",
         ),
     ] {
-        let route = resolve(&method, path).unwrap();
+        let route = find(path).resolve(&method).unwrap();
         assert_eq!(route.operation.name, "sessions-for-user", "{path}");
     }
 }
@@ -130,23 +138,29 @@ fn the_sessions_list_answers_get_on_its_rest_route_and_post_on_its_rpc_route() {
 fn other_methods_on_a_route_are_not_allowed_and_told_what_is() {
     for method in [Method::GET, Method::PUT, Method::DELETE, Method::HEAD] {
         assert_eq!(
-            resolve(&method, "/api/v1/ChatSession/Pickup").unwrap_err(),
+            find("/api/v1/ChatSession/Pickup")
+                .resolve(&method)
+                .unwrap_err(),
             RouteError::MethodNotAllowed("POST".into())
         );
     }
     assert_eq!(
-        resolve(&Method::POST, "/api/v1/ChatSession/ForCurrentUser").unwrap_err(),
+        find("/api/v1/ChatSession/ForCurrentUser")
+            .resolve(&Method::POST)
+            .unwrap_err(),
         RouteError::MethodNotAllowed("GET".into())
     );
     assert_eq!(
-        resolve(&Method::GET, "/nope").unwrap_err(),
+        find("/nope").resolve(&Method::GET).unwrap_err(),
         RouteError::NotFound
     );
     assert_eq!(
-        allowed("/api/v1/chatsession/forcurrentuser").unwrap(),
+        find("/api/v1/chatsession/forcurrentuser")
+            .allowed()
+            .unwrap(),
         "GET"
     );
-    assert_eq!(allowed("/nope").unwrap_err(), RouteError::NotFound);
+    assert_eq!(find("/nope").allowed().unwrap_err(), RouteError::NotFound);
 }
 
 #[test]
@@ -202,7 +216,7 @@ fn the_conversation_has_its_rest_routes_and_rpc_twins() {
         (Method::PATCH, "/api/v1/ChatSession/5", "edit-session"),
         (Method::PUT, "/api/v1/ChatSession/5", "edit-session"),
     ] {
-        let route = resolve(&method, path).unwrap();
+        let route = find(path).resolve(&method).unwrap();
         assert_eq!(route.operation.name, name, "{method} {path}");
     }
     let topic = post("/api/v1/ChatTopic/2/Sessions").unwrap();
@@ -228,11 +242,13 @@ fn a_page_signs_in_and_out_on_its_own_routes_with_or_without_a_tenant() {
     let route = post("/Cust12345/api/v1/Auth/SignIn").unwrap();
     assert_eq!(route.tenant, Tenant::parse("Cust12345"));
     assert_eq!(
-        resolve(&Method::GET, "/api/v1/Auth/SignIn").unwrap_err(),
+        find("/api/v1/Auth/SignIn")
+            .resolve(&Method::GET)
+            .unwrap_err(),
         RouteError::MethodNotAllowed("POST".into())
     );
     assert!(
-        for_customers("/api/v1/Auth/SignIn").is_none(),
+        find("/api/v1/Auth/SignIn").for_customers().is_none(),
         "an agent's page, not a customer's"
     );
 }
