@@ -7,7 +7,8 @@
 //! Every failure, a panic included, is an ordinary problem response (a `lambda_http` handler
 //! returning `Err` would become an opaque 502, a panic a dead instance).
 //!
-//! Here: the [`App`], its builders and the way from request to response; the long poll
+//! Here: the [`App`] and the way from request to response; its builders are in `build.rs`,
+//! the long poll
 //! (`poll`, `wait`, `ring`) is in `wait.rs`, the trip to the blocking pool that authenticates
 //! and runs the operation (`perform`) in `perform.rs`, a page's sign-in and its cookies in
 //! `sign_in.rs`. The service's own pages (`pages`) are answered before any of it.
@@ -31,7 +32,7 @@ use super::encoding;
 use super::error::ApiError;
 use super::exchange::Exchange;
 use super::in_flight::InFlight;
-use super::limits::{CustomerLimits, Limiter};
+use super::limits::Limiter;
 use super::ops::{Audience, Bound, Content, Run};
 use super::pages;
 use super::render::{self, View};
@@ -39,8 +40,7 @@ use super::request::{idempotency_key, path, selection};
 use super::routes::{self, Route};
 use super::source::Forwarded;
 use crate::auth::credentials::BasicCredentials;
-use crate::auth::{AuthConfig, AuthFailure, Authenticator, Caller, REALM};
-use crate::chat::customer;
+use crate::auth::{AuthFailure, Authenticator, Caller, REALM};
 use crate::chat::idempotency::IdempotencyKey;
 use crate::locale::Zone;
 use crate::store::bells::Bells;
@@ -51,6 +51,7 @@ use crate::webhook::Sender;
 use perform::blocking;
 use wait::Read;
 
+mod build;
 mod perform;
 mod sign_in;
 mod wait;
@@ -96,99 +97,6 @@ pub struct App {
 }
 
 impl App {
-    /// An app with CORS off.
-    pub fn new(stores: Arc<dyn Stores>) -> Self {
-        Self {
-            stores,
-            cors: Cors::default(),
-            auth: Arc::default(),
-            default_zone: Zone::UTC,
-            clock: Timestamp::now,
-            forwarded: Forwarded::Ignored,
-            key_lifetime: KEY_LIFETIME,
-            in_flight: Arc::default(),
-            customer_idle: customer::IDLE,
-            max_queue: None,
-            bells: Arc::default(),
-            watching: Once::new(),
-            limiter: Arc::default(),
-            sender: None,
-            demo: false,
-        }
-    }
-
-    /// Serves the demo's page, `/chat/demo` (default: not).
-    pub fn with_demo(self, demo: bool) -> Self {
-        Self { demo, ..self }
-    }
-
-    /// Tells `sender` of every committed change (default: nobody).
-    pub fn with_sender(self, sender: Arc<Sender>) -> Self {
-        Self {
-            sender: Some(sender),
-            ..self
-        }
-    }
-
-    /// The customers' rates (default: [`CustomerLimits::default`]).
-    pub fn with_customer_limits(self, limits: CustomerLimits) -> Self {
-        Self {
-            limiter: Arc::new(Limiter::new(limits)),
-            ..self
-        }
-    }
-
-    /// The most customers a topic's queue holds (default: no cap).
-    pub fn with_max_queue(self, max_queue: Option<i64>) -> Self {
-        Self { max_queue, ..self }
-    }
-
-    /// How long a customer's chat stays alive without a fetch (default 120 s).
-    pub fn with_customer_idle(self, customer_idle: Duration) -> Self {
-        Self {
-            customer_idle,
-            ..self
-        }
-    }
-
-    /// How long an `Idempotency-Key` is remembered (default 24 h).
-    pub fn with_key_lifetime(self, key_lifetime: Duration) -> Self {
-        Self {
-            key_lifetime,
-            ..self
-        }
-    }
-
-    pub fn with_cors(self, cors: Cors) -> Self {
-        Self { cors, ..self }
-    }
-
-    /// Authentication as `config` says (default: Basic, SoTicket and API tokens).
-    pub fn with_auth(self, config: AuthConfig) -> Self {
-        Self {
-            auth: Arc::new(Authenticator::new(config)),
-            ..self
-        }
-    }
-
-    /// Whether the last `X-Forwarded-For` hop names the client (default: ignored).
-    pub fn with_forwarded(self, forwarded: Forwarded) -> Self {
-        Self { forwarded, ..self }
-    }
-
-    /// Reads the time from `clock` instead of the system clock.
-    pub fn with_clock(self, clock: fn() -> Timestamp) -> Self {
-        Self { clock, ..self }
-    }
-
-    /// The zone for callers who name none and whose associate has none (default UTC).
-    pub fn with_default_zone(self, default_zone: Zone) -> Self {
-        Self {
-            default_zone,
-            ..self
-        }
-    }
-
     /// Answers `request`; never fails. Every failure is a problem response in the caller's
     /// format - a panic while serving too. (What runs before, reading the headers into an
     /// `Exchange`, is property-tested parsing.)
