@@ -102,18 +102,23 @@ impl NewMessage {
 
 /// The verdict on `agent`'s message to session `session_id`, found as `found` (`None`: no
 /// such session): the session's agent or a manager of its topic posts to a session in
-/// progress. A waiting one is picked up first - whoever could pick it up is told so - and
-/// an ended one takes no more.
+/// progress. A waiting one is picked up first - whoever could pick it up is told so, others
+/// who see it that they may not respond in its topic, as a pickup would tell them - and an
+/// ended one takes no more.
 pub fn judge(
     session_id: i64,
     found: Option<Standing>,
     message: &NewMessage,
     agent: &Agent,
 ) -> Verdict<Effect> {
-    let waiting =
-        |standing: &Standing| standing.status == IN_QUEUE && (standing.holds || standing.responds);
-    if found.as_ref().is_some_and(waiting) {
-        return Verdict::Refused(Refusal::NotStarted(session_id));
+    match found {
+        Some(standing) if standing.status == IN_QUEUE && (standing.holds || standing.responds) => {
+            return Verdict::Refused(Refusal::NotStarted(session_id));
+        }
+        Some(standing) if standing.status == IN_QUEUE && standing.sees => {
+            return Verdict::Refused(Refusal::NotYourTopic);
+        }
+        _ => {}
     }
     match Standing::to_change(session_id, found) {
         Err(refusal) => Verdict::Refused(refusal),
@@ -190,11 +195,17 @@ mod tests {
             responds: false,
             ..colleague
         };
-        assert_eq!(
-            judge(4, Some(listener), &message, &agent()),
-            Verdict::Refused(Refusal::NotAllowed),
-            "one who may only listen may not write, waiting or not"
-        );
+        let manager = Standing {
+            manages: true,
+            ..listener
+        };
+        for cannot_pick_it_up in [listener, manager] {
+            assert_eq!(
+                judge(4, Some(cannot_pick_it_up), &message, &agent()),
+                Verdict::Refused(Refusal::NotYourTopic),
+                "one who may not respond in the topic cannot pick it up, and is told so"
+            );
+        }
         assert_eq!(at(CLOSED), Verdict::Refused(Refusal::Ended(4)));
         assert_eq!(
             judge(4, None, &message, &agent()),

@@ -30,7 +30,7 @@ mod tests {
             holds,
             manages,
             sees,
-            responds: manages,
+            responds: holds,
             status,
         })
     }

@@ -16,7 +16,7 @@ pub struct Standing {
     pub manages: bool,
     /// The caller has any right in the session's topic, or is offered the session: sees it.
     pub sees: bool,
-    /// The caller may respond in the session's topic (or manages it): could pick it up.
+    /// The caller may respond in the session's topic: could pick it up.
     pub responds: bool,
     pub status: i64,
 }
@@ -50,7 +50,7 @@ mod tests {
             holds,
             manages,
             sees,
-            responds: manages,
+            responds: holds,
             status: USER_LAST,
         })
     }

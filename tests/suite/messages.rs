@@ -118,17 +118,29 @@ async fn who_may_write_and_to_which_sessions() {
         StatusCode::NOT_FOUND,
         "No session 9999",
     );
+    // A waiting session is picked up first: whoever could is told so; a listener, or a
+    // manager who may not respond, is told what a pickup would tell them.
     let waiting = app.enqueue("Sales", "Kari", 1);
     refused(
-        &add_as(&app, "boss", waiting, hi, None).await,
+        &add_as(&app, "ann", waiting, hi, None).await,
         StatusCode::CONFLICT,
         "still waits in the queue",
     );
-    refused(
-        &add_as(&app, "lis", waiting, hi, None).await,
-        StatusCode::FORBIDDEN,
-        "agent or a manager",
-    );
+    for cannot_pick_it_up in ["boss", "lis"] {
+        refused(
+            &add_as(&app, cannot_pick_it_up, waiting, hi, None).await,
+            StatusCode::FORBIDDEN,
+            "may not respond",
+        );
+        let pickup = app
+            .send(
+                Method::POST,
+                &format!("/api/v1/ChatSession/{waiting}/Pickup"),
+                Some((cannot_pick_it_up, PASSWORD)),
+            )
+            .await;
+        refused(&pickup, StatusCode::FORBIDDEN, "may not respond");
+    }
     assert_eq!(messages_of(&app, id), 1, "only the welcome");
     let by_manager = add_as(&app, "boss", id, hi, None).await;
     assert_eq!(by_manager.status, StatusCode::OK, "{}", by_manager.body);

@@ -138,6 +138,47 @@ async fn where_the_move_is_not_the_callers_nothing_happens_and_the_session_is_an
     );
 }
 
+/// An agent offered a session sees it (as the session lists say) even once they lose their
+/// rights in its topic - and may read it, but not change it: that is its agent's.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_offered_a_session_sees_it_but_changes_nothing_without_rights() {
+    let app = given!(app());
+    let id = app.enqueue("Sales", "customer", 30);
+    app.pickup("tje0").await;
+    ok(offer(&app, id, "ann", "tje0").await);
+    app.exec(
+        "DELETE FROM chat_topic_user WHERE user_id = \
+        (SELECT associate_id FROM associate WHERE name = 'ann')",
+    );
+    let before = app.snapshot();
+    for path in [
+        format!("/api/v1/ChatSession/{id}"),
+        format!("/api/v1/ChatSession/{id}/Messages"),
+    ] {
+        let read = app.send(Method::GET, &path, Some(("ann", PASSWORD))).await;
+        assert_eq!(read.status, StatusCode::OK, "{path}: {}", read.body);
+    }
+    let written = app
+        .post_json(
+            &format!("/api/v1/ChatSession/{id}/Messages"),
+            "ann",
+            r#"{"Message": "Hi"}"#,
+        )
+        .await;
+    assert_eq!(written.status, StatusCode::FORBIDDEN, "{}", written.body);
+    let reset = post(&app, &format!("/api/v1/ChatSession/{id}/Reset"), "ann").await;
+    assert_eq!(reset.status, StatusCode::FORBIDDEN, "{}", reset.body);
+    assert_eq!(app.snapshot(), before, "nothing changed");
+    let outsider = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/ChatSession/{id}"),
+            Some(("lis", PASSWORD)),
+        )
+        .await;
+    assert_eq!(outsider.status, StatusCode::NOT_FOUND, "{}", outsider.body);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_offer_to_nobody_oneself_or_an_outsider_is_refused_and_nothing_changes() {
     let app = given!(app());

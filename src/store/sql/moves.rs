@@ -27,7 +27,7 @@ fn standing_and(columns: &str) -> String {
          FROM chat_session s WHERE s.id = $1",
         member("$2", "m.manager"),
         member("$2", ANY_RIGHT),
-        member("$2", "(m.can_respond OR m.manager)")
+        member("$2", "m.can_respond")
     )
 }
 
