@@ -10,7 +10,8 @@ use test_support::app::{TestApp, TestResponse};
 use test_support::credentials::PASSWORD;
 use test_support::given;
 
-fn app() -> Option<TestApp> {
+/// `tje0` responds in Sales (also the race tests' world).
+pub(super) fn app() -> Option<TestApp> {
     let app = TestApp::new(crate::KIND)?;
     app.agent("tje0");
     app.topic("Sales", "Hello, how can we help?");
@@ -18,7 +19,7 @@ fn app() -> Option<TestApp> {
     Some(app)
 }
 
-fn sales(app: &TestApp) -> i64 {
+pub(super) fn sales(app: &TestApp) -> i64 {
     app.int("SELECT id FROM chat_topic WHERE name = 'Sales'")
 }
 

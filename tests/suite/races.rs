@@ -17,17 +17,7 @@ use test_support::app::{TestApp, TestResponse};
 use test_support::given;
 use tokio::task::AbortHandle;
 
-fn app() -> Option<TestApp> {
-    let app = TestApp::new(crate::KIND)?;
-    app.agent("tje0");
-    app.topic("Sales", "Hello, how can we help?");
-    app.member("tje0", "Sales");
-    Some(app)
-}
-
-fn sales(app: &TestApp) -> i64 {
-    app.int("SELECT id FROM chat_topic WHERE name = 'Sales'")
-}
+use super::customer::{app, sales};
 
 /// A customer starts a chat in Sales.
 async fn start(app: Arc<TestApp>) -> TestResponse {
