@@ -1,8 +1,10 @@
 //! The `admin` commands, one file per group: each defines its subcommands and runs them
-//! against the [`Admin`] trait, so every command works on either backend. Secrets are
-//! printed once, to standard output, and never stored or logged.
+//! against the [`Admin`] trait, so every command works on either backend - but `copy-from`,
+//! which moves a SQLite database's rows into PostgreSQL and so needs one of each (`copy.rs`).
+//! Secrets are printed once, to standard output, and never stored or logged.
 
 mod associates;
+pub mod copy;
 mod credentials;
 pub mod demo;
 mod queue;
@@ -18,6 +20,16 @@ pub type Failure = Box<dyn std::error::Error>;
 /// No `Debug`: its commands carry passwords and secrets.
 #[derive(Subcommand)]
 pub enum AdminCommand {
+    #[command(flatten)]
+    Store(StoreCommand),
+    /// Copy every row of a SQLite database into the PostgreSQL schema --db (and --tenant)
+    /// names, in one transaction; the schema must hold no data yet.
+    CopyFrom(copy::Args),
+}
+
+/// The commands that act on one database, either backend's.
+#[derive(Subcommand)]
+pub enum StoreCommand {
     #[command(flatten)]
     Associates(associates::Command),
     #[command(flatten)]
@@ -51,12 +63,12 @@ fn limit(text: &str) -> Result<Option<i64>, String> {
 }
 
 /// Runs `command` against `store`.
-pub fn run(store: &dyn Admin, command: &AdminCommand, context: &Context) -> Result<(), Failure> {
+pub fn run(store: &dyn Admin, command: &StoreCommand, context: &Context) -> Result<(), Failure> {
     match command {
-        AdminCommand::Associates(command) => associates::run(store, command),
-        AdminCommand::Topics(command) => topics::run(store, command),
-        AdminCommand::Credentials(command) => credentials::run(store, command, context),
-        AdminCommand::Queue(command) => queue::run(store, command),
-        AdminCommand::Webhook { command } => webhooks::run(store, command),
+        StoreCommand::Associates(command) => associates::run(store, command),
+        StoreCommand::Topics(command) => topics::run(store, command),
+        StoreCommand::Credentials(command) => credentials::run(store, command, context),
+        StoreCommand::Queue(command) => queue::run(store, command),
+        StoreCommand::Webhook { command } => webhooks::run(store, command),
     }
 }

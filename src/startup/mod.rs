@@ -10,7 +10,7 @@ pub mod metrics;
 
 use std::sync::Arc;
 
-use crate::admin::{self, Context, demo};
+use crate::admin::{self, AdminCommand, Context, copy, demo};
 use crate::auth::AuthConfig;
 use crate::config::{Cli, Command, Database, Failure, LambdaSettings, ServeArgs, Settings};
 use crate::http::{App, server};
@@ -28,7 +28,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
         Some(Command::Serve(args)) => serve(settings, args).await,
         Some(Command::Demo) => seed_demo(open(settings)?.as_ref()),
-        Some(Command::Admin { command }) => {
+        Some(Command::Admin {
+            command: AdminCommand::CopyFrom(args),
+        }) => copy_from(settings, args),
+        Some(Command::Admin {
+            command: AdminCommand::Store(command),
+        }) => {
             let context = Context {
                 xsrf_secret: settings.xsrf_secret().map_err(|error| error.to_string()),
             };
@@ -171,6 +176,20 @@ fn open(settings: &Settings) -> Result<Arc<dyn Admin>, Failure> {
             Ok(stores.open(settings.tenant.as_ref(), true)?)
         }
     }
+}
+
+/// `admin copy-from`: the SQLite database named into the PostgreSQL schema (created, or
+/// migrated, as for any admin command) that `--db` and `--tenant` name.
+fn copy_from(settings: &Settings, args: &copy::Args) -> Result<(), Failure> {
+    let Database::Postgres(target) = &settings.db else {
+        return Err(
+            "copy-from copies into PostgreSQL: name the target with --db postgres://...".into(),
+        );
+    };
+    let source = SqliteStore::open_existing(&args.sqlite, &settings.sqlite_options())?;
+    let stores = PgStores::new(target, settings.pg_options(false))?;
+    let target = stores.open(settings.tenant.as_ref(), true)?;
+    copy::run(&source, &target)
 }
 
 fn seed_demo(store: &dyn Admin) -> Result<(), Failure> {

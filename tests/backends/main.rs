@@ -1,11 +1,13 @@
 //! Both backends, SQLite and PostgreSQL (a throwaway cluster, started by the tests), from
 //! the same test code: the pickup's behaviour ([`behaviour`]), byte-identical responses
-//! ([`identical`]), and PostgreSQL's own concerns - its schema applies twice and ships the
-//! same rows as SQLite's, the queue is walked through its index, the migration is safe when
-//! instances start together, concurrent pickups through the store never collide, and every
-//! server failure is a 503 ([`failures`]).
+//! ([`identical`]), a SQLite database copied into PostgreSQL answering as before ([`copy`]),
+//! and PostgreSQL's own concerns - its schema applies twice and ships the same rows as
+//! SQLite's, the queue is walked through its index, the migration is safe when instances
+//! start together, concurrent pickups through the store never collide, and every server
+//! failure is a 503 ([`failures`]).
 
 mod behaviour;
+mod copy;
 mod failures;
 mod identical;
 

@@ -9,6 +9,7 @@
 mod admin;
 mod agent;
 mod columns;
+mod copy;
 mod create;
 mod customer;
 mod errors;
@@ -48,6 +49,7 @@ use crate::chat::{Actor, Change, Claim, Move, Pickup, Verdict};
 use crate::entity::{ASSOCIATE, CHAT_SESSION_ENTITY, CUSTOMER_SESSION, Object};
 use crate::locale::{Language, Location, Resources};
 use crate::time::Timestamp;
+pub use copy::{Copied, CopyError};
 pub use migrate::{SCHEMA, SCHEMA_VERSION};
 pub use pickup::NEXT_IN_QUEUE;
 pub use target::PgTarget;
