@@ -539,8 +539,8 @@ test('refusals reach the caller as the client\'s errors, and change nothing', as
   assert.equal(sql(`SELECT rating FROM chat_session WHERE id = ${id}`)[0].rating, 0);
   assert.equal(messages(), before, 'no message stored');
 
-  // A session still waiting takes no messages: tje0, a responder, is told it is not theirs;
-  // a manager of the topic, that it is not picked up yet.
+  // A session still waiting takes no messages: tje0 is told it is not theirs to write to; a
+  // manager of the topic who may not respond there, what a pickup would tell them.
   const waiting = await tje0.createChatSessionForTopicAsync(SUPPORT);
   await assert.rejects(
     tje0.addChatMessageAsync(waiting.chatSessionId, { message: 'Hello?' }),
@@ -554,8 +554,9 @@ test('refusals reach the caller as the client\'s errors, and change nothing', as
   const manager = chatAgent({}, password('man0', 'Man0-secret'));
   await assert.rejects(
     manager.addChatMessageAsync(waiting.chatSessionId, { message: 'Hello?' }),
-    refused(409, /waits in the queue/)
+    refused(403, /may not respond/)
   );
+  await assert.rejects(manager.pickUpChatSessionAsync(waiting.chatSessionId), refused(403, /may not respond/));
   assert.equal(messages(), before);
   assert.equal(sessions(), counts[0] + 2, 'only the two sessions made here');
   entity.rating = 0;
